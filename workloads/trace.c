@@ -1,0 +1,169 @@
+/*
+ * workloads/trace.c - the trace-format registry, and the cutting and
+ * scaling that apply to every format (--limit, --start/--end,
+ * --scale-arrivals, --scale-work).
+ *
+ * Cutting and scaling, in this order, on each record the format returns:
+ *   1. --start/--end keep records with start <= arrival < end (trace time);
+ *      the others are skipped and counted as outside-window;
+ *   2. the kept arrival is shifted by --start and divided by
+ *      --scale-arrivals, so every inter-arrival time is divided by F;
+ *   3. work is multiplied by --scale-work;
+ *   4. --limit stops after N kept records.
+ */
+#include "workloads/trace.h"
+
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/xalloc.h"
+
+#define FMT(name) extern const struct trace_fmt trace_fmt_##name;
+#include "workloads/fmt-list.h"
+#undef FMT
+
+static const struct trace_fmt *const fmt_table[] = {
+#define FMT(name) &trace_fmt_##name,
+#include "workloads/fmt-list.h"
+#undef FMT
+    NULL,
+};
+
+const char *const trace_skip_names[TRACE_SKIP_MAX] = {
+    [TRACE_SKIP_UNKNOWN_RUNTIME] = "unknown_runtime",
+    [TRACE_SKIP_ZERO_RUNTIME] = "zero_runtime",
+    [TRACE_SKIP_OUTSIDE_WINDOW] = "outside_window",
+};
+
+size_t trace_fmt_count(void) { return sizeof fmt_table / sizeof fmt_table[0] - 1; }
+
+const struct trace_fmt *trace_fmt_at(size_t i)
+{
+    return i < trace_fmt_count() ? fmt_table[i] : NULL;
+}
+
+const struct trace_fmt *trace_fmt_find(const char *name)
+{
+    for (size_t i = 0; i < trace_fmt_count(); i++)
+        if (strcmp(fmt_table[i]->name, name) == 0)
+            return fmt_table[i];
+    return NULL;
+}
+
+const struct trace_fmt *trace_fmt_for_path(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return NULL;
+    size_t n = strlen(dot);
+    for (size_t i = 0; i < trace_fmt_count(); i++) {
+        const char *ext = fmt_table[i]->extensions;
+        while (ext && *ext) {
+            size_t len = strcspn(ext, " ");
+            if (len == n && strncasecmp(ext, dot, n) == 0)
+                return fmt_table[i];
+            ext += len;
+            ext += strspn(ext, " ");
+        }
+    }
+    return NULL;
+}
+
+void trace_record_init(struct trace_record *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->vcpus = 1;
+    rec->weight = 1.0;
+    rec->deadline = -1.0;
+    rec->util = -1.0;
+}
+
+void trace_record_clear(struct trace_record *rec)
+{
+    if (rec->series) {
+        free(rec->series->util);
+        free(rec->series);
+    }
+    trace_record_init(rec);
+}
+
+void trace_options_init(struct trace_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->end = -1.0;
+    o->scale_arrivals = 1.0;
+    o->scale_work = 1.0;
+}
+
+static void reader_reset(struct trace_reader *r, const struct trace_fmt *fmt, const char *name,
+                         const struct trace_options *opt)
+{
+    memset(r, 0, sizeof *r);
+    r->fmt = fmt;
+    snprintf(r->path, sizeof r->path, "%s", name);
+    if (opt)
+        r->opt = *opt;
+    else
+        trace_options_init(&r->opt);
+}
+
+int trace_open(struct trace_reader *r, const char *path, const struct trace_options *opt,
+               struct sim_error *err)
+{
+    const struct trace_fmt *fmt;
+    if (opt && opt->format) {
+        fmt = trace_fmt_find(opt->format);
+        if (!fmt)
+            return sim_error_usage(err, "unknown trace format '%s' (see `hvsim list`)",
+                                   opt->format);
+    } else {
+        fmt = trace_fmt_for_path(path);
+        if (!fmt)
+            return sim_error_set(err, SIM_EINVAL, path, 0, 0,
+                                 "cannot tell the trace format from the file name; "
+                                 "give --format NAME (see `hvsim list`)");
+    }
+    reader_reset(r, fmt, path, opt);
+    int rc = fmt->open(r, path, err);
+    if (rc < 0)
+        r->fmt = NULL;
+    return rc;
+}
+
+void trace_open_source(struct trace_reader *r, const struct trace_fmt *fmt, void *priv,
+                       const char *name, const struct trace_options *opt)
+{
+    reader_reset(r, fmt, name, opt);
+    r->priv = priv;
+}
+
+int trace_next(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
+{
+    const struct trace_options *o = &r->opt;
+    for (;;) {
+        if (o->limit > 0 && r->records >= o->limit)
+            return TRACE_EOF;
+        trace_record_clear(rec);
+        int rc = r->fmt->next(r, rec, err);
+        if (rc != TRACE_RECORD)
+            return rc;
+        if (rec->arrival < o->start || (o->end >= 0 && rec->arrival >= o->end)) {
+            r->skipped[TRACE_SKIP_OUTSIDE_WINDOW]++;
+            continue;
+        }
+        rec->arrival = (rec->arrival - o->start) / o->scale_arrivals;
+        rec->work *= o->scale_work;
+        r->records++;
+        return TRACE_RECORD;
+    }
+}
+
+void trace_close(struct trace_reader *r)
+{
+    if (r->fmt && r->fmt->close)
+        r->fmt->close(r);
+    r->fmt = NULL;
+    r->priv = NULL;
+}

@@ -1,0 +1,129 @@
+/*
+ * workloads/trace.h - workload sources: trace formats and the synthetic
+ * generator, all read as a stream of guest records.
+ *
+ * A format is a const struct trace_fmt (an operations table, cf. SimGrid's
+ * {name, description, init} model tables) registered by one line in
+ * workloads/fmt-list.h.  The engine pulls one record at a time
+ * (trace_next) when the previous arrival has been processed, so memory
+ * grows with the guests in the system, not with the length of the trace.
+ */
+#ifndef WORKLOADS_TRACE_H
+#define WORKLOADS_TRACE_H
+
+#include <stdio.h>
+
+#include "sim/error.h"
+#include "sim/types.h"
+
+#define TRACE_ID_MAX 64
+#define TRACE_CLASS_MAX 32
+
+/* A demand that varies over time: util[k] (0..1 of one vCPU) holds over
+ * [k*interval, (k+1)*interval) after the guest's arrival.  Owned by the
+ * record; trace_record_clear frees it, trace_record_move hands it over. */
+struct util_series {
+    double interval;   /* seconds between samples, > 0 */
+    size_t n;          /* number of samples, >= 1 */
+    double *util;      /* n values in [0, +inf) (can exceed 1: trace quirk) */
+};
+
+/* One guest as a trace describes it.  Units: seconds and MB. */
+struct trace_record {
+    char id[TRACE_ID_MAX];           /* "" = number it by trace order */
+    double arrival;                  /* s, >= 0, non-decreasing in a trace */
+    double work;                     /* s of CPU per vCPU on the reference core, > 0 */
+    int vcpus;                       /* >= 1 */
+    double mem_mb;                   /* >= 0, 0 = unknown */
+    double priority;                 /* smaller = more important; default 0 */
+    double weight;                   /* > 0, default 1 */
+    double deadline;                 /* absolute s, < 0 = none */
+    char class_name[TRACE_CLASS_MAX]; /* "" = default class */
+    double util;                     /* mean utilisation 0..1, < 0 = unknown */
+    struct util_series *series;      /* NULL = constant demand */
+    long line;                       /* where it came from (1-based), 0 = generated */
+};
+
+/* Fill *rec with the defaults of every optional field. */
+void trace_record_init(struct trace_record *rec);
+/* Free what the record owns (its series) and re-initialise it. */
+void trace_record_clear(struct trace_record *rec);
+
+/* Why records were skipped; reported as jobs.skipped{REASON: count}. */
+enum trace_skip {
+    TRACE_SKIP_UNKNOWN_RUNTIME, /* SWF run time -1 */
+    TRACE_SKIP_ZERO_RUNTIME,    /* SWF run time 0 */
+    TRACE_SKIP_OUTSIDE_WINDOW,  /* --start / --end */
+    TRACE_SKIP_MAX
+};
+extern const char *const trace_skip_names[TRACE_SKIP_MAX];
+
+/* Options that shape how a file is read (cutting and scaling are applied
+ * by trace.c on top of every format). */
+struct trace_options {
+    const char *format;      /* NULL = from the extension */
+    long limit;              /* first N records, 0 = all */
+    double start, end;       /* window on arrival (s, after rebasing); end < 0 = none */
+    double scale_arrivals;   /* inter-arrival times are multiplied by 1/F, default 1 */
+    double scale_work;       /* work multiplied by F, default 1 */
+    const char *swf_class_by; /* SWF workload class rule: "queue", "partition" or NULL (default class) */
+};
+void trace_options_init(struct trace_options *o);
+
+struct trace_reader;
+
+/* Return values of trace_fmt.next and trace_next. */
+enum {
+    TRACE_EOF = 0,
+    TRACE_RECORD = 1,
+    /* < 0: an error (SIM_EINVAL for a bad record, reader can go on with the
+     * next one, as `hvsim check` does; SIM_EIO if the file cannot be read). */
+};
+
+struct trace_fmt {
+    const char *name;        /* --format NAME */
+    const char *desc;        /* one line for `hvsim list` */
+    const char *extensions;  /* space-separated, e.g. ".csv", or NULL */
+    /* Open path (a file, or a directory for per-VM formats).  Store private
+     * state in r->priv.  On failure free what was allocated. */
+    int (*open)(struct trace_reader *r, const char *path, struct sim_error *err);
+    /* Next record into *rec (initialised by the caller with
+     * trace_record_init).  Returns TRACE_RECORD, TRACE_EOF or an error
+     * (after which the next call continues after the bad record). */
+    int (*next)(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+    void (*close)(struct trace_reader *r);
+};
+
+/* A stream of records; owned by whoever called trace_open*. */
+struct trace_reader {
+    const struct trace_fmt *fmt;
+    void *priv;                       /* the format's own state */
+    char path[512];                   /* as the user named it */
+    struct trace_options opt;
+    long records;                     /* records returned so far */
+    long skipped[TRACE_SKIP_MAX];
+    /* Header facts where the format has them (SWF MaxProcs etc.), 0 = unknown. */
+    long max_procs, max_nodes;
+    long unix_start_time;
+    /* state of cutting/scaling, private to trace.c */
+    double first_arrival, prev_in, prev_out;
+    bool have_first;
+};
+
+/* The registry (fmt-list.h). */
+const struct trace_fmt *trace_fmt_find(const char *name);
+const struct trace_fmt *trace_fmt_for_path(const char *path);
+size_t trace_fmt_count(void);
+const struct trace_fmt *trace_fmt_at(size_t i);
+
+/* Open a trace file with opt (format from opt->format or the extension). */
+int trace_open(struct trace_reader *r, const char *path, const struct trace_options *opt,
+               struct sim_error *err);
+/* Open an already-made source (the synthetic generator, an in-memory
+ * array in tests) with private state priv. */
+void trace_open_source(struct trace_reader *r, const struct trace_fmt *fmt, void *priv,
+                       const char *name, const struct trace_options *opt);
+int trace_next(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
+void trace_close(struct trace_reader *r);
+
+#endif /* WORKLOADS_TRACE_H */
