@@ -31,7 +31,8 @@ all: $(BUILD)/hvsim
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/libhvsim.a: $(LIB_OBJ)
 	@rm -f $@
@@ -62,7 +63,10 @@ bench: $(BUILD)/hvsim $(BENCH_SRC:scripts/bench/%.c=$(BUILD)/bench/%)
 validate: $(BUILD)/hvsim
 	HVSIM_BIN=$(BUILD)/hvsim scripts/validate.sh
 
-demo: $(BUILD)/hvsim
+# The README's first command: installs what is missing, builds, runs.
+demo:
+	scripts/deps.sh
+	$(MAKE) $(BUILD)/hvsim
 	HVSIM_BIN=$(BUILD)/hvsim scripts/demo.sh
 
 deps:

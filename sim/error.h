@@ -9,6 +9,7 @@
 #ifndef SIM_ERROR_H
 #define SIM_ERROR_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum sim_status {

@@ -14,6 +14,7 @@
 #include "workloads/trace.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 

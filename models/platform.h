@@ -1,0 +1,88 @@
+/*
+ * models/platform.h - the simulated objects: guests (VMs) and their vCPUs,
+ * hosts and their physical cores (pCPUs).
+ *
+ * Ownership: the engine (struct sim) owns hosts and cores for the whole
+ * run, and each guest from its arrival to its completion, when its
+ * metrics are recorded and it goes back to the engine's free list.  A
+ * vCPU is embedded in its guest; a scheduler links vCPUs into its run
+ * queue through the rq_* fields, which belong to the host's scheduler
+ * while the vCPU is queued.
+ *
+ * Work is counted in nanoseconds of reference work: what an ideal,
+ * unvirtualised reference core does in that time.  On virtualised
+ * hardware a vCPU of class c needs factor(c) = 1 + h(c) ns of core time
+ * per ns of work (docs/MODEL.md).
+ */
+#ifndef MODELS_PLATFORM_H
+#define MODELS_PLATFORM_H
+
+#include "sim/evq.h"
+#include "sim/types.h"
+#include "workloads/trace.h"
+
+struct vcpu {
+    struct guest *guest;
+    int index;                 /* 0..nvcpus-1 within the guest */
+    sim_time_t work_left;      /* reference ns still to do */
+    sim_time_t attained;       /* reference ns done (least-attained-service) */
+    sim_time_t cpu_time;       /* core ns while running, overhead included */
+    struct pcpu *core;         /* where it runs, NULL if not running */
+    /* run-queue linkage, owned by the scheduler while queued */
+    struct vcpu *rq_next, *rq_prev;
+    size_t rq_idx;             /* slot in a heap-based queue */
+    uint64_t rq_seq;           /* enqueue order: FIFO among equal keys */
+    bool queued;               /* in a run queue (for assertions) */
+};
+
+struct guest {
+    uint64_t seq;              /* trace order, 0-based */
+    char id[TRACE_ID_MAX];
+    sim_time_t arrival;        /* ns */
+    sim_time_t work;           /* reference ns per vCPU */
+    int nvcpus;
+    double mem_mb;
+    double priority;           /* smaller = more important */
+    double weight;             /* > 0 */
+    sim_time_t deadline;       /* absolute ns, < 0 = none */
+    int cls;                   /* workload class index (models/hw.h) */
+    struct host *host;         /* where it was placed */
+    sim_time_t first_start;    /* first dispatch of any vCPU, -1 before */
+    int vcpus_left;            /* vCPUs not yet finished */
+    /* virtualisation overhead accounting (seconds / counts) */
+    double exit_seconds, walk_seconds, switch_seconds, exits;
+    uint64_t switches;
+    struct guest *free_next;   /* engine free list */
+    int vcpu_cap;              /* vCPUs this allocation can hold */
+    struct vcpu vcpu[];        /* nvcpus of them */
+};
+
+struct pcpu {
+    struct host *host;
+    int index;                 /* within the host */
+    struct vcpu *running;      /* NULL = idle */
+    /* The last vCPU that ran here, by identity (guest seq, vCPU index):
+     * a pointer could be reused by a later guest.  last_guest is
+     * UINT64_MAX before the first dispatch. */
+    uint64_t last_guest;
+    int last_vcpu;
+    int last_cls;              /* its class, -1 if none yet */
+    sim_time_t run_from;       /* work accrues from here (after a switch) */
+    sim_time_t slice_end;      /* end of the current quantum, SIM_TIME_MAX = none */
+    sim_time_t busy_since;     /* when the current busy period began */
+    sim_time_t busy_total;     /* core ns busy (work + overhead) */
+    struct sim_event ev;       /* completion / quantum end of the running vCPU */
+};
+
+struct host {
+    int index;
+    int ncores;
+    double mem_mb;             /* capacity, 0 = unlimited */
+    double mem_used;
+    struct pcpu *cores;        /* ncores of them */
+    struct sched *sched;       /* this host's scheduler instance */
+    int nrunnable;             /* vCPUs queued or running here */
+    struct sim_event dispatch_ev; /* deferred dispatch at the end of an instant */
+};
+
+#endif /* MODELS_PLATFORM_H */

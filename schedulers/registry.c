@@ -1,0 +1,173 @@
+/*
+ * schedulers/registry.c - the table of policies built from sched-list.h,
+ * instance creation with the check of mandatory ops (cf. Xen's
+ * sched_test_func), and the queue helpers the policies share.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schedulers/sched.h"
+#include "sim/xalloc.h"
+
+#define SCHED(name) extern const struct sched_ops sched_ops_##name;
+#include "schedulers/sched-list.h"
+#undef SCHED
+
+static const struct sched_ops *const sched_table[] = {
+#define SCHED(name) &sched_ops_##name,
+#include "schedulers/sched-list.h"
+#undef SCHED
+};
+
+size_t sched_count(void) { return sizeof sched_table / sizeof sched_table[0]; }
+
+const struct sched_ops *sched_at(size_t i) { return i < sched_count() ? sched_table[i] : NULL; }
+
+const struct sched_ops *sched_find(const char *name)
+{
+    for (size_t i = 0; i < sched_count(); i++)
+        if (strcmp(sched_table[i]->name, name) == 0)
+            return sched_table[i];
+    return NULL;
+}
+
+int sched_create(struct sched **out, const struct sched_ops *ops, const struct sched_params *p,
+                 struct host *host, const struct sim *sim, struct sim_error *err)
+{
+    /* A policy that misses a mandatory op is a programming error, caught
+     * by the conformance tests; refuse it rather than crash later. */
+    if (!ops->init || !ops->fini || !ops->enqueue || !ops->peek || !ops->dequeue)
+        return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0,
+                             "scheduler '%s' misses a mandatory operation", ops->name);
+    struct sched *s = xcalloc(1, sizeof *s);
+    s->ops = ops;
+    s->params = *p;
+    s->flags = ops->flags_for ? ops->flags_for(p) : ops->flags;
+    if ((s->flags & SCHED_PREEMPTIVE) && !ops->compare) {
+        free(s);
+        return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0,
+                             "scheduler '%s' is preemptive but has no compare", ops->name);
+    }
+    s->host = host;
+    s->sim = sim;
+    int rc = ops->init(s, err);
+    if (rc < 0) {
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return SIM_OK;
+}
+
+void sched_destroy(struct sched *s)
+{
+    if (!s)
+        return;
+    s->ops->fini(s);
+    free(s);
+}
+
+void vcpu_list_push_tail(struct vcpu_list *l, struct vcpu *v)
+{
+    v->rq_next = NULL;
+    v->rq_prev = l->tail;
+    if (l->tail)
+        l->tail->rq_next = v;
+    else
+        l->head = v;
+    l->tail = v;
+    l->len++;
+}
+
+void vcpu_list_remove(struct vcpu_list *l, struct vcpu *v)
+{
+    if (v->rq_prev)
+        v->rq_prev->rq_next = v->rq_next;
+    else
+        l->head = v->rq_next;
+    if (v->rq_next)
+        v->rq_next->rq_prev = v->rq_prev;
+    else
+        l->tail = v->rq_prev;
+    v->rq_next = v->rq_prev = NULL;
+    l->len--;
+}
+
+void vcpu_heap_init(struct vcpu_heap *h, struct sched *s,
+                    int (*cmp)(struct sched *, const struct vcpu *, const struct vcpu *))
+{
+    memset(h, 0, sizeof *h);
+    h->s = s;
+    h->cmp = cmp;
+}
+
+void vcpu_heap_destroy(struct vcpu_heap *h)
+{
+    free(h->a);
+    h->a = NULL;
+    h->len = h->cap = 0;
+}
+
+static inline bool heap_less(const struct vcpu_heap *h, const struct vcpu *a, const struct vcpu *b)
+{
+    int c = h->cmp(h->s, a, b);
+    return c < 0 || (c == 0 && a->rq_seq < b->rq_seq);
+}
+
+static inline void heap_place(struct vcpu_heap *h, size_t i, struct vcpu *v)
+{
+    h->a[i] = v;
+    v->rq_idx = i;
+}
+
+static void heap_sift_up(struct vcpu_heap *h, size_t i, struct vcpu *v)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!heap_less(h, v, h->a[p]))
+            break;
+        heap_place(h, i, h->a[p]);
+        i = p;
+    }
+    heap_place(h, i, v);
+}
+
+static void heap_sift_down(struct vcpu_heap *h, size_t i, struct vcpu *v)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->len)
+            break;
+        if (c + 1 < h->len && heap_less(h, h->a[c + 1], h->a[c]))
+            c++;
+        if (!heap_less(h, h->a[c], v))
+            break;
+        heap_place(h, i, h->a[c]);
+        i = c;
+    }
+    heap_place(h, i, v);
+}
+
+void vcpu_heap_push(struct vcpu_heap *h, struct vcpu *v)
+{
+    if (h->len == h->cap)
+        h->a = xgrow(h->a, &h->cap, h->len + 1, sizeof *h->a);
+    v->rq_seq = h->next_seq++;
+    h->len++;
+    heap_sift_up(h, h->len - 1, v);
+}
+
+void vcpu_heap_remove(struct vcpu_heap *h, struct vcpu *v)
+{
+    size_t i = v->rq_idx;
+    assert(i < h->len && h->a[i] == v);
+    h->len--;
+    if (i == h->len)
+        return;
+    struct vcpu *last = h->a[h->len];
+    if (i > 0 && heap_less(h, last, h->a[(i - 1) / 2]))
+        heap_sift_up(h, i, last);
+    else
+        heap_sift_down(h, i, last);
+}

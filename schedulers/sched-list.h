@@ -1,0 +1,6 @@
+/*
+ * schedulers/sched-list.h - the registered scheduling policies, one line
+ * each, in the order `hvsim list` shows them.  The first is the default.
+ */
+SCHED(fcfs)
+SCHED(rr)

@@ -1,0 +1,124 @@
+/*
+ * schedulers/sched.h - the scheduler operations table (one per policy,
+ * cf. Linux struct sched_class and Xen struct scheduler) and the instance
+ * a host owns.
+ *
+ * Division of labour: a policy only keeps the host's ready queue in its
+ * order.  The engine (sim/engine.c) owns the mechanism: it runs vCPUs on
+ * cores, charges switches, fills idle cores from peek/dequeue at the end
+ * of each instant, asks timeslice() when it starts a vCPU, and, for a
+ * policy with compare(), preempts the worst running vCPU whenever the
+ * best ready one compares better.  A running vCPU is never in the queue.
+ *
+ * Adding a policy: one file schedulers/NAME.c that defines
+ * `const struct sched_ops sched_ops_NAME`, and one line SCHED(NAME) in
+ * schedulers/sched-list.h.  The conformance tests then cover it.
+ */
+#ifndef SCHEDULERS_SCHED_H
+#define SCHEDULERS_SCHED_H
+
+#include "models/platform.h"
+#include "sim/error.h"
+#include "sim/types.h"
+
+/* Why a vCPU is enqueued. */
+enum sched_enqueue_why {
+    SCHED_ENQ_ARRIVAL,    /* its guest just arrived */
+    SCHED_ENQ_PREEMPTED,  /* it was running and was taken off its core */
+};
+
+/* Parameters every policy may read (set from the command line). */
+struct sched_params {
+    sim_time_t quantum;   /* rr time slice, and the granularity of las */
+    bool clairvoyant;     /* size-based policies may see work */
+    bool preemptive;      /* prio: preemptive variant */
+};
+
+struct sched;
+
+#define SCHED_PREEMPTIVE     0x1  /* engine preempts by compare() */
+#define SCHED_SIZE_BASED     0x2  /* orders by work (needs clairvoyance, or estimates) */
+#define SCHED_NOT_CONSERVING 0x4  /* may leave a core idle while work is ready */
+
+struct sched_ops {
+    const char *name;     /* --sched NAME */
+    const char *desc;     /* one line for `hvsim list` */
+    unsigned flags;
+
+    /* Mandatory. */
+    /* Allocate private state in s->priv.  Called once per host. */
+    int (*init)(struct sched *s, struct sim_error *err);
+    void (*fini)(struct sched *s);
+    /* v is ready and neither running nor queued.  Keep it. */
+    void (*enqueue)(struct sched *s, struct vcpu *v, enum sched_enqueue_why why);
+    /* The vCPU the policy would run next, left in the queue; NULL if empty. */
+    struct vcpu *(*peek)(struct sched *s);
+    /* Take v (queued) out of the queue. */
+    void (*dequeue)(struct sched *s, struct vcpu *v);
+
+    /* Optional. */
+    /* Core time v may run before the engine takes it off (its quantum),
+     * 0 or NULL = until it finishes.  Called when v starts on a core. */
+    sim_time_t (*timeslice)(struct sched *s, const struct vcpu *v);
+    /* With SCHED_PREEMPTIVE: < 0 if a should run before b, 0 if equal. */
+    int (*compare)(struct sched *s, const struct vcpu *a, const struct vcpu *b);
+    /* A dynamic policy's flags can depend on parameters (prio's
+     * preemptive variant): return the flags in force. */
+    unsigned (*flags_for)(const struct sched_params *p);
+};
+
+struct sched {
+    const struct sched_ops *ops;
+    struct sched_params params;
+    unsigned flags;       /* ops->flags, or ops->flags_for(params) */
+    struct host *host;
+    const struct sim *sim;  /* for the clock, read-only */
+    void *priv;           /* the policy's own state */
+};
+
+/* Registry (sched-list.h). */
+size_t sched_count(void);
+const struct sched_ops *sched_at(size_t i);
+const struct sched_ops *sched_find(const char *name);
+
+/* Create the instance of ops for host (calls ops->init). */
+int sched_create(struct sched **out, const struct sched_ops *ops, const struct sched_params *p,
+                 struct host *host, const struct sim *sim, struct sim_error *err);
+void sched_destroy(struct sched *s);
+
+/* NULL-checking wrappers for optional ops. */
+static inline sim_time_t sched_timeslice(struct sched *s, const struct vcpu *v)
+{
+    return s->ops->timeslice ? s->ops->timeslice(s, v) : 0;
+}
+
+/* --- helpers shared by the policies --- */
+
+/* A FIFO list through rq_next/rq_prev (fcfs, rr). */
+struct vcpu_list {
+    struct vcpu *head, *tail;
+    size_t len;
+};
+void vcpu_list_push_tail(struct vcpu_list *l, struct vcpu *v);
+void vcpu_list_remove(struct vcpu_list *l, struct vcpu *v);
+
+/* A binary heap of vCPUs ordered by a policy's compare, ties broken by
+ * rq_seq (the order of enqueueing), O(log n) insert and remove. */
+struct vcpu_heap {
+    struct vcpu **a;
+    size_t len, cap;
+    uint64_t next_seq;
+    struct sched *s;
+    int (*cmp)(struct sched *s, const struct vcpu *a, const struct vcpu *b);
+};
+void vcpu_heap_init(struct vcpu_heap *h, struct sched *s,
+                    int (*cmp)(struct sched *, const struct vcpu *, const struct vcpu *));
+void vcpu_heap_destroy(struct vcpu_heap *h);
+void vcpu_heap_push(struct vcpu_heap *h, struct vcpu *v);
+void vcpu_heap_remove(struct vcpu_heap *h, struct vcpu *v);
+static inline struct vcpu *vcpu_heap_peek(const struct vcpu_heap *h)
+{
+    return h->len ? h->a[0] : NULL;
+}
+
+#endif /* SCHEDULERS_SCHED_H */

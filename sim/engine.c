@@ -1,0 +1,598 @@
+/*
+ * sim/engine.c - the event loop and the mechanism of running vCPUs on
+ * cores; policies (schedulers/) only order the ready queue.
+ *
+ * Events (sim/evq.h tie-break classes, in this order within an instant):
+ *   ARRIVAL   the next guest of the workload arrives: it is placed on a
+ *             host, its vCPUs are enqueued, and the next record is read
+ *             (so the trace streams; one arrival is pending at a time);
+ *   CORE      the running vCPU of a core finishes or its quantum ends;
+ *   CONTROL   timeline sampling;
+ *   DISPATCH  a host fills its idle cores from its scheduler and, for a
+ *             preemptive policy, preempts.  Deferring this to the end of
+ *             the instant lets a policy see every guest that arrived at
+ *             the same time (textbook SJF with all arrivals at 0).
+ *
+ * Progress: a vCPU of class c advances one ns of reference work per
+ * factor(c) = 1 + h(c) ns of core time (docs/MODEL.md), after the world
+ * switch that started it.  Progress is brought up to date (core_sync)
+ * only when something looks at it: a completion, a quantum end, a
+ * preemption decision.  With ideal hardware factor = 1 and all arithmetic
+ * is exact in integer nanoseconds.
+ */
+#include "sim/engine.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/xalloc.h"
+
+void sim_params_init(struct sim_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->nhosts = 1;
+    p->ncores = 1;
+    p->sched = sched_at(0);
+    p->sched_params.quantum = SIM_MS(10);
+    p->sched_params.clairvoyant = true;
+    p->seed = 1;
+}
+
+int sim_class_find(const struct sim_hw_tables *hw, const char *name)
+{
+    if (!name[0])
+        return 0;
+    if (!hw->class_names)
+        return 0;   /* no class table: every class is the ideal one */
+    for (size_t i = 0; i < hw->nclasses; i++)
+        if (strcmp(hw->class_names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* ---- hardware cost lookups (ideal when the tables are absent) ---- */
+
+static inline double class_factor(const struct sim *sim, int cls)
+{
+    return sim->p.hw.rates ? 1.0 + sim->p.hw.rates[cls].h : 1.0;
+}
+
+static inline sim_time_t switch_cost(const struct sim *sim, int from_cls, int to_cls)
+{
+    if (!sim->p.hw.switch_cost)
+        return 0;
+    return sim->p.hw.switch_cost[(size_t)(from_cls + 1) * sim->p.hw.nclasses + (size_t)to_cls];
+}
+
+/* ---- cores ---- */
+
+static void host_dispatch(struct sim *sim, struct sim_event *ev);
+
+/* Dispatch at the end of the current instant.  When no other event is
+ * due at this instant the end is now, and the dispatch runs at once
+ * (saving a trip through the heap); callers therefore request it last,
+ * after their own state changes. */
+static void host_request_dispatch(struct sim *sim, struct host *h)
+{
+    if (sim_event_pending(&h->dispatch_ev))
+        return;
+    const struct sim_event *next = evq_peek(&sim->evq);
+    if (next && next->time == sim->now)
+        evq_push(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
+    else
+        host_dispatch(sim, &h->dispatch_ev);
+}
+
+/* Bring the running vCPU's progress up to now, and charge the overhead
+ * the hardware model attributes to that progress. */
+static void core_sync(struct sim *sim, struct pcpu *c)
+{
+    struct vcpu *v = c->running;
+    if (!v || sim->now <= c->run_from)
+        return;
+    sim_time_t wall = sim->now - c->run_from;
+    struct guest *g = v->guest;
+    sim_time_t done;
+    if (sim->p.hw.rates) {
+        const struct hw_rates *hr = &sim->p.hw.rates[g->cls];
+        done = (sim_time_t)((double)wall / (1.0 + hr->h));
+        if (done > v->work_left)
+            done = v->work_left;
+        double s = sim_time_to_s(done);
+        g->exit_seconds += s * hr->exit_h;
+        g->walk_seconds += s * hr->walk_h;
+        double nexits = 0;
+        for (int r = 0; r < HW_EXIT_REASONS; r++) {
+            double e = s * hr->exit_rate[r];
+            sim->metrics.exits[r] += e;
+            nexits += e;
+        }
+        g->exits += nexits;
+    } else {
+        done = wall < v->work_left ? wall : v->work_left;
+    }
+    v->work_left -= done;
+    v->attained += done;
+    c->run_from = sim->now;
+}
+
+/* Schedule the core's next event: completion of the running vCPU or the
+ * end of its quantum, whichever comes first. */
+static void core_arm(struct sim *sim, struct pcpu *c)
+{
+    struct vcpu *v = c->running;
+    double f = class_factor(sim, v->guest->cls);
+    sim_time_t need = f == 1.0 ? v->work_left : (sim_time_t)ceil((double)v->work_left * f);
+    sim_time_t at = c->run_from + need;
+    if (c->slice_end < at)
+        at = c->slice_end;
+    evq_cancel(&sim->evq, &c->ev);
+    evq_push(&sim->evq, &c->ev, at, SIM_EVC_CORE);
+}
+
+static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
+{
+    assert(!c->running && !v->core && !v->queued);
+    struct guest *g = v->guest;
+    c->running = v;
+    v->core = c;
+    sim_time_t cost = 0;
+    if (c->last_guest != g->seq || c->last_vcpu != v->index) {
+        cost = switch_cost(sim, c->last_cls, g->cls);
+        sim->metrics.switches++;
+        g->switches++;
+        g->switch_seconds += sim_time_to_s(cost);
+    }
+    c->busy_since = sim->now;
+    c->run_from = sim->now + cost;
+    if (g->first_start < 0)
+        g->first_start = sim->now;
+    sim_time_t slice = sched_timeslice(c->host->sched, v);
+    c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
+    core_arm(sim, c);
+}
+
+/* Take the running vCPU off the core (it stays runnable or is done). */
+static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
+{
+    struct vcpu *v = c->running;
+    core_sync(sim, c);
+    evq_cancel(&sim->evq, &c->ev);
+    sim_time_t ran = sim->now - c->busy_since;
+    if (sim->p.on_segment && ran > 0) {
+        struct sim_segment seg = {c->host->index, c->index, v->guest, v->index, c->busy_since,
+                                  sim->now};
+        sim->p.on_segment(sim->p.cb_ctx, &seg);
+    }
+    v->cpu_time += ran;
+    c->busy_total += ran;
+    c->last_guest = v->guest->seq;
+    c->last_vcpu = v->index;
+    c->last_cls = v->guest->cls;
+    c->running = NULL;
+    v->core = NULL;
+    return v;
+}
+
+static void vcpu_enqueue(struct sim *sim, struct vcpu *v, enum sched_enqueue_why why)
+{
+    (void)sim;
+    struct sched *s = v->guest->host->sched;
+    v->queued = true;
+    s->ops->enqueue(s, v, why);
+}
+
+static void vcpu_dequeue(struct sched *s, struct vcpu *v)
+{
+    assert(v->queued);
+    s->ops->dequeue(s, v);
+    v->queued = false;
+}
+
+/* ---- guests ---- */
+
+static struct guest *guest_alloc(struct sim *sim, int nvcpus)
+{
+    struct guest **pp = &sim->free_guests;
+    while (*pp && (*pp)->vcpu_cap < nvcpus)
+        pp = &(*pp)->free_next;
+    struct guest *g = *pp;
+    if (g) {
+        *pp = g->free_next;
+    } else {
+        g = xmalloc(sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
+        g->vcpu_cap = nvcpus;
+        sim->live_guests++;
+        if (sim->live_guests > sim->peak_live_guests)
+            sim->peak_live_guests = sim->live_guests;
+    }
+    int cap = g->vcpu_cap;
+    memset(g, 0, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
+    g->vcpu_cap = cap;
+    return g;
+}
+
+static void guest_release(struct sim *sim, struct guest *g)
+{
+    g->free_next = sim->free_guests;
+    sim->free_guests = g;
+}
+
+static void guest_complete(struct sim *sim, struct guest *g)
+{
+    sim_time_t service = 0, cpu = 0;
+    for (int i = 0; i < g->nvcpus; i++) {
+        if (g->vcpu[i].cpu_time > service)
+            service = g->vcpu[i].cpu_time;
+        cpu += g->vcpu[i].cpu_time;
+    }
+    struct sim_metrics *m = &sim->metrics;
+    metrics_population(m, sim->now, -1);
+    metrics_complete(m, g->arrival, sim->now, g->first_start, service, g->work, g->nvcpus);
+    m->exit_seconds += g->exit_seconds;
+    m->walk_seconds += g->walk_seconds;
+    m->switch_seconds += g->switch_seconds;
+    if (sim->p.on_job) {
+        struct sim_job_info job = {g, sim->now, service, cpu};
+        sim->p.on_job(sim->p.cb_ctx, &job);
+    }
+    g->host->mem_used -= g->mem_mb;
+    guest_release(sim, g);
+}
+
+static void vcpu_finished(struct sim *sim, struct vcpu *v)
+{
+    struct guest *g = v->guest;
+    g->host->nrunnable--;
+    if (--g->vcpus_left == 0)
+        guest_complete(sim, g);
+}
+
+/* ---- events ---- */
+
+static void core_timer(struct sim *sim, struct sim_event *ev)
+{
+    struct pcpu *c = container_of(ev, struct pcpu, ev);
+    struct vcpu *v = c->running;
+    struct host *h = c->host;
+    core_sync(sim, c);
+    if (v->work_left == 0) {
+        core_stop(sim, c);
+        vcpu_finished(sim, v);
+        host_request_dispatch(sim, h);
+        return;
+    }
+    if (sim->now >= c->slice_end) {
+        struct sched *s = h->sched;
+        struct vcpu *w = s->ops->peek(s);
+        /* Preempt only if someone is waiting (and, for a policy that
+         * orders by a key, only for an equal or better one). */
+        if (w && (!(s->flags & SCHED_PREEMPTIVE) || s->ops->compare(s, w, v) <= 0)) {
+            core_stop(sim, c);
+            vcpu_enqueue(sim, v, SCHED_ENQ_PREEMPTED);
+            host_request_dispatch(sim, h);
+            return;
+        }
+        sim_time_t slice = sched_timeslice(s, v);
+        c->slice_end = slice > 0 ? sim->now + slice : SIM_TIME_MAX;
+    }
+    core_arm(sim, c);
+}
+
+/* The running vCPU a preemptive policy would rather not run: the worst
+ * by compare, the highest-numbered core among equals. */
+static struct pcpu *host_worst_running(struct sim *sim, struct host *h)
+{
+    struct sched *s = h->sched;
+    struct pcpu *worst = NULL;
+    for (int i = 0; i < h->ncores; i++) {
+        struct pcpu *c = &h->cores[i];
+        if (!c->running)
+            continue;
+        core_sync(sim, c);
+        if (!worst || s->ops->compare(s, c->running, worst->running) >= 0)
+            worst = c;
+    }
+    return worst;
+}
+
+static void host_dispatch(struct sim *sim, struct sim_event *ev)
+{
+    struct host *h = container_of(ev, struct host, dispatch_ev);
+    struct sched *s = h->sched;
+    for (int i = 0; i < h->ncores; i++) {
+        struct pcpu *c = &h->cores[i];
+        if (c->running)
+            continue;
+        struct vcpu *v = s->ops->peek(s);
+        if (!v)
+            return;   /* every ready vCPU has a core: nothing to preempt */
+        vcpu_dequeue(s, v);
+        core_start(sim, c, v);
+    }
+    if (!(s->flags & SCHED_PREEMPTIVE))
+        return;
+    for (;;) {
+        struct vcpu *v = s->ops->peek(s);
+        if (!v)
+            return;
+        struct pcpu *c = host_worst_running(sim, h);
+        if (s->ops->compare(s, v, c->running) >= 0)
+            return;
+        struct vcpu *old = core_stop(sim, c);
+        vcpu_enqueue(sim, old, SCHED_ENQ_PREEMPTED);
+        vcpu_dequeue(s, v);
+        core_start(sim, c, v);
+    }
+}
+
+static int read_next(struct sim *sim);
+
+/* Placement: the first host whose free memory holds the guest (the
+ * allocation module refines this).  With unlimited memory, host 0. */
+static struct host *place_guest(struct sim *sim, const struct guest *g)
+{
+    for (int i = 0; i < sim->p.nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        if (h->mem_mb <= 0 || h->mem_used + g->mem_mb <= h->mem_mb)
+            return h;
+    }
+    return NULL;
+}
+
+static void guest_arrival(struct sim *sim, struct sim_event *ev)
+{
+    (void)ev;
+    struct trace_record *rec = &sim->pending;
+    struct sim_metrics *m = &sim->metrics;
+    int cls = sim_class_find(&sim->p.hw, rec->class_name);
+    if (cls < 0) {
+        sim->status = sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
+                                    "unknown workload class '%s' (see `hvsim list`)",
+                                    rec->class_name);
+        return;
+    }
+    struct guest *g = guest_alloc(sim, rec->vcpus);
+    g->seq = sim->next_guest_seq++;
+    if (rec->id[0])
+        memcpy(g->id, rec->id, sizeof g->id);
+    else
+        snprintf(g->id, sizeof g->id, "%" PRIu64, g->seq + 1);
+    g->arrival = sim->now;
+    g->work = sim_time_from_s(rec->work);
+    if (g->work < 1)
+        g->work = 1;   /* work > 0 but below 1 ns: the clock's resolution */
+    g->nvcpus = rec->vcpus;
+    g->mem_mb = rec->mem_mb;
+    g->priority = rec->priority;
+    g->weight = rec->weight;
+    g->deadline = rec->deadline >= 0 ? sim_time_from_s(rec->deadline) : -1;
+    g->cls = cls;
+    g->first_start = -1;
+    g->vcpus_left = g->nvcpus;
+
+    if (!m->any_arrival) {
+        m->first_arrival = sim->now;
+        m->last_change = sim->now;
+        m->any_arrival = true;
+    }
+    m->arrived++;
+    struct host *h = place_guest(sim, g);
+    if (!h) {
+        /* Fits on no host even when empty: the allocation module queues
+         * or rejects; here we count it as rejected. */
+        m->rejected++;
+        guest_release(sim, g);
+    } else {
+        metrics_population(m, sim->now, +1);
+        g->host = h;
+        h->mem_used += g->mem_mb;
+        for (int i = 0; i < g->nvcpus; i++) {
+            struct vcpu *v = &g->vcpu[i];
+            v->guest = g;
+            v->index = i;
+            v->work_left = g->work;
+            h->nrunnable++;
+            vcpu_enqueue(sim, v, SCHED_ENQ_ARRIVAL);
+        }
+    }
+    /* Read ahead first: the next guest may arrive at this same instant,
+     * and the dispatch must then wait for it. */
+    int rc = read_next(sim);
+    if (rc < 0) {
+        sim->status = rc;
+        return;
+    }
+    if (h)
+        host_request_dispatch(sim, h);
+}
+
+/* Read the next record and schedule its arrival. */
+static int read_next(struct sim *sim)
+{
+    int rc = trace_next(sim->source, &sim->pending, &sim->error);
+    if (rc < 0)
+        return rc;
+    sim->have_pending = rc == TRACE_RECORD;
+    if (!sim->have_pending)
+        return SIM_OK;
+    struct trace_record *rec = &sim->pending;
+    if (!sim_seconds_ok(rec->arrival) || !(rec->work > 0) || !sim_seconds_ok(rec->work))
+        return sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
+                             "arrival %g s or work %g s out of range (0..%g s)", rec->arrival,
+                             rec->work, SIM_SECONDS_MAX);
+    sim_time_t at = sim_time_from_s(rec->arrival);
+    if (at < sim->now)
+        return sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
+                             "arrival %.9g s is earlier than the previous one", rec->arrival);
+    evq_push(&sim->evq, &sim->arrival_ev, at, SIM_EVC_ARRIVAL);
+    return SIM_OK;
+}
+
+/* Timeline: utilisation of each host over the last interval. */
+static void sample_timer(struct sim *sim, struct sim_event *ev)
+{
+    sim_time_t len = sim->now - sim->last_sample;
+    for (int i = 0; i < sim->p.nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        double busy = 0;
+        long running = 0;
+        for (int k = 0; k < h->ncores; k++) {
+            struct pcpu *c = &h->cores[k];
+            busy += (double)c->busy_total;
+            if (c->running) {
+                busy += (double)(sim->now - c->busy_since);
+                running++;
+            }
+        }
+        struct sim_sample s = {
+            .time = sim->now,
+            .host = i,
+            .utilization = len > 0 ? (busy - sim->sample_busy[i]) / ((double)len * h->ncores) : 0,
+            .runnable = h->nrunnable,
+            .running = running,
+            .guests = sim->metrics.in_system,
+        };
+        sim->sample_busy[i] = busy;
+        sim->p.on_sample(sim->p.cb_ctx, &s);
+    }
+    sim->last_sample = sim->now;
+    /* Keep sampling while the workload is not over. */
+    if (sim->have_pending || sim->metrics.in_system > 0)
+        evq_push(&sim->evq, ev, sim->now + sim->p.sample, SIM_EVC_CONTROL);
+}
+
+/* ---- life cycle ---- */
+
+int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *err)
+{
+    if (p->nhosts < 1 || p->ncores < 1)
+        return sim_error_usage(err, "a platform needs at least one host and one core");
+    struct sim *sim = xcalloc(1, sizeof *sim);
+    sim->p = *p;
+    evq_init(&sim->evq);
+    sim_rng_init(&sim->rng, p->seed, p->rep);
+    metrics_init(&sim->metrics, p->warmup);
+    sim_event_init(&sim->arrival_ev, guest_arrival);
+    sim_event_init(&sim->sample_ev, sample_timer);
+    trace_record_init(&sim->pending);
+    sim->hosts = xcalloc((size_t)p->nhosts, sizeof *sim->hosts);
+    sim->cores = xcalloc((size_t)p->nhosts * (size_t)p->ncores, sizeof *sim->cores);
+    sim->sample_busy = xcalloc((size_t)p->nhosts, sizeof *sim->sample_busy);
+    for (int i = 0; i < p->nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        h->index = i;
+        h->ncores = p->ncores;
+        h->mem_mb = p->host_mem_mb;
+        h->cores = &sim->cores[(size_t)i * (size_t)p->ncores];
+        sim_event_init(&h->dispatch_ev, host_dispatch);
+        for (int k = 0; k < h->ncores; k++) {
+            struct pcpu *c = &h->cores[k];
+            c->host = h;
+            c->index = k;
+            c->last_guest = UINT64_MAX;
+            c->last_vcpu = -1;
+            c->last_cls = -1;
+            c->slice_end = SIM_TIME_MAX;
+            sim_event_init(&c->ev, core_timer);
+        }
+    }
+    for (int i = 0; i < p->nhosts; i++) {
+        int rc = sched_create(&sim->hosts[i].sched, p->sched, &p->sched_params, &sim->hosts[i],
+                              sim, err);
+        if (rc < 0) {
+            sim_destroy(sim);
+            return rc;
+        }
+    }
+    *out = sim;
+    return SIM_OK;
+}
+
+static void free_guest_list(struct guest *g)
+{
+    while (g) {
+        struct guest *next = g->free_next;
+        free(g);
+        g = next;
+    }
+}
+
+void sim_destroy(struct sim *sim)
+{
+    if (!sim)
+        return;
+    /* Guests still in the system (a run stopped by an error) are
+     * reachable only through their vCPUs on cores and in queues: collect
+     * each once (vcpus_left = -1 marks it) onto the free list. */
+    for (int i = 0; i < sim->p.nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        if (!h->sched)
+            continue;
+        for (int k = 0; k < h->ncores; k++) {
+            struct vcpu *v = h->cores[k].running;
+            if (!v)
+                continue;
+            h->cores[k].running = NULL;
+            if (v->guest->vcpus_left >= 0) {
+                v->guest->vcpus_left = -1;
+                guest_release(sim, v->guest);
+            }
+        }
+        struct vcpu *v;
+        while ((v = h->sched->ops->peek(h->sched)) != NULL) {
+            vcpu_dequeue(h->sched, v);
+            if (v->guest->vcpus_left >= 0) {
+                v->guest->vcpus_left = -1;
+                guest_release(sim, v->guest);
+            }
+        }
+        sched_destroy(h->sched);
+    }
+    free_guest_list(sim->free_guests);
+    evq_destroy(&sim->evq);
+    sim_rng_destroy(&sim->rng);
+    metrics_destroy(&sim->metrics);
+    trace_record_clear(&sim->pending);
+    free(sim->sample_busy);
+    free(sim->cores);
+    free(sim->hosts);
+    free(sim);
+}
+
+int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
+{
+    sim->source = source;
+    int rc = read_next(sim);
+    if (rc < 0) {
+        *err = sim->error;
+        return rc;
+    }
+    if (sim->p.sample > 0 && sim->p.on_sample && sim->have_pending)
+        evq_push(&sim->evq, &sim->sample_ev, sim->p.sample, SIM_EVC_CONTROL);
+    struct sim_event *ev;
+    while ((ev = evq_pop(&sim->evq)) != NULL) {
+        assert(ev->time >= sim->now);
+        sim->now = ev->time;
+        sim->metrics.events++;
+        ev->fn(sim, ev);
+        if (sim->status < 0) {
+            *err = sim->error;
+            return sim->status;
+        }
+    }
+    memcpy(sim->metrics.skipped, source->skipped, sizeof sim->metrics.skipped);
+    return SIM_OK;
+}
+
+void sim_result(const struct sim *sim, struct sim_result *r)
+{
+    double busy = 0;
+    int cores = sim->p.nhosts * sim->p.ncores;
+    for (int i = 0; i < cores; i++)
+        busy += (double)sim->cores[i].busy_total;
+    metrics_finish(&sim->metrics, busy, cores, r);
+    r->peak_pending = (double)sim->evq.peak;
+}

@@ -1,0 +1,338 @@
+/*
+ * sim/main.c - the hvsim command line: run, list, check, explain,
+ * compare.  It turns options into a platform, policies and a workload,
+ * runs the replications and writes the outputs.  Exit status: 0 success,
+ * 2 bad usage or input, 1 any other failure (SPEC.md).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "models/hw.h"
+#include "sim/engine.h"
+#include "sim/options.h"
+#include "sim/output.h"
+#include "sim/report.h"
+#include "sim/xalloc.h"
+#include "workloads/synthetic.h"
+#include "workloads/trace.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: hvsim COMMAND [options]\n\n"
+            "hvsim simulates how a hypervisor allocates CPU to virtual machines and schedules\n"
+            "their vCPUs, charging the cost of virtualisation (VT-x exits, EPT walks, world\n"
+            "switches) from a hardware profile, and reports latency, throughput, utilisation,\n"
+            "fairness and overhead.\n\n"
+            "commands:\n"
+            "  run [options]        one experiment (possibly several replications);\n"
+            "                       `hvsim run --help` lists the options\n"
+            "  list                 schedulers, allocators, hardware profiles, trace formats\n"
+            "                       and workload classes built in\n"
+            "  check FILE           read a trace and report every problem with its location\n"
+            "                       [--format NAME] [--cores N]\n"
+            "  explain --hw NAME    the costs a hardware profile implies, derived step by step\n"
+            "                       [--class C] [--json]\n"
+            "  --help, --version\n\n"
+            "examples:\n"
+            "  hvsim run --generate n=1000,interarrival=exp:1.25,work=exp:1 --sched rr --json\n"
+            "  hvsim run --trace jobs.swf --sched maxtput --cores 128 --out results/kth\n"
+            "  hvsim list\n");
+}
+
+/* Where the data files (hardware profiles, classes) are: $HVSIM_DATA, the
+ * source tree beside the binary (build/hvsim -> models/), or the install
+ * directory. */
+static const char *datadir(void)
+{
+    static char buf[PATH_MAX];   /* registry-like: set once, read-only after */
+    const char *env = getenv("HVSIM_DATA");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX - 16];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(buf, sizeof buf, "%s/../models", exe);
+            if (access(buf, R_OK) == 0)
+                return buf;
+        }
+    }
+    return HVSIM_DATADIR;
+}
+
+/* ---- hardware tables for the engine ---- */
+
+struct hw_setup {
+    struct hw_model *model;
+    struct hw_rates *rates;
+    sim_time_t *switch_cost;
+    const char **names;
+    size_t n;
+};
+
+static int hw_setup_load(struct hw_setup *hs, const char *name, struct sim_error *err)
+{
+    memset(hs, 0, sizeof *hs);
+    int rc = hw_model_load(name, datadir(), &hs->model, err);
+    if (rc < 0)
+        return rc;
+    hs->n = hw_class_count(hs->model);
+    hs->names = xcalloc(hs->n ? hs->n : 1, sizeof *hs->names);
+    for (size_t i = 0; i < hs->n; i++)
+        hs->names[i] = hw_class_name(hs->model, i);
+    if (!hw_model_is_ideal(hs->model) && hs->n > 0) {
+        hs->rates = xcalloc(hs->n, sizeof *hs->rates);
+        hs->switch_cost = xcalloc((hs->n + 1) * hs->n, sizeof *hs->switch_cost);
+        for (size_t i = 0; i < hs->n; i++)
+            hs->rates[i] = *hw_class_rates(hs->model, i);
+        for (size_t f = 0; f <= hs->n; f++)
+            for (size_t t = 0; t < hs->n; t++)
+                hs->switch_cost[f * hs->n + t] = hw_switch_cost(hs->model, (int)f - 1, (int)t);
+    }
+    return SIM_OK;
+}
+
+static void hw_setup_free(struct hw_setup *hs)
+{
+    free(hs->rates);
+    free(hs->switch_cost);
+    free(hs->names);
+    hw_model_free(hs->model);
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- run ---- */
+
+struct workload {
+    bool synthetic;
+    struct synth_spec spec;
+    struct trace_options topt;
+    char desc[600];
+};
+
+static int open_workload(const struct workload *w, const struct run_config *c, long rep,
+                         struct trace_reader *r, struct sim_error *err)
+{
+    if (w->synthetic) {
+        synth_open(r, &w->spec, (uint64_t)c->seed, (uint64_t)rep, &w->topt);
+        return SIM_OK;
+    }
+    return trace_open(r, c->trace, &w->topt, err);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_config cfg;
+    struct sim_error err = {0};
+    struct hw_setup hs = {0};
+    struct run_output out = {0};
+    struct sim_result *results = NULL;
+    json_t *summary = NULL;
+    int rc;
+
+    run_config_init(&cfg);
+    rc = run_config_parse(&cfg, argc, argv, &err);
+    if (rc == 1) {
+        run_config_free(&cfg);
+        return 0;
+    }
+    if (rc < 0)
+        goto fail;
+
+    const struct sched_ops *ops = sched_find(cfg.sched);
+    if (!ops) {
+        rc = sim_error_usage(&err, "--sched: unknown scheduler '%s' (see `hvsim list`)",
+                             cfg.sched);
+        goto fail;
+    }
+    rc = hw_setup_load(&hs, cfg.hw, &err);
+    if (rc < 0)
+        goto fail;
+
+    struct workload w = {0};
+    trace_options_init(&w.topt);
+    w.topt.format = cfg.format;
+    w.topt.limit = cfg.limit;
+    w.topt.start = cfg.start;
+    w.topt.end = cfg.end;
+    w.topt.scale_arrivals = cfg.scale_arrivals;
+    w.topt.scale_work = cfg.scale_work;
+    w.topt.swf_class_by = strcmp(cfg.swf_class, "none") == 0 ? NULL : cfg.swf_class;
+    if (cfg.trace) {
+        snprintf(w.desc, sizeof w.desc, "%s", cfg.trace);
+    } else {
+        w.synthetic = true;
+        const char *spec = cfg.generate ? cfg.generate : SYNTH_DEFAULT_SPEC;
+        rc = synth_parse(&w.spec, spec, &err);
+        if (rc < 0)
+            goto fail;
+        if (w.spec.class_name[0] && sim_class_find(&(struct sim_hw_tables){
+                .nclasses = hs.n, .class_names = hs.names}, w.spec.class_name) < 0) {
+            rc = sim_error_usage(&err, "--generate class=%s: unknown workload class "
+                                 "(see `hvsim list`)", w.spec.class_name);
+            goto fail;
+        }
+        char canon[400];
+        synth_format(&w.spec, canon, sizeof canon);
+        snprintf(w.desc, sizeof w.desc, "generate %s", canon);
+    }
+    if (strcmp(cfg.exit_model, "fluid") != 0) {
+        rc = sim_error_usage(&err, "--exit-model %s: only the fluid model is available in "
+                             "this version", cfg.exit_model);
+        goto fail;
+    }
+
+    struct sim_params p;
+    sim_params_init(&p);
+    p.nhosts = (int)cfg.hosts;
+    p.ncores = (int)cfg.cores;
+    p.host_mem_mb = cfg.mem;
+    p.sched = ops;
+    p.sched_params.quantum = cfg.quantum;
+    p.sched_params.clairvoyant = cfg.clairvoyant;
+    p.sched_params.preemptive = cfg.preempt;
+    p.hw.nclasses = hs.n;
+    p.hw.rates = hs.rates;
+    p.hw.switch_cost = hs.switch_cost;
+    p.hw.class_names = hs.names;
+    p.seed = (uint64_t)cfg.seed;
+    p.warmup = cfg.warmup;
+    p.sample = cfg.sample;
+
+    rc = run_output_open(&out, cfg.out != NULL, cfg.gantt, &err);
+    if (rc < 0)
+        goto fail;
+
+    results = xcalloc((size_t)cfg.reps, sizeof *results);
+    for (long rep = 0; rep < cfg.reps; rep++) {
+        struct trace_reader src;
+        rc = open_workload(&w, &cfg, rep, &src, &err);
+        if (rc < 0)
+            goto fail;
+        p.rep = (uint64_t)rep;
+        /* Outputs per guest and over time describe the first replication. */
+        if (rep == 0)
+            run_output_attach(&out, &p);
+        else
+            p.on_job = NULL, p.on_sample = NULL, p.on_segment = NULL;
+        struct sim *sim;
+        rc = sim_create(&sim, &p, &err);
+        if (rc < 0) {
+            trace_close(&src);
+            goto fail;
+        }
+        double t0 = wall_now();
+        rc = sim_run(sim, &src, &err);
+        double wall = wall_now() - t0;
+        trace_close(&src);
+        if (rc == SIM_OK) {
+            sim_result(sim, &results[rep]);
+            results[rep].wall_seconds = wall;
+            results[rep].events_per_second = wall > 0 ? results[rep].events / wall : NAN;
+            if (cfg.reps == 1)
+                metrics_batch_means(&sim->metrics, cfg.batches ? cfg.batches : 20,
+                                    &results[rep]);
+        }
+        sim_destroy(sim);
+        if (rc < 0)
+            goto fail;
+    }
+
+    struct report_extra extra = {w.desc, NAN, hw_model_profile_name(hs.model)};
+    summary = report_summary(&cfg, results, (size_t)cfg.reps, &extra);
+    if (cfg.out) {
+        rc = run_output_write(&out, cfg.out, summary, &err);
+        if (rc < 0)
+            goto fail;
+    }
+    if (cfg.gantt)
+        run_output_gantt(&out, stdout, (int)cfg.cores, (int)cfg.hosts);
+    if (cfg.json) {
+        char *text = json_dumps(summary, JSON_INDENT(2));
+        puts(text);
+        free(text);
+    } else if (!cfg.gantt && !cfg.out) {
+        report_text(stdout, summary);
+    } else if (!cfg.gantt && !cfg.quiet) {
+        report_text(stderr, summary);
+    }
+    rc = SIM_OK;
+    goto done;
+fail:
+    sim_error_print(&err, stderr);
+done:
+    json_decref(summary);
+    free(results);
+    run_output_close(&out);
+    hw_setup_free(&hs);
+    run_config_free(&cfg);
+    if (fflush(stdout) != 0 && rc == SIM_OK) {
+        fprintf(stderr, "hvsim: cannot write to stdout: %s\n", strerror(errno));
+        return 1;
+    }
+    return sim_error_exit_status(rc);
+}
+
+/* ---- list ---- */
+
+static int cmd_list(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        fprintf(stderr, "hvsim: list takes no arguments\n");
+        return 2;
+    }
+    printf("schedulers (--sched):\n");
+    for (size_t i = 0; i < sched_count(); i++)
+        printf("  %-10s %s%s\n", sched_at(i)->name, sched_at(i)->desc, i == 0 ? " [default]" : "");
+    printf("\nallocators (--alloc):\n");
+    printf("  %-10s %s\n", "static", "each guest gets its requested vCPUs for its lifetime [default]");
+    printf("\nplacement (--place):\n");
+    printf("  %-10s %s\n", "first-fit", "the first host whose free memory holds the guest [default]");
+    printf("\ntrace formats (--format):\n");
+    for (size_t i = 0; i < trace_fmt_count(); i++)
+        printf("  %-10s %s\n", trace_fmt_at(i)->name, trace_fmt_at(i)->desc);
+    printf("  %-10s %s\n", "(generate)", "synthetic workload: --generate SPEC");
+    printf("\n");
+    hw_list(stdout, datadir());
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("hvsim %s\n", HVSIM_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc - 1, argv + 1);
+    fprintf(stderr, "hvsim: unknown command '%s' (see hvsim --help)\n", cmd);
+    return 2;
+}

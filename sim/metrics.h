@@ -1,0 +1,86 @@
+/*
+ * sim/metrics.h - what a run measures, and the figures it reports.
+ *
+ * struct sim_metrics accumulates during a run (owned by struct sim);
+ * metrics_finish turns it into struct sim_result, plain numbers that
+ * replications can average (sim/report.c).  Per-job samples of turnaround
+ * and slowdown are kept for exact percentiles (GSL sort + quantile), 16
+ * bytes per completed guest: the one thing that grows with the trace.
+ */
+#ifndef SIM_METRICS_H
+#define SIM_METRICS_H
+
+#include "models/hw.h"
+#include "sim/types.h"
+#include "workloads/trace.h"
+
+struct sim_metrics {
+    long arrived, completed, counted;   /* counted = completed after --warmup */
+    long warmup;
+    long rejected;
+    double *turnaround, *slowdown, *waiting; /* counted samples, in completion order */
+    size_t cap;
+    long double sum_wait, sum_resp;     /* over counted guests, seconds */
+    long double sum_turn_ns_all;        /* every completed guest, ns (Little) */
+    long double jain_sum, jain_sum_sq;  /* of 1/slowdown, counted guests */
+    sim_time_t first_arrival, last_finish;
+    bool any_arrival;
+    long in_system, max_in_system;      /* guests arrived and not finished */
+    long double area_in_system;         /* integral of in_system dt, ns */
+    sim_time_t last_change;
+    long double work_ns;                /* reference work of completed guests, all vCPUs */
+    /* virtualisation overhead (seconds) and counts */
+    long double exit_seconds, walk_seconds, switch_seconds;
+    long double exits[HW_EXIT_REASONS];
+    uint64_t switches;
+    uint64_t events;
+    long skipped[TRACE_SKIP_MAX];
+};
+
+/* Plain figures of one run; NAN where undefined (no completions). */
+struct sim_result {
+    double arrived, completed, rejected;
+    double turnaround_mean, turnaround_p50, turnaround_p95, turnaround_p99, turnaround_max;
+    double waiting_mean, response_mean, slowdown_mean, slowdown_p99;
+    double throughput, makespan, utilization, fairness_jain;
+    double in_system_mean, in_system_max, arrival_rate;
+    double overhead_fraction, exit_seconds, walk_seconds, switch_seconds, switches;
+    double exits[HW_EXIT_REASONS];
+    double events, wall_seconds, events_per_second, peak_pending;
+    /* 95% intervals of turnaround.mean and waiting.mean from batch means
+     * within this run (NAN when not computed). */
+    double turnaround_ci[2], waiting_ci[2], batch_lag1;
+    double busy_seconds;
+    long skipped[TRACE_SKIP_MAX];
+};
+
+void metrics_init(struct sim_metrics *m, long warmup);
+void metrics_destroy(struct sim_metrics *m);
+
+/* The number of guests in the system changes at now by delta. */
+void metrics_population(struct sim_metrics *m, sim_time_t now, int delta);
+
+/* A guest completed. */
+void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t finish,
+                      sim_time_t first_start, sim_time_t service, sim_time_t work_per_vcpu,
+                      int nvcpus);
+
+/* busy = total core-ns busy, cores = number of cores. */
+void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores,
+                    struct sim_result *r);
+
+/* Batch means: split the counted samples (completion order) into
+ * `batches` equal batches and fill r's turnaround_ci and waiting_ci with
+ * the Student-t 95% interval of their means, and batch_lag1 with the
+ * lag-1 autocorrelation of the turnaround batch means (should be < 0.1,
+ * queueing.md section 8).  Needs at least 2 samples per batch. */
+void metrics_batch_means(const struct sim_metrics *m, long batches, struct sim_result *r);
+
+/* The f-quantile of data[0..n-1] (reordered), equal to
+ * gsl_stats_quantile_from_sorted_data on the sorted data. */
+double stats_quantile(double *data, size_t n, double f);
+
+/* Student-t 95% interval of the mean of x[0..n-1]; NAN for n < 2. */
+void stats_t_interval(const double *x, size_t n, double ci[2]);
+
+#endif /* SIM_METRICS_H */

@@ -1,0 +1,184 @@
+/* tests/helpers.c - see helpers.h */
+#define _GNU_SOURCE
+#include "tests/helpers.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/xalloc.h"
+#include "workloads/synthetic.h"
+
+struct array_src {
+    const struct test_job *jobs;
+    size_t n, next;
+};
+
+static int array_next(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
+{
+    (void)err;
+    struct array_src *a = r->priv;
+    if (a->next >= a->n)
+        return TRACE_EOF;
+    const struct test_job *j = &a->jobs[a->next++];
+    snprintf(rec->id, sizeof rec->id, "%s", j->id ? j->id : "");
+    rec->arrival = j->arrival;
+    rec->work = j->work;
+    rec->vcpus = j->vcpus ? j->vcpus : 1;
+    rec->priority = j->priority;
+    rec->line = (long)a->next;
+    return TRACE_RECORD;
+}
+
+static void array_close(struct trace_reader *r) { free(r->priv); }
+
+static const struct trace_fmt array_fmt = {
+    .name = "array", .desc = "test jobs", .next = array_next, .close = array_close,
+};
+
+void test_array_open(struct trace_reader *r, const struct test_job *jobs, size_t n)
+{
+    struct array_src *a = xcalloc(1, sizeof *a);
+    a->jobs = jobs;
+    a->n = n;
+    trace_open_source(r, &array_fmt, a, "jobs", NULL);
+}
+
+struct finish_ctx {
+    struct test_run *run;
+};
+
+static void record_finish(void *ctx, const struct sim_job_info *j)
+{
+    struct test_run *run = ctx;
+    uint64_t i = j->guest->seq;
+    if (i < 64) {
+        run->finish[i] = sim_time_to_s(j->finish);
+        run->first_start[i] = sim_time_to_s(j->guest->first_start);
+    }
+}
+
+void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
+                   int ncores, struct test_run *out)
+{
+    memset(out, 0, sizeof *out);
+    struct sim_params p;
+    sim_params_init(&p);
+    p.sched = sched_find(sched);
+    cr_assert_not_null(p.sched, "scheduler %s", sched);
+    p.ncores = ncores;
+    p.sched_params.quantum = sim_time_from_s(quantum);
+    p.on_job = record_finish;
+    p.cb_ctx = out;
+    struct sim_error err;
+    struct sim *sim;
+    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
+    struct trace_reader r;
+    test_array_open(&r, jobs, n);
+    cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
+    sim_result(sim, &out->res);
+    out->events = (long)out->res.events;
+    trace_close(&r);
+    sim_destroy(sim);
+}
+
+void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,
+                       uint64_t seed, long warmup, long batches, struct sim_result *out)
+{
+    struct synth_spec s;
+    struct sim_error err;
+    cr_assert_eq(synth_parse(&s, spec, &err), 0, "%s", err.text);
+    struct sim_params p;
+    sim_params_init(&p);
+    p.sched = sched_find(sched);
+    cr_assert_not_null(p.sched);
+    p.ncores = ncores;
+    p.sched_params.quantum = sim_time_from_s(quantum);
+    p.seed = seed;
+    p.warmup = warmup;
+    struct sim *sim;
+    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
+    struct trace_reader r;
+    synth_open(&r, &s, seed, 0, NULL);
+    cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
+    sim_result(sim, out);
+    metrics_batch_means(&sim->metrics, batches, out);
+    trace_close(&r);
+    sim_destroy(sim);
+}
+
+static char *slurp_fd(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (len + 1 >= cap)
+            buf = xrealloc(buf, cap *= 2);
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+void run_hvsim(struct cmd_result *r, const char *const *args)
+{
+    const char *bin = getenv("HVSIM_BIN");
+    if (!bin)
+        bin = "build/hvsim";
+    char outp[] = "/tmp/hvsim-test-out-XXXXXX", errp[] = "/tmp/hvsim-test-err-XXXXXX";
+    int ofd = mkstemp(outp), efd = mkstemp(errp);
+    cr_assert(ofd >= 0 && efd >= 0);
+    size_t n = 0;
+    while (args[n])
+        n++;
+    char **argv = xcalloc(n + 2, sizeof *argv);
+    argv[0] = (char *)bin;
+    for (size_t i = 0; i < n; i++)
+        argv[i + 1] = (char *)args[i];
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(ofd, 1);
+        dup2(efd, 2);
+        int devnull = open("/dev/null", O_RDONLY);
+        dup2(devnull, 0);
+        execv(bin, argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    free(argv);
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    lseek(ofd, 0, SEEK_SET);
+    lseek(efd, 0, SEEK_SET);
+    r->out = slurp_fd(ofd);
+    r->err = slurp_fd(efd);
+    close(ofd);
+    close(efd);
+    unlink(outp);
+    unlink(errp);
+}
+
+void cmd_result_free(struct cmd_result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+char *write_temp(const char *suffix, const char *text)
+{
+    char *path = xmalloc(256);
+    snprintf(path, 256, "/tmp/hvsim-test-XXXXXX%s", suffix);
+    int fd = mkstemps(path, (int)strlen(suffix));
+    cr_assert(fd >= 0);
+    size_t len = strlen(text);
+    cr_assert_eq(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    return path;
+}

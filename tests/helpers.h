@@ -1,0 +1,51 @@
+/*
+ * tests/helpers.h - fixtures shared by the tests: a workload from an
+ * in-memory array of records, a one-call simulation, and running the
+ * hvsim binary as a user would (exit status, stdout, stderr).
+ */
+#ifndef TESTS_HELPERS_H
+#define TESTS_HELPERS_H
+
+#include "sim/engine.h"
+#include "workloads/trace.h"
+
+/* One guest of a hand-written workload. */
+struct test_job {
+    const char *id;
+    double arrival, work;
+    int vcpus;
+    double priority;
+};
+
+/* Open a reader over jobs[0..n-1] (the array must outlive the reader). */
+void test_array_open(struct trace_reader *r, const struct test_job *jobs, size_t n);
+
+/* Finish time of each guest, by position in the array. */
+struct test_run {
+    struct sim_result res;
+    double finish[64];
+    double first_start[64];
+    long events;
+};
+
+/* Run jobs under sched (with quantum in seconds) on ncores, ideal
+ * hardware; fail the test on error. */
+void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
+                   int ncores, struct test_run *out);
+
+/* Run a synthetic workload through the library; returns the result. */
+void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,
+                       uint64_t seed, long warmup, long batches, struct sim_result *out);
+
+/* Run build/hvsim (or $HVSIM_BIN) with args (NULL-terminated); capture. */
+struct cmd_result {
+    int status;     /* exit status, or 128+signal */
+    char *out, *err;
+};
+void run_hvsim(struct cmd_result *r, const char *const *args);
+void cmd_result_free(struct cmd_result *r);
+
+/* Write text to a fresh temporary file; returns its path (free it). */
+char *write_temp(const char *suffix, const char *text);
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * tests/test_cli.c - the command line as a user meets it: exit status,
+ * messages naming the option and value, nothing on stdout on error,
+ * determinism of the JSON, the config file and its precedence.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/report.h"
+#include "tests/helpers.h"
+
+#define RUN(r, ...) run_hvsim((r), (const char *const[]){__VA_ARGS__, NULL})
+
+Test(cli, version_and_help)
+{
+    struct cmd_result r;
+    RUN(&r, "--version");
+    cr_expect_eq(r.status, 0);
+    cr_expect(strncmp(r.out, "hvsim ", 6) == 0, "%s", r.out);
+    cmd_result_free(&r);
+    RUN(&r, "--help");
+    cr_expect_eq(r.status, 0);
+    cr_expect(strstr(r.out, "run [options]") != NULL);
+    cmd_result_free(&r);
+    RUN(&r, "run", "--help");
+    cr_expect_eq(r.status, 0);
+    const char *opts[] = {"--trace", "--generate", "--sched", "--quantum", "--cores", "--hw",
+                          "--seed", "--reps", "--warmup", "--out", "--json", "--config"};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        cr_expect(strstr(r.out, opts[i]) != NULL, "run --help lacks %s", opts[i]);
+    cmd_result_free(&r);
+    RUN(&r, "frobnicate");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "frobnicate") != NULL);
+    cmd_result_free(&r);
+}
+
+struct bad_case {
+    const char *args[8];
+    const char *expect;   /* in the message */
+};
+
+Test(cli, bad_options_exit_2_naming_them)
+{
+    static const struct bad_case cases[] = {
+        {{"--cores", "0"}, "cores: 0 is out of range"},
+        {{"--cores", "abc"}, "cores: 'abc' is not an integer"},
+        {{"--cores", "2.5"}, "cores: '2.5' is not an integer"},
+        {{"--hosts", "-1"}, "hosts"},
+        {{"--quantum", "-1"}, "quantum: '-1' is not a duration"},
+        {{"--quantum", "5xs"}, "quantum: '5xs' is not a duration"},
+        {{"--quantum", "0"}, "quantum: 0 must be > 0"},
+        {{"--sample", "0s"}, "sample"},
+        {{"--reps", "0"}, "reps"},
+        {{"--limit", "0"}, "limit"},
+        {{"--scale-arrivals", "0"}, "scale-arrivals"},
+        {{"--start", "5", "--end", "3"}, "--start 5 must be before --end 3"},
+        {{"--sched", "nope"}, "unknown scheduler 'nope'"},
+        {{"--hw", "nope"}, "nope"},
+        {{"--clairvoyant", "maybe"}, "clairvoyant: 'maybe' is not yes or no"},
+        {{"--admission", "drop"}, "admission: 'drop' is not one of queue|reject"},
+        {{"--generate", "n=0"}, "n=0"},
+        {{"--generate", "n=10,interarrival=exp:-1"}, "interarrival"},
+        {{"--generate", "n=10,bogus=1"}, "unknown key 'bogus'"},
+        {{"--frob"}, "unknown option '--frob'"},
+        {{"--cores"}, "--cores needs a value"},
+        {{"--json=yes"}, "--json takes no value"},
+        {{"stray"}, "unexpected argument 'stray'"},
+        {{"--trace", "x.csv", "--generate", "n=1"}, "exclude each other"},
+        {{"--seed", "1e30"}, "seed"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *args[10] = {"run"};
+        size_t n = 1;
+        for (size_t k = 0; cases[i].args[k]; k++)
+            args[n++] = cases[i].args[k];
+        args[n] = NULL;
+        struct cmd_result r;
+        run_hvsim(&r, args);
+        cr_expect_eq(r.status, 2, "case %zu (%s): exit %d", i, cases[i].expect, r.status);
+        cr_expect_str_empty(r.out, "case %zu: stdout not empty", i);
+        cr_expect(strstr(r.err, cases[i].expect) != NULL, "case %zu: stderr '%s' lacks '%s'", i,
+                  r.err, cases[i].expect);
+        cmd_result_free(&r);
+    }
+}
+
+static json_t *run_json(const char *seed)
+{
+    struct cmd_result r;
+    RUN(&r, "run", "--generate", "n=2000,interarrival=exp:1.25,work=exp:1", "--sched", "rr",
+        "--quantum", "100ms", "--seed", seed, "--json", "--reps", "3");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_error_t e;
+    json_t *j = json_loads(r.out, 0, &e);
+    cr_assert_not_null(j, "stdout is not JSON: %s", e.text);
+    cmd_result_free(&r);
+    report_strip_wallclock(j);
+    return j;
+}
+
+Test(cli, same_seed_same_bytes)
+{
+    json_t *a = run_json("5"), *b = run_json("5"), *c = run_json("6");
+    char *sa = json_dumps(a, 0), *sb = json_dumps(b, 0), *sc = json_dumps(c, 0);
+    cr_expect_str_eq(sa, sb, "same seed, different output");
+    cr_expect_str_neq(sa, sc, "different seeds, same output");
+    free(sa);
+    free(sb);
+    free(sc);
+    json_decref(a);
+    json_decref(b);
+    json_decref(c);
+}
+
+Test(cli, summary_has_contract_keys)
+{
+    json_t *j = run_json("1");
+    const char *top[] = {"schema", "version", "config", "seed", "reps", "jobs", "turnaround",
+                         "waiting", "response", "slowdown", "throughput", "makespan",
+                         "utilization", "fairness_jain", "overhead", "engine"};
+    for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+        cr_expect_not_null(json_object_get(j, top[i]), "missing key %s", top[i]);
+    json_t *t = json_object_get(j, "turnaround");
+    const char *tk[] = {"mean", "p50", "p95", "p99", "max", "ci95"};
+    for (size_t i = 0; i < 6; i++)
+        cr_expect(json_is_number(json_object_get(t, tk[i])) ||
+                      json_is_array(json_object_get(t, tk[i])), "turnaround.%s", tk[i]);
+    json_t *ci = json_object_get(t, "ci95");
+    cr_expect(json_is_array(ci) && json_array_size(ci) == 2);
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "jobs"), "completed")),
+                 2000);
+    cr_expect_not_null(json_object_get(json_object_get(j, "engine"), "peak_pending"));
+    json_decref(j);
+}
+
+Test(cli, config_file_and_flags_override)
+{
+    char *cfg = write_temp(".json", "{\"sched\": \"rr\", \"quantum\": \"4s\", \"cores\": 1,\n"
+                                    " \"generate\": \"n=50,interarrival=exp:2,work=exp:1\",\n"
+                                    " \"json\": true}\n");
+    struct cmd_result r;
+    RUN(&r, "run", "--config", cfg, "--quantum", "2");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j);
+    json_t *c = json_object_get(j, "config");
+    cr_expect_str_eq(json_string_value(json_object_get(c, "sched")), "rr");
+    cr_expect_float_eq(json_number_value(json_object_get(c, "quantum")), 2.0, 1e-12);
+    json_decref(j);
+    cmd_result_free(&r);
+    unlink(cfg);
+    free(cfg);
+}
+
+Test(cli, config_errors_name_the_key)
+{
+    const char *cases[][2] = {
+        {"{\"cores\": \"many\"}", "key 'cores' must be a number"},
+        {"{\"bogus\": 1}", "unknown key 'bogus'"},
+        {"{\"cores\": 2, \"cores\": 3}", "duplicate"},
+        {"{\"json\": \"yes\"}", "'json' must be true or false"},
+        {"{\"sched\": [1]}", "'sched' has the wrong type"},
+        {"[1, 2]", "must be a JSON object"},
+        {"{\"cores\": 2,", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *cfg = write_temp(".json", cases[i][0]);
+        struct cmd_result r;
+        RUN(&r, "run", "--config", cfg);
+        cr_expect_eq(r.status, 2, "case %zu: exit %d", i, r.status);
+        cr_expect(strstr(r.err, cfg) != NULL, "case %zu: '%s' does not name the file", i, r.err);
+        cr_expect(strstr(r.err, cases[i][1]) != NULL, "case %zu: '%s' lacks '%s'", i, r.err,
+                  cases[i][1]);
+        cmd_result_free(&r);
+        unlink(cfg);
+        free(cfg);
+    }
+    struct cmd_result r;
+    RUN(&r, "run", "--config", "/nonexistent/hvsim.json");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "/nonexistent/hvsim.json") != NULL);
+    cmd_result_free(&r);
+}
+
+Test(cli, bad_input_creates_nothing_in_out)
+{
+    char dir[] = "/tmp/hvsim-test-outXXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out[300];
+    snprintf(out, sizeof out, "%s/results", dir);
+    struct cmd_result r;
+    RUN(&r, "run", "--out", out, "--generate", "n=10,work=exp:-1");
+    cr_expect_eq(r.status, 2);
+    struct stat st;
+    cr_expect_neq(stat(out, &st), 0, "%s was created on bad input", out);
+    cmd_result_free(&r);
+    RUN(&r, "run", "--out", out, "--generate", "n=10", "--quiet");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    const char *files[] = {"summary.json", "jobs.csv", "timeline.csv"};
+    for (int i = 0; i < 3; i++) {
+        char p[400];
+        snprintf(p, sizeof p, "%s/%s", out, files[i]);
+        cr_expect_eq(stat(p, &st), 0, "%s missing", p);
+        unlink(p);
+    }
+    cmd_result_free(&r);
+    rmdir(out);
+    rmdir(dir);
+}
+
+Test(cli, unwritable_out_exits_1)
+{
+    struct cmd_result r;
+    RUN(&r, "run", "--out", "/proc/hvsim-cannot-exist", "--generate", "n=5");
+    cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+    cr_expect(strstr(r.err, "/proc/hvsim-cannot-exist") != NULL);
+    cmd_result_free(&r);
+}

@@ -1,0 +1,106 @@
+/*
+ * tests/test_queueing.c - closed-form queueing results on ideal hardware
+ * (../shared/validation/queueing.md): the simulated mean turnaround must
+ * lie within its 95% confidence interval (batch means, 20 batches) plus
+ * 0.5% of the theory, as that file prescribes.  Fixed seeds: not flaky.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "tests/helpers.h"
+
+static void expect_within_ci(const struct sim_result *r, double theory, const char *what)
+{
+    double lo = r->turnaround_ci[0], hi = r->turnaround_ci[1];
+    double half = (hi - lo) / 2;
+    cr_assert(isfinite(half), "%s: no confidence interval", what);
+    double tol = half + 0.005 * theory;
+    cr_expect(fabs(r->turnaround_mean - theory) <= tol,
+              "%s: E[T] simulated %.5g (95%% CI %.5g..%.5g), theory %.5g", what,
+              r->turnaround_mean, lo, hi, theory);
+    /* the interval must be informative: half-width at most 5% */
+    cr_expect(half <= 0.05 * theory, "%s: CI half-width %.3g too wide", what, half);
+}
+
+/* E[T] = 1/(mu - lambda) = 2 at rho = 0.5 (queueing.md table 2) */
+Test(queueing, mm1_fcfs_rho_05, .timeout = 120)
+{
+    struct sim_result r;
+    test_run_generate("n=200000,interarrival=exp:2,work=exp:1", "fcfs", 0.03, 1, 11, 1000, 20, &r);
+    expect_within_ci(&r, 2.0, "M/M/1 FCFS rho=0.5");
+    cr_expect_float_eq(r.utilization, 0.5, 0.01, "utilization %g", r.utilization);
+}
+
+/* E[T] = 5 at rho = 0.8 */
+Test(queueing, mm1_fcfs_rho_08, .timeout = 120)
+{
+    struct sim_result r;
+    test_run_generate("n=1000000,interarrival=exp:1.25,work=exp:1", "fcfs", 0.03, 1, 12, 4000,
+                      20, &r);
+    expect_within_ci(&r, 5.0, "M/M/1 FCFS rho=0.8");
+}
+
+/* Round robin with a quantum << E[S]: processor sharing, E[T] = 1/(1-rho)
+ * (and for M/M/1 every quantum gives this mean, identity 1.5). */
+Test(queueing, mm1_rr_small_quantum_rho_05, .timeout = 120)
+{
+    struct sim_result r;
+    test_run_generate("n=200000,interarrival=exp:2,work=exp:1", "rr", 0.05, 1, 13, 1000, 20, &r);
+    expect_within_ci(&r, 2.0, "M/M/1 RR q=0.05 rho=0.5");
+}
+
+/* Erlang C, c = 4, rho = 0.8: E[T] = 1.746 (queueing.md table 5) */
+static double erlang_c_mean_t(int c, double rho)
+{
+    double a = c * rho, term = 1, sum = 0;
+    for (int k = 0; k < c; k++) {
+        sum += term;
+        term *= a / (k + 1);
+    }
+    double top = term / (1 - rho);
+    double pw = top / (sum + top);
+    return pw / (c - a) + 1;
+}
+
+Test(queueing, erlang_c_formula_matches_table)
+{
+    cr_expect_float_eq(erlang_c_mean_t(4, 0.8), 1.746, 5e-4);
+    cr_expect_float_eq(erlang_c_mean_t(2, 0.8), 2.778, 5e-4);
+    cr_expect_float_eq(erlang_c_mean_t(16, 0.9), 1.370, 5e-4);
+}
+
+Test(queueing, mmc_fcfs_4_cores_rho_08, .timeout = 120)
+{
+    struct sim_result r;
+    /* lambda = c rho = 3.2 */
+    test_run_generate("n=400000,interarrival=exp:0.3125,work=exp:1", "fcfs", 0.03, 4, 14, 4000,
+                      20, &r);
+    expect_within_ci(&r, erlang_c_mean_t(4, 0.8), "M/M/4 FCFS rho=0.8");
+}
+
+/* Little's law on a run from empty to empty holds on every sample path:
+ * the time-average number in system equals arrival rate x mean time in
+ * system, to rounding (queueing.md identity 1.1). */
+Test(queueing, littles_law_exact)
+{
+    const char *scheds[] = {"fcfs", "rr"};
+    for (int i = 0; i < 2; i++) {
+        struct sim_result r;
+        test_run_generate("n=20000,interarrival=exp:1.25,work=exp:1", scheds[i], 0.1, 1, 15, 0,
+                          0, &r);
+        double lhs = r.in_system_mean, rhs = r.arrival_rate * r.turnaround_mean;
+        cr_expect(fabs(lhs - rhs) <= 1e-9 * rhs, "%s: L = %.15g, lambda W = %.15g", scheds[i],
+                  lhs, rhs);
+    }
+}
+
+/* Work conservation: on ideal hardware the cores are busy exactly for
+ * the total work, whatever the policy (identity 1.2). */
+Test(queueing, busy_time_equals_work)
+{
+    struct sim_result a, b;
+    test_run_generate("n=5000,interarrival=exp:1.25,work=exp:1", "fcfs", 0.1, 2, 16, 0, 0, &a);
+    test_run_generate("n=5000,interarrival=exp:1.25,work=exp:1", "rr", 0.1, 2, 16, 0, 0, &b);
+    cr_expect_float_eq(a.busy_seconds, b.busy_seconds, 1e-6 * a.busy_seconds,
+                       "busy fcfs %.12g, rr %.12g", a.busy_seconds, b.busy_seconds);
+}

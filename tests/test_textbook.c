@@ -1,0 +1,71 @@
+/*
+ * tests/test_textbook.c - the worked examples of Silberschatz, Galvin &
+ * Gagne, "CPU Scheduling" (../shared/validation/textbook.md), exactly:
+ * finish times, mean waiting and mean turnaround, on one ideal core.
+ */
+#include <criterion/criterion.h>
+
+#include "tests/helpers.h"
+
+static const struct test_job example_a[] = {
+    {"P1", 0, 24}, {"P2", 0, 3}, {"P3", 0, 3},
+};
+
+static void expect(const struct test_run *r, const double *finish, size_t n, double wait,
+                   double turn)
+{
+    for (size_t i = 0; i < n; i++)
+        cr_expect_float_eq(r->finish[i], finish[i], 1e-12, "P%zu finished at %g, expected %g",
+                           i + 1, r->finish[i], finish[i]);
+    cr_expect_float_eq(r->res.waiting_mean, wait, 1e-9, "mean waiting %.10g, expected %.10g",
+                       r->res.waiting_mean, wait);
+    cr_expect_float_eq(r->res.turnaround_mean, turn, 1e-9, "mean turnaround %.10g, expected %.10g",
+                       r->res.turnaround_mean, turn);
+}
+
+Test(textbook, a_fcfs)
+{
+    struct test_run r;
+    test_run_jobs(example_a, 3, "fcfs", 0.03, 1, &r);
+    expect(&r, (double[]){24, 27, 30}, 3, 17, 27);
+}
+
+Test(textbook, a_rr_quantum_4)
+{
+    struct test_run r;
+    test_run_jobs(example_a, 3, "rr", 4, 1, &r);
+    expect(&r, (double[]){30, 7, 10}, 3, 17.0 / 3, 47.0 / 3);
+}
+
+/* The tie rule of SPEC.md: a guest arriving exactly when a quantum ends
+ * is queued ahead of the preempted one.  P1 (work 6) runs [0,2); P2
+ * arrives at 2 = the end of P1's quantum, so P2 runs [2,4), then P1. */
+Test(textbook, rr_arrival_at_quantum_end_goes_first)
+{
+    static const struct test_job jobs[] = {{"P1", 0, 6}, {"P2", 2, 2}};
+    struct test_run r;
+    test_run_jobs(jobs, 2, "rr", 2, 1, &r);
+    cr_expect_float_eq(r.first_start[1], 2, 1e-12);
+    cr_expect_float_eq(r.finish[1], 4, 1e-12, "P2 finished at %g", r.finish[1]);
+    cr_expect_float_eq(r.finish[0], 8, 1e-12, "P1 finished at %g", r.finish[0]);
+}
+
+/* FCFS with arrivals: C's processes in arrival order, FCFS by hand:
+ * P1 0-8, P2 8-12, P3 12-21, P4 21-26. */
+Test(textbook, c_fcfs_with_arrivals)
+{
+    static const struct test_job c[] = {{"P1", 0, 8}, {"P2", 1, 4}, {"P3", 2, 9}, {"P4", 3, 5}};
+    struct test_run r;
+    test_run_jobs(c, 4, "fcfs", 0.03, 1, &r);
+    /* waiting 0, 7, 10, 18 = 35/4; turnaround 8, 11, 19, 23 = 61/4 */
+    expect(&r, (double[]){8, 12, 21, 26}, 4, 35.0 / 4, 61.0 / 4);
+}
+
+/* Two cores, FCFS: the global queue feeds both in order. */
+Test(textbook, two_cores_fcfs)
+{
+    struct test_run r;
+    test_run_jobs(example_a, 3, "fcfs", 0.03, 2, &r);
+    /* P1 on cpu0 0-24, P2 on cpu1 0-3, P3 on cpu1 3-6 */
+    expect(&r, (double[]){24, 3, 6}, 3, 1, 11);
+}
