@@ -464,6 +464,43 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
         evq_push(&sim->evq, ev, sim->now + sim->p.sample, SIM_EVC_CONTROL);
 }
 
+/* ---- invariants (debug) ---- */
+
+static void violate(struct sim *sim, const char *what, int host, int core)
+{
+    if (sim->violations++ == 0)
+        snprintf(sim->violation, sizeof sim->violation, "t=%" PRI_simtime " ns host %d core %d: %s",
+                 sim->now, host, core, what);
+}
+
+/* What must hold between events: a vCPU runs on at most one core and its
+ * core points back at it; a running vCPU is not queued; a work-conserving
+ * policy leaves no core idle while a vCPU is ready (unless the dispatch
+ * of this instant is still pending); no host is over its memory. */
+static void check_invariants(struct sim *sim)
+{
+    for (int i = 0; i < sim->p.nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        bool idle = false;
+        for (int k = 0; k < h->ncores; k++) {
+            struct pcpu *c = &h->cores[k];
+            if (!c->running) {
+                idle = true;
+                continue;
+            }
+            if (c->running->core != c)
+                violate(sim, "vCPU does not point back at its core (on two cores?)", i, k);
+            if (c->running->queued)
+                violate(sim, "running vCPU is also queued", i, k);
+        }
+        if (idle && !(h->sched->flags & SCHED_NOT_CONSERVING) &&
+            !sim_event_pending(&h->dispatch_ev) && h->sched->ops->peek(h->sched))
+            violate(sim, "a core is idle while a vCPU is ready", i, -1);
+        if (h->mem_mb > 0 && h->mem_used > h->mem_mb * (1 + 1e-12))
+            violate(sim, "host memory over capacity", i, -1);
+    }
+}
+
 /* ---- life cycle ---- */
 
 int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *err)
@@ -574,10 +611,14 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         evq_push(&sim->evq, &sim->sample_ev, sim->p.sample, SIM_EVC_CONTROL);
     struct sim_event *ev;
     while ((ev = evq_pop(&sim->evq)) != NULL) {
+        if (ev->time < sim->now)
+            violate(sim, "time went backwards", -1, -1);
         assert(ev->time >= sim->now);
         sim->now = ev->time;
         sim->metrics.events++;
         ev->fn(sim, ev);
+        if (sim->p.check_invariants)
+            check_invariants(sim);
         if (sim->status < 0) {
             *err = sim->error;
             return sim->status;

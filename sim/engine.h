@@ -72,6 +72,11 @@ struct sim_params {
     sim_job_fn on_job;          /* optional */
     sim_sample_fn on_sample;    /* optional */
     sim_segment_fn on_segment;  /* optional */
+    /* Check the engine's invariants after every event (tests, and
+     * HVSIM_CHECK=1 in the environment of `hvsim run`): costs O(cores)
+     * per event.  Violations are counted in sim->violations and the
+     * first is described in sim->violation. */
+    bool check_invariants;
     void *cb_ctx;
 };
 void sim_params_init(struct sim_params *p);
@@ -97,6 +102,8 @@ struct sim {
     struct sim_event sample_ev;
     sim_time_t last_sample;
     double *sample_busy;         /* per host: busy ns at the last sample */
+    long violations;
+    char violation[256];
     /* a bad record met during the run stops it */
     int status;
     struct sim_error error;
