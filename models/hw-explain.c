@@ -257,6 +257,10 @@ static json_t *param_json(const struct hw_param *p)
     json_t *o = json_object();
     if (p->text)
         json_object_set_new(o, "value", json_string(p->text));
+    else if (p->is_bool)
+        json_object_set_new(o, "value", json_boolean(p->given != 0));
+    else if (p->given == floor(p->given) && fabs(p->given) < 1e15)
+        json_object_set_new(o, "value", json_integer((json_int_t)p->given));
     else
         json_object_set_new(o, "value", json_real(p->given));
     if (p->unit && *p->unit)

@@ -121,6 +121,7 @@ static int take_value(const struct rd *r, json_t *j, const char *path, const str
         if (!json_is_boolean(j))
             return rd_fail(r, path, "expected true or false");
         out->value = out->given = json_is_true(j) ? 1 : 0;
+        out->is_bool = true;
         return 0;
     case K_STR:
         if (!json_is_string(j) || !*json_string_value(j))

@@ -35,6 +35,7 @@ struct hw_param {
     const char *source;    /* where it comes from; borrowed from the document */
     const char *unit;      /* unit as written in the file, or "" */
     double given;          /* value as written (before ns -> cycles), for explain */
+    bool is_bool;          /* given as true/false (explain prints it back so) */
 };
 
 struct hw_profile {
