@@ -18,6 +18,10 @@
 
 #include "sim/xalloc.h"
 
+#ifndef HVSIM_DATADIR
+#define HVSIM_DATADIR "models"   /* the Makefile defines the installed one */
+#endif
+
 static const char *prov_text(char prov)
 {
     switch (prov) {
@@ -310,12 +314,15 @@ static json_t *class_json(const struct hw_model *m, int ci)
     json_object_set_new(o, "native_walk_h", json_real(r->native_walk_h));
     json_object_set_new(o, "h", json_real(r->h));
     json_object_set_new(o, "rate", json_real(1.0 / (1.0 + r->h)));
+    /* The same-class switch both ways, whatever the profile says, so a
+     * reader sees what VPID buys without editing the profile. */
     struct hw_model flip = vpid_flipped(m);
-    json_object_set_new(o, "switch", json_pack("{s:f, s:f, s:f, s:f, s:f}",
+    const struct hw_model *on = m->p.vpid.value ? m : &flip, *off = m->p.vpid.value ? &flip : m;
+    json_object_set_new(o, "switch", json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}",
         "tlb_entries", hw__tlb_footprint(m, c), "from_idle_ns", hw__switch_ns(m, -1, ci),
         "from_same_class_ns", hw__switch_ns(m, ci, ci), "worst_ns", switch_max_ns(m, ci),
-        m->ideal || m->p.vpid.value ? "from_same_class_vpid_off_ns" : "from_same_class_vpid_on_ns",
-        m->ideal ? 0.0 : hw__switch_ns(&flip, ci, ci)));
+        "from_same_class_vpid_on_ns", hw__switch_ns(on, ci, ci),
+        "from_same_class_vpid_off_ns", hw__switch_ns(off, ci, ci)));
     return o;
 }
 
@@ -447,9 +454,6 @@ static void list_dir(FILE *out, const char *datadir, const char *sub, const char
 
 void hw_list(FILE *out, const char *datadir)
 {
-#ifndef HVSIM_DATADIR
-#define HVSIM_DATADIR "models"
-#endif
     if (!datadir)
         datadir = HVSIM_DATADIR;
     fprintf(out, "Hardware profiles (--hw NAME, or --hw FILE.json):\n");

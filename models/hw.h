@@ -95,8 +95,8 @@ struct hw_walk {
     double ns;               /* cycles / clock */
     double native_ns;        /* native_cycles / clock */
 };
-/* The walk for the profile's own page sizes (both NULL-free; zero for the
- * ideal profile), and for any pair (for explain and for what-if tables). */
+/* The walk for the profile's own page sizes, and for any pair (explain's
+ * table, what-if studies).  All zero for the ideal profile. */
 const struct hw_walk *hw_model_walk(const struct hw_model *m);
 void hw_model_walk_pair(const struct hw_model *m, enum hw_page_size guest_page,
                         enum hw_page_size host_page, struct hw_walk *out);
