@@ -54,8 +54,8 @@ static double switch_max_ns(const struct hw_model *m, int to_cls)
 
 static int find_class(const struct hw_model *m, const char *cls, struct sim_error *err)
 {
-    if (!cls)
-        return -1;
+    if (!cls || !*cls)
+        return -1;   /* every class */
     int i = hw_class_find(m, cls);
     if (i >= 0 && *cls)
         return i;
@@ -187,7 +187,7 @@ static void text_class(FILE *out, const struct hw_model *m, const struct hw_clas
             r->tlb_misses_per_s, m->walk.ns, m->walk.native_ns, r->walk_h);
     fprintf(out, "    native walk baseline = %.4g x %.1f ns = %.6f s per s (inside the work, not added)\n",
             r->tlb_misses_per_s, m->walk.native_ns, r->native_walk_h);
-    fprintf(out, "    h = %.6f  ->  progress rate 1/(1+h) = %.4f, %.2f%% slower than native\n",
+    fprintf(out, "    h = %.6f  ->  progress rate 1/(1+h) = %.4f: the work takes %.2f%% longer than native\n",
             r->h, 1.0 / (1.0 + r->h), 100.0 * r->h);
 }
 
