@@ -107,7 +107,11 @@ double hw_model_world_switch_ns(const struct hw_model *m);
 
 /* Load profile NAME_OR_FILE ("none", a name found as
  * DATADIR/profiles/NAME.json, or a path to a .json file) and the classes
- * in DATADIR/classes/ (all *.json there).  Errors name file and key. */
+ * in DATADIR/classes/ (all *.json there; DATADIR NULL = the installed
+ * one).  Returns 0; SIM_EINVAL for an unknown profile name or bad data
+ * (the message names the file and the key path, or line:column for broken
+ * JSON); SIM_EIO for a file or directory that cannot be read.  "none"
+ * needs no file: without DATADIR/classes it knows the shipped class names. */
 int hw_model_load(const char *name_or_file, const char *datadir, struct hw_model **out,
                   struct sim_error *err);
 void hw_model_free(struct hw_model *m);
@@ -124,8 +128,10 @@ const struct hw_rates *hw_class_rates(const struct hw_model *m, size_t cls);
 
 /* Cost of a world switch on a core to a vCPU of class to_cls after a vCPU
  * of class from_cls (from_cls < 0: the core was idle, nothing to evict).
- * Exit + entry + the TLB refill of to_cls's working set, unless VPID keeps
- * the entries.  Zero for the ideal profile. */
+ * Exit + entry + a 2D walk per TLB entry to_cls must refill: its whole
+ * working set (bounded by the TLB) without VPID; with VPID only the share
+ * from_cls's footprint evicted, none after an idle core.  Zero for the
+ * ideal profile.  docs/MODEL.md, "World switch". */
 sim_time_t hw_switch_cost(const struct hw_model *m, int from_cls, int to_cls);
 
 /* `hvsim explain`: the derivation, step by step with sources, as text or
