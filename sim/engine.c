@@ -78,8 +78,7 @@ static void host_request_dispatch(struct sim *sim, struct host *h)
 {
     if (sim_event_pending(&h->dispatch_ev))
         return;
-    const struct sim_event *next = evq_peek(&sim->evq);
-    if (next && next->time == sim->now)
+    if (evq_next_time(&sim->evq) == sim->now)
         evq_push(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
     else
         host_dispatch(sim, &h->dispatch_ev);
