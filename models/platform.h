@@ -72,6 +72,7 @@ struct pcpu {
     sim_time_t busy_since;     /* when the current busy period began */
     sim_time_t busy_total;     /* core ns busy (work + overhead) */
     struct sim_event ev;       /* completion / quantum end of the running vCPU */
+    struct sim_event exit_ev;  /* next VM exit of the running vCPU (discrete model) */
 };
 
 struct host {

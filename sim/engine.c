@@ -19,6 +19,14 @@
  * only when something looks at it: a completion, a quantum end, a
  * preemption decision.  With ideal hardware factor = 1 and all arithmetic
  * is exact in integer nanoseconds.
+ *
+ * Exit models.  Fluid (default): exits are a rate, their time is inside
+ * h.  Discrete (--exit-model discrete): a running vCPU progresses at
+ * 1/(1 + walk_h) only, and exits are Poisson events (rate: the class's
+ * exits per second of work x that progress rate), each stalling the core
+ * for its reason's cost.  The two agree in the mean (tests/test_hw_engine.c);
+ * the discrete one exists to validate the fluid one and for small,
+ * detailed studies.
  */
 #include "sim/engine.h"
 
@@ -26,6 +34,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gsl/gsl_randist.h>
 
 #include "sim/xalloc.h"
 
@@ -56,7 +66,10 @@ int sim_class_find(const struct sim_hw_tables *hw, const char *name)
 
 static inline double class_factor(const struct sim *sim, int cls)
 {
-    return sim->p.hw.rates ? 1.0 + sim->p.hw.rates[cls].h : 1.0;
+    if (!sim->p.hw.rates)
+        return 1.0;
+    const struct hw_rates *hr = &sim->p.hw.rates[cls];
+    return 1.0 + (sim->p.discrete_exits ? hr->walk_h : hr->h);
 }
 
 static inline sim_time_t switch_cost(const struct sim *sim, int from_cls, int to_cls)
@@ -96,19 +109,21 @@ static void core_sync(struct sim *sim, struct pcpu *c)
     sim_time_t done;
     if (sim->p.hw.rates) {
         const struct hw_rates *hr = &sim->p.hw.rates[g->cls];
-        done = (sim_time_t)((double)wall / (1.0 + hr->h));
+        done = (sim_time_t)((double)wall / class_factor(sim, g->cls));
         if (done > v->work_left)
             done = v->work_left;
         double s = sim_time_to_s(done);
-        g->exit_seconds += s * hr->exit_h;
         g->walk_seconds += s * hr->walk_h;
-        double nexits = 0;
-        for (int r = 0; r < HW_EXIT_REASONS; r++) {
-            double e = s * hr->exit_rate[r];
-            sim->metrics.exits[r] += e;
-            nexits += e;
+        if (!sim->p.discrete_exits) {
+            g->exit_seconds += s * hr->exit_h;
+            double nexits = 0;
+            for (int r = 0; r < HW_EXIT_REASONS; r++) {
+                double e = s * hr->exit_rate[r];
+                sim->metrics.exits[r] += e;
+                nexits += e;
+            }
+            g->exits += nexits;
         }
-        g->exits += nexits;
     } else {
         done = wall < v->work_left ? wall : v->work_left;
     }
@@ -131,6 +146,44 @@ static void core_arm(struct sim *sim, struct pcpu *c)
     evq_push(&sim->evq, &c->ev, at, SIM_EVC_CORE);
 }
 
+/* Discrete exits: the next exit of the running vCPU, an exponential
+ * time of progress after run_from. */
+static void core_arm_exit(struct sim *sim, struct pcpu *c)
+{
+    const struct hw_rates *hr = &sim->p.hw.rates[c->running->guest->cls];
+    if (hr->exits_per_s <= 0)
+        return;
+    double wall_rate = hr->exits_per_s / class_factor(sim, c->running->guest->cls);
+    double gap = gsl_ran_exponential(sim->rng.stream[SIM_STREAM_EXITS], 1e9 / wall_rate);
+    evq_cancel(&sim->evq, &c->exit_ev);
+    evq_push(&sim->evq, &c->exit_ev, c->run_from + (sim_time_t)ceil(gap), SIM_EVC_CORE);
+}
+
+/* A VM exit of the running vCPU: pick its reason by the class's rates,
+ * stall the core for its cost, and push the vCPU's completion back. */
+static void core_exit(struct sim *sim, struct sim_event *ev)
+{
+    struct pcpu *c = container_of(ev, struct pcpu, exit_ev);
+    struct vcpu *v = c->running;
+    struct guest *g = v->guest;
+    const struct hw_rates *hr = &sim->p.hw.rates[g->cls];
+    core_sync(sim, c);
+    double u = gsl_rng_uniform(sim->rng.stream[SIM_STREAM_EXITS]) * hr->exits_per_s;
+    int r = 0;
+    for (; r < HW_EXIT_REASONS - 1; r++) {
+        if (u < hr->exit_rate[r])
+            break;
+        u -= hr->exit_rate[r];
+    }
+    sim_time_t cost = (sim_time_t)llround(hr->exit_cost_ns[r]);
+    c->run_from = sim->now + cost;
+    g->exit_seconds += sim_time_to_s(cost);
+    g->exits += 1;
+    sim->metrics.exits[r] += 1;
+    core_arm(sim, c);
+    core_arm_exit(sim, c);
+}
+
 static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
 {
     assert(!c->running && !v->core && !v->queued);
@@ -151,6 +204,8 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     sim_time_t slice = sched_timeslice(c->host->sched, v);
     c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
     core_arm(sim, c);
+    if (sim->p.discrete_exits && sim->p.hw.rates)
+        core_arm_exit(sim, c);
 }
 
 /* Take the running vCPU off the core (it stays runnable or is done). */
@@ -159,6 +214,7 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
     struct vcpu *v = c->running;
     core_sync(sim, c);
     evq_cancel(&sim->evq, &c->ev);
+    evq_cancel(&sim->evq, &c->exit_ev);
     sim_time_t ran = sim->now - c->busy_since;
     if (sim->p.on_segment && ran > 0) {
         struct sim_segment seg = {c->host->index, c->index, v->guest, v->index, c->busy_since,
@@ -533,6 +589,7 @@ int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *e
             c->last_cls = -1;
             c->slice_end = SIM_TIME_MAX;
             sim_event_init(&c->ev, core_timer);
+            sim_event_init(&c->exit_ev, core_exit);
         }
     }
     for (int i = 0; i < p->nhosts; i++) {

@@ -69,6 +69,10 @@ struct sim_params {
     uint64_t seed, rep;         /* random streams */
     long warmup;                /* completions left out of the statistics */
     sim_time_t sample;          /* timeline interval, 0 = no sampling */
+    /* VM exits as individual Poisson events on each running vCPU, each
+     * charged its cost (true), or as a rate folded into the progress
+     * rate (false, the fluid model).  docs/MODEL.md. */
+    bool discrete_exits;
     sim_job_fn on_job;          /* optional */
     sim_sample_fn on_sample;    /* optional */
     sim_segment_fn on_segment;  /* optional */

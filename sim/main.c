@@ -192,11 +192,6 @@ static int cmd_run(int argc, char **argv)
         synth_format(&w.spec, canon, sizeof canon);
         snprintf(w.desc, sizeof w.desc, "generate %s", canon);
     }
-    if (strcmp(cfg.exit_model, "fluid") != 0) {
-        rc = sim_error_usage(&err, "--exit-model %s: only the fluid model is available in "
-                             "this version", cfg.exit_model);
-        goto fail;
-    }
 
     struct sim_params p;
     sim_params_init(&p);
@@ -214,6 +209,8 @@ static int cmd_run(int argc, char **argv)
     p.seed = (uint64_t)cfg.seed;
     p.warmup = cfg.warmup;
     p.sample = cfg.sample;
+    p.discrete_exits = strcmp(cfg.exit_model, "discrete") == 0;
+    p.check_invariants = getenv("HVSIM_CHECK") && strcmp(getenv("HVSIM_CHECK"), "1") == 0;
 
     rc = run_output_open(&out, cfg.out != NULL, cfg.gantt, &err);
     if (rc < 0)
@@ -314,6 +311,56 @@ static int cmd_list(int argc, char **argv)
     return 0;
 }
 
+/* ---- explain ---- */
+
+static int cmd_explain(int argc, char **argv)
+{
+    const char *hw = NULL, *cls = NULL;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: hvsim explain --hw NAME|FILE [--class CLASS] [--json]\n\n"
+                   "Derive, step by step and with sources, the costs a hardware profile implies:\n"
+                   "exit costs in ns, the references and latency of a 2D page walk for each\n"
+                   "page-size pair, the cost of a world switch, and the slowdown of each workload\n"
+                   "class (or of CLASS).  --json prints the same as JSON.\n");
+            return 0;
+        } else if (strcmp(argv[i], "--hw") == 0 && i + 1 < argc) {
+            hw = argv[++i];
+        } else if (strncmp(argv[i], "--hw=", 5) == 0) {
+            hw = argv[i] + 5;
+        } else if (strcmp(argv[i], "--class") == 0 && i + 1 < argc) {
+            cls = argv[++i];
+        } else if (strncmp(argv[i], "--class=", 8) == 0) {
+            cls = argv[i] + 8;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+        } else {
+            fprintf(stderr, "hvsim: explain: unexpected argument '%s' (usage: hvsim explain "
+                    "--hw NAME [--class C] [--json])\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!hw) {
+        fprintf(stderr, "hvsim: explain needs --hw NAME (see `hvsim list`)\n");
+        return 2;
+    }
+    struct sim_error err = {0};
+    struct hw_model *m;
+    int rc = hw_model_load(hw, datadir(), &m, &err);
+    if (rc == SIM_OK) {
+        if (cls && hw_class_find(m, cls) < 0)
+            rc = sim_error_usage(&err, "--class %s: unknown workload class (see `hvsim list`)",
+                                 cls);
+        else
+            rc = hw_explain(stdout, m, cls, json, &err);
+        hw_model_free(m);
+    }
+    if (rc < 0)
+        sim_error_print(&err, stderr);
+    return sim_error_exit_status(rc);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -333,6 +380,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
+    if (strcmp(cmd, "explain") == 0)
+        return cmd_explain(argc - 1, argv + 1);
     fprintf(stderr, "hvsim: unknown command '%s' (see hvsim --help)\n", cmd);
     return 2;
 }

@@ -129,6 +129,9 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
     double span = m->completed ? sim_time_to_s(m->last_finish - m->first_arrival) : 0;
     r->makespan = span;
     r->busy_seconds = busy_ns * 1e-9;
+    r->work_seconds = (double)(m->work_ns * 1e-9L);
+    r->vs_native = r->work_seconds > 0 ? (r->busy_seconds - r->work_seconds) / r->work_seconds
+                                       : NAN;
     if (span > 0) {
         r->throughput = (double)m->completed / span;
         r->utilization = busy_ns * 1e-9 / (cores * span);

@@ -51,6 +51,8 @@ struct sim_result {
      * within this run (NAN when not computed). */
     double turnaround_ci[2], waiting_ci[2], batch_lag1;
     double busy_seconds;
+    double work_seconds;    /* reference work of completed guests = native core time */
+    double vs_native;       /* (busy - work) / work: extra core time over native */
     long skipped[TRACE_SKIP_MAX];
 };
 
