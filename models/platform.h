@@ -29,31 +29,33 @@ struct vcpu {
     sim_time_t cpu_time;       /* core ns while running, overhead included */
     struct pcpu *core;         /* where it runs, NULL if not running */
     /* run-queue linkage, owned by the scheduler while queued */
-    struct vcpu *rq_next, *rq_prev;
-    size_t rq_idx;             /* slot in a heap-based queue */
+    size_t rq_idx;             /* slot in the scheduler's queue */
     uint64_t rq_seq;           /* enqueue order: FIFO among equal keys */
     bool queued;               /* in a run queue (for assertions) */
 };
 
+/* Field order is for the cache: what every dispatch touches comes first,
+ * next to the vCPUs; the trace id and the accounting come last. */
 struct guest {
     uint64_t seq;              /* trace order, 0-based */
-    char id[TRACE_ID_MAX];
-    sim_time_t arrival;        /* ns */
-    sim_time_t work;           /* reference ns per vCPU */
+    int cls;                   /* workload class index (models/hw.h) */
     int nvcpus;
-    double mem_mb;
+    int vcpus_left;            /* vCPUs not yet finished */
+    int vcpu_cap;              /* vCPUs this allocation can hold */
+    sim_time_t first_start;    /* first dispatch of any vCPU, -1 before */
+    uint64_t switches;
+    double switch_seconds;
     double priority;           /* smaller = more important */
     double weight;             /* > 0 */
-    sim_time_t deadline;       /* absolute ns, < 0 = none */
-    int cls;                   /* workload class index (models/hw.h) */
     struct host *host;         /* where it was placed */
-    sim_time_t first_start;    /* first dispatch of any vCPU, -1 before */
-    int vcpus_left;            /* vCPUs not yet finished */
+    sim_time_t arrival;        /* ns */
+    sim_time_t work;           /* reference ns per vCPU */
+    double mem_mb;
+    sim_time_t deadline;       /* absolute ns, < 0 = none */
     /* virtualisation overhead accounting (seconds / counts) */
-    double exit_seconds, walk_seconds, switch_seconds, exits;
-    uint64_t switches;
+    double exit_seconds, walk_seconds, exits;
+    char *id;                  /* the trace's id (owned), NULL = numbered (guest_id) */
     struct guest *free_next;   /* engine free list */
-    int vcpu_cap;              /* vCPUs this allocation can hold */
     struct vcpu vcpu[];        /* nvcpus of them */
 };
 
@@ -83,7 +85,14 @@ struct host {
     struct pcpu *cores;        /* ncores of them */
     struct sched *sched;       /* this host's scheduler instance */
     int nrunnable;             /* vCPUs queued or running here */
+    int nidle;                 /* cores with nothing running */
+    uint64_t *idle_bits;       /* bit k set = core k idle: dispatch finds the
+                                  lowest idle core without scanning them all */
     struct sim_event dispatch_ev; /* deferred dispatch at the end of an instant */
 };
+
+/* The guest's id as text: the trace's, or its 1-based trace position
+ * (formatted only when someone asks: most runs never print ids). */
+const char *guest_id(const struct guest *g, char buf[TRACE_ID_MAX]);
 
 #endif /* MODELS_PLATFORM_H */

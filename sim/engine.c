@@ -184,10 +184,32 @@ static void core_exit(struct sim *sim, struct sim_event *ev)
     core_arm_exit(sim, c);
 }
 
+static inline void core_set_idle(struct pcpu *c, bool idle)
+{
+    struct host *h = c->host;
+    uint64_t bit = UINT64_C(1) << (c->index % 64);
+    if (idle)
+        h->idle_bits[c->index / 64] |= bit;
+    else
+        h->idle_bits[c->index / 64] &= ~bit;
+    h->nidle += idle ? 1 : -1;
+}
+
+/* The lowest-numbered idle core of h, NULL if none. */
+static struct pcpu *host_first_idle(struct host *h)
+{
+    if (h->nidle == 0)
+        return NULL;
+    for (int w = 0;; w++)
+        if (h->idle_bits[w])
+            return &h->cores[w * 64 + __builtin_ctzll(h->idle_bits[w])];
+}
+
 static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
 {
     assert(!c->running && !v->core && !v->queued);
     struct guest *g = v->guest;
+    core_set_idle(c, false);
     c->running = v;
     v->core = c;
     sim_time_t cost = 0;
@@ -227,6 +249,7 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
     c->last_vcpu = v->index;
     c->last_cls = v->guest->cls;
     c->running = NULL;
+    core_set_idle(c, true);
     v->core = NULL;
     return v;
 }
@@ -271,6 +294,8 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
 
 static void guest_release(struct sim *sim, struct guest *g)
 {
+    free(g->id);
+    g->id = NULL;
     g->free_next = sim->free_guests;
     sim->free_guests = g;
 }
@@ -357,10 +382,8 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
 {
     struct host *h = container_of(ev, struct host, dispatch_ev);
     struct sched *s = h->sched;
-    for (int i = 0; i < h->ncores; i++) {
-        struct pcpu *c = &h->cores[i];
-        if (c->running)
-            continue;
+    struct pcpu *c;
+    while ((c = host_first_idle(h)) != NULL) {
         struct vcpu *v = s->ops->peek(s);
         if (!v)
             return;   /* every ready vCPU has a core: nothing to preempt */
@@ -373,13 +396,13 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
         struct vcpu *v = s->ops->peek(s);
         if (!v)
             return;
-        struct pcpu *c = host_worst_running(sim, h);
-        if (s->ops->compare(s, v, c->running) >= 0)
+        struct pcpu *worst = host_worst_running(sim, h);
+        if (s->ops->compare(s, v, worst->running) >= 0)
             return;
-        struct vcpu *old = core_stop(sim, c);
+        struct vcpu *old = core_stop(sim, worst);
         vcpu_enqueue(sim, old, SCHED_ENQ_PREEMPTED);
         vcpu_dequeue(s, v);
-        core_start(sim, c, v);
+        core_start(sim, worst, v);
     }
 }
 
@@ -412,9 +435,7 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     struct guest *g = guest_alloc(sim, rec->vcpus);
     g->seq = sim->next_guest_seq++;
     if (rec->id[0])
-        memcpy(g->id, rec->id, sizeof g->id);
-    else
-        snprintf(g->id, sizeof g->id, "%" PRIu64, g->seq + 1);
+        g->id = xstrdup(rec->id);
     g->arrival = sim->now;
     g->work = sim_time_from_s(rec->work);
     if (g->work < 1)
@@ -579,6 +600,7 @@ int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *e
         h->ncores = p->ncores;
         h->mem_mb = p->host_mem_mb;
         h->cores = &sim->cores[(size_t)i * (size_t)p->ncores];
+        h->idle_bits = xcalloc((size_t)(p->ncores + 63) / 64, sizeof *h->idle_bits);
         sim_event_init(&h->dispatch_ev, host_dispatch);
         for (int k = 0; k < h->ncores; k++) {
             struct pcpu *c = &h->cores[k];
@@ -588,6 +610,7 @@ int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *e
             c->last_vcpu = -1;
             c->last_cls = -1;
             c->slice_end = SIM_TIME_MAX;
+            core_set_idle(c, true);
             sim_event_init(&c->ev, core_timer);
             sim_event_init(&c->exit_ev, core_exit);
         }
@@ -629,6 +652,7 @@ void sim_destroy(struct sim *sim)
             if (!v)
                 continue;
             h->cores[k].running = NULL;
+            v->core = NULL;
             if (v->guest->vcpus_left >= 0) {
                 v->guest->vcpus_left = -1;
                 guest_release(sim, v->guest);
@@ -644,6 +668,8 @@ void sim_destroy(struct sim *sim)
         }
         sched_destroy(h->sched);
     }
+    for (int i = 0; i < sim->p.nhosts; i++)
+        free(sim->hosts[i].idle_bits);
     free_guest_list(sim->free_guests);
     evq_destroy(&sim->evq);
     sim_rng_destroy(&sim->rng);

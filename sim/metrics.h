@@ -14,21 +14,40 @@
 #include "sim/types.h"
 #include "workloads/trace.h"
 
+/* An exact sum of integer nanosecond quantities: int64 arithmetic on the
+ * hot path, flushed into a long double before it could overflow. */
+struct sim_acc {
+    int64_t part;
+    long double total;
+};
+static inline void sim_acc_add(struct sim_acc *a, int64_t x)
+{
+    if (a->part > (INT64_C(1) << 62) - x) {
+        a->total += (long double)a->part;
+        a->part = 0;
+    }
+    a->part += x;
+}
+static inline long double sim_acc_value(const struct sim_acc *a)
+{
+    return a->total + (long double)a->part;
+}
+
 struct sim_metrics {
     long arrived, completed, counted;   /* counted = completed after --warmup */
     long warmup;
     long rejected;
     double *turnaround, *slowdown, *waiting; /* counted samples, in completion order */
     size_t cap;
-    long double sum_wait, sum_resp;     /* over counted guests, seconds */
-    long double sum_turn_ns_all;        /* every completed guest, ns (Little) */
-    long double jain_sum, jain_sum_sq;  /* of 1/slowdown, counted guests */
+    double sum_turn, sum_slow, sum_wait, sum_resp; /* over counted guests, seconds */
+    struct sim_acc turn_ns_all;         /* every completed guest, ns (Little) */
+    double jain_sum, jain_sum_sq;       /* of 1/slowdown, counted guests */
     sim_time_t first_arrival, last_finish;
     bool any_arrival;
     long in_system, max_in_system;      /* guests arrived and not finished */
-    long double area_in_system;         /* integral of in_system dt, ns */
+    struct sim_acc area_in_system;      /* integral of in_system dt, guest-ns */
     sim_time_t last_change;
-    long double work_ns;                /* reference work of completed guests, all vCPUs */
+    struct sim_acc work_ns;             /* reference work of completed guests, all vCPUs */
     /* virtualisation overhead (seconds) and counts */
     long double exit_seconds, walk_seconds, switch_seconds;
     long double exits[HW_EXIT_REASONS];

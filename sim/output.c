@@ -11,9 +11,17 @@
 #include "sim/xalloc.h"
 
 struct gantt_row {
+    uint64_t seq;
     char id[TRACE_ID_MAX];
     double arrival, burst, start, finish, waiting, turnaround;
     int vcpus;
+};
+
+struct gantt_seg {
+    int host, core, vcpu;
+    uint64_t guest;            /* trace order */
+    char id[TRACE_ID_MAX];
+    sim_time_t start, end;
 };
 
 #define GANTT_MAX_ROWS 200   /* a chart beyond this is unreadable on a terminal */
@@ -25,15 +33,18 @@ static void on_job(void *ctx, const struct sim_job_info *j)
     double arr = sim_time_to_s(g->arrival), fin = sim_time_to_s(j->finish);
     double turn = fin - arr, work = sim_time_to_s(g->work);
     double wait = turn - sim_time_to_s(j->service);
+    char idbuf[TRACE_ID_MAX];
+    const char *id = guest_id(g, idbuf);
     if (o->jobs)
         fprintf(o->jobs, "%s,%.9f,%.9f,%.9f,%.9f,%.9f,%.9g,%d,%.9f,%.9f,%.0f,%d,%" PRIu64 "\n",
-                g->id, arr, sim_time_to_s(g->first_start), fin, wait, turn, turn / work,
+                id, arr, sim_time_to_s(g->first_start), fin, wait, turn, turn / work,
                 g->host->index, work, sim_time_to_s(j->cpu_time), round(g->exits), g->nvcpus,
                 g->switches);
     if (o->gantt && o->nrows < GANTT_MAX_ROWS) {
         o->rows = xgrow(o->rows, &o->rowcap, o->nrows + 1, sizeof *o->rows);
         struct gantt_row *r = &o->rows[o->nrows++];
-        memcpy(r->id, g->id, sizeof r->id);
+        r->seq = g->seq;
+        snprintf(r->id, sizeof r->id, "%s", id);
         r->arrival = arr;
         r->burst = work;
         r->start = sim_time_to_s(g->first_start);
@@ -60,15 +71,23 @@ static void on_segment(void *ctx, const struct sim_segment *seg)
     /* Merge with the previous segment of the same vCPU on the same core
      * when contiguous (a quantum renewed without a switch). */
     if (o->nseg) {
-        struct sim_segment *p = &o->seg[o->nseg - 1];
+        struct gantt_seg *p = &o->seg[o->nseg - 1];
         if (p->end == seg->start && p->host == seg->host && p->core == seg->core &&
-            p->guest == seg->guest && p->vcpu == seg->vcpu) {
+            p->guest == seg->guest->seq && p->vcpu == seg->vcpu) {
             p->end = seg->end;
             return;
         }
     }
     o->seg = xgrow(o->seg, &o->segcap, o->nseg + 1, sizeof *o->seg);
-    o->seg[o->nseg++] = *seg;
+    struct gantt_seg *g = &o->seg[o->nseg++];
+    g->host = seg->host;
+    g->core = seg->core;
+    g->vcpu = seg->vcpu;
+    g->guest = seg->guest->seq;
+    g->start = seg->start;
+    g->end = seg->end;
+    char idbuf[TRACE_ID_MAX];
+    snprintf(g->id, sizeof g->id, "%s", guest_id(seg->guest, idbuf));
 }
 
 int run_output_open(struct run_output *o, bool files, bool gantt, struct sim_error *err)
@@ -194,7 +213,13 @@ int run_output_write(struct run_output *o, const char *dir, json_t *summary,
     return rc;
 }
 
-void run_output_gantt(const struct run_output *o, FILE *out, int ncores, int nhosts)
+static int row_by_trace_order(const void *a, const void *b)
+{
+    const struct gantt_row *x = a, *y = b;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void run_output_gantt(struct run_output *o, FILE *out, int ncores, int nhosts)
 {
     if (o->nrows == 0) {
         fprintf(out, "(no guest completed)\n");
@@ -221,12 +246,12 @@ void run_output_gantt(const struct run_output *o, FILE *out, int ncores, int nho
             fprintf(out, "%-10s |", label);
             /* Label each segment with its guest id, repeated to fill it. */
             for (size_t i = 0; i < o->nseg; i++) {
-                const struct sim_segment *s = &o->seg[i];
+                const struct gantt_seg *s = &o->seg[i];
                 if (s->host != h || s->core != c)
                     continue;
                 int a = (int)floor(sim_time_to_s(s->start) / unit + 1e-9);
                 int b = (int)ceil(sim_time_to_s(s->end) / unit - 1e-9);
-                const char *id = s->guest->id;
+                const char *id = s->id;
                 size_t idlen = strlen(id);
                 for (int k = a; k < b && k < width; k++)
                     line[k] = (k - a) < (int)idlen ? id[k - a] : '=';
@@ -240,6 +265,8 @@ void run_output_gantt(const struct run_output *o, FILE *out, int ncores, int nho
     fprintf(out, "%11s", "");
     for (int k = 0; k <= width; k += 10)
         fprintf(out, "%-10g", k * unit);
+    /* the table in trace order, as textbooks print it */
+    qsort(o->rows, o->nrows, sizeof *o->rows, row_by_trace_order);
     fprintf(out, "\n\n%-10s %10s %10s %10s %10s %10s %10s\n", "guest", "arrival", "burst",
             "start", "finish", "waiting", "turnaround");
     double sw = 0, st = 0;

@@ -59,7 +59,7 @@ static void run_once(const char *sched, int cores, bool clairvoyant, bool preemp
     synth_open(&r, &spec, seed, 0, NULL);
     cr_assert_eq(sim_run(sim, &r, &err), 0, "%s: %s", sched, err.text);
     sim_result(sim, &o->res);
-    o->work_ns = sim->metrics.work_ns;
+    o->work_ns = sim_acc_value(&sim->metrics.work_ns);
     o->busy_ns = 0;
     for (int i = 0; i < cores; i++)
         o->busy_ns += sim->cores[i].busy_total;
