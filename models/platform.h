@@ -55,7 +55,7 @@ struct guest {
     /* virtualisation overhead accounting (seconds / counts) */
     double exit_seconds, walk_seconds, exits;
     char *id;                  /* the trace's id (owned), NULL = numbered (guest_id) */
-    struct guest *free_next;   /* engine free list */
+    struct guest *free_next;   /* engine free list, or the admission queue */
     struct vcpu vcpu[];        /* nvcpus of them */
 };
 

@@ -300,6 +300,8 @@ static void guest_release(struct sim *sim, struct guest *g)
     sim->free_guests = g;
 }
 
+static void admit_waiting(struct sim *sim);
+
 static void guest_complete(struct sim *sim, struct guest *g)
 {
     sim_time_t service = 0, cpu = 0;
@@ -320,6 +322,8 @@ static void guest_complete(struct sim *sim, struct guest *g)
     }
     g->host->mem_used -= g->mem_mb;
     guest_release(sim, g);
+    if (sim->admit_head)
+        admit_waiting(sim);
 }
 
 static void vcpu_finished(struct sim *sim, struct vcpu *v)
@@ -408,8 +412,9 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
 
 static int read_next(struct sim *sim);
 
-/* Placement: the first host whose free memory holds the guest (the
- * allocation module refines this).  With unlimited memory, host 0. */
+/* Placement: the first host whose free memory holds the guest now
+ * (first fit by memory; memory is a hard constraint, CPU is not).  With
+ * unlimited memory, host 0. */
 static struct host *place_guest(struct sim *sim, const struct guest *g)
 {
     for (int i = 0; i < sim->p.nhosts; i++) {
@@ -418,6 +423,48 @@ static struct host *place_guest(struct sim *sim, const struct guest *g)
             return h;
     }
     return NULL;
+}
+
+/* Could the guest fit on some host if that host were empty? */
+static bool guest_can_ever_fit(const struct sim *sim, const struct guest *g)
+{
+    for (int i = 0; i < sim->p.nhosts; i++)
+        if (sim->hosts[i].mem_mb <= 0 || g->mem_mb <= sim->hosts[i].mem_mb)
+            return true;
+    return false;
+}
+
+/* Put g on h: take its memory and make its vCPUs ready. */
+static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
+{
+    g->host = h;
+    h->mem_used += g->mem_mb;
+    for (int i = 0; i < g->nvcpus; i++) {
+        struct vcpu *v = &g->vcpu[i];
+        v->guest = g;
+        v->index = i;
+        v->work_left = g->work;
+        h->nrunnable++;
+        vcpu_enqueue(sim, v, SCHED_ENQ_ARRIVAL);
+    }
+}
+
+/* Memory was freed: admit waiting guests in arrival order while the head
+ * fits (no overtaking, so a big guest is not starved by small ones). */
+static void admit_waiting(struct sim *sim)
+{
+    struct guest *g;
+    while ((g = sim->admit_head) != NULL) {
+        struct host *h = place_guest(sim, g);
+        if (!h)
+            return;
+        sim->admit_head = g->free_next;
+        if (!sim->admit_head)
+            sim->admit_tail = NULL;
+        g->free_next = NULL;
+        guest_admit(sim, g, h);
+        host_request_dispatch(sim, h);
+    }
 }
 
 static void guest_arrival(struct sim *sim, struct sim_event *ev)
@@ -455,24 +502,23 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
         m->any_arrival = true;
     }
     m->arrived++;
-    struct host *h = place_guest(sim, g);
-    if (!h) {
-        /* Fits on no host even when empty: the allocation module queues
-         * or rejects; here we count it as rejected. */
+    /* FIFO admission: while others wait, a newcomer waits behind them. */
+    struct host *h = sim->admit_head ? NULL : place_guest(sim, g);
+    if (h) {
+        metrics_population(m, sim->now, +1);
+        guest_admit(sim, g, h);
+    } else if (sim->p.admission_reject || !guest_can_ever_fit(sim, g)) {
         m->rejected++;
         guest_release(sim, g);
     } else {
+        /* It waits for memory; the wait counts in its turnaround. */
         metrics_population(m, sim->now, +1);
-        g->host = h;
-        h->mem_used += g->mem_mb;
-        for (int i = 0; i < g->nvcpus; i++) {
-            struct vcpu *v = &g->vcpu[i];
-            v->guest = g;
-            v->index = i;
-            v->work_left = g->work;
-            h->nrunnable++;
-            vcpu_enqueue(sim, v, SCHED_ENQ_ARRIVAL);
-        }
+        if (sim->admit_tail)
+            sim->admit_tail->free_next = g;
+        else
+            sim->admit_head = g;
+        sim->admit_tail = g;
+        m->admission_waits++;
     }
     /* Read ahead first: the next guest may arrive at this same instant,
      * and the dispatch must then wait for it. */
@@ -670,6 +716,7 @@ void sim_destroy(struct sim *sim)
     }
     for (int i = 0; i < sim->p.nhosts; i++)
         free(sim->hosts[i].idle_bits);
+    free_guest_list(sim->admit_head);   /* still waiting for memory */
     free_guest_list(sim->free_guests);
     evq_destroy(&sim->evq);
     sim_rng_destroy(&sim->rng);

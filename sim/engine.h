@@ -73,6 +73,9 @@ struct sim_params {
      * charged its cost (true), or as a rate folded into the progress
      * rate (false, the fluid model).  docs/MODEL.md. */
     bool discrete_exits;
+    /* A guest that does not fit in any host's free memory is rejected
+     * (true) or waits in a FIFO admission queue (false, the default). */
+    bool admission_reject;
     sim_job_fn on_job;          /* optional */
     sim_sample_fn on_sample;    /* optional */
     sim_segment_fn on_segment;  /* optional */
@@ -100,6 +103,7 @@ struct sim {
     struct sim_event arrival_ev;
     uint64_t next_guest_seq;
     struct guest *free_guests;   /* completed guests, reused */
+    struct guest *admit_head, *admit_tail; /* waiting for memory, FIFO */
     long live_guests;            /* allocated and not freed: bounded by the system */
     long peak_live_guests;
     /* timeline */

@@ -210,6 +210,7 @@ static int cmd_run(int argc, char **argv)
     p.warmup = cfg.warmup;
     p.sample = cfg.sample;
     p.discrete_exits = strcmp(cfg.exit_model, "discrete") == 0;
+    p.admission_reject = strcmp(cfg.admission, "reject") == 0;
     p.check_invariants = getenv("HVSIM_CHECK") && strcmp(getenv("HVSIM_CHECK"), "1") == 0;
 
     rc = run_output_open(&out, cfg.out != NULL, cfg.gantt, &err);

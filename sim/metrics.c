@@ -104,6 +104,7 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
     r->arrived = (double)m->arrived;
     r->completed = (double)m->completed;
     r->rejected = (double)m->rejected;
+    r->admission_waits = (double)m->admission_waits;
     memcpy(r->skipped, m->skipped, sizeof r->skipped);
     size_t n = (size_t)m->counted;
     double nan = NAN;

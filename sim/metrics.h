@@ -37,6 +37,7 @@ struct sim_metrics {
     long arrived, completed, counted;   /* counted = completed after --warmup */
     long warmup;
     long rejected;
+    long admission_waits;               /* guests that waited for memory */
     double *turnaround, *slowdown, *waiting; /* counted samples, in completion order */
     size_t cap;
     double sum_turn, sum_slow, sum_wait, sum_resp; /* over counted guests, seconds */
@@ -58,7 +59,7 @@ struct sim_metrics {
 
 /* Plain figures of one run; NAN where undefined (no completions). */
 struct sim_result {
-    double arrived, completed, rejected;
+    double arrived, completed, rejected, admission_waits;
     double turnaround_mean, turnaround_p50, turnaround_p95, turnaround_p99, turnaround_max;
     double waiting_mean, response_mean, slowdown_mean, slowdown_p99;
     double throughput, makespan, utilization, fairness_jain;

@@ -49,6 +49,7 @@ static const struct metric_desc metric_table[] = {
     M("overhead", "busy_seconds", busy_seconds),
     M("overhead", "vs_native", vs_native),
     M("allocation", "rejected", rejected),
+    M("allocation", "admission_waits", admission_waits),
     M("engine", "events", events),
     M("engine", "wall_seconds", wall_seconds),
     M("engine", "events_per_second", events_per_second),

@@ -29,6 +29,7 @@ static int array_next(struct trace_reader *r, struct trace_record *rec, struct s
     rec->work = j->work;
     rec->vcpus = j->vcpus ? j->vcpus : 1;
     rec->priority = j->priority;
+    rec->mem_mb = j->mem_mb;
     rec->line = (long)a->next;
     return TRACE_RECORD;
 }
@@ -61,8 +62,8 @@ static void record_finish(void *ctx, const struct sim_job_info *j)
     }
 }
 
-void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
-                   int ncores, struct test_run *out)
+static void run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
+                     int ncores, int nhosts, double mem_mb, bool reject, struct test_run *out)
 {
     memset(out, 0, sizeof *out);
     struct sim_params p;
@@ -70,6 +71,10 @@ void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, dou
     p.sched = sched_find(sched);
     cr_assert_not_null(p.sched, "scheduler %s", sched);
     p.ncores = ncores;
+    p.nhosts = nhosts;
+    p.host_mem_mb = mem_mb;
+    p.admission_reject = reject;
+    p.check_invariants = true;
     p.sched_params.quantum = sim_time_from_s(quantum);
     p.on_job = record_finish;
     p.cb_ctx = out;
@@ -81,8 +86,22 @@ void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, dou
     cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
     sim_result(sim, &out->res);
     out->events = (long)out->res.events;
+    cr_expect_eq(sim->violations, 0, "invariant violated: %s", sim->violation);
     trace_close(&r);
     sim_destroy(sim);
+}
+
+void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
+                   int ncores, struct test_run *out)
+{
+    run_jobs(jobs, n, sched, quantum, ncores, 1, 0, false, out);
+}
+
+void test_run_jobs_platform(const struct test_job *jobs, size_t n, const char *sched,
+                            int ncores, int nhosts, double mem_mb, bool reject,
+                            struct test_run *out)
+{
+    run_jobs(jobs, n, sched, 0.03, ncores, nhosts, mem_mb, reject, out);
 }
 
 void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,

@@ -15,6 +15,7 @@ struct test_job {
     double arrival, work;
     int vcpus;
     double priority;
+    double mem_mb;
 };
 
 /* Open a reader over jobs[0..n-1] (the array must outlive the reader). */
@@ -32,6 +33,13 @@ struct test_run {
  * hardware; fail the test on error. */
 void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
                    int ncores, struct test_run *out);
+
+/* The same on nhosts hosts of mem_mb memory each (0 = unlimited), with
+ * --admission reject when reject is set; invariants are checked after
+ * every event and must hold. */
+void test_run_jobs_platform(const struct test_job *jobs, size_t n, const char *sched,
+                            int ncores, int nhosts, double mem_mb, bool reject,
+                            struct test_run *out);
 
 /* Run a synthetic workload through the library; returns the result. */
 void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,
