@@ -46,25 +46,31 @@ static void usage(FILE *out)
             "  hvsim list\n");
 }
 
-/* Where the data files (hardware profiles, classes) are: $HVSIM_DATA, the
- * source tree beside the binary (build/hvsim -> models/), or the install
- * directory. */
+/* Where the data files (hardware profiles, classes) are: $HVSIM_DATA;
+ * the source tree beside the binary (build/hvsim -> models/); an install
+ * beside the binary (PREFIX/bin/hvsim -> PREFIX/share/hvsim, so an
+ * installed tree can be moved); the install directory compiled in. */
 static const char *datadir(void)
 {
     static char buf[PATH_MAX];   /* registry-like: set once, read-only after */
     const char *env = getenv("HVSIM_DATA");
     if (env && *env)
         return env;
-    char exe[PATH_MAX - 16];
+    char exe[PATH_MAX - 32];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            snprintf(buf, sizeof buf, "%s/../models", exe);
-            if (access(buf, R_OK) == 0)
-                return buf;
+            static const char *const rel[] = {"../models", "../share/hvsim"};
+            for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+                snprintf(buf, sizeof buf, "%s/%s/profiles", exe, rel[i]);
+                if (access(buf, R_OK) == 0) {
+                    snprintf(buf, sizeof buf, "%s/%s", exe, rel[i]);
+                    return buf;
+                }
+            }
         }
     }
     return HVSIM_DATADIR;
