@@ -82,6 +82,7 @@ struct host {
     int ncores;
     double mem_mb;             /* capacity, 0 = unlimited */
     double mem_used;
+    long vcpus_placed;         /* vCPUs of the guests placed here (overcommit) */
     struct pcpu *cores;        /* ncores of them */
     struct sched *sched;       /* this host's scheduler instance */
     int nrunnable;             /* vCPUs queued or running here */

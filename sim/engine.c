@@ -321,6 +321,7 @@ static void guest_complete(struct sim *sim, struct guest *g)
         sim->p.on_job(sim->p.cb_ctx, &job);
     }
     g->host->mem_used -= g->mem_mb;
+    g->host->vcpus_placed -= g->nvcpus;
     guest_release(sim, g);
     if (sim->admit_head)
         admit_waiting(sim);
@@ -412,24 +413,55 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
 
 static int read_next(struct sim *sim);
 
-/* Placement: the first host whose free memory holds the guest now
- * (first fit by memory; memory is a hard constraint, CPU is not).  With
- * unlimited memory, host 0. */
+/* Does g fit on h now, or (with empty) if h were empty?
+ * Memory is a hard constraint; CPU only through --overcommit. */
+static bool host_fits(const struct sim *sim, const struct host *h, const struct guest *g,
+                      bool empty)
+{
+    double mem_used = empty ? 0 : h->mem_used;
+    long placed = empty ? 0 : h->vcpus_placed;
+    if (h->mem_mb > 0 && mem_used + g->mem_mb > h->mem_mb)
+        return false;
+    if (sim->p.overcommit > 0 && placed + g->nvcpus > sim->p.overcommit * h->ncores)
+        return false;
+    return true;
+}
+
+/* What is left on h after placing g: free memory (MB, +inf when memory is
+ * unlimited), then free vCPU slots; best fit takes the least, worst fit
+ * the most, ties to the lowest host index. */
+static bool fit_tighter(const struct sim *sim, const struct host *a, const struct host *b)
+{
+    double ma = a->mem_mb > 0 ? a->mem_mb - a->mem_used : INFINITY;
+    double mb = b->mem_mb > 0 ? b->mem_mb - b->mem_used : INFINITY;
+    if (ma != mb)
+        return ma < mb;
+    double oc = sim->p.overcommit > 0 ? sim->p.overcommit : 1;
+    return oc * a->ncores - (double)a->vcpus_placed < oc * b->ncores - (double)b->vcpus_placed;
+}
+
+/* Placement (--place): a host where the guest fits now, or NULL. */
 static struct host *place_guest(struct sim *sim, const struct guest *g)
 {
+    struct host *pick = NULL;
     for (int i = 0; i < sim->p.nhosts; i++) {
         struct host *h = &sim->hosts[i];
-        if (h->mem_mb <= 0 || h->mem_used + g->mem_mb <= h->mem_mb)
+        if (!host_fits(sim, h, g, false))
+            continue;
+        if (sim->p.placement == SIM_PLACE_FIRST_FIT)
             return h;
+        if (!pick || (sim->p.placement == SIM_PLACE_BEST_FIT ? fit_tighter(sim, h, pick)
+                                                             : fit_tighter(sim, pick, h)))
+            pick = h;
     }
-    return NULL;
+    return pick;
 }
 
 /* Could the guest fit on some host if that host were empty? */
 static bool guest_can_ever_fit(const struct sim *sim, const struct guest *g)
 {
     for (int i = 0; i < sim->p.nhosts; i++)
-        if (sim->hosts[i].mem_mb <= 0 || g->mem_mb <= sim->hosts[i].mem_mb)
+        if (host_fits(sim, &sim->hosts[i], g, true))
             return true;
     return false;
 }
@@ -439,6 +471,7 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
 {
     g->host = h;
     h->mem_used += g->mem_mb;
+    h->vcpus_placed += g->nvcpus;
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *v = &g->vcpu[i];
         v->guest = g;
@@ -620,6 +653,8 @@ static void check_invariants(struct sim *sim)
             violate(sim, "a core is idle while a vCPU is ready", i, -1);
         if (h->mem_mb > 0 && h->mem_used > h->mem_mb * (1 + 1e-12))
             violate(sim, "host memory over capacity", i, -1);
+        if (sim->p.overcommit > 0 && h->vcpus_placed > sim->p.overcommit * h->ncores)
+            violate(sim, "host vCPUs over the overcommit limit", i, -1);
     }
 }
 

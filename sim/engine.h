@@ -59,6 +59,12 @@ struct sim_hw_tables {
     const char *const *class_names;     /* [nclasses], index 0 = default */
 };
 
+enum sim_placement {
+    SIM_PLACE_FIRST_FIT,   /* the first host (by index) where the guest fits */
+    SIM_PLACE_BEST_FIT,    /* the tightest fit: least free memory left, then fewest slots */
+    SIM_PLACE_WORST_FIT,   /* the loosest fit: most free memory left, then most slots */
+};
+
 struct sim_params {
     int nhosts;                 /* >= 1 */
     int ncores;                 /* cores per host, >= 1 */
@@ -76,6 +82,8 @@ struct sim_params {
     /* A guest that does not fit in any host's free memory is rejected
      * (true) or waits in a FIFO admission queue (false, the default). */
     bool admission_reject;
+    enum sim_placement placement;
+    double overcommit;          /* a host takes at most overcommit x cores vCPUs; 0 = no limit */
     sim_job_fn on_job;          /* optional */
     sim_sample_fn on_sample;    /* optional */
     sim_segment_fn on_segment;  /* optional */

@@ -161,6 +161,23 @@ static int cmd_run(int argc, char **argv)
     if (rc < 0)
         goto fail;
 
+    /* Parts of the contract not built yet: refuse rather than ignore. */
+    if (strcmp(cfg.alloc, "static") != 0) {
+        rc = sim_error_usage(&err, "--alloc %s: the demand-based allocator is not built yet; "
+                             "only static is available", cfg.alloc);
+        goto fail;
+    }
+    if (run_config_given(&cfg, "interval")) {
+        rc = sim_error_usage(&err, "--interval applies to --alloc demand, which is not built "
+                             "yet");
+        goto fail;
+    }
+    if (cfg.platform) {
+        rc = sim_error_usage(&err, "--platform %s: platform files are not built yet; use "
+                             "--hosts, --cores and --mem", cfg.platform);
+        goto fail;
+    }
+
     const struct sched_ops *ops = sched_find(cfg.sched);
     if (!ops) {
         rc = sim_error_usage(&err, "--sched: unknown scheduler '%s' (see `hvsim list`)",
@@ -217,6 +234,10 @@ static int cmd_run(int argc, char **argv)
     p.sample = cfg.sample;
     p.discrete_exits = strcmp(cfg.exit_model, "discrete") == 0;
     p.admission_reject = strcmp(cfg.admission, "reject") == 0;
+    p.placement = strcmp(cfg.place, "best-fit") == 0    ? SIM_PLACE_BEST_FIT
+                  : strcmp(cfg.place, "worst-fit") == 0 ? SIM_PLACE_WORST_FIT
+                                                        : SIM_PLACE_FIRST_FIT;
+    p.overcommit = cfg.overcommit;
     p.check_invariants = getenv("HVSIM_CHECK") && strcmp(getenv("HVSIM_CHECK"), "1") == 0;
 
     rc = run_output_open(&out, cfg.out != NULL, cfg.gantt, &err);

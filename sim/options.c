@@ -71,21 +71,24 @@ static const struct opt opts[] = {
      "guest's work (default yes)"},
     {"preempt", OPT_YESNO, F(preempt), "yes|no", "prio: preemptive variant (default no)"},
 
-    {"alloc", OPT_CHOICE, F(alloc), "NAME", "CPU allocation: static or demand (default static)",
-     .choices = "static|demand", .group = "Allocation and platform"},
-    {"interval", OPT_DURATION, F(interval), "DUR", "demand re-allocation period "
-     "(default 300s, the 5-minute monitoring window of the PlanetLab traces)"},
-    {"place", OPT_CHOICE, F(place), "NAME", "placement across hosts (default first-fit)",
+    {"alloc", OPT_CHOICE, F(alloc), "NAME", "CPU allocation: static (each guest gets its "
+     "requested vCPUs for its lifetime; the default).  The demand-based allocator is not "
+     "built yet", .choices = "static|demand", .group = "Allocation and platform"},
+    {"interval", OPT_DURATION, F(interval), "DUR", "demand re-allocation period, for --alloc "
+     "demand (not built yet)"},
+    {"place", OPT_CHOICE, F(place), "NAME", "placement across hosts: first-fit (default), "
+     "best-fit (least free memory left, then fewest free vCPU slots) or worst-fit (most)",
      .choices = "first-fit|best-fit|worst-fit"},
-    {"overcommit", OPT_DOUBLE, F(overcommit), "R", "CPU overcommit ratio: vCPUs per core a "
-     "host accepts (default 1)", 0, 1e6, true},
+    {"overcommit", OPT_DOUBLE, F(overcommit), "R", "CPU overcommit: a host accepts at most "
+     "R x cores vCPUs (default: no limit; memory always is one)", 0, 1e6, true},
     {"admission", OPT_CHOICE, F(admission), "queue|reject", "a guest that fits nowhere waits "
      "(queue, default) or is rejected", .choices = "queue|reject"},
     {"hosts", OPT_LONG, F(hosts), "N", "number of hosts (default 1)", 1, 100000},
     {"cores", OPT_LONG, F(cores), "N", "physical cores per host (default 1)", 1, 100000},
     {"mem", OPT_DOUBLE, F(mem), "MB", "memory per host in MB (default 0 = unlimited)",
      0, 1e12},
-    {"platform", OPT_PATH, F(platform), "FILE", "hosts from a JSON platform file"},
+    {"platform", OPT_PATH, F(platform), "FILE", "hosts of different sizes from a JSON "
+     "platform file (not built yet: use --hosts, --cores, --mem)"},
 
     {"hw", OPT_STR, F(hw), "NAME|FILE", "hardware profile (see `hvsim list`); none = ideal "
      "hardware", .group = "Hardware"},
@@ -126,7 +129,7 @@ void run_config_init(struct run_config *c)
     c->admission = xstrdup("queue");
     c->swf_class = xstrdup("none");
     c->interval = SIM_S(300);
-    c->overcommit = 1;
+    c->overcommit = 0;   /* no limit */
     c->hosts = 1;
     c->cores = 1;
     c->hw = xstrdup("none");

@@ -59,11 +59,13 @@ static void record_finish(void *ctx, const struct sim_job_info *j)
     if (i < 64) {
         run->finish[i] = sim_time_to_s(j->finish);
         run->first_start[i] = sim_time_to_s(j->guest->first_start);
+        run->host[i] = j->guest->host->index;
     }
 }
 
 static void run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
-                     int ncores, int nhosts, double mem_mb, bool reject, struct test_run *out)
+                     int ncores, int nhosts, double mem_mb, bool reject,
+                     enum sim_placement place, double overcommit, struct test_run *out)
 {
     memset(out, 0, sizeof *out);
     struct sim_params p;
@@ -74,6 +76,8 @@ static void run_jobs(const struct test_job *jobs, size_t n, const char *sched, d
     p.nhosts = nhosts;
     p.host_mem_mb = mem_mb;
     p.admission_reject = reject;
+    p.placement = place;
+    p.overcommit = overcommit;
     p.check_invariants = true;
     p.sched_params.quantum = sim_time_from_s(quantum);
     p.on_job = record_finish;
@@ -94,14 +98,21 @@ static void run_jobs(const struct test_job *jobs, size_t n, const char *sched, d
 void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
                    int ncores, struct test_run *out)
 {
-    run_jobs(jobs, n, sched, quantum, ncores, 1, 0, false, out);
+    run_jobs(jobs, n, sched, quantum, ncores, 1, 0, false, SIM_PLACE_FIRST_FIT, 0, out);
 }
 
 void test_run_jobs_platform(const struct test_job *jobs, size_t n, const char *sched,
                             int ncores, int nhosts, double mem_mb, bool reject,
                             struct test_run *out)
 {
-    run_jobs(jobs, n, sched, 0.03, ncores, nhosts, mem_mb, reject, out);
+    run_jobs(jobs, n, sched, 0.03, ncores, nhosts, mem_mb, reject, SIM_PLACE_FIRST_FIT, 0, out);
+}
+
+void test_run_jobs_placed(const struct test_job *jobs, size_t n, int ncores, int nhosts,
+                          double mem_mb, enum sim_placement place, double overcommit,
+                          struct test_run *out)
+{
+    run_jobs(jobs, n, "fcfs", 0.03, ncores, nhosts, mem_mb, false, place, overcommit, out);
 }
 
 void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,

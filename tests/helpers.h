@@ -26,6 +26,7 @@ struct test_run {
     struct sim_result res;
     double finish[64];
     double first_start[64];
+    int host[64];
     long events;
 };
 
@@ -40,6 +41,10 @@ void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, dou
 void test_run_jobs_platform(const struct test_job *jobs, size_t n, const char *sched,
                             int ncores, int nhosts, double mem_mb, bool reject,
                             struct test_run *out);
+/* ... and with a placement policy and an overcommit limit. */
+void test_run_jobs_placed(const struct test_job *jobs, size_t n, int ncores, int nhosts,
+                          double mem_mb, enum sim_placement place, double overcommit,
+                          struct test_run *out);
 
 /* Run a synthetic workload through the library; returns the result. */
 void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,

@@ -72,6 +72,11 @@ Test(cli, bad_options_exit_2_naming_them)
         {{"stray"}, "unexpected argument 'stray'"},
         {{"--trace", "x.csv", "--generate", "n=1"}, "exclude each other"},
         {{"--seed", "1e30"}, "seed"},
+        {{"--alloc", "demand"}, "--alloc demand: the demand-based allocator is not built yet"},
+        {{"--interval", "10s"}, "--interval applies to --alloc demand"},
+        {{"--platform", "p.json"}, "platform files are not built yet"},
+        {{"--place", "random-fit"}, "place: 'random-fit' is not one of"},
+        {{"--overcommit", "0"}, "overcommit"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *args[10] = {"run"};

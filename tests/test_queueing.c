@@ -163,3 +163,45 @@ Test(queueing, work_conservation_same_busy_periods)
             }
     }
 }
+
+/* Erlang B (queueing.md 5b): c = 10 vCPU slots (10 cores, --overcommit 1,
+ * one vCPU per guest), offered load a = 8, --admission reject: the
+ * blocking probability is B(10, 8) = 0.1217, insensitive to the lifetime
+ * law (here H2 with C^2 = 4).  Batch means over the arrival sequence give
+ * the 95% interval (20 independent replications). */
+Test(queueing, erlang_b_blocking, .timeout = 120)
+{
+    struct synth_spec spec;
+    struct sim_error err;
+    cr_assert_eq(synth_parse(&spec, "n=400000,interarrival=exp:0.125,"
+                                    "work=hyperexp:0.8873:0.56338:4.43656", &err), 0);
+    double b[20];
+    for (int batch = 0; batch < 20; batch++) {
+        struct sim_params p;
+        sim_params_init(&p);
+        p.ncores = 10;
+        p.overcommit = 1;
+        p.admission_reject = true;
+        p.seed = 500 + (uint64_t)batch;
+        struct sim *sim;
+        cr_assert_eq(sim_create(&sim, &p, &err), 0);
+        struct synth_spec one = spec;
+        one.n = 20000;
+        struct trace_reader r;
+        synth_open(&r, &one, p.seed, 0, NULL);
+        cr_assert_eq(sim_run(sim, &r, &err), 0);
+        b[batch] = (double)sim->metrics.rejected / (double)sim->metrics.arrived;
+        trace_close(&r);
+        sim_destroy(sim);
+    }
+    double ci[2];
+    stats_t_interval(b, 20, ci);
+    double mean = (ci[0] + ci[1]) / 2, half = (ci[1] - ci[0]) / 2;
+    /* B(10, 8) by the recursion B(k) = a B(k-1) / (k + a B(k-1)) */
+    double B = 1;
+    for (int k = 1; k <= 10; k++)
+        B = 8 * B / (k + 8 * B);
+    cr_expect_float_eq(B, 0.1217, 5e-5);
+    cr_expect(fabs(mean - B) <= half + 0.005 * B, "blocking %.5f +- %.5f, Erlang B %.5f", mean,
+              half, B);
+}
