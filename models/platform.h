@@ -34,6 +34,34 @@ struct vcpu {
     bool queued;               /* in a run queue (for assertions) */
 };
 
+/* A guest whose demand varies over time (a utilisation series from the
+ * PlanetLab or Bitbrains readers) is served as a fluid (sim/fluid.c):
+ * reference work arrives at rate util(t) x vcpus, waits in a backlog, and
+ * is served at the rate of the core time the host gives it, at most its
+ * grant (the cap its allocator sets).  Owned by its guest. */
+struct fluid_guest {
+    struct util_series *series;  /* owned */
+    size_t step;                 /* sample in force; == series->n once it ended */
+    sim_time_t step_end;         /* when the next sample starts */
+    double rate;                 /* reference work arriving, cores (util x vcpus) */
+    double backlog;              /* reference CPU-seconds arrived, not yet served */
+    double grant;                /* cores allocated: a cap on its core time */
+    double wish;                 /* cores of core time it would use unconstrained */
+    double used;                 /* cores of core time it gets */
+    bool backlogged;             /* served at its cap, not at its arrival rate */
+    sim_time_t last;             /* the integrals below run up to here */
+    size_t idx;                  /* slot in host->fluid */
+    struct sim_event ev;         /* next sample, or the backlog running dry */
+    double win_wish;             /* core-seconds wished in the current allocation window */
+    sim_time_t win_from;         /* ... counted from here */
+    struct guest *guest;         /* back to the owner */
+    /* core-seconds over its life: */
+    double demand_s;             /* the trace's demand, rate x (1 + h) */
+    double unmet_s;              /* demanded but not granted: (demand - used)+ */
+    double idle_s;               /* granted but not used: (grant - used)+ */
+    double used_s;
+};
+
 /* Field order is for the cache: what every dispatch touches comes first,
  * next to the vCPUs; the trace id and the accounting come last. */
 struct guest {
@@ -55,6 +83,7 @@ struct guest {
     /* virtualisation overhead accounting (seconds / counts) */
     double exit_seconds, walk_seconds, exits;
     char *id;                  /* the trace's id (owned), NULL = numbered (guest_id) */
+    struct fluid_guest *fl;    /* utilisation-series state (owned), NULL = a job guest */
     struct guest *free_next;   /* engine free list, or the admission queue */
     struct vcpu vcpu[];        /* nvcpus of them */
 };
@@ -90,6 +119,13 @@ struct host {
     uint64_t *idle_bits;       /* bit k set = core k idle: dispatch finds the
                                   lowest idle core without scanning them all */
     struct sim_event dispatch_ev; /* deferred dispatch at the end of an instant */
+    /* utilisation-series guests (sim/fluid.c) */
+    struct guest **fluid;      /* the fluid guests placed here */
+    size_t nfluid, fluidcap;
+    struct sim_event refluid_ev;  /* recompute their rates at the end of an instant */
+    double sum_demand, sum_grant, sum_used;   /* cores, now */
+    double acc_demand, acc_grant, acc_used;   /* core-seconds, up to acc_last */
+    sim_time_t acc_last;
 };
 
 /* The guest's id as text: the trace's, or its 1-based trace position

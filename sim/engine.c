@@ -37,6 +37,8 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "sim/engine-private.h"
+#include "sim/fluid.h"
 #include "sim/xalloc.h"
 
 void sim_params_init(struct sim_params *p)
@@ -48,6 +50,10 @@ void sim_params_init(struct sim_params *p)
     p->sched_params.quantum = SIM_MS(10);
     p->sched_params.clairvoyant = true;
     p->seed = 1;
+    p->alloc = alloc_at(0);
+    p->alloc_params.headroom = 1;
+    p->alloc_params.floor = 0.01;
+    p->alloc_params.interval = SIM_S(300);
 }
 
 int sim_class_find(const struct sim_hw_tables *hw, const char *name)
@@ -70,6 +76,24 @@ static inline double class_factor(const struct sim *sim, int cls)
         return 1.0;
     const struct hw_rates *hr = &sim->p.hw.rates[cls];
     return 1.0 + (sim->p.discrete_exits ? hr->walk_h : hr->h);
+}
+
+double sim__class_factor(const struct sim *sim, int cls) { return class_factor(sim, cls); }
+
+void sim__charge_work(struct sim *sim, struct guest *g, double done)
+{
+    if (!sim->p.hw.rates || done <= 0)
+        return;
+    const struct hw_rates *hr = &sim->p.hw.rates[g->cls];
+    g->walk_seconds += done * hr->walk_h;
+    g->exit_seconds += done * hr->exit_h;
+    double nexits = 0;
+    for (int r = 0; r < HW_EXIT_REASONS; r++) {
+        double e = done * hr->exit_rate[r];
+        sim->metrics.exits[r] += e;
+        nexits += e;
+    }
+    g->exits += nexits;
 }
 
 static inline sim_time_t switch_cost(const struct sim *sim, int from_cls, int to_cls)
@@ -113,17 +137,10 @@ static void core_sync(struct sim *sim, struct pcpu *c)
         if (done > v->work_left)
             done = v->work_left;
         double s = sim_time_to_s(done);
-        g->walk_seconds += s * hr->walk_h;
-        if (!sim->p.discrete_exits) {
-            g->exit_seconds += s * hr->exit_h;
-            double nexits = 0;
-            for (int r = 0; r < HW_EXIT_REASONS; r++) {
-                double e = s * hr->exit_rate[r];
-                sim->metrics.exits[r] += e;
-                nexits += e;
-            }
-            g->exits += nexits;
-        }
+        if (sim->p.discrete_exits)
+            g->walk_seconds += s * hr->walk_h;   /* exits are charged as events */
+        else
+            sim__charge_work(sim, g, s);
     } else {
         done = wall < v->work_left ? wall : v->work_left;
     }
@@ -296,21 +313,30 @@ static void guest_release(struct sim *sim, struct guest *g)
 {
     free(g->id);
     g->id = NULL;
+    fluid_guest_free(g);
     g->free_next = sim->free_guests;
     sim->free_guests = g;
 }
 
 static void admit_waiting(struct sim *sim);
 
-static void guest_complete(struct sim *sim, struct guest *g)
+void sim__guest_complete(struct sim *sim, struct guest *g)
 {
     sim_time_t service = 0, cpu = 0;
-    for (int i = 0; i < g->nvcpus; i++) {
+    struct sim_metrics *m = &sim->metrics;
+    if (g->fl) {
+        /* a fluid guest: its core time spread over its vCPUs */
+        cpu = sim_time_from_s(g->fl->used_s);
+        service = cpu / g->nvcpus;
+        m->unmet_s += g->fl->unmet_s;
+        m->idle_s += g->fl->idle_s;
+        m->fluid_busy_s += g->fl->used_s;
+    }
+    for (int i = 0; i < g->nvcpus && !g->fl; i++) {
         if (g->vcpu[i].cpu_time > service)
             service = g->vcpu[i].cpu_time;
         cpu += g->vcpu[i].cpu_time;
     }
-    struct sim_metrics *m = &sim->metrics;
     metrics_population(m, sim->now, -1);
     metrics_complete(m, g->arrival, sim->now, g->first_start, service, g->work, g->nvcpus);
     m->exit_seconds += g->exit_seconds;
@@ -332,7 +358,7 @@ static void vcpu_finished(struct sim *sim, struct vcpu *v)
     struct guest *g = v->guest;
     g->host->nrunnable--;
     if (--g->vcpus_left == 0)
-        guest_complete(sim, g);
+        sim__guest_complete(sim, g);
 }
 
 /* ---- events ---- */
@@ -472,6 +498,10 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     g->host = h;
     h->mem_used += g->mem_mb;
     h->vcpus_placed += g->nvcpus;
+    if (g->fl) {
+        fluid_admit(sim, g, h);
+        return;
+    }
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *v = &g->vcpu[i];
         v->guest = g;
@@ -517,6 +547,23 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     if (rec->id[0])
         g->id = xstrdup(rec->id);
     g->arrival = sim->now;
+    int mode = rec->series ? 2 : 1;
+    if (sim->mode && sim->mode != mode) {
+        guest_release(sim, g);
+        sim->status = sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
+                                    "a workload mixes guests with a utilisation series and "
+                                    "guests with fixed work; hvsim runs one kind at a time");
+        return;
+    }
+    if (mode == 1 && sim->p.alloc->periodic) {
+        guest_release(sim, g);
+        sim->status = sim_error_usage(&sim->error, "--alloc %s re-allocates by observed "
+                                      "demand, which needs guests with a utilisation series "
+                                      "(formats planetlab, bitbrains); these guests have fixed "
+                                      "work: use --alloc static", sim->p.alloc->name);
+        return;
+    }
+    sim->mode = mode;
     g->work = sim_time_from_s(rec->work);
     if (g->work < 1)
         g->work = 1;   /* work > 0 but below 1 ns: the clock's resolution */
@@ -528,6 +575,8 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     g->cls = cls;
     g->first_start = -1;
     g->vcpus_left = g->nvcpus;
+    if (rec->series)
+        fluid_guest_init(g, rec);
 
     if (!m->any_arrival) {
         m->first_arrival = sim->now;
@@ -609,8 +658,26 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             .runnable = h->nrunnable,
             .running = running,
             .guests = sim->metrics.in_system,
+            .demand = (double)h->nrunnable,
+            .allocated = (double)h->vcpus_placed,
+            .used = (double)running,
         };
         sim->sample_busy[i] = busy;
+        if (sim->mode == 2) {
+            /* series guests: means over the interval */
+            fluid_host_advance(sim, h);
+            double *last = &sim->sample_acc[3 * i], secs = sim_time_to_s(len);
+            double acc[3] = {h->acc_demand, h->acc_grant, h->acc_used};
+            if (secs > 0) {
+                s.demand = (acc[0] - last[0]) / secs;
+                s.allocated = (acc[1] - last[1]) / secs;
+                s.used = (acc[2] - last[2]) / secs;
+                s.utilization = s.used / h->ncores;
+            }
+            s.runnable = (long)h->nfluid;
+            s.running = (long)h->nfluid;
+            memcpy(last, acc, sizeof acc);
+        }
         sim->p.on_sample(sim->p.cb_ctx, &s);
     }
     sim->last_sample = sim->now;
@@ -675,6 +742,8 @@ int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *e
     sim->hosts = xcalloc((size_t)p->nhosts, sizeof *sim->hosts);
     sim->cores = xcalloc((size_t)p->nhosts * (size_t)p->ncores, sizeof *sim->cores);
     sim->sample_busy = xcalloc((size_t)p->nhosts, sizeof *sim->sample_busy);
+    sim->sample_acc = xcalloc((size_t)p->nhosts * 3, sizeof *sim->sample_acc);
+    sim_event_init(&sim->realloc_ev, fluid_reallocate);
     for (int i = 0; i < p->nhosts; i++) {
         struct host *h = &sim->hosts[i];
         h->index = i;
@@ -683,6 +752,7 @@ int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *e
         h->cores = &sim->cores[(size_t)i * (size_t)p->ncores];
         h->idle_bits = xcalloc((size_t)(p->ncores + 63) / 64, sizeof *h->idle_bits);
         sim_event_init(&h->dispatch_ev, host_dispatch);
+        sim_event_init(&h->refluid_ev, NULL);   /* handler set by sim/fluid.c */
         for (int k = 0; k < h->ncores; k++) {
             struct pcpu *c = &h->cores[k];
             c->host = h;
@@ -721,6 +791,10 @@ void sim_destroy(struct sim *sim)
 {
     if (!sim)
         return;
+    /* Events live inside cores, hosts and guests: empty the queue before
+     * any of them is freed. */
+    evq_destroy(&sim->evq);
+
     /* Guests still in the system (a run stopped by an error) are
      * reachable only through their vCPUs on cores and in queues: collect
      * each once (vcpus_left = -1 marks it) onto the free list. */
@@ -749,15 +823,20 @@ void sim_destroy(struct sim *sim)
         }
         sched_destroy(h->sched);
     }
-    for (int i = 0; i < sim->p.nhosts; i++)
-        free(sim->hosts[i].idle_bits);
+    for (int i = 0; i < sim->p.nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        for (size_t k = 0; k < h->nfluid; k++)   /* a run stopped by an error */
+            guest_release(sim, h->fluid[k]);
+        free(h->fluid);
+        free(h->idle_bits);
+    }
     free_guest_list(sim->admit_head);   /* still waiting for memory */
     free_guest_list(sim->free_guests);
-    evq_destroy(&sim->evq);
     sim_rng_destroy(&sim->rng);
     metrics_destroy(&sim->metrics);
     trace_record_clear(&sim->pending);
     free(sim->sample_busy);
+    free(sim->sample_acc);
     free(sim->cores);
     free(sim->hosts);
     free(sim);
@@ -773,6 +852,8 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
     }
     if (sim->p.sample > 0 && sim->p.on_sample && sim->have_pending)
         evq_push(&sim->evq, &sim->sample_ev, sim->p.sample, SIM_EVC_CONTROL);
+    if (sim->p.alloc->periodic && sim->have_pending)
+        evq_push(&sim->evq, &sim->realloc_ev, sim->p.alloc_params.interval, SIM_EVC_CONTROL);
     struct sim_event *ev;
     while ((ev = evq_pop(&sim->evq)) != NULL) {
         if (ev->time < sim->now)
@@ -798,6 +879,7 @@ void sim_result(const struct sim *sim, struct sim_result *r)
     int cores = sim->p.nhosts * sim->p.ncores;
     for (int i = 0; i < cores; i++)
         busy += (double)sim->cores[i].busy_total;
+    busy += sim->metrics.fluid_busy_s * 1e9;
     metrics_finish(&sim->metrics, busy, cores, r);
     r->peak_pending = (double)sim->evq.peak;
 }

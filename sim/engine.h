@@ -9,6 +9,7 @@
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
+#include "models/alloc.h"
 #include "models/hw.h"
 #include "models/platform.h"
 #include "schedulers/sched.h"
@@ -34,6 +35,10 @@ struct sim_sample {
     sim_time_t time;       /* end of the interval */
     int host;
     double utilization;    /* busy core fraction over the interval */
+    double demand;         /* cores demanded: mean over the interval (series guests)
+                              or runnable vCPUs at the sample (job guests) */
+    double allocated;      /* cores granted: mean over the interval, or placed vCPUs */
+    double used;           /* cores used: mean over the interval */
     long runnable;         /* vCPUs queued or running at the sample */
     long running;          /* vCPUs running at the sample */
     long guests;           /* guests in the system (all hosts) */
@@ -83,6 +88,8 @@ struct sim_params {
      * (true) or waits in a FIFO admission queue (false, the default). */
     bool admission_reject;
     enum sim_placement placement;
+    const struct alloc_ops *alloc;      /* CPU allocator (models/alloc.h) */
+    struct alloc_params alloc_params;
     double overcommit;          /* a host takes at most overcommit x cores vCPUs; 0 = no limit */
     sim_job_fn on_job;          /* optional */
     sim_sample_fn on_sample;    /* optional */
@@ -118,6 +125,9 @@ struct sim {
     struct sim_event sample_ev;
     sim_time_t last_sample;
     double *sample_busy;         /* per host: busy ns at the last sample */
+    double *sample_acc;          /* per host: demand, grant, used core-s at the last sample */
+    struct sim_event realloc_ev; /* the allocator's interval */
+    int mode;                    /* 0 = no guest yet, 1 = job guests, 2 = series guests */
     long violations;
     char violation[256];
     /* a bad record met during the run stops it */

@@ -162,16 +162,6 @@ static int cmd_run(int argc, char **argv)
         goto fail;
 
     /* Parts of the contract not built yet: refuse rather than ignore. */
-    if (strcmp(cfg.alloc, "static") != 0) {
-        rc = sim_error_usage(&err, "--alloc %s: the demand-based allocator is not built yet; "
-                             "only static is available", cfg.alloc);
-        goto fail;
-    }
-    if (run_config_given(&cfg, "interval")) {
-        rc = sim_error_usage(&err, "--interval applies to --alloc demand, which is not built "
-                             "yet");
-        goto fail;
-    }
     if (cfg.platform) {
         rc = sim_error_usage(&err, "--platform %s: platform files are not built yet; use "
                              "--hosts, --cores and --mem", cfg.platform);
@@ -238,6 +228,11 @@ static int cmd_run(int argc, char **argv)
                   : strcmp(cfg.place, "worst-fit") == 0 ? SIM_PLACE_WORST_FIT
                                                         : SIM_PLACE_FIRST_FIT;
     p.overcommit = cfg.overcommit;
+    p.alloc = alloc_find(cfg.alloc);
+    p.alloc_params.equal_share = strcmp(cfg.share, "equal") == 0;
+    p.alloc_params.headroom = cfg.headroom;
+    p.alloc_params.floor = cfg.floor;
+    p.alloc_params.interval = cfg.interval;
     p.check_invariants = getenv("HVSIM_CHECK") && strcmp(getenv("HVSIM_CHECK"), "1") == 0;
 
     rc = run_output_open(&out, cfg.out != NULL, cfg.gantt, &err);
@@ -327,9 +322,12 @@ static int cmd_list(int argc, char **argv)
     for (size_t i = 0; i < sched_count(); i++)
         printf("  %-10s %s%s\n", sched_at(i)->name, sched_at(i)->desc, i == 0 ? " [default]" : "");
     printf("\nallocators (--alloc):\n");
-    printf("  %-10s %s\n", "static", "each guest gets its requested vCPUs for its lifetime [default]");
+    for (size_t i = 0; i < alloc_count(); i++)
+        printf("  %-10s %s%s\n", alloc_at(i)->name, alloc_at(i)->desc, i == 0 ? " [default]" : "");
     printf("\nplacement (--place):\n");
-    printf("  %-10s %s\n", "first-fit", "the first host whose free memory holds the guest [default]");
+    printf("  %-10s %s\n", "first-fit", "the lowest-numbered host where the guest fits [default]");
+    printf("  %-10s %s\n", "best-fit", "the host left with the least free memory, then vCPU slots");
+    printf("  %-10s %s\n", "worst-fit", "the host left with the most free memory, then vCPU slots");
     printf("\ntrace formats (--format):\n");
     for (size_t i = 0; i < trace_fmt_count(); i++)
         printf("  %-10s %s\n", trace_fmt_at(i)->name, trace_fmt_at(i)->desc);

@@ -105,6 +105,9 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
     r->completed = (double)m->completed;
     r->rejected = (double)m->rejected;
     r->admission_waits = (double)m->admission_waits;
+    r->unmet_cpu_seconds = m->unmet_s;
+    r->idle_cpu_seconds = m->idle_s;
+    r->reallocations = (double)m->reallocations;
     memcpy(r->skipped, m->skipped, sizeof r->skipped);
     size_t n = (size_t)m->counted;
     double nan = NAN;

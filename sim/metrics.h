@@ -38,6 +38,9 @@ struct sim_metrics {
     long warmup;
     long rejected;
     long admission_waits;               /* guests that waited for memory */
+    long reallocations;                 /* (host, interval) re-allocations that changed a grant */
+    double unmet_s, idle_s;             /* allocation: core-seconds, completed series guests */
+    double fluid_busy_s;                /* core-seconds used by series guests */
     double *turnaround, *slowdown, *waiting; /* counted samples, in completion order */
     size_t cap;
     double sum_turn, sum_slow, sum_wait, sum_resp; /* over counted guests, seconds */
@@ -60,6 +63,7 @@ struct sim_metrics {
 /* Plain figures of one run; NAN where undefined (no completions). */
 struct sim_result {
     double arrived, completed, rejected, admission_waits;
+    double unmet_cpu_seconds, idle_cpu_seconds, reallocations;
     double turnaround_mean, turnaround_p50, turnaround_p95, turnaround_p99, turnaround_max;
     double waiting_mean, response_mean, slowdown_mean, slowdown_p99;
     double throughput, makespan, utilization, fairness_jain;

@@ -71,11 +71,18 @@ static const struct opt opts[] = {
      "guest's work (default yes)"},
     {"preempt", OPT_YESNO, F(preempt), "yes|no", "prio: preemptive variant (default no)"},
 
-    {"alloc", OPT_CHOICE, F(alloc), "NAME", "CPU allocation: static (each guest gets its "
-     "requested vCPUs for its lifetime; the default).  The demand-based allocator is not "
-     "built yet", .choices = "static|demand", .group = "Allocation and platform"},
-    {"interval", OPT_DURATION, F(interval), "DUR", "demand re-allocation period, for --alloc "
-     "demand (not built yet)"},
+    {"alloc", OPT_CHOICE, F(alloc), "NAME", "CPU allocation: static (fixed at admission, the "
+     "default) or demand (re-allocated every --interval by observed demand; for "
+     "utilisation-series workloads)", .choices = "static|demand",
+     .group = "Allocation and platform"},
+    {"interval", OPT_DURATION, F(interval), "DUR", "demand: re-allocation period, the "
+     "monitoring window (default 300s, the 5-minute samples of the PlanetLab traces)"},
+    {"share", OPT_CHOICE, F(share), "requested|equal", "static: a guest's grant is its "
+     "requested vCPUs (default) or an equal share of its host's cores",
+     .choices = "requested|equal"},
+    {"headroom", OPT_DOUBLE, F(headroom), "F", "demand: grant demand x F (default 1)", 1, 100},
+    {"floor", OPT_DOUBLE, F(floor), "CORES", "demand: grant every guest at least this "
+     "(default 0.01 cores)", 0, 1e6},
     {"place", OPT_CHOICE, F(place), "NAME", "placement across hosts: first-fit (default), "
      "best-fit (least free memory left, then fewest free vCPU slots) or worst-fit (most)",
      .choices = "first-fit|best-fit|worst-fit"},
@@ -126,6 +133,9 @@ void run_config_init(struct run_config *c)
     c->clairvoyant = true;
     c->alloc = xstrdup("static");
     c->place = xstrdup("first-fit");
+    c->share = xstrdup("requested");
+    c->headroom = 1;
+    c->floor = 0.01;
     c->admission = xstrdup("queue");
     c->swf_class = xstrdup("none");
     c->interval = SIM_S(300);

@@ -59,8 +59,9 @@ static void on_sample(void *ctx, const struct sim_sample *s)
 {
     struct run_output *o = ctx;
     if (o->timeline)
-        fprintf(o->timeline, "%.9f,%d,%.6f,%ld,%ld,%ld\n", sim_time_to_s(s->time), s->host,
-                s->utilization, s->runnable, s->running, s->guests);
+        fprintf(o->timeline, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f\n", sim_time_to_s(s->time),
+                s->host, s->utilization, s->runnable, s->running, s->guests, s->demand,
+                s->allocated, s->used);
 }
 
 static void on_segment(void *ctx, const struct sim_segment *seg)
@@ -105,7 +106,7 @@ int run_output_open(struct run_output *o, bool files, bool gantt, struct sim_err
     }
     fputs("id,arrival,start,finish,waiting,turnaround,slowdown,host,work,cpu_time,exits,"
           "vcpus,switches\n", o->jobs);
-    fputs("time,host,utilization,runnable,running,guests\n", o->timeline);
+    fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n", o->timeline);
     return SIM_OK;
 }
 

@@ -16,6 +16,9 @@ struct test_job {
     int vcpus;
     double priority;
     double mem_mb;
+    const double *series;   /* utilisation samples (0..1 per vCPU), NULL = fixed work */
+    size_t nseries;
+    double interval;        /* seconds per sample */
 };
 
 /* Open a reader over jobs[0..n-1] (the array must outlive the reader). */
@@ -45,6 +48,12 @@ void test_run_jobs_platform(const struct test_job *jobs, size_t n, const char *s
 void test_run_jobs_placed(const struct test_job *jobs, size_t n, int ncores, int nhosts,
                           double mem_mb, enum sim_placement place, double overcommit,
                           struct test_run *out);
+
+/* Run jobs (with series) under allocator alloc on one host of ncores,
+ * interval/headroom/floor for demand. */
+void test_run_alloc(const struct test_job *jobs, size_t n, const char *alloc, int ncores,
+                    double interval, double headroom, double floor, bool equal_share,
+                    struct test_run *out);
 
 /* Run a synthetic workload through the library; returns the result. */
 void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,
