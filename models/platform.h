@@ -106,9 +106,12 @@ struct pcpu {
     struct sim_event exit_ev;  /* next VM exit of the running vCPU (discrete model) */
 };
 
+struct sim_hw_tables;
+
 struct host {
     int index;
     int ncores;
+    const struct sim_hw_tables *hw; /* its hardware's costs (sim/engine.h) */
     double mem_mb;             /* capacity, 0 = unlimited */
     double mem_used;
     long vcpus_placed;         /* vCPUs of the guests placed here (overcommit) */

@@ -7,8 +7,9 @@
 
 #include "sim/engine.h"
 
-/* 1 + h of class cls: core ns per ns of reference work (1 on ideal hardware). */
-double sim__class_factor(const struct sim *sim, int cls);
+/* 1 + h of g's class on its host: core ns per ns of reference work (1 on
+ * ideal hardware). */
+double sim__class_factor(const struct sim *sim, const struct guest *g);
 
 /* g has finished: record it, free its memory on its host, release it. */
 void sim__guest_complete(struct sim *sim, struct guest *g);

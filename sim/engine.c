@@ -70,21 +70,25 @@ int sim_class_find(const struct sim_hw_tables *hw, const char *name)
 
 /* ---- hardware cost lookups (ideal when the tables are absent) ---- */
 
-static inline double class_factor(const struct sim *sim, int cls)
+/* Hosts may differ in hardware (--platform): costs come from the host. */
+static inline double class_factor(const struct sim *sim, const struct host *h, int cls)
 {
-    if (!sim->p.hw.rates)
+    if (!h->hw->rates)
         return 1.0;
-    const struct hw_rates *hr = &sim->p.hw.rates[cls];
+    const struct hw_rates *hr = &h->hw->rates[cls];
     return 1.0 + (sim->p.discrete_exits ? hr->walk_h : hr->h);
 }
 
-double sim__class_factor(const struct sim *sim, int cls) { return class_factor(sim, cls); }
+double sim__class_factor(const struct sim *sim, const struct guest *g)
+{
+    return class_factor(sim, g->host, g->cls);
+}
 
 void sim__charge_work(struct sim *sim, struct guest *g, double done)
 {
-    if (!sim->p.hw.rates || done <= 0)
+    if (!g->host->hw->rates || done <= 0)
         return;
-    const struct hw_rates *hr = &sim->p.hw.rates[g->cls];
+    const struct hw_rates *hr = &g->host->hw->rates[g->cls];
     g->walk_seconds += done * hr->walk_h;
     g->exit_seconds += done * hr->exit_h;
     double nexits = 0;
@@ -96,11 +100,12 @@ void sim__charge_work(struct sim *sim, struct guest *g, double done)
     g->exits += nexits;
 }
 
-static inline sim_time_t switch_cost(const struct sim *sim, int from_cls, int to_cls)
+static inline sim_time_t switch_cost(const struct host *h, int from_cls, int to_cls)
 {
-    if (!sim->p.hw.switch_cost)
+    const struct sim_hw_tables *hw = h->hw;
+    if (!hw->switch_cost)
         return 0;
-    return sim->p.hw.switch_cost[(size_t)(from_cls + 1) * sim->p.hw.nclasses + (size_t)to_cls];
+    return hw->switch_cost[(size_t)(from_cls + 1) * hw->nclasses + (size_t)to_cls];
 }
 
 /* ---- cores ---- */
@@ -131,9 +136,9 @@ static void core_sync(struct sim *sim, struct pcpu *c)
     sim_time_t wall = sim->now - c->run_from;
     struct guest *g = v->guest;
     sim_time_t done;
-    if (sim->p.hw.rates) {
-        const struct hw_rates *hr = &sim->p.hw.rates[g->cls];
-        done = (sim_time_t)((double)wall / class_factor(sim, g->cls));
+    if (c->host->hw->rates) {
+        const struct hw_rates *hr = &c->host->hw->rates[g->cls];
+        done = (sim_time_t)((double)wall / class_factor(sim, c->host, g->cls));
         if (done > v->work_left)
             done = v->work_left;
         double s = sim_time_to_s(done);
@@ -154,7 +159,7 @@ static void core_sync(struct sim *sim, struct pcpu *c)
 static void core_arm(struct sim *sim, struct pcpu *c)
 {
     struct vcpu *v = c->running;
-    double f = class_factor(sim, v->guest->cls);
+    double f = class_factor(sim, c->host, v->guest->cls);
     sim_time_t need = f == 1.0 ? v->work_left : (sim_time_t)ceil((double)v->work_left * f);
     sim_time_t at = c->run_from + need;
     if (c->slice_end < at)
@@ -167,10 +172,10 @@ static void core_arm(struct sim *sim, struct pcpu *c)
  * time of progress after run_from. */
 static void core_arm_exit(struct sim *sim, struct pcpu *c)
 {
-    const struct hw_rates *hr = &sim->p.hw.rates[c->running->guest->cls];
+    const struct hw_rates *hr = &c->host->hw->rates[c->running->guest->cls];
     if (hr->exits_per_s <= 0)
         return;
-    double wall_rate = hr->exits_per_s / class_factor(sim, c->running->guest->cls);
+    double wall_rate = hr->exits_per_s / class_factor(sim, c->host, c->running->guest->cls);
     double gap = gsl_ran_exponential(sim->rng.stream[SIM_STREAM_EXITS], 1e9 / wall_rate);
     evq_cancel(&sim->evq, &c->exit_ev);
     evq_push(&sim->evq, &c->exit_ev, c->run_from + (sim_time_t)ceil(gap), SIM_EVC_CORE);
@@ -183,7 +188,7 @@ static void core_exit(struct sim *sim, struct sim_event *ev)
     struct pcpu *c = container_of(ev, struct pcpu, exit_ev);
     struct vcpu *v = c->running;
     struct guest *g = v->guest;
-    const struct hw_rates *hr = &sim->p.hw.rates[g->cls];
+    const struct hw_rates *hr = &c->host->hw->rates[g->cls];
     core_sync(sim, c);
     double u = gsl_rng_uniform(sim->rng.stream[SIM_STREAM_EXITS]) * hr->exits_per_s;
     int r = 0;
@@ -231,7 +236,7 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     v->core = c;
     sim_time_t cost = 0;
     if (c->last_guest != g->seq || c->last_vcpu != v->index) {
-        cost = switch_cost(sim, c->last_cls, g->cls);
+        cost = switch_cost(c->host, c->last_cls, g->cls);
         sim->metrics.switches++;
         g->switches++;
         g->switch_seconds += sim_time_to_s(cost);
@@ -243,7 +248,7 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     sim_time_t slice = sched_timeslice(c->host->sched, v);
     c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
     core_arm(sim, c);
-    if (sim->p.discrete_exits && sim->p.hw.rates)
+    if (sim->p.discrete_exits && c->host->hw->rates)
         core_arm_exit(sim, c);
 }
 
@@ -729,10 +734,18 @@ static void check_invariants(struct sim *sim)
 
 int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *err)
 {
-    if (p->nhosts < 1 || p->ncores < 1)
+    if (p->nhosts < 1 || (!p->host_specs && p->ncores < 1))
         return sim_error_usage(err, "a platform needs at least one host and one core");
+    size_t total_cores = 0;
+    for (int i = 0; i < p->nhosts; i++) {
+        int n = p->host_specs ? p->host_specs[i].cores : p->ncores;
+        if (n < 1)
+            return sim_error_usage(err, "host %d has no cores", i);
+        total_cores += (size_t)n;
+    }
     struct sim *sim = xcalloc(1, sizeof *sim);
     sim->p = *p;
+    sim->ncores_total = (int)total_cores;
     evq_init(&sim->evq);
     sim_rng_init(&sim->rng, p->seed, p->rep);
     metrics_init(&sim->metrics, p->warmup);
@@ -740,17 +753,21 @@ int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *e
     sim_event_init(&sim->sample_ev, sample_timer);
     trace_record_init(&sim->pending);
     sim->hosts = xcalloc((size_t)p->nhosts, sizeof *sim->hosts);
-    sim->cores = xcalloc((size_t)p->nhosts * (size_t)p->ncores, sizeof *sim->cores);
+    sim->cores = xcalloc(total_cores, sizeof *sim->cores);
     sim->sample_busy = xcalloc((size_t)p->nhosts, sizeof *sim->sample_busy);
     sim->sample_acc = xcalloc((size_t)p->nhosts * 3, sizeof *sim->sample_acc);
     sim_event_init(&sim->realloc_ev, fluid_reallocate);
+    size_t first = 0;
     for (int i = 0; i < p->nhosts; i++) {
         struct host *h = &sim->hosts[i];
+        const struct sim_host_spec *spec = p->host_specs ? &p->host_specs[i] : NULL;
         h->index = i;
-        h->ncores = p->ncores;
-        h->mem_mb = p->host_mem_mb;
-        h->cores = &sim->cores[(size_t)i * (size_t)p->ncores];
-        h->idle_bits = xcalloc((size_t)(p->ncores + 63) / 64, sizeof *h->idle_bits);
+        h->ncores = spec ? spec->cores : p->ncores;
+        h->mem_mb = spec ? spec->mem_mb : p->host_mem_mb;
+        h->hw = spec && spec->hw ? spec->hw : &sim->p.hw;
+        h->cores = &sim->cores[first];
+        first += (size_t)h->ncores;
+        h->idle_bits = xcalloc((size_t)(h->ncores + 63) / 64, sizeof *h->idle_bits);
         sim_event_init(&h->dispatch_ev, host_dispatch);
         sim_event_init(&h->refluid_ev, NULL);   /* handler set by sim/fluid.c */
         for (int k = 0; k < h->ncores; k++) {
@@ -876,7 +893,7 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
 void sim_result(const struct sim *sim, struct sim_result *r)
 {
     double busy = 0;
-    int cores = sim->p.nhosts * sim->p.ncores;
+    int cores = sim->ncores_total;
     for (int i = 0; i < cores; i++)
         busy += (double)sim->cores[i].busy_total;
     busy += sim->metrics.fluid_busy_s * 1e9;

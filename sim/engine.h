@@ -70,10 +70,18 @@ enum sim_placement {
     SIM_PLACE_WORST_FIT,   /* the loosest fit: most free memory left, then most slots */
 };
 
+/* One host of a heterogeneous platform (--platform). */
+struct sim_host_spec {
+    int cores;                          /* >= 1 */
+    double mem_mb;                      /* 0 = unlimited */
+    const struct sim_hw_tables *hw;     /* its hardware; NULL = the run's (p.hw) */
+};
+
 struct sim_params {
     int nhosts;                 /* >= 1 */
-    int ncores;                 /* cores per host, >= 1 */
-    double host_mem_mb;         /* 0 = unlimited */
+    int ncores;                 /* cores per host, >= 1 (without host_specs) */
+    double host_mem_mb;         /* 0 = unlimited (without host_specs) */
+    const struct sim_host_spec *host_specs; /* [nhosts], NULL = nhosts identical hosts */
     const struct sched_ops *sched;
     struct sched_params sched_params;
     struct sim_hw_tables hw;
@@ -110,6 +118,7 @@ struct sim {
     struct sim_params p;
     struct host *hosts;
     struct pcpu *cores;          /* all cores, host-major */
+    int ncores_total;
     struct sim_metrics metrics;
     /* workload */
     struct trace_reader *source;

@@ -80,7 +80,7 @@ static void guest_advance(struct sim *sim, struct guest *g)
     double dt = sim_time_to_s(sim->now - f->last);
     if (dt <= 0)
         return;
-    double fac = sim__class_factor(sim, g->cls);
+    double fac = sim__class_factor(sim, g);
     double served = f->used / fac * dt;
     f->backlog += f->rate * dt - served;
     if (f->backlog < FLUID_EPS)
@@ -115,7 +115,7 @@ static double wish_of(const struct sim *sim, const struct guest *g)
     const struct fluid_guest *f = g->fl;
     if (f->backlogged)
         return g->nvcpus;
-    double w = f->rate * sim__class_factor(sim, g->cls);
+    double w = f->rate * sim__class_factor(sim, g);
     return w < g->nvcpus ? w : g->nvcpus;
 }
 
@@ -137,7 +137,7 @@ static void host_recompute(struct sim *sim, struct host *h)
         for (size_t i = 0; i < h->nfluid; i++) {
             struct guest *g = h->fluid[i];
             struct fluid_guest *f = g->fl;
-            double need = f->rate * sim__class_factor(sim, g->cls);
+            double need = f->rate * sim__class_factor(sim, g);
             if (!f->backlogged && fmin(f->wish, f->grant) * scale < need * (1 - 1e-12)) {
                 f->backlogged = true;   /* served below its arrival rate: a backlog forms */
                 more = true;
@@ -150,7 +150,7 @@ static void host_recompute(struct sim *sim, struct host *h)
     for (size_t i = 0; i < h->nfluid; i++) {
         struct guest *g = h->fluid[i];
         struct fluid_guest *f = g->fl;
-        double fac = sim__class_factor(sim, g->cls);
+        double fac = sim__class_factor(sim, g);
         f->used = fmin(f->wish, f->grant) * scale;
         h->sum_demand += f->rate * fac;
         h->sum_grant += f->grant;

@@ -16,7 +16,9 @@
 #include "models/hw.h"
 #include "sim/engine.h"
 #include "sim/options.h"
+#include "sim/hwsetup.h"
 #include "sim/output.h"
+#include "sim/platform-file.h"
 #include "sim/report.h"
 #include "sim/xalloc.h"
 #include "workloads/synthetic.h"
@@ -76,46 +78,6 @@ static const char *datadir(void)
     return HVSIM_DATADIR;
 }
 
-/* ---- hardware tables for the engine ---- */
-
-struct hw_setup {
-    struct hw_model *model;
-    struct hw_rates *rates;
-    sim_time_t *switch_cost;
-    const char **names;
-    size_t n;
-};
-
-static int hw_setup_load(struct hw_setup *hs, const char *name, struct sim_error *err)
-{
-    memset(hs, 0, sizeof *hs);
-    int rc = hw_model_load(name, datadir(), &hs->model, err);
-    if (rc < 0)
-        return rc;
-    hs->n = hw_class_count(hs->model);
-    hs->names = xcalloc(hs->n ? hs->n : 1, sizeof *hs->names);
-    for (size_t i = 0; i < hs->n; i++)
-        hs->names[i] = hw_class_name(hs->model, i);
-    if (!hw_model_is_ideal(hs->model) && hs->n > 0) {
-        hs->rates = xcalloc(hs->n, sizeof *hs->rates);
-        hs->switch_cost = xcalloc((hs->n + 1) * hs->n, sizeof *hs->switch_cost);
-        for (size_t i = 0; i < hs->n; i++)
-            hs->rates[i] = *hw_class_rates(hs->model, i);
-        for (size_t f = 0; f <= hs->n; f++)
-            for (size_t t = 0; t < hs->n; t++)
-                hs->switch_cost[f * hs->n + t] = hw_switch_cost(hs->model, (int)f - 1, (int)t);
-    }
-    return SIM_OK;
-}
-
-static void hw_setup_free(struct hw_setup *hs)
-{
-    free(hs->rates);
-    free(hs->switch_cost);
-    free(hs->names);
-    hw_model_free(hs->model);
-}
-
 static double wall_now(void)
 {
     struct timespec ts;
@@ -147,6 +109,7 @@ static int cmd_run(int argc, char **argv)
     struct run_config cfg;
     struct sim_error err = {0};
     struct hw_setup hs = {0};
+    struct platform pf = {0};
     struct run_output out = {0};
     struct sim_result *results = NULL;
     json_t *summary = NULL;
@@ -162,11 +125,6 @@ static int cmd_run(int argc, char **argv)
         goto fail;
 
     /* Parts of the contract not built yet: refuse rather than ignore. */
-    if (cfg.platform) {
-        rc = sim_error_usage(&err, "--platform %s: platform files are not built yet; use "
-                             "--hosts, --cores and --mem", cfg.platform);
-        goto fail;
-    }
 
     const struct sched_ops *ops = sched_find(cfg.sched);
     if (!ops) {
@@ -174,9 +132,20 @@ static int cmd_run(int argc, char **argv)
                              cfg.sched);
         goto fail;
     }
-    rc = hw_setup_load(&hs, cfg.hw, &err);
+    rc = hw_setup_load(&hs, cfg.hw, datadir(), &err);
     if (rc < 0)
         goto fail;
+    if (cfg.platform) {
+        if (run_config_given(&cfg, "hosts") || run_config_given(&cfg, "cores") ||
+            run_config_given(&cfg, "mem")) {
+            rc = sim_error_usage(&err, "--platform describes the hosts: leave out --hosts, "
+                                 "--cores and --mem");
+            goto fail;
+        }
+        rc = platform_load(&pf, cfg.platform, cfg.hw, datadir(), &err);
+        if (rc < 0)
+            goto fail;
+    }
 
     struct workload w = {0};
     trace_options_init(&w.topt);
@@ -195,8 +164,7 @@ static int cmd_run(int argc, char **argv)
         rc = synth_parse(&w.spec, spec, &err);
         if (rc < 0)
             goto fail;
-        if (w.spec.class_name[0] && sim_class_find(&(struct sim_hw_tables){
-                .nclasses = hs.n, .class_names = hs.names}, w.spec.class_name) < 0) {
+        if (w.spec.class_name[0] && sim_class_find(&hs.tables, w.spec.class_name) < 0) {
             rc = sim_error_usage(&err, "--generate class=%s: unknown workload class "
                                  "(see `hvsim list`)", w.spec.class_name);
             goto fail;
@@ -215,10 +183,11 @@ static int cmd_run(int argc, char **argv)
     p.sched_params.quantum = cfg.quantum;
     p.sched_params.clairvoyant = cfg.clairvoyant;
     p.sched_params.preemptive = cfg.preempt;
-    p.hw.nclasses = hs.n;
-    p.hw.rates = hs.rates;
-    p.hw.switch_cost = hs.switch_cost;
-    p.hw.class_names = hs.names;
+    p.hw = hs.tables;
+    if (cfg.platform) {
+        p.nhosts = pf.nhosts;
+        p.host_specs = pf.specs;
+    }
     p.seed = (uint64_t)cfg.seed;
     p.warmup = cfg.warmup;
     p.sample = cfg.sample;
@@ -301,6 +270,7 @@ done:
     free(results);
     run_output_close(&out);
     hw_setup_free(&hs);
+    platform_free(&pf);
     run_config_free(&cfg);
     if (fflush(stdout) != 0 && rc == SIM_OK) {
         fprintf(stderr, "hvsim: cannot write to stdout: %s\n", strerror(errno));

@@ -94,8 +94,9 @@ static const struct opt opts[] = {
     {"cores", OPT_LONG, F(cores), "N", "physical cores per host (default 1)", 1, 100000},
     {"mem", OPT_DOUBLE, F(mem), "MB", "memory per host in MB (default 0 = unlimited)",
      0, 1e12},
-    {"platform", OPT_PATH, F(platform), "FILE", "hosts of different sizes from a JSON "
-     "platform file (not built yet: use --hosts, --cores, --mem)"},
+    {"platform", OPT_PATH, F(platform), "FILE", "hosts of different sizes and hardware from "
+     "a JSON file: {\"hosts\": [{\"count\": 2, \"cores\": 16, \"mem_mb\": 65536, "
+     "\"hw\": \"skylake-sp\"}, ...]}"},
 
     {"hw", OPT_STR, F(hw), "NAME|FILE", "hardware profile (see `hvsim list`); none = ideal "
      "hardware", .group = "Hardware"},
