@@ -727,6 +727,17 @@ static void check_invariants(struct sim *sim)
             violate(sim, "host memory over capacity", i, -1);
         if (sim->p.overcommit > 0 && h->vcpus_placed > sim->p.overcommit * h->ncores)
             violate(sim, "host vCPUs over the overcommit limit", i, -1);
+        if (!sim_event_pending(&h->refluid_ev)) {
+            double used = 0;
+            for (size_t k = 0; k < h->nfluid; k++) {
+                const struct fluid_guest *f = h->fluid[k]->fl;
+                if (f->used > f->grant * (1 + 1e-12) + 1e-12)
+                    violate(sim, "a series guest uses more than its grant", i, -1);
+                used += f->used;
+            }
+            if (used > h->ncores * (1 + 1e-12))
+                violate(sim, "series guests use more than the host's cores", i, -1);
+        }
     }
 }
 
