@@ -5,3 +5,4 @@
  * `const struct trace_fmt trace_fmt_NAME`, and one line here.
  */
 FMT(csv)
+FMT(swf)

@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include "sim/xalloc.h"
 
 int textio_open(struct textio *t, const char *path, const char *display,
@@ -248,4 +251,59 @@ bool textio_parse_long(const char *s, long lo, long hi, long *out, const char **
     }
     *out = (long)v;
     return true;
+}
+
+bool textio_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int names_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *textio_member(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    bool slash = n > 0 && dir[n - 1] == '/';
+    char *s = xmalloc(n + strlen(name) + 2);
+    sprintf(s, "%s%s%s", dir, slash ? "" : "/", name);
+    return s;
+}
+
+int textio_list_dir(const char *path, char ***names, size_t *n, struct sim_error *err)
+{
+    *names = NULL;
+    *n = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return sim_error_set(err, SIM_EIO, path, 0, 0, "cannot open directory: %s",
+                             strerror(errno));
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *full = textio_member(path, e->d_name);
+        struct stat st;
+        bool reg = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+        free(full);
+        if (!reg)
+            continue;
+        *names = xgrow(*names, &cap, *n + 1, sizeof **names);
+        (*names)[(*n)++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    if (*n > 1)
+        qsort(*names, *n, sizeof **names, names_cmp);
+    return 0;
+}
+
+void textio_free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
 }

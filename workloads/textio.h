@@ -71,4 +71,15 @@ bool textio_parse_long(const char *s, long lo, long hi, long *out, const char **
  * forward past the leading blanks. */
 char *textio_trim(char *s);
 
+/* Whether path names a directory. */
+bool textio_is_dir(const char *path);
+/* The regular files of directory path whose names do not start with '.',
+ * sorted by strcmp (directory order is not stable).  *names is an array
+ * of *n strings, owned by the caller: free with textio_free_names.
+ * Returns 0 or SIM_EIO. */
+int textio_list_dir(const char *path, char ***names, size_t *n, struct sim_error *err);
+void textio_free_names(char **names, size_t n);
+/* "DIR/MEMBER" as messages name a member of a directory; xmalloc'd. */
+char *textio_member(const char *dir, const char *name);
+
 #endif /* WORKLOADS_TEXTIO_H */
