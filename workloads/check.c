@@ -61,8 +61,11 @@ int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_op
         records++;
         work += rec.work;
         cpu += rec.work * rec.vcpus;
-        if (rec.arrival + rec.work > end)
-            end = rec.arrival + rec.work;
+        /* A guest with a series lasts as long as its series; others at
+         * least their work. */
+        double dur = rec.series ? rec.series->interval * (double)rec.series->n : rec.work;
+        if (rec.arrival + dur > end)
+            end = rec.arrival + dur;
     }
     trace_record_clear(&rec);
     if (max_errors > 0 && nerr > max_errors)
@@ -103,7 +106,7 @@ int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_op
         double window = span > 0 ? span : end - first;
         if (window > 0)
             fprintf(out, "offered load: %.4g (sum work*vcpus / %s / cores)\n",
-                    cpu / window / cores, span > 0 ? "arrival span" : "makespan lower bound");
+                    cpu / window / cores, span > 0 ? "arrival span" : "duration of the longest guest");
         else
             fprintf(out, "offered load: n/a (zero span)\n");
     }

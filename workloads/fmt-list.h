@@ -6,3 +6,4 @@
  */
 FMT(csv)
 FMT(swf)
+FMT(planetlab)
