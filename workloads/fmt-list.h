@@ -7,3 +7,4 @@
 FMT(csv)
 FMT(swf)
 FMT(planetlab)
+FMT(bitbrains)
