@@ -28,8 +28,9 @@
  *   arrival = first timestamp - the earliest first timestamp of all files
  *             (0 for a single file); the earliest is kept in
  *             r->time_offset;
- *   vcpus   = "CPU cores" of the first row, at least 1;
- *   mem_mb  = "Memory capacity provisioned [KB]" of the first row / 1024;
+ *   vcpus   = the largest "CPU cores" of the file's rows, at least 1 (a
+ *             VM can report 0 cores before it is provisioned);
+ *   mem_mb  = the largest "Memory capacity provisioned [KB]" / 1024;
  *   series  = util[k] = "CPU usage [%]" / 100 of row k (a share of the
  *             whole VM, i.e. the mean per vCPU), at a fixed interval
  *             = (last - first timestamp) / (rows - 1), 300 s when that is 0
@@ -270,18 +271,19 @@ static int bb_file(struct trace_reader *r, const char *path, const char *display
     long line;
     while (rc == 0 && (rc = bb_row(&b, v, &line, err)) == 1) {
         rc = 0;
-        if (n == 0) {
-            first = v[BB_TS];
-            rec->vcpus = v[BB_CORES] >= 1 ? (int)v[BB_CORES] : 1;
+        if (v[BB_CORES] > rec->vcpus)
+            rec->vcpus = (int)v[BB_CORES];
+        if (v[BB_MEM] / 1024.0 > rec->mem_mb)
             rec->mem_mb = v[BB_MEM] / 1024.0;
-            if (rec->mem_mb > TRACE_MEM_MB_MAX)
-                rc = sim_error_set(err, SIM_EINVAL, display, line, b.fcol[b.col[BB_MEM]],
-                                   "memory %g KB is out of range", v[BB_MEM]);
-        } else if (v[BB_TS] < last) {
+        if (rec->mem_mb > TRACE_MEM_MB_MAX)
+            rc = sim_error_set(err, SIM_EINVAL, display, line, b.fcol[b.col[BB_MEM]],
+                               "memory %g KB is out of range", v[BB_MEM]);
+        if (n == 0)
+            first = v[BB_TS];
+        else if (v[BB_TS] < last)
             rc = sim_error_set(err, SIM_EINVAL, display, line, b.fcol[b.col[BB_TS]],
                                "timestamp %.17g is earlier than the previous row's (%.17g)",
                                v[BB_TS], last);
-        }
         last = v[BB_TS];
         util = xgrow(util, &cap, n + 1, sizeof *util);
         util[n] = v[BB_PCT] / 100.0;
