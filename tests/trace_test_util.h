@@ -16,6 +16,7 @@
 #endif
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,5 +222,21 @@ static TH_UNUSED void th_run_case(const struct th_case *c)
     th_free(&res);
     th_cleanup();
 }
+
+/*
+ * A table of cases as a parameterized test.  Criterion runs each
+ * parameter in a fresh process (which may be a new exec of a PIE binary,
+ * where pointers to static data differ), so the parameter is the case's
+ * index, not the case.
+ */
+#define TH_CASE_TABLE(suite, table)                                                    \
+    ParameterizedTestParameters(suite, invalid)                                        \
+    {                                                                                  \
+        static int idx[sizeof table / sizeof table[0]];                                \
+        for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++)                        \
+            idx[i] = (int)i;                                                           \
+        return cr_make_param_array(int, idx, sizeof idx / sizeof idx[0]);              \
+    }                                                                                  \
+    ParameterizedTest(int *i, suite, invalid) { th_run_case(&table[*i]); }
 
 #endif /* TESTS_TRACE_TEST_UTIL_H */
