@@ -188,7 +188,8 @@ struct th_case {
     const char *format;
     const char *open;       /* what to open, relative ("." = the directory) */
     struct th_file files[4];
-    const char *where;      /* expected location after the path: "" or ":L" or ":L:C" */
+    const char *where;      /* expected location after the path: "" or ":L" or ":L:C";
+                             * NULL: a usage error, no file in the message */
     const char *member;     /* expected file in the message if not `open` ("d/x") */
     const char *text;       /* expected substring of the message */
     const char *swf_class_by;
@@ -214,7 +215,11 @@ static TH_UNUSED void th_run_case(const struct th_case *c)
     th_read_opt(&res, open_path, c->format, &o);
     cr_assert_geq(res.nerr, 1, "case %s: expected an error, got %ld records", c->name, res.n);
     char want[1200];
-    snprintf(want, sizeof want, "%s%s: ", c->member ? th_path(c->member) : open_path, c->where);
+    if (c->where)
+        snprintf(want, sizeof want, "%s%s: ", c->member ? th_path(c->member) : open_path,
+                 c->where);
+    else
+        snprintf(want, sizeof want, "%s", c->text);
     cr_expect(strncmp(res.err[0], want, strlen(want)) == 0,
               "case %s: message '%s' does not start with '%s'", c->name, res.err[0], want);
     cr_expect(strstr(res.err[0], c->text) != NULL, "case %s: message '%s' lacks '%s'", c->name,
