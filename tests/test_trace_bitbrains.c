@@ -96,7 +96,7 @@ static const struct th_case bitbrains_cases[] = {
     BB("zero-byte", "", "", "empty file (no header line)"),
     BB("missing-column", "Timestamp [ms];\tCPU cores\n", ":1",
        "no 'CPU usage [%]' column in the header"),
-    BB("duplicate-column", "Timestamp [ms];CPU cores;CPU usage [%];CPU cores\n", ":1:41",
+    BB("duplicate-column", "Timestamp [ms];CPU cores;CPU usage [%];CPU cores\n", ":1:40",
        "duplicate column 'CPU cores'"),
     BB("more-fields", BBH "0;\t1;\t5;\t7\n", ":2:10", "4 fields, but the header has 3"),
     BB("fewer-fields", BBH "0;\t1\n", ":2:5", "2 fields, but the header has 3"),
