@@ -260,14 +260,14 @@ static int azure_next(struct trace_reader *r, struct trace_record *rec, struct s
                 rc = sim_error_set(err, SIM_EINVAL, p->d.t.name, p->d.t.line, 1,
                                    "time %.0f does not match %.0f on line %ld of %s",
                                    p->d.time, p->a.time, p->a.t.line, p->a.t.name);
-            if (rc == 0 && !sim_seconds_ok(p->a.time - (p->have_first ? r->time_offset
-                                                                       : p->a.time)))
-                rc = sim_error_set(err, SIM_EINVAL, p->a.t.name, p->a.t.line, 1,
-                                   "time %.0f is out of range", p->a.time);
             if (rc == 0 && p->have_first && p->a.time < p->prev_time)
                 rc = sim_error_set(err, SIM_EINVAL, p->a.t.name, p->a.t.line, 1,
                                    "time %.0f is earlier than the previous line's (%.0f)",
                                    p->a.time, p->prev_time);
+            if (rc == 0 && !sim_seconds_ok(p->a.time - (p->have_first ? r->time_offset
+                                                                       : p->a.time)))
+                rc = sim_error_set(err, SIM_EINVAL, p->a.t.name, p->a.t.line, 1,
+                                   "time %.0f is out of range", p->a.time);
             if (rc < 0) {
                 p->a.have = p->d.have = false;
                 return rc;

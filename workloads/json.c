@@ -132,7 +132,7 @@ static int json_collect(struct trace_reader *r, struct json_priv *p, int c, long
         c = json_getc(p, &l, &k, err);
         if (c == -1) {
             p->state = JS_BROKEN;
-            return sim_error_set(err, SIM_EINVAL, r->path, l, k,
+            return sim_error_set(err, SIM_EINVAL, r->path, p->t.line, 0,
                                  "end of file inside the array (missing ']' or '}')");
         }
         if (c < -1) {
@@ -254,9 +254,9 @@ static int json_next(struct trace_reader *r, struct trace_record *rec, struct si
             }
             p->state = JS_BROKEN;
             if (c == -1)
-                return sim_error_set(err, SIM_EINVAL, r->path, textio_was_empty(&p->t) ? 0 : line,
-                                     0, textio_was_empty(&p->t) ? "empty file"
-                                                                : "no JSON array in the file");
+                return sim_error_set(err, SIM_EINVAL, r->path, p->t.line, 0,
+                                     textio_was_empty(&p->t) ? "empty file"
+                                                             : "no JSON array in the file");
             return sim_error_set(err, SIM_EINVAL, r->path, line, col,
                                  "expected '[' (an array of objects)");
         case JS_FIRST:
@@ -267,9 +267,10 @@ static int json_next(struct trace_reader *r, struct trace_record *rec, struct si
             }
             if (c == -1 || c == ']' || c == ',') {
                 p->state = JS_BROKEN;
-                return sim_error_set(err, SIM_EINVAL, r->path, line, col,
-                                     c == -1 ? "end of file inside the array (missing ']')"
-                                             : "expected an object");
+                if (c == -1)
+                    return sim_error_set(err, SIM_EINVAL, r->path, p->t.line, 0,
+                                         "end of file inside the array (missing ']')");
+                return sim_error_set(err, SIM_EINVAL, r->path, line, col, "expected an object");
             }
             {
                 int rc = json_collect(r, p, c, line, col, err);
@@ -288,9 +289,11 @@ static int json_next(struct trace_reader *r, struct trace_record *rec, struct si
                 continue;
             }
             p->state = JS_BROKEN;
+            if (c == -1)
+                return sim_error_set(err, SIM_EINVAL, r->path, p->t.line, 0,
+                                     "end of file inside the array (missing ']')");
             return sim_error_set(err, SIM_EINVAL, r->path, line, col,
-                                 c == -1 ? "end of file inside the array (missing ']')"
-                                         : "expected ',' or ']' after an array element");
+                                 "expected ',' or ']' after an array element");
         case JS_END:
             if (c == -1)
                 return TRACE_EOF;
