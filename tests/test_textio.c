@@ -233,3 +233,24 @@ Test(textio, list_dir_sorted_regular_files_only)
     cr_assert_eq(textio_list_dir(th_path("nope"), &names, &n, &e), SIM_EIO);
     th_cleanup();
 }
+
+Test(textio, much_longer_line_is_consumed)
+{
+    size_t n = (size_t)TEXTIO_LINE_MAX + 100;
+    char *buf = malloc(n + 4);
+    memset(buf, 'q', n);
+    memcpy(buf + n, "\nok", 3);
+    th_tmpdir();
+    const char *p = th_write("big.txt", buf, (long)n + 3);
+    free(buf);
+    struct textio t;
+    struct sim_error e;
+    cr_assert_eq(textio_open(&t, p, "big.txt", &e), 0);
+    cr_assert_eq(textio_next(&t, &e), SIM_EINVAL);
+    cr_assert_eq(e.line, 1);
+    cr_assert_eq(textio_next(&t, &e), 1);
+    cr_assert_str_eq(t.buf, "ok");
+    cr_assert_eq(t.line, 2);
+    textio_close(&t);
+    th_cleanup();
+}

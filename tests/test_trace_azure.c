@@ -126,6 +126,8 @@ static const struct th_case azure_cases[] = {
        "expected U<bin> or C<bin> with bin 0..45, got 'X1'"),
     AZ("bin-46", "0 a,|\n", "0 U46,|\n", ":1:3", "v.c9000.txt", "got 'U46'"),
     AZ("bin-empty", "0 a,|\n", "0 U,|\n", ":1:3", "v.c9000.txt", "got 'U'"),
+    AZ("lifetimes-bad-utf8", "0 a,|\n", "0 U1,|\xff\n", ":1:7", "v.c9000.txt",
+       "invalid UTF-8 byte"),
     AZ("bad-utf8", "0 a,|\xff\n", "0 U1,|\n", ":1:6", "v.txt", "invalid UTF-8 byte"),
     {"lifetime-range", "azure", ".", {{"v.txt", "0 a,|\n", 0}, {"v.c99999999999.txt", "0 C1,|\n", 0}},
      ":1:3", "v.c99999999999.txt", "lifetime 1e+11 s is out of range", NULL},

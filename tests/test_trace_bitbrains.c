@@ -110,6 +110,7 @@ static const struct th_case bitbrains_cases[] = {
        ":2:7", "memory 1e+20 KB is out of range"),
     BB("backwards", BBH "600;\t1;\t5\n300;\t1;\t5\n", ":3:1",
        "timestamp 300 is earlier than the previous row's (600)"),
+    BB("header-bad-utf8", "Timestamp [ms];\xc0\n", ":1:16", "overlong UTF-8 sequence"),
     BB("bad-utf8", BBH "0;\t1;\t5\xff\n", ":2:8", "invalid UTF-8 byte"),
     {"arrival-out-of-range", "bitbrains", "d",
      {{"d/a.csv", BBH "0;\t1;\t5\n", 0}, {"d/b.csv", BBH "2e9;\t1;\t5\n", 0}}, ":2", "d/b.csv",

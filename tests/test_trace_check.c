@@ -138,6 +138,13 @@ Test(trace_check, read_error_stops)
     cr_assert_eq(c.rc, SIM_EIO, "%s", c.err);
     cr_assert(strstr(c.err, "read error"));
     captured_free(&c);
+    /* JSON reads nothing at open: the failure comes from the first record */
+    th_mkdir("d.json");
+    run_check(&c, th_path("d.json"), NULL, 0, false, 10);
+    cr_assert_eq(c.rc, SIM_EIO, "%s", c.err);
+    cr_assert(strstr(c.err, "d.json:1: read error"), "%s", c.err);
+    cr_assert(strstr(c.out, "records: 0\n"));
+    captured_free(&c);
     th_cleanup();
 }
 

@@ -288,3 +288,35 @@ Test(trace_csv, unknown_format_name)
     cr_assert_eq(r.open_rc, SIM_EINVAL);
     cr_assert_str_eq(r.err[0], "unknown trace format 'nosuch' (see `hvsim list`)");
 }
+
+/* The shared field rules reject a field of the wrong kind (a programming
+ * error of a format, not user input) and keep defaults for "". */
+Test(trace_fields, wrong_kind_and_empty_text)
+{
+    struct trace_record rec;
+    trace_record_init(&rec);
+    char msg[100];
+    cr_assert_str_eq(trace_field_set_number(&rec, TRACE_F_ID, 1, msg, sizeof msg),
+                     "id is not a number field");
+    cr_assert_str_eq(trace_field_set_text(&rec, TRACE_F_WORK, "x", msg, sizeof msg),
+                     "work is not a text field");
+    cr_assert_null(trace_field_set_text(&rec, TRACE_F_CLASS, "", msg, sizeof msg));
+    cr_assert_str_eq(rec.class_name, "");
+    cr_assert_eq(trace_field_find("x_anything"), TRACE_F_EXTRA);
+    cr_assert_eq(trace_field_find("X_no"), TRACE_F_UNKNOWN);
+    cr_assert(trace_class_name_ok("a-b_9"));
+    cr_assert_not(trace_class_name_ok(""));
+}
+
+Test(trace_csv, write_errors_are_eio)
+{
+    FILE *f = fopen("/dev/full", "w");
+    cr_assert_not_null(f);
+    setvbuf(f, NULL, _IONBF, 0);
+    struct trace_record rec;
+    trace_record_init(&rec);
+    rec.work = 1;
+    cr_assert_eq(trace_write_csv_header(f), SIM_EIO);
+    cr_assert_eq(trace_write_csv(f, &rec), SIM_EIO);
+    fclose(f);
+}

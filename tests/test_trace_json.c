@@ -49,6 +49,8 @@ Test(trace_json, agrees_with_csv)
     struct th_result c, j;
     th_read(&c, VALID "csv/sample.csv", NULL);
     th_read(&j, VALID "json/sample.json", NULL);
+    cr_assert_eq(c.n, 3);
+    cr_assert_eq(j.n, 3);
     cr_assert_eq(c.rec[0].arrival, j.rec[0].arrival);
     cr_assert_eq(c.rec[0].work, j.rec[0].work);
     cr_assert_eq(c.rec[0].mem_mb, j.rec[0].mem_mb);
@@ -85,6 +87,7 @@ Test(trace_json, errors_do_not_stop_the_reader)
 
 static const struct th_case json_cases[] = {
     JS("zero-byte", "", "", "empty file"),
+    {"missing", "json", "nope.json", {{NULL, NULL, 0}}, "", NULL, "cannot open", NULL},
     JS("blank", " \n\n", ":2", "no JSON array in the file"),
     JS("object", "{\"arrival\":0}", ":1:1", "expected '['"),
     JS("eof-after-open", "[\n", ":1", "end of file inside the array (missing ']')"),

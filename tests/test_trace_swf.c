@@ -60,9 +60,10 @@ static const char synth[] =
     "2\t100\t0\t-1\t2\t-1 -1 4 -1 -1 1 1 1 -1 3 2 -1 -1\n" /* unknown run time */
     "3 101 0 0 2 -1 -1 4 -1 -1 1 1 1 -1 3 2 -1 -1\n"       /* zero run time */
     "4 102 0 5.00 -1 -1 -1 8.0 -1 2048 1 1 1 -1 -1 -1 -1 -1\n" /* line 8: requested */
-    "; a comment in the middle\n"
+    "; a comment in the middle, then a blank line\n"
+    " \t\n"
     "5 103 0 7 -1 -1 -1 -1 -1 -1 1 1 1 -1 0 1 -1 -1\n"     /* unknown processors */
-    "-1 104.5 0 1.5 1 -1 -1 -1 -1 -1 1 1 1 -1 0 7 -1 -1\r\n"; /* line 11: no job number */
+    "-1 104.5 0 1.5 1 -1 -1 -1 -1 -1 1 1 1 -1 0 7 -1 -1\r\n"; /* line 12: no job number */
 
 Test(trace_swf, mapping_skips_and_quirks)
 {
@@ -86,7 +87,7 @@ Test(trace_swf, mapping_skips_and_quirks)
     cr_assert_str_eq(r.rec[2].id, "");
     cr_assert_eq(r.rec[2].arrival, 4.5);
     cr_assert_eq(r.rec[2].work, 1.5);
-    cr_assert_eq(r.rec[2].line, 11);
+    cr_assert_eq(r.rec[2].line, 12);
     th_free(&r);
     th_cleanup();
 }

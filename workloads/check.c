@@ -102,13 +102,10 @@ int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_op
         fprintf(out, "total work: %.6g s per vCPU, %.6g vCPU-s\n", work, cpu);
         fprintf(out, "cores: %g (%s)\n", cores, cores_from);
         /* Load over the arrival span; with one arrival instant, over the
-         * time until the last guest could end. */
+         * time until the last guest could end (> 0: work is > 0). */
         double window = span > 0 ? span : end - first;
-        if (window > 0)
-            fprintf(out, "offered load: %.4g (sum work*vcpus / %s / cores)\n",
-                    cpu / window / cores, span > 0 ? "arrival span" : "duration of the longest guest");
-        else
-            fprintf(out, "offered load: n/a (zero span)\n");
+        fprintf(out, "offered load: %.4g (sum work*vcpus / %s / cores)\n", cpu / window / cores,
+                span > 0 ? "arrival span" : "duration of the longest guest");
     }
     trace_close(&r);
     if (io)

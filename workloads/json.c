@@ -238,9 +238,9 @@ static int json_next(struct trace_reader *r, struct trace_record *rec, struct si
 {
     struct json_priv *p = json_priv(r);
     for (;;) {
-        if (p->state == JS_BROKEN)
-            return TRACE_EOF;
         long line = 0, col = 0;
+        if (p->state == JS_BROKEN)
+            return TRACE_EOF; /* reported once; nothing after it can be trusted */
         int c = json_getc(p, &line, &col, err);
         if (c < -1)
             return c == -3 ? SIM_EIO : SIM_EINVAL; /* the bad line is skipped */
@@ -300,7 +300,7 @@ static int json_next(struct trace_reader *r, struct trace_record *rec, struct si
             p->state = JS_BROKEN;
             return sim_error_set(err, SIM_EINVAL, r->path, line, col,
                                  "text after the end of the array");
-        case JS_BROKEN:
+        default: /* JS_BROKEN: handled above */
             return TRACE_EOF;
         }
     }
