@@ -95,6 +95,7 @@ struct azure_priv {
     double censor;           /* T of NAME.c<T>.txt */
     bool have_first;
     double prev_time;
+    bool reported_empty;     /* the "empty file" error was returned */
 };
 
 static struct azure_priv *azure_priv(const struct trace_reader *r) { return r->priv; }
@@ -240,8 +241,12 @@ static int azure_next(struct trace_reader *r, struct trace_record *rec, struct s
             if (rd < 0)
                 return rd;
             if (ra == 0 && rd == 0) {
-                if (textio_was_empty(&p->a.t))
+                /* Report an empty file once: the next call must make
+                 * progress (found by fuzzing: check looped here). */
+                if (textio_was_empty(&p->a.t) && !p->reported_empty) {
+                    p->reported_empty = true;
                     return sim_error_set(err, SIM_EINVAL, p->a.t.name, 0, 0, "empty file");
+                }
                 return TRACE_EOF;
             }
             if (ra == 0 || rd == 0) {
