@@ -182,8 +182,7 @@ static int azure_open(struct trace_reader *r, const char *path, struct sim_error
                 rc = sim_error_set(err, SIM_EINVAL, r->path, 0, 0,
                                    "no lifetimes file %.*s.c<T>.txt beside it",
                                    (int)(blen - 4), base);
-            if (rc == 0)
-                textio_free_names(names, n);
+            textio_free_names(names, n); /* NULL and 0 if the listing failed */
         }
     }
     /* A named arrivals file keeps the name the user gave; members of a
