@@ -320,3 +320,18 @@ Test(trace_csv, write_errors_are_eio)
     cr_assert_eq(trace_write_csv(f, &rec), SIM_EIO);
     fclose(f);
 }
+
+/* Every registered format has its mandatory operations and a unique name. */
+Test(trace_registry, formats_complete_and_unique)
+{
+    static const char *const want[] = {"csv", "swf", "planetlab", "bitbrains", "azure", "json"};
+    cr_assert_eq(trace_fmt_count(), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < trace_fmt_count(); i++) {
+        const struct trace_fmt *f = trace_fmt_at(i);
+        cr_assert_str_eq(f->name, want[i]);
+        cr_assert(f->desc && *f->desc && f->open && f->next && f->close, "%s", f->name);
+        cr_assert_eq(trace_fmt_find(f->name), f);
+    }
+    cr_assert_null(trace_fmt_at(trace_fmt_count()));
+    cr_assert_null(trace_fmt_find("CSV"));
+}
