@@ -83,6 +83,7 @@ static struct fuzz_outcome fuzz_read(const char *path, const char *format)
         return o;
     struct trace_record rec;
     trace_record_init(&rec);
+    double prev = 0;
     /* Every call consumes input, so this ends; the bound only guards
      * against a reader bug turning into a hang instead of a report. */
     for (long i = 0; i < 10000000; i++) {
@@ -91,8 +92,11 @@ static struct fuzz_outcome fuzz_read(const char *path, const char *format)
             break;
         if (rc == TRACE_RECORD) {
             o.records++;
-            if (!(rec.work > 0) || rec.vcpus < 1 || rec.arrival < 0)
-                abort(); /* a record that breaks trace.h's invariants */
+            /* A record that breaks trace.h's invariants is a bug too. */
+            if (!(rec.work > 0) || rec.vcpus < 1 || !(rec.arrival >= prev) ||
+                (rec.series && (rec.series->n < 1 || !(rec.series->interval > 0))))
+                abort();
+            prev = rec.arrival;
             continue;
         }
         o.errors++;
