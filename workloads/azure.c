@@ -155,7 +155,13 @@ static int azure_open(struct trace_reader *r, const char *path, struct sim_error
          * set only in this case). */
         arr = xstrdup(path);
         const char *slash = strrchr(path, '/');
-        dir = slash ? strndup(path, (size_t)(slash - path)) : xstrdup(".");
+        if (slash) {
+            size_t dlen = (size_t)(slash - path);
+            dir = memcpy(xmalloc(dlen + 1), path, dlen);
+            dir[dlen] = '\0';
+        } else {
+            dir = xstrdup(".");
+        }
         const char *base = slash ? slash + 1 : path;
         size_t blen = strlen(base);
         if (blen < 5 || strcmp(base + blen - 4, ".txt") != 0) {
