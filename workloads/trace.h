@@ -111,7 +111,8 @@ struct trace_reader {
     long max_procs, max_nodes;
     long unix_start_time;
     /* Seconds subtracted from the trace's own times so that it starts at 0
-     * (SWF: the first record's submit time; Azure: the first bin), 0 = none. */
+     * (SWF: the first job line's submit time; Azure: the first bin;
+     * Bitbrains: the earliest first timestamp of its files), 0 = none. */
     double time_offset;
     /* state of cutting/scaling, private to trace.c */
     double first_arrival, prev_in, prev_out;
