@@ -35,6 +35,7 @@ const char *const trace_skip_names[TRACE_SKIP_MAX] = {
     [TRACE_SKIP_UNKNOWN_RUNTIME] = "unknown_runtime",
     [TRACE_SKIP_ZERO_RUNTIME] = "zero_runtime",
     [TRACE_SKIP_OUTSIDE_WINDOW] = "outside_window",
+    [TRACE_SKIP_UNKNOWN_PROCS] = "unknown_procs",
 };
 
 size_t trace_fmt_count(void) { return sizeof fmt_table / sizeof fmt_table[0] - 1; }
@@ -165,6 +166,11 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct sim_erro
         r->records++;
         return TRACE_RECORD;
     }
+}
+
+size_t trace_state_size(const struct trace_reader *r)
+{
+    return r->fmt && r->fmt->state_size ? r->fmt->state_size(r) : 0;
 }
 
 void trace_close(struct trace_reader *r)
