@@ -100,6 +100,12 @@ struct pcpu {
     int last_cls;              /* its class, -1 if none yet */
     sim_time_t run_from;       /* work accrues from here (after a switch) */
     sim_time_t slice_end;      /* end of the current quantum, SIM_TIME_MAX = none */
+    /* A quantum that ended with nobody waiting is not renewed one by one:
+     * the core runs on "free" from slice_base, and when a vCPU becomes
+     * ready its next quantum boundary, slice_base + k x quantum, is armed
+     * (the same instants, without an event per idle quantum). */
+    bool free_running;
+    sim_time_t slice_base;
     sim_time_t busy_since;     /* when the current busy period began */
     sim_time_t busy_total;     /* core ns busy (work + overhead) */
     struct sim_event ev;       /* completion / quantum end of the running vCPU */
@@ -119,6 +125,7 @@ struct host {
     struct sched *sched;       /* this host's scheduler instance */
     int nrunnable;             /* vCPUs queued or running here */
     int nidle;                 /* cores with nothing running */
+    int nfree_running;         /* cores whose quantum runs on unarmed (pcpu) */
     uint64_t *idle_bits;       /* bit k set = core k idle: dispatch finds the
                                   lowest idle core without scanning them all */
     struct sim_event dispatch_ev; /* deferred dispatch at the end of an instant */

@@ -259,6 +259,10 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
     core_sync(sim, c);
     evq_cancel(&sim->evq, &c->ev);
     evq_cancel(&sim->evq, &c->exit_ev);
+    if (c->free_running) {
+        c->free_running = false;
+        c->host->nfree_running--;
+    }
     sim_time_t ran = sim->now - c->busy_since;
     if (sim->p.on_segment && ran > 0) {
         struct sim_segment seg = {c->host->index, c->index, v->guest, v->index, c->busy_since,
@@ -276,12 +280,31 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
     return v;
 }
 
+/* Someone is ready on h: arm the quantum boundary of each free-running
+ * core (the first boundary at or after now). */
+static void host_arm_free_cores(struct sim *sim, struct host *h)
+{
+    for (int i = 0; i < h->ncores && h->nfree_running > 0; i++) {
+        struct pcpu *c = &h->cores[i];
+        if (!c->free_running)
+            continue;
+        sim_time_t q = sched_timeslice(h->sched, c->running);
+        sim_time_t k = (sim->now - c->slice_base + q - 1) / q;
+        c->slice_end = c->slice_base + k * q;
+        c->free_running = false;
+        h->nfree_running--;
+        core_arm(sim, c);
+    }
+}
+
 static void vcpu_enqueue(struct sim *sim, struct vcpu *v, enum sched_enqueue_why why)
 {
-    (void)sim;
-    struct sched *s = v->guest->host->sched;
+    struct host *h = v->guest->host;
+    struct sched *s = h->sched;
     v->queued = true;
     s->ops->enqueue(s, v, why);
+    if (h->nfree_running)
+        host_arm_free_cores(sim, h);
 }
 
 static void vcpu_dequeue(struct sched *s, struct vcpu *v)
@@ -394,8 +417,17 @@ static void core_timer(struct sim *sim, struct sim_event *ev)
             host_request_dispatch(sim, h);
             return;
         }
-        sim_time_t slice = sched_timeslice(s, v);
-        c->slice_end = slice > 0 ? sim->now + slice : SIM_TIME_MAX;
+        if (!w) {
+            /* Nobody waits: run on without an event per quantum until
+             * someone is enqueued (host_arm_free_cores). */
+            c->free_running = true;
+            c->slice_base = c->slice_end;
+            c->slice_end = SIM_TIME_MAX;
+            h->nfree_running++;
+        } else {
+            sim_time_t slice = sched_timeslice(s, v);
+            c->slice_end = slice > 0 ? sim->now + slice : SIM_TIME_MAX;
+        }
     }
     core_arm(sim, c);
 }

@@ -119,3 +119,23 @@ Test(textbook, prio_class_before_size)
     cr_expect_float_eq(r.finish[0], 10, 1e-12);
     cr_expect_float_eq(r.finish[1], 11, 1e-12);
 }
+
+/* A vCPU alone runs on past its quantum boundaries (without an event per
+ * quantum); a guest arriving later is served at the next boundary, as if
+ * the quantum had been renewed every q: P1 (work 10) alone from 0, q = 2.
+ * P2 (work 2) arriving at 5 waits for the boundary at 6, runs 6-8; P1
+ * finishes at 12.  Arriving exactly on a boundary (4), it runs at once. */
+Test(textbook, rr_free_running_quantum_boundaries)
+{
+    static const struct test_job mid[] = {{"P1", 0, 10}, {"P2", 5, 2}};
+    struct test_run r;
+    test_run_jobs(mid, 2, "rr", 2, 1, &r);
+    cr_expect_float_eq(r.first_start[1], 6, 1e-12, "P2 started at %g", r.first_start[1]);
+    cr_expect_float_eq(r.finish[1], 8, 1e-12);
+    cr_expect_float_eq(r.finish[0], 12, 1e-12);
+    static const struct test_job on[] = {{"P1", 0, 10}, {"P2", 4, 2}};
+    test_run_jobs(on, 2, "rr", 2, 1, &r);
+    cr_expect_float_eq(r.first_start[1], 4, 1e-12, "P2 started at %g", r.first_start[1]);
+    cr_expect_float_eq(r.finish[1], 6, 1e-12);
+    cr_expect_float_eq(r.finish[0], 12, 1e-12);
+}
