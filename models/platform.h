@@ -81,6 +81,7 @@ struct guest {
     double mem_mb;
     sim_time_t deadline;       /* absolute ns, < 0 = none */
     /* virtualisation overhead accounting (seconds / counts) */
+    double done_s;             /* reference work done, s: the base of rate-charged overhead */
     double exit_seconds, walk_seconds, exits;
     char *id;                  /* the trace's id (owned), NULL = numbered (guest_id) */
     struct fluid_guest *fl;    /* utilisation-series state (owned), NULL = a job guest */

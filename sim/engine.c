@@ -84,20 +84,29 @@ double sim__class_factor(const struct sim *sim, const struct guest *g)
     return class_factor(sim, g->host, g->cls);
 }
 
+/* The overhead a rate model charges is proportional to the work done, so
+ * only the work is summed on the hot path; guest_charge_overhead turns it
+ * into seconds and exit counts once, when the guest completes. */
 void sim__charge_work(struct sim *sim, struct guest *g, double done)
 {
-    if (!g->host->hw->rates || done <= 0)
+    (void)sim;
+    g->done_s += done;
+}
+
+static void guest_charge_overhead(struct sim *sim, struct guest *g)
+{
+    if (!g->host->hw->rates)
         return;
     const struct hw_rates *hr = &g->host->hw->rates[g->cls];
-    g->walk_seconds += done * hr->walk_h;
-    g->exit_seconds += done * hr->exit_h;
-    double nexits = 0;
-    for (int r = 0; r < HW_EXIT_REASONS; r++) {
-        double e = done * hr->exit_rate[r];
-        sim->metrics.exits[r] += e;
-        nexits += e;
-    }
-    g->exits += nexits;
+    g->walk_seconds += g->done_s * hr->walk_h;
+    /* Discrete exits were charged one by one (core_exit); series guests
+     * always take them as a rate. */
+    if (sim->p.discrete_exits && !g->fl)
+        return;
+    g->exit_seconds += g->done_s * hr->exit_h;
+    for (int r = 0; r < HW_EXIT_REASONS; r++)
+        sim->metrics.exits[r] += g->done_s * hr->exit_rate[r];
+    g->exits += g->done_s * hr->exits_per_s;
 }
 
 static inline sim_time_t switch_cost(const struct host *h, int from_cls, int to_cls)
@@ -126,8 +135,8 @@ static void host_request_dispatch(struct sim *sim, struct host *h)
         host_dispatch(sim, &h->dispatch_ev);
 }
 
-/* Bring the running vCPU's progress up to now, and charge the overhead
- * the hardware model attributes to that progress. */
+/* Bring the running vCPU's progress up to now (and the work on which
+ * the overhead is charged at completion). */
 static void core_sync(struct sim *sim, struct pcpu *c)
 {
     struct vcpu *v = c->running;
@@ -137,15 +146,10 @@ static void core_sync(struct sim *sim, struct pcpu *c)
     struct guest *g = v->guest;
     sim_time_t done;
     if (c->host->hw->rates) {
-        const struct hw_rates *hr = &c->host->hw->rates[g->cls];
         done = (sim_time_t)((double)wall / class_factor(sim, c->host, g->cls));
         if (done > v->work_left)
             done = v->work_left;
-        double s = sim_time_to_s(done);
-        if (sim->p.discrete_exits)
-            g->walk_seconds += s * hr->walk_h;   /* exits are charged as events */
-        else
-            sim__charge_work(sim, g, s);
+        g->done_s += sim_time_to_s(done);
     } else {
         done = wall < v->work_left ? wall : v->work_left;
     }
@@ -367,6 +371,7 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
             service = g->vcpu[i].cpu_time;
         cpu += g->vcpu[i].cpu_time;
     }
+    guest_charge_overhead(sim, g);
     metrics_population(m, sim->now, -1);
     metrics_complete(m, g->arrival, sim->now, g->first_start, service, g->work, size,
                      g->nvcpus);
