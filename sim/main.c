@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "models/hw.h"
+#include "sim/compare.h"
 #include "sim/engine.h"
 #include "sim/options.h"
 #include "sim/output.h"
@@ -333,6 +334,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return compare_main(argc - 1, argv + 1);
     fprintf(stderr, "hvsim: unknown command '%s' (see hvsim --help)\n", cmd);
     return 2;
 }
