@@ -477,6 +477,9 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
                    "# utilisation, sum over hosts of runnable vCPUs, averaged over bins of\n"
                    "# consecutive samples (runnable_max = the peak in the bin)", 1000, 720);
     double tend = ns ? tlast : 1;
+    double util = num_at(summary, "utilization");
+    if (!isfinite(util))
+        util = 0;
     fprintf(m, "    set multiplot layout 2,1 title 'Load over time (sampled every %s)'.\"\\n\".",
             sample);
     plots_gp_quote(m, caption);
@@ -488,21 +491,28 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
             "    set ylabel 'utilisation (busy cores)'\n"
             "    set yrange [0:1.05]\n"
             "    set key top right\n"
-            "    plot 'timeline-plot.csv' skip 1 using 1:2 with steps lw 1.5 lc rgb '#1f4e9a' "
-            "title 'utilisation%s'\n"
+            "    set key opaque\n"
+            "    set arrow 1 from graph 0, first %.6g to graph 1, first %.6g nohead dt 2 lw 1.5 "
+            "lc rgb '#000000' front\n"
+
+            "    plot 'timeline-plot.csv' skip 1 using 1:2 with fillsteps fs solid 0.35 noborder "
+            "lc rgb '#1f4e9a' title sprintf('utilisation%s (dashed: run mean %%.3f)', %.6g), \\\n"
+            "         '' skip 1 using 1:2 with steps lw 1 lc rgb '#1f4e9a' notitle\n"
+            "    unset arrow 1\n"
             "    set format x '%%g'\n"
             "    set xlabel 'simulated time (s)'\n"
             "    set ylabel 'runnable vCPUs (queued + running)'\n"
             "    set yrange [0:*]\n",
-            tend, note);
+            tend, util, util, note, util);
     if (per > 1)
-        fputs("    plot 'timeline-plot.csv' skip 1 using 1:4 with steps lw 1 lc rgb '#e0a030' "
-              "title 'peak in bin', \\\n"
+        fputs("    plot 'timeline-plot.csv' skip 1 using 1:4 with fillsteps fs solid 0.3 noborder "
+              "lc rgb '#e0a030' title 'peak in bin', \\\n"
               "         '' skip 1 using 1:3 with steps lw 1.5 lc rgb '#b03030' "
               "title 'mean in bin'\n", m);
     else
-        fputs("    plot 'timeline-plot.csv' skip 1 using 1:3 with steps lw 1.5 lc rgb '#b03030' "
-              "title 'runnable vCPUs'\n", m);
+        fputs("    plot 'timeline-plot.csv' skip 1 using 1:3 with fillsteps fs solid 0.3 noborder "
+              "lc rgb '#b03030' title 'runnable vCPUs', \\\n"
+              "         '' skip 1 using 1:3 with steps lw 1 lc rgb '#b03030' notitle\n", m);
     fputs("    unset multiplot\n", m);
     plots_gp_end(m);
     fclose(m);

@@ -30,7 +30,7 @@
  * below it the CDF is exact. */
 #define PLOTS_CDF_POINTS 2000
 /* At most this many points of a time series are drawn. */
-#define PLOTS_TIMELINE_POINTS 2000
+#define PLOTS_TIMELINE_POINTS 1000
 
 /* Write the plots of a run: turnaround CDF (from DIR/jobs.csv),
  * utilisation and runnable vCPUs over time (DIR/timeline.csv), overhead
