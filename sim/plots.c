@@ -493,18 +493,28 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
             "    set key top right\n"
             "    set key opaque\n"
             "    set arrow 1 from graph 0, first %.6g to graph 1, first %.6g nohead dt 2 lw 1.5 "
-            "lc rgb '#000000' front\n"
-
-            "    plot 'timeline-plot.csv' skip 1 using 1:2 with fillsteps fs solid 0.35 noborder "
-            "lc rgb '#1f4e9a' title sprintf('utilisation%s (dashed: run mean %%.3f)', %.6g), \\\n"
-            "         '' skip 1 using 1:2 with steps lw 1 lc rgb '#1f4e9a' notitle\n"
-            "    unset arrow 1\n"
-            "    set format x '%%g'\n"
-            "    set xlabel 'simulated time (s)'\n"
-            "    set ylabel 'runnable vCPUs (queued + running)'\n"
-            "    set yrange [0:*]\n",
-            tend, util, util, note, util);
-    if (per > 1)
+            "lc rgb '#000000' front\n",
+            tend, util, util);
+    if (ns == 0)
+        fputs("    unset arrow 1\n"
+              "    unset key\n"
+              "    set label 2 'no samples' at graph 0.5, graph 0.5 center\n"
+              "    plot NaN notitle\n", m);
+    else
+        fprintf(m, "    plot 'timeline-plot.csv' skip 1 using 1:2 with fillsteps fs solid 0.35 "
+                "noborder lc rgb '#1f4e9a' title sprintf('utilisation%s (dashed: run mean "
+                "%%.3f)', %.6g), \\\n"
+                "         '' skip 1 using 1:2 with steps lw 1 lc rgb '#1f4e9a' notitle\n",
+                note, util);
+    fputs("    unset arrow 1\n"
+          "    set format x '%g'\n"
+          "    set xlabel 'simulated time (s)'\n"
+          "    set ylabel 'runnable vCPUs (queued + running)'\n"
+          "    set yrange [0:*]\n", m);
+    if (ns == 0)
+        fputs("    set yrange [0:1]\n"
+              "    plot NaN notitle\n", m);
+    else if (per > 1)
         fputs("    plot 'timeline-plot.csv' skip 1 using 1:4 with fillsteps fs solid 0.3 noborder "
               "lc rgb '#e0a030' title 'peak in bin', \\\n"
               "         '' skip 1 using 1:3 with steps lw 1.5 lc rgb '#b03030' "
@@ -596,7 +606,7 @@ static int plot_overhead(const char *dir, const json_t *summary, bool *missing,
     fprintf(m, "    set yrange [0:%s]\n", max_exits > 0 ? "*" : "1");
     fprintf(m, "    set title 'VM exits, by reason'\n"
             "    set ylabel 'number of exits'\n"
-            "    set xrange [-0.6:%zu.4]\n"
+            "    set xrange [-0.6:%zu.6]\n"
             "    set xtics rotate by 45 right\n"
             "    plot $exits using 0:2:xtic(1) with boxes lc rgb '#b05a1f'\n"
             "    unset label 1\n"
