@@ -598,3 +598,52 @@ Test(outputs, replication_ci_coverage)
               "95%% intervals covered E[T] = 2 in %d of %d experiments (%.1f%%)", covered,
               EXPERIMENTS, 100 * coverage);
 }
+
+/* plots_write on its own: a run with no completion and no sample still
+ * gets every chart (saying so), and an overhead on real hardware shows
+ * its figures from the summary, without the ideal-hardware note. */
+Test(outputs, plots_of_empty_run_and_real_overhead)
+{
+    char *dir = make_tmpdir();
+    char path[700];
+    snprintf(path, sizeof path, "%s/jobs.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("id,arrival,start,finish,waiting,turnaround,slowdown,host,work,cpu_time,exits,vcpus,"
+          "switches\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/timeline.csv", dir);
+    f = fopen(path, "w");
+    fputs("time,host,utilization,runnable,running,guests\n", f);
+    fclose(f);
+    json_error_t je;
+    json_t *s = json_loads(
+        "{\"config\": {\"sched\": \"rr\", \"quantum\": 0.03, \"hosts\": 1, \"cores\": 1,"
+        " \"hw\": \"skylake\", \"sample\": 1},"
+        " \"turnaround\": {\"mean\": null, \"p99\": null}, \"utilization\": 0,"
+        " \"overhead\": {\"fraction\": 0.0734, \"exit_seconds\": 12.5, \"walk_seconds\": 30.25,"
+        "  \"switch_seconds\": 1.75, \"switches\": 12345, \"profile\": \"skylake\","
+        "  \"exits\": {\"hlt\": 3000, \"io\": 40}}}", 0, &je);
+    cr_assert_not_null(s, "%s", je.text);
+    struct sim_error err;
+    cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
+    json_decref(s);
+    char *gp = slurp(dir, "turnaround-cdf.gp");
+    cr_expect(strstr(gp, "no guest completed") != NULL);
+    free(gp);
+    gp = slurp(dir, "timeline.gp");
+    cr_expect(strstr(gp, "no samples") != NULL);
+    free(gp);
+    gp = slurp(dir, "overhead.gp");
+    cr_expect(strstr(gp, "$cause << EOD\nVM exits,12.5\n2D page walks,30.25\n"
+                         "world switches,1.75\nEOD\n$exits << EOD\nhlt,3000\nio,40\nEOD\n") != NULL,
+              "%s", gp);
+    cr_expect_null(strstr(gp, "ideal hardware"));
+    cr_expect(strstr(gp, "12345") != NULL, "switch count in the title");
+    free(gp);
+    const char *png[] = {"turnaround-cdf.png", "timeline.png", "overhead.png"};
+    for (int i = 0; i < 3; i++)
+        cr_expect(exists(dir, png[i]) && png_ok(dir, png[i]), "%s not drawn", png[i]);
+    cr_expect_not(exists(dir, "gantt.gp"), "no segments.csv, no Gantt chart");
+    remove_tree(dir);
+    free(dir);
+}
