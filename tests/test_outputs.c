@@ -647,3 +647,25 @@ Test(outputs, plots_of_empty_run_and_real_overhead)
     remove_tree(dir);
     free(dir);
 }
+
+/* The text chart names the guests that ran: its segments keep their own
+ * copy of the id (the engine frees and reuses a guest's memory; the chart
+ * used to print what was left there). */
+Test(outputs, text_gantt_names_the_guests)
+{
+    struct cmd_result r;
+    RUN(&r, "run", "--generate", "n=3,interarrival=det:0,work=det:4", "--sched", "rr",
+        "--quantum", "2", "--gantt");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "cpu0       |1|2|3|1|2|3|") != NULL, "%s", r.out);
+    cmd_result_free(&r);
+    RUN(&r, "run", "--generate", "n=40,interarrival=exp:1,work=exp:1", "--sched", "rr",
+        "--quantum", "100ms", "--gantt");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *line = strstr(r.out, "cpu0       |");
+    cr_assert_not_null(line);
+    for (const char *c = line + 12; *c && *c != '\n'; c++)
+        cr_expect((*c >= '0' && *c <= '9') || *c == '|' || *c == '=' || *c == '.',
+                  "stray byte 0x%02x in the chart: %.100s", (unsigned char)*c, line);
+    cmd_result_free(&r);
+}
