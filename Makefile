@@ -60,8 +60,11 @@ $(BUILD)/bench/%: scripts/bench/%.c $(BUILD)/libhvsim.a
 bench: $(BUILD)/hvsim $(BENCH_SRC:scripts/bench/%.c=$(BUILD)/bench/%)
 	BUILD=$(BUILD) scripts/bench.sh
 
-validate: $(BUILD)/hvsim
-	HVSIM_BIN=$(BUILD)/hvsim scripts/validate.sh
+$(BUILD)/validate: scripts/validate.c $(BUILD)/tests/validation.o $(BUILD)/libhvsim.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+validate: $(BUILD)/validate
+	$(BUILD)/validate
 
 # The README's first command: installs what is missing, builds, runs.
 demo:

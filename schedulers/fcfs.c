@@ -10,33 +10,37 @@
  * Pollaczek-Khinchine formula E[Wq] = lambda E[S^2] / (2(1 - rho));
  * M/M/c Erlang C (../shared/validation/queueing.md, sections 2, 4, 5).
  *
- * Cost: O(1) per operation (a doubly linked FIFO).
+ * Cost: O(1) per operation (amortised; a ring buffer FIFO).
  */
 #include <stdlib.h>
 
 #include "schedulers/sched.h"
 #include "sim/xalloc.h"
 
-static struct vcpu_list *fcfs_queue(struct sched *s) { return s->priv; }
+static struct vcpu_fifo *fcfs_queue(struct sched *s) { return s->priv; }
 
 static int fcfs_init(struct sched *s, struct sim_error *err)
 {
     (void)err;
-    s->priv = xcalloc(1, sizeof(struct vcpu_list));
+    s->priv = xcalloc(1, sizeof(struct vcpu_fifo));
     return SIM_OK;
 }
 
-static void fcfs_fini(struct sched *s) { free(s->priv); }
+static void fcfs_fini(struct sched *s)
+{
+    vcpu_fifo_destroy(fcfs_queue(s));
+    free(s->priv);
+}
 
 static void fcfs_vcpu_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why why)
 {
     (void)why;
-    vcpu_list_push_tail(fcfs_queue(s), v);
+    vcpu_fifo_push(fcfs_queue(s), v);
 }
 
-static struct vcpu *fcfs_peek(struct sched *s) { return fcfs_queue(s)->head; }
+static struct vcpu *fcfs_peek(struct sched *s) { return vcpu_fifo_peek(fcfs_queue(s)); }
 
-static void fcfs_vcpu_dequeue(struct sched *s, struct vcpu *v) { vcpu_list_remove(fcfs_queue(s), v); }
+static void fcfs_vcpu_dequeue(struct sched *s, struct vcpu *v) { vcpu_fifo_remove(fcfs_queue(s), v); }
 
 const struct sched_ops sched_ops_fcfs = {
     .name = "fcfs",

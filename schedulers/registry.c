@@ -68,30 +68,54 @@ void sched_destroy(struct sched *s)
     free(s);
 }
 
-void vcpu_list_push_tail(struct vcpu_list *l, struct vcpu *v)
+static void fifo_resize(struct vcpu_fifo *f, size_t cap)
 {
-    v->rq_next = NULL;
-    v->rq_prev = l->tail;
-    if (l->tail)
-        l->tail->rq_next = v;
-    else
-        l->head = v;
-    l->tail = v;
-    l->len++;
+    struct vcpu **a = xmalloc(cap * sizeof *a);
+    size_t n = 0;
+    for (size_t p = f->head; p < f->tail; p++) {
+        struct vcpu *v = f->a[p & (f->cap - 1)];
+        if (v) {
+            a[n] = v;
+            v->rq_idx = n++;
+        }
+    }
+    free(f->a);
+    f->a = a;
+    f->cap = cap;
+    f->head = 0;
+    f->tail = n;
 }
 
-void vcpu_list_remove(struct vcpu_list *l, struct vcpu *v)
+void vcpu_fifo_push(struct vcpu_fifo *f, struct vcpu *v)
 {
-    if (v->rq_prev)
-        v->rq_prev->rq_next = v->rq_next;
-    else
-        l->head = v->rq_next;
-    if (v->rq_next)
-        v->rq_next->rq_prev = v->rq_prev;
-    else
-        l->tail = v->rq_prev;
-    v->rq_next = v->rq_prev = NULL;
-    l->len--;
+    if (f->tail - f->head == f->cap)
+        fifo_resize(f, f->cap ? (f->len * 2 > f->cap ? f->cap * 2 : f->cap) : 16);
+    v->rq_idx = f->tail;
+    f->a[f->tail++ & (f->cap - 1)] = v;
+    f->len++;
+}
+
+struct vcpu *vcpu_fifo_peek(struct vcpu_fifo *f)
+{
+    while (f->head < f->tail && !f->a[f->head & (f->cap - 1)])
+        f->head++;
+    return f->head < f->tail ? f->a[f->head & (f->cap - 1)] : NULL;
+}
+
+void vcpu_fifo_remove(struct vcpu_fifo *f, struct vcpu *v)
+{
+    size_t p = v->rq_idx;
+    assert(p >= f->head && p < f->tail && f->a[p & (f->cap - 1)] == v);
+    f->a[p & (f->cap - 1)] = NULL;
+    if (p == f->head)
+        f->head++;
+    f->len--;
+}
+
+void vcpu_fifo_destroy(struct vcpu_fifo *f)
+{
+    free(f->a);
+    memset(f, 0, sizeof *f);
 }
 
 void vcpu_heap_init(struct vcpu_heap *h, struct sched *s,

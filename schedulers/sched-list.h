@@ -4,3 +4,6 @@
  */
 SCHED(fcfs)
 SCHED(rr)
+SCHED(minlat)
+SCHED(maxtput)
+SCHED(prio)

@@ -94,13 +94,21 @@ static inline sim_time_t sched_timeslice(struct sched *s, const struct vcpu *v)
 
 /* --- helpers shared by the policies --- */
 
-/* A FIFO list through rq_next/rq_prev (fcfs, rr). */
-struct vcpu_list {
-    struct vcpu *head, *tail;
-    size_t len;
+/* A FIFO of vCPUs (fcfs, rr): a ring buffer of pointers, so that taking
+ * the head never touches the neighbours' memory as a linked list would
+ * (with 10^5 queued vCPUs that was a cache miss per dispatch).  Removing
+ * a vCPU that is not at the head leaves a tombstone, skipped later; the
+ * ring is compacted when it grows.  v->rq_idx is its absolute position. */
+struct vcpu_fifo {
+    struct vcpu **a;
+    size_t cap;              /* power of two */
+    size_t head, tail;       /* absolute positions; live entries in [head, tail) */
+    size_t len;              /* live entries */
 };
-void vcpu_list_push_tail(struct vcpu_list *l, struct vcpu *v);
-void vcpu_list_remove(struct vcpu_list *l, struct vcpu *v);
+void vcpu_fifo_push(struct vcpu_fifo *f, struct vcpu *v);
+void vcpu_fifo_remove(struct vcpu_fifo *f, struct vcpu *v);
+struct vcpu *vcpu_fifo_peek(struct vcpu_fifo *f);
+void vcpu_fifo_destroy(struct vcpu_fifo *f);
 
 /* A binary heap of vCPUs ordered by a policy's compare, ties broken by
  * rq_seq (the order of enqueueing), O(log n) insert and remove. */

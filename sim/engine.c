@@ -19,6 +19,14 @@
  * only when something looks at it: a completion, a quantum end, a
  * preemption decision.  With ideal hardware factor = 1 and all arithmetic
  * is exact in integer nanoseconds.
+ *
+ * Exit models.  Fluid (default): exits are a rate, their time is inside
+ * h.  Discrete (--exit-model discrete): a running vCPU progresses at
+ * 1/(1 + walk_h) only, and exits are Poisson events (rate: the class's
+ * exits per second of work x that progress rate), each stalling the core
+ * for its reason's cost.  The two agree in the mean (tests/test_hw_engine.c);
+ * the discrete one exists to validate the fluid one and for small,
+ * detailed studies.
  */
 #include "sim/engine.h"
 
@@ -27,6 +35,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
+#include "sim/engine-private.h"
+#include "sim/fluid.h"
 #include "sim/xalloc.h"
 
 void sim_params_init(struct sim_params *p)
@@ -38,6 +50,10 @@ void sim_params_init(struct sim_params *p)
     p->sched_params.quantum = SIM_MS(10);
     p->sched_params.clairvoyant = true;
     p->seed = 1;
+    p->alloc = alloc_at(0);
+    p->alloc_params.headroom = 1;
+    p->alloc_params.floor = 0.01;
+    p->alloc_params.interval = SIM_S(300);
 }
 
 int sim_class_find(const struct sim_hw_tables *hw, const char *name)
@@ -54,16 +70,42 @@ int sim_class_find(const struct sim_hw_tables *hw, const char *name)
 
 /* ---- hardware cost lookups (ideal when the tables are absent) ---- */
 
-static inline double class_factor(const struct sim *sim, int cls)
+/* Hosts may differ in hardware (--platform): costs come from the host. */
+static inline double class_factor(const struct sim *sim, const struct host *h, int cls)
 {
-    return sim->p.hw.rates ? 1.0 + sim->p.hw.rates[cls].h : 1.0;
+    if (!h->hw->rates)
+        return 1.0;
+    const struct hw_rates *hr = &h->hw->rates[cls];
+    return 1.0 + (sim->p.discrete_exits ? hr->walk_h : hr->h);
 }
 
-static inline sim_time_t switch_cost(const struct sim *sim, int from_cls, int to_cls)
+double sim__class_factor(const struct sim *sim, const struct guest *g)
 {
-    if (!sim->p.hw.switch_cost)
+    return class_factor(sim, g->host, g->cls);
+}
+
+void sim__charge_work(struct sim *sim, struct guest *g, double done)
+{
+    if (!g->host->hw->rates || done <= 0)
+        return;
+    const struct hw_rates *hr = &g->host->hw->rates[g->cls];
+    g->walk_seconds += done * hr->walk_h;
+    g->exit_seconds += done * hr->exit_h;
+    double nexits = 0;
+    for (int r = 0; r < HW_EXIT_REASONS; r++) {
+        double e = done * hr->exit_rate[r];
+        sim->metrics.exits[r] += e;
+        nexits += e;
+    }
+    g->exits += nexits;
+}
+
+static inline sim_time_t switch_cost(const struct host *h, int from_cls, int to_cls)
+{
+    const struct sim_hw_tables *hw = h->hw;
+    if (!hw->switch_cost)
         return 0;
-    return sim->p.hw.switch_cost[(size_t)(from_cls + 1) * sim->p.hw.nclasses + (size_t)to_cls];
+    return hw->switch_cost[(size_t)(from_cls + 1) * hw->nclasses + (size_t)to_cls];
 }
 
 /* ---- cores ---- */
@@ -78,8 +120,7 @@ static void host_request_dispatch(struct sim *sim, struct host *h)
 {
     if (sim_event_pending(&h->dispatch_ev))
         return;
-    const struct sim_event *next = evq_peek(&sim->evq);
-    if (next && next->time == sim->now)
+    if (evq_next_time(&sim->evq) == sim->now)
         evq_push(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
     else
         host_dispatch(sim, &h->dispatch_ev);
@@ -95,21 +136,16 @@ static void core_sync(struct sim *sim, struct pcpu *c)
     sim_time_t wall = sim->now - c->run_from;
     struct guest *g = v->guest;
     sim_time_t done;
-    if (sim->p.hw.rates) {
-        const struct hw_rates *hr = &sim->p.hw.rates[g->cls];
-        done = (sim_time_t)((double)wall / (1.0 + hr->h));
+    if (c->host->hw->rates) {
+        const struct hw_rates *hr = &c->host->hw->rates[g->cls];
+        done = (sim_time_t)((double)wall / class_factor(sim, c->host, g->cls));
         if (done > v->work_left)
             done = v->work_left;
         double s = sim_time_to_s(done);
-        g->exit_seconds += s * hr->exit_h;
-        g->walk_seconds += s * hr->walk_h;
-        double nexits = 0;
-        for (int r = 0; r < HW_EXIT_REASONS; r++) {
-            double e = s * hr->exit_rate[r];
-            sim->metrics.exits[r] += e;
-            nexits += e;
-        }
-        g->exits += nexits;
+        if (sim->p.discrete_exits)
+            g->walk_seconds += s * hr->walk_h;   /* exits are charged as events */
+        else
+            sim__charge_work(sim, g, s);
     } else {
         done = wall < v->work_left ? wall : v->work_left;
     }
@@ -123,7 +159,7 @@ static void core_sync(struct sim *sim, struct pcpu *c)
 static void core_arm(struct sim *sim, struct pcpu *c)
 {
     struct vcpu *v = c->running;
-    double f = class_factor(sim, v->guest->cls);
+    double f = class_factor(sim, c->host, v->guest->cls);
     sim_time_t need = f == 1.0 ? v->work_left : (sim_time_t)ceil((double)v->work_left * f);
     sim_time_t at = c->run_from + need;
     if (c->slice_end < at)
@@ -132,15 +168,75 @@ static void core_arm(struct sim *sim, struct pcpu *c)
     evq_push(&sim->evq, &c->ev, at, SIM_EVC_CORE);
 }
 
+/* Discrete exits: the next exit of the running vCPU, an exponential
+ * time of progress after run_from. */
+static void core_arm_exit(struct sim *sim, struct pcpu *c)
+{
+    const struct hw_rates *hr = &c->host->hw->rates[c->running->guest->cls];
+    if (hr->exits_per_s <= 0)
+        return;
+    double wall_rate = hr->exits_per_s / class_factor(sim, c->host, c->running->guest->cls);
+    double gap = gsl_ran_exponential(sim->rng.stream[SIM_STREAM_EXITS], 1e9 / wall_rate);
+    evq_cancel(&sim->evq, &c->exit_ev);
+    evq_push(&sim->evq, &c->exit_ev, c->run_from + (sim_time_t)ceil(gap), SIM_EVC_CORE);
+}
+
+/* A VM exit of the running vCPU: pick its reason by the class's rates,
+ * stall the core for its cost, and push the vCPU's completion back. */
+static void core_exit(struct sim *sim, struct sim_event *ev)
+{
+    struct pcpu *c = container_of(ev, struct pcpu, exit_ev);
+    struct vcpu *v = c->running;
+    struct guest *g = v->guest;
+    const struct hw_rates *hr = &c->host->hw->rates[g->cls];
+    core_sync(sim, c);
+    double u = gsl_rng_uniform(sim->rng.stream[SIM_STREAM_EXITS]) * hr->exits_per_s;
+    int r = 0;
+    for (; r < HW_EXIT_REASONS - 1; r++) {
+        if (u < hr->exit_rate[r])
+            break;
+        u -= hr->exit_rate[r];
+    }
+    sim_time_t cost = (sim_time_t)llround(hr->exit_cost_ns[r]);
+    c->run_from = sim->now + cost;
+    g->exit_seconds += sim_time_to_s(cost);
+    g->exits += 1;
+    sim->metrics.exits[r] += 1;
+    core_arm(sim, c);
+    core_arm_exit(sim, c);
+}
+
+static inline void core_set_idle(struct pcpu *c, bool idle)
+{
+    struct host *h = c->host;
+    uint64_t bit = UINT64_C(1) << (c->index % 64);
+    if (idle)
+        h->idle_bits[c->index / 64] |= bit;
+    else
+        h->idle_bits[c->index / 64] &= ~bit;
+    h->nidle += idle ? 1 : -1;
+}
+
+/* The lowest-numbered idle core of h, NULL if none. */
+static struct pcpu *host_first_idle(struct host *h)
+{
+    if (h->nidle == 0)
+        return NULL;
+    for (int w = 0;; w++)
+        if (h->idle_bits[w])
+            return &h->cores[w * 64 + __builtin_ctzll(h->idle_bits[w])];
+}
+
 static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
 {
     assert(!c->running && !v->core && !v->queued);
     struct guest *g = v->guest;
+    core_set_idle(c, false);
     c->running = v;
     v->core = c;
     sim_time_t cost = 0;
     if (c->last_guest != g->seq || c->last_vcpu != v->index) {
-        cost = switch_cost(sim, c->last_cls, g->cls);
+        cost = switch_cost(c->host, c->last_cls, g->cls);
         sim->metrics.switches++;
         g->switches++;
         g->switch_seconds += sim_time_to_s(cost);
@@ -152,6 +248,8 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     sim_time_t slice = sched_timeslice(c->host->sched, v);
     c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
     core_arm(sim, c);
+    if (sim->p.discrete_exits && c->host->hw->rates)
+        core_arm_exit(sim, c);
 }
 
 /* Take the running vCPU off the core (it stays runnable or is done). */
@@ -160,6 +258,7 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
     struct vcpu *v = c->running;
     core_sync(sim, c);
     evq_cancel(&sim->evq, &c->ev);
+    evq_cancel(&sim->evq, &c->exit_ev);
     sim_time_t ran = sim->now - c->busy_since;
     if (sim->p.on_segment && ran > 0) {
         struct sim_segment seg = {c->host->index, c->index, v->guest, v->index, c->busy_since,
@@ -172,6 +271,7 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
     c->last_vcpu = v->index;
     c->last_cls = v->guest->cls;
     c->running = NULL;
+    core_set_idle(c, true);
     v->core = NULL;
     return v;
 }
@@ -216,19 +316,32 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
 
 static void guest_release(struct sim *sim, struct guest *g)
 {
+    free(g->id);
+    g->id = NULL;
+    fluid_guest_free(g);
     g->free_next = sim->free_guests;
     sim->free_guests = g;
 }
 
-static void guest_complete(struct sim *sim, struct guest *g)
+static void admit_waiting(struct sim *sim);
+
+void sim__guest_complete(struct sim *sim, struct guest *g)
 {
     sim_time_t service = 0, cpu = 0;
-    for (int i = 0; i < g->nvcpus; i++) {
+    struct sim_metrics *m = &sim->metrics;
+    if (g->fl) {
+        /* a fluid guest: its core time spread over its vCPUs */
+        cpu = sim_time_from_s(g->fl->used_s);
+        service = cpu / g->nvcpus;
+        m->unmet_s += g->fl->unmet_s;
+        m->idle_s += g->fl->idle_s;
+        m->fluid_busy_s += g->fl->used_s;
+    }
+    for (int i = 0; i < g->nvcpus && !g->fl; i++) {
         if (g->vcpu[i].cpu_time > service)
             service = g->vcpu[i].cpu_time;
         cpu += g->vcpu[i].cpu_time;
     }
-    struct sim_metrics *m = &sim->metrics;
     metrics_population(m, sim->now, -1);
     metrics_complete(m, g->arrival, sim->now, g->first_start, service, g->work, g->nvcpus);
     m->exit_seconds += g->exit_seconds;
@@ -239,7 +352,10 @@ static void guest_complete(struct sim *sim, struct guest *g)
         sim->p.on_job(sim->p.cb_ctx, &job);
     }
     g->host->mem_used -= g->mem_mb;
+    g->host->vcpus_placed -= g->nvcpus;
     guest_release(sim, g);
+    if (sim->admit_head)
+        admit_waiting(sim);
 }
 
 static void vcpu_finished(struct sim *sim, struct vcpu *v)
@@ -247,7 +363,7 @@ static void vcpu_finished(struct sim *sim, struct vcpu *v)
     struct guest *g = v->guest;
     g->host->nrunnable--;
     if (--g->vcpus_left == 0)
-        guest_complete(sim, g);
+        sim__guest_complete(sim, g);
 }
 
 /* ---- events ---- */
@@ -302,10 +418,8 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
 {
     struct host *h = container_of(ev, struct host, dispatch_ev);
     struct sched *s = h->sched;
-    for (int i = 0; i < h->ncores; i++) {
-        struct pcpu *c = &h->cores[i];
-        if (c->running)
-            continue;
+    struct pcpu *c;
+    while ((c = host_first_idle(h)) != NULL) {
         struct vcpu *v = s->ops->peek(s);
         if (!v)
             return;   /* every ready vCPU has a core: nothing to preempt */
@@ -318,28 +432,107 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
         struct vcpu *v = s->ops->peek(s);
         if (!v)
             return;
-        struct pcpu *c = host_worst_running(sim, h);
-        if (s->ops->compare(s, v, c->running) >= 0)
+        struct pcpu *worst = host_worst_running(sim, h);
+        if (s->ops->compare(s, v, worst->running) >= 0)
             return;
-        struct vcpu *old = core_stop(sim, c);
+        struct vcpu *old = core_stop(sim, worst);
         vcpu_enqueue(sim, old, SCHED_ENQ_PREEMPTED);
         vcpu_dequeue(s, v);
-        core_start(sim, c, v);
+        core_start(sim, worst, v);
     }
 }
 
 static int read_next(struct sim *sim);
 
-/* Placement: the first host whose free memory holds the guest (the
- * allocation module refines this).  With unlimited memory, host 0. */
+/* Does g fit on h now, or (with empty) if h were empty?
+ * Memory is a hard constraint; CPU only through --overcommit. */
+static bool host_fits(const struct sim *sim, const struct host *h, const struct guest *g,
+                      bool empty)
+{
+    double mem_used = empty ? 0 : h->mem_used;
+    long placed = empty ? 0 : h->vcpus_placed;
+    if (h->mem_mb > 0 && mem_used + g->mem_mb > h->mem_mb)
+        return false;
+    if (sim->p.overcommit > 0 && placed + g->nvcpus > sim->p.overcommit * h->ncores)
+        return false;
+    return true;
+}
+
+/* What is left on h after placing g: free memory (MB, +inf when memory is
+ * unlimited), then free vCPU slots; best fit takes the least, worst fit
+ * the most, ties to the lowest host index. */
+static bool fit_tighter(const struct sim *sim, const struct host *a, const struct host *b)
+{
+    double ma = a->mem_mb > 0 ? a->mem_mb - a->mem_used : INFINITY;
+    double mb = b->mem_mb > 0 ? b->mem_mb - b->mem_used : INFINITY;
+    if (ma != mb)
+        return ma < mb;
+    double oc = sim->p.overcommit > 0 ? sim->p.overcommit : 1;
+    return oc * a->ncores - (double)a->vcpus_placed < oc * b->ncores - (double)b->vcpus_placed;
+}
+
+/* Placement (--place): a host where the guest fits now, or NULL. */
 static struct host *place_guest(struct sim *sim, const struct guest *g)
 {
+    struct host *pick = NULL;
     for (int i = 0; i < sim->p.nhosts; i++) {
         struct host *h = &sim->hosts[i];
-        if (h->mem_mb <= 0 || h->mem_used + g->mem_mb <= h->mem_mb)
+        if (!host_fits(sim, h, g, false))
+            continue;
+        if (sim->p.placement == SIM_PLACE_FIRST_FIT)
             return h;
+        if (!pick || (sim->p.placement == SIM_PLACE_BEST_FIT ? fit_tighter(sim, h, pick)
+                                                             : fit_tighter(sim, pick, h)))
+            pick = h;
     }
-    return NULL;
+    return pick;
+}
+
+/* Could the guest fit on some host if that host were empty? */
+static bool guest_can_ever_fit(const struct sim *sim, const struct guest *g)
+{
+    for (int i = 0; i < sim->p.nhosts; i++)
+        if (host_fits(sim, &sim->hosts[i], g, true))
+            return true;
+    return false;
+}
+
+/* Put g on h: take its memory and make its vCPUs ready. */
+static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
+{
+    g->host = h;
+    h->mem_used += g->mem_mb;
+    h->vcpus_placed += g->nvcpus;
+    if (g->fl) {
+        fluid_admit(sim, g, h);
+        return;
+    }
+    for (int i = 0; i < g->nvcpus; i++) {
+        struct vcpu *v = &g->vcpu[i];
+        v->guest = g;
+        v->index = i;
+        v->work_left = g->work;
+        h->nrunnable++;
+        vcpu_enqueue(sim, v, SCHED_ENQ_ARRIVAL);
+    }
+}
+
+/* Memory was freed: admit waiting guests in arrival order while the head
+ * fits (no overtaking, so a big guest is not starved by small ones). */
+static void admit_waiting(struct sim *sim)
+{
+    struct guest *g;
+    while ((g = sim->admit_head) != NULL) {
+        struct host *h = place_guest(sim, g);
+        if (!h)
+            return;
+        sim->admit_head = g->free_next;
+        if (!sim->admit_head)
+            sim->admit_tail = NULL;
+        g->free_next = NULL;
+        guest_admit(sim, g, h);
+        host_request_dispatch(sim, h);
+    }
 }
 
 static void guest_arrival(struct sim *sim, struct sim_event *ev)
@@ -357,10 +550,25 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     struct guest *g = guest_alloc(sim, rec->vcpus);
     g->seq = sim->next_guest_seq++;
     if (rec->id[0])
-        memcpy(g->id, rec->id, sizeof g->id);
-    else
-        snprintf(g->id, sizeof g->id, "%" PRIu64, g->seq + 1);
+        g->id = xstrdup(rec->id);
     g->arrival = sim->now;
+    int mode = rec->series ? 2 : 1;
+    if (sim->mode && sim->mode != mode) {
+        guest_release(sim, g);
+        sim->status = sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
+                                    "a workload mixes guests with a utilisation series and "
+                                    "guests with fixed work; hvsim runs one kind at a time");
+        return;
+    }
+    if (mode == 1 && sim->p.alloc->periodic) {
+        guest_release(sim, g);
+        sim->status = sim_error_usage(&sim->error, "--alloc %s re-allocates by observed "
+                                      "demand, which needs guests with a utilisation series "
+                                      "(formats planetlab, bitbrains); these guests have fixed "
+                                      "work: use --alloc static", sim->p.alloc->name);
+        return;
+    }
+    sim->mode = mode;
     g->work = sim_time_from_s(rec->work);
     if (g->work < 1)
         g->work = 1;   /* work > 0 but below 1 ns: the clock's resolution */
@@ -372,6 +580,8 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     g->cls = cls;
     g->first_start = -1;
     g->vcpus_left = g->nvcpus;
+    if (rec->series)
+        fluid_guest_init(g, rec);
 
     if (!m->any_arrival) {
         m->first_arrival = sim->now;
@@ -379,24 +589,23 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
         m->any_arrival = true;
     }
     m->arrived++;
-    struct host *h = place_guest(sim, g);
-    if (!h) {
-        /* Fits on no host even when empty: the allocation module queues
-         * or rejects; here we count it as rejected. */
+    /* FIFO admission: while others wait, a newcomer waits behind them. */
+    struct host *h = sim->admit_head ? NULL : place_guest(sim, g);
+    if (h) {
+        metrics_population(m, sim->now, +1);
+        guest_admit(sim, g, h);
+    } else if (sim->p.admission_reject || !guest_can_ever_fit(sim, g)) {
         m->rejected++;
         guest_release(sim, g);
     } else {
+        /* It waits for memory; the wait counts in its turnaround. */
         metrics_population(m, sim->now, +1);
-        g->host = h;
-        h->mem_used += g->mem_mb;
-        for (int i = 0; i < g->nvcpus; i++) {
-            struct vcpu *v = &g->vcpu[i];
-            v->guest = g;
-            v->index = i;
-            v->work_left = g->work;
-            h->nrunnable++;
-            vcpu_enqueue(sim, v, SCHED_ENQ_ARRIVAL);
-        }
+        if (sim->admit_tail)
+            sim->admit_tail->free_next = g;
+        else
+            sim->admit_head = g;
+        sim->admit_tail = g;
+        m->admission_waits++;
     }
     /* Read ahead first: the next guest may arrive at this same instant,
      * and the dispatch must then wait for it. */
@@ -454,8 +663,26 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             .runnable = h->nrunnable,
             .running = running,
             .guests = sim->metrics.in_system,
+            .demand = (double)h->nrunnable,
+            .allocated = (double)h->vcpus_placed,
+            .used = (double)running,
         };
         sim->sample_busy[i] = busy;
+        if (sim->mode == 2) {
+            /* series guests: means over the interval */
+            fluid_host_advance(sim, h);
+            double *last = &sim->sample_acc[3 * i], secs = sim_time_to_s(len);
+            double acc[3] = {h->acc_demand, h->acc_grant, h->acc_used};
+            if (secs > 0) {
+                s.demand = (acc[0] - last[0]) / secs;
+                s.allocated = (acc[1] - last[1]) / secs;
+                s.used = (acc[2] - last[2]) / secs;
+                s.utilization = s.used / h->ncores;
+            }
+            s.runnable = (long)h->nfluid;
+            s.running = (long)h->nfluid;
+            memcpy(last, acc, sizeof acc);
+        }
         sim->p.on_sample(sim->p.cb_ctx, &s);
     }
     sim->last_sample = sim->now;
@@ -464,14 +691,61 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
         evq_push(&sim->evq, ev, sim->now + sim->p.sample, SIM_EVC_CONTROL);
 }
 
+/* ---- invariants (debug) ---- */
+
+static void violate(struct sim *sim, const char *what, int host, int core)
+{
+    if (sim->violations++ == 0)
+        snprintf(sim->violation, sizeof sim->violation, "t=%" PRI_simtime " ns host %d core %d: %s",
+                 sim->now, host, core, what);
+}
+
+/* What must hold between events: a vCPU runs on at most one core and its
+ * core points back at it; a running vCPU is not queued; a work-conserving
+ * policy leaves no core idle while a vCPU is ready (unless the dispatch
+ * of this instant is still pending); no host is over its memory. */
+static void check_invariants(struct sim *sim)
+{
+    for (int i = 0; i < sim->p.nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        bool idle = false;
+        for (int k = 0; k < h->ncores; k++) {
+            struct pcpu *c = &h->cores[k];
+            if (!c->running) {
+                idle = true;
+                continue;
+            }
+            if (c->running->core != c)
+                violate(sim, "vCPU does not point back at its core (on two cores?)", i, k);
+            if (c->running->queued)
+                violate(sim, "running vCPU is also queued", i, k);
+        }
+        if (idle && !(h->sched->flags & SCHED_NOT_CONSERVING) &&
+            !sim_event_pending(&h->dispatch_ev) && h->sched->ops->peek(h->sched))
+            violate(sim, "a core is idle while a vCPU is ready", i, -1);
+        if (h->mem_mb > 0 && h->mem_used > h->mem_mb * (1 + 1e-12))
+            violate(sim, "host memory over capacity", i, -1);
+        if (sim->p.overcommit > 0 && h->vcpus_placed > sim->p.overcommit * h->ncores)
+            violate(sim, "host vCPUs over the overcommit limit", i, -1);
+    }
+}
+
 /* ---- life cycle ---- */
 
 int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *err)
 {
-    if (p->nhosts < 1 || p->ncores < 1)
+    if (p->nhosts < 1 || (!p->host_specs && p->ncores < 1))
         return sim_error_usage(err, "a platform needs at least one host and one core");
+    size_t total_cores = 0;
+    for (int i = 0; i < p->nhosts; i++) {
+        int n = p->host_specs ? p->host_specs[i].cores : p->ncores;
+        if (n < 1)
+            return sim_error_usage(err, "host %d has no cores", i);
+        total_cores += (size_t)n;
+    }
     struct sim *sim = xcalloc(1, sizeof *sim);
     sim->p = *p;
+    sim->ncores_total = (int)total_cores;
     evq_init(&sim->evq);
     sim_rng_init(&sim->rng, p->seed, p->rep);
     metrics_init(&sim->metrics, p->warmup);
@@ -479,15 +753,23 @@ int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *e
     sim_event_init(&sim->sample_ev, sample_timer);
     trace_record_init(&sim->pending);
     sim->hosts = xcalloc((size_t)p->nhosts, sizeof *sim->hosts);
-    sim->cores = xcalloc((size_t)p->nhosts * (size_t)p->ncores, sizeof *sim->cores);
+    sim->cores = xcalloc(total_cores, sizeof *sim->cores);
     sim->sample_busy = xcalloc((size_t)p->nhosts, sizeof *sim->sample_busy);
+    sim->sample_acc = xcalloc((size_t)p->nhosts * 3, sizeof *sim->sample_acc);
+    sim_event_init(&sim->realloc_ev, fluid_reallocate);
+    size_t first = 0;
     for (int i = 0; i < p->nhosts; i++) {
         struct host *h = &sim->hosts[i];
+        const struct sim_host_spec *spec = p->host_specs ? &p->host_specs[i] : NULL;
         h->index = i;
-        h->ncores = p->ncores;
-        h->mem_mb = p->host_mem_mb;
-        h->cores = &sim->cores[(size_t)i * (size_t)p->ncores];
+        h->ncores = spec ? spec->cores : p->ncores;
+        h->mem_mb = spec ? spec->mem_mb : p->host_mem_mb;
+        h->hw = spec && spec->hw ? spec->hw : &sim->p.hw;
+        h->cores = &sim->cores[first];
+        first += (size_t)h->ncores;
+        h->idle_bits = xcalloc((size_t)(h->ncores + 63) / 64, sizeof *h->idle_bits);
         sim_event_init(&h->dispatch_ev, host_dispatch);
+        sim_event_init(&h->refluid_ev, NULL);   /* handler set by sim/fluid.c */
         for (int k = 0; k < h->ncores; k++) {
             struct pcpu *c = &h->cores[k];
             c->host = h;
@@ -496,7 +778,9 @@ int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *e
             c->last_vcpu = -1;
             c->last_cls = -1;
             c->slice_end = SIM_TIME_MAX;
+            core_set_idle(c, true);
             sim_event_init(&c->ev, core_timer);
+            sim_event_init(&c->exit_ev, core_exit);
         }
     }
     for (int i = 0; i < p->nhosts; i++) {
@@ -524,6 +808,10 @@ void sim_destroy(struct sim *sim)
 {
     if (!sim)
         return;
+    /* Events live inside cores, hosts and guests: empty the queue before
+     * any of them is freed. */
+    evq_destroy(&sim->evq);
+
     /* Guests still in the system (a run stopped by an error) are
      * reachable only through their vCPUs on cores and in queues: collect
      * each once (vcpus_left = -1 marks it) onto the free list. */
@@ -536,6 +824,7 @@ void sim_destroy(struct sim *sim)
             if (!v)
                 continue;
             h->cores[k].running = NULL;
+            v->core = NULL;
             if (v->guest->vcpus_left >= 0) {
                 v->guest->vcpus_left = -1;
                 guest_release(sim, v->guest);
@@ -551,12 +840,20 @@ void sim_destroy(struct sim *sim)
         }
         sched_destroy(h->sched);
     }
+    for (int i = 0; i < sim->p.nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        for (size_t k = 0; k < h->nfluid; k++)   /* a run stopped by an error */
+            guest_release(sim, h->fluid[k]);
+        free(h->fluid);
+        free(h->idle_bits);
+    }
+    free_guest_list(sim->admit_head);   /* still waiting for memory */
     free_guest_list(sim->free_guests);
-    evq_destroy(&sim->evq);
     sim_rng_destroy(&sim->rng);
     metrics_destroy(&sim->metrics);
     trace_record_clear(&sim->pending);
     free(sim->sample_busy);
+    free(sim->sample_acc);
     free(sim->cores);
     free(sim->hosts);
     free(sim);
@@ -572,15 +869,21 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
     }
     if (sim->p.sample > 0 && sim->p.on_sample && sim->have_pending)
         evq_push(&sim->evq, &sim->sample_ev, sim->p.sample, SIM_EVC_CONTROL);
+    if (sim->p.alloc->periodic && sim->have_pending)
+        evq_push(&sim->evq, &sim->realloc_ev, sim->p.alloc_params.interval, SIM_EVC_CONTROL);
     /* Progress: one countdown per event, the callback off the hot path. */
     uint64_t every = sim->p.progress_every ? sim->p.progress_every : SIM_PROGRESS_EVERY;
     uint64_t countdown = every;
     struct sim_event *ev;
     while ((ev = evq_pop(&sim->evq)) != NULL) {
+        if (ev->time < sim->now)
+            violate(sim, "time went backwards", -1, -1);
         assert(ev->time >= sim->now);
         sim->now = ev->time;
         sim->metrics.events++;
         ev->fn(sim, ev);
+        if (sim->p.check_invariants)
+            check_invariants(sim);
         if (sim->status < 0) {
             *err = sim->error;
             return sim->status;
@@ -598,9 +901,10 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
 void sim_result(const struct sim *sim, struct sim_result *r)
 {
     double busy = 0;
-    int cores = sim->p.nhosts * sim->p.ncores;
+    int cores = sim->ncores_total;
     for (int i = 0; i < cores; i++)
         busy += (double)sim->cores[i].busy_total;
+    busy += sim->metrics.fluid_busy_s * 1e9;
     metrics_finish(&sim->metrics, busy, cores, r);
     r->peak_pending = (double)sim->evq.peak;
 }

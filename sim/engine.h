@@ -9,6 +9,7 @@
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
+#include "models/alloc.h"
 #include "models/hw.h"
 #include "models/platform.h"
 #include "schedulers/sched.h"
@@ -34,6 +35,10 @@ struct sim_sample {
     sim_time_t time;       /* end of the interval */
     int host;
     double utilization;    /* busy core fraction over the interval */
+    double demand;         /* cores demanded: mean over the interval (series guests)
+                              or runnable vCPUs at the sample (job guests) */
+    double allocated;      /* cores granted: mean over the interval, or placed vCPUs */
+    double used;           /* cores used: mean over the interval */
     long runnable;         /* vCPUs queued or running at the sample */
     long running;          /* vCPUs running at the sample */
     long guests;           /* guests in the system (all hosts) */
@@ -65,19 +70,49 @@ struct sim_hw_tables {
     const char *const *class_names;     /* [nclasses], index 0 = default */
 };
 
+enum sim_placement {
+    SIM_PLACE_FIRST_FIT,   /* the first host (by index) where the guest fits */
+    SIM_PLACE_BEST_FIT,    /* the tightest fit: least free memory left, then fewest slots */
+    SIM_PLACE_WORST_FIT,   /* the loosest fit: most free memory left, then most slots */
+};
+
+/* One host of a heterogeneous platform (--platform). */
+struct sim_host_spec {
+    int cores;                          /* >= 1 */
+    double mem_mb;                      /* 0 = unlimited */
+    const struct sim_hw_tables *hw;     /* its hardware; NULL = the run's (p.hw) */
+};
+
 struct sim_params {
     int nhosts;                 /* >= 1 */
-    int ncores;                 /* cores per host, >= 1 */
-    double host_mem_mb;         /* 0 = unlimited */
+    int ncores;                 /* cores per host, >= 1 (without host_specs) */
+    double host_mem_mb;         /* 0 = unlimited (without host_specs) */
+    const struct sim_host_spec *host_specs; /* [nhosts], NULL = nhosts identical hosts */
     const struct sched_ops *sched;
     struct sched_params sched_params;
     struct sim_hw_tables hw;
     uint64_t seed, rep;         /* random streams */
     long warmup;                /* completions left out of the statistics */
     sim_time_t sample;          /* timeline interval, 0 = no sampling */
+    /* VM exits as individual Poisson events on each running vCPU, each
+     * charged its cost (true), or as a rate folded into the progress
+     * rate (false, the fluid model).  docs/MODEL.md. */
+    bool discrete_exits;
+    /* A guest that does not fit in any host's free memory is rejected
+     * (true) or waits in a FIFO admission queue (false, the default). */
+    bool admission_reject;
+    enum sim_placement placement;
+    const struct alloc_ops *alloc;      /* CPU allocator (models/alloc.h) */
+    struct alloc_params alloc_params;
+    double overcommit;          /* a host takes at most overcommit x cores vCPUs; 0 = no limit */
     sim_job_fn on_job;          /* optional */
     sim_sample_fn on_sample;    /* optional */
     sim_segment_fn on_segment;  /* optional */
+    /* Check the engine's invariants after every event (tests, and
+     * HVSIM_CHECK=1 in the environment of `hvsim run`): costs O(cores)
+     * per event.  Violations are counted in sim->violations and the
+     * first is described in sim->violation. */
+    bool check_invariants;
     void *cb_ctx;
     sim_progress_fn on_progress; /* optional, called with progress_ctx */
     uint64_t progress_every;    /* events between calls, 0 = SIM_PROGRESS_EVERY */
@@ -92,6 +127,7 @@ struct sim {
     struct sim_params p;
     struct host *hosts;
     struct pcpu *cores;          /* all cores, host-major */
+    int ncores_total;
     struct sim_metrics metrics;
     /* workload */
     struct trace_reader *source;
@@ -100,12 +136,18 @@ struct sim {
     struct sim_event arrival_ev;
     uint64_t next_guest_seq;
     struct guest *free_guests;   /* completed guests, reused */
+    struct guest *admit_head, *admit_tail; /* waiting for memory, FIFO */
     long live_guests;            /* allocated and not freed: bounded by the system */
     long peak_live_guests;
     /* timeline */
     struct sim_event sample_ev;
     sim_time_t last_sample;
     double *sample_busy;         /* per host: busy ns at the last sample */
+    double *sample_acc;          /* per host: demand, grant, used core-s at the last sample */
+    struct sim_event realloc_ev; /* the allocator's interval */
+    int mode;                    /* 0 = no guest yet, 1 = job guests, 2 = series guests */
+    long violations;
+    char violation[256];
     /* a bad record met during the run stops it */
     int status;
     struct sim_error error;

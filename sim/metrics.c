@@ -38,7 +38,7 @@ void metrics_destroy(struct sim_metrics *m)
 void metrics_population(struct sim_metrics *m, sim_time_t now, int delta)
 {
     if (m->any_arrival)
-        m->area_in_system += (long double)m->in_system * (long double)(now - m->last_change);
+        sim_acc_add(&m->area_in_system, m->in_system * (now - m->last_change));
     m->last_change = now;
     m->in_system += delta;
     if (m->in_system > m->max_in_system)
@@ -51,8 +51,8 @@ void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t fini
 {
     m->completed++;
     m->last_finish = finish;
-    m->sum_turn_ns_all += (long double)(finish - arrival);
-    m->work_ns += (long double)work_per_vcpu * nvcpus;
+    sim_acc_add(&m->turn_ns_all, finish - arrival);
+    sim_acc_add(&m->work_ns, work_per_vcpu * nvcpus);
     if (m->completed <= m->warmup)
         return;
     double t = sim_time_to_s(finish - arrival);
@@ -69,10 +69,13 @@ void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t fini
     double w = t - sim_time_to_s(service);
     m->waiting[m->counted] = w;
     m->counted++;
+    m->sum_turn += t;
+    m->sum_slow += slow;
     m->sum_wait += w;
     m->sum_resp += sim_time_to_s(first_start - arrival);
-    m->jain_sum += 1.0L / slow;
-    m->jain_sum_sq += 1.0L / ((long double)slow * slow);
+    double share = 1.0 / slow;
+    m->jain_sum += share;
+    m->jain_sum_sq += share * share;
 }
 
 /* The f-quantile exactly as gsl_stats_quantile_from_sorted_data defines
@@ -101,6 +104,10 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
     r->arrived = (double)m->arrived;
     r->completed = (double)m->completed;
     r->rejected = (double)m->rejected;
+    r->admission_waits = (double)m->admission_waits;
+    r->unmet_cpu_seconds = m->unmet_s;
+    r->idle_cpu_seconds = m->idle_s;
+    r->reallocations = (double)m->reallocations;
     memcpy(r->skipped, m->skipped, sizeof r->skipped);
     size_t n = (size_t)m->counted;
     double nan = NAN;
@@ -113,8 +120,8 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
         double *t = xmalloc(n * sizeof *t), *s = xmalloc(n * sizeof *s);
         memcpy(t, m->turnaround, n * sizeof *t);
         memcpy(s, m->slowdown, n * sizeof *s);
-        r->turnaround_mean = gsl_stats_mean(t, 1, n);
-        r->slowdown_mean = gsl_stats_mean(s, 1, n);
+        r->turnaround_mean = m->sum_turn / (double)n;
+        r->slowdown_mean = m->sum_slow / (double)n;
         r->turnaround_max = gsl_stats_max(t, 1, n);
         r->turnaround_p99 = stats_quantile(t, n, 0.99);
         r->turnaround_p95 = stats_quantile(t, n, 0.95);
@@ -122,17 +129,20 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
         r->slowdown_p99 = stats_quantile(s, n, 0.99);
         free(t);
         free(s);
-        r->waiting_mean = (double)(m->sum_wait / n);
-        r->response_mean = (double)(m->sum_resp / n);
-        r->fairness_jain = (double)(m->jain_sum * m->jain_sum / (n * m->jain_sum_sq));
+        r->waiting_mean = m->sum_wait / (double)n;
+        r->response_mean = m->sum_resp / (double)n;
+        r->fairness_jain = m->jain_sum * m->jain_sum / ((double)n * m->jain_sum_sq);
     }
     double span = m->completed ? sim_time_to_s(m->last_finish - m->first_arrival) : 0;
     r->makespan = span;
     r->busy_seconds = busy_ns * 1e-9;
+    r->work_seconds = (double)(sim_acc_value(&m->work_ns) * 1e-9L);
+    r->vs_native = r->work_seconds > 0 ? (r->busy_seconds - r->work_seconds) / r->work_seconds
+                                       : NAN;
     if (span > 0) {
         r->throughput = (double)m->completed / span;
         r->utilization = busy_ns * 1e-9 / (cores * span);
-        r->in_system_mean = (double)(m->area_in_system * 1e-9L / span);
+        r->in_system_mean = (double)(sim_acc_value(&m->area_in_system) * 1e-9L / span);
         r->arrival_rate = (double)m->arrived / span;
     } else {
         r->throughput = r->utilization = r->in_system_mean = r->arrival_rate = nan;
@@ -173,8 +183,12 @@ static void batch_ci(const double *x, size_t n, size_t batches, double ci[2], do
     double *means = xmalloc(batches * sizeof *means);
     /* The remainder n % batches (at most batches-1 samples) is dropped
      * from the end so that all batches have the same length. */
-    for (size_t b = 0; b < batches; b++)
-        means[b] = gsl_stats_mean(x + b * per, 1, per);
+    for (size_t b = 0; b < batches; b++) {
+        double sum = 0;
+        for (size_t i = 0; i < per; i++)
+            sum += x[b * per + i];
+        means[b] = sum / (double)per;
+    }
     stats_t_interval(means, batches, ci);
     if (lag1)
         *lag1 = gsl_stats_lag1_autocorrelation(means, 1, batches);

@@ -14,21 +14,44 @@
 #include "sim/types.h"
 #include "workloads/trace.h"
 
+/* An exact sum of integer nanosecond quantities: int64 arithmetic on the
+ * hot path, flushed into a long double before it could overflow. */
+struct sim_acc {
+    int64_t part;
+    long double total;
+};
+static inline void sim_acc_add(struct sim_acc *a, int64_t x)
+{
+    if (a->part > (INT64_C(1) << 62) - x) {
+        a->total += (long double)a->part;
+        a->part = 0;
+    }
+    a->part += x;
+}
+static inline long double sim_acc_value(const struct sim_acc *a)
+{
+    return a->total + (long double)a->part;
+}
+
 struct sim_metrics {
     long arrived, completed, counted;   /* counted = completed after --warmup */
     long warmup;
     long rejected;
+    long admission_waits;               /* guests that waited for memory */
+    long reallocations;                 /* (host, interval) re-allocations that changed a grant */
+    double unmet_s, idle_s;             /* allocation: core-seconds, completed series guests */
+    double fluid_busy_s;                /* core-seconds used by series guests */
     double *turnaround, *slowdown, *waiting; /* counted samples, in completion order */
     size_t cap;
-    long double sum_wait, sum_resp;     /* over counted guests, seconds */
-    long double sum_turn_ns_all;        /* every completed guest, ns (Little) */
-    long double jain_sum, jain_sum_sq;  /* of 1/slowdown, counted guests */
+    double sum_turn, sum_slow, sum_wait, sum_resp; /* over counted guests, seconds */
+    struct sim_acc turn_ns_all;         /* every completed guest, ns (Little) */
+    double jain_sum, jain_sum_sq;       /* of 1/slowdown, counted guests */
     sim_time_t first_arrival, last_finish;
     bool any_arrival;
     long in_system, max_in_system;      /* guests arrived and not finished */
-    long double area_in_system;         /* integral of in_system dt, ns */
+    struct sim_acc area_in_system;      /* integral of in_system dt, guest-ns */
     sim_time_t last_change;
-    long double work_ns;                /* reference work of completed guests, all vCPUs */
+    struct sim_acc work_ns;             /* reference work of completed guests, all vCPUs */
     /* virtualisation overhead (seconds) and counts */
     long double exit_seconds, walk_seconds, switch_seconds;
     long double exits[HW_EXIT_REASONS];
@@ -39,7 +62,8 @@ struct sim_metrics {
 
 /* Plain figures of one run; NAN where undefined (no completions). */
 struct sim_result {
-    double arrived, completed, rejected;
+    double arrived, completed, rejected, admission_waits;
+    double unmet_cpu_seconds, idle_cpu_seconds, reallocations;
     double turnaround_mean, turnaround_p50, turnaround_p95, turnaround_p99, turnaround_max;
     double waiting_mean, response_mean, slowdown_mean, slowdown_p99;
     double throughput, makespan, utilization, fairness_jain;
@@ -51,6 +75,8 @@ struct sim_result {
      * within this run (NAN when not computed). */
     double turnaround_ci[2], waiting_ci[2], batch_lag1;
     double busy_seconds;
+    double work_seconds;    /* reference work of completed guests = native core time */
+    double vs_native;       /* (busy - work) / work: extra core time over native */
     long skipped[TRACE_SKIP_MAX];
 };
 

@@ -71,21 +71,32 @@ static const struct opt opts[] = {
      "guest's work (default yes)"},
     {"preempt", OPT_YESNO, F(preempt), "yes|no", "prio: preemptive variant (default no)"},
 
-    {"alloc", OPT_CHOICE, F(alloc), "NAME", "CPU allocation: static or demand (default static)",
-     .choices = "static|demand", .group = "Allocation and platform"},
-    {"interval", OPT_DURATION, F(interval), "DUR", "demand re-allocation period "
-     "(default 300s, the 5-minute monitoring window of the PlanetLab traces)"},
-    {"place", OPT_CHOICE, F(place), "NAME", "placement across hosts (default first-fit)",
+    {"alloc", OPT_CHOICE, F(alloc), "NAME", "CPU allocation: static (fixed at admission, the "
+     "default) or demand (re-allocated every --interval by observed demand; for "
+     "utilisation-series workloads)", .choices = "static|demand",
+     .group = "Allocation and platform"},
+    {"interval", OPT_DURATION, F(interval), "DUR", "demand: re-allocation period, the "
+     "monitoring window (default 300s, the 5-minute samples of the PlanetLab traces)"},
+    {"share", OPT_CHOICE, F(share), "requested|equal", "static: a guest's grant is its "
+     "requested vCPUs (default) or an equal share of its host's cores",
+     .choices = "requested|equal"},
+    {"headroom", OPT_DOUBLE, F(headroom), "F", "demand: grant demand x F (default 1)", 1, 100},
+    {"floor", OPT_DOUBLE, F(floor), "CORES", "demand: grant every guest at least this "
+     "(default 0.01 cores)", 0, 1e6},
+    {"place", OPT_CHOICE, F(place), "NAME", "placement across hosts: first-fit (default), "
+     "best-fit (least free memory left, then fewest free vCPU slots) or worst-fit (most)",
      .choices = "first-fit|best-fit|worst-fit"},
-    {"overcommit", OPT_DOUBLE, F(overcommit), "R", "CPU overcommit ratio: vCPUs per core a "
-     "host accepts (default 1)", 0, 1e6, true},
+    {"overcommit", OPT_DOUBLE, F(overcommit), "R", "CPU overcommit: a host accepts at most "
+     "R x cores vCPUs (default: no limit; memory always is one)", 0, 1e6, true},
     {"admission", OPT_CHOICE, F(admission), "queue|reject", "a guest that fits nowhere waits "
      "(queue, default) or is rejected", .choices = "queue|reject"},
     {"hosts", OPT_LONG, F(hosts), "N", "number of hosts (default 1)", 1, 100000},
     {"cores", OPT_LONG, F(cores), "N", "physical cores per host (default 1)", 1, 100000},
     {"mem", OPT_DOUBLE, F(mem), "MB", "memory per host in MB (default 0 = unlimited)",
      0, 1e12},
-    {"platform", OPT_PATH, F(platform), "FILE", "hosts from a JSON platform file"},
+    {"platform", OPT_PATH, F(platform), "FILE", "hosts of different sizes and hardware from "
+     "a JSON file: {\"hosts\": [{\"count\": 2, \"cores\": 16, \"mem_mb\": 65536, "
+     "\"hw\": \"skylake-sp\"}, ...]}"},
 
     {"hw", OPT_STR, F(hw), "NAME|FILE", "hardware profile (see `hvsim list`); none = ideal "
      "hardware", .group = "Hardware"},
@@ -123,10 +134,13 @@ void run_config_init(struct run_config *c)
     c->clairvoyant = true;
     c->alloc = xstrdup("static");
     c->place = xstrdup("first-fit");
+    c->share = xstrdup("requested");
+    c->headroom = 1;
+    c->floor = 0.01;
     c->admission = xstrdup("queue");
     c->swf_class = xstrdup("none");
     c->interval = SIM_S(300);
-    c->overcommit = 1;
+    c->overcommit = 0;   /* no limit */
     c->hosts = 1;
     c->cores = 1;
     c->hw = xstrdup("none");

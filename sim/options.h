@@ -24,7 +24,8 @@ struct run_config {
     sim_time_t quantum;
     bool clairvoyant, preempt;
     /* allocation and platform */
-    char *alloc, *place, *admission, *platform;
+    char *alloc, *place, *admission, *platform, *share;
+    double headroom, floor;
     sim_time_t interval;
     double overcommit;
     long hosts, cores;

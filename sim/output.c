@@ -12,6 +12,7 @@
 #include "sim/xalloc.h"
 
 struct gantt_row {
+    uint64_t seq;
     char id[TRACE_ID_MAX];
     double arrival, burst, start, finish, waiting, turnaround;
     int vcpus;
@@ -28,15 +29,18 @@ static void on_job(void *ctx, const struct sim_job_info *j)
     /* In integer ns, so that a guest that never waited shows 0, not a
      * rounding residue such as -4e-16. */
     double wait = sim_time_to_s(j->finish - g->arrival - j->service);
+    char idbuf[TRACE_ID_MAX];
+    const char *id = guest_id(g, idbuf);
     if (o->jobs)
         fprintf(o->jobs, "%s,%.9f,%.9f,%.9f,%.9f,%.9f,%.9g,%d,%.9f,%.9f,%.0f,%d,%" PRIu64 "\n",
-                g->id, arr, sim_time_to_s(g->first_start), fin, wait, turn, turn / work,
+                id, arr, sim_time_to_s(g->first_start), fin, wait, turn, turn / work,
                 g->host->index, work, sim_time_to_s(j->cpu_time), round(g->exits), g->nvcpus,
                 g->switches);
     if (o->gantt && o->nrows < GANTT_MAX_ROWS) {
         o->rows = xgrow(o->rows, &o->rowcap, o->nrows + 1, sizeof *o->rows);
         struct gantt_row *r = &o->rows[o->nrows++];
-        memcpy(r->id, g->id, sizeof r->id);
+        r->seq = g->seq;
+        snprintf(r->id, sizeof r->id, "%s", id);
         r->arrival = arr;
         r->burst = work;
         r->start = sim_time_to_s(g->first_start);
@@ -51,8 +55,9 @@ static void on_sample(void *ctx, const struct sim_sample *s)
 {
     struct run_output *o = ctx;
     if (o->timeline)
-        fprintf(o->timeline, "%.9f,%d,%.6f,%ld,%ld,%ld\n", sim_time_to_s(s->time), s->host,
-                s->utilization, s->runnable, s->running, s->guests);
+        fprintf(o->timeline, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f\n", sim_time_to_s(s->time),
+                s->host, s->utilization, s->runnable, s->running, s->guests, s->demand,
+                s->allocated, s->used);
 }
 
 /* The workload is too large for segments.csv: say so, and unless the
@@ -101,7 +106,8 @@ static void on_segment(void *ctx, const struct sim_segment *seg)
     s->core = seg->core;
     s->vcpu = seg->vcpu;
     s->guest_seq = seg->guest->seq;
-    memcpy(s->guest, seg->guest->id, sizeof s->guest);
+    char idbuf[TRACE_ID_MAX];
+    snprintf(s->guest, sizeof s->guest, "%s", guest_id(seg->guest, idbuf));
     s->start = seg->start;
     s->end = seg->end;
 }
@@ -122,7 +128,7 @@ int run_output_open(struct run_output *o, bool files, bool gantt, struct sim_err
     }
     fputs("id,arrival,start,finish,waiting,turnaround,slowdown,host,work,cpu_time,exits,"
           "vcpus,switches\n", o->jobs);
-    fputs("time,host,utilization,runnable,running,guests\n", o->timeline);
+    fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n", o->timeline);
     return SIM_OK;
 }
 
@@ -262,7 +268,13 @@ int run_output_write(struct run_output *o, const char *dir, json_t *summary,
     return rc;
 }
 
-void run_output_gantt(const struct run_output *o, FILE *out, int ncores, int nhosts)
+static int row_by_trace_order(const void *a, const void *b)
+{
+    const struct gantt_row *x = a, *y = b;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void run_output_gantt(struct run_output *o, FILE *out, int ncores, int nhosts)
 {
     if (o->nrows == 0) {
         fprintf(out, "(no guest completed)\n");
@@ -308,6 +320,8 @@ void run_output_gantt(const struct run_output *o, FILE *out, int ncores, int nho
     fprintf(out, "%11s", "");
     for (int k = 0; k <= width; k += 10)
         fprintf(out, "%-10g", k * unit);
+    /* the table in trace order, as textbooks print it */
+    qsort(o->rows, o->nrows, sizeof *o->rows, row_by_trace_order);
     fprintf(out, "\n\n%-10s %10s %10s %10s %10s %10s %10s\n", "guest", "arrival", "burst",
             "start", "finish", "waiting", "turnaround");
     double sw = 0, st = 0;

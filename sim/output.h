@@ -36,7 +36,8 @@ struct out_segment {
 struct run_output {
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
     FILE *timeline;    /* timeline.csv rows */
-    /* Gantt segments, kept in memory (small workloads only) */
+    /* Gantt segments, kept in memory (small workloads only); copies,
+     * since a guest's memory is reused once it completes */
     struct out_segment *seg;
     size_t nseg, segcap;
     bool gantt;        /* --gantt: text chart on stdout */
@@ -59,7 +60,7 @@ int run_output_write(struct run_output *o, const char *dir, json_t *summary,
                      struct sim_error *err);
 
 /* Text Gantt chart and per-guest table (textbook style). */
-void run_output_gantt(const struct run_output *o, FILE *out, int ncores, int nhosts);
+void run_output_gantt(struct run_output *o, FILE *out, int ncores, int nhosts);
 
 /* Write data (len bytes) to DIR/NAME atomically. */
 int output_write_atomic(const char *dir, const char *name, const char *data, size_t len,

@@ -29,6 +29,14 @@ static int array_next(struct trace_reader *r, struct trace_record *rec, struct s
     rec->work = j->work;
     rec->vcpus = j->vcpus ? j->vcpus : 1;
     rec->priority = j->priority;
+    rec->mem_mb = j->mem_mb;
+    if (j->series) {
+        rec->series = xmalloc(sizeof *rec->series);
+        rec->series->n = j->nseries;
+        rec->series->interval = j->interval;
+        rec->series->util = xmalloc(j->nseries * sizeof(double));
+        memcpy(rec->series->util, j->series, j->nseries * sizeof(double));
+    }
     rec->line = (long)a->next;
     return TRACE_RECORD;
 }
@@ -58,11 +66,13 @@ static void record_finish(void *ctx, const struct sim_job_info *j)
     if (i < 64) {
         run->finish[i] = sim_time_to_s(j->finish);
         run->first_start[i] = sim_time_to_s(j->guest->first_start);
+        run->host[i] = j->guest->host->index;
     }
 }
 
-void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
-                   int ncores, struct test_run *out)
+static void run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
+                     int ncores, int nhosts, double mem_mb, bool reject,
+                     enum sim_placement place, double overcommit, struct test_run *out)
 {
     memset(out, 0, sizeof *out);
     struct sim_params p;
@@ -70,6 +80,12 @@ void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, dou
     p.sched = sched_find(sched);
     cr_assert_not_null(p.sched, "scheduler %s", sched);
     p.ncores = ncores;
+    p.nhosts = nhosts;
+    p.host_mem_mb = mem_mb;
+    p.admission_reject = reject;
+    p.placement = place;
+    p.overcommit = overcommit;
+    p.check_invariants = true;
     p.sched_params.quantum = sim_time_from_s(quantum);
     p.on_job = record_finish;
     p.cb_ctx = out;
@@ -81,8 +97,58 @@ void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, dou
     cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
     sim_result(sim, &out->res);
     out->events = (long)out->res.events;
+    cr_expect_eq(sim->violations, 0, "invariant violated: %s", sim->violation);
     trace_close(&r);
     sim_destroy(sim);
+}
+
+void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
+                   int ncores, struct test_run *out)
+{
+    run_jobs(jobs, n, sched, quantum, ncores, 1, 0, false, SIM_PLACE_FIRST_FIT, 0, out);
+}
+
+void test_run_jobs_platform(const struct test_job *jobs, size_t n, const char *sched,
+                            int ncores, int nhosts, double mem_mb, bool reject,
+                            struct test_run *out)
+{
+    run_jobs(jobs, n, sched, 0.03, ncores, nhosts, mem_mb, reject, SIM_PLACE_FIRST_FIT, 0, out);
+}
+
+void test_run_alloc(const struct test_job *jobs, size_t n, const char *alloc, int ncores,
+                    double interval, double headroom, double floor, bool equal_share,
+                    struct test_run *out)
+{
+    memset(out, 0, sizeof *out);
+    struct sim_params p;
+    sim_params_init(&p);
+    p.ncores = ncores;
+    p.alloc = alloc_find(alloc);
+    cr_assert_not_null(p.alloc, "allocator %s", alloc);
+    p.alloc_params.interval = sim_time_from_s(interval);
+    p.alloc_params.headroom = headroom;
+    p.alloc_params.floor = floor;
+    p.alloc_params.equal_share = equal_share;
+    p.check_invariants = true;
+    p.on_job = record_finish;
+    p.cb_ctx = out;
+    struct sim_error err;
+    struct sim *sim;
+    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
+    struct trace_reader r;
+    test_array_open(&r, jobs, n);
+    cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
+    sim_result(sim, &out->res);
+    cr_expect_eq(sim->violations, 0, "invariant violated: %s", sim->violation);
+    trace_close(&r);
+    sim_destroy(sim);
+}
+
+void test_run_jobs_placed(const struct test_job *jobs, size_t n, int ncores, int nhosts,
+                          double mem_mb, enum sim_placement place, double overcommit,
+                          struct test_run *out)
+{
+    run_jobs(jobs, n, "fcfs", 0.03, ncores, nhosts, mem_mb, false, place, overcommit, out);
 }
 
 void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,

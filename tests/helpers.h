@@ -15,6 +15,10 @@ struct test_job {
     double arrival, work;
     int vcpus;
     double priority;
+    double mem_mb;
+    const double *series;   /* utilisation samples (0..1 per vCPU), NULL = fixed work */
+    size_t nseries;
+    double interval;        /* seconds per sample */
 };
 
 /* Open a reader over jobs[0..n-1] (the array must outlive the reader). */
@@ -25,6 +29,7 @@ struct test_run {
     struct sim_result res;
     double finish[64];
     double first_start[64];
+    int host[64];
     long events;
 };
 
@@ -32,6 +37,23 @@ struct test_run {
  * hardware; fail the test on error. */
 void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
                    int ncores, struct test_run *out);
+
+/* The same on nhosts hosts of mem_mb memory each (0 = unlimited), with
+ * --admission reject when reject is set; invariants are checked after
+ * every event and must hold. */
+void test_run_jobs_platform(const struct test_job *jobs, size_t n, const char *sched,
+                            int ncores, int nhosts, double mem_mb, bool reject,
+                            struct test_run *out);
+/* ... and with a placement policy and an overcommit limit. */
+void test_run_jobs_placed(const struct test_job *jobs, size_t n, int ncores, int nhosts,
+                          double mem_mb, enum sim_placement place, double overcommit,
+                          struct test_run *out);
+
+/* Run jobs (with series) under allocator alloc on one host of ncores,
+ * interval/headroom/floor for demand. */
+void test_run_alloc(const struct test_job *jobs, size_t n, const char *alloc, int ncores,
+                    double interval, double headroom, double floor, bool equal_share,
+                    struct test_run *out);
 
 /* Run a synthetic workload through the library; returns the result. */
 void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,

@@ -72,6 +72,12 @@ Test(cli, bad_options_exit_2_naming_them)
         {{"stray"}, "unexpected argument 'stray'"},
         {{"--trace", "x.csv", "--generate", "n=1"}, "exclude each other"},
         {{"--seed", "1e30"}, "seed"},
+        {{"--alloc", "demand", "--generate", "n=5"}, "needs guests with a utilisation series"},
+        {{"--headroom", "0.5"}, "headroom"},
+        {{"--share", "half"}, "share: 'half' is not one of requested|equal"},
+        {{"--platform", "/nonexistent/p.json"}, "/nonexistent/p.json"},
+        {{"--place", "random-fit"}, "place: 'random-fit' is not one of"},
+        {{"--overcommit", "0"}, "overcommit"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *args[10] = {"run"};
@@ -220,4 +226,53 @@ Test(cli, unwritable_out_exits_1)
     cr_expect_eq(r.status, 1, "exit %d: %s", r.status, r.err);
     cr_expect(strstr(r.err, "/proc/hvsim-cannot-exist") != NULL);
     cmd_result_free(&r);
+}
+
+/* --platform: hosts of different hardware.  Two 1-core hosts of 1000 MB,
+ * ideal and skylake-sp; two 800 MB guests of 1 s at 0 go one to each
+ * (first fit): the one on skylake-sp pays exits, walks and a switch, so
+ * the makespan exceeds 1 s and the overhead is not zero. */
+Test(cli, platform_file_hosts_of_different_hardware)
+{
+    char *pf = write_temp(".json", "{\"hosts\": [{\"cores\": 1, \"mem_mb\": 1000, \"hw\": \"none\"},"
+                                   " {\"cores\": 1, \"mem_mb\": 1000, \"hw\": \"skylake-sp\"}]}");
+    struct cmd_result r;
+    RUN(&r, "run", "--platform", pf, "--generate", "n=2,interarrival=det:0,work=det:1,mem_mb=800",
+        "--json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j);
+    double makespan = json_number_value(json_object_get(j, "makespan"));
+    json_t *o = json_object_get(j, "overhead");
+    cr_expect_gt(makespan, 1.0, "makespan %g", makespan);
+    cr_expect_lt(makespan, 1.1, "makespan %g", makespan);
+    cr_expect_gt(json_number_value(json_object_get(o, "walk_seconds")), 0);
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(j, "jobs"), "completed")), 2);
+    json_decref(j);
+    cmd_result_free(&r);
+
+    const char *bad[][2] = {
+        {"{\"hosts\": [{\"cores\": 2, \"bogus\": 1}]}", "unknown key 'bogus'"},
+        {"{\"hosts\": [{\"mem_mb\": 10}]}", "key 'cores' is required"},
+        {"{\"hosts\": [{\"cores\": 0}]}", "key 'cores' must be an integer"},
+        {"{\"hosts\": [{\"cores\": 2, \"mem_mb\": -1}]}", "key 'mem_mb' must be a number"},
+        {"{\"hosts\": [{\"cores\": 2, \"hw\": \"nope\"}]}", "nope"},
+        {"{\"hosts\": []}", "at least one host"},
+        {"{\"hosts\": [{\"cores\": 2, \"cores\": 3}]}", "duplicate"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *b = write_temp(".json", bad[i][0]);
+        RUN(&r, "run", "--platform", b);
+        cr_expect_eq(r.status, 2, "case %zu: exit %d", i, r.status);
+        cr_expect(strstr(r.err, bad[i][1]) != NULL, "case %zu: '%s' lacks '%s'", i, r.err,
+                  bad[i][1]);
+        cmd_result_free(&r);
+        unlink(b);
+        free(b);
+    }
+    RUN(&r, "run", "--platform", pf, "--cores", "4");
+    cr_expect_eq(r.status, 2);
+    cmd_result_free(&r);
+    unlink(pf);
+    free(pf);
 }

@@ -140,8 +140,9 @@ Test(outputs, every_file_parses_back)
                           "id,arrival,start,finish,waiting,turnaround,slowdown,host,work,"
                           "cpu_time,exits,vcpus,switches", 13, -1);
     cr_expect_eq(jobs, 60);
-    long samples = check_csv(out, "timeline.csv", "time,host,utilization,runnable,running,guests",
-                             6, -1);
+    long samples = check_csv(out, "timeline.csv",
+                             "time,host,utilization,runnable,running,guests,demand,allocated,used",
+                             9, -1);
     cr_expect_gt(samples, 10);
     long segs = check_csv(out, "segments.csv", "host,core,guest,vcpu,start,end", 6, 2);
     cr_expect_gt(segs, 60);

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "tests/helpers.h"
+#include "workloads/synthetic.h"
 
 static void expect_within_ci(const struct sim_result *r, double theory, const char *what)
 {
@@ -103,4 +104,104 @@ Test(queueing, busy_time_equals_work)
     test_run_generate("n=5000,interarrival=exp:1.25,work=exp:1", "rr", 0.1, 2, 16, 0, 0, &b);
     cr_expect_float_eq(a.busy_seconds, b.busy_seconds, 1e-6 * a.busy_seconds,
                        "busy fcfs %.12g, rr %.12g", a.busy_seconds, b.busy_seconds);
+}
+
+/* Work conservation (Kleinrock 1965; queueing.md identity 1.4): the same
+ * arrivals and sizes under any work-conserving policy give the same busy
+ * periods, exactly.  A busy period ends when a completion empties the
+ * host; compare the list of those instants across policies. */
+struct busy_ends {
+    sim_time_t t[20000];
+    size_t n;
+};
+
+static void note_busy_end(void *ctx, const struct sim_job_info *j)
+{
+    struct busy_ends *b = ctx;
+    if (j->guest->host->nrunnable == 0 && b->n < 20000)
+        b->t[b->n++] = j->finish;
+}
+
+static void busy_periods(const char *sched, bool preempt, struct busy_ends *b)
+{
+    struct synth_spec spec;
+    struct sim_error err;
+    cr_assert_eq(synth_parse(&spec, "n=20000,interarrival=exp:1.25,work=" "exp:1", &err), 0);
+    struct sim_params p;
+    sim_params_init(&p);
+    p.sched = sched_find(sched);
+    p.sched_params.quantum = SIM_MS(100);
+    p.sched_params.preemptive = preempt;
+    p.seed = 77;
+    p.on_job = note_busy_end;
+    p.cb_ctx = b;
+    b->n = 0;
+    struct sim *sim;
+    cr_assert_eq(sim_create(&sim, &p, &err), 0);
+    struct trace_reader r;
+    synth_open(&r, &spec, 77, 0, NULL);
+    cr_assert_eq(sim_run(sim, &r, &err), 0);
+    trace_close(&r);
+    sim_destroy(sim);
+}
+
+Test(queueing, work_conservation_same_busy_periods)
+{
+    static struct busy_ends ref, other;
+    busy_periods("fcfs", false, &ref);
+    cr_assert_gt(ref.n, 1000, "only %zu busy periods", ref.n);
+    const char *scheds[] = {"rr", "minlat", "maxtput", "prio"};
+    for (int i = 0; i < 4; i++) {
+        busy_periods(scheds[i], i == 3, &other);
+        cr_expect_eq(other.n, ref.n, "%s: %zu busy periods, fcfs %zu", scheds[i], other.n, ref.n);
+        size_t n = other.n < ref.n ? other.n : ref.n;
+        for (size_t k = 0; k < n; k++)
+            if (other.t[k] != ref.t[k]) {
+                cr_expect_fail("%s: busy period %zu ends at %" PRI_simtime ", fcfs at %" PRI_simtime,
+                               scheds[i], k, other.t[k], ref.t[k]);
+                break;
+            }
+    }
+}
+
+/* Erlang B (queueing.md 5b): c = 10 vCPU slots (10 cores, --overcommit 1,
+ * one vCPU per guest), offered load a = 8, --admission reject: the
+ * blocking probability is B(10, 8) = 0.1217, insensitive to the lifetime
+ * law (here H2 with C^2 = 4).  Batch means over the arrival sequence give
+ * the 95% interval (20 independent replications). */
+Test(queueing, erlang_b_blocking, .timeout = 120)
+{
+    struct synth_spec spec;
+    struct sim_error err;
+    cr_assert_eq(synth_parse(&spec, "n=400000,interarrival=exp:0.125,"
+                                    "work=hyperexp:0.8873:0.56338:4.43656", &err), 0);
+    double b[20];
+    for (int batch = 0; batch < 20; batch++) {
+        struct sim_params p;
+        sim_params_init(&p);
+        p.ncores = 10;
+        p.overcommit = 1;
+        p.admission_reject = true;
+        p.seed = 500 + (uint64_t)batch;
+        struct sim *sim;
+        cr_assert_eq(sim_create(&sim, &p, &err), 0);
+        struct synth_spec one = spec;
+        one.n = 20000;
+        struct trace_reader r;
+        synth_open(&r, &one, p.seed, 0, NULL);
+        cr_assert_eq(sim_run(sim, &r, &err), 0);
+        b[batch] = (double)sim->metrics.rejected / (double)sim->metrics.arrived;
+        trace_close(&r);
+        sim_destroy(sim);
+    }
+    double ci[2];
+    stats_t_interval(b, 20, ci);
+    double mean = (ci[0] + ci[1]) / 2, half = (ci[1] - ci[0]) / 2;
+    /* B(10, 8) by the recursion B(k) = a B(k-1) / (k + a B(k-1)) */
+    double B = 1;
+    for (int k = 1; k <= 10; k++)
+        B = 8 * B / (k + 8 * B);
+    cr_expect_float_eq(B, 0.1217, 5e-5);
+    cr_expect(fabs(mean - B) <= half + 0.005 * B, "blocking %.5f +- %.5f, Erlang B %.5f", mean,
+              half, B);
 }

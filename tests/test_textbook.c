@@ -69,3 +69,53 @@ Test(textbook, two_cores_fcfs)
     /* P1 on cpu0 0-24, P2 on cpu1 0-3, P3 on cpu1 3-6 */
     expect(&r, (double[]){24, 3, 6}, 3, 1, 11);
 }
+
+/* B: SJF (non-preemptive) = maxtput: P4, P1, P3, P2. */
+Test(textbook, b_sjf_maxtput)
+{
+    static const struct test_job b[] = {{"P1", 0, 6}, {"P2", 0, 8}, {"P3", 0, 7}, {"P4", 0, 3}};
+    struct test_run r;
+    test_run_jobs(b, 4, "maxtput", 0.03, 1, &r);
+    expect(&r, (double[]){9, 24, 16, 3}, 4, 7, 13);
+}
+
+static const struct test_job example_c[] = {
+    {"P1", 0, 8}, {"P2", 1, 4}, {"P3", 2, 9}, {"P4", 3, 5},
+};
+
+/* C: SRTF = minlat with known work. */
+Test(textbook, c_srtf_minlat)
+{
+    struct test_run r;
+    test_run_jobs(example_c, 4, "minlat", 0.03, 1, &r);
+    expect(&r, (double[]){17, 5, 26, 10}, 4, 6.5, 13);
+}
+
+/* C: SJF non-preemptive = maxtput. */
+Test(textbook, c_sjf_maxtput)
+{
+    struct test_run r;
+    test_run_jobs(example_c, 4, "maxtput", 0.03, 1, &r);
+    expect(&r, (double[]){8, 12, 26, 17}, 4, 7.75, 14.25);
+}
+
+/* prio with equal classes and weights and known work is Smith's rule
+ * with equal weights, i.e. SJF: the same schedule as maxtput on B. */
+Test(textbook, b_prio_equal_weights_is_sjf)
+{
+    static const struct test_job b[] = {{"P1", 0, 6}, {"P2", 0, 8}, {"P3", 0, 7}, {"P4", 0, 3}};
+    struct test_run r;
+    test_run_jobs(b, 4, "prio", 0.03, 1, &r);
+    expect(&r, (double[]){9, 24, 16, 3}, 4, 7, 13);
+}
+
+/* prio classes dominate size: P1 (class 1, long) before P2 (class 2,
+ * short), both at 0. */
+Test(textbook, prio_class_before_size)
+{
+    static const struct test_job j[] = {{"P1", 0, 10, 1, 1}, {"P2", 0, 1, 1, 2}};
+    struct test_run r;
+    test_run_jobs(j, 2, "prio", 0.03, 1, &r);
+    cr_expect_float_eq(r.finish[0], 10, 1e-12);
+    cr_expect_float_eq(r.finish[1], 11, 1e-12);
+}

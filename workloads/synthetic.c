@@ -126,7 +126,8 @@ static int synth_next(struct trace_reader *r, struct trace_record *rec, struct s
     double vc = dist_draw(&st->spec.vcpus, s[SIM_STREAM_VCPUS]);
     rec->vcpus = vc < 1.5 ? 1 : (vc > 4096 ? 4096 : (int)lround(vc));
     rec->mem_mb = dist_draw(&st->spec.mem_mb, s[SIM_STREAM_MEM]);
-    rec->priority = dist_draw(&st->spec.priority, s[SIM_STREAM_PRIORITY]);
+    /* priority is a class number: rounded, but 0 (the default class) is allowed */
+    rec->priority = round(dist_draw(&st->spec.priority, s[SIM_STREAM_PRIORITY]));
     memcpy(rec->class_name, st->spec.class_name, sizeof rec->class_name);
     st->emitted++;
     return TRACE_RECORD;

@@ -5,7 +5,8 @@
  * SPEC is comma-separated key=value: n (guests, >= 1), interarrival,
  * work, vcpus, mem_mb, priority (numbers or distributions, sim/dist.h),
  * and class (a workload class name).  n and vcpus are rounded and at
- * least 1.  Each key draws from its own random stream.
+ * least 1; priority (a class number, smaller = more important) is
+ * rounded and may be 0, the default class.  Each key draws from its own random stream.
  */
 #ifndef WORKLOADS_SYNTHETIC_H
 #define WORKLOADS_SYNTHETIC_H

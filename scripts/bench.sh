@@ -1,0 +1,37 @@
+#!/bin/sh
+# make bench: performance figures, printed, never asserted.
+set -eu
+B=${BUILD:-build}
+HVSIM=$B/hvsim
+RUNSTAT=$B/bench/runstat
+
+echo "== event queue: hold model (pop min, push at t + Exp(1)) =="
+"$B/bench/evq_hold"
+
+# run LABEL ARGS...: one hvsim run; wall time and peak RSS from runstat,
+# events from the summary.
+run() {
+    label=$1; shift
+    stats=$( { "$RUNSTAT" "$HVSIM" run "$@" --json --quiet > "$tmp"; } 2>&1 )
+    events=$(sed -n 's/^ *"events": \([0-9]*\),*$/\1/p' "$tmp" | head -1)
+    completed=$(sed -n 's/^ *"completed": \([0-9]*\),*$/\1/p' "$tmp" | head -1)
+    set -- $stats
+    awk -v l="$label" -v w="$1" -v m="$2" -v e="$events" -v j="$completed" 'BEGIN {
+        printf "%-44s %8.3f s %12.0f events/s %12.0f jobs/s %8.1f MB peak RSS\n",
+               l, w, e / w, j / w, m }'
+}
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+echo
+echo "== whole runs (hvsim run, start-up included) =="
+run "M/M/1 FCFS rho=0.9, 10^6 jobs" --generate n=1000000,interarrival=exp:1.1111111,work=exp:1
+run "10^5 guests at t=0, rr 10ms, 64 cores" --generate n=100000,interarrival=det:0,work=exp:1 \
+    --sched rr --quantum 10ms --cores 64
+run "M/M/1 SRPT (minlat) rho=0.9, 10^6 jobs" --generate n=1000000,interarrival=exp:1.1111111,work=exp:1 --sched minlat
+run "start-up: one guest" --generate n=1
+if [ -x "$B/bench/trace_stream" ]; then
+    echo
+    echo "== streaming a trace =="
+    "$B/bench/trace_stream" "$HVSIM" "$RUNSTAT"
+fi

@@ -1,0 +1,252 @@
+/*
+ * sim/fluid.c - guests whose demand varies over time (utilisation series:
+ * PlanetLab, Bitbrains), served as fluids under the caps an allocator
+ * sets (models/alloc.h).
+ *
+ * Model.  Reference work arrives at guest i at rate r_i(t) = util(t) x
+ * vcpus (util from the trace, piecewise constant over its samples) and
+ * joins a backlog b_i.  On virtualised hardware it needs f_i = 1 + h
+ * core-seconds per second of work (docs/MODEL.md), so it wishes
+ *     w_i = min(r_i f_i, vcpus)    while b_i = 0,
+ *     w_i = vcpus                  while b_i > 0 (it catches up);
+ * it may use at most its grant a_i (the cap), and a host whose guests
+ * want more than its cores scales them all in proportion (the host is
+ * overcommitted):
+ *     u_i = min(w_i, a_i) x min(1, cores / sum_j min(w_j, a_j)),
+ * so its backlog changes at r_i - u_i / f_i.  A guest whose service falls
+ * short of its arrival rate becomes backlogged at once (a fixed point,
+ * found in at most n rounds).  A guest leaves when its series has ended
+ * and its backlog is served, so a throttled guest lives longer, as in
+ * CloudSim's PlanetLab experiments.  Reported, in core-seconds:
+ *     demand   r f           (what the trace asks for, now)
+ *     unmet    (r f - u)+    demanded but not granted (CloudSim's SLA
+ *                            violation measure)
+ *     idle     (a - u)+      granted but not used
+ * Rates are constant between events: a guest's next sample, its backlog
+ * running dry, an arrival or departure on its host, a re-allocation.  All
+ * changes at one instant are gathered into one recomputation per host at
+ * the end of the instant (the host's refluid event), as dispatch is.
+ * Schedulers do not act on fluid guests; they time-share their cores in
+ * proportion to their capped wishes (processor sharing with caps).
+ */
+#include "sim/fluid.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "models/alloc.h"
+#include "sim/engine-private.h"
+#include "sim/xalloc.h"
+
+/* A backlog below one nanosecond of work is empty. */
+#define FLUID_EPS 1e-9
+
+static void fluid_guest_event(struct sim *sim, struct sim_event *ev);
+
+void fluid_guest_init(struct guest *g, struct trace_record *rec)
+{
+    struct fluid_guest *f = xcalloc(1, sizeof *f);
+    f->guest = g;
+    f->series = rec->series;
+    rec->series = NULL;
+    f->rate = f->series->util[0] * g->nvcpus;
+    f->step_end = g->arrival + sim_time_from_s(f->series->interval);
+    f->last = g->arrival;
+    f->win_from = g->arrival;
+    sim_event_init(&f->ev, fluid_guest_event);
+    /* work per vCPU: what the series asks of each vCPU over its life */
+    double sum = 0;
+    for (size_t k = 0; k < f->series->n; k++)
+        sum += f->series->util[k];
+    g->work = sim_time_from_s(sum * f->series->interval);
+    if (g->work < 1)
+        g->work = 1;
+    g->fl = f;
+}
+
+void fluid_guest_free(struct guest *g)
+{
+    if (!g->fl)
+        return;
+    free(g->fl->series->util);
+    free(g->fl->series);
+    free(g->fl);
+    g->fl = NULL;
+}
+
+static void guest_advance(struct sim *sim, struct guest *g)
+{
+    struct fluid_guest *f = g->fl;
+    double dt = sim_time_to_s(sim->now - f->last);
+    if (dt <= 0)
+        return;
+    double fac = sim__class_factor(sim, g);
+    double served = f->used / fac * dt;
+    f->backlog += f->rate * dt - served;
+    if (f->backlog < FLUID_EPS)
+        f->backlog = 0;
+    double demand = f->rate * fac;
+    f->demand_s += demand * dt;
+    f->used_s += f->used * dt;
+    if (demand > f->used)
+        f->unmet_s += (demand - f->used) * dt;
+    if (f->grant > f->used)
+        f->idle_s += (f->grant - f->used) * dt;
+    f->win_wish += f->wish * dt;
+    sim__charge_work(sim, g, served);
+    f->last = sim->now;
+}
+
+void fluid_host_advance(struct sim *sim, struct host *h)
+{
+    double dt = sim_time_to_s(sim->now - h->acc_last);
+    if (dt <= 0)
+        return;
+    for (size_t i = 0; i < h->nfluid; i++)
+        guest_advance(sim, h->fluid[i]);
+    h->acc_demand += h->sum_demand * dt;
+    h->acc_grant += h->sum_grant * dt;
+    h->acc_used += h->sum_used * dt;
+    h->acc_last = sim->now;
+}
+
+static double wish_of(const struct sim *sim, const struct guest *g)
+{
+    const struct fluid_guest *f = g->fl;
+    if (f->backlogged)
+        return g->nvcpus;
+    double w = f->rate * sim__class_factor(sim, g);
+    return w < g->nvcpus ? w : g->nvcpus;
+}
+
+/* New rates for h's guests (all brought up to now), and their next events. */
+static void host_recompute(struct sim *sim, struct host *h)
+{
+    double scale = 1;
+    for (size_t i = 0; i < h->nfluid; i++)
+        h->fluid[i]->fl->backlogged = h->fluid[i]->fl->backlog > 0;
+    for (size_t round = 0; round <= h->nfluid; round++) {
+        double total = 0;
+        for (size_t i = 0; i < h->nfluid; i++) {
+            struct fluid_guest *f = h->fluid[i]->fl;
+            f->wish = wish_of(sim, h->fluid[i]);
+            total += fmin(f->wish, f->grant);
+        }
+        scale = total > h->ncores ? (double)h->ncores / total : 1;
+        bool more = false;
+        for (size_t i = 0; i < h->nfluid; i++) {
+            struct guest *g = h->fluid[i];
+            struct fluid_guest *f = g->fl;
+            double need = f->rate * sim__class_factor(sim, g);
+            if (!f->backlogged && fmin(f->wish, f->grant) * scale < need * (1 - 1e-12)) {
+                f->backlogged = true;   /* served below its arrival rate: a backlog forms */
+                more = true;
+            }
+        }
+        if (!more)
+            break;
+    }
+    h->sum_demand = h->sum_grant = h->sum_used = 0;
+    for (size_t i = 0; i < h->nfluid; i++) {
+        struct guest *g = h->fluid[i];
+        struct fluid_guest *f = g->fl;
+        double fac = sim__class_factor(sim, g);
+        f->used = fmin(f->wish, f->grant) * scale;
+        h->sum_demand += f->rate * fac;
+        h->sum_grant += f->grant;
+        h->sum_used += f->used;
+        sim_time_t next = f->step < f->series->n ? f->step_end : SIM_TIME_MAX;
+        double service = f->used / fac;
+        if (f->step >= f->series->n && f->backlog <= 0) {
+            next = sim->now;   /* over: leaves at once */
+        } else if (f->backlog > 0 && service > f->rate) {
+            double dry = f->backlog / (service - f->rate);
+            sim_time_t t = sim->now + (sim_time_t)ceil(dry * 1e9);
+            if (t < next)
+                next = t;
+        }
+        evq_cancel(&sim->evq, &f->ev);
+        if (next != SIM_TIME_MAX)
+            evq_push(&sim->evq, &f->ev, next, SIM_EVC_CORE);
+    }
+}
+
+static void host_refluid(struct sim *sim, struct sim_event *ev)
+{
+    struct host *h = container_of(ev, struct host, refluid_ev);
+    fluid_host_advance(sim, h);
+    host_recompute(sim, h);
+}
+
+static void request_refluid(struct sim *sim, struct host *h)
+{
+    if (!sim_event_pending(&h->refluid_ev)) {
+        h->refluid_ev.fn = host_refluid;
+        evq_push(&sim->evq, &h->refluid_ev, sim->now, SIM_EVC_DISPATCH);
+    }
+}
+
+void fluid_admit(struct sim *sim, struct guest *g, struct host *h)
+{
+    fluid_host_advance(sim, h);
+    struct fluid_guest *f = g->fl;
+    h->fluid = xgrow(h->fluid, &h->fluidcap, h->nfluid + 1, sizeof *h->fluid);
+    f->idx = h->nfluid;
+    h->fluid[h->nfluid++] = g;
+    f->last = sim->now;
+    f->win_from = sim->now;
+    f->wish = wish_of(sim, g);
+    sim->p.alloc->admit(&sim->p.alloc_params, h, g);
+    request_refluid(sim, h);
+}
+
+static void fluid_depart(struct sim *sim, struct guest *g)
+{
+    struct host *h = g->host;
+    struct fluid_guest *f = g->fl;
+    evq_cancel(&sim->evq, &f->ev);
+    h->fluid[f->idx] = h->fluid[--h->nfluid];
+    h->fluid[f->idx]->fl->idx = f->idx;
+    if (sim->p.alloc->depart)
+        sim->p.alloc->depart(&sim->p.alloc_params, h);
+    sim__guest_complete(sim, g);
+    request_refluid(sim, h);
+}
+
+static void fluid_guest_event(struct sim *sim, struct sim_event *ev)
+{
+    struct fluid_guest *f = container_of(ev, struct fluid_guest, ev);
+    struct guest *g = f->guest;
+    fluid_host_advance(sim, g->host);
+    if (f->step < f->series->n && sim->now >= f->step_end) {
+        f->step++;
+        f->rate = f->step < f->series->n ? f->series->util[f->step] * g->nvcpus : 0;
+        f->step_end += sim_time_from_s(f->series->interval);
+    }
+    if (f->step >= f->series->n && f->backlog <= 0)
+        fluid_depart(sim, g);
+    else
+        request_refluid(sim, g->host);
+}
+
+void fluid_reallocate(struct sim *sim, struct sim_event *ev)
+{
+    double window = sim_time_to_s(sim->p.alloc_params.interval);
+    for (int i = 0; i < sim->p.nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        fluid_host_advance(sim, h);
+        for (size_t k = 0; k < h->nfluid; k++) {
+            struct fluid_guest *f = h->fluid[k]->fl;
+            double there = sim_time_to_s(sim->now - f->win_from);
+            f->win_wish = there > 0 ? f->win_wish / there : f->wish;
+            f->win_from = sim->now;
+        }
+        if (sim->p.alloc->reallocate(&sim->p.alloc_params, h, window))
+            sim->metrics.reallocations++;
+        for (size_t k = 0; k < h->nfluid; k++)
+            h->fluid[k]->fl->win_wish = 0;
+        host_recompute(sim, h);
+    }
+    if (sim->have_pending || sim->metrics.in_system > 0)
+        evq_push(&sim->evq, ev, sim->now + sim->p.alloc_params.interval, SIM_EVC_CONTROL);
+}

@@ -1,0 +1,82 @@
+/*
+ * tests/test_alloc.c - allocation of guests whose demand varies over time
+ * (utilisation series, served as fluids under caps; sim/fluid.c), on
+ * examples computed by hand.
+ */
+#include <criterion/criterion.h>
+
+#include "tests/helpers.h"
+
+/* One guest on one core, samples of 10 s: util 0.2, 0.8, 0.2.
+ *
+ * static (grant = its 1 vCPU): it always gets what it asks; unmet 0, idle
+ * (1-0.2)10 + (1-0.8)10 + (1-0.2)10 = 18 core-s; it leaves at 30.
+ *
+ * demand (interval 10 s, headroom 1, floor 0): admitted with its wish,
+ * 0.2.  At 10 the demand jumps to 0.8, but the window [0,10) saw 0.2:
+ * grant stays 0.2, a backlog builds at 0.6/s: unmet 6 core-s by 20.  At 20
+ * the window saw it backlogged (wishing its whole vCPU): grant 1 (one
+ * re-allocation that changed something); demand falls to 0.2 and the
+ * backlog of 6 drains at 0.8/s until 27.5, then 0.8 of the grant idles
+ * for 2.5 s: idle 2 core-s.  It still leaves at 30. */
+static const double spiky[] = {0.2, 0.8, 0.2};
+
+Test(alloc, static_vs_demand_by_hand)
+{
+    const struct test_job j[] = {{"A", 0, 1, 1, 0, 0, spiky, 3, 10}};
+    struct test_run st, dm;
+    test_run_alloc(j, 1, "static", 1, 10, 1, 0, false, &st);
+    cr_expect_float_eq(st.res.unmet_cpu_seconds, 0, 1e-9);
+    cr_expect_float_eq(st.res.idle_cpu_seconds, 18, 1e-6, "static idle %g", st.res.idle_cpu_seconds);
+    cr_expect_float_eq(st.finish[0], 30, 1e-9);
+
+    test_run_alloc(j, 1, "demand", 1, 10, 1, 0, false, &dm);
+    cr_expect_float_eq(dm.res.unmet_cpu_seconds, 6, 1e-6, "demand unmet %g", dm.res.unmet_cpu_seconds);
+    cr_expect_float_eq(dm.res.idle_cpu_seconds, 2, 1e-6, "demand idle %g", dm.res.idle_cpu_seconds);
+    cr_expect_eq(dm.res.reallocations, 1);
+    cr_expect_float_eq(dm.finish[0], 30, 1e-9, "left at %g", dm.finish[0]);
+    /* work done = demanded: (0.2 + 0.8 + 0.2) x 10 = 12 core-s, on both */
+    cr_expect_float_eq(st.res.busy_seconds, 12, 1e-6);
+    cr_expect_float_eq(dm.res.busy_seconds, 12, 1e-6);
+}
+
+/* Ample capacity: 4 guests on 8 cores under static grants never miss. */
+Test(alloc, unmet_is_zero_when_capacity_is_ample)
+{
+    static const double a[] = {0.9, 0.1, 1.0, 0.5}, b[] = {0.3, 0.7, 0.0, 1.0};
+    const struct test_job j[] = {
+        {"A", 0, 1, 2, 0, 0, a, 4, 300}, {"B", 100, 1, 1, 0, 0, b, 4, 300},
+        {"C", 100, 1, 3, 0, 0, a, 4, 300}, {"D", 200, 1, 1, 0, 0, b, 4, 300},
+    };
+    struct test_run r;
+    test_run_alloc(j, 4, "static", 8, 300, 1, 0, false, &r);
+    cr_expect_float_eq(r.res.unmet_cpu_seconds, 0, 1e-9);
+    cr_expect_eq(r.res.completed, 4);
+    cr_expect_float_eq(r.finish[1], 1300, 1e-9);
+}
+
+/* An overcommitted host: two guests each asking 0.8 of one core get 0.5
+ * each (proportional scaling); each misses 0.3 core-s per second for 10 s,
+ * then catches up its backlog of 3 (at 1 core for both: 0.5 each, 6 s). */
+Test(alloc, overcommitted_host_scales_and_delays)
+{
+    static const double u[] = {0.8};
+    const struct test_job j[] = {{"A", 0, 1, 1, 0, 0, u, 1, 10}, {"B", 0, 1, 1, 0, 0, u, 1, 10}};
+    struct test_run r;
+    test_run_alloc(j, 2, "static", 1, 10, 1, 0, false, &r);
+    cr_expect_float_eq(r.res.unmet_cpu_seconds, 6, 1e-6, "unmet %g", r.res.unmet_cpu_seconds);
+    cr_expect_float_eq(r.finish[0], 16, 1e-6, "A left at %g", r.finish[0]);
+    cr_expect_float_eq(r.finish[1], 16, 1e-6);
+}
+
+/* --share equal: 2 guests on 1 core get 0.5 each whatever they ask; a
+ * guest asking 0.2 idles 0.3 of its share. */
+Test(alloc, equal_shares)
+{
+    static const double lo[] = {0.2}, hi[] = {0.5};
+    const struct test_job j[] = {{"A", 0, 1, 1, 0, 0, lo, 1, 10}, {"B", 0, 1, 1, 0, 0, hi, 1, 10}};
+    struct test_run r;
+    test_run_alloc(j, 2, "static", 1, 10, 1, 0, true, &r);
+    cr_expect_float_eq(r.res.idle_cpu_seconds, 3, 1e-6, "idle %g", r.res.idle_cpu_seconds);
+    cr_expect_float_eq(r.res.unmet_cpu_seconds, 0, 1e-9);
+}

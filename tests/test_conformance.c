@@ -1,0 +1,93 @@
+/*
+ * tests/test_conformance.c - every registered scheduler (the test
+ * iterates over the registry, so a new policy is covered without editing
+ * it) through the invariants of the engine on ideal hardware:
+ *   - every guest completes;
+ *   - total core time equals total work, to the nanosecond;
+ *   - no core idle while a vCPU is ready (work-conserving policies), no
+ *     vCPU on two cores, time never decreases (checked after every event);
+ *   - the same seed gives the same figures, bit for bit.
+ * Each policy runs with and without clairvoyance, preemptive and not,
+ * on 1 and 3 cores, with guests of 1 to 3 vCPUs.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <string.h>
+
+#include "schedulers/sched.h"
+#include "tests/helpers.h"
+#include "workloads/synthetic.h"
+
+ParameterizedTestParameters(conformance, invariants)
+{
+    /* Indices, not names: Criterion runs each test in a new process
+     * (BoxFort re-executes the binary), where the parent's pointers are
+     * meaningless under address-space randomisation. */
+    size_t n = sched_count();
+    size_t *idx = cr_malloc(n * sizeof *idx);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    return cr_make_param_array(size_t, idx, n);
+}
+
+struct outcome {
+    struct sim_result res;
+    long double work_ns, busy_ns;
+    long violations;
+    char violation[256];
+};
+
+static void run_once(const char *sched, int cores, bool clairvoyant, bool preempt,
+                     uint64_t seed, struct outcome *o)
+{
+    struct synth_spec spec;
+    struct sim_error err;
+    cr_assert_eq(synth_parse(&spec, "n=400,interarrival=exp:0.6,work=exp:1,vcpus=uniform:1:3,"
+                                    "priority=uniform:0.5:2.5", &err), 0);
+    struct sim_params p;
+    sim_params_init(&p);
+    p.sched = sched_find(sched);
+    p.ncores = cores;
+    p.sched_params.quantum = SIM_MS(50);
+    p.sched_params.clairvoyant = clairvoyant;
+    p.sched_params.preemptive = preempt;
+    p.seed = seed;
+    p.check_invariants = true;
+    struct sim *sim;
+    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s: %s", sched, err.text);
+    struct trace_reader r;
+    synth_open(&r, &spec, seed, 0, NULL);
+    cr_assert_eq(sim_run(sim, &r, &err), 0, "%s: %s", sched, err.text);
+    sim_result(sim, &o->res);
+    o->work_ns = sim_acc_value(&sim->metrics.work_ns);
+    o->busy_ns = 0;
+    for (int i = 0; i < cores; i++)
+        o->busy_ns += sim->cores[i].busy_total;
+    o->violations = sim->violations;
+    memcpy(o->violation, sim->violation, sizeof o->violation);
+    trace_close(&r);
+    sim_destroy(sim);
+}
+
+ParameterizedTest(size_t *index, conformance, invariants, .timeout = 60)
+{
+    const char *sched = sched_at(*index)->name;
+    for (int cores = 1; cores <= 3; cores += 2)
+        for (int clair = 0; clair <= 1; clair++)
+            for (int pre = 0; pre <= 1; pre++) {
+                struct outcome a, b;
+                run_once(sched, cores, clair, pre, 99, &a);
+                const char *how = clair ? "clairvoyant" : "blind";
+                cr_expect_eq(a.res.completed, a.res.arrived,
+                             "%s %d cores %s: %g of %g guests completed", sched, cores, how,
+                             a.res.completed, a.res.arrived);
+                cr_expect_eq(a.res.arrived, 400);
+                cr_expect(a.busy_ns == a.work_ns, "%s %d cores %s: core time %.0Lf ns != work "
+                          "%.0Lf ns", sched, cores, how, a.busy_ns, a.work_ns);
+                cr_expect_eq(a.violations, 0, "%s %d cores %s preempt %d: %ld violations, first: %s",
+                             sched, cores, how, pre, a.violations, a.violation);
+                run_once(sched, cores, clair, pre, 99, &b);
+                cr_expect(memcmp(&a.res, &b.res, sizeof a.res) == 0,
+                          "%s: same seed, different results", sched);
+            }
+}

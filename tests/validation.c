@@ -1,0 +1,143 @@
+/* tests/validation.c - see validation.h.  Run lengths follow
+ * queueing.md section 8 (about +-2% at 95%), kept to seconds each. */
+#include "tests/validation.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/engine.h"
+#include "sim/metrics.h"
+#include "sim/xalloc.h"
+#include "workloads/synthetic.h"
+
+/* H2 with C^2 = 4 and mean 1, balanced means (queueing.md section 0):
+ * p1 = 0.8873, mu1 = 1.775, mu2 = 0.2254. */
+#define H2_C2_4 "hyperexp:0.8873:0.56338:4.43656"
+
+const struct vcase validation_cases[] = {
+    {"M/M/1 FCFS rho=0.5", "n=200000,interarrival=exp:2,work=exp:1", "fcfs", 0.03, 1,
+     false, false, 2000, VM_TURNAROUND, 0, 0, 0, 2.000, "queueing.md 2"},
+    {"M/M/1 FCFS rho=0.8", "n=1000000,interarrival=exp:1.25,work=exp:1", "fcfs", 0.03, 1,
+     false, false, 4000, VM_TURNAROUND, 0, 0, 0, 5.000, "queueing.md 2"},
+    {"M/D/1 FCFS rho=0.8 (P-K)", "n=600000,interarrival=exp:1.25,work=det:1", "fcfs", 0.03, 1,
+     false, false, 4000, VM_TURNAROUND, 0, 0, 0, 3.000, "queueing.md 4"},
+    {"M/H2/1 FCFS C2=4 rho=0.5 (P-K)", "n=800000,interarrival=exp:2,work=" H2_C2_4, "fcfs",
+     0.03, 1, false, false, 4000, VM_TURNAROUND, 0, 0, 0, 3.500, "queueing.md 4"},
+    {"M/M/1 SRPT rho=0.5 (minlat)", "n=200000,interarrival=exp:2,work=exp:1", "minlat", 0.03,
+     1, false, false, 2000, VM_TURNAROUND, 0, 0, 0, 1.425, "queueing.md 6"},
+    {"M/M/1 SRPT rho=0.8 (minlat)", "n=800000,interarrival=exp:1.25,work=exp:1", "minlat", 0.03,
+     1, false, false, 4000, VM_TURNAROUND, 0, 0, 0, 2.353, "queueing.md 6"},
+    {"M/M/1 SJF-NP rho=0.5 (maxtput)", "n=200000,interarrival=exp:2,work=exp:1", "maxtput",
+     0.03, 1, false, false, 2000, VM_TURNAROUND, 0, 0, 0, 1.713, "queueing.md 6"},
+    {"M/M/1 SJF-NP rho=0.8 (maxtput)", "n=800000,interarrival=exp:1.25,work=exp:1", "maxtput",
+     0.03, 1, false, false, 4000, VM_TURNAROUND, 0, 0, 0, 2.882, "queueing.md 6"},
+    {"PS rho=0.5: E[T|x]/x, x in 0.3..0.7 (rr q=10ms)", "n=100000,interarrival=exp:2,work=exp:1",
+     "rr", 0.01, 1, false, false, 2000, VM_SLOWDOWN_SIZE, 0, 0.3, 0.7, 2.000, "queueing.md 3"},
+    {"PS rho=0.5: E[T|x]/x, x > 3 (rr q=10ms)", "n=100000,interarrival=exp:2,work=exp:1",
+     "rr", 0.01, 1, false, false, 2000, VM_SLOWDOWN_SIZE, 0, 3, 1e9, 2.000, "queueing.md 3"},
+    {"Priority NP rho=0.8, class 1 (Cobham)", "n=600000,interarrival=exp:1.25,work=exp:1,"
+     "priority=uniform:0.5:2.5", "prio", 0.03, 1, true, false, 4000, VM_CLASS_T, 1, 0, 0, 2.333,
+     "queueing.md 7a"},
+    {"Priority NP rho=0.8, class 2 (Cobham)", "n=600000,interarrival=exp:1.25,work=exp:1,"
+     "priority=uniform:0.5:2.5", "prio", 0.03, 1, true, false, 4000, VM_CLASS_T, 2, 0, 0, 7.667,
+     "queueing.md 7a"},
+    {"Priority PR rho=0.8, class 1", "n=600000,interarrival=exp:1.25,work=exp:1,"
+     "priority=uniform:0.5:2.5", "prio", 0.03, 1, true, true, 4000, VM_CLASS_T, 1, 0, 0, 1.667,
+     "queueing.md 7a"},
+    {"Priority PR rho=0.8, class 2", "n=600000,interarrival=exp:1.25,work=exp:1,"
+     "priority=uniform:0.5:2.5", "prio", 0.03, 1, true, true, 4000, VM_CLASS_T, 2, 0, 0, 8.333,
+     "queueing.md 7a"},
+    {"M/M/2 FCFS rho=0.8 (Erlang C)", "n=600000,interarrival=exp:0.625,work=exp:1", "fcfs",
+     0.03, 2, false, false, 4000, VM_TURNAROUND, 0, 0, 0, 2.778, "queueing.md 5"},
+    {"M/M/16 FCFS rho=0.8 (Erlang C)", "n=1000000,interarrival=exp:0.078125,work=exp:1", "fcfs",
+     0.03, 16, false, false, 4000, VM_TURNAROUND, 0, 0, 0, 1.095, "queueing.md 5"},
+};
+const size_t validation_ncases = sizeof validation_cases / sizeof validation_cases[0];
+
+struct collect {
+    const struct vcase *c;
+    long seen;           /* completions so far, for the warm-up */
+    double *x;
+    size_t n, cap;
+};
+
+static void on_job(void *ctx, const struct sim_job_info *j)
+{
+    struct collect *col = ctx;
+    if (col->seen++ < col->c->warmup)
+        return;
+    const struct guest *g = j->guest;
+    double t = sim_time_to_s(j->finish - g->arrival), x = sim_time_to_s(g->work);
+    double v;
+    switch (col->c->metric) {
+    case VM_TURNAROUND:
+        v = t;
+        break;
+    case VM_CLASS_T:
+        if (g->priority != col->c->cls)
+            return;
+        v = t;
+        break;
+    case VM_SLOWDOWN_SIZE:
+        if (x < col->c->x_lo || x > col->c->x_hi)
+            return;
+        v = t / x;
+        break;
+    default:
+        return;
+    }
+    col->x = xgrow(col->x, &col->cap, col->n + 1, sizeof *col->x);
+    col->x[col->n++] = v;
+}
+
+void validation_run(const struct vcase *c, uint64_t seed, struct vresult *out)
+{
+    struct synth_spec spec;
+    struct sim_error err;
+    memset(out, 0, sizeof *out);
+    out->mean = out->ci[0] = out->ci[1] = NAN;
+    if (synth_parse(&spec, c->generate, &err) < 0) {
+        fprintf(stderr, "%s: %s\n", c->name, err.text);
+        return;
+    }
+    struct collect col = {c, 0, NULL, 0, 0};
+    struct sim_params p;
+    sim_params_init(&p);
+    p.sched = sched_find(c->sched);
+    p.ncores = c->cores;
+    p.sched_params.quantum = sim_time_from_s(c->quantum);
+    p.sched_params.clairvoyant = !c->blind;
+    p.sched_params.preemptive = c->preempt;
+    p.seed = seed;
+    p.on_job = on_job;
+    p.cb_ctx = &col;
+    struct sim *sim;
+    if (!p.sched || sim_create(&sim, &p, &err) < 0) {
+        fprintf(stderr, "%s: cannot create the simulation\n", c->name);
+        return;
+    }
+    struct trace_reader r;
+    synth_open(&r, &spec, seed, 0, NULL);
+    if (sim_run(sim, &r, &err) == 0 && col.n >= 40) {
+        /* batch means: 20 equal batches in completion order */
+        size_t batches = 20, per = col.n / batches;
+        double means[20], sum = 0;
+        for (size_t b = 0; b < batches; b++) {
+            double s = 0;
+            for (size_t i = 0; i < per; i++)
+                s += col.x[b * per + i];
+            means[b] = s / (double)per;
+            sum += s;
+        }
+        out->mean = sum / (double)(per * batches);
+        stats_t_interval(means, batches, out->ci);
+        out->n = (long)(per * batches);
+        double half = (out->ci[1] - out->ci[0]) / 2;
+        out->within = fabs(out->mean - c->theory) <= half + 0.005 * c->theory;
+    }
+    trace_close(&r);
+    sim_destroy(sim);
+    free(col.x);
+}
