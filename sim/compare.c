@@ -508,8 +508,11 @@ static int plot_cdfs(const struct compare *c, bool *missing, struct sim_error *e
               "    set label 1 'no guest completed in any run' at graph 0.5, graph 0.5 center\n"
               "    plot NaN notitle\n", m);
     else
-        fprintf(m, "    plot for [i=1:%zu] 'compare-cdf.csv' index (i-1) using 1:2 with steps "
-                "lw 2 title run[i]\n", nblocks);
+        /* Eight colours that stay apart on white; past eight, dashes. */
+        fprintf(m, "    array colour[8] = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', "
+                "'#8c564b', '#e377c2', '#17becf']\n"
+                "    plot for [i=1:%zu] 'compare-cdf.csv' index (i-1) using 1:2 with steps "
+                "lw 2 lc rgb colour[(i-1)%%8+1] dt int((i-1)/8)+1 title run[i]\n", nblocks);
     plots_gp_end(m);
     fclose(m);
     rc = plots_write_buffer(c->out, "compare-cdf.gp", buf, len, err);
