@@ -181,7 +181,7 @@ Test(compare, json_names_the_one_varying_key)
 
 /* --out: the metric against the one key, sorted by it, with the CI; and
  * the CDF of each run from its jobs.csv. */
-Test(compare, out_writes_metric_and_cdf_data)
+Test(compare, out_writes_metric_and_cdf_data, .timeout = 60)
 {
     struct fixture f;
     fixture_make(&f);
@@ -343,7 +343,7 @@ Test(compare, bad_input_exits_2_naming_it)
 }
 
 /* End to end: two real runs that differ in the quantum. */
-Test(compare, real_runs_end_to_end)
+Test(compare, real_runs_end_to_end, .timeout = 60)
 {
     char *root = make_tmpdir();
     char a[700], b[700], out[700];

@@ -116,7 +116,7 @@ static bool png_ok(const char *dir, const char *name)
 
 /* ---- every output parses back ---- */
 
-Test(outputs, every_file_parses_back)
+Test(outputs, every_file_parses_back, .timeout = 60)
 {
     char *dir = make_tmpdir();
     char out[600];
@@ -307,7 +307,7 @@ Test(outputs, waiting_is_never_negative)
 
 /* More guests than a Gantt chart can show: no segments.csv, no gantt
  * plot, and ones left by an earlier small run in DIR are removed. */
-Test(outputs, large_workload_has_no_gantt_and_stale_files_go)
+Test(outputs, large_workload_has_no_gantt_and_stale_files_go, .timeout = 60)
 {
     char *dir = make_tmpdir();
     struct cmd_result r;
@@ -371,7 +371,7 @@ Test(outputs, gnuplot_missing_is_a_note)
 }
 
 /* The scripts draw again by hand, in their directory. */
-Test(outputs, scripts_rerun_by_hand)
+Test(outputs, scripts_rerun_by_hand, .timeout = 60)
 {
     char *dir = make_tmpdir();
     struct cmd_result r;
@@ -397,7 +397,7 @@ Test(outputs, scripts_rerun_by_hand)
 }
 
 /* kill -9 during a long run: DIR is not even created. */
-Test(outputs, killed_run_leaves_nothing)
+Test(outputs, killed_run_leaves_nothing, .timeout = 60)
 {
     char *dir = make_tmpdir();
     char out[600];
@@ -549,7 +549,7 @@ Test(outputs, progress_line_says_where_the_run_is)
  * that writes summary.json, over replications seeded as `hvsim run
  * --seed S --reps 10` seeds them.  Fixed seeds: the count is exact and
  * repeatable, not flaky. */
-Test(outputs, replication_ci_coverage)
+Test(outputs, replication_ci_coverage, .timeout = 300)
 {
     enum { EXPERIMENTS = 200, REPS = 10 };
     struct synth_spec spec;
@@ -591,8 +591,7 @@ Test(outputs, replication_ci_coverage)
     }
     run_config_free(&cfg);
     double coverage = (double)covered / EXPERIMENTS;
-    /* The figure for the record (stdout, not cr_log_info: Criterion's
-     * log path leaks in its runner under the sanitizer). */
+    /* The figure for the record, on the test run's output. */
     printf("replication CI coverage %.3f (%d/%d), mean width %.3f\n", coverage, covered,
            EXPERIMENTS, width / EXPERIMENTS);
     cr_expect(coverage >= 0.90 && coverage <= 0.99,
