@@ -420,24 +420,28 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/timeline.csv", dir);
-    static const char *const cols[] = {"time", "utilization", "runnable"};
+    /* time, utilization, runnable, demand, allocated, used */
+    enum { NC = 6 };
+    static const char *const cols[NC] = {"time", "utilization", "runnable", "demand",
+                                         "allocated", "used"};
     double *d;
     size_t n;
-    int rc = plots_csv_read(path, cols, 3, &d, &n, err);
+    int rc = plots_csv_read(path, cols, NC, &d, &n, err);
     if (rc < 0)
         return rc;
-    /* Aggregate the hosts of each sample instant. */
+    /* Aggregate the hosts of each sample instant: the mean utilisation,
+     * the sums of the rest. */
     size_t ns = 0;
     for (size_t i = 0; i < n;) {
-        double t = d[i * 3], u = 0, r = 0;
+        double t = d[i * NC], sum[NC] = {0};
         size_t k = 0;
-        for (; i < n && d[i * 3] == t; i++, k++) {
-            u += d[i * 3 + 1];
-            r += d[i * 3 + 2];
-        }
-        d[ns * 3] = t;
-        d[ns * 3 + 1] = u / (double)k;
-        d[ns * 3 + 2] = r;
+        for (; i < n && d[i * NC] == t; i++, k++)
+            for (int c = 1; c < NC; c++)
+                sum[c] += d[i * NC + c];
+        d[ns * NC] = t;
+        d[ns * NC + 1] = sum[1] / (double)k;
+        for (int c = 2; c < NC; c++)
+            d[ns * NC + c] = sum[c];
         ns++;
     }
     size_t per = ns > PLOTS_TIMELINE_POINTS ? (ns + PLOTS_TIMELINE_POINTS - 1) /
@@ -445,20 +449,23 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
     char *buf;
     size_t len;
     FILE *m = open_memstream(&buf, &len);
-    fputs("time,utilization,runnable,runnable_max\n", m);
+    fputs("time,utilization,runnable,runnable_max,demand,allocated,used\n", m);
     for (size_t i = 0; i < ns; i += per) {
-        double u = 0, r = 0, rmax = 0, t = 0;
+        double mean[NC] = {0}, rmax = 0, t = 0;
         size_t k = 0;
         for (size_t j = i; j < ns && j < i + per; j++, k++) {
-            t = d[j * 3];
-            u += d[j * 3 + 1];
-            r += d[j * 3 + 2];
-            rmax = fmax(rmax, d[j * 3 + 2]);
+            t = d[j * NC];
+            for (int c = 1; c < NC; c++)
+                mean[c] += d[j * NC + c];
+            rmax = fmax(rmax, d[j * NC + 2]);
         }
-        fprintf(m, "%.9g,%.6g,%.6g,%.9g\n", t, u / (double)k, r / (double)k, rmax);
+        for (int c = 1; c < NC; c++)
+            mean[c] /= (double)k;
+        fprintf(m, "%.9g,%.6g,%.6g,%.9g,%.6g,%.6g,%.6g\n", t, mean[1], mean[2], rmax, mean[3],
+                mean[4], mean[5]);
     }
     fclose(m);
-    double tlast = ns ? d[(ns - 1) * 3] : 0;
+    double tlast = ns ? d[(ns - 1) * NC] : 0;
     free(d);
     rc = plots_write_buffer(dir, "timeline-plot.csv", buf, len, err);
     if (rc < 0)
@@ -470,18 +477,22 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
     plots_format_duration(num_at(cfg, "sample"), sample, sizeof sample);
     if (per > 1)
         snprintf(note, sizeof note, ", mean of %zu samples", per);
+    /* The demand allocator's story is demand against grant: a third panel. */
+    bool alloc_panel = strcmp(str_at(cfg, "alloc", ""), "demand") == 0;
     m = open_memstream(&buf, &len);
     plots_gp_begin(m, "timeline",
-                   "utilisation and runnable vCPUs over simulated time;\n"
-                   "# data: timeline-plot.csv, from timeline.csv: mean over hosts of the\n"
-                   "# utilisation, sum over hosts of runnable vCPUs, averaged over bins of\n"
-                   "# consecutive samples (runnable_max = the peak in the bin)", 1000, 720);
+                   "utilisation and runnable vCPUs (and, with --alloc demand, cores\n"
+                   "# demanded, allocated and used) over simulated time; data:\n"
+                   "# timeline-plot.csv, from timeline.csv: mean over hosts of the\n"
+                   "# utilisation, sums over hosts of the rest, averaged over bins of\n"
+                   "# consecutive samples (runnable_max = the peak in the bin)", 1000,
+                   alloc_panel ? 960 : 720);
     double tend = ns ? tlast : 1;
     double util = num_at(summary, "utilization");
     if (!isfinite(util))
         util = 0;
-    fprintf(m, "    set multiplot layout 2,1 title 'Load over time (sampled every %s)'.\"\\n\".",
-            sample);
+    fprintf(m, "    set multiplot layout %d,1 title 'Load over time (sampled every %s)'.\"\\n\".",
+            alloc_panel ? 3 : 2, sample);
     plots_gp_quote(m, caption);
     fprintf(m, "\n"
             "    set lmargin 10\n"
@@ -506,10 +517,11 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
                 "%%.3f)', %.6g), \\\n"
                 "         '' skip 1 using 1:2 with steps lw 1 lc rgb '#1f4e9a' notitle\n",
                 note, util);
-    fputs("    unset arrow 1\n"
-          "    set format x '%g'\n"
-          "    set xlabel 'simulated time (s)'\n"
-          "    set ylabel 'runnable vCPUs (queued + running)'\n"
+    fputs("    unset arrow 1\n", m);
+    if (!alloc_panel)
+        fputs("    set format x '%g'\n"
+              "    set xlabel 'simulated time (s)'\n", m);
+    fputs("    set ylabel 'runnable vCPUs (queued + running)'\n"
           "    set yrange [0:*]\n", m);
     if (ns == 0)
         fputs("    set yrange [0:1]\n"
@@ -523,6 +535,20 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
         fputs("    plot 'timeline-plot.csv' skip 1 using 1:3 with fillsteps fs solid 0.3 noborder "
               "lc rgb '#b03030' title 'runnable vCPUs', \\\n"
               "         '' skip 1 using 1:3 with steps lw 1 lc rgb '#b03030' notitle\n", m);
+    if (alloc_panel) {
+        fputs("    set format x '%g'\n"
+              "    set xlabel 'simulated time (s)'\n"
+              "    set ylabel 'cores (all hosts)'\n", m);
+        if (ns == 0)
+            fputs("    plot NaN notitle\n", m);
+        else
+            fputs("    plot 'timeline-plot.csv' skip 1 using 1:5 with steps lw 1.5 lc rgb "
+                  "'#b03030' title 'demanded', \\\n"
+                  "         '' skip 1 using 1:6 with steps lw 1.5 lc rgb '#1f4e9a' "
+                  "title 'allocated', \\\n"
+                  "         '' skip 1 using 1:7 with steps lw 1.5 lc rgb '#2ca02c' "
+                  "title 'used'\n", m);
+    }
     fputs("    unset multiplot\n", m);
     plots_gp_end(m);
     fclose(m);

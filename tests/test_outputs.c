@@ -176,7 +176,8 @@ Test(outputs, every_file_parses_back, .timeout = 60)
 
     /* The derived plot data and every plot, script and images. */
     check_csv(out, "turnaround-cdf.csv", "turnaround,cdf", 2, -1);
-    check_csv(out, "timeline-plot.csv", "time,utilization,runnable,runnable_max", 4, -1);
+    check_csv(out, "timeline-plot.csv",
+              "time,utilization,runnable,runnable_max,demand,allocated,used", 7, -1);
     const char *plots[] = {"turnaround-cdf", "timeline", "overhead", "gantt"};
     for (size_t i = 0; i < 4; i++) {
         char name[64];
@@ -613,7 +614,7 @@ Test(outputs, plots_of_empty_run_and_real_overhead)
     fclose(f);
     snprintf(path, sizeof path, "%s/timeline.csv", dir);
     f = fopen(path, "w");
-    fputs("time,host,utilization,runnable,running,guests\n", f);
+    fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n", f);
     fclose(f);
     json_error_t je;
     json_t *s = json_loads(
@@ -668,4 +669,43 @@ Test(outputs, text_gantt_names_the_guests)
         cr_expect((*c >= '0' && *c <= '9') || *c == '|' || *c == '=' || *c == '.',
                   "stray byte 0x%02x in the chart: %.100s", (unsigned char)*c, line);
     cmd_result_free(&r);
+}
+
+/* With --alloc demand the timeline gets a third panel, demand against
+ * grant, from the sums over hosts (2 hosts here: 3+1 demanded, 2+2
+ * allocated, 2+1 used at t = 1). */
+Test(outputs, timeline_shows_demand_and_grant_for_demand_allocation)
+{
+    char *dir = make_tmpdir();
+    char path[700];
+    snprintf(path, sizeof path, "%s/jobs.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("id,turnaround\n1,2\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/timeline.csv", dir);
+    f = fopen(path, "w");
+    fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n"
+          "1,0,1,3,2,4,3,2,2\n"
+          "1,1,0.5,1,1,4,1,2,1\n", f);
+    fclose(f);
+    json_t *s = json_pack("{s:{s:s, s:f, s:i, s:i, s:s, s:s, s:f}, s:f, s:{}}", "config",
+                          "sched", "rr", "quantum", 0.03, "hosts", 2, "cores", 2, "hw", "none",
+                          "alloc", "demand", "sample", 1.0, "utilization", 0.75, "overhead");
+    struct sim_error err;
+    cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
+    char *csv = slurp(dir, "timeline-plot.csv");
+    cr_expect_str_eq(csv, "time,utilization,runnable,runnable_max,demand,allocated,used\n"
+                          "1,0.75,4,4,4,4,3\n");
+    free(csv);
+    char *gp = slurp(dir, "timeline.gp");
+    cr_expect(strstr(gp, "layout 3,1") != NULL && strstr(gp, "'demanded'") != NULL, "%s", gp);
+    free(gp);
+    json_object_set_new(json_object_get(s, "config"), "alloc", json_string("static"));
+    cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
+    gp = slurp(dir, "timeline.gp");
+    cr_expect(strstr(gp, "layout 2,1") != NULL && strstr(gp, "'demanded'") == NULL);
+    free(gp);
+    json_decref(s);
+    remove_tree(dir);
+    free(dir);
 }
