@@ -341,9 +341,14 @@ static void run_caption(const json_t *summary, char *buf, size_t len)
     const json_t *cfg = json_object_get(summary, "config");
     char q[32];
     plots_format_duration(num_at(cfg, "quantum"), q, sizeof q);
-    snprintf(buf, len, "sched %s, quantum %s, %.0f host(s) x %.0f core(s), hw %s",
-             str_at(cfg, "sched", "?"), q, num_at(cfg, "hosts"), num_at(cfg, "cores"),
-             str_at(cfg, "hw", "?"));
+    const char *platform = str_at(cfg, "platform", NULL);
+    if (platform)
+        snprintf(buf, len, "sched %s, quantum %s, platform %s, hw %s", str_at(cfg, "sched", "?"),
+                 q, platform, str_at(cfg, "hw", "?"));
+    else
+        snprintf(buf, len, "sched %s, quantum %s, %.0f host(s) x %.0f core(s), hw %s",
+                 str_at(cfg, "sched", "?"), q, num_at(cfg, "hosts"), num_at(cfg, "cores"),
+                 str_at(cfg, "hw", "?"));
 }
 
 static int plot_cdf(const char *dir, const json_t *summary, bool *missing, struct sim_error *err)
@@ -670,8 +675,25 @@ static int plot_gantt(const char *dir, const json_t *summary, bool *missing,
         cores = fmax(cores, d[i * 3 + 1] + 1);
         tmax = fmax(tmax, d[i * 3 + 2]);
     }
-    free(d);
     long nh = (long)hosts, nc = (long)cores, rows = nh * nc;
+    /* One row per core: every core of the uniform platform of --hosts and
+     * --cores (an idle one shows), or, with a --platform file of hosts of
+     * different sizes, the cores that ran something, numbered by rowof. */
+    bool sparse = str_at(cfg, "platform", NULL) != NULL;
+    long *rowof = NULL;
+    if (sparse) {
+        rowof = xmalloc((size_t)rows * sizeof *rowof);
+        for (long r = 0; r < rows; r++)
+            rowof[r] = -1;
+        for (size_t i = 0; i < n; i++)
+            rowof[(long)d[i * 3] * nc + (long)d[i * 3 + 1]] = 0;
+        long k = 0;
+        for (long r = 0; r < rows; r++)
+            if (rowof[r] == 0)
+                rowof[r] = k++;
+        rows = k ? k : 1;
+    }
+    free(d);
     int height = (int)fmin(1400, fmax(380, 200 + 34 * (double)rows));
     char caption[300];
     run_caption(summary, caption, sizeof caption);
@@ -685,26 +707,39 @@ static int plot_gantt(const char *dir, const json_t *summary, bool *missing,
                    1200, height);
     fprintf(m, "    set title 'Gantt chart (%zu segments)'.\"\\n\".", n);
     plots_gp_quote(m, caption);
-    fprintf(m, "\n"
-            "    cores = %ld\n"
-            "    row(h, c) = h * cores + c\n"
+    fprintf(m, "\n    cores = %ld\n", nc);
+    if (sparse) {
+        fprintf(m, "    array rowof[%ld]\n", nh * nc);
+        for (long r = 0; r < nh * nc; r++)
+            if (rowof[r] >= 0)
+                fprintf(m, "    rowof[%ld] = %ld\n", r + 1, rowof[r]);
+        fputs("    row(h, c) = rowof[h * cores + c + 1]\n", m);
+    } else {
+        fputs("    row(h, c) = h * cores + c\n", m);
+    }
+    fprintf(m,
             "    set xlabel 'simulated time (s)'\n"
             "    set ylabel 'core'\n"
             "    set yrange [%ld.5:-0.5]\n"
             "    set xrange [0:%.9g]\n"
             "    set key off\n"
             "    set grid noytics\n",
-            nc, rows - 1, tmax > 0 ? tmax : 1);
+            rows - 1, tmax > 0 ? tmax : 1);
     if (rows <= 40) {
         fputs("    set ytics (", m);
-        for (long r = 0; r < rows; r++) {
+        long k = 0;
+        for (long r = 0; r < nh * nc; r++) {
+            if (sparse && rowof[r] < 0)
+                continue;
             if (nh > 1)
-                fprintf(m, "%s'h%ld/cpu%ld' %ld", r ? ", " : "", r / nc, r % nc, r);
+                fprintf(m, "%s'h%ld/cpu%ld' %ld", k ? ", " : "", r / nc, r % nc, k);
             else
-                fprintf(m, "%s'cpu%ld' %ld", r ? ", " : "", r, r);
+                fprintf(m, "%s'cpu%ld' %ld", k ? ", " : "", r, k);
+            k++;
         }
         fputs(")\n", m);
     }
+    free(rowof);
     /* Eight distinguishable colours, cycled over numeric guest ids
      * (ids that are not numbers are coloured by row). */
     fputs("    set linetype 1 lc rgb '#1f77b4'\n"

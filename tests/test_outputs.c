@@ -709,3 +709,29 @@ Test(outputs, timeline_shows_demand_and_grant_for_demand_allocation)
     remove_tree(dir);
     free(dir);
 }
+
+/* A --platform of hosts of different sizes: the Gantt chart has a row per
+ * core that ran something (two 2-core hosts holding one 900 MB guest at a
+ * time, one 4-core host holding four: 1 + 1 + 4 rows, no idle cpu1 rows
+ * of the small hosts). */
+Test(outputs, gantt_rows_of_a_heterogeneous_platform, .timeout = 60)
+{
+    char *pf = write_temp(".json", "{\"hosts\": [{\"count\": 2, \"cores\": 2, \"mem_mb\": 1000},"
+                                   " {\"cores\": 4, \"mem_mb\": 4000}]}");
+    char *dir = make_tmpdir();
+    struct cmd_result r;
+    RUN(&r, "run", "--generate", "n=40,interarrival=exp:0.3,work=exp:2,mem_mb=det:900",
+        "--platform", pf, "--sched", "rr", "--quantum", "200ms", "--out", dir, "--quiet");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cmd_result_free(&r);
+    char *gp = slurp(dir, "gantt.gp");
+    cr_expect(strstr(gp, "set ytics ('h0/cpu0' 0, 'h1/cpu0' 1, 'h2/cpu0' 2, 'h2/cpu1' 3, "
+                         "'h2/cpu2' 4, 'h2/cpu3' 5)") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "platform ") != NULL, "the title names the platform file");
+    free(gp);
+    cr_expect(exists(dir, "gantt.png"));
+    unlink(pf);
+    free(pf);
+    remove_tree(dir);
+    free(dir);
+}
