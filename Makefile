@@ -91,3 +91,38 @@ clean:
 	rm -rf build build-asan
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# Fuzzing with clang's libFuzzer: one target per trace reader
+# (tests/fuzz/fuzz_<fmt>.c), each run for FUZZ_SECONDS, seeded from
+# tests/fuzz/corpus/<fmt>.  New inputs collect in build-fuzz/corpus/<fmt>,
+# failing ones in build-fuzz/crashes/ (copy them to tests/fuzz/regress/<fmt>
+# so that `make test` replays them).
+FUZZ_SECONDS ?= 30
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_FMTS    := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: fuzz fuzz-lib
+# The library again, built by clang with coverage for libFuzzer and the
+# sanitizers, in its own directory.
+fuzz-lib:
+	$(MAKE) BUILD=$(FUZZ_BUILD)/lib CC=$(FUZZ_CC) OPT='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' $(FUZZ_BUILD)/lib/libhvsim.a
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/harness.h fuzz-lib
+	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g -I. -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
+	    $(FUZZ_BUILD)/lib/libhvsim.a $(LDLIBS_ALL)
+
+fuzz: $(FUZZ_FMTS:%=$(FUZZ_BUILD)/fuzz_%)
+	@mkdir -p $(FUZZ_BUILD)/crashes
+	@set -e; for f in $(FUZZ_FMTS); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$f; \
+	    echo "== fuzz_$$f for $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_BUILD)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	        -max_len=65536 -artifact_prefix=$(FUZZ_BUILD)/crashes/$$f- -print_final_stats=1 \
+	        $(FUZZ_BUILD)/corpus/$$f tests/fuzz/corpus/$$f 2>&1 | \
+	        grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' || true; \
+	done
+	@ls $(FUZZ_BUILD)/crashes | sed 's/^/crash: /'
+

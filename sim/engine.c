@@ -327,12 +327,14 @@ static void admit_waiting(struct sim *sim);
 
 void sim__guest_complete(struct sim *sim, struct guest *g)
 {
-    sim_time_t service = 0, cpu = 0;
+    sim_time_t service = 0, cpu = 0, size = g->work;
     struct sim_metrics *m = &sim->metrics;
     if (g->fl) {
-        /* a fluid guest: its core time spread over its vCPUs */
+        /* A series guest's natural life is its series: its "service" and
+         * the base of its slowdown, so that waiting is the delay its caps
+         * or its host caused, and slowdown 1 means it was never held back. */
         cpu = sim_time_from_s(g->fl->used_s);
-        service = cpu / g->nvcpus;
+        service = size = sim_time_from_s(g->fl->series->interval * (double)g->fl->series->n);
         m->unmet_s += g->fl->unmet_s;
         m->idle_s += g->fl->idle_s;
         m->fluid_busy_s += g->fl->used_s;
@@ -343,7 +345,8 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         cpu += g->vcpu[i].cpu_time;
     }
     metrics_population(m, sim->now, -1);
-    metrics_complete(m, g->arrival, sim->now, g->first_start, service, g->work, g->nvcpus);
+    metrics_complete(m, g->arrival, sim->now, g->first_start, service, g->work, size,
+                     g->nvcpus);
     m->exit_seconds += g->exit_seconds;
     m->walk_seconds += g->walk_seconds;
     m->switch_seconds += g->switch_seconds;
@@ -727,6 +730,17 @@ static void check_invariants(struct sim *sim)
             violate(sim, "host memory over capacity", i, -1);
         if (sim->p.overcommit > 0 && h->vcpus_placed > sim->p.overcommit * h->ncores)
             violate(sim, "host vCPUs over the overcommit limit", i, -1);
+        if (!sim_event_pending(&h->refluid_ev)) {
+            double used = 0;
+            for (size_t k = 0; k < h->nfluid; k++) {
+                const struct fluid_guest *f = h->fluid[k]->fl;
+                if (f->used > f->grant * (1 + 1e-12) + 1e-12)
+                    violate(sim, "a series guest uses more than its grant", i, -1);
+                used += f->used;
+            }
+            if (used > h->ncores * (1 + 1e-12))
+                violate(sim, "series guests use more than the host's cores", i, -1);
+        }
     }
 }
 

@@ -196,6 +196,7 @@ void fluid_admit(struct sim *sim, struct guest *g, struct host *h)
     f->last = sim->now;
     f->win_from = sim->now;
     f->wish = wish_of(sim, g);
+    g->first_start = sim->now;   /* served from its admission on */
     sim->p.alloc->admit(&sim->p.alloc_params, h, g);
     request_refluid(sim, h);
 }

@@ -15,6 +15,7 @@
 
 #include "models/hw.h"
 #include "sim/compare.h"
+#include "sim/dist.h"
 #include "sim/engine.h"
 #include "sim/options.h"
 #include "sim/hwsetup.h"
@@ -22,6 +23,7 @@
 #include "sim/platform-file.h"
 #include "sim/report.h"
 #include "sim/xalloc.h"
+#include "workloads/check.h"
 #include "workloads/synthetic.h"
 #include "workloads/trace.h"
 
@@ -308,6 +310,70 @@ static int cmd_list(int argc, char **argv)
     return 0;
 }
 
+/* ---- check ---- */
+
+static bool class_known(const char *name, void *ctx)
+{
+    return hw_class_find(ctx, name) >= 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    const char *path = NULL;
+    struct trace_options opt;
+    trace_options_init(&opt);
+    double cores = 0;
+    long max_errors = 50;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            printf("usage: hvsim check PATH [--format NAME] [--cores N] [--max-errors N]\n\n"
+                   "Read a trace (a file, or a directory for planetlab/bitbrains) the way `run`\n"
+                   "would and report every problem as FILE:LINE[:COLUMN]: what is wrong (at most\n"
+                   "--max-errors, default 50, then a count), then a summary: records, skipped\n"
+                   "records by reason, time span, total work and the offered load\n"
+                   "sum(work x vcpus) / span / cores (--cores; default the SWF header's MaxProcs,\n"
+                   "else 1).  Exit status 2 if there is any error.\n");
+            return 0;
+        } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
+            opt.format = argv[++i];
+        } else if (strcmp(a, "--cores") == 0 && i + 1 < argc) {
+            if (!sim_parse_double(argv[++i], &cores) || cores < 1 || cores != floor(cores)) {
+                fprintf(stderr, "hvsim: check: --cores '%s' is not an integer >= 1\n", argv[i]);
+                return 2;
+            }
+        } else if (strcmp(a, "--max-errors") == 0 && i + 1 < argc) {
+            double v;
+            if (!sim_parse_double(argv[++i], &v) || v < 1 || v != floor(v)) {
+                fprintf(stderr, "hvsim: check: --max-errors '%s' is not an integer >= 1\n",
+                        argv[i]);
+                return 2;
+            }
+            max_errors = (long)v;
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "hvsim: check: unknown option '%s' (see hvsim check --help)\n", a);
+            return 2;
+        } else if (!path) {
+            path = a;
+        } else {
+            fprintf(stderr, "hvsim: check: one PATH only ('%s' is a second)\n", a);
+            return 2;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "hvsim: check needs a PATH (see hvsim check --help)\n");
+        return 2;
+    }
+    struct hw_model *classes = NULL;
+    struct sim_error err = {0};
+    if (hw_model_load("none", datadir(), &classes, &err) < 0)
+        classes = NULL;   /* no data files: class names checked for syntax only */
+    int rc = trace_check(stdout, stderr, path, &opt, cores, classes ? class_known : NULL,
+                         classes, max_errors);
+    hw_model_free(classes);
+    return sim_error_exit_status(rc);
+}
+
 /* ---- explain ---- */
 
 static int cmd_explain(int argc, char **argv)
@@ -377,6 +443,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "explain") == 0)
         return cmd_explain(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)

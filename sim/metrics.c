@@ -47,7 +47,7 @@ void metrics_population(struct sim_metrics *m, sim_time_t now, int delta)
 
 void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t finish,
                       sim_time_t first_start, sim_time_t service, sim_time_t work_per_vcpu,
-                      int nvcpus)
+                      sim_time_t size, int nvcpus)
 {
     m->completed++;
     m->last_finish = finish;
@@ -56,7 +56,7 @@ void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t fini
     if (m->completed <= m->warmup)
         return;
     double t = sim_time_to_s(finish - arrival);
-    double slow = t / sim_time_to_s(work_per_vcpu);
+    double slow = t / sim_time_to_s(size);
     if ((size_t)m->counted == m->cap) {
         size_t cap = m->cap;
         m->turnaround = xgrow(m->turnaround, &cap, m->cap + 1, sizeof(double));

@@ -86,10 +86,11 @@ void metrics_destroy(struct sim_metrics *m);
 /* The number of guests in the system changes at now by delta. */
 void metrics_population(struct sim_metrics *m, sim_time_t now, int delta);
 
-/* A guest completed. */
+/* A guest completed.  size is the base of its slowdown: its work per
+ * vCPU, or for a utilisation-series guest the length of its series. */
 void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t finish,
                       sim_time_t first_start, sim_time_t service, sim_time_t work_per_vcpu,
-                      int nvcpus);
+                      sim_time_t size, int nvcpus);
 
 /* busy = total core-ns busy, cores = number of cores. */
 void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores,

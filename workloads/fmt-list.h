@@ -4,3 +4,9 @@
  * once for the table.  Adding a format: one file defining
  * `const struct trace_fmt trace_fmt_NAME`, and one line here.
  */
+FMT(csv)
+FMT(swf)
+FMT(planetlab)
+FMT(bitbrains)
+FMT(azure)
+FMT(json)

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include "sim/xalloc.h"
 
@@ -35,6 +37,7 @@ const char *const trace_skip_names[TRACE_SKIP_MAX] = {
     [TRACE_SKIP_UNKNOWN_RUNTIME] = "unknown_runtime",
     [TRACE_SKIP_ZERO_RUNTIME] = "zero_runtime",
     [TRACE_SKIP_OUTSIDE_WINDOW] = "outside_window",
+    [TRACE_SKIP_UNKNOWN_PROCS] = "unknown_procs",
 };
 
 size_t trace_fmt_count(void) { return sizeof fmt_table / sizeof fmt_table[0] - 1; }
@@ -52,12 +55,40 @@ const struct trace_fmt *trace_fmt_find(const char *name)
     return NULL;
 }
 
+/* A directory holds per-VM files: Bitbrains' are *.csv, PlanetLab's have
+ * no extension. */
+static const struct trace_fmt *fmt_for_directory(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return NULL;
+    bool csv = false, other = false;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t n = strlen(e->d_name);
+        if (n > 4 && strcasecmp(e->d_name + n - 4, ".csv") == 0)
+            csv = true;
+        else
+            other = true;
+    }
+    closedir(d);
+    if (csv && !other)
+        return trace_fmt_find("bitbrains");
+    if (other && !csv)
+        return trace_fmt_find("planetlab");
+    return NULL;
+}
+
+/* By the extension; failing that, a directory by what it holds. */
 const struct trace_fmt *trace_fmt_for_path(const char *path)
 {
+    struct stat st;
     const char *dot = strrchr(path, '.');
     const char *slash = strrchr(path, '/');
     if (!dot || (slash && dot < slash))
-        return NULL;
+        return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? fmt_for_directory(path) : NULL;
     size_t n = strlen(dot);
     for (size_t i = 0; i < trace_fmt_count(); i++) {
         const char *ext = fmt_table[i]->extensions;
@@ -129,8 +160,9 @@ int trace_open(struct trace_reader *r, const char *path, const struct trace_opti
         fmt = trace_fmt_for_path(path);
         if (!fmt)
             return sim_error_set(err, SIM_EINVAL, path, 0, 0,
-                                 "cannot tell the trace format from the file name; "
-                                 "give --format NAME (see `hvsim list`)");
+                                 "cannot tell the trace format from the name (a directory "
+                                 "of per-VM files is planetlab, or bitbrains if they are "
+                                 "*.csv); give --format NAME (see `hvsim list`)");
     }
     reader_reset(r, fmt, path, opt);
     int rc = fmt->open(r, path, err);
@@ -165,6 +197,11 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct sim_erro
         r->records++;
         return TRACE_RECORD;
     }
+}
+
+size_t trace_state_size(const struct trace_reader *r)
+{
+    return r->fmt && r->fmt->state_size ? r->fmt->state_size(r) : 0;
 }
 
 void trace_close(struct trace_reader *r)

@@ -54,6 +54,7 @@ enum trace_skip {
     TRACE_SKIP_UNKNOWN_RUNTIME, /* SWF run time -1 */
     TRACE_SKIP_ZERO_RUNTIME,    /* SWF run time 0 */
     TRACE_SKIP_OUTSIDE_WINDOW,  /* --start / --end */
+    TRACE_SKIP_UNKNOWN_PROCS,   /* SWF allocated and requested processors both -1 */
     TRACE_SKIP_MAX
 };
 extern const char *const trace_skip_names[TRACE_SKIP_MAX];
@@ -92,6 +93,10 @@ struct trace_fmt {
      * (after which the next call continues after the bad record). */
     int (*next)(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
     void (*close)(struct trace_reader *r);
+    /* Optional: how many per-record items the reader keeps (the CSV/JSON
+     * set of ids seen); every other reader state is bounded.  Tests use it
+     * to check that a reader streams. */
+    size_t (*state_size)(const struct trace_reader *r);
 };
 
 /* A stream of records; owned by whoever called trace_open*. */
@@ -105,6 +110,10 @@ struct trace_reader {
     /* Header facts where the format has them (SWF MaxProcs etc.), 0 = unknown. */
     long max_procs, max_nodes;
     long unix_start_time;
+    /* Seconds subtracted from the trace's own times so that it starts at 0
+     * (SWF: the first job line's submit time; Azure: the first bin;
+     * Bitbrains: the earliest first timestamp of its files), 0 = none. */
+    double time_offset;
     /* state of cutting/scaling, private to trace.c */
     double first_arrival, prev_in, prev_out;
     bool have_first;
@@ -125,5 +134,14 @@ void trace_open_source(struct trace_reader *r, const struct trace_fmt *fmt, void
                        const char *name, const struct trace_options *opt);
 int trace_next(struct trace_reader *r, struct trace_record *rec, struct sim_error *err);
 void trace_close(struct trace_reader *r);
+/* fmt->state_size, or 0 for a format without per-record state. */
+size_t trace_state_size(const struct trace_reader *r);
+
+/* The native CSV (workloads/csv-write.c): the header line, then one line
+ * per record with every column, numbers printed so that they read back
+ * exactly; the series is not written (CSV has no column for it).
+ * Return 0 or SIM_EIO. */
+int trace_write_csv_header(FILE *out);
+int trace_write_csv(FILE *out, const struct trace_record *rec);
 
 #endif /* WORKLOADS_TRACE_H */

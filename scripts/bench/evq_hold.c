@@ -75,7 +75,7 @@ int main(void)
     gsl_rng_set(r, 1);
     int64_t inc[DRAWS];
     for (int i = 0; i < DRAWS; i++)
-        inc[i] = (int64_t)(gsl_ran_exponential(r, 1.0) * 1000.0) + 1;
+        inc[i] = (int64_t)(gsl_ran_exponential(r, 1.0) * 1e9) + 1;
     size_t sizes[] = {10, 1000, 100000, 1000000};
     printf("%-10s %14s %14s %8s\n", "pending", "evq ns/hold", "bare ns/hold", "ratio");
     for (size_t s = 0; s < 4; s++) {

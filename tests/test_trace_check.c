@@ -1,0 +1,162 @@
+/* tests/test_trace_check.c - trace_check(), the library side of `hvsim check`. */
+#include "trace_test_util.h"
+
+#include "workloads/check.h"
+
+#define VALID "tests/data/traces/valid/"
+
+struct captured {
+    char *out, *err;
+    int rc;
+};
+
+static bool only_web(const char *name, void *ctx)
+{
+    (*(int *)ctx)++;
+    return strcmp(name, "web") == 0;
+}
+
+static void run_check(struct captured *c, const char *path, const char *format, double cores,
+                      bool classes, long max_errors)
+{
+    size_t ol, el;
+    FILE *out = open_memstream(&c->out, &ol);
+    FILE *err = open_memstream(&c->err, &el);
+    struct trace_options o;
+    trace_options_init(&o);
+    o.format = format;
+    static int calls;
+    c->rc = trace_check(out, err, path, &o, cores, classes ? only_web : NULL, &calls, max_errors);
+    fclose(out);
+    fclose(err);
+}
+
+static void captured_free(struct captured *c)
+{
+    free(c->out);
+    free(c->err);
+}
+
+Test(trace_check, clean_swf_summary_uses_maxprocs)
+{
+    struct captured c;
+    run_check(&c, VALID "swf/hpc2n-mem.swf", NULL, 0, false, 10);
+    cr_assert_eq(c.rc, 0);
+    cr_assert_str_eq(c.err, "");
+    cr_assert(strstr(c.out, "format: swf\n"), "%s", c.out);
+    cr_assert(strstr(c.out, "records: 6\n"));
+    cr_assert(strstr(c.out, "skipped: 0\n"));
+    cr_assert(strstr(c.out, "errors: 0\n"));
+    cr_assert(strstr(c.out, "arrivals: 0 .. 219481 s (span 219481 s)\n"), "%s", c.out);
+    cr_assert(strstr(c.out, "time offset: 342072 s"));
+    cr_assert(strstr(c.out, "cores: 240 (MaxProcs of the header)\n"));
+    /* work*vcpus: 43306*32 + 553*40 + 10027*40 + 33156*8 + 86462*8 + 61*16 */
+    double cpu = 43306.0 * 32 + 553.0 * 40 + 10027.0 * 40 + 33156.0 * 8 + 86462.0 * 8 + 61.0 * 16;
+    char want[200];
+    snprintf(want, sizeof want, "offered load: %.4g (", cpu / 219481.0 / 240);
+    cr_assert(strstr(c.out, want), "want '%s' in %s", want, c.out);
+    captured_free(&c);
+}
+
+Test(trace_check, given_cores_and_skips)
+{
+    th_tmpdir();
+    const char *p = th_write("s.swf",
+                             "1 0 0 10 2 -1 -1 4 -1 -1 1 1 1 -1 3 2 -1 -1\n"
+                             "2 5 0 -1 2 -1 -1 4 -1 -1 1 1 1 -1 3 2 -1 -1\n"
+                             "3 10 0 30 1 -1 -1 4 -1 -1 1 1 1 -1 3 2 -1 -1\n",
+                             -1);
+    struct captured c;
+    run_check(&c, p, NULL, 5, false, 10);
+    cr_assert_eq(c.rc, 0);
+    cr_assert(strstr(c.out, "records: 2\n"));
+    cr_assert(strstr(c.out, "skipped: 1 unknown_runtime=1\n"), "%s", c.out);
+    cr_assert(strstr(c.out, "total work: 40 s per vCPU, 50 vCPU-s\n"), "%s", c.out);
+    cr_assert(strstr(c.out, "cores: 5 (given)\n"));
+    cr_assert(strstr(c.out, "offered load: 1 (sum work*vcpus / arrival span / cores)\n"), "%s",
+              c.out);
+    captured_free(&c);
+    th_cleanup();
+}
+
+Test(trace_check, every_error_listed_then_capped)
+{
+    th_tmpdir();
+    const char *p = th_write("t.csv",
+                             "arrival,work,class\n0,1,web\n1,0,web\n2,1,db\n3,x,\n4,1,\n5,-1,\n",
+                             -1);
+    struct captured c;
+    run_check(&c, p, NULL, 0, true, 2);
+    cr_assert_eq(c.rc, SIM_EINVAL);
+    char want[2000];
+    snprintf(want, sizeof want,
+             "%s:3:3: work must be > 0 (got 0)\n"
+             "%s:4: unknown workload class 'db'\n"
+             "%s: ... and 2 more errors\n",
+             p, p, p);
+    cr_assert_str_eq(c.err, want);
+    cr_assert(strstr(c.out, "records: 2\n"));
+    cr_assert(strstr(c.out, "errors: 4\n"));
+    cr_assert(strstr(c.out, "cores: 1 (default"));
+    captured_free(&c);
+    /* no limit */
+    run_check(&c, p, NULL, 0, true, 0);
+    cr_assert(strstr(c.err, ":5:3: work: not a decimal number: 'x'\n"), "%s", c.err);
+    cr_assert(strstr(c.err, ":7:3: work must be > 0 (got -1)\n"), "%s", c.err);
+    captured_free(&c);
+    th_cleanup();
+}
+
+Test(trace_check, open_failure_and_empty_workload)
+{
+    struct captured c;
+    run_check(&c, "/nonexistent/t.csv", NULL, 0, false, 10);
+    cr_assert_eq(c.rc, SIM_EIO);
+    cr_assert(strncmp(c.err, "/nonexistent/t.csv: cannot open", 31) == 0, "%s", c.err);
+    cr_assert_str_eq(c.out, "");
+    captured_free(&c);
+    th_tmpdir();
+    run_check(&c, th_write("e.csv", "arrival,work\n", -1), NULL, 0, false, 10);
+    cr_assert_eq(c.rc, 0);
+    cr_assert(strstr(c.out, "records: 0\n"));
+    cr_assert_null(strstr(c.out, "offered load"));
+    captured_free(&c);
+    /* a single arrival instant: load over the longest guest */
+    run_check(&c, th_write("one.csv", "arrival,work,vcpus\n3,4,2\n", -1), NULL, 2, false, 10);
+    cr_assert(strstr(c.out, "offered load: 1 (sum work*vcpus / duration of the longest guest"),
+              "%s", c.out);
+    captured_free(&c);
+    th_cleanup();
+}
+
+Test(trace_check, read_error_stops)
+{
+    th_tmpdir();
+    th_mkdir("d.csv");
+    struct captured c;
+    run_check(&c, th_path("d.csv"), NULL, 0, false, 10);
+    cr_assert_eq(c.rc, SIM_EIO, "%s", c.err);
+    cr_assert(strstr(c.err, "read error"));
+    captured_free(&c);
+    /* JSON reads nothing at open: the failure comes from the first record */
+    th_mkdir("d.json");
+    run_check(&c, th_path("d.json"), NULL, 0, false, 10);
+    cr_assert_eq(c.rc, SIM_EIO, "%s", c.err);
+    cr_assert(strstr(c.err, "d.json:1: read error"), "%s", c.err);
+    cr_assert(strstr(c.out, "records: 0\n"));
+    captured_free(&c);
+    th_cleanup();
+}
+
+Test(trace_check, series_formats)
+{
+    struct captured c;
+    run_check(&c, VALID "planetlab", "planetlab", 1, false, 10);
+    cr_assert_eq(c.rc, 0);
+    cr_assert(strstr(c.out, "records: 3\n"));
+    cr_assert(strstr(c.out, "total work: 43521 s per vCPU, 43521 vCPU-s\n"), "%s", c.out);
+    /* all arrive at 0; each series lasts 288 x 300 s */
+    cr_assert(strstr(c.out, "offered load: 0.5037 (sum work*vcpus / duration of the longest"),
+              "%s", c.out);
+    captured_free(&c);
+}

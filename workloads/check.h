@@ -1,0 +1,34 @@
+/*
+ * workloads/check.h - `hvsim check PATH [--format NAME]` for traces: read
+ * the whole input and report every problem with its location, then a
+ * summary of what the trace holds.
+ */
+#ifndef WORKLOADS_CHECK_H
+#define WORKLOADS_CHECK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "workloads/trace.h"
+
+/* Whether a workload class called name exists (the engine's class table). */
+typedef bool (*trace_class_known_fn)(const char *name, void *ctx);
+
+/*
+ * Read the trace at path with opt (format from opt->format or the
+ * extension; cutting and scaling applied as in a run).  Every problem is
+ * printed to errout as "FILE:LINE[:COLUMN]: what is wrong", at most
+ * max_errors of them (<= 0: no limit), then "... and N more errors".  A
+ * summary goes to out: format, records, skipped by reason, time span,
+ * total work, and an offered-load estimate sum(work * vcpus) / span /
+ * cores.  cores <= 0 means: MaxProcs of an SWF header when known, else 1;
+ * the summary says which was used.  class_known may be NULL (class names
+ * are then only checked for their syntax).
+ * Returns 0 when the trace is clean, SIM_EINVAL if it has any error,
+ * SIM_EIO if it cannot be read (the summary is printed in every case but
+ * the last when nothing could be opened).
+ */
+int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_options *opt,
+                double cores, trace_class_known_fn class_known, void *ctx, long max_errors);
+
+#endif /* WORKLOADS_CHECK_H */

@@ -1,0 +1,191 @@
+/* workloads/fields.c - see fields.h */
+#include "workloads/fields.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/types.h"
+#include "sim/xalloc.h"
+
+const char *const trace_field_names[TRACE_F_COUNT] = {
+    [TRACE_F_ID] = "id",
+    [TRACE_F_ARRIVAL] = "arrival",
+    [TRACE_F_WORK] = "work",
+    [TRACE_F_VCPUS] = "vcpus",
+    [TRACE_F_MEM_MB] = "mem_mb",
+    [TRACE_F_PRIORITY] = "priority",
+    [TRACE_F_WEIGHT] = "weight",
+    [TRACE_F_DEADLINE] = "deadline",
+    [TRACE_F_CLASS] = "class",
+    [TRACE_F_UTIL] = "util",
+};
+
+int trace_field_find(const char *name)
+{
+    for (int f = 0; f < TRACE_F_COUNT; f++)
+        if (strcmp(trace_field_names[f], name) == 0)
+            return f;
+    if (strncmp(name, "x_", 2) == 0)
+        return TRACE_F_EXTRA;
+    return TRACE_F_UNKNOWN;
+}
+
+bool trace_field_is_text(int f) { return f == TRACE_F_ID || f == TRACE_F_CLASS; }
+
+bool trace_class_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= TRACE_CLASS_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+const char *trace_field_set_number(struct trace_record *rec, int f, double v, char *msg,
+                                   size_t len)
+{
+    const char *name = trace_field_names[f];
+    switch (f) {
+    case TRACE_F_ARRIVAL:
+        if (v < 0)
+            return snprintf(msg, len, "negative arrival (%g)", v), msg;
+        if (!sim_seconds_ok(v))
+            return snprintf(msg, len, "arrival %g s is out of range (max %g)", v,
+                            SIM_SECONDS_MAX), msg;
+        rec->arrival = v;
+        return NULL;
+    case TRACE_F_WORK:
+        if (v <= 0)
+            return snprintf(msg, len, "work must be > 0 (got %g)", v), msg;
+        if (!sim_seconds_ok(v))
+            return snprintf(msg, len, "work %g s is out of range (max %g)", v,
+                            SIM_SECONDS_MAX), msg;
+        rec->work = v;
+        return NULL;
+    case TRACE_F_VCPUS:
+        if (v < 1)
+            return snprintf(msg, len, "vcpus must be >= 1 (got %g)", v), msg;
+        if (v > TRACE_VCPUS_MAX)
+            return snprintf(msg, len, "vcpus %g is out of range (max %d)", v,
+                            TRACE_VCPUS_MAX), msg;
+        if (v != floor(v))
+            return snprintf(msg, len, "vcpus must be a whole number (got %g)", v), msg;
+        rec->vcpus = (int)v;
+        return NULL;
+    case TRACE_F_MEM_MB:
+        if (v < 0)
+            return snprintf(msg, len, "negative mem_mb (%g)", v), msg;
+        if (v > TRACE_MEM_MB_MAX)
+            return snprintf(msg, len, "mem_mb %g is out of range (max %g)", v,
+                            TRACE_MEM_MB_MAX), msg;
+        rec->mem_mb = v;
+        return NULL;
+    case TRACE_F_PRIORITY:
+        rec->priority = v;
+        return NULL;
+    case TRACE_F_WEIGHT:
+        if (v < 0)
+            return snprintf(msg, len, "negative weight (%g)", v), msg;
+        if (v == 0)
+            return snprintf(msg, len, "weight must be > 0"), msg;
+        rec->weight = v;
+        return NULL;
+    case TRACE_F_DEADLINE:
+        if (v < 0)
+            return snprintf(msg, len, "negative deadline (%g); leave the field empty for none",
+                            v), msg;
+        if (!sim_seconds_ok(v))
+            return snprintf(msg, len, "deadline %g s is out of range (max %g)", v,
+                            SIM_SECONDS_MAX), msg;
+        rec->deadline = v;
+        return NULL;
+    case TRACE_F_UTIL:
+        /* Above 1 is accepted: measured utilisation can exceed the
+         * provisioned capacity (the Bitbrains quirk). */
+        if (v < 0)
+            return snprintf(msg, len, "negative util (%g)", v), msg;
+        rec->util = v;
+        return NULL;
+    default:
+        return snprintf(msg, len, "%s is not a number field", name), msg;
+    }
+}
+
+const char *trace_field_set_text(struct trace_record *rec, int f, const char *s, char *msg,
+                                 size_t len)
+{
+    if (!*s)
+        return NULL;
+    if (f == TRACE_F_ID) {
+        if (strlen(s) >= TRACE_ID_MAX)
+            return snprintf(msg, len, "id longer than %d bytes", TRACE_ID_MAX - 1), msg;
+        snprintf(rec->id, sizeof rec->id, "%s", s);
+        return NULL;
+    }
+    if (f == TRACE_F_CLASS) {
+        if (!trace_class_name_ok(s))
+            return snprintf(msg, len,
+                            "bad workload class name '%.40s' (lower-case letters, digits, "
+                            "'_' and '-', at most %d bytes)",
+                            s, TRACE_CLASS_MAX - 1), msg;
+        snprintf(rec->class_name, sizeof rec->class_name, "%s", s);
+        return NULL;
+    }
+    return snprintf(msg, len, "%s is not a text field", trace_field_names[f]), msg;
+}
+
+/* FNV-1a: short ids, no adversary worth a keyed hash in a trace file. */
+static uint64_t idset_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void idset_insert(char **slot, size_t cap, char *s)
+{
+    size_t i = idset_hash(s) & (cap - 1);
+    while (slot[i])
+        i = (i + 1) & (cap - 1);
+    slot[i] = s;
+}
+
+bool trace_idset_add(struct trace_idset *s, const char *id)
+{
+    if (s->cap) {
+        size_t i = idset_hash(id) & (s->cap - 1);
+        for (; s->slot[i]; i = (i + 1) & (s->cap - 1))
+            if (strcmp(s->slot[i], id) == 0)
+                return false;
+    }
+    /* Keep the load at most 1/2 so that probes stay short. */
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        char **slot = xcalloc(cap, sizeof *slot);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slot[i])
+                idset_insert(slot, cap, s->slot[i]);
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    idset_insert(s->slot, s->cap, xstrdup(id));
+    s->n++;
+    return true;
+}
+
+void trace_idset_free(struct trace_idset *s)
+{
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->slot[i]);
+    free(s->slot);
+    memset(s, 0, sizeof *s);
+}
