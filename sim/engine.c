@@ -922,6 +922,9 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         evq_push(&sim->evq, &sim->sample_ev, sim->p.sample, SIM_EVC_CONTROL);
     if (sim->p.alloc->periodic && sim->have_pending)
         evq_push(&sim->evq, &sim->realloc_ev, sim->p.alloc_params.interval, SIM_EVC_CONTROL);
+    /* Progress: one countdown per event, the callback off the hot path. */
+    uint64_t every = sim->p.progress_every ? sim->p.progress_every : SIM_PROGRESS_EVERY;
+    uint64_t countdown = every;
     struct sim_event *ev;
     while ((ev = evq_pop(&sim->evq)) != NULL) {
         if (ev->time < sim->now)
@@ -935,6 +938,11 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         if (sim->status < 0) {
             *err = sim->error;
             return sim->status;
+        }
+        if (--countdown == 0) {
+            countdown = every;
+            if (sim->p.on_progress)
+                sim->p.on_progress(sim->p.progress_ctx, sim);
         }
     }
     memcpy(sim->metrics.skipped, source->skipped, sizeof sim->metrics.skipped);

@@ -55,6 +55,12 @@ struct sim_segment {
 };
 typedef void (*sim_segment_fn)(void *ctx, const struct sim_segment *seg);
 
+/* Called every progress_every events (a long run's progress line): the
+ * simulation is between two events; read it, do not change it. */
+struct sim;
+typedef void (*sim_progress_fn)(void *ctx, const struct sim *sim);
+#define SIM_PROGRESS_EVERY 65536   /* default period, events */
+
 /* How a class costs on the modelled hardware, precomputed for the run.
  * NULL tables = ideal hardware. */
 struct sim_hw_tables {
@@ -108,6 +114,9 @@ struct sim_params {
      * first is described in sim->violation. */
     bool check_invariants;
     void *cb_ctx;
+    sim_progress_fn on_progress; /* optional, called with progress_ctx */
+    uint64_t progress_every;    /* events between calls, 0 = SIM_PROGRESS_EVERY */
+    void *progress_ctx;
 };
 void sim_params_init(struct sim_params *p);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "models/hw.h"
+#include "sim/compare.h"
 #include "sim/dist.h"
 #include "sim/engine.h"
 #include "sim/options.h"
@@ -446,6 +447,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "explain") == 0)
         return cmd_explain(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return compare_main(argc - 1, argv + 1);
     fprintf(stderr, "hvsim: unknown command '%s' (see hvsim --help)\n", cmd);
     return 2;
 }

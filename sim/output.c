@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/plots.h"
 #include "sim/xalloc.h"
 
 struct gantt_row {
@@ -15,13 +16,6 @@ struct gantt_row {
     char id[TRACE_ID_MAX];
     double arrival, burst, start, finish, waiting, turnaround;
     int vcpus;
-};
-
-struct gantt_seg {
-    int host, core, vcpu;
-    uint64_t guest;            /* trace order */
-    char id[TRACE_ID_MAX];
-    sim_time_t start, end;
 };
 
 #define GANTT_MAX_ROWS 200   /* a chart beyond this is unreadable on a terminal */
@@ -32,7 +26,9 @@ static void on_job(void *ctx, const struct sim_job_info *j)
     const struct guest *g = j->guest;
     double arr = sim_time_to_s(g->arrival), fin = sim_time_to_s(j->finish);
     double turn = fin - arr, work = sim_time_to_s(g->work);
-    double wait = turn - sim_time_to_s(j->service);
+    /* In integer ns, so that a guest that never waited shows 0, not a
+     * rounding residue such as -4e-16. */
+    double wait = sim_time_to_s(j->finish - g->arrival - j->service);
     char idbuf[TRACE_ID_MAX];
     const char *id = guest_id(g, idbuf);
     if (o->jobs)
@@ -64,37 +60,63 @@ static void on_sample(void *ctx, const struct sim_sample *s)
                 s->allocated, s->used);
 }
 
+/* The workload is too large for segments.csv: say so, and unless the
+ * text chart still wants them, drop the collected segments for good. */
+static void segments_lost(struct run_output *o)
+{
+    o->seg_lost = true;
+    if (o->gantt)
+        return;
+    free(o->seg);
+    o->seg = NULL;
+    o->nseg = o->segcap = 0;
+}
+
 static void on_segment(void *ctx, const struct sim_segment *seg)
 {
     struct run_output *o = ctx;
-    if (!o->gantt || o->nseg >= 100000)
+    if (o->seg_lost && !o->gantt)
         return;
+    /* Guests are numbered from 0 in arrival order, so seq tells how many
+     * the workload has at least.  The text chart (--gantt) keeps its
+     * own, larger bound. */
+    if (seg->guest->seq >= OUTPUT_GANTT_GUESTS && !o->seg_lost) {
+        segments_lost(o);
+        if (!o->gantt)
+            return;
+    }
     /* Merge with the previous segment of the same vCPU on the same core
      * when contiguous (a quantum renewed without a switch). */
     if (o->nseg) {
-        struct gantt_seg *p = &o->seg[o->nseg - 1];
+        struct out_segment *p = &o->seg[o->nseg - 1];
         if (p->end == seg->start && p->host == seg->host && p->core == seg->core &&
-            p->guest == seg->guest->seq && p->vcpu == seg->vcpu) {
+            p->guest_seq == seg->guest->seq && p->vcpu == seg->vcpu) {
             p->end = seg->end;
             return;
         }
     }
+    if (o->nseg >= OUTPUT_MAX_SEGMENTS) {
+        if (!o->seg_lost)
+            segments_lost(o);
+        return;   /* the text chart shows the beginning */
+    }
     o->seg = xgrow(o->seg, &o->segcap, o->nseg + 1, sizeof *o->seg);
-    struct gantt_seg *g = &o->seg[o->nseg++];
-    g->host = seg->host;
-    g->core = seg->core;
-    g->vcpu = seg->vcpu;
-    g->guest = seg->guest->seq;
-    g->start = seg->start;
-    g->end = seg->end;
+    struct out_segment *s = &o->seg[o->nseg++];
+    s->host = seg->host;
+    s->core = seg->core;
+    s->vcpu = seg->vcpu;
+    s->guest_seq = seg->guest->seq;
     char idbuf[TRACE_ID_MAX];
-    snprintf(g->id, sizeof g->id, "%s", guest_id(seg->guest, idbuf));
+    snprintf(s->guest, sizeof s->guest, "%s", guest_id(seg->guest, idbuf));
+    s->start = seg->start;
+    s->end = seg->end;
 }
 
 int run_output_open(struct run_output *o, bool files, bool gantt, struct sim_error *err)
 {
     memset(o, 0, sizeof *o);
     o->gantt = gantt;
+    o->segments = files;
     if (!files)
         return SIM_OK;
     o->jobs = tmpfile();
@@ -126,7 +148,7 @@ void run_output_attach(struct run_output *o, struct sim_params *p)
     p->cb_ctx = o;
     p->on_job = (o->jobs || o->gantt) ? on_job : NULL;
     p->on_sample = o->timeline ? on_sample : NULL;
-    p->on_segment = o->gantt ? on_segment : NULL;
+    p->on_segment = (o->gantt || o->segments) ? on_segment : NULL;
 }
 
 int output_mkdirs(const char *dir, struct sim_error *err)
@@ -194,6 +216,28 @@ int output_write_atomic(const char *dir, const char *name, const char *data, siz
     return write_atomic(dir, name, NULL, data, len, err);
 }
 
+/* segments.csv: host,core,guest,vcpu,start,end (seconds), in the order
+ * the segments ended. */
+static int write_segments(const struct run_output *o, const char *dir, struct sim_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return sim_error_set(err, SIM_EIO, dir, 0, 0, "cannot buffer segments.csv: %s",
+                             strerror(errno));
+    fputs("host,core,guest,vcpu,start,end\n", m);
+    for (size_t i = 0; i < o->nseg; i++) {
+        const struct out_segment *s = &o->seg[i];
+        fprintf(m, "%d,%d,%s,%d,%.9f,%.9f\n", s->host, s->core, s->guest, s->vcpu,
+                sim_time_to_s(s->start), sim_time_to_s(s->end));
+    }
+    fclose(m);
+    int rc = write_atomic(dir, "segments.csv", NULL, buf, len, err);
+    free(buf);
+    return rc;
+}
+
 int run_output_write(struct run_output *o, const char *dir, json_t *summary,
                      struct sim_error *err)
 {
@@ -211,6 +255,16 @@ int run_output_write(struct run_output *o, const char *dir, json_t *summary,
         rc = write_atomic(dir, "jobs.csv", o->jobs, NULL, 0, err);
     if (rc == SIM_OK && o->timeline)
         rc = write_atomic(dir, "timeline.csv", o->timeline, NULL, 0, err);
+    if (rc == SIM_OK && o->segments && !o->seg_lost) {
+        rc = write_segments(o, dir, err);
+    } else if (rc == SIM_OK) {
+        /* One left by an earlier run in DIR would describe that run. */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/segments.csv", dir);
+        unlink(path);
+    }
+    if (rc == SIM_OK)
+        rc = plots_write(dir, summary, err);
     return rc;
 }
 
@@ -247,12 +301,12 @@ void run_output_gantt(struct run_output *o, FILE *out, int ncores, int nhosts)
             fprintf(out, "%-10s |", label);
             /* Label each segment with its guest id, repeated to fill it. */
             for (size_t i = 0; i < o->nseg; i++) {
-                const struct gantt_seg *s = &o->seg[i];
+                const struct out_segment *s = &o->seg[i];
                 if (s->host != h || s->core != c)
                     continue;
                 int a = (int)floor(sim_time_to_s(s->start) / unit + 1e-9);
                 int b = (int)ceil(sim_time_to_s(s->end) / unit - 1e-9);
-                const char *id = s->id;
+                const char *id = s->guest;
                 size_t idlen = strlen(id);
                 for (int k = a; k < b && k < width; k++)
                     line[k] = (k - a) < (int)idlen ? id[k - a] : '=';

@@ -6,6 +6,13 @@
  *
  * During the run, per-job rows and timeline samples go to anonymous
  * temporary files (tmpfile), which vanish with the process.
+ *
+ * Segments (which vCPU ran on which core, when) are kept in memory for
+ * the text Gantt chart (--gantt) and, with --out, for segments.csv and
+ * the Gantt plot while the workload has at most OUTPUT_GANTT_GUESTS
+ * guests: a chart of more is unreadable, and the memory would grow with
+ * the trace.  A segment copies the guest's id, because the engine reuses
+ * a completed guest's memory for the next arrival.
  */
 #ifndef SIM_OUTPUT_H
 #define SIM_OUTPUT_H
@@ -15,14 +22,27 @@
 
 #include "sim/engine.h"
 
+#define OUTPUT_GANTT_GUESTS 300     /* segments.csv and gantt plot up to this many guests */
+#define OUTPUT_MAX_SEGMENTS 100000  /* memory bound of the segment list */
+
+/* One interval of a vCPU on a core, with its own copy of the guest id. */
+struct out_segment {
+    int host, core, vcpu;
+    uint64_t guest_seq;             /* engine's guest number, to merge segments */
+    char guest[TRACE_ID_MAX];       /* guest id as in jobs.csv */
+    sim_time_t start, end;
+};
+
 struct run_output {
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
     FILE *timeline;    /* timeline.csv rows */
     /* Gantt segments, kept in memory (small workloads only); copies,
      * since a guest's memory is reused once it completes */
-    struct gantt_seg *seg;
+    struct out_segment *seg;
     size_t nseg, segcap;
-    bool gantt;
+    bool gantt;        /* --gantt: text chart on stdout */
+    bool segments;     /* collecting for segments.csv (--out) */
+    bool seg_lost;     /* more guests or segments than the bounds: no segments.csv */
     /* per-guest table for --gantt */
     struct gantt_row *rows;
     size_t nrows, rowcap;
@@ -33,8 +53,9 @@ void run_output_close(struct run_output *o);
 /* Hook the callbacks into p (cb_ctx = o). */
 void run_output_attach(struct run_output *o, struct sim_params *p);
 
-/* mkdir -p DIR, then write summary.json, jobs.csv, timeline.csv (and the
- * plots, scripts/plots) atomically.  SIM_EIO if DIR cannot be written. */
+/* mkdir -p DIR, then write summary.json, jobs.csv, timeline.csv,
+ * segments.csv (small workloads) atomically, then the plots
+ * (sim/plots.h).  SIM_EIO if DIR cannot be written. */
 int run_output_write(struct run_output *o, const char *dir, json_t *summary,
                      struct sim_error *err);
 
