@@ -9,13 +9,14 @@
 set -eu
 HVSIM=${HVSIM_BIN:-build/hvsim}
 OUT=${DEMO_OUT:-results/demo}
-# The workload of every run, in this one variable: a bundled real trace
-# replaces this synthetic one once the trace readers land.  Here M/H2/1
-# at load 0.8: hyperexponential work, mean 1 s, squared CV about 4.
-WORKLOAD=${DEMO_WORKLOAD:---generate n=5000,interarrival=exp:1.25,work=hyperexp:0.8873:0.56338:4.43656}
-CORES=${DEMO_CORES:-1}
-QUANTUM=${DEMO_QUANTUM:-100ms}
-REPS=${DEMO_REPS:-5}
+# The workload of every run, in this one variable: the bundled head of
+# the KTH SP2 log (3,000 parallel jobs, workloads/samples/README.md) on its
+# own machine size, 100 cores, with Skylake-SP virtualisation costs.
+# A trace replays the same way every time, so one replication suffices.
+WORKLOAD=${DEMO_WORKLOAD:---trace workloads/samples/kth-sp2-1996-head3000.swf --hw skylake-sp}
+CORES=${DEMO_CORES:-100}
+QUANTUM=${DEMO_QUANTUM:-60s}
+REPS=${DEMO_REPS:-1}
 scheds=$("$HVSIM" list | awk '/^schedulers/ {on=1; next} /^$/ {on=0} on {print $1}')
 set --
 for s in $scheds; do

@@ -21,6 +21,7 @@
 #include "sim/hwsetup.h"
 #include "sim/output.h"
 #include "sim/platform-file.h"
+#include "sim/progress.h"
 #include "sim/report.h"
 #include "sim/xalloc.h"
 #include "workloads/check.h"
@@ -42,6 +43,8 @@ static void usage(FILE *out)
             "                       and workload classes built in\n"
             "  check FILE           read a trace and report every problem with its location\n"
             "                       [--format NAME] [--cores N]\n"
+            "  compare DIR...       several runs (--out directories) side by side: a table,\n"
+            "                       [--csv|--json] [--out DIR] for plots [--metric PATH]\n"
             "  explain --hw NAME    the costs a hardware profile implies, derived step by step\n"
             "                       [--class C] [--json]\n"
             "  --help, --version\n\n"
@@ -211,6 +214,12 @@ static int cmd_run(int argc, char **argv)
     if (rc < 0)
         goto fail;
 
+    struct progress prog;
+    long total = w.synthetic ? w.spec.n : 0;
+    if (cfg.limit > 0 && (total == 0 || cfg.limit < total))
+        total = cfg.limit;
+    progress_init(&prog, stderr, !cfg.quiet && isatty(STDERR_FILENO), total, cfg.reps);
+
     results = xcalloc((size_t)cfg.reps, sizeof *results);
     for (long rep = 0; rep < cfg.reps; rep++) {
         struct trace_reader src;
@@ -218,6 +227,7 @@ static int cmd_run(int argc, char **argv)
         if (rc < 0)
             goto fail;
         p.rep = (uint64_t)rep;
+        progress_attach(&prog, &p, rep);
         /* Outputs per guest and over time describe the first replication. */
         if (rep == 0)
             run_output_attach(&out, &p);
@@ -242,9 +252,12 @@ static int cmd_run(int argc, char **argv)
                                     &results[rep]);
         }
         sim_destroy(sim);
-        if (rc < 0)
+        if (rc < 0) {
+            progress_done(&prog);
             goto fail;
+        }
     }
+    progress_done(&prog);
 
     struct report_extra extra = {w.desc, NAN, hw_model_profile_name(hs.model)};
     summary = report_summary(&cfg, results, (size_t)cfg.reps, &extra);
