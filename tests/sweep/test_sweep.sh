@@ -96,6 +96,15 @@ check "plan: load 0.5 on 2 cores with work exp:2 maps to interarrival=exp:2" \
     grep -q 'n=10,work=exp:2,interarrival=exp:2	' "$T/load/argv.tsv"
 check "plan: load 0.8 maps to interarrival=exp:1.25" grep -q 'interarrival=exp:1.25	' "$T/load/argv.tsv"
 
+cat > "$T/desc.json" <<JSON
+{"axes": {"sched": ["fcfs", "rr"], "load": "0.5:0.8:0.1"}, "reps": 4, "seed": 7,
+ "crn": ["sched"], "base": "$BASE", "dir": "fromfile"}
+JSON
+"$SWEEP" plan "$T/desc.json" 2>/dev/null
+check "plan FILE.json: the same runs as the command line (dir relative to the file)" \
+    cmp -s "$T/a/argv.tsv" "$T/fromfile/argv.tsv"
+check "plan: a load that is no number: exit 2" test "$(rc_of "$SWEEP" plan --axis load=high --dir "$T/x")" = 2
+
 # ---------------------------------------------------------------- run
 rc=$(rc_of "$SWEEP" run "$T/a" -j 2)
 check "run: a sweep of 32 runs through GNU parallel exits 0" test "$rc" = 0
@@ -154,6 +163,13 @@ no_wall "$T/a/aggregate.csv" > "$T/a.csv"
 no_wall "$T/b/aggregate.csv" > "$T/b.csv"
 check "resume: the aggregate CSV equals the uninterrupted sweep's (without wall-clock)" cmp -s "$T/a.csv" "$T/b.csv"
 check "aggregate: wall-clock is the only column that differs" sh -c "! cmp -s '$T/a/aggregate.csv' '$T/b/aggregate.csv' || true"
+
+# GNU parallel over "ssh": the login ':' is this machine, so this tests the
+# --sshloginfile path without an ssh server
+plan "$T/ssh" --axis load=0.5,0.6
+printf '2/:\n' > "$T/nodes.txt"
+rc=$(rc_of "$SWEEP" run "$T/ssh" --sshloginfile "$T/nodes.txt")
+check "run --sshloginfile: exit 0, every run done" sh -c "[ $rc = 0 ] && [ $(count_runs "$T/ssh") = 16 ]"
 
 # ---------------------------------------------------------------- failures
 "$SWEEP" plan --axis sched=fcfs,nosuch --axis load=0.5,0.6 --base '--generate n=200' --dir "$T/c" 2>/dev/null
