@@ -12,9 +12,11 @@ replications of --generate n=GUESTS, default 10 guests) through scripts/sweep an
 parallel; reports runs per second and breaks the time down:
   hvsim start-up   `hvsim run --generate n=1 --json` (hyperfine if installed,
                    else a loop)
-  hvsim alone      the sweep's own runs, one after another in a shell loop
+  hvsim alone      the sweep's own runs (the first 2000), one after another
+                   in a shell loop
   wrapper          sweep-run1.sh (temp file, mv, logs) with a stand-in for hvsim
-  parallel         GNU parallel starting N jobs that do nothing
+  parallel         GNU parallel starting N jobs that do nothing, and its
+                   batched mode (--pipe -N K) that `sweep run` uses
   plan, aggregate  scripts/sweep plan, aggregate (CSV only, and with a plot)
 
   --runs N     runs in the sweep (a multiple of 10; default 10000)
@@ -73,6 +75,7 @@ per() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.3f", 1000 * t / n }'; }
 
 echo "bench-sweep: $RUNS runs of --generate n=$GUESTS, -j $JOBS, on $(nproc) cores ($(uname -m))"
 echo "hvsim: $HVSIM ($("$HVSIM" --version 2>/dev/null | head -1))"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 # 1. hvsim start-up
@@ -135,25 +138,27 @@ set +f
 t1=$(now)
 t_hv=$(el "$t0" "$t1")
 
-# 6. the wrapper, with a stand-in for hvsim that only prints its arguments
+# 6. the wrapper as `sweep run` uses it (a batch of runs on stdin), with
+# /bin/echo standing in for hvsim: the loop, one exec and the mv
 mkdir -p "$TMP/w/runs" "$TMP/w/logs"
 t0=$(now)
-set -f
-while IFS= read -r line; do
-    IFS=$tab
-    set -- $line
-    IFS=' '
-    "$DIR/bin/sweep-run1.sh" "$TMP/w" /bin/echo "$@"
-done < "$TMP/some.tsv"
-set +f
+"$DIR/bin/sweep-run1.sh" --stdin "$TMP/w" /bin/echo < "$TMP/some.tsv"
 t1=$(now)
 t_wrap=$(el "$t0" "$t1")
 
-# 7. GNU parallel alone: n jobs that do nothing
+# 7. GNU parallel alone: n jobs that do nothing; and the batched jobs of
+# `sweep run` (--pipe -N K) doing nothing with their runs
 t0=$(now)
-parallel --will-cite --colsep '\t' -j "$JOBS" -a "$DIR/argv.tsv" true
+parallel --will-cite -j "$JOBS" -a "$TMP/some.tsv" true
 t1=$(now)
 t_par=$(el "$t0" "$t1")
+K=$((n / (8 * JOBS)))
+[ "$K" -gt 50 ] && K=50
+[ "$K" -lt 1 ] && K=1
+t0=$(now)
+parallel --will-cite --pipe -N "$K" -j "$JOBS" 'cat > /dev/null' < "$DIR/argv.tsv"
+t1=$(now)
+t_pipe=$(el "$t0" "$t1")
 
 echo
 printf '%-44s %10s %14s\n' "step" "seconds" "ms per run"
@@ -163,13 +168,16 @@ printf '%-44s %10s %14s\n' "aggregate, CSV only" "$t_agg" "$(per "$t_agg" "$n")"
 printf '%-44s %10s %14s\n' "aggregate with one plot" "$t_aggp" "$(per "$t_aggp" "$n")"
 echo "break-down of a run (serial, CPU of one core):"
 printf '%-44s %10s %14s\n' "  hvsim alone ($k runs in a loop)" "$t_hv" "$(per "$t_hv" "$k")"
-printf '%-44s %10s %14s\n' "  sweep-run1.sh without hvsim ($k runs)" "$t_wrap" "$(per "$t_wrap" "$k")"
-printf '%-44s %10s %14s\n' "  GNU parallel, $n empty jobs, -j $JOBS" "$t_par" "$(per "$t_par" "$n")"
+printf '%-44s %10s %14s\n' "  sweep-run1.sh, echo for hvsim ($k runs)" "$t_wrap" "$(per "$t_wrap" "$k")"
+printf '%-44s %10s %14s\n' "  GNU parallel, $k empty jobs, -j $JOBS" "$t_par" "$(per "$t_par" "$k")"
+printf '%-44s %10s %14s\n' "  GNU parallel --pipe -N $K, $n runs, -j $JOBS" "$t_pipe" "$(per "$t_pipe" "$n")"
 echo
-awk -v n="$n" -v t="$t_run" -v j="$JOBS" -v hv="$t_hv" -v k="$k" -v w="$t_wrap" -v p="$t_par" 'BEGIN {
+awk -v n="$n" -v t="$t_run" -v j="$JOBS" -v hv="$t_hv" -v k="$k" -v w="$t_wrap" -v p="$t_par" \
+    -v pp="$t_pipe" -v K="$K" 'BEGIN {
     printf "runs per second: %.0f (sweep run -j %d, %d runs in %.1f s)\n", n / t, j, n, t
-    hvr = hv / k; wr = w / k; pr = p / n
-    printf "per run: hvsim %.2f ms + wrapper %.2f ms on a core; parallel %.2f ms of wall time per job\n", 1000 * hvr, 1000 * wr, 1000 * pr
-    printf "ideal with %d cores and no parallel: %.0f runs/s; parallel alone caps at %.0f runs/s\n", j, j / (hvr + wr), 1 / pr
+    hvr = hv / k; wr = w / k; pr = p / k; ppr = pp / n
+    printf "per run: hvsim %.2f ms + wrapper %.2f ms of one core; GNU parallel %.2f ms per job (%.2f ms per run in jobs of %d)\n", 1000 * hvr, 1000 * wr, 1000 * pr, 1000 * ppr, K
+    printf "bound with %d cores: %.0f runs/s from hvsim + wrapper; one run per parallel job would cap at %.0f runs/s\n", j, j / (hvr + wr), 1 / pr
 }'
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine slows every figure)"
 if [ "$KEEP" = 1 ]; then echo "sweep kept in $DIR"; fi

@@ -1,37 +1,77 @@
 #!/bin/sh
-# One run of a sweep (used by `scripts/sweep run` through GNU parallel, on
-# this machine or over ssh, and by the Slurm array task).  POSIX sh and
-# hvsim are all it needs on the machine that runs it.
+# Runs of a sweep (used by `scripts/sweep run` through GNU parallel, on this
+# machine or over ssh, and by the Slurm array task).  POSIX sh and hvsim
+# are all it needs on the machine that runs it.
 #
-# usage: sweep-run1.sh DIR HVSIM ID HVSIM-ARGS...
+# usage: sweep-run1.sh DIR HVSIM ID HVSIM-ARGS...     one run
+#        sweep-run1.sh --stdin DIR HVSIM              one run per line of
+#                                                     stdin: ID<TAB>ARGS...
 #
-# Writes DIR/runs/ID.json atomically (hvsim --json into a temporary file in
-# the same directory, then mv); a run is done iff that file exists.  The
-# run's stderr goes to DIR/logs/ID.err (removed when empty); on failure its
-# exit status goes to DIR/logs/ID.rc and this script exits with it.
+# A run writes DIR/runs/ID.json atomically (hvsim --json into a temporary
+# file in the same directory, then mv); a run is done iff that file exists,
+# and a done run is skipped.  The run's stderr goes to DIR/logs/ID.err; on
+# failure its exit status goes to DIR/logs/ID.rc.  The exit status is 0 iff
+# every run is done.  Per run this costs hvsim and one mv, nothing else.
 set -u
-if [ "$#" -lt 3 ]; then
-    echo "usage: sweep-run1.sh DIR HVSIM ID HVSIM-ARGS..." >&2
+usage() {
+    echo "usage: sweep-run1.sh DIR HVSIM ID HVSIM-ARGS... | sweep-run1.sh --stdin DIR HVSIM" >&2
     exit 2
+}
+batch=0
+if [ "${1:-}" = "--stdin" ]; then
+    batch=1
+    shift
+    [ "$#" -eq 2 ] || usage
+else
+    [ "$#" -ge 3 ] || usage
 fi
-dir=$1 hv=$2 id=$3
-shift 3
-out="$dir/runs/$id.json"
-[ -e "$out" ] && exit 0
-tmp="$dir/runs/.$id.json.$(hostname 2>/dev/null || echo h).$$"
-err="$dir/logs/$id.err"
-trap 'rm -f "$tmp"; exit 143' TERM
-trap 'rm -f "$tmp"; exit 130' INT
-trap 'rm -f "$tmp"; exit 129' HUP
-"$hv" run "$@" --json --quiet > "$tmp" 2> "$err"
-rc=$?
-if [ "$rc" -eq 0 ] && [ -s "$tmp" ]; then
-    mv -f "$tmp" "$out" || { rm -f "$tmp"; echo 1 > "$dir/logs/$id.rc"; exit 1; }
-    rm -f "$dir/logs/$id.rc"
-    [ -s "$err" ] || rm -f "$err"
-    exit 0
+dir=$1 hv=$2
+shift 2
+host=h
+{ read -r host < /proc/sys/kernel/hostname; } 2>/dev/null || host=$(hostname 2>/dev/null) || host=h
+tmp=""
+trap '[ -z "$tmp" ] || rm -f "$tmp"; exit 143' TERM
+trap '[ -z "$tmp" ] || rm -f "$tmp"; exit 130' INT
+trap '[ -z "$tmp" ] || rm -f "$tmp"; exit 129' HUP
+
+# run_one ID ARGS...: returns hvsim's exit status (0 when already done)
+run_one() {
+    id=$1
+    shift
+    out="$dir/runs/$id.json"
+    [ -e "$out" ] && return 0
+    err="$dir/logs/$id.err"
+    tmp="$dir/runs/.$id.json.$host.$$"
+    "$hv" run "$@" --json --quiet > "$tmp" 2> "$err"
+    rc=$?
+    if [ "$rc" -eq 0 ] && [ -s "$tmp" ] && mv -f "$tmp" "$out"; then
+        tmp=""
+        [ ! -e "$dir/logs/$id.rc" ] || rm -f "$dir/logs/$id.rc"
+        return 0
+    fi
+    rm -f "$tmp"
+    tmp=""
+    if [ "$rc" -eq 0 ]; then
+        rc=1
+        echo "sweep-run1: hvsim printed no summary, or it could not be moved to $out" >> "$err"
+    fi
+    echo "$rc" > "$dir/logs/$id.rc"
+    return "$rc"
+}
+
+if [ "$batch" = 0 ]; then
+    run_one "$@"
+    exit $?
 fi
-rm -f "$tmp"
-[ "$rc" -eq 0 ] && { rc=1; echo "sweep-run1: hvsim printed no summary" >> "$err"; }
-echo "$rc" > "$dir/logs/$id.rc"
-exit "$rc"
+fail=0
+tab=$(printf '\t')
+set -f
+while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    IFS=$tab
+    # shellcheck disable=SC2086
+    set -- $line
+    IFS=' '
+    run_one "$@" || fail=$((fail + 1))
+done
+[ "$fail" -eq 0 ]
