@@ -23,15 +23,23 @@ SLURM_UP=0
 stop_slurm() {
     [ "$SLURM_UP" = 1 ] || [ -d "$T/slurm" ] || return 0
     S=$T/slurm
+    pids=""
     for f in "$S/slurmd.pid" "$S/slurmctld.pid" "$S/munged.pid"; do
-        if [ -s "$f" ]; then
-            pid=$(cat "$f")
-            kill "$pid" 2>/dev/null || true
-            i=0
-            while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-            kill -9 "$pid" 2>/dev/null || true
-        fi
+        [ -s "$f" ] && pids="$pids $(cat "$f")"
     done
+    [ -n "$pids" ] || { SLURM_UP=0; return 0; }
+    # shellcheck disable=SC2086
+    kill $pids 2>/dev/null || true
+    i=0
+    while [ $i -lt 100 ]; do
+        alive=0
+        for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [ $alive = 0 ] && break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    # shellcheck disable=SC2086
+    [ $alive = 0 ] || kill -9 $pids 2>/dev/null || true
     SLURM_UP=0
 }
 cleanup() {
@@ -95,6 +103,11 @@ check "plan: --crn sched gives fcfs and rr the same seed at each point" \
 check "plan: load 0.5 on 2 cores with work exp:2 maps to interarrival=exp:2" \
     grep -q 'n=10,work=exp:2,interarrival=exp:2	' "$T/load/argv.tsv"
 check "plan: load 0.8 maps to interarrival=exp:1.25" grep -q 'interarrival=exp:1.25	' "$T/load/argv.tsv"
+"$SWEEP" plan --axis load=0.5,1 --base "--trace $T/t.swf --cores 4" --trace-load 0.25 --dir "$T/trace" 2>/dev/null
+check "plan: load with a trace maps to --scale-arrivals load/trace-load" \
+    sh -c "grep -q -e '--scale-arrivals	2	' '$T/trace/argv.tsv' && grep -q -e '--scale-arrivals	4	' '$T/trace/argv.tsv'"
+check "plan: load with a trace and no --trace-load: exit 2" \
+    test "$(rc_of "$SWEEP" plan --axis load=0.5 --base "--trace $T/t.swf" --dir "$T/x")" = 2
 
 cat > "$T/desc.json" <<JSON
 {"axes": {"sched": ["fcfs", "rr"], "load": "0.5:0.8:0.1"}, "reps": 4, "seed": 7,
