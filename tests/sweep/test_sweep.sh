@@ -6,7 +6,8 @@
 # leaving out the wall-clock column); failures are reported and do not stop
 # the others; and the Slurm path against a real single-node Slurm started
 # here (munged, slurmctld, slurmd on localhost with a generated slurm.conf,
-# stopped at the end), skipped with a message only where it cannot start.
+# stopped at the end), skipped with a message only where it cannot start;
+# and GNU parallel over real ssh to an sshd of its own on 127.0.0.1.
 # Closes with the line `N passed, N failed, N skipped`.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -43,6 +44,7 @@ stop_slurm() {
     SLURM_UP=0
 }
 cleanup() {
+    [ ! -s "$T/sshd/sshd.pid" ] || kill "$(cat "$T/sshd/sshd.pid")" 2>/dev/null || true
     stop_slurm
     [ -n "${SWEEP_TEST_KEEP:-}" ] || rm -rf "$T"
 }
@@ -183,6 +185,65 @@ plan "$T/ssh" --axis load=0.5,0.6
 printf '2/:\n' > "$T/nodes.txt"
 rc=$(rc_of "$SWEEP" run "$T/ssh" --sshloginfile "$T/nodes.txt")
 check "run --sshloginfile: exit 0, every run done" sh -c "[ $rc = 0 ] && [ $(count_runs "$T/ssh") = 16 ]"
+
+# GNU parallel over real ssh to this machine (an sshd of the test's own on
+# 127.0.0.1, with its own keys), into a directory whose name has a space
+start_sshd() {
+    H=$T/sshd
+    command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || { ssh_why="sshd is not installed (Debian package openssh-server)"; return 1; }
+    command -v ssh >/dev/null || { ssh_why="ssh is not installed"; return 1; }
+    [ "$(id -u)" = 0 ] || { ssh_why="not root"; return 1; }
+    mkdir -p "$H" /run/sshd
+    chmod 755 "$H"
+    ssh-keygen -q -t ed25519 -N '' -f "$H/hostkey" && ssh-keygen -q -t ed25519 -N '' -f "$H/userkey" ||
+        { ssh_why="ssh-keygen failed"; return 1; }
+    cp "$H/userkey.pub" "$H/authorized_keys"
+    sport=$((40000 + $$ % 20000))
+    cat > "$H/sshd_config" <<CONF
+Port $sport
+ListenAddress 127.0.0.1
+HostKey $H/hostkey
+PidFile $H/sshd.pid
+AuthorizedKeysFile $H/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+StrictModes no
+UsePAM no
+CONF
+    cat > "$H/ssh_config" <<CONF
+Host *
+  Port $sport
+  IdentityFile $H/userkey
+  StrictHostKeyChecking no
+  UserKnownHostsFile /dev/null
+  BatchMode yes
+  LogLevel ERROR
+CONF
+    "$(command -v sshd || echo /usr/sbin/sshd)" -f "$H/sshd_config" -E "$H/sshd.log" ||
+        { ssh_why="sshd did not start: $(tail -3 "$H/sshd.log")"; return 1; }
+    i=0
+    until ssh -F "$H/ssh_config" root@127.0.0.1 true 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -lt 20 ] || { ssh_why="cannot ssh to 127.0.0.1: $(tail -3 "$H/sshd.log")"; return 1; }
+        sleep 0.2
+    done
+}
+ssh_why=""
+if start_sshd; then
+    plan "$T/over ssh" --axis load=0.5,0.6
+    printf '2/ssh -F %s root@127.0.0.1\n' "$H/ssh_config" > "$T/sshnodes.txt"
+    rc=$(rc_of "$SWEEP" run "$T/over ssh" --sshloginfile "$T/sshnodes.txt")
+    check "run over ssh: exit 0, every run done" sh -c "[ $rc = 0 ] && [ \$(find '$T/over ssh/runs' -name '*.json' | wc -l) = 16 ]"
+    check "run over ssh: the runs went through sshd" grep -q 'Accepted publickey' "$H/sshd.log"
+    "$SWEEP" aggregate "$T/over ssh" --no-plots 2>/dev/null
+    "$SWEEP" aggregate "$T/ssh" --no-plots 2>/dev/null
+    no_wall "$T/over ssh/aggregate.csv" > "$T/ossh.csv"
+    no_wall "$T/ssh/aggregate.csv" > "$T/lssh.csv"
+    check "run over ssh: the same CSV as the local sweep" cmp -s "$T/ossh.csv" "$T/lssh.csv"
+else
+    skip "ssh: no sshd of our own: $ssh_why"
+fi
+[ ! -s "$T/sshd/sshd.pid" ] || kill "$(cat "$T/sshd/sshd.pid")" 2>/dev/null || true
 
 # ---------------------------------------------------------------- failures
 "$SWEEP" plan --axis sched=fcfs,nosuch --axis load=0.5,0.6 --base '--generate n=200' --dir "$T/c" 2>/dev/null
