@@ -9,9 +9,10 @@
 #
 # A run writes DIR/runs/ID.json atomically (hvsim --json into a temporary
 # file in the same directory, then mv); a run is done iff that file exists,
-# and a done run is skipped.  The run's stderr goes to DIR/logs/ID.err; on
-# failure its exit status goes to DIR/logs/ID.rc.  The exit status is 0 iff
-# every run is done.  Per run this costs hvsim and one mv, nothing else.
+# and a done run is skipped.  The run's stderr goes to DIR/logs/ID.err (only
+# when there is any); on failure its exit status goes to DIR/logs/ID.rc.  The
+# exit status is 0 iff every run is done.  Per run this costs hvsim, one new
+# file and one mv.
 set -u
 usage() {
     echo "usage: sweep-run1.sh DIR HVSIM ID HVSIM-ARGS... | sweep-run1.sh --stdin DIR HVSIM" >&2
@@ -30,9 +31,14 @@ shift 2
 host=h
 { read -r host < /proc/sys/kernel/hostname; } 2>/dev/null || host=$(hostname 2>/dev/null) || host=h
 tmp=""
-trap '[ -z "$tmp" ] || rm -f "$tmp"; exit 143' TERM
-trap '[ -z "$tmp" ] || rm -f "$tmp"; exit 130' INT
-trap '[ -z "$tmp" ] || rm -f "$tmp"; exit 129' HUP
+# stderr of each run goes to one scratch file of this process, truncated for
+# every run and moved to logs/ID.err only when it holds something: creating
+# a file per run costs more than a small run on some file systems
+errtmp="$dir/logs/.err.$host.$$"
+trap '[ -z "$tmp" ] || rm -f "$tmp"; rm -f "$errtmp"' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
 
 # run_one ID ARGS...: returns hvsim's exit status (0 when already done)
 run_one() {
@@ -42,19 +48,25 @@ run_one() {
     [ -e "$out" ] && return 0
     err="$dir/logs/$id.err"
     tmp="$dir/runs/.$id.json.$host.$$"
-    "$hv" run "$@" --json --quiet > "$tmp" 2> "$err"
+    "$hv" run "$@" --json --quiet > "$tmp" 2> "$errtmp"
     rc=$?
     if [ "$rc" -eq 0 ] && [ -s "$tmp" ] && mv -f "$tmp" "$out"; then
         tmp=""
         [ ! -e "$dir/logs/$id.rc" ] || rm -f "$dir/logs/$id.rc"
+        if [ -s "$errtmp" ]; then
+            mv -f "$errtmp" "$err"
+        elif [ -e "$err" ]; then
+            rm -f "$err"
+        fi
         return 0
     fi
     rm -f "$tmp"
     tmp=""
     if [ "$rc" -eq 0 ]; then
         rc=1
-        echo "sweep-run1: hvsim printed no summary, or it could not be moved to $out" >> "$err"
+        echo "sweep-run1: hvsim printed no summary, or it could not be moved to $out" >> "$errtmp"
     fi
+    mv -f "$errtmp" "$err"
     echo "$rc" > "$dir/logs/$id.rc"
     return "$rc"
 }
