@@ -166,7 +166,7 @@ printf '%-44s %10s %14s\n' "plan ($n runs)" "$t_plan" "$(per "$t_plan" "$n")"
 printf '%-44s %10s %14s\n' "sweep run -j $JOBS (all of it)" "$t_run" "$(per "$t_run" "$n")"
 printf '%-44s %10s %14s\n' "aggregate, CSV only" "$t_agg" "$(per "$t_agg" "$n")"
 printf '%-44s %10s %14s\n' "aggregate with one plot" "$t_aggp" "$(per "$t_aggp" "$n")"
-echo "break-down of a run (serial, CPU of one core):"
+echo "break-down of a run (one after another, wall-clock):"
 printf '%-44s %10s %14s\n' "  hvsim alone ($k runs in a loop)" "$t_hv" "$(per "$t_hv" "$k")"
 printf '%-44s %10s %14s\n' "  sweep-run1.sh, echo for hvsim ($k runs)" "$t_wrap" "$(per "$t_wrap" "$k")"
 printf '%-44s %10s %14s\n' "  GNU parallel, $k empty jobs, -j $JOBS" "$t_par" "$(per "$t_par" "$k")"
@@ -176,7 +176,7 @@ awk -v n="$n" -v t="$t_run" -v j="$JOBS" -v hv="$t_hv" -v k="$k" -v w="$t_wrap" 
     -v pp="$t_pipe" -v K="$K" 'BEGIN {
     printf "runs per second: %.0f (sweep run -j %d, %d runs in %.1f s)\n", n / t, j, n, t
     hvr = hv / k; wr = w / k; pr = p / k; ppr = pp / n
-    printf "per run: hvsim %.2f ms + wrapper %.2f ms of one core; GNU parallel %.2f ms per job (%.2f ms per run in jobs of %d)\n", 1000 * hvr, 1000 * wr, 1000 * pr, 1000 * ppr, K
+    printf "per run, serial: hvsim %.2f ms + wrapper %.2f ms; GNU parallel %.2f ms per job (%.2f ms per run in jobs of %d)\n", 1000 * hvr, 1000 * wr, 1000 * pr, 1000 * ppr, K
     printf "bound with %d cores: %.0f runs/s from hvsim + wrapper; one run per parallel job would cap at %.0f runs/s\n", j, j / (hvr + wr), 1 / pr
 }'
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this machine slows every figure)"
