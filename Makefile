@@ -26,7 +26,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard scripts/bench/*.c)
 
-.PHONY: all test asan bench demo validate clean install deps
+.PHONY: all test test-sweep asan bench demo validate clean install deps
 all: $(BUILD)/hvsim
 
 $(BUILD)/%.o: %.c
@@ -48,6 +48,11 @@ $(BUILD)/hvsim-tests: $(TEST_OBJ) $(BUILD)/libhvsim.a
 # find the binary under test through HVSIM_BIN.
 test: $(BUILD)/hvsim $(BUILD)/hvsim-tests
 	HVSIM_BIN=$(BUILD)/hvsim HVSIM_DATA=models $(BUILD)/hvsim-tests $(TEST_ARGS)
+	$(MAKE) --no-print-directory test-sweep
+
+# scripts/sweep through GNU parallel and a single-node Slurm started by the test.
+test-sweep: $(BUILD)/hvsim
+	HVSIM_BIN=$(BUILD)/hvsim tests/sweep/test_sweep.sh
 
 # One test at a time (--jobs=1): Criterion 2.4.1 (its BoxFort timeout
 # killer) leaks a 48-byte timeout request in the runner when two tests with
