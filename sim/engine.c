@@ -182,7 +182,8 @@ static void core_arm_exit(struct sim *sim, struct pcpu *c)
     double wall_rate = hr->exits_per_s / class_factor(sim, c->host, c->running->guest->cls);
     double gap = gsl_ran_exponential(sim->rng.stream[SIM_STREAM_EXITS], 1e9 / wall_rate);
     evq_cancel(&sim->evq, &c->exit_ev);
-    evq_push(&sim->evq, &c->exit_ev, c->run_from + (sim_time_t)ceil(gap), SIM_EVC_CORE);
+    if (gap < 1e18)   /* else no exit within the clock's range */
+        evq_push(&sim->evq, &c->exit_ev, c->run_from + (sim_time_t)ceil(gap), SIM_EVC_CORE);
 }
 
 /* A VM exit of the running vCPU: pick its reason by the class's rates,

@@ -160,10 +160,11 @@ static void host_recompute(struct sim *sim, struct host *h)
         if (f->step >= f->series->n && f->backlog <= 0) {
             next = sim->now;   /* over: leaves at once */
         } else if (f->backlog > 0 && service > f->rate) {
+            /* compared in seconds first: a nearly balanced guest can take
+             * longer to drain than the clock can count */
             double dry = f->backlog / (service - f->rate);
-            sim_time_t t = sim->now + (sim_time_t)ceil(dry * 1e9);
-            if (t < next)
-                next = t;
+            if (dry < sim_time_to_s(next - sim->now))
+                next = sim->now + (sim_time_t)ceil(dry * 1e9);
         }
         evq_cancel(&sim->evq, &f->ev);
         if (next != SIM_TIME_MAX)

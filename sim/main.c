@@ -241,6 +241,10 @@ static int cmd_run(int argc, char **argv)
         }
         double t0 = wall_now();
         rc = sim_run(sim, &src, &err);
+        if (rc == SIM_OK && sim->violations > 0)
+            rc = sim_error_set(&err, SIM_EINTERNAL, NULL, 0, 0,
+                               "HVSIM_CHECK: %ld engine invariant violations; the first: %s",
+                               sim->violations, sim->violation);
         double wall = wall_now() - t0;
         trace_close(&src);
         if (rc == SIM_OK) {
