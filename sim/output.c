@@ -286,7 +286,7 @@ void run_output_gantt(struct run_output *o, FILE *out, int ncores, int nhosts)
     for (size_t i = 0; i < o->nseg; i++)
         tmax = fmax(tmax, sim_time_to_s(o->seg[i].end));
     double unit = tmax <= 72 ? 1.0 : tmax / 72;
-    int width = (int)ceil(tmax / unit);
+    int width = (int)ceil(tmax / unit - 1e-9);
     fprintf(out, "Gantt chart (one column = %g s)\n", unit);
     for (int h = 0; h < nhosts; h++) {
         for (int c = 0; c < ncores; c++) {
