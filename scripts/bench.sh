@@ -35,3 +35,26 @@ if [ -x "$B/bench/trace_stream" ]; then
     echo "== streaming a trace =="
     "$B/bench/trace_stream" "$HVSIM" "$RUNSTAT"
 fi
+
+echo
+echo "== streaming an SWF trace: peak memory with 10^5 and 10^6 jobs =="
+# A generated SWF log (awk, fixed seed): Poisson submits at load ~0.9 on
+# 128 cores, exponential run times, 1-8 processors.
+swf=$(mktemp --suffix=.swf)
+trap 'rm -f "$tmp" "$swf"' EXIT
+for n in 100000 1000000; do
+    awk -v n="$n" 'BEGIN { srand(1); t = 0;
+        print "; MaxProcs: 128";
+        for (i = 1; i <= n; i++) {
+            t += -log(1 - rand()) * 0.0977;
+            p = 1 + int(rand() * 8);
+            r = -log(1 - rand()) * 2.5;
+            printf "%d %.3f -1 %.3f %d -1 -1 %d -1 -1 1 1 1 1 1 -1 -1 -1\n", i, t, r, p, p
+        } }' > "$swf"
+    stats=$( { "$RUNSTAT" "$HVSIM" run --trace "$swf" --cores 128 --json --quiet > "$tmp"; } 2>&1 )
+    set -- $stats
+    guests=$(sed -n 's/^ *"peak_guests": \([0-9]*\),*$/\1/p' "$tmp")
+    printf '%-10s jobs: %8.3f s wall, %7.1f MB peak RSS, at most %s guest records live\n' \
+        "$n" "$1" "$2" "$guests"
+done
+echo "(the rest of the growth is the exact percentiles: 24 bytes per completed guest)"

@@ -959,4 +959,5 @@ void sim_result(const struct sim *sim, struct sim_result *r)
     busy += sim->metrics.fluid_busy_s * 1e9;
     metrics_finish(&sim->metrics, busy, cores, r);
     r->peak_pending = (double)sim->evq.peak;
+    r->peak_guests = (double)sim->peak_live_guests;
 }

@@ -71,6 +71,7 @@ struct sim_result {
     double overhead_fraction, exit_seconds, walk_seconds, switch_seconds, switches;
     double exits[HW_EXIT_REASONS];
     double events, wall_seconds, events_per_second, peak_pending;
+    double peak_guests;      /* guest records allocated at once: bounded by the system, not the trace */
     /* 95% intervals of turnaround.mean and waiting.mean from batch means
      * within this run (NAN when not computed). */
     double turnaround_ci[2], waiting_ci[2], batch_lag1;

@@ -57,6 +57,7 @@ static const struct metric_desc metric_table[] = {
     M("engine", "wall_seconds", wall_seconds),
     M("engine", "events_per_second", events_per_second),
     M("engine", "peak_pending", peak_pending),
+    M("engine", "peak_guests", peak_guests),
 };
 #undef M
 #define N_METRICS (sizeof metric_table / sizeof metric_table[0])
