@@ -48,7 +48,7 @@ static TH_UNUSED char th_dir[64];
 /* A fresh temporary directory; its path in th_dir. */
 static TH_UNUSED const char *th_tmpdir(void)
 {
-    snprintf(th_dir, sizeof th_dir, "/tmp/hvsim-test-XXXXXX");
+    snprintf(th_dir, sizeof th_dir, "/tmp/hvsim-tracetest-XXXXXX");
     cr_assert_not_null(mkdtemp(th_dir));
     return th_dir;
 }

@@ -42,19 +42,24 @@ static void fuzz_put(const char *path, const unsigned char *data, size_t n)
     fclose(f);
 }
 
+static char fuzz_dir_name[64];
+
+/* Every input removes its files, so the directory is empty at exit. */
+static void fuzz_dir_remove(void) { rmdir(fuzz_dir_name); }
+
 /* The temporary directory of this process (made once, reused: a fuzzer
  * runs millions of inputs). */
 static const char *fuzz_dir(void)
 {
-    static char dir[64];
-    if (!dir[0]) {
-        snprintf(dir, sizeof dir, "/tmp/hvsim-fuzz-XXXXXX");
-        if (!mkdtemp(dir)) {
+    if (!fuzz_dir_name[0]) {
+        snprintf(fuzz_dir_name, sizeof fuzz_dir_name, "/tmp/hvsim-fuzz-XXXXXX");
+        if (!mkdtemp(fuzz_dir_name)) {
             perror("mkdtemp");
             abort();
         }
+        atexit(fuzz_dir_remove);
     }
-    return dir;
+    return fuzz_dir_name;
 }
 
 /* Next piece of data split at "\n@@": *len gets its length, the return
