@@ -699,6 +699,7 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
         }
         struct sim_sample s = {
             .time = sim->now,
+            .interval = len,
             .host = i,
             .utilization = len > 0 ? (busy - sim->sample_busy[i]) / ((double)len * h->ncores) : 0,
             .runnable = h->nrunnable,
@@ -724,7 +725,9 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             s.running = (long)h->nfluid;
             memcpy(last, acc, sizeof acc);
         }
-        sim->p.on_sample(sim->p.cb_ctx, &s);
+        sim_time_t want = sim->p.on_sample(sim->p.cb_ctx, &s);
+        if (want > 0)
+            sim->p.sample = want;
     }
     sim->last_sample = sim->now;
     /* Keep sampling while the workload is not over. */

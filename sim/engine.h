@@ -33,6 +33,7 @@ typedef void (*sim_job_fn)(void *ctx, const struct sim_job_info *job);
  * interval for each host. */
 struct sim_sample {
     sim_time_t time;       /* end of the interval */
+    sim_time_t interval;   /* its length */
     int host;
     double utilization;    /* busy core fraction over the interval */
     double demand;         /* cores demanded: mean over the interval (series guests)
@@ -43,7 +44,9 @@ struct sim_sample {
     long running;          /* vCPUs running at the sample */
     long guests;           /* guests in the system (all hosts) */
 };
-typedef void (*sim_sample_fn)(void *ctx, const struct sim_sample *s);
+/* Returns the sampling interval wanted from now on (0 = unchanged): a
+ * consumer that keeps a bounded number of rows widens it as it merges. */
+typedef sim_time_t (*sim_sample_fn)(void *ctx, const struct sim_sample *s);
 
 /* Called when a vCPU leaves a core (Gantt chart): it ran there over
  * [start, end), a switch included. */

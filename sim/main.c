@@ -210,7 +210,8 @@ static int cmd_run(int argc, char **argv)
     p.alloc_params.interval = cfg.interval;
     p.check_invariants = getenv("HVSIM_CHECK") && strcmp(getenv("HVSIM_CHECK"), "1") == 0;
 
-    rc = run_output_open(&out, cfg.out != NULL, cfg.gantt, &err);
+    rc = run_output_open(&out, cfg.out != NULL, cfg.gantt, !run_config_given(&cfg, "sample"),
+                         &err);
     if (rc < 0)
         goto fail;
 

@@ -113,7 +113,8 @@ static const struct opt opts[] = {
 
     {"out", OPT_PATH, F(out), "DIR", "write summary.json, jobs.csv, timeline.csv and plots "
      "there", .group = "Output"},
-    {"sample", OPT_DURATION, F(sample), "DUR", "sampling interval of timeline.csv (default 1s)"},
+    {"sample", OPT_DURATION, F(sample), "DUR", "sampling interval of timeline.csv (default: "
+     "adaptive, from 1s and doubled as needed to keep 1,024-2,048 rows per host)"},
     {"json", OPT_FLAG, F(json), NULL, "print the summary as JSON on stdout"},
     {"gantt", OPT_FLAG, F(gantt), NULL, "print a text Gantt chart and the per-guest table"},
     {"quiet", OPT_FLAG, F(quiet), NULL, "no progress on stderr"},

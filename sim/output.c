@@ -51,13 +51,51 @@ static void on_job(void *ctx, const struct sim_job_info *j)
     }
 }
 
-static void on_sample(void *ctx, const struct sim_sample *s)
+#define TIMELINE_MAX_ROUNDS 2048
+
+static void timeline_row(FILE *f, const struct sim_sample *s)
+{
+    fprintf(f, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f\n", sim_time_to_s(s->time), s->host,
+            s->utilization, s->runnable, s->running, s->guests, s->demand, s->allocated, s->used);
+}
+
+/* Merge rounds 2k and 2k+1 into round k: means over the two intervals for
+ * the rates, the later sample's instantaneous counts. */
+static void timeline_halve(struct run_output *o)
+{
+    size_t h = (size_t)o->nhosts;
+    for (size_t k = 0; k < o->nrounds / 2; k++)
+        for (size_t i = 0; i < h; i++) {
+            const struct sim_sample *a = &o->trows[2 * k * h + i], *b = &o->trows[(2 * k + 1) * h + i];
+            double wa = (double)a->interval, wb = (double)b->interval, w = wa + wb;
+            struct sim_sample m = *b;
+            m.interval = a->interval + b->interval;
+            if (w > 0) {
+                m.utilization = (a->utilization * wa + b->utilization * wb) / w;
+                m.demand = (a->demand * wa + b->demand * wb) / w;
+                m.allocated = (a->allocated * wa + b->allocated * wb) / w;
+                m.used = (a->used * wa + b->used * wb) / w;
+            }
+            o->trows[k * h + i] = m;
+        }
+    o->nrounds /= 2;
+}
+
+static sim_time_t on_sample(void *ctx, const struct sim_sample *s)
 {
     struct run_output *o = ctx;
-    if (o->timeline)
-        fprintf(o->timeline, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f\n", sim_time_to_s(s->time),
-                s->host, s->utilization, s->runnable, s->running, s->guests, s->demand,
-                s->allocated, s->used);
+    if (!o->adaptive) {
+        timeline_row(o->timeline, s);
+        return 0;
+    }
+    size_t h = (size_t)o->nhosts;
+    o->trows[o->nrounds * h + (size_t)s->host] = *s;
+    if (s->host < o->nhosts - 1)
+        return 0;
+    if (++o->nrounds < TIMELINE_MAX_ROUNDS)
+        return 0;
+    timeline_halve(o);
+    return 2 * s->interval;
 }
 
 /* The workload is too large for segments.csv: say so, and unless the
@@ -112,10 +150,12 @@ static void on_segment(void *ctx, const struct sim_segment *seg)
     s->end = seg->end;
 }
 
-int run_output_open(struct run_output *o, bool files, bool gantt, struct sim_error *err)
+int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_timeline,
+                    struct sim_error *err)
 {
     memset(o, 0, sizeof *o);
     o->gantt = gantt;
+    o->adaptive = adaptive_timeline;
     o->segments = files;
     if (!files)
         return SIM_OK;
@@ -140,6 +180,7 @@ void run_output_close(struct run_output *o)
         fclose(o->timeline);
     free(o->seg);
     free(o->rows);
+    free(o->trows);
     memset(o, 0, sizeof *o);
 }
 
@@ -148,6 +189,10 @@ void run_output_attach(struct run_output *o, struct sim_params *p)
     p->cb_ctx = o;
     p->on_job = (o->jobs || o->gantt) ? on_job : NULL;
     p->on_sample = o->timeline ? on_sample : NULL;
+    if (o->timeline && o->adaptive && !o->trows) {
+        o->nhosts = p->nhosts;
+        o->trows = xcalloc((size_t)TIMELINE_MAX_ROUNDS * (size_t)p->nhosts, sizeof *o->trows);
+    }
     p->on_segment = (o->gantt || o->segments) ? on_segment : NULL;
 }
 
@@ -253,8 +298,15 @@ int run_output_write(struct run_output *o, const char *dir, json_t *summary,
     free(text);
     if (rc == SIM_OK && o->jobs)
         rc = write_atomic(dir, "jobs.csv", o->jobs, NULL, 0, err);
-    if (rc == SIM_OK && o->timeline)
+    if (rc == SIM_OK && o->timeline) {
+        if (o->adaptive) {
+            /* the kept rows, now that no more will merge */
+            for (size_t i = 0; i < o->nrounds * (size_t)o->nhosts; i++)
+                timeline_row(o->timeline, &o->trows[i]);
+            o->adaptive = false;   /* written once, even if called again */
+        }
         rc = write_atomic(dir, "timeline.csv", o->timeline, NULL, 0, err);
+    }
     if (rc == SIM_OK && o->segments && !o->seg_lost) {
         rc = write_segments(o, dir, err);
     } else if (rc == SIM_OK) {

@@ -36,6 +36,14 @@ struct out_segment {
 struct run_output {
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
     FILE *timeline;    /* timeline.csv rows */
+    /* Adaptive timeline (--sample not given): rows are kept in memory, at
+     * most TIMELINE_MAX_ROUNDS samples per host; when full, neighbouring
+     * samples are merged pairwise and the engine samples half as often,
+     * so any run gives between 1,024 and 2,048 rows per host. */
+    bool adaptive;
+    int nhosts;
+    struct sim_sample *trows;   /* rounds x nhosts, round-major */
+    size_t nrounds;
     /* Gantt segments, kept in memory (small workloads only); copies,
      * since a guest's memory is reused once it completes */
     struct out_segment *seg;
@@ -48,7 +56,9 @@ struct run_output {
     size_t nrows, rowcap;
 };
 
-int run_output_open(struct run_output *o, bool files, bool gantt, struct sim_error *err);
+/* files: --out was given; adaptive_timeline: --sample was not. */
+int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_timeline,
+                    struct sim_error *err);
 void run_output_close(struct run_output *o);
 /* Hook the callbacks into p (cb_ctx = o). */
 void run_output_attach(struct run_output *o, struct sim_params *p);
