@@ -12,42 +12,15 @@
  *
  * Cost: O(1) per operation (amortised; a ring buffer FIFO).
  */
-#include <stdlib.h>
-
 #include "schedulers/sched.h"
-#include "sim/xalloc.h"
 
-static struct vcpu_fifo *fcfs_queue(struct sched *s) { return s->priv; }
-
-static int fcfs_init(struct sched *s, struct sim_error *err)
-{
-    (void)err;
-    s->priv = xcalloc(1, sizeof(struct vcpu_fifo));
-    return SIM_OK;
-}
-
-static void fcfs_fini(struct sched *s)
-{
-    vcpu_fifo_destroy(fcfs_queue(s));
-    free(s->priv);
-}
-
-static void fcfs_vcpu_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why why)
-{
-    (void)why;
-    vcpu_fifo_push(fcfs_queue(s), v);
-}
-
-static struct vcpu *fcfs_peek(struct sched *s) { return vcpu_fifo_peek(fcfs_queue(s)); }
-
-static void fcfs_vcpu_dequeue(struct sched *s, struct vcpu *v) { vcpu_fifo_remove(fcfs_queue(s), v); }
-
+/* All of it is the shared FIFO: arrival order, no preemption. */
 const struct sched_ops sched_ops_fcfs = {
     .name = "fcfs",
     .desc = "first come, first served; non-preemptive, in arrival (trace) order",
-    .init = fcfs_init,
-    .fini = fcfs_fini,
-    .enqueue = fcfs_vcpu_enqueue,
-    .peek = fcfs_peek,
-    .dequeue = fcfs_vcpu_dequeue,
+    .init = sched_fifo_init,
+    .fini = sched_fifo_fini,
+    .enqueue = sched_fifo_enqueue,
+    .peek = sched_fifo_peek,
+    .dequeue = sched_fifo_dequeue,
 };

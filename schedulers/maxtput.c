@@ -17,12 +17,7 @@
  *
  * Cost: O(log n) per enqueue/dequeue.
  */
-#include <stdlib.h>
-
 #include "schedulers/sched.h"
-#include "sim/xalloc.h"
-
-static struct vcpu_heap *maxtput_heap(struct sched *s) { return s->priv; }
 
 static int maxtput_compare(struct sched *s, const struct vcpu *a, const struct vcpu *b)
 {
@@ -31,41 +26,14 @@ static int maxtput_compare(struct sched *s, const struct vcpu *a, const struct v
     return (a->work_left > b->work_left) - (a->work_left < b->work_left);
 }
 
-static int maxtput_init(struct sched *s, struct sim_error *err)
-{
-    (void)err;
-    struct vcpu_heap *h = xmalloc(sizeof *h);
-    vcpu_heap_init(h, s, maxtput_compare);
-    s->priv = h;
-    return SIM_OK;
-}
-
-static void maxtput_fini(struct sched *s)
-{
-    vcpu_heap_destroy(maxtput_heap(s));
-    free(s->priv);
-}
-
-static void maxtput_vcpu_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why why)
-{
-    (void)why;
-    vcpu_heap_push(maxtput_heap(s), v);
-}
-
-static struct vcpu *maxtput_peek(struct sched *s) { return vcpu_heap_peek(maxtput_heap(s)); }
-
-static void maxtput_vcpu_dequeue(struct sched *s, struct vcpu *v)
-{
-    vcpu_heap_remove(maxtput_heap(s), v);
-}
-
 const struct sched_ops sched_ops_maxtput = {
     .name = "maxtput",
     .desc = "maximise throughput: non-preemptive shortest job first, one switch per vCPU",
     .flags = SCHED_SIZE_BASED,
-    .init = maxtput_init,
-    .fini = maxtput_fini,
-    .enqueue = maxtput_vcpu_enqueue,
-    .peek = maxtput_peek,
-    .dequeue = maxtput_vcpu_dequeue,
+    .init = sched_heap_init,
+    .fini = sched_heap_fini,
+    .enqueue = sched_heap_enqueue,
+    .peek = sched_heap_peek,
+    .dequeue = sched_heap_dequeue,
+    .compare = maxtput_compare,
 };

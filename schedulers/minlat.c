@@ -19,12 +19,7 @@
  * Parameters: --clairvoyant, --quantum (LAS granularity).
  * Cost: O(log n) per enqueue/dequeue (binary heap on the key).
  */
-#include <stdlib.h>
-
 #include "schedulers/sched.h"
-#include "sim/xalloc.h"
-
-static struct vcpu_heap *minlat_heap(struct sched *s) { return s->priv; }
 
 /* Ties broken by the heap's enqueue order (FIFO). */
 static int minlat_compare(struct sched *s, const struct vcpu *a, const struct vcpu *b)
@@ -38,29 +33,7 @@ static int minlat_init(struct sched *s, struct sim_error *err)
 {
     if (!s->params.clairvoyant && s->params.quantum <= 0)
         return sim_error_usage(err, "--quantum must be > 0 for minlat without clairvoyance");
-    struct vcpu_heap *h = xmalloc(sizeof *h);
-    vcpu_heap_init(h, s, minlat_compare);
-    s->priv = h;
-    return SIM_OK;
-}
-
-static void minlat_fini(struct sched *s)
-{
-    vcpu_heap_destroy(minlat_heap(s));
-    free(s->priv);
-}
-
-static void minlat_vcpu_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why why)
-{
-    (void)why;
-    vcpu_heap_push(minlat_heap(s), v);
-}
-
-static struct vcpu *minlat_peek(struct sched *s) { return vcpu_heap_peek(minlat_heap(s)); }
-
-static void minlat_vcpu_dequeue(struct sched *s, struct vcpu *v)
-{
-    vcpu_heap_remove(minlat_heap(s), v);
+    return sched_heap_init(s, err);
 }
 
 /* SRPT needs no slice: only an arrival can overtake the running vCPU.
@@ -78,10 +51,10 @@ const struct sched_ops sched_ops_minlat = {
             "service with --clairvoyant no",
     .flags = SCHED_PREEMPTIVE | SCHED_SIZE_BASED,
     .init = minlat_init,
-    .fini = minlat_fini,
-    .enqueue = minlat_vcpu_enqueue,
-    .peek = minlat_peek,
-    .dequeue = minlat_vcpu_dequeue,
+    .fini = sched_heap_fini,
+    .enqueue = sched_heap_enqueue,
+    .peek = sched_heap_peek,
+    .dequeue = sched_heap_dequeue,
     .timeslice = minlat_timeslice,
     .compare = minlat_compare,
 };

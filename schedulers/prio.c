@@ -20,12 +20,7 @@
  *
  * Cost: O(log n) per enqueue/dequeue.
  */
-#include <stdlib.h>
-
 #include "schedulers/sched.h"
-#include "sim/xalloc.h"
-
-static struct vcpu_heap *prio_heap(struct sched *s) { return s->priv; }
 
 /* O_i = P_i * Q_i with P_i = 1/weight. */
 static double prio_key(const struct sched *s, const struct vcpu *v)
@@ -43,31 +38,6 @@ static int prio_compare(struct sched *s, const struct vcpu *a, const struct vcpu
     return (ka > kb) - (ka < kb);
 }
 
-static int prio_init(struct sched *s, struct sim_error *err)
-{
-    (void)err;
-    struct vcpu_heap *h = xmalloc(sizeof *h);
-    vcpu_heap_init(h, s, prio_compare);
-    s->priv = h;
-    return SIM_OK;
-}
-
-static void prio_fini(struct sched *s)
-{
-    vcpu_heap_destroy(prio_heap(s));
-    free(s->priv);
-}
-
-static void prio_vcpu_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why why)
-{
-    (void)why;
-    vcpu_heap_push(prio_heap(s), v);
-}
-
-static struct vcpu *prio_peek(struct sched *s) { return vcpu_heap_peek(prio_heap(s)); }
-
-static void prio_vcpu_dequeue(struct sched *s, struct vcpu *v) { vcpu_heap_remove(prio_heap(s), v); }
-
 static unsigned prio_flags_for(const struct sched_params *p)
 {
     return p->preemptive ? SCHED_PREEMPTIVE : 0;
@@ -77,11 +47,11 @@ const struct sched_ops sched_ops_prio = {
     .name = "prio",
     .desc = "priority class, then O = P*Q (1/weight x expected time: Smith's rule); "
             "--preempt yes for preemptive-resume",
-    .init = prio_init,
-    .fini = prio_fini,
-    .enqueue = prio_vcpu_enqueue,
-    .peek = prio_peek,
-    .dequeue = prio_vcpu_dequeue,
+    .init = sched_heap_init,
+    .fini = sched_heap_fini,
+    .enqueue = sched_heap_enqueue,
+    .peek = sched_heap_peek,
+    .dequeue = sched_heap_dequeue,
     .compare = prio_compare,
     .flags_for = prio_flags_for,
 };

@@ -195,3 +195,53 @@ void vcpu_heap_remove(struct vcpu_heap *h, struct vcpu *v)
     else
         heap_sift_down(h, i, last);
 }
+
+/* ---- shared ready queues ---- */
+
+int sched_fifo_init(struct sched *s, struct sim_error *err)
+{
+    (void)err;
+    s->priv = xcalloc(1, sizeof(struct vcpu_fifo));
+    return SIM_OK;
+}
+
+void sched_fifo_fini(struct sched *s)
+{
+    vcpu_fifo_destroy(s->priv);
+    free(s->priv);
+}
+
+void sched_fifo_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why why)
+{
+    (void)why;
+    vcpu_fifo_push(s->priv, v);
+}
+
+struct vcpu *sched_fifo_peek(struct sched *s) { return vcpu_fifo_peek(s->priv); }
+
+void sched_fifo_dequeue(struct sched *s, struct vcpu *v) { vcpu_fifo_remove(s->priv, v); }
+
+int sched_heap_init(struct sched *s, struct sim_error *err)
+{
+    (void)err;
+    struct vcpu_heap *h = xmalloc(sizeof *h);
+    vcpu_heap_init(h, s, s->ops->compare);
+    s->priv = h;
+    return SIM_OK;
+}
+
+void sched_heap_fini(struct sched *s)
+{
+    vcpu_heap_destroy(s->priv);
+    free(s->priv);
+}
+
+void sched_heap_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why why)
+{
+    (void)why;
+    vcpu_heap_push(s->priv, v);
+}
+
+struct vcpu *sched_heap_peek(struct sched *s) { return vcpu_heap_peek(s->priv); }
+
+void sched_heap_dequeue(struct sched *s, struct vcpu *v) { vcpu_heap_remove(s->priv, v); }

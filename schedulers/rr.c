@@ -17,36 +17,14 @@
  *
  * Cost: O(1) per operation (amortised; a ring buffer FIFO).
  */
-#include <stdlib.h>
-
 #include "schedulers/sched.h"
-#include "sim/xalloc.h"
-
-static struct vcpu_fifo *rr_queue(struct sched *s) { return s->priv; }
 
 static int rr_init(struct sched *s, struct sim_error *err)
 {
     if (s->params.quantum <= 0)
         return sim_error_usage(err, "--quantum must be > 0 for rr");
-    s->priv = xcalloc(1, sizeof(struct vcpu_fifo));
-    return SIM_OK;
+    return sched_fifo_init(s, err);
 }
-
-static void rr_fini(struct sched *s)
-{
-    vcpu_fifo_destroy(rr_queue(s));
-    free(s->priv);
-}
-
-static void rr_vcpu_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why why)
-{
-    (void)why;
-    vcpu_fifo_push(rr_queue(s), v);
-}
-
-static struct vcpu *rr_peek(struct sched *s) { return vcpu_fifo_peek(rr_queue(s)); }
-
-static void rr_vcpu_dequeue(struct sched *s, struct vcpu *v) { vcpu_fifo_remove(rr_queue(s), v); }
 
 static sim_time_t rr_timeslice(struct sched *s, const struct vcpu *v)
 {
@@ -58,9 +36,9 @@ const struct sched_ops sched_ops_rr = {
     .name = "rr",
     .desc = "round robin with --quantum; preempted vCPUs go to the tail, arrivals ahead of them",
     .init = rr_init,
-    .fini = rr_fini,
-    .enqueue = rr_vcpu_enqueue,
-    .peek = rr_peek,
-    .dequeue = rr_vcpu_dequeue,
+    .fini = sched_fifo_fini,
+    .enqueue = sched_fifo_enqueue,
+    .peek = sched_fifo_peek,
+    .dequeue = sched_fifo_dequeue,
     .timeslice = rr_timeslice,
 };

@@ -129,4 +129,23 @@ static inline struct vcpu *vcpu_heap_peek(const struct vcpu_heap *h)
     return h->len ? h->a[0] : NULL;
 }
 
+/* Ready queues a policy can plug in as its ops, so that its file holds
+ * only what is its own (its order, its slice):
+ *   sched_fifo_*  arrival order (fcfs, rr);
+ *   sched_heap_*  the order of the policy's compare op, FIFO among equals
+ *                 (minlat, maxtput, prio).  The compare may read a vCPU's
+ *                 key only while the vCPU is queued or being compared:
+ *                 keys of queued vCPUs must not change. */
+int sched_fifo_init(struct sched *s, struct sim_error *err);
+void sched_fifo_fini(struct sched *s);
+void sched_fifo_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why why);
+struct vcpu *sched_fifo_peek(struct sched *s);
+void sched_fifo_dequeue(struct sched *s, struct vcpu *v);
+
+int sched_heap_init(struct sched *s, struct sim_error *err);
+void sched_heap_fini(struct sched *s);
+void sched_heap_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why why);
+struct vcpu *sched_heap_peek(struct sched *s);
+void sched_heap_dequeue(struct sched *s, struct vcpu *v);
+
 #endif /* SCHEDULERS_SCHED_H */
