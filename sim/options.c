@@ -63,8 +63,8 @@ static const struct opt opts[] = {
     {"swf-class", OPT_CHOICE, F(swf_class), "RULE", "workload class of SWF jobs: none "
      "(default class), queue or partition (class qN / pN)", .choices = "none|queue|partition"},
 
-    {"sched", OPT_STR, F(sched), "NAME", "vCPU scheduler: fcfs, rr, minlat, maxtput, prio "
-     "(see `hvsim list`)", .group = "Scheduling"},
+    {"sched", OPT_STR, F(sched), "NAME", "vCPU scheduler: fcfs (default), rr, minlat, "
+     "maxtput, prio (see `hvsim list`)", .group = "Scheduling"},
     {"quantum", OPT_DURATION, F(quantum), "DUR", "round-robin time slice (default 30ms, "
      "the Xen credit scheduler's tslice)"},
     {"clairvoyant", OPT_YESNO, F(clairvoyant), "yes|no", "may size-based policies see a "
@@ -98,8 +98,8 @@ static const struct opt opts[] = {
      "a JSON file: {\"hosts\": [{\"count\": 2, \"cores\": 16, \"mem_mb\": 65536, "
      "\"hw\": \"skylake-sp\"}, ...]}"},
 
-    {"hw", OPT_STR, F(hw), "NAME|FILE", "hardware profile (see `hvsim list`); none = ideal "
-     "hardware", .group = "Hardware"},
+    {"hw", OPT_STR, F(hw), "NAME|FILE", "hardware profile (see `hvsim list`, `hvsim explain`): "
+     "none (default) is ideal hardware, for theory; e.g. skylake-sp", .group = "Hardware"},
     {"exit-model", OPT_CHOICE, F(exit_model), "MODEL", "VM exits as a rate (fluid, default) "
      "or as individual events (discrete)", .choices = "fluid|discrete"},
 
@@ -500,25 +500,26 @@ void run_config_help(FILE *out)
         /* wrap the help at 78 columns, indented under a 26-column head */
         const char *h = o->help;
         int col = fprintf(out, "  %-24s", head);
-        if (col > 26) {
-            fputc('\n', out);
-            col = fprintf(out, "%26s", "");
+        if (strlen(head) >= 24) {   /* no room for a space: help on the next line */
+            fprintf(out, "\n%26s", "");
+            col = 26;
         }
+        bool first = true;
         while (*h) {
+            h += strspn(h, " ");
             size_t w = strcspn(h, " ");
-            if (col + (int)w > 78 && col > 26) {
+            if (!w)
+                break;
+            if (!first && col + 1 + (int)w > 78) {
                 fprintf(out, "\n%26s", "");
                 col = 26;
+            } else if (!first) {
+                fputc(' ', out);
+                col++;
             }
             col += fprintf(out, "%.*s", (int)w, h);
             h += w;
-            if (*h == ' ') {
-                h++;
-                if (col < 78) {
-                    fputc(' ', out);
-                    col++;
-                }
-            }
+            first = false;
         }
         fputc('\n', out);
     }
