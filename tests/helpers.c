@@ -70,6 +70,27 @@ static void record_finish(void *ctx, const struct sim_job_info *j)
     }
 }
 
+/* Run jobs with params p (completed here: invariants checked, finish
+ * times recorded), and fail the test on any error or violation. */
+static void run_with(struct sim_params *p, const struct test_job *jobs, size_t n,
+                     struct test_run *out)
+{
+    p->check_invariants = true;
+    p->on_job = record_finish;
+    p->cb_ctx = out;
+    struct sim_error err;
+    struct sim *sim;
+    cr_assert_eq(sim_create(&sim, p, &err), 0, "%s", err.text);
+    struct trace_reader r;
+    test_array_open(&r, jobs, n);
+    cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
+    sim_result(sim, &out->res);
+    out->events = (long)out->res.events;
+    cr_expect_eq(sim->violations, 0, "invariant violated: %s", sim->violation);
+    trace_close(&r);
+    sim_destroy(sim);
+}
+
 static void run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
                      int ncores, int nhosts, double mem_mb, bool reject,
                      enum sim_placement place, double overcommit, struct test_run *out)
@@ -85,21 +106,8 @@ static void run_jobs(const struct test_job *jobs, size_t n, const char *sched, d
     p.admission_reject = reject;
     p.placement = place;
     p.overcommit = overcommit;
-    p.check_invariants = true;
     p.sched_params.quantum = sim_time_from_s(quantum);
-    p.on_job = record_finish;
-    p.cb_ctx = out;
-    struct sim_error err;
-    struct sim *sim;
-    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
-    struct trace_reader r;
-    test_array_open(&r, jobs, n);
-    cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
-    sim_result(sim, &out->res);
-    out->events = (long)out->res.events;
-    cr_expect_eq(sim->violations, 0, "invariant violated: %s", sim->violation);
-    trace_close(&r);
-    sim_destroy(sim);
+    run_with(&p, jobs, n, out);
 }
 
 void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
@@ -129,19 +137,7 @@ void test_run_alloc(const struct test_job *jobs, size_t n, const char *alloc, in
     p.alloc_params.headroom = headroom;
     p.alloc_params.floor = floor;
     p.alloc_params.equal_share = equal_share;
-    p.check_invariants = true;
-    p.on_job = record_finish;
-    p.cb_ctx = out;
-    struct sim_error err;
-    struct sim *sim;
-    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
-    struct trace_reader r;
-    test_array_open(&r, jobs, n);
-    cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
-    sim_result(sim, &out->res);
-    cr_expect_eq(sim->violations, 0, "invariant violated: %s", sim->violation);
-    trace_close(&r);
-    sim_destroy(sim);
+    run_with(&p, jobs, n, out);
 }
 
 void test_run_jobs_placed(const struct test_job *jobs, size_t n, int ncores, int nhosts,
