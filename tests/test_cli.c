@@ -321,3 +321,32 @@ Test(cli, timeline_adaptive_and_fixed, .timeout = 60)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
 }
+
+/* run on a bad trace: exit 2 with the first error and its location, and
+ * nothing created in --out (issue: a half-run leaves no results). */
+Test(cli, run_bad_trace_exits_2_and_writes_nothing)
+{
+    const char *cases[][2] = {
+        {"arrival,work\n0,1\n1,abc\n", ":3"},
+        {"arrival,work,class\n0,1,nope\n", ":2: unknown workload class 'nope'"},
+        {"arrival,work\n5,1\n3,1\n", ":3"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *tr = write_temp(".csv", cases[i][0]);
+        char dir[] = "/tmp/hvsim-test-badXXXXXX";
+        cr_assert_not_null(mkdtemp(dir));
+        char out[300];
+        snprintf(out, sizeof out, "%s/out", dir);
+        struct cmd_result r;
+        RUN(&r, "run", "--trace", tr, "--out", out);
+        cr_expect_eq(r.status, 2, "case %zu: exit %d", i, r.status);
+        cr_expect(strstr(r.err, tr) && strstr(r.err, cases[i][1]), "case %zu: '%s'", i, r.err);
+        cr_expect_str_empty(r.out);
+        struct stat st;
+        cr_expect_neq(stat(out, &st), 0, "case %zu: %s created", i, out);
+        cmd_result_free(&r);
+        rmdir(dir);
+        unlink(tr);
+        free(tr);
+    }
+}
