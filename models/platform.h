@@ -48,7 +48,8 @@ struct fluid_guest {
     double grant;                /* cores allocated: a cap on its core time */
     double wish;                 /* cores of core time it would use unconstrained */
     double used;                 /* cores of core time it gets */
-    bool backlogged;             /* served at its cap, not at its arrival rate */
+    bool backlogged;             /* has a backlog: wishes all its vCPUs */
+    double claim, cap, level;    /* its share of a short host (sim/fluid.c host_share) */
     sim_time_t last;             /* the integrals below run up to here */
     size_t idx;                  /* slot in host->fluid */
     struct sim_event ev;         /* next sample, or the backlog running dry */
@@ -133,6 +134,8 @@ struct host {
     /* utilisation-series guests (sim/fluid.c) */
     struct guest **fluid;      /* the fluid guests placed here */
     size_t nfluid, fluidcap;
+    struct guest **fluid_tmp;  /* scratch for sharing the cores */
+    size_t fluid_tmpcap;
     struct sim_event refluid_ev;  /* recompute their rates at the end of an instant */
     double sum_demand, sum_grant, sum_used;   /* cores, now */
     double acc_demand, acc_grant, acc_used;   /* core-seconds, up to acc_last */

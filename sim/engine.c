@@ -900,6 +900,7 @@ void sim_destroy(struct sim *sim)
         for (size_t k = 0; k < h->nfluid; k++)   /* a run stopped by an error */
             guest_release(sim, h->fluid[k]);
         free(h->fluid);
+        free(h->fluid_tmp);
         free(h->idle_bits);
     }
     free_guest_list(sim->admit_head);   /* still waiting for memory */

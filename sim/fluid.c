@@ -10,12 +10,10 @@
  *     w_i = min(r_i f_i, vcpus)    while b_i = 0,
  *     w_i = vcpus                  while b_i > 0 (it catches up);
  * it may use at most its grant a_i (the cap), and a host whose guests
- * want more than its cores scales them all in proportion (the host is
- * overcommitted):
- *     u_i = min(w_i, a_i) x min(1, cores / sum_j min(w_j, a_j)),
- * so its backlog changes at r_i - u_i / f_i.  A guest whose service falls
- * short of its arrival rate becomes backlogged at once (a fixed point,
- * found in at most n rounds).  A guest leaves when its series has ended
+ * want more than its cores shares them by weighted water-filling: with
+ * claims c_i = min(vcpus, a_i), a level L gives u_i = min(w_i, a_i, L c_i),
+ * L as high as the cores allow (host_share),
+ * so its backlog changes at r_i - u_i / f_i.  A guest leaves when its series has ended
  * and its backlog is served, so a throttled guest lives longer, as in
  * CloudSim's PlanetLab experiments.  Reported, in core-seconds:
  *     demand   r f           (what the trace asks for, now)
@@ -50,7 +48,6 @@ void fluid_guest_init(struct guest *g, struct trace_record *rec)
     f->series = rec->series;
     rec->series = NULL;
     f->rate = f->series->util[0] * g->nvcpus;
-    f->step_end = g->arrival + sim_time_from_s(f->series->interval);
     f->last = g->arrival;
     f->win_from = g->arrival;
     sim_event_init(&f->ev, fluid_guest_event);
@@ -120,38 +117,72 @@ static double wish_of(const struct sim *sim, const struct guest *g)
 }
 
 /* New rates for h's guests (all brought up to now), and their next events. */
+static int by_level(const void *a, const void *b)
+{
+    const struct fluid_guest *x = (*(struct guest *const *)a)->fl;
+    const struct fluid_guest *y = (*(struct guest *const *)b)->fl;
+    return (x->level > y->level) - (x->level < y->level);
+}
+
+/* Share h's cores among its guests: weighted water-filling.  Each guest
+ * claims w = min(vcpus, grant) and takes at most c: all of w while it has
+ * a backlog, min(rate x f, w) while it has none.  A common level L gives
+ * guest i min(c_i, L w_i), with L as high as the cores allow.  A guest
+ * whose share is below its arrival rate gets the same share whether its
+ * backlog is empty or not, so the rates never flip back and forth as a
+ * backlog empties and refills (proportional scaling of wishes did, every
+ * few nanoseconds).  A guest with an empty backlog is never served above
+ * its rate: no work out of nothing. */
+static void host_share(struct sim *sim, struct host *h)
+{
+    size_t n = h->nfluid, k = 0;
+    h->fluid_tmp = xgrow(h->fluid_tmp, &h->fluid_tmpcap, n, sizeof *h->fluid_tmp);
+    double want = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct guest *g = h->fluid[i];
+        struct fluid_guest *f = g->fl;
+        f->backlogged = f->backlog > 0;
+        f->wish = wish_of(sim, g);
+        f->claim = fmin((double)g->nvcpus, f->grant);
+        f->cap = fmin(f->wish, f->claim);
+        f->used = 0;
+        want += f->cap;
+        if (f->claim > 0) {
+            f->level = f->cap / f->claim;   /* the level at which it is satisfied */
+            h->fluid_tmp[k++] = g;
+        }
+    }
+    if (want <= h->ncores) {   /* everyone gets what it takes */
+        for (size_t i = 0; i < n; i++)
+            h->fluid[i]->fl->used = h->fluid[i]->fl->cap;
+        return;
+    }
+    qsort(h->fluid_tmp, k, sizeof *h->fluid_tmp, by_level);
+    double left = h->ncores, weight = 0;
+    for (size_t i = 0; i < k; i++)
+        weight += h->fluid_tmp[i]->fl->claim;
+    size_t i = 0;
+    for (; i < k; i++) {   /* the least demanding are satisfied first */
+        struct fluid_guest *f = h->fluid_tmp[i]->fl;
+        if (f->level * weight > left)
+            break;
+        f->used = f->cap;
+        left -= f->cap;
+        weight -= f->claim;
+    }
+    double level = weight > 0 ? left / weight : 0;
+    for (; i < k; i++)
+        h->fluid_tmp[i]->fl->used = level * h->fluid_tmp[i]->fl->claim;
+}
+
 static void host_recompute(struct sim *sim, struct host *h)
 {
-    double scale = 1;
-    for (size_t i = 0; i < h->nfluid; i++)
-        h->fluid[i]->fl->backlogged = h->fluid[i]->fl->backlog > 0;
-    for (size_t round = 0; round <= h->nfluid; round++) {
-        double total = 0;
-        for (size_t i = 0; i < h->nfluid; i++) {
-            struct fluid_guest *f = h->fluid[i]->fl;
-            f->wish = wish_of(sim, h->fluid[i]);
-            total += fmin(f->wish, f->grant);
-        }
-        scale = total > h->ncores ? (double)h->ncores / total : 1;
-        bool more = false;
-        for (size_t i = 0; i < h->nfluid; i++) {
-            struct guest *g = h->fluid[i];
-            struct fluid_guest *f = g->fl;
-            double need = f->rate * sim__class_factor(sim, g);
-            if (!f->backlogged && fmin(f->wish, f->grant) * scale < need * (1 - 1e-12)) {
-                f->backlogged = true;   /* served below its arrival rate: a backlog forms */
-                more = true;
-            }
-        }
-        if (!more)
-            break;
-    }
+    host_share(sim, h);
     h->sum_demand = h->sum_grant = h->sum_used = 0;
     for (size_t i = 0; i < h->nfluid; i++) {
         struct guest *g = h->fluid[i];
         struct fluid_guest *f = g->fl;
         double fac = sim__class_factor(sim, g);
-        f->used = fmin(f->wish, f->grant) * scale;
         h->sum_demand += f->rate * fac;
         h->sum_grant += f->grant;
         h->sum_used += f->used;
@@ -196,6 +227,9 @@ void fluid_admit(struct sim *sim, struct guest *g, struct host *h)
     h->fluid[h->nfluid++] = g;
     f->last = sim->now;
     f->win_from = sim->now;
+    /* Its series starts when it starts, which is later than its arrival
+     * if it waited for memory in the admission queue. */
+    f->step_end = sim->now + sim_time_from_s(f->series->interval);
     f->wish = wish_of(sim, g);
     g->first_start = sim->now;   /* served from its admission on */
     sim->p.alloc->admit(&sim->p.alloc_params, h, g);

@@ -1,0 +1,86 @@
+/*
+ * tests/test_alloc_conformance.c - every registered allocator (iterating
+ * over models/alloc-list.h, so a new one is covered without editing this
+ * file) on random utilisation series, 3 hosts, every invariant checked
+ * after every event: each guest completes; the core time used equals the
+ * work demanded (nothing lost, nothing made up: a throttled guest only
+ * finishes later); no guest uses more than its grant and no host more than
+ * its cores; the same seed gives the same figures.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <string.h>
+
+#include "models/alloc.h"
+#include "tests/helpers.h"
+
+ParameterizedTestParameters(alloc_conformance, invariants)
+{
+    /* indices, not pointers: each test runs in a new process */
+    size_t n = alloc_count();
+    size_t *idx = cr_malloc(n * sizeof *idx);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    return cr_make_param_array(size_t, idx, n);
+}
+
+#define NGUESTS 40
+#define NSAMPLES 24
+
+static void run_random(const char *alloc, struct sim_result *res, double *work)
+{
+    static double util[NGUESTS][NSAMPLES];
+    struct test_job jobs[NGUESTS];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 123);
+    *work = 0;
+    double t = 0;
+    for (int i = 0; i < NGUESTS; i++) {
+        for (int k = 0; k < NSAMPLES; k++) {
+            /* bursty: mostly low, sometimes near a whole vCPU */
+            util[i][k] = gsl_rng_uniform(r) < 0.2 ? 0.6 + 0.4 * gsl_rng_uniform(r)
+                                                  : 0.2 * gsl_rng_uniform(r);
+            *work += util[i][k] * 60 * (1 + i % 2);
+        }
+        t += gsl_rng_uniform(r) * 100;
+        jobs[i] = (struct test_job){NULL, floor(t), 1, 1 + i % 2, 0, 100, util[i], NSAMPLES, 60};
+    }
+    gsl_rng_free(r);
+
+    struct sim_params p;
+    sim_params_init(&p);
+    p.nhosts = 3;
+    p.ncores = 2;
+    p.host_mem_mb = 1200;          /* at most 12 guests a host: some wait */
+    p.alloc = alloc_find(alloc);
+    p.alloc_params.interval = SIM_S(120);
+    p.alloc_params.floor = 0.05;
+    p.check_invariants = true;
+    struct sim_error err;
+    struct sim *sim;
+    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
+    struct trace_reader rd;
+    test_array_open(&rd, jobs, NGUESTS);
+    cr_assert_eq(sim_run(sim, &rd, &err), 0, "%s: %s", alloc, err.text);
+    sim_result(sim, res);
+    cr_expect_eq(sim->violations, 0, "%s: %s", alloc, sim->violation);
+    trace_close(&rd);
+    sim_destroy(sim);
+}
+
+ParameterizedTest(size_t *index, alloc_conformance, invariants, .timeout = 60)
+{
+    const char *name = alloc_at(*index)->name;
+    struct sim_result a, b;
+    double work;
+    run_random(name, &a, &work);
+    cr_expect_eq(a.completed, NGUESTS, "%s: %g of %d completed", name, a.completed, NGUESTS);
+    cr_expect(fabs(a.busy_seconds - work) <= 1e-6 * work, "%s: used %.9g core-s, demanded %.9g",
+              name, a.busy_seconds, work);
+    cr_expect_geq(a.unmet_cpu_seconds, 0);
+    cr_expect_geq(a.idle_cpu_seconds, 0);
+    run_random(name, &b, &work);
+    cr_expect(memcmp(&a, &b, sizeof a) == 0, "%s: same input, different figures", name);
+}
