@@ -130,8 +130,6 @@ static int cmd_run(int argc, char **argv)
     if (rc < 0)
         goto fail;
 
-    /* Parts of the contract not built yet: refuse rather than ignore. */
-
     const struct sched_ops *ops = sched_find(cfg.sched);
     if (!ops) {
         rc = sim_error_usage(&err, "--sched: unknown scheduler '%s' (see `hvsim list`)",
@@ -204,6 +202,16 @@ static int cmd_run(int argc, char **argv)
                                                         : SIM_PLACE_FIRST_FIT;
     p.overcommit = cfg.overcommit;
     p.alloc = alloc_find(cfg.alloc);
+    /* Options of the other allocator have no effect: say so (a warning, not
+     * an error, so that sweeps may cross --alloc with them). */
+    static const char *const demand_only[] = {"interval", "headroom", "floor"};
+    for (size_t i = 0; i < sizeof demand_only / sizeof demand_only[0] && !cfg.quiet; i++)
+        if (!p.alloc->periodic && run_config_given(&cfg, demand_only[i]))
+            fprintf(stderr, "hvsim: note: --%s applies to --alloc demand; ignored with --alloc "
+                    "%s\n", demand_only[i], cfg.alloc);
+    if (p.alloc->periodic && run_config_given(&cfg, "share") && !cfg.quiet)
+        fprintf(stderr, "hvsim: note: --share applies to --alloc static; ignored with --alloc "
+                "%s\n", cfg.alloc);
     p.alloc_params.equal_share = strcmp(cfg.share, "equal") == 0;
     p.alloc_params.headroom = cfg.headroom;
     p.alloc_params.floor = cfg.floor;
