@@ -319,7 +319,9 @@ static int cmd_list(int argc, char **argv)
     }
     printf("schedulers (--sched):\n");
     for (size_t i = 0; i < sched_count(); i++)
-        printf("  %-10s %s%s\n", sched_at(i)->name, sched_at(i)->desc, i == 0 ? " [default]" : "");
+        printf("  %-10s %s%s%s\n", sched_at(i)->name, sched_at(i)->desc,
+               sched_at(i)->flags & SCHED_SIZE_BASED ? " (size-based: see --clairvoyant)" : "",
+               i == 0 ? " [default]" : "");
     printf("\nallocators (--alloc):\n");
     for (size_t i = 0; i < alloc_count(); i++)
         printf("  %-10s %s%s\n", alloc_at(i)->name, alloc_at(i)->desc, i == 0 ? " [default]" : "");

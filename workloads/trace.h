@@ -114,9 +114,6 @@ struct trace_reader {
      * (SWF: the first job line's submit time; Azure: the first bin;
      * Bitbrains: the earliest first timestamp of its files), 0 = none. */
     double time_offset;
-    /* state of cutting/scaling, private to trace.c */
-    double first_arrival, prev_in, prev_out;
-    bool have_first;
 };
 
 /* The registry (fmt-list.h). */
