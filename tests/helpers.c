@@ -244,3 +244,18 @@ char *write_temp(const char *suffix, const char *text)
     close(fd);
     return path;
 }
+
+char *test_tmpdir(const char *tag)
+{
+    char *dir = xmalloc(256);
+    snprintf(dir, 256, "/tmp/hvsim-test-%s-XXXXXX", tag);
+    cr_assert_not_null(mkdtemp(dir));
+    return dir;
+}
+
+void test_remove_tree(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}

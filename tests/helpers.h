@@ -67,6 +67,13 @@ struct cmd_result {
 void run_hvsim(struct cmd_result *r, const char *const *args);
 void cmd_result_free(struct cmd_result *r);
 
+#define RUN(r, ...) run_hvsim((r), (const char *const[]){__VA_ARGS__, NULL})
+
+/* A fresh directory /tmp/hvsim-test-TAG-XXXXXX (free the path), and
+ * removing a directory tree (the test fails if it cannot). */
+char *test_tmpdir(const char *tag);
+void test_remove_tree(const char *dir);
+
 /* Write text to a fresh temporary file; returns its path (free it). */
 char *write_temp(const char *suffix, const char *text);
 

@@ -13,8 +13,6 @@
 #include "sim/report.h"
 #include "tests/helpers.h"
 
-#define RUN(r, ...) run_hvsim((r), (const char *const[]){__VA_ARGS__, NULL})
-
 Test(cli, version_and_help)
 {
     struct cmd_result r;
@@ -317,9 +315,7 @@ Test(cli, timeline_adaptive_and_fixed, .timeout = 60)
     /* arrivals at 1..100, the last leaves at 100.5: samples at 10, .., 100,
      * and 110, the first that finds the system empty */
     cr_expect_eq(count_lines(csv) - 1, 11);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    test_remove_tree(dir);
 }
 
 /* run on a bad trace: exit 2 with the first error and its location, and

@@ -15,22 +15,6 @@
 #include "sim/xalloc.h"
 #include "tests/helpers.h"
 
-#define RUN(r, ...) run_hvsim((r), (const char *const[]){__VA_ARGS__, NULL})
-
-static char *make_tmpdir(void)
-{
-    char *dir = xstrdup("/tmp/hvsim-test-compare-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    return dir;
-}
-
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
-}
-
 static void put(const char *dir, const char *name, const char *text)
 {
     char path[1200];
@@ -88,7 +72,7 @@ struct fixture {
 
 static void fixture_make(struct fixture *f)
 {
-    f->root = make_tmpdir();
+    f->root = test_tmpdir("compare");
     snprintf(f->a, sizeof f->a, "%s/q100ms", f->root);
     snprintf(f->b, sizeof f->b, "%s/q10ms", f->root);
     snprintf(f->c, sizeof f->c, "%s/fcfs", f->root);
@@ -102,7 +86,7 @@ static void fixture_make(struct fixture *f)
 
 static void fixture_free(struct fixture *f)
 {
-    remove_tree(f->root);
+    test_remove_tree(f->root);
     free(f->root);
 }
 
@@ -230,7 +214,7 @@ Test(compare, out_writes_metric_and_cdf_data, .timeout = 60)
  * over the batch-means one. */
 Test(compare, categorical_key_and_replication_ci)
 {
-    char *root = make_tmpdir();
+    char *root = test_tmpdir("compare");
     char a[700], b[700], out[700];
     snprintf(a, sizeof a, "%s/x", root);
     snprintf(b, sizeof b, "%s/y", root);
@@ -252,13 +236,13 @@ Test(compare, categorical_key_and_replication_ci)
     char *gp = slurp(out, "compare-metric.gp");
     cr_expect(strstr(gp, "set xtics ('rr' 0, 'fcfs' 1)") != NULL, "%s", gp);
     free(gp);
-    remove_tree(root);
+    test_remove_tree(root);
     free(root);
 }
 
 Test(compare, same_name_in_two_places_is_labelled_by_path)
 {
-    char *root = make_tmpdir();
+    char *root = test_tmpdir("compare");
     char a[700], b[700];
     snprintf(a, sizeof a, "%s/one/run", root);
     snprintf(b, sizeof b, "%s/two/run", root);
@@ -276,7 +260,7 @@ Test(compare, same_name_in_two_places_is_labelled_by_path)
     snprintf(row, sizeof row, "\n%s,%s,", a, a);
     cr_expect(strstr(r.out, row) != NULL, "%s", r.out);
     cmd_result_free(&r);
-    remove_tree(root);
+    test_remove_tree(root);
     free(root);
 }
 
@@ -345,7 +329,7 @@ Test(compare, bad_input_exits_2_naming_it)
 /* End to end: two real runs that differ in the quantum. */
 Test(compare, real_runs_end_to_end, .timeout = 60)
 {
-    char *root = make_tmpdir();
+    char *root = test_tmpdir("compare");
     char a[700], b[700], out[700];
     snprintf(a, sizeof a, "%s/q1", root);
     snprintf(b, sizeof b, "%s/q2", root);
@@ -371,6 +355,6 @@ Test(compare, real_runs_end_to_end, .timeout = 60)
         rows += *c == '\n';
     cr_expect_eq(rows, 2 * 400 + 2 + 2, "400 points and a comment per run, 2 blank lines");
     free(csv);
-    remove_tree(root);
+    test_remove_tree(root);
     free(root);
 }

@@ -26,23 +26,7 @@
 #include "tests/helpers.h"
 #include "workloads/synthetic.h"
 
-#define RUN(r, ...) run_hvsim((r), (const char *const[]){__VA_ARGS__, NULL})
-
 /* ---- small file helpers ---- */
-
-static char *make_tmpdir(void)
-{
-    char *dir = xstrdup("/tmp/hvsim-test-outputs-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    return dir;
-}
-
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
-}
 
 static bool exists(const char *dir, const char *name)
 {
@@ -118,7 +102,7 @@ static bool png_ok(const char *dir, const char *name)
 
 Test(outputs, every_file_parses_back, .timeout = 60)
 {
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     char out[600];
     snprintf(out, sizeof out, "%s/run", dir);
     struct cmd_result r;
@@ -193,7 +177,7 @@ Test(outputs, every_file_parses_back, .timeout = 60)
     snprintf(cmd, sizeof cmd, "ls -A '%s' | grep -q '^\\.'", out);
     cr_expect_neq(system(cmd), 0, "a hidden temporary file is left in %s", out);
     json_decref(s);
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
 
@@ -248,7 +232,7 @@ Test(outputs, csv_reader_names_file_line_and_column)
  * 1 2 3 1 2 3, each slice 2 s. */
 Test(outputs, textbook_rr_segments_csv)
 {
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     struct cmd_result r;
     RUN(&r, "run", "--generate", "n=3,interarrival=det:0,work=det:4", "--sched", "rr",
         "--quantum", "2", "--out", dir, "--quiet");
@@ -272,14 +256,14 @@ Test(outputs, textbook_rr_segments_csv)
     cr_expect(strstr(gantt, "'segments.csv'") != NULL);
     cr_expect(strstr(gantt, "'cpu0' 0") != NULL, "one row labelled cpu0");
     free(gantt);
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
 
 /* A guest that never waits has waiting 0 exactly (it used to be -4e-16). */
 Test(outputs, waiting_is_never_negative)
 {
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     struct cmd_result r;
     RUN(&r, "run", "--generate", "n=200,interarrival=exp:2,work=exp:1", "--out", dir,
         "--quiet");
@@ -302,7 +286,7 @@ Test(outputs, waiting_is_never_negative)
     cr_expect_null(strstr(text, "-0.000000000"));
     free(text);
     free(w);
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
 
@@ -310,7 +294,7 @@ Test(outputs, waiting_is_never_negative)
  * plot, and ones left by an earlier small run in DIR are removed. */
 Test(outputs, large_workload_has_no_gantt_and_stale_files_go, .timeout = 60)
 {
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     struct cmd_result r;
     RUN(&r, "run", "--generate", "n=20", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -328,14 +312,14 @@ Test(outputs, large_workload_has_no_gantt_and_stale_files_go, .timeout = 60)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
     cr_expect(exists(dir, "segments.csv") && exists(dir, "gantt.png"));
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
 
 /* Ideal hardware: the overhead chart is drawn, saying why it is empty. */
 Test(outputs, overhead_chart_on_ideal_hardware)
 {
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     struct cmd_result r;
     RUN(&r, "run", "--generate", "n=20", "--hw", "none", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -345,7 +329,7 @@ Test(outputs, overhead_chart_on_ideal_hardware)
     cr_expect(strstr(gp, "$exits << EOD") != NULL);
     free(gp);
     cr_expect(exists(dir, "overhead.png") && png_ok(dir, "overhead.png"));
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
 
@@ -354,7 +338,7 @@ Test(outputs, overhead_chart_on_ideal_hardware)
 Test(outputs, gnuplot_missing_is_a_note)
 {
     setenv("HVSIM_GNUPLOT", "/nonexistent/gnuplot", 1);
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     struct cmd_result r;
     RUN(&r, "run", "--generate", "n=20", "--out", dir, "--quiet");
     cr_expect_eq(r.status, 0, "%s", r.err);
@@ -367,14 +351,14 @@ Test(outputs, gnuplot_missing_is_a_note)
     cr_expect(exists(dir, "turnaround-cdf.gp") && exists(dir, "gantt.gp"));
     cr_expect(exists(dir, "turnaround-cdf.csv") && exists(dir, "summary.json"));
     cr_expect_not(exists(dir, "turnaround-cdf.png"));
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
 
 /* The scripts draw again by hand, in their directory. */
 Test(outputs, scripts_rerun_by_hand, .timeout = 60)
 {
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     struct cmd_result r;
     RUN(&r, "run", "--generate", "n=30", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -393,14 +377,14 @@ Test(outputs, scripts_rerun_by_hand, .timeout = 60)
     waitpid(pid, &st, 0);
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "gnuplot timeline.gp failed");
     cr_expect(exists(dir, "timeline.png") && png_ok(dir, "timeline.png"));
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
 
 /* kill -9 during a long run: DIR is not even created. */
 Test(outputs, killed_run_leaves_nothing, .timeout = 60)
 {
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     char out[600];
     snprintf(out, sizeof out, "%s/run", dir);
     const char *bin = getenv("HVSIM_BIN");
@@ -426,7 +410,7 @@ Test(outputs, killed_run_leaves_nothing, .timeout = 60)
     char cmd[700];
     snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", dir);
     cr_expect_eq(system(cmd), 0, "files left beside DIR");
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
 
@@ -605,7 +589,7 @@ Test(outputs, replication_ci_coverage, .timeout = 300)
  * its figures from the summary, without the ideal-hardware note. */
 Test(outputs, plots_of_empty_run_and_real_overhead)
 {
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     char path[700];
     snprintf(path, sizeof path, "%s/jobs.csv", dir);
     FILE *f = fopen(path, "w");
@@ -645,7 +629,7 @@ Test(outputs, plots_of_empty_run_and_real_overhead)
     for (int i = 0; i < 3; i++)
         cr_expect(exists(dir, png[i]) && png_ok(dir, png[i]), "%s not drawn", png[i]);
     cr_expect_not(exists(dir, "gantt.gp"), "no segments.csv, no Gantt chart");
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
 
@@ -676,7 +660,7 @@ Test(outputs, text_gantt_names_the_guests)
  * allocated, 2+1 used at t = 1). */
 Test(outputs, timeline_shows_demand_and_grant_for_demand_allocation)
 {
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     char path[700];
     snprintf(path, sizeof path, "%s/jobs.csv", dir);
     FILE *f = fopen(path, "w");
@@ -706,7 +690,7 @@ Test(outputs, timeline_shows_demand_and_grant_for_demand_allocation)
     cr_expect(strstr(gp, "layout 2,1") != NULL && strstr(gp, "'demanded'") == NULL);
     free(gp);
     json_decref(s);
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
 
@@ -718,7 +702,7 @@ Test(outputs, gantt_rows_of_a_heterogeneous_platform, .timeout = 60)
 {
     char *pf = write_temp(".json", "{\"hosts\": [{\"count\": 2, \"cores\": 2, \"mem_mb\": 1000},"
                                    " {\"cores\": 4, \"mem_mb\": 4000}]}");
-    char *dir = make_tmpdir();
+    char *dir = test_tmpdir("outputs");
     struct cmd_result r;
     RUN(&r, "run", "--generate", "n=40,interarrival=exp:0.3,work=exp:2,mem_mb=det:900",
         "--platform", pf, "--sched", "rr", "--quantum", "200ms", "--out", dir, "--quiet");
@@ -732,6 +716,6 @@ Test(outputs, gantt_rows_of_a_heterogeneous_platform, .timeout = 60)
     cr_expect(exists(dir, "gantt.png"));
     unlink(pf);
     free(pf);
-    remove_tree(dir);
+    test_remove_tree(dir);
     free(dir);
 }
