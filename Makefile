@@ -19,9 +19,13 @@ CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(SAN) -I. -MMD -MP \
               $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
 LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lm $(LDLIBS)
 
-LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c schedulers/*.c workloads/*.c))
+# The layers, bottom first: a file may include its own folder and the
+# folders before it, never one after it (scripts/check-layers.sh, run by
+# `make test`; README.md, "Architecture").
+LAYERS   := base workloads models schedulers allocators sim report cli
+LIB_SRC  := $(filter-out cli/main.c,$(foreach d,$(LAYERS),$(wildcard $(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/sim/main.o
+MAIN_OBJ := $(BUILD)/cli/main.o
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard scripts/bench/*.c)

@@ -16,7 +16,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 #ifndef HVSIM_DATADIR
 #define HVSIM_DATADIR "models"   /* the Makefile defines the installed one */

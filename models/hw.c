@@ -46,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 const char *const hw_mem_level_names[HW_MEM_LEVELS] = { "l1", "l2", "l3", "dram" };
 

@@ -19,8 +19,8 @@
 
 #include <stdio.h>
 
-#include "sim/error.h"
-#include "sim/types.h"
+#include "base/error.h"
+#include "base/types.h"
 
 struct hw_model;   /* one profile plus the workload classes; read-only once loaded */
 

@@ -17,8 +17,8 @@
 #ifndef MODELS_PLATFORM_H
 #define MODELS_PLATFORM_H
 
-#include "sim/evq.h"
-#include "sim/types.h"
+#include "base/evq.h"
+#include "base/types.h"
 #include "workloads/trace.h"
 
 struct vcpu {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "schedulers/sched.h"
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 #define SCHED(name) extern const struct sched_ops sched_ops_##name;
 #include "schedulers/sched-list.h"

@@ -18,8 +18,8 @@
 #define SCHEDULERS_SCHED_H
 
 #include "models/platform.h"
-#include "sim/error.h"
-#include "sim/types.h"
+#include "base/error.h"
+#include "base/types.h"
 
 /* Why a vCPU is enqueued. */
 enum sched_enqueue_why {

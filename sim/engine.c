@@ -2,7 +2,7 @@
  * sim/engine.c - the event loop and the mechanism of running vCPUs on
  * cores; policies (schedulers/) only order the ready queue.
  *
- * Events (sim/evq.h tie-break classes, in this order within an instant):
+ * Events (base/evq.h tie-break classes, in this order within an instant):
  *   ARRIVAL   the next guest of the workload arrives: it is placed on a
  *             host, its vCPUs are enqueued, and the next record is read
  *             (so the trace streams; one arrival is pending at a time);
@@ -39,7 +39,7 @@
 
 #include "sim/engine-private.h"
 #include "sim/fluid.h"
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 void sim_params_init(struct sim_params *p)
 {

@@ -9,14 +9,14 @@
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
-#include "models/alloc.h"
+#include "allocators/alloc.h"
 #include "models/hw.h"
 #include "models/platform.h"
 #include "schedulers/sched.h"
-#include "sim/error.h"
-#include "sim/evq.h"
+#include "base/error.h"
+#include "base/evq.h"
 #include "sim/metrics.h"
-#include "sim/rng.h"
+#include "base/rng.h"
 #include "workloads/trace.h"
 
 /* Called for each guest as it completes (jobs.csv).  service is the core
@@ -105,7 +105,7 @@ struct sim_params {
      * (true) or waits in a FIFO admission queue (false, the default). */
     bool admission_reject;
     enum sim_placement placement;
-    const struct alloc_ops *alloc;      /* CPU allocator (models/alloc.h) */
+    const struct alloc_ops *alloc;      /* CPU allocator (allocators/alloc.h) */
     struct alloc_params alloc_params;
     double overcommit;          /* a host takes at most overcommit x cores vCPUs; 0 = no limit */
     sim_job_fn on_job;          /* optional */

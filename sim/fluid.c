@@ -1,7 +1,7 @@
 /*
  * sim/fluid.c - guests whose demand varies over time (utilisation series:
  * PlanetLab, Bitbrains), served as fluids under the caps an allocator
- * sets (models/alloc.h).
+ * sets (allocators/alloc.h).
  *
  * Model.  Reference work arrives at guest i at rate r_i(t) = util(t) x
  * vcpus (util from the trace, piecewise constant over its samples) and
@@ -32,9 +32,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "models/alloc.h"
+#include "allocators/alloc.h"
 #include "sim/engine-private.h"
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 /* A backlog below one nanosecond of work is empty. */
 #define FLUID_EPS 1e-9

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 int hw_setup_load(struct hw_setup *hs, const char *name, const char *datadir,
                   struct sim_error *err)

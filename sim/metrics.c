@@ -19,7 +19,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 void metrics_init(struct sim_metrics *m, long warmup)
 {

@@ -3,7 +3,7 @@
  *
  * struct sim_metrics accumulates during a run (owned by struct sim);
  * metrics_finish turns it into struct sim_result, plain numbers that
- * replications can average (sim/report.c).  Per-job samples of turnaround
+ * replications can average (report/report.c).  Per-job samples of turnaround
  * and slowdown are kept for exact percentiles (GSL sort + quantile), 16
  * bytes per completed guest: the one thing that grows with the trace.
  */
@@ -11,7 +11,7 @@
 #define SIM_METRICS_H
 
 #include "models/hw.h"
-#include "sim/types.h"
+#include "base/types.h"
 #include "workloads/trace.h"
 
 /* An exact sum of integer nanosecond quantities: int64 arithmetic on the

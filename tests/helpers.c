@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "workloads/synthetic.h"
 
 struct array_src {

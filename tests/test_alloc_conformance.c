@@ -1,6 +1,6 @@
 /*
  * tests/test_alloc_conformance.c - every registered allocator (iterating
- * over models/alloc-list.h, so a new one is covered without editing this
+ * over allocators/alloc-list.h, so a new one is covered without editing this
  * file) on random utilisation series, 3 hosts, every invariant checked
  * after every event: each guest completes; the core time used equals the
  * work demanded (nothing lost, nothing made up: a throttled guest only
@@ -13,7 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/alloc.h"
+#include "allocators/alloc.h"
 #include "tests/helpers.h"
 
 ParameterizedTestParameters(alloc_conformance, invariants)

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/report.h"
+#include "report/report.h"
 #include "tests/helpers.h"
 
 Test(cli, version_and_help)

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "tests/helpers.h"
 
 static void put(const char *dir, const char *name, const char *text)

@@ -18,11 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/options.h"
-#include "sim/plots.h"
-#include "sim/progress.h"
-#include "sim/report.h"
-#include "sim/xalloc.h"
+#include "cli/options.h"
+#include "report/plots.h"
+#include "cli/progress.h"
+#include "report/report.h"
+#include "base/xalloc.h"
 #include "tests/helpers.h"
 #include "workloads/synthetic.h"
 

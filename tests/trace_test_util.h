@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "workloads/trace.h"
 
 #define TH_UNUSED __attribute__((unused))

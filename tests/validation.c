@@ -9,7 +9,7 @@
 
 #include "sim/engine.h"
 #include "sim/metrics.h"
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "workloads/synthetic.h"
 
 /* H2 with C^2 = 4 and mean 1, balanced means (queueing.md section 0):

@@ -45,8 +45,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/types.h"
-#include "sim/xalloc.h"
+#include "base/types.h"
+#include "base/xalloc.h"
 #include "workloads/textio.h"
 #include "workloads/trace.h"
 

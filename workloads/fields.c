@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/types.h"
-#include "sim/xalloc.h"
+#include "base/types.h"
+#include "base/xalloc.h"
 
 const char *const trace_field_names[TRACE_F_COUNT] = {
     [TRACE_F_ID] = "id",

@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "workloads/textio.h"
 #include "workloads/trace.h"
 

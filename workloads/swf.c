@@ -44,8 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/types.h"
-#include "sim/xalloc.h"
+#include "base/types.h"
+#include "base/xalloc.h"
 #include "workloads/fields.h"
 #include "workloads/textio.h"
 #include "workloads/trace.h"

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/rng.h"
-#include "sim/xalloc.h"
+#include "base/rng.h"
+#include "base/xalloc.h"
 
 struct synth_state {
     struct synth_spec spec;

@@ -3,7 +3,7 @@
  * through the same stream interface as a trace.
  *
  * SPEC is comma-separated key=value: n (guests, >= 1), interarrival,
- * work, vcpus, mem_mb, priority (numbers or distributions, sim/dist.h),
+ * work, vcpus, mem_mb, priority (numbers or distributions, base/dist.h),
  * and class (a workload class name).  n and vcpus are rounded and at
  * least 1; priority (a class number, smaller = more important) is
  * rounded and may be 0, the default class.  Each key draws from its own random stream.
@@ -11,7 +11,7 @@
 #ifndef WORKLOADS_SYNTHETIC_H
 #define WORKLOADS_SYNTHETIC_H
 
-#include "sim/dist.h"
+#include "base/dist.h"
 #include "workloads/trace.h"
 
 /* The workload `hvsim run` uses when given neither --trace nor

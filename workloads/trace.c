@@ -20,7 +20,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 #define FMT(name) extern const struct trace_fmt trace_fmt_##name;
 #include "workloads/fmt-list.h"

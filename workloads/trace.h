@@ -13,8 +13,8 @@
 
 #include <stdio.h>
 
-#include "sim/error.h"
-#include "sim/types.h"
+#include "base/error.h"
+#include "base/types.h"
 
 #define TRACE_ID_MAX 64
 #define TRACE_CLASS_MAX 32

@@ -1,0 +1,45 @@
+/*
+ * allocators/alloc-static.c - static allocation: fixed at admission.
+ *
+ * By default a guest is granted its requested vCPUs (grant = vcpus cores)
+ * for its whole life, whatever it does: a guest that demands less leaves
+ * its grant idle, one that demands more cannot have it (it is capped at
+ * its vCPUs anyway).  With --share equal, the host's cores are split
+ * equally among the guests on it, W_i = F_i x H_i with F_i = 1/n and H_i
+ * the host's cores (the seed's VM-level share), recomputed when a guest
+ * arrives or leaves, never because of what they demand.
+ */
+#include "allocators/alloc.h"
+
+static void static_equal_shares(struct host *h)
+{
+    if (h->nfluid == 0)
+        return;
+    double share = (double)h->ncores / (double)h->nfluid;
+    for (size_t i = 0; i < h->nfluid; i++) {
+        struct guest *g = h->fluid[i];
+        g->fl->grant = share < g->nvcpus ? share : g->nvcpus;
+    }
+}
+
+static void static_admit(const struct alloc_params *p, struct host *h, struct guest *g)
+{
+    if (p->equal_share)
+        static_equal_shares(h);
+    else
+        g->fl->grant = g->nvcpus;
+}
+
+static void static_depart(const struct alloc_params *p, struct host *h)
+{
+    if (p->equal_share)
+        static_equal_shares(h);
+}
+
+const struct alloc_ops alloc_ops_static = {
+    .name = "static",
+    .desc = "fixed at admission: the requested vCPUs (or, with --share equal, equal shares "
+            "of the host)",
+    .admit = static_admit,
+    .depart = static_depart,
+};

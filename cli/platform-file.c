@@ -1,0 +1,164 @@
+/* cli/platform-file.c - see platform-file.h */
+#include "cli/platform-file.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/xalloc.h"
+
+#define MAX_HOSTS 100000
+
+/* Load the profile called name and append it to pf->profiles.  Hosts
+ * point at a profile's tables only once all are loaded (the array moves
+ * while it grows; the tables' own arrays do not). */
+static int profile_add(struct platform *pf, const char *name, const char *datadir,
+                       struct sim_error *err)
+{
+    struct hw_setup hs;
+    int rc = hw_setup_load(&hs, name, datadir, err);
+    if (rc < 0)
+        return rc;
+    pf->profiles = xrealloc(pf->profiles, (pf->nprofiles + 1) * sizeof *pf->profiles);
+    pf->profiles[pf->nprofiles++] = hs;
+    return SIM_OK;
+}
+
+static int bad(struct sim_error *err, const char *path, const char *what, int i, const char *key)
+{
+    return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%d]: key '%s' %s", i, key, what);
+}
+
+int platform_load(struct platform *pf, const char *path, const char *default_hw,
+                  const char *datadir, struct sim_error *err)
+{
+    memset(pf, 0, sizeof *pf);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return sim_error_set(err, SIM_EINVAL, path, jerr.line > 0 ? jerr.line : 0,
+                             jerr.column > 0 ? jerr.column : 0, "%s", jerr.text);
+    int rc = SIM_OK;
+    char **hwnames = NULL;
+    json_t *hosts = json_object_get(root, "hosts");
+    if (!json_is_object(root) || json_object_size(root) != 1 || !json_is_array(hosts) ||
+        json_array_size(hosts) == 0) {
+        rc = sim_error_set(err, SIM_EINVAL, path, 0, 0,
+                           "a platform is an object {\"hosts\": [ {...}, ... ]} with at least "
+                           "one host");
+        goto out;
+    }
+    char *dup = xstrdup(path);
+    char *dir = xstrdup(dirname(dup));
+    free(dup);
+    size_t n = json_array_size(hosts);
+    hwnames = xcalloc(n, sizeof *hwnames);
+    long total = 0;
+    struct {
+        long count;
+        int cores;
+        double mem;
+    } *row = xcalloc(n, sizeof *row);
+    for (size_t i = 0; i < n && rc == SIM_OK; i++) {
+        json_t *h = json_array_get(hosts, i);
+        if (!json_is_object(h)) {
+            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu] is not an object", i);
+            break;
+        }
+        row[i].count = 1;
+        row[i].cores = 0;
+        const char *key;
+        json_t *v;
+        json_object_foreach(h, key, v) {
+            if (strcmp(key, "count") == 0 || strcmp(key, "cores") == 0) {
+                if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+                    json_integer_value(v) > MAX_HOSTS) {
+                    rc = bad(err, path, "must be an integer 1..100000", (int)i, key);
+                    break;
+                }
+                if (key[1] == 'o' && key[2] == 'u')
+                    row[i].count = (long)json_integer_value(v);
+                else
+                    row[i].cores = (int)json_integer_value(v);
+            } else if (strcmp(key, "mem_mb") == 0) {
+                if (!json_is_number(v) || json_number_value(v) < 0 ||
+                    !isfinite(json_number_value(v))) {
+                    rc = bad(err, path, "must be a number >= 0", (int)i, key);
+                    break;
+                }
+                row[i].mem = json_number_value(v);
+            } else if (strcmp(key, "hw") == 0) {
+                if (!json_is_string(v) || !json_string_value(v)[0]) {
+                    rc = bad(err, path, "must be a profile name or a file", (int)i, key);
+                    break;
+                }
+                const char *s = json_string_value(v);
+                if (strchr(s, '/') && s[0] != '/') {
+                    size_t len = strlen(dir) + strlen(s) + 2;
+                    hwnames[i] = xmalloc(len);
+                    snprintf(hwnames[i], len, "%s/%s", dir, s);
+                } else {
+                    hwnames[i] = xstrdup(s);
+                }
+            } else {
+                rc = sim_error_set(err, SIM_EINVAL, path, 0, 0,
+                                   "hosts[%zu]: unknown key '%s' (count, cores, mem_mb, hw)", i,
+                                   key);
+                break;
+            }
+        }
+        if (rc == SIM_OK && row[i].cores == 0)
+            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: key 'cores' is "
+                               "required", i);
+        total += row[i].count;
+        if (rc == SIM_OK && total > MAX_HOSTS)
+            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "more than %d hosts", MAX_HOSTS);
+    }
+    /* load the distinct profiles, then lay out the hosts */
+    size_t *prof = xcalloc(n, sizeof *prof);
+    for (size_t i = 0; i < n && rc == SIM_OK; i++) {
+        const char *name = hwnames[i] ? hwnames[i] : default_hw;
+        size_t k;
+        for (k = 0; k < pf->nprofiles; k++)
+            if (strcmp(pf->profiles[k].name, name) == 0)
+                break;
+        if (k == pf->nprofiles)
+            rc = profile_add(pf, name, datadir, err);
+        prof[i] = k;
+    }
+    if (rc == SIM_OK) {
+        pf->nhosts = (int)total;
+        pf->specs = xcalloc((size_t)total, sizeof *pf->specs);
+        long h = 0;
+        for (size_t i = 0; i < n; i++)
+            for (long c = 0; c < row[i].count; c++, h++) {
+                pf->specs[h].cores = row[i].cores;
+                pf->specs[h].mem_mb = row[i].mem;
+                pf->specs[h].hw = &pf->profiles[prof[i]].tables;
+            }
+    }
+    free(prof);
+    free(row);
+    for (size_t i = 0; i < n; i++)
+        free(hwnames[i]);
+    free(dir);
+out:
+    free(hwnames);
+    json_decref(root);
+    if (rc < 0)
+        platform_free(pf);
+    return rc;
+}
+
+void platform_free(struct platform *pf)
+{
+    for (size_t i = 0; i < pf->nprofiles; i++)
+        hw_setup_free(&pf->profiles[i]);
+    free(pf->profiles);
+    free(pf->specs);
+    memset(pf, 0, sizeof *pf);
+}

@@ -1,0 +1,31 @@
+/*
+ * cli/platform-file.h - a platform of hosts of different sizes and
+ * hardware (--platform FILE.json):
+ *
+ *   {"hosts": [
+ *      {"count": 4, "cores": 16, "mem_mb": 65536, "hw": "skylake-sp"},
+ *      {"cores": 64, "mem_mb": 262144, "hw": "icelake-sp"}
+ *   ]}
+ *
+ * count defaults to 1, mem_mb to 0 (unlimited), hw to the run's --hw; a
+ * hw that is a path is relative to the platform file.  Unknown or
+ * duplicate keys and wrong types are errors naming the file and the key.
+ */
+#ifndef CLI_PLATFORM_FILE_H
+#define CLI_PLATFORM_FILE_H
+
+#include "sim/hwsetup.h"
+
+struct platform {
+    int nhosts;
+    struct sim_host_spec *specs;   /* [nhosts] */
+    size_t nprofiles;
+    struct hw_setup *profiles;     /* distinct hardware, referenced by specs */
+};
+
+/* Load path; default_hw is the profile of hosts that name none. */
+int platform_load(struct platform *pf, const char *path, const char *default_hw,
+                  const char *datadir, struct sim_error *err);
+void platform_free(struct platform *pf);
+
+#endif /* CLI_PLATFORM_FILE_H */

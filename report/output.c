@@ -1,0 +1,389 @@
+/* report/output.c - see output.h */
+#include "report/output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report/plots.h"
+#include "base/xalloc.h"
+
+struct gantt_row {
+    uint64_t seq;
+    char id[TRACE_ID_MAX];
+    double arrival, burst, start, finish, waiting, turnaround;
+    int vcpus;
+};
+
+#define GANTT_MAX_ROWS 200   /* a chart beyond this is unreadable on a terminal */
+
+static void on_job(void *ctx, const struct sim_job_info *j)
+{
+    struct run_output *o = ctx;
+    const struct guest *g = j->guest;
+    double arr = sim_time_to_s(g->arrival), fin = sim_time_to_s(j->finish);
+    double turn = fin - arr, work = sim_time_to_s(g->work);
+    /* In integer ns, so that a guest that never waited shows 0, not a
+     * rounding residue such as -4e-16. */
+    double wait = sim_time_to_s(j->finish - g->arrival - j->service);
+    char idbuf[TRACE_ID_MAX];
+    const char *id = guest_id(g, idbuf);
+    if (o->jobs)
+        fprintf(o->jobs, "%s,%.9f,%.9f,%.9f,%.9f,%.9f,%.9g,%d,%.9f,%.9f,%.0f,%d,%" PRIu64 "\n",
+                id, arr, sim_time_to_s(g->first_start), fin, wait, turn, turn / work,
+                g->host->index, work, sim_time_to_s(j->cpu_time), round(g->exits), g->nvcpus,
+                g->switches);
+    if (o->gantt && o->nrows < GANTT_MAX_ROWS) {
+        o->rows = xgrow(o->rows, &o->rowcap, o->nrows + 1, sizeof *o->rows);
+        struct gantt_row *r = &o->rows[o->nrows++];
+        r->seq = g->seq;
+        snprintf(r->id, sizeof r->id, "%s", id);
+        r->arrival = arr;
+        r->burst = work;
+        r->start = sim_time_to_s(g->first_start);
+        r->finish = fin;
+        r->waiting = wait;
+        r->turnaround = turn;
+        r->vcpus = g->nvcpus;
+    }
+}
+
+#define TIMELINE_MAX_ROUNDS 2048
+
+static void timeline_row(FILE *f, const struct sim_sample *s)
+{
+    fprintf(f, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f\n", sim_time_to_s(s->time), s->host,
+            s->utilization, s->runnable, s->running, s->guests, s->demand, s->allocated, s->used);
+}
+
+/* Merge rounds 2k and 2k+1 into round k: means over the two intervals for
+ * the rates, the later sample's instantaneous counts. */
+static void timeline_halve(struct run_output *o)
+{
+    size_t h = (size_t)o->nhosts;
+    for (size_t k = 0; k < o->nrounds / 2; k++)
+        for (size_t i = 0; i < h; i++) {
+            const struct sim_sample *a = &o->trows[2 * k * h + i], *b = &o->trows[(2 * k + 1) * h + i];
+            double wa = (double)a->interval, wb = (double)b->interval, w = wa + wb;
+            struct sim_sample m = *b;
+            m.interval = a->interval + b->interval;
+            if (w > 0) {
+                m.utilization = (a->utilization * wa + b->utilization * wb) / w;
+                m.demand = (a->demand * wa + b->demand * wb) / w;
+                m.allocated = (a->allocated * wa + b->allocated * wb) / w;
+                m.used = (a->used * wa + b->used * wb) / w;
+            }
+            o->trows[k * h + i] = m;
+        }
+    o->nrounds /= 2;
+}
+
+static sim_time_t on_sample(void *ctx, const struct sim_sample *s)
+{
+    struct run_output *o = ctx;
+    if (!o->adaptive) {
+        timeline_row(o->timeline, s);
+        return 0;
+    }
+    size_t h = (size_t)o->nhosts;
+    o->trows[o->nrounds * h + (size_t)s->host] = *s;
+    if (s->host < o->nhosts - 1)
+        return 0;
+    if (++o->nrounds < TIMELINE_MAX_ROUNDS)
+        return 0;
+    timeline_halve(o);
+    return 2 * s->interval;
+}
+
+/* The workload is too large for segments.csv: say so, and unless the
+ * text chart still wants them, drop the collected segments for good. */
+static void segments_lost(struct run_output *o)
+{
+    o->seg_lost = true;
+    if (o->gantt)
+        return;
+    free(o->seg);
+    o->seg = NULL;
+    o->nseg = o->segcap = 0;
+}
+
+static void on_segment(void *ctx, const struct sim_segment *seg)
+{
+    struct run_output *o = ctx;
+    if (o->seg_lost && !o->gantt)
+        return;
+    /* Guests are numbered from 0 in arrival order, so seq tells how many
+     * the workload has at least.  The text chart (--gantt) keeps its
+     * own, larger bound. */
+    if (seg->guest->seq >= OUTPUT_GANTT_GUESTS && !o->seg_lost) {
+        segments_lost(o);
+        if (!o->gantt)
+            return;
+    }
+    /* Merge with the previous segment of the same vCPU on the same core
+     * when contiguous (a quantum renewed without a switch). */
+    if (o->nseg) {
+        struct out_segment *p = &o->seg[o->nseg - 1];
+        if (p->end == seg->start && p->host == seg->host && p->core == seg->core &&
+            p->guest_seq == seg->guest->seq && p->vcpu == seg->vcpu) {
+            p->end = seg->end;
+            return;
+        }
+    }
+    if (o->nseg >= OUTPUT_MAX_SEGMENTS) {
+        if (!o->seg_lost)
+            segments_lost(o);
+        return;   /* the text chart shows the beginning */
+    }
+    o->seg = xgrow(o->seg, &o->segcap, o->nseg + 1, sizeof *o->seg);
+    struct out_segment *s = &o->seg[o->nseg++];
+    s->host = seg->host;
+    s->core = seg->core;
+    s->vcpu = seg->vcpu;
+    s->guest_seq = seg->guest->seq;
+    char idbuf[TRACE_ID_MAX];
+    snprintf(s->guest, sizeof s->guest, "%s", guest_id(seg->guest, idbuf));
+    s->start = seg->start;
+    s->end = seg->end;
+}
+
+int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_timeline,
+                    struct sim_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->gantt = gantt;
+    o->adaptive = adaptive_timeline;
+    o->segments = files;
+    if (!files)
+        return SIM_OK;
+    o->jobs = tmpfile();
+    o->timeline = tmpfile();
+    if (!o->jobs || !o->timeline) {
+        run_output_close(o);
+        return sim_error_set(err, SIM_EIO, NULL, 0, 0, "cannot create a temporary file: %s",
+                             strerror(errno));
+    }
+    fputs("id,arrival,start,finish,waiting,turnaround,slowdown,host,work,cpu_time,exits,"
+          "vcpus,switches\n", o->jobs);
+    fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n", o->timeline);
+    return SIM_OK;
+}
+
+void run_output_close(struct run_output *o)
+{
+    if (o->jobs)
+        fclose(o->jobs);
+    if (o->timeline)
+        fclose(o->timeline);
+    free(o->seg);
+    free(o->rows);
+    free(o->trows);
+    memset(o, 0, sizeof *o);
+}
+
+void run_output_attach(struct run_output *o, struct sim_params *p)
+{
+    p->cb_ctx = o;
+    p->on_job = (o->jobs || o->gantt) ? on_job : NULL;
+    p->on_sample = o->timeline ? on_sample : NULL;
+    if (o->timeline && o->adaptive && !o->trows) {
+        o->nhosts = p->nhosts;
+        o->trows = xcalloc((size_t)TIMELINE_MAX_ROUNDS * (size_t)p->nhosts, sizeof *o->trows);
+    }
+    p->on_segment = (o->gantt || o->segments) ? on_segment : NULL;
+}
+
+int output_mkdirs(const char *dir, struct sim_error *err)
+{
+    char *p = xstrdup(dir);
+    int rc = SIM_OK;
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+                rc = sim_error_set(err, SIM_EIO, dir, 0, 0, "cannot create directory: %s",
+                                   strerror(errno));
+                break;
+            }
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    free(p);
+    if (rc == SIM_OK) {
+        struct stat st;
+        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+            rc = sim_error_set(err, SIM_EIO, dir, 0, 0, "not a directory");
+    }
+    return rc;
+}
+
+/* Copy stream (from its start) or data to DIR/NAME through a temporary
+ * file in DIR and a rename, so a reader never sees half a file. */
+static int write_atomic(const char *dir, const char *name, FILE *src, const char *data,
+                        size_t len, struct sim_error *err)
+{
+    char tmp[4096], dst[4096];
+    snprintf(dst, sizeof dst, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return sim_error_set(err, SIM_EIO, dst, 0, 0, "cannot write: %s", strerror(errno));
+    bool ok = true;
+    if (src) {
+        char buf[65536];
+        size_t n;
+        rewind(src);
+        while ((n = fread(buf, 1, sizeof buf, src)) > 0)
+            ok = ok && fwrite(buf, 1, n, f) == n;
+        ok = ok && !ferror(src);
+    } else {
+        ok = fwrite(data, 1, len, f) == len;
+    }
+    ok = (fflush(f) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, dst) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return sim_error_set(err, SIM_EIO, dst, 0, 0, "cannot write: %s", strerror(e));
+    }
+    return SIM_OK;
+}
+
+int output_write_atomic(const char *dir, const char *name, const char *data, size_t len,
+                        struct sim_error *err)
+{
+    return write_atomic(dir, name, NULL, data, len, err);
+}
+
+/* segments.csv: host,core,guest,vcpu,start,end (seconds), in the order
+ * the segments ended. */
+static int write_segments(const struct run_output *o, const char *dir, struct sim_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return sim_error_set(err, SIM_EIO, dir, 0, 0, "cannot buffer segments.csv: %s",
+                             strerror(errno));
+    fputs("host,core,guest,vcpu,start,end\n", m);
+    for (size_t i = 0; i < o->nseg; i++) {
+        const struct out_segment *s = &o->seg[i];
+        fprintf(m, "%d,%d,%s,%d,%.9f,%.9f\n", s->host, s->core, s->guest, s->vcpu,
+                sim_time_to_s(s->start), sim_time_to_s(s->end));
+    }
+    fclose(m);
+    int rc = write_atomic(dir, "segments.csv", NULL, buf, len, err);
+    free(buf);
+    return rc;
+}
+
+int run_output_write(struct run_output *o, const char *dir, json_t *summary,
+                     struct sim_error *err)
+{
+    int rc = output_mkdirs(dir, err);
+    if (rc < 0)
+        return rc;
+    char *text = json_dumps(summary, JSON_INDENT(2));
+    size_t len = strlen(text);
+    text = xrealloc(text, len + 2);
+    text[len++] = '\n';
+    text[len] = '\0';
+    rc = write_atomic(dir, "summary.json", NULL, text, len, err);
+    free(text);
+    if (rc == SIM_OK && o->jobs)
+        rc = write_atomic(dir, "jobs.csv", o->jobs, NULL, 0, err);
+    if (rc == SIM_OK && o->timeline) {
+        if (o->adaptive) {
+            /* the kept rows, now that no more will merge */
+            for (size_t i = 0; i < o->nrounds * (size_t)o->nhosts; i++)
+                timeline_row(o->timeline, &o->trows[i]);
+            o->adaptive = false;   /* written once, even if called again */
+        }
+        rc = write_atomic(dir, "timeline.csv", o->timeline, NULL, 0, err);
+    }
+    if (rc == SIM_OK && o->segments && !o->seg_lost) {
+        rc = write_segments(o, dir, err);
+    } else if (rc == SIM_OK) {
+        /* One left by an earlier run in DIR would describe that run. */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/segments.csv", dir);
+        unlink(path);
+    }
+    if (rc == SIM_OK)
+        rc = plots_write(dir, summary, err);
+    return rc;
+}
+
+static int row_by_trace_order(const void *a, const void *b)
+{
+    const struct gantt_row *x = a, *y = b;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void run_output_gantt(struct run_output *o, FILE *out, int ncores, int nhosts)
+{
+    if (o->nrows == 0) {
+        fprintf(out, "(no guest completed)\n");
+        return;
+    }
+    /* Scale: one column per time unit when the makespan is short (the
+     * textbook's integer bursts), else 72 columns in all. */
+    double tmax = 0;
+    for (size_t i = 0; i < o->nseg; i++)
+        tmax = fmax(tmax, sim_time_to_s(o->seg[i].end));
+    double unit = tmax <= 72 ? 1.0 : tmax / 72;
+    int width = (int)ceil(tmax / unit - 1e-9);
+    fprintf(out, "Gantt chart (one column = %g s)\n", unit);
+    for (int h = 0; h < nhosts; h++) {
+        for (int c = 0; c < ncores; c++) {
+            char *line = xmalloc((size_t)width + 1);
+            memset(line, '.', (size_t)width);
+            line[width] = '\0';
+            char label[32];
+            if (nhosts > 1)
+                snprintf(label, sizeof label, "h%d/cpu%d", h, c);
+            else
+                snprintf(label, sizeof label, "cpu%d", c);
+            fprintf(out, "%-10s |", label);
+            /* Label each segment with its guest id, repeated to fill it. */
+            for (size_t i = 0; i < o->nseg; i++) {
+                const struct out_segment *s = &o->seg[i];
+                if (s->host != h || s->core != c)
+                    continue;
+                int a = (int)floor(sim_time_to_s(s->start) / unit + 1e-9);
+                int b = (int)ceil(sim_time_to_s(s->end) / unit - 1e-9);
+                const char *id = s->guest;
+                size_t idlen = strlen(id);
+                for (int k = a; k < b && k < width; k++)
+                    line[k] = (k - a) < (int)idlen ? id[k - a] : '=';
+                if (b - 1 > a && b - 1 < width)
+                    line[b - 1] = '|';
+            }
+            fprintf(out, "%s|\n", line);
+            free(line);
+        }
+    }
+    fprintf(out, "%11s", "");
+    for (int k = 0; k <= width; k += 10)
+        fprintf(out, "%-10g", k * unit);
+    /* the table in trace order, as textbooks print it */
+    qsort(o->rows, o->nrows, sizeof *o->rows, row_by_trace_order);
+    fprintf(out, "\n\n%-10s %10s %10s %10s %10s %10s %10s\n", "guest", "arrival", "burst",
+            "start", "finish", "waiting", "turnaround");
+    double sw = 0, st = 0;
+    for (size_t i = 0; i < o->nrows; i++) {
+        const struct gantt_row *r = &o->rows[i];
+        fprintf(out, "%-10s %10.6g %10.6g %10.6g %10.6g %10.6g %10.6g\n", r->id, r->arrival,
+                r->burst, r->start, r->finish, r->waiting, r->turnaround);
+        sw += r->waiting;
+        st += r->turnaround;
+    }
+    fprintf(out, "%-10s %54s %10.6g %10.6g\n", "mean", "", sw / (double)o->nrows,
+            st / (double)o->nrows);
+}

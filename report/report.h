@@ -1,0 +1,35 @@
+/*
+ * report/report.h - the summary of an experiment (one or more replications)
+ * as JSON, with the keys SPEC.md fixes, built with Jansson.
+ */
+#ifndef REPORT_REPORT_H
+#define REPORT_REPORT_H
+
+#include <jansson.h>
+
+#include "sim/metrics.h"
+#include "cli/options.h"
+
+#define REPORT_SCHEMA "hvsim-summary/1"
+
+struct report_extra {
+    const char *workload;         /* "--generate SPEC" or the trace path */
+    double native_seconds;        /* work at native speed, for overhead (NAN = n/a) */
+    const char *hw_profile;
+};
+
+/* Summary of runs[0..nruns-1] (replications of one configuration).  With
+ * nruns >= 2 every metric is the mean over replications and ci95 holds
+ * its Student-t 95% interval; with one run the intervals of turnaround
+ * and waiting come from batch means (if computed). */
+json_t *report_summary(const struct run_config *cfg, const struct sim_result *runs,
+                       size_t nruns, const struct report_extra *extra);
+
+/* Remove wall-clock fields (engine.wall_seconds, events_per_second), for
+ * byte comparisons of runs. */
+void report_strip_wallclock(json_t *summary);
+
+/* One-screen text summary (stdout when neither --json nor --out). */
+void report_text(FILE *out, json_t *summary);
+
+#endif /* REPORT_REPORT_H */
