@@ -19,21 +19,46 @@
  */
 #include "allocators/alloc.h"
 
-static double demand_wanted(const struct alloc_params *p, double wish)
+struct demand_conf {
+    sim_time_t interval;  /* re-allocation period, the monitoring window */
+    double headroom;      /* grant = demand x headroom */
+    double floor;         /* at least this many cores per guest */
+};
+
+static const struct param_def demand_params[] = {
+    {"interval", PARAM_DURATION, offsetof(struct demand_conf, interval), "300s", 0,
+     SIM_SECONDS_MAX, PARAM_MIN_OPEN, .metavar = "DUR", .help = "demand: re-allocation "
+     "period, the monitoring window; the default is the 5-minute sampling of the "
+     "PlanetLab traces"},
+    {"headroom", PARAM_REAL, offsetof(struct demand_conf, headroom), "1", 1, 100,
+     .metavar = "F", .help = "demand: grant demand x F"},
+    {"floor", PARAM_REAL, offsetof(struct demand_conf, floor), "0.01", 0, 1e6,
+     .metavar = "CORES", .help = "demand: grant every guest at least this many cores"},
+    {NULL},
+};
+
+static sim_time_t demand_period(const void *conf)
 {
-    double a = wish * p->headroom;
-    return a < p->floor ? p->floor : a;
+    const struct demand_conf *c = conf;
+    return c->interval;
 }
 
-static void demand_admit(const struct alloc_params *p, struct host *h, struct guest *g)
+static double demand_wanted(const struct demand_conf *c, double wish)
+{
+    double a = wish * c->headroom;
+    return a < c->floor ? c->floor : a;
+}
+
+static void demand_admit(const void *conf, struct host *h, struct guest *g)
 {
     (void)h;
-    double a = demand_wanted(p, g->fl->wish);
+    double a = demand_wanted(conf, g->fl->wish);
     g->fl->grant = a < g->nvcpus ? a : g->nvcpus;
 }
 
-static bool demand_reallocate(const struct alloc_params *p, struct host *h, double window)
+static bool demand_reallocate(const void *conf, struct host *h, double window)
 {
+    const struct demand_conf *p = conf;
     if (h->nfluid == 0 || window <= 0)
         return false;
     double sum = 0;
@@ -58,10 +83,14 @@ static bool demand_reallocate(const struct alloc_params *p, struct host *h, doub
 }
 
 const struct alloc_ops alloc_ops_demand = {
-    .name = "demand",
-    .desc = "collect each guest's demand every --interval, grant it (with --headroom, at "
-            "least --floor) in proportion when the host is short",
-    .periodic = true,
+    .info = {
+        .name = "demand",
+        .desc = "collect each guest's demand every --interval, grant it (with --headroom, at "
+                "least --floor) in proportion when the host is short",
+        .params = demand_params,
+        .conf_size = sizeof(struct demand_conf),
+    },
+    .period = demand_period,
     .admit = demand_admit,
     .reallocate = demand_reallocate,
 };

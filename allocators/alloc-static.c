@@ -11,6 +11,19 @@
  */
 #include "allocators/alloc.h"
 
+enum static_share { STATIC_REQUESTED, STATIC_EQUAL };
+
+struct static_conf {
+    int share;            /* enum static_share */
+};
+
+static const struct param_def static_params[] = {
+    {"share", PARAM_CHOICE, offsetof(struct static_conf, share), "requested",
+     .choices = "requested|equal", .metavar = "requested|equal", .help = "static: a guest's "
+     "grant is its requested vCPUs, or an equal share of its host's cores"},
+    {NULL},
+};
+
 static void static_equal_shares(struct host *h)
 {
     if (h->nfluid == 0)
@@ -22,24 +35,30 @@ static void static_equal_shares(struct host *h)
     }
 }
 
-static void static_admit(const struct alloc_params *p, struct host *h, struct guest *g)
+static void static_admit(const void *conf, struct host *h, struct guest *g)
 {
-    if (p->equal_share)
+    const struct static_conf *c = conf;
+    if (c->share == STATIC_EQUAL)
         static_equal_shares(h);
     else
         g->fl->grant = g->nvcpus;
 }
 
-static void static_depart(const struct alloc_params *p, struct host *h)
+static void static_depart(const void *conf, struct host *h)
 {
-    if (p->equal_share)
+    const struct static_conf *c = conf;
+    if (c->share == STATIC_EQUAL)
         static_equal_shares(h);
 }
 
 const struct alloc_ops alloc_ops_static = {
-    .name = "static",
-    .desc = "fixed at admission: the requested vCPUs (or, with --share equal, equal shares "
-            "of the host)",
+    .info = {
+        .name = "static",
+        .desc = "fixed at admission: the requested vCPUs (or, with --share equal, equal "
+                "shares of the host)",
+        .params = static_params,
+        .conf_size = sizeof(struct static_conf),
+    },
     .admit = static_admit,
     .depart = static_depart,
 };

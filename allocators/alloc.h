@@ -13,33 +13,43 @@
 #ifndef ALLOCATORS_ALLOC_H
 #define ALLOCATORS_ALLOC_H
 
+#include "base/registry.h"
 #include "models/platform.h"
 
-struct alloc_params {
-    bool equal_share;     /* static: equal shares of the host (else requested vCPUs) */
-    double headroom;      /* demand: grant = demand x headroom, >= 1 */
-    double floor;         /* demand: at least this many cores per guest */
-    sim_time_t interval;  /* demand: re-allocation period (the monitoring window) */
-};
-
 struct alloc_ops {
-    const char *name;     /* --alloc NAME */
-    const char *desc;
-    bool periodic;        /* reallocate() every interval */
+    /* name (--alloc NAME), description and the allocator's own knobs,
+     * whose values the engine passes as conf. */
+    struct policy_info info;
+    /* Optional: the re-allocation period (the monitoring window); NULL or
+     * 0 = grants change only at admission and departure. */
+    sim_time_t (*period)(const void *conf);
     /* g (fluid, its wish known) was just placed on h: set its grant (and
      * others' if the policy shares the host). */
-    void (*admit)(const struct alloc_params *p, struct host *h, struct guest *g);
+    void (*admit)(const void *conf, struct host *h, struct guest *g);
     /* A guest left h (already removed from h->fluid). Optional. */
-    void (*depart)(const struct alloc_params *p, struct host *h);
-    /* Every interval (window = its length in seconds): recompute the
-     * grants of h's guests from fl->win_wish, each guest's mean wish in
-     * cores over the part of the window it was there (R_i / T_i).
-     * Returns whether any grant changed. */
-    bool (*reallocate)(const struct alloc_params *p, struct host *h, double window);
+    void (*depart)(const void *conf, struct host *h);
+    /* With a period, every period (window = its length in seconds):
+     * recompute the grants of h's guests from fl->win_wish, each guest's
+     * mean wish in cores over the part of the window it was there
+     * (R_i / T_i).  Returns whether any grant changed. */
+    bool (*reallocate)(const void *conf, struct host *h, double window);
 };
 
-size_t alloc_count(void);
-const struct alloc_ops *alloc_at(size_t i);
-const struct alloc_ops *alloc_find(const char *name);
+/* The family's registry (alloc-list.h, plus plug-ins); the first entry is
+ * the default. */
+extern struct registry alloc_registry;
+static inline const struct alloc_ops *alloc_ops_of(const struct policy_info *info)
+{
+    return info ? container_of(info, const struct alloc_ops, info) : NULL;
+}
+static inline const struct alloc_ops *alloc_find(const char *name)
+{
+    return alloc_ops_of(registry_find(&alloc_registry, name));
+}
+/* ops->period(conf), 0 without one. */
+static inline sim_time_t alloc_period(const struct alloc_ops *ops, const void *conf)
+{
+    return ops->period ? ops->period(conf) : 0;
+}
 
 #endif /* ALLOCATORS_ALLOC_H */

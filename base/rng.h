@@ -31,6 +31,11 @@ struct sim_rng {
 void sim_rng_init(struct sim_rng *r, uint64_t seed, uint64_t rep);
 void sim_rng_destroy(struct sim_rng *r);
 
+/* The 32-bit seed of stream number `stream` for (seed, rep), and of its
+ * index-th instance (a policy's stream on host `index`), so that every
+ * consumer has a generator of its own. */
+unsigned long sim_rng_seed(uint64_t seed, uint64_t rep, unsigned stream, uint64_t index);
+
 /* SplitMix64 step (Steele, Lea & Flood 2014): a well-mixed 64-bit hash
  * used to derive independent seeds. */
 uint64_t sim_mix64(uint64_t x);

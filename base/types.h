@@ -25,6 +25,14 @@ typedef int64_t sim_time_t;
 
 static inline double sim_time_to_s(sim_time_t t) { return (double)t * 1e-9; }
 
+/* The same, correctly rounded (whole seconds and the nanoseconds apart, so
+ * that 60 s is 60 and not 60.00000000000001): for what is printed or
+ * echoed, off the hot path. */
+static inline double sim_time_seconds(sim_time_t t)
+{
+    return (double)(t / 1000000000) + (double)(t % 1000000000) / 1e9;
+}
+
 /* Seconds to nanoseconds, rounded to the nearest ns.  The caller has range
  * checked s (see sim_seconds_ok), so the conversion cannot overflow. */
 static inline sim_time_t sim_time_from_s(double s)

@@ -23,15 +23,15 @@ void progress_init(struct progress *pr, FILE *out, bool enabled, long total, lon
     pr->shown = false;
 }
 
-void progress_attach(struct progress *pr, struct sim_params *p, long rep)
+void progress_attach(struct progress *pr, struct sim_hooks *hooks, long rep)
 {
     pr->rep = rep;
     pr->rep_t0 = wall_clock();
-    p->on_progress = pr->out ? progress_tick : NULL;
-    p->progress_ctx = pr;
+    hooks->on_progress = pr->out ? progress_tick : NULL;
+    hooks->progress_ctx = pr;
 }
 
-void progress_tick(void *ctx, const struct sim *sim)
+void progress_tick(void *ctx, const struct sim_progress *p)
 {
     struct progress *pr = ctx;
     if (!pr->out)
@@ -41,15 +41,15 @@ void progress_tick(void *ctx, const struct sim *sim)
         return;
     pr->last = now;
     double elapsed = now - pr->rep_t0;
-    long read = sim->source ? sim->source->records : 0;
+    long read = p->records_read;
     fprintf(pr->out, "\rhvsim: ");
     if (pr->reps > 1)
         fprintf(pr->out, "rep %ld/%ld, ", pr->rep + 1, pr->reps);
-    fprintf(pr->out, "simulated %.6g s, %ld guests read", sim_time_to_s(sim->now), read);
+    fprintf(pr->out, "simulated %.6g s, %ld guests read", sim_time_to_s(p->now), read);
     if (pr->total > 0)
         fprintf(pr->out, " (%.0f%%)", 100.0 * (double)read / (double)pr->total);
     if (elapsed > 0)
-        fprintf(pr->out, ", %.3g events/s", (double)sim->metrics.events / elapsed);
+        fprintf(pr->out, ", %.3g events/s", (double)p->events / elapsed);
     fputs("\033[K", pr->out);   /* clear the rest of a longer previous line */
     fflush(pr->out);
     pr->shown = true;

@@ -37,11 +37,11 @@ struct progress {
  * guests in the workload when known (--generate n, --limit), else 0. */
 void progress_init(struct progress *pr, FILE *out, bool enabled, long total, long reps);
 
-/* Hook progress_tick into p for replication rep (0-based). */
-void progress_attach(struct progress *pr, struct sim_params *p, long rep);
+/* Hook progress_tick into hooks for replication rep (0-based). */
+void progress_attach(struct progress *pr, struct sim_hooks *hooks, long rep);
 
 /* The sim_progress_fn. */
-void progress_tick(void *ctx, const struct sim *sim);
+void progress_tick(void *ctx, const struct sim_progress *p);
 
 /* Erase the line (before the results are printed). */
 void progress_done(struct progress *pr);

@@ -424,16 +424,17 @@ int hw_explain(FILE *out, const struct hw_model *m, const char *cls, bool json,
 
 /* One line per data file of DATADIR/SUB: its name and "description",
  * read without validating the rest (hvsim explain validates). */
-static void list_dir(FILE *out, const char *datadir, const char *sub, const char *first)
+/* The data files in DATADIR/sub as [{name, desc, default}], the default
+ * (first) one first; NULL if the directory cannot be read. */
+static json_t *list_dir(const char *datadir, const char *sub, const char *first)
 {
     size_t dlen = strlen(datadir) + strlen(sub) + 2;
     char *dir = xmalloc(dlen);
     snprintf(dir, dlen, "%s/%s", datadir, sub);
     size_t n;
     char **names = hw__dir_names(dir, &n);
-    if (!names)
-        fprintf(out, "  (no %s found in %s)\n", sub, dir);
-    for (int pass = 0; pass < 2; pass++)   /* the default first, then the rest */
+    json_t *a = names ? json_array() : NULL;
+    for (int pass = 0; names && pass < 2; pass++)   /* the default first, then the rest */
         for (size_t i = 0; i < n; i++) {
             bool is_first = first && strcmp(names[i], first) == 0;
             if (is_first != (pass == 0))
@@ -443,22 +444,55 @@ static void list_dir(FILE *out, const char *datadir, const char *sub, const char
             snprintf(file, flen, "%s/%s.json", dir, names[i]);
             json_t *doc = json_load_file(file, 0, NULL);
             const char *desc = json_string_value(json_object_get(doc, "description"));
-            fprintf(out, "  %-20s %s%s\n", names[i], is_first ? "(default) " : "",
-                    desc ? desc : doc ? "" : "(unreadable)");
+            json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "name", names[i], "desc",
+                                               desc ? desc : doc ? "" : "(unreadable)",
+                                               "default", is_first));
             json_decref(doc);
             free(file);
         }
     hw__names_free(names, n);
     free(dir);
+    return a;
+}
+
+json_t *hw_list_json(const char *datadir)
+{
+    if (!datadir)
+        datadir = HVSIM_DATADIR;
+    json_t *profiles = list_dir(datadir, "profiles", NULL);
+    json_t *all = json_array();
+    json_array_append_new(all, json_pack("{s:s, s:s, s:b}", "name", "none", "desc",
+                                         "ideal hardware: no virtualisation overhead (for "
+                                         "theory)", "default", 1));
+    json_array_extend(all, profiles ? profiles : json_array());
+    json_decref(profiles);
+    json_t *classes = list_dir(datadir, "classes", HW_DEFAULT_CLASS);
+    json_t *o = json_pack("{s:o, s:o, s:s}", "profiles", all, "classes",
+                          classes ? classes : json_array(), "datadir", datadir);
+    return o;
+}
+
+static void print_list(FILE *out, const json_t *a, const char *what, const char *datadir)
+{
+    size_t i;
+    const json_t *e;
+    if (json_array_size(a) == 0)
+        fprintf(out, "  (no %s found in %s/%s)\n", what, datadir, what);
+    json_array_foreach(a, i, e) {
+        bool def = json_is_true(json_object_get(e, "default"));
+        fprintf(out, "  %-20s %s%s\n", json_string_value(json_object_get(e, "name")),
+                def && strcmp(what, "classes") == 0 ? "(default) " : "",
+                json_string_value(json_object_get(e, "desc")));
+    }
 }
 
 void hw_list(FILE *out, const char *datadir)
 {
-    if (!datadir)
-        datadir = HVSIM_DATADIR;
+    json_t *l = hw_list_json(datadir);
+    const char *dir = json_string_value(json_object_get(l, "datadir"));
     fprintf(out, "Hardware profiles (--hw NAME, or --hw FILE.json):\n");
-    fprintf(out, "  %-20s %s\n", "none", "ideal hardware: no virtualisation overhead (for theory)");
-    list_dir(out, datadir, "profiles", NULL);
+    print_list(out, json_object_get(l, "profiles"), "profiles", dir);
     fprintf(out, "Workload classes (the trace's class column):\n");
-    list_dir(out, datadir, "classes", HW_DEFAULT_CLASS);
+    print_list(out, json_object_get(l, "classes"), "classes", dir);
+    json_decref(l);
 }

@@ -17,6 +17,7 @@
 #ifndef MODELS_HW_H
 #define MODELS_HW_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "base/error.h"
@@ -142,5 +143,8 @@ int hw_explain(FILE *out, const struct hw_model *m, const char *cls, bool json,
 /* `hvsim list`: names and one-line descriptions of the profiles and the
  * classes found in DATADIR. */
 void hw_list(FILE *out, const char *datadir);
+/* The same as {"profiles": [{name, desc, default}], "classes": [...],
+ * "datadir": DIR} (`hvsim list --json`). */
+json_t *hw_list_json(const char *datadir);
 
 #endif /* MODELS_HW_H */

@@ -123,6 +123,7 @@ struct host {
     double mem_mb;             /* capacity, 0 = unlimited */
     double mem_used;
     long vcpus_placed;         /* vCPUs of the guests placed here (overcommit) */
+    double vcpu_limit;         /* at most this many placed vCPUs (overcommit x cores), 0 = none */
     struct pcpu *cores;        /* ncores of them */
     struct sched *sched;       /* this host's scheduler instance */
     int nrunnable;             /* vCPUs queued or running here */
@@ -141,6 +142,27 @@ struct host {
     double acc_demand, acc_grant, acc_used;   /* core-seconds, up to acc_last */
     sim_time_t acc_last;
 };
+
+/* Does g fit on h now?  Memory is a hard limit; CPU only through the
+ * overcommit limit. */
+static inline bool host_fits(const struct host *h, const struct guest *g)
+{
+    if (h->mem_mb > 0 && h->mem_used + g->mem_mb > h->mem_mb)
+        return false;
+    if (h->vcpu_limit > 0 && (double)(h->vcpus_placed + g->nvcpus) > h->vcpu_limit)
+        return false;
+    return true;
+}
+
+/* Would g fit on h if h were empty? */
+static inline bool host_could_fit(const struct host *h, const struct guest *g)
+{
+    if (h->mem_mb > 0 && g->mem_mb > h->mem_mb)
+        return false;
+    if (h->vcpu_limit > 0 && (double)g->nvcpus > h->vcpu_limit)
+        return false;
+    return true;
+}
 
 /* The guest's id as text: the trace's, or its 1-based trace position
  * (formatted only when someone asks: most runs never print ids). */

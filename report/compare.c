@@ -48,27 +48,6 @@ struct compare {
     char differing[256];    /* their names, for a note */
 };
 
-static void compare_usage(FILE *f)
-{
-    fprintf(f,
-            "usage: hvsim compare [options] DIR...\n\n"
-            "Several runs side by side: one row per DIR written by `hvsim run --out DIR`\n"
-            "(label = the directory's name), with the turnaround mean and its 95%% CI\n"
-            "half-width, p99, waiting, slowdown, throughput, utilisation, overhead and\n"
-            "world switches.\n\n"
-            "options:\n"
-            "  --csv           the table as CSV\n"
-            "  --json          the table as JSON\n"
-            "  --out DIR       also write the table (comparison.txt/.csv/.json) and plots\n"
-            "                  there: the turnaround CDFs of all runs on one chart, and,\n"
-            "                  when the runs' configurations differ in exactly one key, the\n"
-            "                  metric against that key with 95%% CI error bars\n"
-            "  --metric PATH   the metric of that plot, a dotted path into summary.json\n"
-            "                  (default turnaround.mean; e.g. slowdown.p99, utilization)\n"
-            "  --help\n\n"
-            "example: hvsim compare results/q10ms results/q100ms --out results/quantum\n");
-}
-
 /* ---- reading ---- */
 
 /* The value at a dotted path ("turnaround.mean"), or NULL. */
@@ -709,66 +688,28 @@ static int write_out(const struct compare *c, struct sim_error *err)
 
 /* ---- main ---- */
 
-int compare_main(int argc, char **argv)
+int compare_runs(const struct compare_options *opt, struct sim_error *err)
 {
     struct compare c = {0};
-    struct sim_error err = {0};
     int rc = SIM_OK;
-    c.metric = "turnaround.mean";
-    const char **dirs = xcalloc((size_t)argc, sizeof *dirs);
-    size_t ndirs = 0;
-    bool only_dirs = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (only_dirs || a[0] != '-' || a[1] == '\0') {
-            dirs[ndirs++] = a;
-        } else if (strcmp(a, "--") == 0) {
-            only_dirs = true;
-        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            compare_usage(stdout);
-            free(dirs);
-            return 0;
-        } else if (strcmp(a, "--csv") == 0) {
-            c.csv = true;
-        } else if (strcmp(a, "--json") == 0) {
-            c.json = true;
-        } else if (strcmp(a, "--out") == 0 || strcmp(a, "--metric") == 0) {
-            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-                rc = sim_error_usage(&err, "compare %s: needs a value", a);
-                goto fail;
-            }
-            if (strcmp(a, "--out") == 0)
-                c.out = argv[++i];
-            else
-                c.metric = argv[++i];
-        } else {
-            rc = sim_error_usage(&err, "compare: unknown option '%s' (see hvsim compare --help)",
-                                 a);
-            goto fail;
-        }
-    }
-    if (c.csv && c.json) {
-        rc = sim_error_usage(&err, "compare: --csv and --json exclude each other");
-        goto fail;
-    }
-    if (ndirs == 0) {
-        compare_usage(stderr);
-        free(dirs);
-        return 2;
-    }
-    if (strlen(c.metric) >= 200) {
-        rc = sim_error_usage(&err, "compare --metric: path too long");
-        goto fail;
-    }
+    c.metric = opt->metric ? opt->metric : "turnaround.mean";
+    c.out = opt->out;
+    c.csv = opt->csv;
+    c.json = opt->json;
+    size_t ndirs = opt->ndirs;
+    if (c.csv && c.json)
+        return sim_error_usage(err, "compare: --csv and --json exclude each other");
+    if (strlen(c.metric) >= 200)
+        return sim_error_usage(err, "compare --metric: path too long");
     c.runs = xcalloc(ndirs, sizeof *c.runs);
     c.nruns = ndirs;
     for (size_t i = 0; i < ndirs; i++) {
-        c.runs[i].dir = dirs[i];
-        c.runs[i].label = label_of(dirs[i]);
+        c.runs[i].dir = opt->dirs[i];
+        c.runs[i].label = label_of(opt->dirs[i]);
         c.runs[i].metric = NAN;
-        rc = load_run(&c.runs[i], c.metric, c.out != NULL, &err);
+        rc = load_run(&c.runs[i], c.metric, c.out != NULL, err);
         if (rc < 0)
-            goto fail;
+            goto done;
     }
     /* Two runs with the same name (a/x, b/x) are labelled by their path. */
     bool *clash = xcalloc(ndirs, sizeof *clash);
@@ -789,20 +730,9 @@ int compare_main(int argc, char **argv)
         print_json(&c, stdout);
     else
         print_text(&c, stdout);
-    if (c.out) {
-        rc = write_out(&c, &err);
-        if (rc < 0)
-            goto fail;
-    }
-    goto done;
-fail:
-    sim_error_print(&err, stderr);
+    if (c.out)
+        rc = write_out(&c, err);
 done:
     compare_free(&c);
-    free(dirs);
-    if (fflush(stdout) != 0 && rc == SIM_OK) {
-        fprintf(stderr, "hvsim: cannot write to stdout: %s\n", strerror(errno));
-        return 1;
-    }
-    return sim_error_exit_status(rc);
+    return rc;
 }

@@ -13,13 +13,25 @@
  * one key, the metric (--metric PATH, default turnaround.mean) against
  * that key, with 95% CI error bars where the summaries have them.
  *
- * Exit status: 0; 2 for bad usage or a DIR that is not a run (no or a
- * malformed summary.json), named on stderr; 1 if --out cannot be written.
  */
 #ifndef REPORT_COMPARE_H
 #define REPORT_COMPARE_H
 
-/* argv[0] is "compare". */
-int compare_main(int argc, char **argv);
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/error.h"
+
+struct compare_options {
+    const char *const *dirs;   /* the runs, in the order of the rows */
+    size_t ndirs;              /* >= 1 */
+    const char *metric;        /* dotted path into summary.json; NULL = turnaround.mean */
+    const char *out;           /* --out DIR, or NULL */
+    bool csv, json;            /* the table's form on stdout (both false: aligned text) */
+};
+
+/* Print the table and, with out, write it and the plots there.
+ * SIM_EINVAL for a DIR that is not a run; SIM_EIO if out cannot be written. */
+int compare_runs(const struct compare_options *opt, struct sim_error *err);
 
 #endif /* REPORT_COMPARE_H */

@@ -184,16 +184,16 @@ void run_output_close(struct run_output *o)
     memset(o, 0, sizeof *o);
 }
 
-void run_output_attach(struct run_output *o, struct sim_params *p)
+void run_output_attach(struct run_output *o, struct sim_hooks *hooks, int nhosts)
 {
-    p->cb_ctx = o;
-    p->on_job = (o->jobs || o->gantt) ? on_job : NULL;
-    p->on_sample = o->timeline ? on_sample : NULL;
+    hooks->cb_ctx = o;
+    hooks->on_job = (o->jobs || o->gantt) ? on_job : NULL;
+    hooks->on_sample = o->timeline ? on_sample : NULL;
     if (o->timeline && o->adaptive && !o->trows) {
-        o->nhosts = p->nhosts;
-        o->trows = xcalloc((size_t)TIMELINE_MAX_ROUNDS * (size_t)p->nhosts, sizeof *o->trows);
+        o->nhosts = nhosts;
+        o->trows = xcalloc((size_t)TIMELINE_MAX_ROUNDS * (size_t)nhosts, sizeof *o->trows);
     }
-    p->on_segment = (o->gantt || o->segments) ? on_segment : NULL;
+    hooks->on_segment = (o->gantt || o->segments) ? on_segment : NULL;
 }
 
 int output_mkdirs(const char *dir, struct sim_error *err)
@@ -326,8 +326,9 @@ static int row_by_trace_order(const void *a, const void *b)
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-void run_output_gantt(struct run_output *o, FILE *out, int ncores, int nhosts)
+void run_output_gantt(struct run_output *o, FILE *out, const struct sim_experiment *x)
 {
+    int nhosts = x->nhosts;
     if (o->nrows == 0) {
         fprintf(out, "(no guest completed)\n");
         return;
@@ -341,7 +342,7 @@ void run_output_gantt(struct run_output *o, FILE *out, int ncores, int nhosts)
     int width = (int)ceil(tmax / unit - 1e-9);
     fprintf(out, "Gantt chart (one column = %g s)\n", unit);
     for (int h = 0; h < nhosts; h++) {
-        for (int c = 0; c < ncores; c++) {
+        for (int c = 0; c < x->hosts[h].cores; c++) {
             char *line = xmalloc((size_t)width + 1);
             memset(line, '.', (size_t)width);
             line[width] = '\0';

@@ -60,8 +60,8 @@ struct run_output {
 int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_timeline,
                     struct sim_error *err);
 void run_output_close(struct run_output *o);
-/* Hook the callbacks into p (cb_ctx = o). */
-void run_output_attach(struct run_output *o, struct sim_params *p);
+/* Hook the callbacks into hooks (cb_ctx = o), for a platform of nhosts. */
+void run_output_attach(struct run_output *o, struct sim_hooks *hooks, int nhosts);
 
 /* mkdir -p DIR, then write summary.json, jobs.csv, timeline.csv,
  * segments.csv (small workloads) atomically, then the plots
@@ -69,8 +69,9 @@ void run_output_attach(struct run_output *o, struct sim_params *p);
 int run_output_write(struct run_output *o, const char *dir, json_t *summary,
                      struct sim_error *err);
 
-/* Text Gantt chart and per-guest table (textbook style). */
-void run_output_gantt(struct run_output *o, FILE *out, int ncores, int nhosts);
+/* Text Gantt chart (a row per core of x's platform) and per-guest table
+ * (textbook style). */
+void run_output_gantt(struct run_output *o, FILE *out, const struct sim_experiment *x);
 
 /* Write data (len bytes) to DIR/NAME atomically. */
 int output_write_atomic(const char *dir, const char *name, const char *data, size_t len,

@@ -28,8 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "report/output.h"
+#include "allocators/alloc.h"
 #include "base/xalloc.h"
+#include "report/output.h"
 
 /* ---- CSV ---- */
 
@@ -483,7 +484,8 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
     if (per > 1)
         snprintf(note, sizeof note, ", mean of %zu samples", per);
     /* The demand allocator's story is demand against grant: a third panel. */
-    bool alloc_panel = strcmp(str_at(cfg, "alloc", ""), "demand") == 0;
+    const struct alloc_ops *alloc = alloc_find(str_at(cfg, "alloc", ""));
+    bool alloc_panel = alloc && alloc->period;
     m = open_memstream(&buf, &len);
     plots_gp_begin(m, "timeline",
                    "utilisation and runnable vCPUs (and, with --alloc demand, cores\n"

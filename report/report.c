@@ -110,15 +110,15 @@ static double mean_of(const double *x, size_t n)
     return k ? s / (double)k : NAN;
 }
 
-json_t *report_summary(const struct run_config *cfg, const struct sim_result *runs,
-                       size_t nruns, const struct report_extra *extra)
+json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nruns,
+                       const struct report_extra *extra)
 {
     json_t *root = json_object();
     json_object_set_new(root, "schema", json_string(REPORT_SCHEMA));
     json_object_set_new(root, "version", json_string(HVSIM_VERSION));
-    json_object_set_new(root, "config", run_config_to_json(cfg));
+    json_object_set_new(root, "config", config);
     json_object_set_new(root, "workload", json_string(extra->workload));
-    json_object_set_new(root, "seed", json_integer(cfg->seed));
+    json_object_set_new(root, "seed", json_integer((json_int_t)extra->seed));
     json_object_set_new(root, "reps", json_integer((json_int_t)nruns));
 
     double *vals = xmalloc(nruns * sizeof *vals);

@@ -8,22 +8,22 @@
 #include <jansson.h>
 
 #include "sim/metrics.h"
-#include "cli/options.h"
 
 #define REPORT_SCHEMA "hvsim-summary/1"
 
 struct report_extra {
     const char *workload;         /* "--generate SPEC" or the trace path */
-    double native_seconds;        /* work at native speed, for overhead (NAN = n/a) */
     const char *hw_profile;
+    uint64_t seed;
 };
 
 /* Summary of runs[0..nruns-1] (replications of one configuration).  With
  * nruns >= 2 every metric is the mean over replications and ci95 holds
  * its Student-t 95% interval; with one run the intervals of turnaround
- * and waiting come from batch means (if computed). */
-json_t *report_summary(const struct run_config *cfg, const struct sim_result *runs,
-                       size_t nruns, const struct report_extra *extra);
+ * and waiting come from batch means (if computed).  config is the echo of
+ * the resolved experiment (the caller's reference is stolen). */
+json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nruns,
+                       const struct report_extra *extra);
 
 /* Remove wall-clock fields (engine.wall_seconds, events_per_second), for
  * byte comparisons of runs. */

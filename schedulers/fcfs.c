@@ -16,8 +16,11 @@
 
 /* All of it is the shared FIFO: arrival order, no preemption. */
 const struct sched_ops sched_ops_fcfs = {
-    .name = "fcfs",
-    .desc = "first come, first served; non-preemptive, in arrival (trace) order",
+    .info = {
+        .name = "fcfs",
+        .desc = "first come, first served; non-preemptive, in arrival (trace) order",
+        .aliases = "fifo",
+    },
     .init = sched_fifo_init,
     .fini = sched_fifo_fini,
     .enqueue = sched_fifo_enqueue,

@@ -22,10 +22,24 @@
  */
 #include "schedulers/sched.h"
 
+struct prio_conf {
+    bool clairvoyant;     /* Q_i = work left (yes) or 1 (no) */
+    bool preempt;         /* preemptive-resume (yes) or not */
+};
+
+static const struct param_def prio_params[] = {
+    {"clairvoyant", PARAM_BOOL, offsetof(struct prio_conf, clairvoyant), "yes",
+     .metavar = "yes|no", .help = "prio: Q = the guest's work left (yes) or 1 (no)"},
+    {"preempt", PARAM_BOOL, offsetof(struct prio_conf, preempt), "no", .metavar = "yes|no",
+     .help = "prio: preemptive-resume variant"},
+    {NULL},
+};
+
 /* O_i = P_i * Q_i with P_i = 1/weight. */
 static double prio_key(const struct sched *s, const struct vcpu *v)
 {
-    double q = s->params.clairvoyant ? (double)v->work_left : 1.0;
+    const struct prio_conf *c = s->conf;
+    double q = c->clairvoyant ? (double)v->work_left : 1.0;
     return q / v->guest->weight;
 }
 
@@ -38,15 +52,21 @@ static int prio_compare(struct sched *s, const struct vcpu *a, const struct vcpu
     return (ka > kb) - (ka < kb);
 }
 
-static unsigned prio_flags_for(const struct sched_params *p)
+static unsigned prio_flags_for(const void *conf)
 {
-    return p->preemptive ? SCHED_PREEMPTIVE : 0;
+    const struct prio_conf *c = conf;
+    return c->preempt ? SCHED_PREEMPTIVE : 0;
 }
 
 const struct sched_ops sched_ops_prio = {
-    .name = "prio",
-    .desc = "priority class, then O = P*Q (1/weight x expected time: Smith's rule); "
-            "--preempt yes for preemptive-resume",
+    .info = {
+        .name = "prio",
+        .desc = "priority class, then O = P*Q (1/weight x expected time: Smith's rule); "
+                "--preempt yes for preemptive-resume",
+        .aliases = "priority",
+        .params = prio_params,
+        .conf_size = sizeof(struct prio_conf),
+    },
     .init = sched_heap_init,
     .fini = sched_heap_fini,
     .enqueue = sched_heap_enqueue,

@@ -19,23 +19,34 @@
  */
 #include "schedulers/sched.h"
 
-static int rr_init(struct sched *s, struct sim_error *err)
-{
-    if (s->params.quantum <= 0)
-        return sim_error_usage(err, "--quantum must be > 0 for rr");
-    return sched_fifo_init(s, err);
-}
+struct rr_conf {
+    sim_time_t quantum;   /* core time a vCPU runs before the next ready one */
+};
+
+static const struct param_def rr_params[] = {
+    {"quantum", PARAM_DURATION, offsetof(struct rr_conf, quantum), "30ms", 0, SIM_SECONDS_MAX,
+     PARAM_MIN_OPEN, .metavar = "DUR", .help = "rr: time slice; the default is the "
+     "timeslice of Xen's credit scheduler (sched_credit_tslice_ms)"},
+    {NULL},
+};
 
 static sim_time_t rr_timeslice(struct sched *s, const struct vcpu *v)
 {
     (void)v;
-    return s->params.quantum;
+    const struct rr_conf *c = s->conf;
+    return c->quantum;
 }
 
 const struct sched_ops sched_ops_rr = {
-    .name = "rr",
-    .desc = "round robin with --quantum; preempted vCPUs go to the tail, arrivals ahead of them",
-    .init = rr_init,
+    .info = {
+        .name = "rr",
+        .desc = "round robin with --quantum; preempted vCPUs go to the tail, arrivals ahead "
+                "of them",
+        .aliases = "round-robin",
+        .params = rr_params,
+        .conf_size = sizeof(struct rr_conf),
+    },
+    .init = sched_fifo_init,
     .fini = sched_fifo_fini,
     .enqueue = sched_fifo_enqueue,
     .peek = sched_fifo_peek,

@@ -17,21 +17,17 @@
 #ifndef SCHEDULERS_SCHED_H
 #define SCHEDULERS_SCHED_H
 
-#include "models/platform.h"
+#include <gsl/gsl_rng.h>
+
 #include "base/error.h"
+#include "base/registry.h"
 #include "base/types.h"
+#include "models/platform.h"
 
 /* Why a vCPU is enqueued. */
 enum sched_enqueue_why {
     SCHED_ENQ_ARRIVAL,    /* its guest just arrived */
     SCHED_ENQ_PREEMPTED,  /* it was running and was taken off its core */
-};
-
-/* Parameters every policy may read (set from the command line). */
-struct sched_params {
-    sim_time_t quantum;   /* rr time slice, and the granularity of las */
-    bool clairvoyant;     /* size-based policies may see work */
-    bool preemptive;      /* prio: preemptive variant */
 };
 
 struct sched;
@@ -41,8 +37,10 @@ struct sched;
 #define SCHED_NOT_CONSERVING 0x4  /* may leave a core idle while work is ready */
 
 struct sched_ops {
-    const char *name;     /* --sched NAME */
-    const char *desc;     /* one line for `hvsim list` */
+    /* name (--sched NAME), description, aliases, and the policy's own
+     * knobs: each a row of info.params whose offset points into the
+     * policy's conf struct (info.conf_size), read through s->conf. */
+    struct policy_info info;
     unsigned flags;
 
     /* Mandatory. */
@@ -62,29 +60,47 @@ struct sched_ops {
     sim_time_t (*timeslice)(struct sched *s, const struct vcpu *v);
     /* With SCHED_PREEMPTIVE: < 0 if a should run before b, 0 if equal. */
     int (*compare)(struct sched *s, const struct vcpu *a, const struct vcpu *b);
-    /* A dynamic policy's flags can depend on parameters (prio's
+    /* A dynamic policy's flags can depend on its knobs (prio's
      * preemptive variant): return the flags in force. */
-    unsigned (*flags_for)(const struct sched_params *p);
+    unsigned (*flags_for)(const void *conf);
 };
 
 struct sched {
     const struct sched_ops *ops;
-    struct sched_params params;
-    unsigned flags;       /* ops->flags, or ops->flags_for(params) */
+    const void *conf;     /* the values of ops->info.params (owned by the experiment) */
+    unsigned flags;       /* ops->flags, or ops->flags_for(conf) */
     struct host *host;
-    const struct sim *sim;  /* for the clock, read-only */
+    const struct sim *sim;  /* the run it belongs to (opaque to policies) */
     void *priv;           /* the policy's own state */
+    unsigned long rng_seed; /* seed of the policy's random stream (sched_rng) */
+    gsl_rng *rng;         /* created on first use */
 };
 
-/* Registry (sched-list.h). */
-size_t sched_count(void);
-const struct sched_ops *sched_at(size_t i);
-const struct sched_ops *sched_find(const char *name);
+/* The family's registry (sched-list.h, plus plug-ins); the first entry is
+ * the default. */
+extern struct registry sched_registry;
+static inline const struct sched_ops *sched_ops_of(const struct policy_info *info)
+{
+    return info ? container_of(info, const struct sched_ops, info) : NULL;
+}
+static inline const struct sched_ops *sched_find(const char *name)
+{
+    return sched_ops_of(registry_find(&sched_registry, name));
+}
 
-/* Create the instance of ops for host (calls ops->init). */
-int sched_create(struct sched **out, const struct sched_ops *ops, const struct sched_params *p,
-                 struct host *host, const struct sim *sim, struct sim_error *err);
+/* Create the instance of ops for host (calls ops->init).  conf holds the
+ * values of ops->info.params and must outlive the instance; rng_seed
+ * seeds the policy's own random stream. */
+int sched_create(struct sched **out, const struct sched_ops *ops, const void *conf,
+                 struct host *host, const struct sim *sim, unsigned long rng_seed,
+                 struct sim_error *err);
 void sched_destroy(struct sched *s);
+
+/* The policy's own random stream (a randomised policy such as lottery
+ * scheduling): one GSL generator per host instance, seeded from the run's
+ * seed, replication and host, so that it never shifts another consumer's
+ * numbers. */
+gsl_rng *sched_rng(struct sched *s);
 
 /* NULL-checking wrappers for optional ops. */
 static inline sim_time_t sched_timeslice(struct sched *s, const struct vcpu *v)

@@ -41,21 +41,6 @@
 #include "sim/fluid.h"
 #include "base/xalloc.h"
 
-void sim_params_init(struct sim_params *p)
-{
-    memset(p, 0, sizeof *p);
-    p->nhosts = 1;
-    p->ncores = 1;
-    p->sched = sched_at(0);
-    p->sched_params.quantum = SIM_MS(10);
-    p->sched_params.clairvoyant = true;
-    p->seed = 1;
-    p->alloc = alloc_at(0);
-    p->alloc_params.headroom = 1;
-    p->alloc_params.floor = 0.01;
-    p->alloc_params.interval = SIM_S(300);
-}
-
 int sim_class_find(const struct sim_hw_tables *hw, const char *name)
 {
     if (!name[0])
@@ -76,7 +61,7 @@ static inline double class_factor(const struct sim *sim, const struct host *h, i
     if (!h->hw->rates)
         return 1.0;
     const struct hw_rates *hr = &h->hw->rates[cls];
-    return 1.0 + (sim->p.discrete_exits ? hr->walk_h : hr->h);
+    return 1.0 + (sim->x->discrete_exits ? hr->walk_h : hr->h);
 }
 
 double sim__class_factor(const struct sim *sim, const struct guest *g)
@@ -101,7 +86,7 @@ static void guest_charge_overhead(struct sim *sim, struct guest *g)
     g->walk_seconds += g->done_s * hr->walk_h;
     /* Discrete exits were charged one by one (core_exit); series guests
      * always take them as a rate. */
-    if (sim->p.discrete_exits && !g->fl)
+    if (sim->x->discrete_exits && !g->fl)
         return;
     g->exit_seconds += g->done_s * hr->exit_h;
     for (int r = 0; r < HW_EXIT_REASONS; r++)
@@ -253,7 +238,7 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     sim_time_t slice = sched_timeslice(c->host->sched, v);
     c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
     core_arm(sim, c);
-    if (sim->p.discrete_exits && c->host->hw->rates)
+    if (sim->x->discrete_exits && c->host->hw->rates)
         core_arm_exit(sim, c);
 }
 
@@ -269,10 +254,10 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
         c->host->nfree_running--;
     }
     sim_time_t ran = sim->now - c->busy_since;
-    if (sim->p.on_segment && ran > 0) {
+    if (sim->hooks.on_segment && ran > 0) {
         struct sim_segment seg = {c->host->index, c->index, v->guest, v->index, c->busy_since,
                                   sim->now};
-        sim->p.on_segment(sim->p.cb_ctx, &seg);
+        sim->hooks.on_segment(sim->hooks.cb_ctx, &seg);
     }
     v->cpu_time += ran;
     c->busy_total += ran;
@@ -379,9 +364,9 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     m->exit_seconds += g->exit_seconds;
     m->walk_seconds += g->walk_seconds;
     m->switch_seconds += g->switch_seconds;
-    if (sim->p.on_job) {
+    if (sim->hooks.on_job) {
         struct sim_job_info job = {g, sim->now, service, cpu};
-        sim->p.on_job(sim->p.cb_ctx, &job);
+        sim->hooks.on_job(sim->hooks.cb_ctx, &job);
     }
     g->host->mem_used -= g->mem_mb;
     g->host->vcpus_placed -= g->nvcpus;
@@ -485,55 +470,17 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
 
 static int read_next(struct sim *sim);
 
-/* Does g fit on h now, or (with empty) if h were empty?
- * Memory is a hard constraint; CPU only through --overcommit. */
-static bool host_fits(const struct sim *sim, const struct host *h, const struct guest *g,
-                      bool empty)
-{
-    double mem_used = empty ? 0 : h->mem_used;
-    long placed = empty ? 0 : h->vcpus_placed;
-    if (h->mem_mb > 0 && mem_used + g->mem_mb > h->mem_mb)
-        return false;
-    if (sim->p.overcommit > 0 && placed + g->nvcpus > sim->p.overcommit * h->ncores)
-        return false;
-    return true;
-}
-
-/* What is left on h after placing g: free memory (MB, +inf when memory is
- * unlimited), then free vCPU slots; best fit takes the least, worst fit
- * the most, ties to the lowest host index. */
-static bool fit_tighter(const struct sim *sim, const struct host *a, const struct host *b)
-{
-    double ma = a->mem_mb > 0 ? a->mem_mb - a->mem_used : INFINITY;
-    double mb = b->mem_mb > 0 ? b->mem_mb - b->mem_used : INFINITY;
-    if (ma != mb)
-        return ma < mb;
-    double oc = sim->p.overcommit > 0 ? sim->p.overcommit : 1;
-    return oc * a->ncores - (double)a->vcpus_placed < oc * b->ncores - (double)b->vcpus_placed;
-}
-
 /* Placement (--place): a host where the guest fits now, or NULL. */
 static struct host *place_guest(struct sim *sim, const struct guest *g)
 {
-    struct host *pick = NULL;
-    for (int i = 0; i < sim->p.nhosts; i++) {
-        struct host *h = &sim->hosts[i];
-        if (!host_fits(sim, h, g, false))
-            continue;
-        if (sim->p.placement == SIM_PLACE_FIRST_FIT)
-            return h;
-        if (!pick || (sim->p.placement == SIM_PLACE_BEST_FIT ? fit_tighter(sim, h, pick)
-                                                             : fit_tighter(sim, pick, h)))
-            pick = h;
-    }
-    return pick;
+    return sim->place->choose(sim->x->place.conf, sim->hosts, sim->nhosts, g);
 }
 
 /* Could the guest fit on some host if that host were empty? */
 static bool guest_can_ever_fit(const struct sim *sim, const struct guest *g)
 {
-    for (int i = 0; i < sim->p.nhosts; i++)
-        if (host_fits(sim, &sim->hosts[i], g, true))
+    for (int i = 0; i < sim->nhosts; i++)
+        if (host_could_fit(&sim->hosts[i], g))
             return true;
     return false;
 }
@@ -581,7 +528,7 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     (void)ev;
     struct trace_record *rec = &sim->pending;
     struct sim_metrics *m = &sim->metrics;
-    int cls = sim_class_find(&sim->p.hw, rec->class_name);
+    int cls = sim_class_find(&sim->x->hw, rec->class_name);
     if (cls < 0) {
         sim->status = sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
                                     "unknown workload class '%s' (see `hvsim list`)",
@@ -593,20 +540,20 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     if (rec->id[0])
         g->id = xstrdup(rec->id);
     g->arrival = sim->now;
-    int mode = rec->series ? 2 : 1;
-    if (sim->mode && sim->mode != mode) {
+    enum sim_mode mode = rec->series ? SIM_MODE_SERIES : SIM_MODE_JOBS;
+    if (sim->mode != SIM_MODE_NONE && sim->mode != mode) {
         guest_release(sim, g);
         sim->status = sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
                                     "a workload mixes guests with a utilisation series and "
                                     "guests with fixed work; hvsim runs one kind at a time");
         return;
     }
-    if (mode == 1 && sim->p.alloc->periodic) {
+    if (mode == SIM_MODE_JOBS && sim->alloc_period > 0) {
         guest_release(sim, g);
         sim->status = sim_error_usage(&sim->error, "--alloc %s re-allocates by observed "
                                       "demand, which needs guests with a utilisation series "
                                       "(formats planetlab, bitbrains); these guests have fixed "
-                                      "work: use --alloc static", sim->p.alloc->name);
+                                      "work: use --alloc static", sim->alloc->info.name);
         return;
     }
     sim->mode = mode;
@@ -635,7 +582,7 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     if (h) {
         metrics_population(m, sim->now, +1);
         guest_admit(sim, g, h);
-    } else if (sim->p.admission_reject || !guest_can_ever_fit(sim, g)) {
+    } else if (sim->x->admission_reject || !guest_can_ever_fit(sim, g)) {
         m->rejected++;
         guest_release(sim, g);
     } else {
@@ -685,7 +632,7 @@ static int read_next(struct sim *sim)
 static void sample_timer(struct sim *sim, struct sim_event *ev)
 {
     sim_time_t len = sim->now - sim->last_sample;
-    for (int i = 0; i < sim->p.nhosts; i++) {
+    for (int i = 0; i < sim->nhosts; i++) {
         struct host *h = &sim->hosts[i];
         double busy = 0;
         long running = 0;
@@ -710,7 +657,7 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             .used = (double)running,
         };
         sim->sample_busy[i] = busy;
-        if (sim->mode == 2) {
+        if (sim->mode == SIM_MODE_SERIES) {
             /* series guests: means over the interval */
             fluid_host_advance(sim, h);
             double *last = &sim->sample_acc[3 * i], secs = sim_time_to_s(len);
@@ -725,14 +672,14 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             s.running = (long)h->nfluid;
             memcpy(last, acc, sizeof acc);
         }
-        sim_time_t want = sim->p.on_sample(sim->p.cb_ctx, &s);
+        sim_time_t want = sim->hooks.on_sample(sim->hooks.cb_ctx, &s);
         if (want > 0)
-            sim->p.sample = want;
+            sim->sample = want;
     }
     sim->last_sample = sim->now;
     /* Keep sampling while the workload is not over. */
     if (sim->have_pending || sim->metrics.in_system > 0)
-        evq_push(&sim->evq, ev, sim->now + sim->p.sample, SIM_EVC_CONTROL);
+        evq_push(&sim->evq, ev, sim->now + sim->sample, SIM_EVC_CONTROL);
 }
 
 /* ---- invariants (debug) ---- */
@@ -750,7 +697,7 @@ static void violate(struct sim *sim, const char *what, int host, int core)
  * of this instant is still pending); no host is over its memory. */
 static void check_invariants(struct sim *sim)
 {
-    for (int i = 0; i < sim->p.nhosts; i++) {
+    for (int i = 0; i < sim->nhosts; i++) {
         struct host *h = &sim->hosts[i];
         bool idle = false;
         for (int k = 0; k < h->ncores; k++) {
@@ -769,7 +716,7 @@ static void check_invariants(struct sim *sim)
             violate(sim, "a core is idle while a vCPU is ready", i, -1);
         if (h->mem_mb > 0 && h->mem_used > h->mem_mb * (1 + 1e-12))
             violate(sim, "host memory over capacity", i, -1);
-        if (sim->p.overcommit > 0 && h->vcpus_placed > sim->p.overcommit * h->ncores)
+        if (h->vcpu_limit > 0 && (double)h->vcpus_placed > h->vcpu_limit)
             violate(sim, "host vCPUs over the overcommit limit", i, -1);
         if (!sim_event_pending(&h->refluid_ev)) {
             double used = 0;
@@ -787,39 +734,52 @@ static void check_invariants(struct sim *sim)
 
 /* ---- life cycle ---- */
 
-int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *err)
+int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
+               const struct sim_hooks *hooks, struct sim_error *err)
 {
-    if (p->nhosts < 1 || (!p->host_specs && p->ncores < 1))
-        return sim_error_usage(err, "a platform needs at least one host and one core");
+    if (x->nhosts < 1 || !x->hosts)
+        return sim_error_usage(err, "a platform needs at least one host");
+    if (!x->sched.info || !x->alloc.info || !x->place.info)
+        return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0,
+                             "an experiment without a scheduler, allocator or placement");
     size_t total_cores = 0;
-    for (int i = 0; i < p->nhosts; i++) {
-        int n = p->host_specs ? p->host_specs[i].cores : p->ncores;
-        if (n < 1)
+    for (int i = 0; i < x->nhosts; i++) {
+        if (x->hosts[i].cores < 1)
             return sim_error_usage(err, "host %d has no cores", i);
-        total_cores += (size_t)n;
+        total_cores += (size_t)x->hosts[i].cores;
     }
     struct sim *sim = xcalloc(1, sizeof *sim);
-    sim->p = *p;
+    sim->x = x;
+    if (hooks)
+        sim->hooks = *hooks;
+    sim->rep = rep;
+    sim->sched = sched_ops_of(x->sched.info);
+    sim->alloc = alloc_ops_of(x->alloc.info);
+    sim->place = place_ops_of(x->place.info);
+    sim->alloc_period = alloc_period(sim->alloc, x->alloc.conf);
+    sim->sample = x->sample;
+    sim->nhosts = x->nhosts;
     sim->ncores_total = (int)total_cores;
     evq_init(&sim->evq);
-    sim_rng_init(&sim->rng, p->seed, p->rep);
-    metrics_init(&sim->metrics, p->warmup);
+    sim_rng_init(&sim->rng, x->seed, rep);
+    metrics_init(&sim->metrics, x->warmup);
     sim_event_init(&sim->arrival_ev, guest_arrival);
     sim_event_init(&sim->sample_ev, sample_timer);
     trace_record_init(&sim->pending);
-    sim->hosts = xcalloc((size_t)p->nhosts, sizeof *sim->hosts);
+    sim->hosts = xcalloc((size_t)x->nhosts, sizeof *sim->hosts);
     sim->cores = xcalloc(total_cores, sizeof *sim->cores);
-    sim->sample_busy = xcalloc((size_t)p->nhosts, sizeof *sim->sample_busy);
-    sim->sample_acc = xcalloc((size_t)p->nhosts * 3, sizeof *sim->sample_acc);
+    sim->sample_busy = xcalloc((size_t)x->nhosts, sizeof *sim->sample_busy);
+    sim->sample_acc = xcalloc((size_t)x->nhosts * 3, sizeof *sim->sample_acc);
     sim_event_init(&sim->realloc_ev, fluid_reallocate);
     size_t first = 0;
-    for (int i = 0; i < p->nhosts; i++) {
+    for (int i = 0; i < x->nhosts; i++) {
         struct host *h = &sim->hosts[i];
-        const struct sim_host_spec *spec = p->host_specs ? &p->host_specs[i] : NULL;
+        const struct sim_host_spec *spec = &x->hosts[i];
         h->index = i;
-        h->ncores = spec ? spec->cores : p->ncores;
-        h->mem_mb = spec ? spec->mem_mb : p->host_mem_mb;
-        h->hw = spec && spec->hw ? spec->hw : &sim->p.hw;
+        h->ncores = spec->cores;
+        h->mem_mb = spec->mem_mb;
+        h->hw = spec->hw ? spec->hw : &x->hw;
+        h->vcpu_limit = x->overcommit > 0 ? x->overcommit * h->ncores : 0;
         h->cores = &sim->cores[first];
         first += (size_t)h->ncores;
         h->idle_bits = xcalloc((size_t)(h->ncores + 63) / 64, sizeof *h->idle_bits);
@@ -838,9 +798,10 @@ int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *e
             sim_event_init(&c->exit_ev, core_exit);
         }
     }
-    for (int i = 0; i < p->nhosts; i++) {
-        int rc = sched_create(&sim->hosts[i].sched, p->sched, &p->sched_params, &sim->hosts[i],
-                              sim, err);
+    for (int i = 0; i < x->nhosts; i++) {
+        uint64_t seed = sim_rng_seed(x->seed, rep, SIM_STREAM_POLICY, (uint64_t)i);
+        int rc = sched_create(&sim->hosts[i].sched, sim->sched, x->sched.conf, &sim->hosts[i],
+                              sim, seed, err);
         if (rc < 0) {
             sim_destroy(sim);
             return rc;
@@ -870,7 +831,7 @@ void sim_destroy(struct sim *sim)
     /* Guests still in the system (a run stopped by an error) are
      * reachable only through their vCPUs on cores and in queues: collect
      * each once (vcpus_left = -1 marks it) onto the free list. */
-    for (int i = 0; i < sim->p.nhosts; i++) {
+    for (int i = 0; i < sim->nhosts; i++) {
         struct host *h = &sim->hosts[i];
         if (!h->sched)
             continue;
@@ -895,7 +856,7 @@ void sim_destroy(struct sim *sim)
         }
         sched_destroy(h->sched);
     }
-    for (int i = 0; i < sim->p.nhosts; i++) {
+    for (int i = 0; i < sim->nhosts; i++) {
         struct host *h = &sim->hosts[i];
         for (size_t k = 0; k < h->nfluid; k++)   /* a run stopped by an error */
             guest_release(sim, h->fluid[k]);
@@ -923,12 +884,12 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         *err = sim->error;
         return rc;
     }
-    if (sim->p.sample > 0 && sim->p.on_sample && sim->have_pending)
-        evq_push(&sim->evq, &sim->sample_ev, sim->p.sample, SIM_EVC_CONTROL);
-    if (sim->p.alloc->periodic && sim->have_pending)
-        evq_push(&sim->evq, &sim->realloc_ev, sim->p.alloc_params.interval, SIM_EVC_CONTROL);
+    if (sim->sample > 0 && sim->hooks.on_sample && sim->have_pending)
+        evq_push(&sim->evq, &sim->sample_ev, sim->sample, SIM_EVC_CONTROL);
+    if (sim->alloc_period > 0 && sim->have_pending)
+        evq_push(&sim->evq, &sim->realloc_ev, sim->alloc_period, SIM_EVC_CONTROL);
     /* Progress: one countdown per event, the callback off the hot path. */
-    uint64_t every = sim->p.progress_every ? sim->p.progress_every : SIM_PROGRESS_EVERY;
+    uint64_t every = sim->hooks.progress_every ? sim->hooks.progress_every : SIM_PROGRESS_EVERY;
     uint64_t countdown = every;
     struct sim_event *ev;
     while ((ev = evq_pop(&sim->evq)) != NULL) {
@@ -938,7 +899,7 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         sim->now = ev->time;
         sim->metrics.events++;
         ev->fn(sim, ev);
-        if (sim->p.check_invariants)
+        if (sim->hooks.check_invariants)
             check_invariants(sim);
         if (sim->status < 0) {
             *err = sim->error;
@@ -946,8 +907,10 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         }
         if (--countdown == 0) {
             countdown = every;
-            if (sim->p.on_progress)
-                sim->p.on_progress(sim->p.progress_ctx, sim);
+            if (sim->hooks.on_progress) {
+                struct sim_progress pr = {sim->now, source->records, sim->metrics.events};
+                sim->hooks.on_progress(sim->hooks.progress_ctx, &pr);
+            }
         }
     }
     memcpy(sim->metrics.skipped, source->skipped, sizeof sim->metrics.skipped);
@@ -965,3 +928,22 @@ void sim_result(const struct sim *sim, struct sim_result *r)
     r->peak_pending = (double)sim->evq.peak;
     r->peak_guests = (double)sim->peak_live_guests;
 }
+
+const struct sim_metrics *sim_metrics(const struct sim *sim) { return &sim->metrics; }
+
+sim_time_t sim_busy_ns(const struct sim *sim)
+{
+    sim_time_t busy = 0;
+    for (int i = 0; i < sim->ncores_total; i++)
+        busy += sim->cores[i].busy_total;
+    return busy;
+}
+
+long sim_violations(const struct sim *sim, const char **first)
+{
+    if (first)
+        *first = sim->violation;
+    return sim->violations;
+}
+
+sim_time_t sim_now(const struct sim *sim) { return sim->now; }

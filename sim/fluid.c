@@ -232,7 +232,7 @@ void fluid_admit(struct sim *sim, struct guest *g, struct host *h)
     f->step_end = sim->now + sim_time_from_s(f->series->interval);
     f->wish = wish_of(sim, g);
     g->first_start = sim->now;   /* served from its admission on */
-    sim->p.alloc->admit(&sim->p.alloc_params, h, g);
+    sim->alloc->admit(sim->x->alloc.conf, h, g);
     request_refluid(sim, h);
 }
 
@@ -243,8 +243,8 @@ static void fluid_depart(struct sim *sim, struct guest *g)
     evq_cancel(&sim->evq, &f->ev);
     h->fluid[f->idx] = h->fluid[--h->nfluid];
     h->fluid[f->idx]->fl->idx = f->idx;
-    if (sim->p.alloc->depart)
-        sim->p.alloc->depart(&sim->p.alloc_params, h);
+    if (sim->alloc->depart)
+        sim->alloc->depart(sim->x->alloc.conf, h);
     sim__guest_complete(sim, g);
     request_refluid(sim, h);
 }
@@ -267,8 +267,8 @@ static void fluid_guest_event(struct sim *sim, struct sim_event *ev)
 
 void fluid_reallocate(struct sim *sim, struct sim_event *ev)
 {
-    double window = sim_time_to_s(sim->p.alloc_params.interval);
-    for (int i = 0; i < sim->p.nhosts; i++) {
+    double window = sim_time_to_s(sim->alloc_period);
+    for (int i = 0; i < sim->nhosts; i++) {
         struct host *h = &sim->hosts[i];
         fluid_host_advance(sim, h);
         for (size_t k = 0; k < h->nfluid; k++) {
@@ -277,12 +277,12 @@ void fluid_reallocate(struct sim *sim, struct sim_event *ev)
             f->win_wish = there > 0 ? f->win_wish / there : f->wish;
             f->win_from = sim->now;
         }
-        if (sim->p.alloc->reallocate(&sim->p.alloc_params, h, window))
+        if (sim->alloc->reallocate(sim->x->alloc.conf, h, window))
             sim->metrics.reallocations++;
         for (size_t k = 0; k < h->nfluid; k++)
             h->fluid[k]->fl->win_wish = 0;
         host_recompute(sim, h);
     }
     if (sim->have_pending || sim->metrics.in_system > 0)
-        evq_push(&sim->evq, ev, sim->now + sim->p.alloc_params.interval, SIM_EVC_CONTROL);
+        evq_push(&sim->evq, ev, sim->now + sim->alloc_period, SIM_EVC_CONTROL);
 }

@@ -33,6 +33,16 @@ struct test_run {
     long events;
 };
 
+/* x set to scheduler sched with default knobs, ideal hardware, one host of
+ * ncores; the test fails if sched is unknown.  Release it with
+ * sim_experiment_release. */
+void test_experiment(struct sim_experiment *x, const char *sched, int ncores);
+/* Set a knob of c's policy from text when the policy has it (a quantum
+ * is ignored by policies without one, as on the command line). */
+void test_knob(struct policy_choice *c, const char *name, const char *text);
+/* ... a number (seconds for a duration). */
+void test_knob_num(struct policy_choice *c, const char *name, double value);
+
 /* Run jobs under sched (with quantum in seconds) on ncores, ideal
  * hardware; fail the test on error. */
 void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
@@ -44,9 +54,9 @@ void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, dou
 void test_run_jobs_platform(const struct test_job *jobs, size_t n, const char *sched,
                             int ncores, int nhosts, double mem_mb, bool reject,
                             struct test_run *out);
-/* ... and with a placement policy and an overcommit limit. */
+/* ... and with a placement policy (by name) and an overcommit limit. */
 void test_run_jobs_placed(const struct test_job *jobs, size_t n, int ncores, int nhosts,
-                          double mem_mb, enum sim_placement place, double overcommit,
+                          double mem_mb, const char *place, double overcommit,
                           struct test_run *out);
 
 /* Run jobs (with series) under allocator alloc on one host of ncores,
@@ -58,6 +68,10 @@ void test_run_alloc(const struct test_job *jobs, size_t n, const char *alloc, in
 /* Run a synthetic workload through the library; returns the result. */
 void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,
                        uint64_t seed, long warmup, long batches, struct sim_result *out);
+
+/* Load the plug-ins of $HVSIM_TEST_PLUGINS (':'-separated paths) into
+ * their registries, once per process; the test fails if one is refused. */
+void test_load_plugins(void);
 
 /* Run build/hvsim (or $HVSIM_BIN) with args (NULL-terminated); capture. */
 struct cmd_result {

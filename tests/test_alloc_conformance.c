@@ -19,7 +19,7 @@
 ParameterizedTestParameters(alloc_conformance, invariants)
 {
     /* indices, not pointers: each test runs in a new process */
-    size_t n = alloc_count();
+    size_t n = registry_count(&alloc_registry);
     size_t *idx = cr_malloc(n * sizeof *idx);
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
@@ -49,30 +49,30 @@ static void run_random(const char *alloc, struct sim_result *res, double *work)
     }
     gsl_rng_free(r);
 
-    struct sim_params p;
-    sim_params_init(&p);
-    p.nhosts = 3;
-    p.ncores = 2;
-    p.host_mem_mb = 1200;          /* at most 12 guests a host: some wait */
-    p.alloc = alloc_find(alloc);
-    p.alloc_params.interval = SIM_S(120);
-    p.alloc_params.floor = 0.05;
-    p.check_invariants = true;
+    struct sim_experiment x;
     struct sim_error err;
+    test_experiment(&x, "fcfs", 2);
+    sim_experiment_uniform(&x, 3, 2, 1200);   /* at most 12 guests a host: some wait */
+    cr_assert_eq(policy_choose(&x.alloc, &alloc_registry, alloc, &err), 0, "%s", err.text);
+    test_knob(&x.alloc, "interval", "120s");
+    test_knob(&x.alloc, "floor", "0.05");
+    struct sim_hooks hooks = {.check_invariants = true};
     struct sim *sim;
-    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
+    cr_assert_eq(sim_create(&sim, &x, 0, &hooks, &err), 0, "%s", err.text);
     struct trace_reader rd;
     test_array_open(&rd, jobs, NGUESTS);
     cr_assert_eq(sim_run(sim, &rd, &err), 0, "%s: %s", alloc, err.text);
     sim_result(sim, res);
-    cr_expect_eq(sim->violations, 0, "%s: %s", alloc, sim->violation);
+    const char *first;
+    cr_expect_eq(sim_violations(sim, &first), 0, "%s: %s", alloc, first);
     trace_close(&rd);
     sim_destroy(sim);
+    sim_experiment_release(&x);
 }
 
 ParameterizedTest(size_t *index, alloc_conformance, invariants, .timeout = 60)
 {
-    const char *name = alloc_at(*index)->name;
+    const char *name = registry_at(&alloc_registry, *index)->name;
     struct sim_result a, b;
     double work;
     run_random(name, &a, &work);

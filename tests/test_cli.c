@@ -74,7 +74,8 @@ Test(cli, bad_options_exit_2_naming_them)
         {{"--headroom", "0.5"}, "headroom"},
         {{"--share", "half"}, "share: 'half' is not one of requested|equal"},
         {{"--platform", "/nonexistent/p.json"}, "/nonexistent/p.json"},
-        {{"--place", "random-fit"}, "place: 'random-fit' is not one of"},
+        {{"--place", "random-fit"}, "unknown placement 'random-fit' (one of: first-fit, best-fit, "
+                                    "worst-fit)"},
         {{"--overcommit", "0"}, "overcommit"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -168,7 +169,7 @@ Test(cli, config_errors_name_the_key)
         {"{\"bogus\": 1}", "unknown key 'bogus'"},
         {"{\"cores\": 2, \"cores\": 3}", "duplicate"},
         {"{\"json\": \"yes\"}", "'json' must be true or false"},
-        {"{\"sched\": [1]}", "'sched' has the wrong type"},
+        {"{\"sched\": [1]}", "key 'sched' must be a string"},
         {"[1, 2]", "must be a JSON object"},
         {"{\"cores\": 2,", ""},
     };

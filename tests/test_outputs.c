@@ -18,7 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/options.h"
 #include "report/plots.h"
 #include "cli/progress.h"
 #include "report/report.h"
@@ -445,13 +444,12 @@ struct tick_count {
     uint64_t last_events;
 };
 
-static void count_ticks(void *ctx, const struct sim *sim)
+static void count_ticks(void *ctx, const struct sim_progress *p)
 {
     struct tick_count *t = ctx;
     t->calls++;
-    cr_expect_eq(sim->metrics.events % 1000, 0, "called at event %lu",
-                 (unsigned long)sim->metrics.events);
-    t->last_events = sim->metrics.events;
+    cr_expect_eq(p->events % 1000, 0, "called at event %lu", (unsigned long)p->events);
+    t->last_events = p->events;
 }
 
 static void run_with_progress(sim_progress_fn fn, void *ctx, uint64_t every,
@@ -460,19 +458,18 @@ static void run_with_progress(sim_progress_fn fn, void *ctx, uint64_t every,
     struct synth_spec s;
     struct sim_error err;
     cr_assert_eq(synth_parse(&s, "n=5000,interarrival=exp:1.25,work=exp:1", &err), 0);
-    struct sim_params p;
-    sim_params_init(&p);
-    p.on_progress = fn;
-    p.progress_ctx = ctx;
-    p.progress_every = every;
+    struct sim_experiment x;
+    test_experiment(&x, "fcfs", 1);
+    struct sim_hooks hooks = {.on_progress = fn, .progress_ctx = ctx, .progress_every = every};
     struct sim *sim;
-    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
+    cr_assert_eq(sim_create(&sim, &x, 0, &hooks, &err), 0, "%s", err.text);
     struct trace_reader r;
     synth_open(&r, &s, 1, 0, NULL);
     cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
     sim_result(sim, res);
     trace_close(&r);
     sim_destroy(sim);
+    sim_experiment_release(&x);
 }
 
 /* The engine calls back every progress_every events, exactly. */
@@ -498,12 +495,11 @@ Test(outputs, progress_line_says_where_the_run_is)
     progress_init(&pr, f, true, 5000, 1);
     pr.delay = 0;
     pr.interval = 0;
-    struct sim_params p;
-    sim_params_init(&p);
-    progress_attach(&pr, &p, 0);
-    cr_assert_eq(p.on_progress, progress_tick);
+    struct sim_hooks hooks = {0};
+    progress_attach(&pr, &hooks, 0);
+    cr_assert_eq(hooks.on_progress, progress_tick);
     struct sim_result res;
-    run_with_progress(p.on_progress, &pr, 1000, &res);
+    run_with_progress(hooks.on_progress, &pr, 1000, &res);
     progress_done(&pr);
     rewind(f);
     char buf[4096] = "";
@@ -515,8 +511,8 @@ Test(outputs, progress_line_says_where_the_run_is)
     cr_expect(strstr(buf, "events/s") != NULL, "%s", buf);
     /* disabled (--quiet or not a terminal): no callback at all */
     progress_init(&pr, stderr, false, 0, 1);
-    progress_attach(&pr, &p, 0);
-    cr_expect_null(p.on_progress);
+    progress_attach(&pr, &hooks, 0);
+    cr_expect_null(hooks.on_progress);
 }
 
 /* ---- replications ---- */
@@ -540,24 +536,19 @@ Test(outputs, replication_ci_coverage, .timeout = 300)
     struct synth_spec spec;
     struct sim_error err;
     cr_assert_eq(synth_parse(&spec, "n=2000,interarrival=exp:2,work=exp:1", &err), 0);
-    struct run_config cfg;
-    run_config_init(&cfg);
-    cfg.reps = REPS;
-    struct report_extra extra = {"mm1", NAN, "none"};
+    struct report_extra extra = {"mm1", "none", 0};
+    struct sim_experiment x;
+    test_experiment(&x, "fcfs", 1);
+    x.warmup = 200;
     int covered = 0;
     double width = 0;
     for (int e = 0; e < EXPERIMENTS; e++) {
         struct sim_result res[REPS];
         uint64_t seed = 1000 + (uint64_t)e;
         for (int rep = 0; rep < REPS; rep++) {
-            struct sim_params p;
-            sim_params_init(&p);
-            p.sched = sched_find("fcfs");
-            p.seed = seed;
-            p.rep = (uint64_t)rep;
-            p.warmup = 200;
+            x.seed = seed;
             struct sim *sim;
-            cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
+            cr_assert_eq(sim_create(&sim, &x, (uint64_t)rep, NULL, &err), 0, "%s", err.text);
             struct trace_reader r;
             synth_open(&r, &spec, seed, (uint64_t)rep, NULL);
             cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
@@ -565,7 +556,8 @@ Test(outputs, replication_ci_coverage, .timeout = 300)
             trace_close(&r);
             sim_destroy(sim);
         }
-        json_t *s = report_summary(&cfg, res, REPS, &extra);
+        extra.seed = seed;
+        json_t *s = report_summary(json_object(), res, REPS, &extra);
         json_t *ci = json_object_get(json_object_get(s, "turnaround"), "ci95");
         cr_assert(json_is_array(ci), "no ci95 with %d replications", REPS);
         double lo = json_number_value(json_array_get(ci, 0));
@@ -574,7 +566,7 @@ Test(outputs, replication_ci_coverage, .timeout = 300)
         width += hi - lo;
         json_decref(s);
     }
-    run_config_free(&cfg);
+    sim_experiment_release(&x);
     double coverage = (double)covered / EXPERIMENTS;
     /* The figure for the record, on the test run's output. */
     printf("replication CI coverage %.3f (%d/%d), mean width %.3f\n", coverage, covered,

@@ -98,7 +98,11 @@ Test(trace_swf, class_by_queue_and_partition)
     const char *p = th_write("s.swf", synth, -1);
     struct trace_options o;
     trace_options_init(&o);
-    o.swf_class_by = "queue";
+    struct policy_choice swf = {0};
+    struct sim_error e;
+    cr_assert_eq(policy_choose(&swf, &trace_fmt_registry, "swf", &e), 0);
+    cr_assert_eq(policy_set(&swf, "swf-class", "queue", &e), 0, "%s", e.text);
+    o.fmt_conf = swf.conf;
     struct th_result r;
     th_read_opt(&r, p, NULL, &o);
     cr_assert_eq(r.n, 3);
@@ -106,11 +110,12 @@ Test(trace_swf, class_by_queue_and_partition)
     cr_assert_str_eq(r.rec[1].class_name, "", "queue -1: default class");
     cr_assert_str_eq(r.rec[2].class_name, "q0");
     th_free(&r);
-    o.swf_class_by = "partition";
+    cr_assert_eq(policy_set(&swf, "swf-class", "partition", &e), 0, "%s", e.text);
     th_read_opt(&r, p, NULL, &o);
     cr_assert_str_eq(r.rec[0].class_name, "p2");
     cr_assert_str_eq(r.rec[2].class_name, "p7");
     th_free(&r);
+    policy_release(&swf);
     th_cleanup();
 }
 
@@ -200,7 +205,7 @@ static const struct th_case swf_cases[] = {
     {"fraction-queue", "swf", "t.swf", {{"t.swf", "1 0 0 10 2 -1 -1 4 -1 -1 1 1 1 -1 3.5 2 -1 -1\n", 0}},
      ":1:35", NULL, "field 15 (queue number): 3.5 is not a whole number", "queue"},
     {"bad-class-rule", "swf", "t.swf", {{"t.swf", "1 0" J18, 0}}, NULL, NULL,
-     "unknown SWF class rule 'user'", "user"},
+     "--swf-class: 'user' is not one of none|queue|partition", "user"},
 };
 
 TH_CASE_TABLE(trace_swf, swf_cases)

@@ -92,6 +92,13 @@ static void on_job(void *ctx, const struct sim_job_info *j)
     col->x[col->n++] = v;
 }
 
+/* Set a knob of the case's policy, if the policy has it. */
+static int set_knob(struct policy_choice *c, const char *name, const char *text,
+                    struct sim_error *err)
+{
+    return param_find(c->info->params, name) ? policy_set(c, name, text, err) : SIM_OK;
+}
+
 void validation_run(const struct vcase *c, uint64_t seed, struct vresult *out)
 {
     struct synth_spec spec;
@@ -103,20 +110,22 @@ void validation_run(const struct vcase *c, uint64_t seed, struct vresult *out)
         return;
     }
     struct collect col = {c, 0, NULL, 0, 0};
-    struct sim_params p;
-    sim_params_init(&p);
-    p.sched = sched_find(c->sched);
-    p.ncores = c->cores;
-    p.sched_params.quantum = sim_time_from_s(c->quantum);
-    p.sched_params.clairvoyant = !c->blind;
-    p.sched_params.preemptive = c->preempt;
-    p.seed = seed;
-    p.on_job = on_job;
-    p.cb_ctx = &col;
+    struct sim_experiment x;
+    struct sim_hooks hooks = {.on_job = on_job, .cb_ctx = &col};
     struct sim *sim;
-    if (!p.sched || sim_create(&sim, &p, &err) < 0) {
-        fprintf(stderr, "%s: cannot create the simulation\n", c->name);
-        return;
+    char quantum[64];
+    snprintf(quantum, sizeof quantum, "%.17g", c->quantum);
+    if (sim_experiment_init(&x, &err) < 0)
+        goto fail;
+    sim_experiment_uniform(&x, 1, c->cores, 0);
+    x.seed = seed;
+    if (policy_choose(&x.sched, &sched_registry, c->sched, &err) < 0 ||
+        set_knob(&x.sched, "quantum", quantum, &err) < 0 ||
+        set_knob(&x.sched, "clairvoyant", c->blind ? "no" : "yes", &err) < 0 ||
+        set_knob(&x.sched, "preempt", c->preempt ? "yes" : "no", &err) < 0 ||
+        sim_create(&sim, &x, 0, &hooks, &err) < 0) {
+        sim_experiment_release(&x);
+        goto fail;
     }
     struct trace_reader r;
     synth_open(&r, &spec, seed, 0, NULL);
@@ -139,5 +148,9 @@ void validation_run(const struct vcase *c, uint64_t seed, struct vresult *out)
     }
     trace_close(&r);
     sim_destroy(sim);
+    sim_experiment_release(&x);
     free(col.x);
+    return;
+fail:
+    fprintf(stderr, "%s: cannot create the simulation: %s\n", c->name, err.text);
 }

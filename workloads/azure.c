@@ -364,8 +364,10 @@ static void azure_close(struct trace_reader *r)
 }
 
 const struct trace_fmt trace_fmt_azure = {
-    .name = "azure",
-    .desc = "Azure 2017 VM arrivals (flavour and lifetime tokens, Bergsma et al. form)",
+    .info = {
+        .name = "azure",
+        .desc = "Azure 2017 VM arrivals (flavour and lifetime tokens, Bergsma et al. form)",
+    },
     .extensions = NULL,
     .open = azure_open,
     .next = azure_next,

@@ -350,8 +350,10 @@ static void bb_close(struct trace_reader *r)
 }
 
 const struct trace_fmt trace_fmt_bitbrains = {
-    .name = "bitbrains",
-    .desc = "Bitbrains GWA-T-12 per-VM ';'-separated CSV (a file or a directory of them)",
+    .info = {
+        .name = "bitbrains",
+        .desc = "Bitbrains GWA-T-12 per-VM ';'-separated CSV (a file or a directory of them)",
+    },
     .extensions = NULL,
     .open = bb_open,
     .next = bb_next,

@@ -83,7 +83,7 @@ int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_op
     }
     double span = last - first;
     fprintf(out, "trace: %s\n", r.path);
-    fprintf(out, "format: %s\n", r.fmt->name);
+    fprintf(out, "format: %s\n", r.fmt->info.name);
     fprintf(out, "records: %ld\n", records);
     long skipped = 0;
     for (int k = 0; k < TRACE_SKIP_MAX; k++)

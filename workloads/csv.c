@@ -270,8 +270,10 @@ static size_t csv_state_size(const struct trace_reader *r)
 }
 
 const struct trace_fmt trace_fmt_csv = {
-    .name = "csv",
-    .desc = "native CSV: header line, one guest per line (arrival, work, vcpus, ...)",
+    .info = {
+        .name = "csv",
+        .desc = "native CSV: header line, one guest per line (arrival, work, vcpus, ...)",
+    },
     .extensions = ".csv",
     .open = csv_open,
     .next = csv_next,

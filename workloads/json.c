@@ -321,8 +321,10 @@ static void json_close(struct trace_reader *r)
 static size_t json_state_size(const struct trace_reader *r) { return json_priv(r)->ids.n; }
 
 const struct trace_fmt trace_fmt_json = {
-    .name = "json",
-    .desc = "JSON array of guest objects with the CSV's keys",
+    .info = {
+        .name = "json",
+        .desc = "JSON array of guest objects with the CSV's keys",
+    },
     .extensions = ".json",
     .open = json_open,
     .next = json_next,

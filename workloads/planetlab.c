@@ -163,8 +163,10 @@ static void planetlab_close(struct trace_reader *r)
 }
 
 const struct trace_fmt trace_fmt_planetlab = {
-    .name = "planetlab",
-    .desc = "PlanetLab/CloudSim per-VM CPU %, a directory of one-integer-per-line files",
+    .info = {
+        .name = "planetlab",
+        .desc = "PlanetLab/CloudSim per-VM CPU %, a directory of one-integer-per-line files",
+    },
     .extensions = NULL,
     .open = planetlab_open,
     .next = planetlab_next,

@@ -141,8 +141,7 @@ static void synth_close(struct trace_reader *r)
 }
 
 static const struct trace_fmt synth_fmt = {
-    .name = "generate",
-    .desc = "synthetic workload from --generate",
+    .info = {.name = "generate", .desc = "synthetic workload from --generate"},
     .next = synth_next,
     .close = synth_close,
 };

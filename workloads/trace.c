@@ -26,11 +26,17 @@
 #include "workloads/fmt-list.h"
 #undef FMT
 
-static const struct trace_fmt *const fmt_table[] = {
-#define FMT(name) &trace_fmt_##name,
+static const struct policy_info *const fmt_table[] = {
+#define FMT(name) &trace_fmt_##name.info,
 #include "workloads/fmt-list.h"
 #undef FMT
-    NULL,
+};
+
+struct registry trace_fmt_registry = {
+    .family = "trace format",
+    .option = "format",
+    .builtin = fmt_table,
+    .nbuiltin = sizeof fmt_table / sizeof fmt_table[0],
 };
 
 const char *const trace_skip_names[TRACE_SKIP_MAX] = {
@@ -39,21 +45,6 @@ const char *const trace_skip_names[TRACE_SKIP_MAX] = {
     [TRACE_SKIP_OUTSIDE_WINDOW] = "outside_window",
     [TRACE_SKIP_UNKNOWN_PROCS] = "unknown_procs",
 };
-
-size_t trace_fmt_count(void) { return sizeof fmt_table / sizeof fmt_table[0] - 1; }
-
-const struct trace_fmt *trace_fmt_at(size_t i)
-{
-    return i < trace_fmt_count() ? fmt_table[i] : NULL;
-}
-
-const struct trace_fmt *trace_fmt_find(const char *name)
-{
-    for (size_t i = 0; i < trace_fmt_count(); i++)
-        if (strcmp(fmt_table[i]->name, name) == 0)
-            return fmt_table[i];
-    return NULL;
-}
 
 /* A directory holds per-VM files: Bitbrains' are *.csv, PlanetLab's have
  * no extension. */
@@ -90,12 +81,13 @@ const struct trace_fmt *trace_fmt_for_path(const char *path)
     if (!dot || (slash && dot < slash))
         return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? fmt_for_directory(path) : NULL;
     size_t n = strlen(dot);
-    for (size_t i = 0; i < trace_fmt_count(); i++) {
-        const char *ext = fmt_table[i]->extensions;
+    for (size_t i = 0; i < registry_count(&trace_fmt_registry); i++) {
+        const struct trace_fmt *f = trace_fmt_of(registry_at(&trace_fmt_registry, i));
+        const char *ext = f->extensions;
         while (ext && *ext) {
             size_t len = strcspn(ext, " ");
             if (len == n && strncasecmp(ext, dot, n) == 0)
-                return fmt_table[i];
+                return f;
             ext += len;
             ext += strspn(ext, " ");
         }
@@ -135,6 +127,17 @@ void trace_options_init(struct trace_options *o)
     o->scale_work = 1.0;
 }
 
+/* The defaults trace_open made, if any. */
+static void free_conf(struct trace_reader *r)
+{
+    if (r->conf_owned) {
+        param_free(r->fmt ? r->fmt->info.params : NULL, r->conf_owned);
+        free(r->conf_owned);
+    }
+    r->conf_owned = NULL;
+    r->conf = NULL;
+}
+
 static void reader_reset(struct trace_reader *r, const struct trace_fmt *fmt, const char *name,
                          const struct trace_options *opt)
 {
@@ -165,9 +168,23 @@ int trace_open(struct trace_reader *r, const char *path, const struct trace_opti
                                  "*.csv); give --format NAME (see `hvsim list`)");
     }
     reader_reset(r, fmt, path, opt);
+    if (opt && opt->fmt_conf) {
+        r->conf = opt->fmt_conf;
+    } else if (fmt->info.conf_size > 0) {
+        r->conf_owned = xcalloc(1, fmt->info.conf_size);
+        int rc = param_defaults(fmt->info.params, r->conf_owned, err);
+        if (rc < 0) {
+            free(r->conf_owned);
+            r->conf_owned = NULL;
+            return rc;
+        }
+        r->conf = r->conf_owned;
+    }
     int rc = fmt->open(r, path, err);
-    if (rc < 0)
+    if (rc < 0) {
+        free_conf(r);
         r->fmt = NULL;
+    }
     return rc;
 }
 
@@ -208,6 +225,7 @@ void trace_close(struct trace_reader *r)
 {
     if (r->fmt && r->fmt->close)
         r->fmt->close(r);
+    free_conf(r);
     r->fmt = NULL;
     r->priv = NULL;
 }

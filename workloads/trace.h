@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "base/error.h"
+#include "base/registry.h"
 #include "base/types.h"
 
 #define TRACE_ID_MAX 64
@@ -67,7 +68,7 @@ struct trace_options {
     double start, end;       /* window on arrival (s, after rebasing); end < 0 = none */
     double scale_arrivals;   /* inter-arrival times are multiplied by 1/F, default 1 */
     double scale_work;       /* work multiplied by F, default 1 */
-    const char *swf_class_by; /* SWF workload class rule: "queue", "partition" or NULL (default class) */
+    const void *fmt_conf;    /* values of the format's knobs (fmt->info.params); NULL = defaults */
 };
 void trace_options_init(struct trace_options *o);
 
@@ -82,8 +83,9 @@ enum {
 };
 
 struct trace_fmt {
-    const char *name;        /* --format NAME */
-    const char *desc;        /* one line for `hvsim list` */
+    /* name (--format NAME), description and the format's own knobs,
+     * whose values the reader finds in r->conf. */
+    struct policy_info info;
     const char *extensions;  /* space-separated, e.g. ".csv", or NULL */
     /* Open path (a file, or a directory for per-VM formats).  Store private
      * state in r->priv.  On failure free what was allocated. */
@@ -103,6 +105,8 @@ struct trace_fmt {
 struct trace_reader {
     const struct trace_fmt *fmt;
     void *priv;                       /* the format's own state */
+    const void *conf;                 /* values of fmt's knobs (opt.fmt_conf, or conf_owned) */
+    void *conf_owned;                 /* defaults made by trace_open when none were given */
     char path[512];                   /* as the user named it */
     struct trace_options opt;
     long records;                     /* records returned so far */
@@ -116,11 +120,19 @@ struct trace_reader {
     double time_offset;
 };
 
-/* The registry (fmt-list.h). */
-const struct trace_fmt *trace_fmt_find(const char *name);
+/* The registry (fmt-list.h, plus plug-ins). */
+extern struct registry trace_fmt_registry;
+static inline const struct trace_fmt *trace_fmt_of(const struct policy_info *info)
+{
+    return info ? container_of(info, const struct trace_fmt, info) : NULL;
+}
+static inline const struct trace_fmt *trace_fmt_find(const char *name)
+{
+    return trace_fmt_of(registry_find(&trace_fmt_registry, name));
+}
+/* The format of a path: by its extension, or for a directory by the
+ * files it holds; NULL if it cannot be told. */
 const struct trace_fmt *trace_fmt_for_path(const char *path);
-size_t trace_fmt_count(void);
-const struct trace_fmt *trace_fmt_at(size_t i);
 
 /* Open a trace file with opt (format from opt->format or the extension). */
 int trace_open(struct trace_reader *r, const char *path, const struct trace_options *opt,

@@ -1,5 +1,5 @@
 /*
- * schedulers/registry.c - the table of policies built from sched-list.h,
+ * schedulers/sched.c - the registry of policies built from sched-list.h,
  * instance creation with the check of mandatory ops (cf. Xen's
  * sched_test_func), and the queue helpers the policies share.
  */
@@ -14,40 +14,37 @@
 #include "schedulers/sched-list.h"
 #undef SCHED
 
-static const struct sched_ops *const sched_table[] = {
-#define SCHED(name) &sched_ops_##name,
+static const struct policy_info *const sched_table[] = {
+#define SCHED(name) &sched_ops_##name.info,
 #include "schedulers/sched-list.h"
 #undef SCHED
 };
 
-size_t sched_count(void) { return sizeof sched_table / sizeof sched_table[0]; }
+struct registry sched_registry = {
+    .family = "scheduler",
+    .option = "sched",
+    .builtin = sched_table,
+    .nbuiltin = sizeof sched_table / sizeof sched_table[0],
+};
 
-const struct sched_ops *sched_at(size_t i) { return i < sched_count() ? sched_table[i] : NULL; }
-
-const struct sched_ops *sched_find(const char *name)
-{
-    for (size_t i = 0; i < sched_count(); i++)
-        if (strcmp(sched_table[i]->name, name) == 0)
-            return sched_table[i];
-    return NULL;
-}
-
-int sched_create(struct sched **out, const struct sched_ops *ops, const struct sched_params *p,
-                 struct host *host, const struct sim *sim, struct sim_error *err)
+int sched_create(struct sched **out, const struct sched_ops *ops, const void *conf,
+                 struct host *host, const struct sim *sim, unsigned long rng_seed,
+                 struct sim_error *err)
 {
     /* A policy that misses a mandatory op is a programming error, caught
      * by the conformance tests; refuse it rather than crash later. */
     if (!ops->init || !ops->fini || !ops->enqueue || !ops->peek || !ops->dequeue)
         return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0,
-                             "scheduler '%s' misses a mandatory operation", ops->name);
+                             "scheduler '%s' misses a mandatory operation", ops->info.name);
     struct sched *s = xcalloc(1, sizeof *s);
     s->ops = ops;
-    s->params = *p;
-    s->flags = ops->flags_for ? ops->flags_for(p) : ops->flags;
+    s->conf = conf;
+    s->flags = ops->flags_for ? ops->flags_for(conf) : ops->flags;
+    s->rng_seed = rng_seed;
     if ((s->flags & SCHED_PREEMPTIVE) && !ops->compare) {
         free(s);
         return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0,
-                             "scheduler '%s' is preemptive but has no compare", ops->name);
+                             "scheduler '%s' is preemptive but has no compare", ops->info.name);
     }
     s->host = host;
     s->sim = sim;
@@ -65,7 +62,18 @@ void sched_destroy(struct sched *s)
     if (!s)
         return;
     s->ops->fini(s);
+    if (s->rng)
+        gsl_rng_free(s->rng);
     free(s);
+}
+
+gsl_rng *sched_rng(struct sched *s)
+{
+    if (!s->rng) {
+        s->rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(s->rng, s->rng_seed);
+    }
+    return s->rng;
 }
 
 static void fifo_resize(struct vcpu_fifo *f, size_t cap)
