@@ -30,7 +30,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard scripts/bench/*.c)
 
-.PHONY: all test test-sweep asan bench demo validate clean install deps
+.PHONY: all test test-plugin test-sweep asan bench demo validate clean install deps
 all: $(BUILD)/hvsim
 
 $(BUILD)/%.o: %.c
@@ -42,17 +42,29 @@ $(BUILD)/libhvsim.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The whole library, its symbols exported (-rdynamic): a policy plug-in
+# (--sched PATH.so) calls the helpers a policy may use (schedulers/sched.h)
+# from the binary that loads it.
+WHOLE_LIB = -rdynamic -Wl,--whole-archive $(BUILD)/libhvsim.a -Wl,--no-whole-archive
+
 $(BUILD)/hvsim: $(MAIN_OBJ) $(BUILD)/libhvsim.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -o $@ $(MAIN_OBJ) $(WHOLE_LIB) $(LDLIBS_ALL) -ldl
 
 $(BUILD)/hvsim-tests: $(TEST_OBJ) $(BUILD)/libhvsim.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(shell pkg-config --libs criterion) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -o $@ $(TEST_OBJ) $(WHOLE_LIB) $(shell pkg-config --libs criterion) \
+	    $(LDLIBS_ALL) -ldl
 
 # Tests run with the directory of the repository as working directory; they
 # find the binary under test through HVSIM_BIN.
 test: $(BUILD)/hvsim $(BUILD)/hvsim-tests
+	scripts/check-layers.sh $(LAYERS)
 	HVSIM_BIN=$(BUILD)/hvsim HVSIM_DATA=models $(BUILD)/hvsim-tests $(TEST_ARGS)
-	$(MAKE) --no-print-directory test-sweep
+	$(MAKE) --no-print-directory test-plugin test-sweep
+
+# The plug-in ABI: install into a staging prefix, build examples/lottery
+# against it, run it (tests/plugin/test_plugin.sh).
+test-plugin: $(BUILD)/hvsim $(BUILD)/hvsim-tests
+	BUILD=$(BUILD) tests/plugin/test_plugin.sh
 
 # scripts/sweep through GNU parallel and a single-node Slurm started by the test.
 test-sweep: $(BUILD)/hvsim
@@ -89,15 +101,31 @@ demo:
 deps:
 	scripts/deps.sh
 
+# The headers a policy plug-in needs (the plug-in ABI, base/registry.h),
+# installed under PREFIX/include/hvsim with their folders, and hvsim.pc.
+ABI_HEADERS := base/types.h base/error.h base/xalloc.h base/param.h base/registry.h \
+               base/evq.h models/platform.h workloads/trace.h schedulers/sched.h \
+               allocators/alloc.h allocators/place.h
+INCLUDEDIR  ?= $(PREFIX)/include/hvsim
+PCDIR       ?= $(PREFIX)/lib/pkgconfig
+
 install: $(BUILD)/hvsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim
-	if [ -d models/profiles ]; then cp -r models/profiles $(DESTDIR)$(DATADIR)/; fi
-	if [ -d models/classes ]; then cp -r models/classes $(DESTDIR)$(DATADIR)/; fi
-	if [ -f docs/hvsim.1 ]; then install -m 644 docs/hvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+	cp -r models/profiles models/classes $(DESTDIR)$(DATADIR)/
+	install -m 644 docs/hvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	for h in $(ABI_HEADERS); do \
+	    install -d $(DESTDIR)$(INCLUDEDIR)/$$(dirname $$h) && \
+	    install -m 644 $$h $(DESTDIR)$(INCLUDEDIR)/$$h || exit 1; \
+	done
+	install -d $(DESTDIR)$(PCDIR)
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' '' 'Name: hvsim' \
+	    'Description: headers for hvsim policy plug-ins (hvsim run --sched PATH.so)' \
+	    'Version: $(VERSION)' 'Requires: gsl jansson' 'Cflags: -I$${includedir}' \
+	    > $(DESTDIR)$(PCDIR)/hvsim.pc
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-*
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 

@@ -136,6 +136,8 @@ static const struct param_def run_opts[] = {
 };
 #undef F
 
+const struct param_def *cmd_run_options(void) { return run_opts; }
+
 /* --help headings: before the option of that name. */
 static const struct {
     const char *before, *heading;

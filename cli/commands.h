@@ -12,4 +12,9 @@ int cmd_check(int argc, char **argv);     /* cli/cmd-check.c */
 int cmd_explain(int argc, char **argv);   /* cli/cmd-explain.c */
 int cmd_compare(int argc, char **argv);   /* cli/cmd-compare.c */
 
+/* The options of run itself (its policies' knobs aside), for tests that
+ * check no knob shadows one of them. */
+struct param_def;
+const struct param_def *cmd_run_options(void);
+
 #endif /* CLI_COMMANDS_H */

@@ -63,7 +63,9 @@ int cli_plugin_load(const char *path, const char *expect_family, const struct po
     struct registry *r = p->family ? cli_family(p->family) : NULL;
     if (!r || !p->policy || (expect_family && strcmp(expect_family, p->family) != 0) ||
         strcmp(p->family, "format") == 0) {
-        const char *fam = p->family ? p->family : "(none)";
+        /* the text lives in the plug-in: copy it before unloading it */
+        char fam[32];
+        snprintf(fam, sizeof fam, "%s", p->family ? p->family : "(none)");
         dlclose(h);
         if (expect_family && r)
             return sim_error_set(err, SIM_EINVAL, path, 0, 0, "a '%s' plug-in, given to --%s",
