@@ -152,14 +152,19 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/harness.h fuzz-lib
 	    $(FUZZ_BUILD)/lib/libhvsim.a $(LDLIBS_ALL)
 
 fuzz: $(FUZZ_FMTS:%=$(FUZZ_BUILD)/fuzz_%)
-	@mkdir -p $(FUZZ_BUILD)/crashes
-	@set -e; for f in $(FUZZ_FMTS); do \
+	@mkdir -p $(FUZZ_BUILD)/crashes $(FUZZ_BUILD)/logs
+	@failed=""; for f in $(FUZZ_FMTS); do \
 	    mkdir -p $(FUZZ_BUILD)/corpus/$$f; \
 	    echo "== fuzz_$$f for $(FUZZ_SECONDS) s"; \
 	    $(FUZZ_BUILD)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	        -max_len=65536 -artifact_prefix=$(FUZZ_BUILD)/crashes/$$f- -print_final_stats=1 \
-	        $(FUZZ_BUILD)/corpus/$$f tests/fuzz/corpus/$$f 2>&1 | \
-	        grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' || true; \
-	done
-	@ls $(FUZZ_BUILD)/crashes | sed 's/^/crash: /'
-
+	        $(FUZZ_BUILD)/corpus/$$f tests/fuzz/corpus/$$f > $(FUZZ_BUILD)/logs/$$f.log 2>&1 \
+	        || failed="$$failed $$f"; \
+	    grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' \
+	        $(FUZZ_BUILD)/logs/$$f.log; \
+	done; \
+	ls $(FUZZ_BUILD)/crashes | sed 's/^/crash: /'; \
+	if [ -n "$$failed" ]; then \
+	    echo "fuzz: a target failed:$$failed (logs in $(FUZZ_BUILD)/logs, inputs in $(FUZZ_BUILD)/crashes)" >&2; \
+	    exit 1; \
+	fi

@@ -23,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "base/csv.h"
 #include "base/error.h"
 #include "report/output.h"
 #include "report/plots.h"
@@ -318,22 +319,6 @@ static void print_text(const struct compare *c, FILE *f)
           f);
 }
 
-/* A CSV field, quoted when it has to be (RFC 4180). */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void csv_num(FILE *f, double v)
 {
     if (isfinite(v))
@@ -351,13 +336,13 @@ static void print_csv(const struct compare *c, FILE *f)
     fputc('\n', f);
     for (size_t i = 0; i < c->nruns; i++) {
         const struct compare_run *r = &c->runs[i];
-        csv_field(f, r->label);
+        csv_put_field(f, r->label);
         fputc(',', f);
-        csv_field(f, r->dir);
+        csv_put_field(f, r->dir);
         for (size_t k = 1; k < NCOLS; k++) {
             fputc(',', f);
             if (cols[k].kind == COL_TEXT) {
-                csv_field(f, json_path_str(r->summary, cols[k].path, ""));
+                csv_put_field(f, json_path_str(r->summary, cols[k].path, ""));
                 continue;
             }
             csv_num(f, json_path_num(r->summary, cols[k].path));
@@ -574,7 +559,7 @@ static int plot_metric(const struct compare *c, bool *missing, struct sim_error 
     /* x, value and interval first: gnuplot reads these; the text columns
      * last, where a comma inside a quoted value cannot shift them. */
     fprintf(m, "x,%s,ci_lo,ci_hi,run,", c->metric);
-    csv_field(m, key);
+    csv_put_field(m, key);
     fputc('\n', m);
     double xmin = INFINITY, xmax = -INFINITY;
     size_t longest = 0;
@@ -588,9 +573,9 @@ static int plot_metric(const struct compare *c, bool *missing, struct sim_error 
         xmin = fmin(xmin, xv);
         xmax = fmax(xmax, xv);
         fprintf(m, "%.10g,%.10g,%.10g,%.10g,", xv, r->metric, lo, hi);
-        csv_field(m, r->label);
+        csv_put_field(m, r->label);
         fputc(',', m);
-        csv_field(m, xtext[i]);
+        csv_put_field(m, xtext[i]);
         fputc('\n', m);
         if (strlen(xtext[i]) > longest)
             longest = strlen(xtext[i]);

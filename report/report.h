@@ -1,6 +1,6 @@
 /*
  * report/report.h - the summary of an experiment (one or more replications)
- * as JSON, with the keys SPEC.md fixes, built with Jansson.
+ * as JSON, built with Jansson; docs/MODEL.md says what each figure means.
  */
 #ifndef REPORT_REPORT_H
 #define REPORT_REPORT_H

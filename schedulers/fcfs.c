@@ -8,7 +8,7 @@
  *
  * Theory: M/M/1 gives E[T] = 1/(mu - lambda); M/G/1 the
  * Pollaczek-Khinchine formula E[Wq] = lambda E[S^2] / (2(1 - rho));
- * M/M/c Erlang C (../shared/validation/queueing.md, sections 2, 4, 5).
+ * M/M/c Erlang C (docs/validation/queueing.md, sections 2, 4, 5).
  *
  * Cost: O(1) per operation (amortised; a ring buffer FIFO).
  */

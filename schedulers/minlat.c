@@ -7,7 +7,7 @@
  * running vCPU with the most work left preempts it.  Schrage (1968)
  * proved SRPT minimises mean response time on one server, so no policy
  * can beat its E[T] (Schrage & Miller 1966 give E[T|x] for M/G/1;
- * ../shared/validation/queueing.md section 6: M/M/1 rho=0.5 -> 1.425).
+ * docs/validation/queueing.md section 6: M/M/1 rho=0.5 -> 1.425).
  *
  * Without (--clairvoyant no): least attained service (LAS, the
  * foreground-background policy): the vCPU that has received the least

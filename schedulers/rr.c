@@ -12,7 +12,7 @@
  * Theory: as quantum -> 0, RR -> processor sharing, E[T|x] = x/(1 - rho)
  * for any service law; as quantum -> inf, RR -> FCFS.  For M/M/1 every
  * quantum gives E[T] = 1/(mu - lambda) with free switches
- * (../shared/validation/queueing.md, section 3).  Each quantum started
+ * (docs/validation/queueing.md, section 3).  Each quantum started
  * costs one switch, so overhead grows as the quantum shrinks.
  *
  * Cost: O(1) per operation (amortised; a ring buffer FIFO).

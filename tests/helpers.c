@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -207,7 +208,8 @@ void test_run_generate(const char *spec, const char *sched, double quantum, int 
     sim_experiment_release(&x);
 }
 
-static char *slurp_fd(int fd)
+/* Everything until end of file from fd (a file or a pipe). */
+static char *slurp_fd(int fd, size_t *lenp)
 {
     size_t cap = 4096, len = 0;
     char *buf = xmalloc(cap);
@@ -220,7 +222,33 @@ static char *slurp_fd(int fd)
         len += (size_t)n;
     }
     buf[len] = '\0';
+    if (lenp)
+        *lenp = len;
     return buf;
+}
+
+char *test_slurp(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    cr_assert(fd >= 0, "cannot open %s", path);
+    char *buf = slurp_fd(fd, len);
+    close(fd);
+    return buf;
+}
+
+char *test_slurp_in(const char *dir, const char *name)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return test_slurp(path, NULL);
+}
+
+bool test_exists(const char *dir, const char *name)
+{
+    char path[1200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &st) == 0;
 }
 
 void run_hvsim(struct cmd_result *r, const char *const *args)
@@ -254,8 +282,8 @@ void run_hvsim(struct cmd_result *r, const char *const *args)
     r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     lseek(ofd, 0, SEEK_SET);
     lseek(efd, 0, SEEK_SET);
-    r->out = slurp_fd(ofd);
-    r->err = slurp_fd(efd);
+    r->out = slurp_fd(ofd, NULL);
+    r->err = slurp_fd(efd, NULL);
     close(ofd);
     close(efd);
     unlink(outp);

@@ -88,6 +88,14 @@ void cmd_result_free(struct cmd_result *r);
 char *test_tmpdir(const char *tag);
 void test_remove_tree(const char *dir);
 
+/* The whole of a file, NUL-terminated (*len, if not NULL, its size in
+ * bytes); the test fails if it cannot be read.  Free it. */
+char *test_slurp(const char *path, size_t *len);
+/* The same for DIR/NAME. */
+char *test_slurp_in(const char *dir, const char *name);
+/* Does DIR/NAME exist? */
+bool test_exists(const char *dir, const char *name);
+
 /* Write text to a fresh temporary file; returns its path (free it). */
 char *write_temp(const char *suffix, const char *text);
 

@@ -194,8 +194,7 @@ Test(cli, config_errors_name_the_key)
 
 Test(cli, bad_input_creates_nothing_in_out)
 {
-    char dir[] = "/tmp/hvsim-test-outXXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char *dir = test_tmpdir("out");
     char out[300];
     snprintf(out, sizeof out, "%s/results", dir);
     struct cmd_result r;
@@ -215,7 +214,8 @@ Test(cli, bad_input_creates_nothing_in_out)
     }
     cmd_result_free(&r);
     rmdir(out);
-    rmdir(dir);
+    test_remove_tree(dir);
+    free(dir);
 }
 
 Test(cli, unwritable_out_exits_1)
@@ -294,8 +294,7 @@ static long count_lines(const char *path)
 
 Test(cli, timeline_adaptive_and_fixed, .timeout = 60)
 {
-    char dir[] = "/tmp/hvsim-test-tlXXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    char *dir = test_tmpdir("tl");
     char out[300], csv[400];
     snprintf(out, sizeof out, "%s/a", dir);
     struct cmd_result r;
@@ -317,6 +316,7 @@ Test(cli, timeline_adaptive_and_fixed, .timeout = 60)
      * and 110, the first that finds the system empty */
     cr_expect_eq(count_lines(csv) - 1, 11);
     test_remove_tree(dir);
+    free(dir);
 }
 
 /* run on a bad trace: exit 2 with the first error and its location, and
@@ -330,8 +330,7 @@ Test(cli, run_bad_trace_exits_2_and_writes_nothing)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *tr = write_temp(".csv", cases[i][0]);
-        char dir[] = "/tmp/hvsim-test-badXXXXXX";
-        cr_assert_not_null(mkdtemp(dir));
+        char *dir = test_tmpdir("bad");
         char out[300];
         snprintf(out, sizeof out, "%s/out", dir);
         struct cmd_result r;
@@ -342,7 +341,8 @@ Test(cli, run_bad_trace_exits_2_and_writes_nothing)
         struct stat st;
         cr_expect_neq(stat(out, &st), 0, "case %zu: %s created", i, out);
         cmd_result_free(&r);
-        rmdir(dir);
+        test_remove_tree(dir);
+        free(dir);
         unlink(tr);
         free(tr);
     }

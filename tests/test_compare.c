@@ -26,30 +26,6 @@ static void put(const char *dir, const char *name, const char *text)
     fclose(f);
 }
 
-static char *slurp(const char *dir, const char *name)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    rewind(f);
-    char *buf = xmalloc((size_t)len + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static bool exists(const char *dir, const char *name)
-{
-    char path[1200];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return stat(path, &st) == 0;
-}
-
 /* A summary with known figures; quantum and the turnaround interval vary. */
 static void put_summary(const char *dir, const char *sched, double quantum, double mean,
                         double lo, double hi, const char *extra_cfg)
@@ -173,12 +149,12 @@ Test(compare, out_writes_metric_and_cdf_data, .timeout = 60)
     RUN(&r, "compare", f.a, f.b, "--out", f.out);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    char *m = slurp(f.out, "compare-metric.csv");
+    char *m = test_slurp_in(f.out, "compare-metric.csv");
     cr_expect_str_eq(m, "x,turnaround.mean,ci_lo,ci_hi,run,quantum\n"
                         "0.01,1.5,1.4,1.6,q10ms,10ms\n"
                         "0.1,2,1.5,2.5,q100ms,100ms\n");
     free(m);
-    char *cdf = slurp(f.out, "compare-cdf.csv");
+    char *cdf = test_slurp_in(f.out, "compare-cdf.csv");
     char expect[3000];
     snprintf(expect, sizeof expect,
              "# run q100ms (%s): turnaround,cdf\n1,0.25\n2,0.5\n2,0.75\n4,1\n\n\n"
@@ -189,8 +165,8 @@ Test(compare, out_writes_metric_and_cdf_data, .timeout = 60)
                            "compare-cdf.gp", "compare-cdf.png", "compare-cdf.svg",
                            "compare-metric.gp", "compare-metric.png", "compare-metric.svg"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        cr_expect(exists(f.out, files[i]), "%s missing", files[i]);
-    char *gp = slurp(f.out, "compare-metric.gp");
+        cr_expect(test_exists(f.out, files[i]), "%s missing", files[i]);
+    char *gp = test_slurp_in(f.out, "compare-metric.gp");
     cr_expect(strstr(gp, "yerrorlines") != NULL, "error bars: %s", gp);
     cr_expect(strstr(gp, "set logscale x") == NULL, "10ms..100ms is one decade: linear");
     free(gp);
@@ -203,9 +179,9 @@ Test(compare, out_writes_metric_and_cdf_data, .timeout = 60)
               "the note names the keys: %s", r.err);
     cr_expect(strstr(r.err, "no jobs.csv") != NULL, "fcfs has no jobs.csv: %s", r.err);
     cmd_result_free(&r);
-    cr_expect_not(exists(f.out, "compare-metric.csv"));
-    cr_expect_not(exists(f.out, "compare-metric.png"));
-    cr_expect(exists(f.out, "compare-cdf.png"));
+    cr_expect_not(test_exists(f.out, "compare-metric.csv"));
+    cr_expect_not(test_exists(f.out, "compare-metric.png"));
+    cr_expect(test_exists(f.out, "compare-cdf.png"));
     fixture_free(&f);
 }
 
@@ -227,13 +203,13 @@ Test(compare, categorical_key_and_replication_ci)
     RUN(&r, "compare", a, b, "--metric", "slowdown.mean", "--out", out);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    char *m = slurp(out, "compare-metric.csv");
+    char *m = test_slurp_in(out, "compare-metric.csv");
     /* a has slowdown.mean 3 and no interval for it: a bar without error */
     cr_expect_str_eq(m, "x,slowdown.mean,ci_lo,ci_hi,run,sched\n"
                         "0,3,3,3,x,rr\n"
                         "1,7,6,8,y,fcfs\n");
     free(m);
-    char *gp = slurp(out, "compare-metric.gp");
+    char *gp = test_slurp_in(out, "compare-metric.gp");
     cr_expect(strstr(gp, "set xtics ('rr' 0, 'fcfs' 1)") != NULL, "%s", gp);
     free(gp);
     test_remove_tree(root);
@@ -278,7 +254,7 @@ Test(compare, bad_input_exits_2_naming_it)
     cr_expect(strstr(r.err, nosum) != NULL && strstr(r.err, "summary.json") != NULL, "%s",
               r.err);
     cr_expect_str_eq(r.out, "");
-    cr_expect_not(exists(f.root, "cmp"), "--out created on bad input");
+    cr_expect_not(test_exists(f.root, "cmp"), "--out created on bad input");
     cmd_result_free(&r);
 
     char missing[800];
@@ -310,7 +286,7 @@ Test(compare, bad_input_exits_2_naming_it)
     RUN(&r, "compare", f.c, "--out", f.out);
     cr_expect_eq(r.status, 2);
     cr_expect(strstr(r.err, "jobs.csv:2:") != NULL, "%s", r.err);
-    cr_expect_not(exists(f.root, "cmp"));
+    cr_expect_not(test_exists(f.root, "cmp"));
     cmd_result_free(&r);
 
     RUN(&r, "compare", "--frob", f.a);
@@ -348,8 +324,8 @@ Test(compare, real_runs_end_to_end, .timeout = 60)
     cr_expect(strstr(r.out, "q1 ") != NULL && strstr(r.out, "q2 ") != NULL, "%s", r.out);
     cr_expect_str_eq(r.err, "");
     cmd_result_free(&r);
-    cr_expect(exists(out, "compare-metric.png") && exists(out, "compare-cdf.png"));
-    char *csv = slurp(out, "compare-cdf.csv");
+    cr_expect(test_exists(out, "compare-metric.png") && test_exists(out, "compare-cdf.png"));
+    char *csv = test_slurp_in(out, "compare-cdf.csv");
     int rows = 0;
     for (const char *c = csv; *c; c++)
         rows += *c == '\n';

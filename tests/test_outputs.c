@@ -27,30 +27,6 @@
 
 /* ---- small file helpers ---- */
 
-static bool exists(const char *dir, const char *name)
-{
-    char path[1200];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return stat(path, &st) == 0;
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    rewind(f);
-    char *buf = xmalloc((size_t)len + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static bool is_number(const char *s)
 {
     char *end;
@@ -64,7 +40,7 @@ static bool is_number(const char *s)
 static long check_csv(const char *dir, const char *name, const char *header, int ncols,
                       int text_col)
 {
-    char *text = slurp(dir, name);
+    char *text = test_slurp_in(dir, name);
     char *save = NULL;
     char *line = strtok_r(text, "\n", &save);
     cr_assert_not_null(line, "%s is empty", name);
@@ -91,7 +67,7 @@ static long check_csv(const char *dir, const char *name, const char *header, int
 
 static bool png_ok(const char *dir, const char *name)
 {
-    char *b = slurp(dir, name);
+    char *b = test_slurp_in(dir, name);
     bool ok = memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0;
     free(b);
     return ok;
@@ -165,11 +141,11 @@ Test(outputs, every_file_parses_back, .timeout = 60)
     for (size_t i = 0; i < 4; i++) {
         char name[64];
         snprintf(name, sizeof name, "%s.gp", plots[i]);
-        cr_expect(exists(out, name), "%s missing", name);
+        cr_expect(test_exists(out, name), "%s missing", name);
         snprintf(name, sizeof name, "%s.png", plots[i]);
-        cr_expect(exists(out, name) && png_ok(out, name), "%s missing or not a PNG", name);
+        cr_expect(test_exists(out, name) && png_ok(out, name), "%s missing or not a PNG", name);
         snprintf(name, sizeof name, "%s.svg", plots[i]);
-        cr_expect(exists(out, name), "%s missing", name);
+        cr_expect(test_exists(out, name), "%s missing", name);
     }
     /* No temporary file is left behind. */
     char cmd[700];
@@ -237,7 +213,7 @@ Test(outputs, textbook_rr_segments_csv)
         "--quantum", "2", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    char *seg = slurp(dir, "segments.csv");
+    char *seg = test_slurp_in(dir, "segments.csv");
     cr_expect_str_eq(seg, "host,core,guest,vcpu,start,end\n"
                           "0,0,1,0,0.000000000,2.000000000\n"
                           "0,0,2,0,2.000000000,4.000000000\n"
@@ -247,11 +223,11 @@ Test(outputs, textbook_rr_segments_csv)
                           "0,0,3,0,10.000000000,12.000000000\n");
     free(seg);
     /* waiting is exact: guest 1 waited 4 s (8 - 4), not 4 +- rounding */
-    char *jobs = slurp(dir, "jobs.csv");
+    char *jobs = test_slurp_in(dir, "jobs.csv");
     cr_expect(strstr(jobs, "\n1,0.000000000,0.000000000,8.000000000,4.000000000,") != NULL,
               "%s", jobs);
     free(jobs);
-    char *gantt = slurp(dir, "gantt.gp");
+    char *gantt = test_slurp_in(dir, "gantt.gp");
     cr_expect(strstr(gantt, "'segments.csv'") != NULL);
     cr_expect(strstr(gantt, "'cpu0' 0") != NULL, "one row labelled cpu0");
     free(gantt);
@@ -281,7 +257,7 @@ Test(outputs, waiting_is_never_negative)
         zeros += w[i] == 0;
     }
     cr_expect_gt(zeros, 50, "at rho 0.5 half the guests find the core idle");
-    char *text = slurp(dir, "jobs.csv");
+    char *text = test_slurp_in(dir, "jobs.csv");
     cr_expect_null(strstr(text, "-0.000000000"));
     free(text);
     free(w);
@@ -298,19 +274,19 @@ Test(outputs, large_workload_has_no_gantt_and_stale_files_go, .timeout = 60)
     RUN(&r, "run", "--generate", "n=20", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    cr_expect(exists(dir, "segments.csv") && exists(dir, "gantt.gp"));
+    cr_expect(test_exists(dir, "segments.csv") && test_exists(dir, "gantt.gp"));
     RUN(&r, "run", "--generate", "n=301", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    cr_expect_not(exists(dir, "segments.csv"), "segments.csv of 301 guests");
-    cr_expect_not(exists(dir, "gantt.gp"));
-    cr_expect_not(exists(dir, "gantt.png"));
-    cr_expect(exists(dir, "turnaround-cdf.png"));
+    cr_expect_not(test_exists(dir, "segments.csv"), "segments.csv of 301 guests");
+    cr_expect_not(test_exists(dir, "gantt.gp"));
+    cr_expect_not(test_exists(dir, "gantt.png"));
+    cr_expect(test_exists(dir, "turnaround-cdf.png"));
     /* the limit itself still has its chart */
     RUN(&r, "run", "--generate", "n=300", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    cr_expect(exists(dir, "segments.csv") && exists(dir, "gantt.png"));
+    cr_expect(test_exists(dir, "segments.csv") && test_exists(dir, "gantt.png"));
     test_remove_tree(dir);
     free(dir);
 }
@@ -323,11 +299,11 @@ Test(outputs, overhead_chart_on_ideal_hardware)
     RUN(&r, "run", "--generate", "n=20", "--hw", "none", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    char *gp = slurp(dir, "overhead.gp");
+    char *gp = test_slurp_in(dir, "overhead.gp");
     cr_expect(strstr(gp, "ideal hardware: no overhead") != NULL);
     cr_expect(strstr(gp, "$exits << EOD") != NULL);
     free(gp);
-    cr_expect(exists(dir, "overhead.png") && png_ok(dir, "overhead.png"));
+    cr_expect(test_exists(dir, "overhead.png") && png_ok(dir, "overhead.png"));
     test_remove_tree(dir);
     free(dir);
 }
@@ -347,9 +323,9 @@ Test(outputs, gnuplot_missing_is_a_note)
     cr_expect_eq(lines, 1, "one note, got: %s", r.err);
     cr_expect(strstr(r.err, "/nonexistent/gnuplot") != NULL, "%s", r.err);
     cmd_result_free(&r);
-    cr_expect(exists(dir, "turnaround-cdf.gp") && exists(dir, "gantt.gp"));
-    cr_expect(exists(dir, "turnaround-cdf.csv") && exists(dir, "summary.json"));
-    cr_expect_not(exists(dir, "turnaround-cdf.png"));
+    cr_expect(test_exists(dir, "turnaround-cdf.gp") && test_exists(dir, "gantt.gp"));
+    cr_expect(test_exists(dir, "turnaround-cdf.csv") && test_exists(dir, "summary.json"));
+    cr_expect_not(test_exists(dir, "turnaround-cdf.png"));
     test_remove_tree(dir);
     free(dir);
 }
@@ -375,7 +351,7 @@ Test(outputs, scripts_rerun_by_hand, .timeout = 60)
     int st;
     waitpid(pid, &st, 0);
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "gnuplot timeline.gp failed");
-    cr_expect(exists(dir, "timeline.png") && png_ok(dir, "timeline.png"));
+    cr_expect(test_exists(dir, "timeline.png") && png_ok(dir, "timeline.png"));
     test_remove_tree(dir);
     free(dir);
 }
@@ -604,13 +580,13 @@ Test(outputs, plots_of_empty_run_and_real_overhead)
     struct sim_error err;
     cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
     json_decref(s);
-    char *gp = slurp(dir, "turnaround-cdf.gp");
+    char *gp = test_slurp_in(dir, "turnaround-cdf.gp");
     cr_expect(strstr(gp, "no guest completed") != NULL);
     free(gp);
-    gp = slurp(dir, "timeline.gp");
+    gp = test_slurp_in(dir, "timeline.gp");
     cr_expect(strstr(gp, "no samples") != NULL);
     free(gp);
-    gp = slurp(dir, "overhead.gp");
+    gp = test_slurp_in(dir, "overhead.gp");
     cr_expect(strstr(gp, "$cause << EOD\nVM exits,12.5\n2D page walks,30.25\n"
                          "world switches,1.75\nEOD\n$exits << EOD\nhlt,3000\nio,40\nEOD\n") != NULL,
               "%s", gp);
@@ -619,8 +595,8 @@ Test(outputs, plots_of_empty_run_and_real_overhead)
     free(gp);
     const char *png[] = {"turnaround-cdf.png", "timeline.png", "overhead.png"};
     for (int i = 0; i < 3; i++)
-        cr_expect(exists(dir, png[i]) && png_ok(dir, png[i]), "%s not drawn", png[i]);
-    cr_expect_not(exists(dir, "gantt.gp"), "no segments.csv, no Gantt chart");
+        cr_expect(test_exists(dir, png[i]) && png_ok(dir, png[i]), "%s not drawn", png[i]);
+    cr_expect_not(test_exists(dir, "gantt.gp"), "no segments.csv, no Gantt chart");
     test_remove_tree(dir);
     free(dir);
 }
@@ -669,16 +645,16 @@ Test(outputs, timeline_shows_demand_and_grant_for_demand_allocation)
                           "alloc", "demand", "sample", 1.0, "utilization", 0.75, "overhead");
     struct sim_error err;
     cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
-    char *csv = slurp(dir, "timeline-plot.csv");
+    char *csv = test_slurp_in(dir, "timeline-plot.csv");
     cr_expect_str_eq(csv, "time,utilization,runnable,runnable_max,demand,allocated,used\n"
                           "1,0.75,4,4,4,4,3\n");
     free(csv);
-    char *gp = slurp(dir, "timeline.gp");
+    char *gp = test_slurp_in(dir, "timeline.gp");
     cr_expect(strstr(gp, "layout 3,1") != NULL && strstr(gp, "'demanded'") != NULL, "%s", gp);
     free(gp);
     json_object_set_new(json_object_get(s, "config"), "alloc", json_string("static"));
     cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
-    gp = slurp(dir, "timeline.gp");
+    gp = test_slurp_in(dir, "timeline.gp");
     cr_expect(strstr(gp, "layout 2,1") != NULL && strstr(gp, "'demanded'") == NULL);
     free(gp);
     json_decref(s);
@@ -700,12 +676,12 @@ Test(outputs, gantt_rows_of_a_heterogeneous_platform, .timeout = 60)
         "--platform", pf, "--sched", "rr", "--quantum", "200ms", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    char *gp = slurp(dir, "gantt.gp");
+    char *gp = test_slurp_in(dir, "gantt.gp");
     cr_expect(strstr(gp, "set ytics ('h0/cpu0' 0, 'h1/cpu0' 1, 'h2/cpu0' 2, 'h2/cpu1' 3, "
                          "'h2/cpu2' 4, 'h2/cpu3' 5)") != NULL, "%s", gp);
     cr_expect(strstr(gp, "platform ") != NULL, "the title names the platform file");
     free(gp);
-    cr_expect(exists(dir, "gantt.png"));
+    cr_expect(test_exists(dir, "gantt.png"));
     unlink(pf);
     free(pf);
     test_remove_tree(dir);

@@ -1,6 +1,6 @@
 /*
  * tests/test_queueing.c - closed-form queueing results on ideal hardware
- * (../shared/validation/queueing.md): the simulated mean turnaround must
+ * (docs/validation/queueing.md): the simulated mean turnaround must
  * lie within its 95% confidence interval (batch means, 20 batches) plus
  * 0.5% of the theory, as that file prescribes.  Fixed seeds: not flaky.
  */

@@ -1,6 +1,6 @@
 /*
  * tests/test_textbook.c - the worked examples of Silberschatz, Galvin &
- * Gagne, "CPU Scheduling" (../shared/validation/textbook.md), exactly:
+ * Gagne, "CPU Scheduling" (docs/validation/textbook.md), exactly:
  * finish times, mean waiting and mean turnaround, on one ideal core.
  */
 #include <criterion/criterion.h>
@@ -37,7 +37,7 @@ Test(textbook, a_rr_quantum_4)
     expect(&r, (double[]){30, 7, 10}, 3, 17.0 / 3, 47.0 / 3);
 }
 
-/* The tie rule of SPEC.md: a guest arriving exactly when a quantum ends
+/* The textbook tie rule: a guest arriving exactly when a quantum ends
  * is queued ahead of the preempted one.  P1 (work 6) runs [0,2); P2
  * arrives at 2 = the end of P1's quantum, so P2 runs [2,4), then P1. */
 Test(textbook, rr_arrival_at_quantum_end_goes_first)

@@ -1,6 +1,6 @@
 /*
  * tests/validation.h - the validation cases: closed-form queueing results
- * (../shared/validation/queueing.md) that hvsim must reproduce on ideal
+ * (docs/validation/queueing.md) that hvsim must reproduce on ideal
  * hardware.  One table serves the Criterion tests (test_validation.c)
  * and `make validate` (scripts/validate.c), so the README's table and
  * the tests cannot drift apart.

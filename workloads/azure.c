@@ -7,8 +7,7 @@
  * Improved Resource Management in Large Cloud Platforms", SOSP 2017;
  * processed by huaweicloud/trace_generation_rnn for S. Bergsma, T. Zeyl,
  * A. Senderovich, J. C. Beck, "Generating Complex, Realistic Cloud
- * Workloads using Recurrent Neural Networks", SOSP 2021.  See
- * shared/traces/azure-v1-vm-arrivals/README.md.
+ * Workloads using Recurrent Neural Networks", SOSP 2021.
  *
  * Format: two files with the same lines and token positions.
  *   arrivals  NAME.txt          "<t> <tok>,<tok>,...": one line per 300 s

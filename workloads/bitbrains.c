@@ -15,7 +15,7 @@
  * V. van Beek, A. Iosup, "Statistical Characterization of
  * Business-Critical Workloads Hosted in Cloud Datacenters", CCGrid 2015.
  *
- * Quirks (accepted, see shared/traces/bitbrains-rnd-2013-7/README.md):
+ * Quirks of the real trace (accepted):
  * the "[ms]" timestamps are Unix epoch SECONDS; VMs start at different
  * times; steps of 299/301 s and longer gaps; repeated timestamps in the
  * full files; "CPU cores" 0 with capacity 0 (read as unknown: 1 vCPU);

@@ -10,7 +10,7 @@
  * We read the header keys MaxProcs, MaxNodes and UnixStartTime into the
  * reader (their leading integer: "400 (48 interactive, ...)" is 400).
  *
- * Quirks of the real logs (see the READMEs in shared/traces/swf-*):
+ * Quirks of the real logs of the Parallel Workloads Archive:
  * decimals where integers are expected (field 6 "142.00"), so every field
  * is read as a decimal number; submit times that start far from 0 after
  * cleaning; cancelled jobs with run time -1 and processors -1; jobs with
