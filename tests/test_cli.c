@@ -347,3 +347,89 @@ Test(cli, run_bad_trace_exits_2_and_writes_nothing)
         free(tr);
     }
 }
+
+/* One set of rules for every command: a value may not be the next option,
+ * --opt=value works everywhere, and an unknown option names the command. */
+Test(cli, one_parser_for_every_command)
+{
+    static const struct {
+        const char *args[6];
+        const char *want;
+    } cases[] = {
+        {{"run", "--sched", "--quiet"}, "--sched needs a value (NAME|PATH.so); '--quiet' is an option"},
+        {{"run", "--quantum"}, "--quantum needs a value (DUR)"},
+        {{"check", "--format", "--cores", "x.swf"}, "--format needs a value"},
+        {{"explain", "--hw"}, "--hw needs a value"},
+        {{"compare", "--metric", "--csv", "a"}, "--metric needs a value"},
+        {{"compare", "--bogus", "a"}, "unknown option '--bogus' (see hvsim compare --help)"},
+        {{"list", "extra"}, "unexpected argument 'extra'"},
+        {{"check"}, "check needs a PATH"},
+        {{"check", "a.swf", "b.swf"}, "check takes a PATH ('b.swf' is one too many)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cmd_result r;
+        run_hvsim(&r, cases[i].args);
+        cr_expect_eq(r.status, 2, "case %zu: exit %d", i, r.status);
+        cr_expect(strstr(r.err, cases[i].want) != NULL, "case %zu: '%s' lacks '%s'", i, r.err,
+                  cases[i].want);
+        cr_expect_str_empty(r.out, "case %zu", i);
+        cmd_result_free(&r);
+    }
+    struct cmd_result r;
+    RUN(&r, "explain", "--hw=skylake-sp", "--class=cpu-bound", "--json");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cmd_result_free(&r);
+    RUN(&r, "run", "--generate=n=3", "--sched=rr", "--quantum=5ms", "--json");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_expect_eq(json_real_value(json_object_get(json_object_get(j, "config"), "quantum")), 0.005);
+    json_decref(j);
+    cmd_result_free(&r);
+}
+
+/* --gantt draws every core of the resolved platform: with a --platform of
+ * 2 hosts x 2 cores, four rows (it once drew only cpu0, from --cores). */
+Test(cli, gantt_rows_from_the_platform_file)
+{
+    char *pf = write_temp(".json", "{\"hosts\": [{\"count\": 2, \"cores\": 2}]}");
+    struct cmd_result r;
+    RUN(&r, "run", "--platform", pf, "--generate", "n=8,interarrival=det:0,work=det:1",
+        "--place", "worst-fit", "--gantt");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *rows[] = {"h0/cpu0 ", "h0/cpu1 ", "h1/cpu0 ", "h1/cpu1 "};
+    for (int i = 0; i < 4; i++)
+        cr_expect(strstr(r.out, rows[i]) != NULL, "no row %s in\n%s", rows[i], r.out);
+    cr_expect(strstr(r.out, "h2/") == NULL);
+    cmd_result_free(&r);
+    unlink(pf);
+    free(pf);
+}
+
+/* Policy knobs are generated: an option of another policy is checked by
+ * its rule, then noted as ignored; the config echo has the chosen
+ * policy's knobs only. */
+Test(cli, knobs_of_the_chosen_policy_only)
+{
+    struct cmd_result r;
+    RUN(&r, "run", "--generate", "n=5", "--sched", "fcfs", "--quantum", "5ms", "--json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.err, "--quantum applies to --sched rr, minlat; ignored with --sched fcfs")
+              != NULL, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    json_t *cfg = json_object_get(j, "config");
+    cr_expect_null(json_object_get(cfg, "quantum"));
+    cr_expect_str_eq(json_string_value(json_object_get(cfg, "share")), "requested");
+    cr_expect_null(json_object_get(cfg, "interval"), "a knob of demand with --alloc static");
+    json_decref(j);
+    cmd_result_free(&r);
+    RUN(&r, "run", "--generate", "n=5", "--sched", "fcfs", "--quantum", "-3", "--json");
+    cr_expect_eq(r.status, 2, "a bad --quantum is refused even where it is ignored");
+    cmd_result_free(&r);
+    RUN(&r, "run", "--generate", "n=5", "--sched", "sjf", "--json");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    j = json_loads(r.out, 0, NULL);
+    cr_expect_str_eq(json_string_value(json_object_get(json_object_get(j, "config"), "sched")),
+                     "maxtput", "an alias resolves to its policy's name");
+    json_decref(j);
+    cmd_result_free(&r);
+}
