@@ -49,6 +49,8 @@ struct run_options {
     /* hardware */
     char *hw;
     int exit_model;          /* 0 fluid, 1 discrete */
+    int model;               /* 0 discrete, 1 fluid */
+    sim_time_t cap_period;
     /* experiment */
     long seed, reps, batches, warmup;
     /* output */
@@ -108,6 +110,15 @@ static const struct param_def run_opts[] = {
     {"exit-model", PARAM_CHOICE, F(exit_model), "fluid", .choices = "fluid|discrete",
      .metavar = "MODEL", .help = "VM exits as a rate (fluid) or as individual events "
      "(discrete)"},
+    {"model", PARAM_CHOICE, F(model), "discrete", .choices = "discrete|fluid",
+     .metavar = "discrete|fluid", .help = "guests with a utilisation series (PlanetLab, "
+     "Bitbrains): vCPUs that run bursts and block, ordered by the scheduler and capped by the "
+     "allocator (discrete), or fluids that share their host by water-filling, a fast "
+     "approximation that no scheduler orders (fluid)"},
+    {"cap-period", PARAM_DURATION, F(cap_period), "100ms", 0, 3600, PARAM_MIN_OPEN,
+     .metavar = "DUR", .help = "period of a guest's CPU cap (its grant, or the trace's cap "
+     "column): at most cap x period of core time per period; the default is Linux CFS "
+     "bandwidth control's cfs_period_us"},
 
     {"seed", PARAM_INT, F(seed), "1", 0, 9.2e18, .metavar = "N", .help = "random seed"},
     {"reps", PARAM_INT, F(reps), "1", 1, 1e6, .metavar = "N",
@@ -501,6 +512,9 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
     x->overcommit = o->overcommit;
     x->admission_reject = o->admission == 1;
     x->discrete_exits = o->exit_model == 1;
+    x->fluid = o->model == 1;
+    x->cap_period = o->cap_period;
+
     x->seed = (uint64_t)o->seed;
     x->warmup = o->warmup;
     x->sample = o->sample;

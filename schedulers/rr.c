@@ -30,11 +30,11 @@ static const struct param_def rr_params[] = {
     {NULL},
 };
 
-static sim_time_t rr_timeslice(struct sched *s, const struct vcpu *v)
+static sim_time_t rr_timeslice(struct sched *s, const struct vcpu *v, const struct pcpu *c)
 {
-    (void)v;
-    const struct rr_conf *c = s->conf;
-    return c->quantum;
+    (void)v, (void)c;
+    const struct rr_conf *conf = s->conf;
+    return conf->quantum;
 }
 
 const struct sched_ops sched_ops_rr = {
@@ -49,7 +49,7 @@ const struct sched_ops sched_ops_rr = {
     .init = sched_fifo_init,
     .fini = sched_fifo_fini,
     .enqueue = sched_fifo_enqueue,
-    .peek = sched_fifo_peek,
+    .pick = sched_fifo_pick,
     .dequeue = sched_fifo_dequeue,
     .timeslice = rr_timeslice,
 };

@@ -7,8 +7,13 @@
  *   slowdown   = turnaround / work (work per vCPU on the reference core)
  *   makespan   = last finish - first arrival; throughput = completed / makespan
  *   utilization = busy core time / (cores x makespan)
- *   fairness_jain = Jain's index (sum x)^2 / (n sum x^2) of x = 1/slowdown,
- *                the share of a dedicated reference core each guest got
+ *   fairness_jain = Jain's index (sum x)^2 / (n sum x^2) of x = CPU a
+ *                guest received / CPU it was entitled to under weights and
+ *                caps while it was runnable (sim/engine.c)
+ *   fairness_slowdown_jain = the same index of x = 1/slowdown, the share
+ *                of a dedicated reference core each guest got
+ *   wake-up latency = run - wake; burst response = end of the burst - wake
+ *   steal      = time runnable (queued, throttled) but not running
  */
 #include "sim/metrics.h"
 
@@ -29,6 +34,8 @@ void metrics_init(struct sim_metrics *m, long warmup)
 
 void metrics_destroy(struct sim_metrics *m)
 {
+    latstat_free(&m->wake_lat);
+    latstat_free(&m->burst_resp);
     free(m->turnaround);
     free(m->slowdown);
     free(m->waiting);
@@ -98,6 +105,27 @@ double stats_quantile(double *data, size_t n, double f)
     return (1 - delta) * a + delta * b;
 }
 
+void metrics_guest(struct sim_metrics *m, const struct guest *g)
+{
+    latstat_merge(&m->wake_lat, &g->wake_lat);
+    latstat_merge(&m->burst_resp, &g->burst_resp);
+    double cpu = 0, ent = 0;
+    for (int i = 0; i < g->nvcpus; i++) {
+        const struct vcpu *v = &g->vcpu[i];
+        m->runnable_ns += v->runnable_ns;
+        m->steal_ns += v->steal_ns;
+        cpu += (double)v->cpu_time;
+        ent += v->ent_ns;
+    }
+    m->vcpu_samples += (uint64_t)g->nvcpus;
+    if (ent > 0) {
+        double x = cpu / ent;
+        m->ent_jain_sum += x;
+        m->ent_jain_sq += x * x;
+        m->ent_n++;
+    }
+}
+
 void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, struct sim_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -113,7 +141,7 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
     double nan = NAN;
     r->turnaround_mean = r->turnaround_p50 = r->turnaround_p95 = r->turnaround_p99 = nan;
     r->turnaround_max = r->waiting_mean = r->response_mean = nan;
-    r->slowdown_mean = r->slowdown_p99 = r->fairness_jain = nan;
+    r->slowdown_mean = r->slowdown_p99 = r->fairness_slowdown_jain = nan;
     if (n > 0) {
         /* Selection reorders: work on copies, the samples stay in
          * completion order for batch means. */
@@ -131,7 +159,7 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
         free(s);
         r->waiting_mean = m->sum_wait / (double)n;
         r->response_mean = m->sum_resp / (double)n;
-        r->fairness_jain = m->jain_sum * m->jain_sum / ((double)n * m->jain_sum_sq);
+        r->fairness_slowdown_jain = m->jain_sum * m->jain_sum / ((double)n * m->jain_sum_sq);
     }
     double span = m->completed ? sim_time_to_s(m->last_finish - m->first_arrival) : 0;
     r->makespan = span;
@@ -154,9 +182,36 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
     r->switches = (double)m->switches;
     for (int i = 0; i < HW_EXIT_REASONS; i++)
         r->exits[i] = (double)m->exits[i];
+    r->fairness_jain = m->ent_n ? m->ent_jain_sum * m->ent_jain_sum /
+                                      ((double)m->ent_n * m->ent_jain_sq) : nan;
+    r->wake_mean = latstat_mean(&m->wake_lat);
+    r->wake_p50 = latstat_quantile(&m->wake_lat, 0.50);
+    r->wake_p95 = latstat_quantile(&m->wake_lat, 0.95);
+    r->wake_p99 = latstat_quantile(&m->wake_lat, 0.99);
+    r->wake_max = m->wake_lat.n ? m->wake_lat.max : nan;
+    r->burst_mean = latstat_mean(&m->burst_resp);
+    r->burst_p50 = latstat_quantile(&m->burst_resp, 0.50);
+    r->burst_p95 = latstat_quantile(&m->burst_resp, 0.95);
+    r->burst_p99 = latstat_quantile(&m->burst_resp, 0.99);
+    r->burst_max = m->burst_resp.n ? m->burst_resp.max : nan;
+    r->bursts = (double)m->bursts;
+    r->burst_rate = span > 0 ? (double)m->bursts / span : nan;
+    r->blocks = (double)m->blocks;
+    r->hlt_exits = (double)m->exits[HW_EXIT_HLT];
+    r->ipis = (double)m->ipis;
+    r->vcpu_migrations = (double)m->vcpu_migrations;
+    r->poll_wakes = (double)m->poll_wakes;
+    r->ipi_seconds = (double)m->ipi_seconds;
+    r->migration_seconds = (double)m->migration_seconds;
+    r->poll_seconds = (double)m->poll_seconds;
+    r->runnable_seconds = (double)(m->runnable_ns * 1e-9L);
+    r->steal_seconds = (double)(m->steal_ns * 1e-9L);
+    r->steal_fraction = m->runnable_ns > 0 ? (double)(m->steal_ns / m->runnable_ns) : nan;
     /* Overhead as a fraction of busy core time: what the cores spent on
-     * exits, extra walk references and switches instead of guest work. */
-    double ovh = r->exit_seconds + r->walk_seconds + r->switch_seconds;
+     * exits, extra walk references, switches, IPIs, migrations' refills
+     * and halt polling instead of guest work. */
+    double ovh = r->exit_seconds + r->walk_seconds + r->switch_seconds + r->ipi_seconds +
+                 r->migration_seconds + r->poll_seconds;
     r->overhead_fraction = r->busy_seconds > 0 ? ovh / r->busy_seconds : 0;
     r->events = (double)m->events;
     r->turnaround_ci[0] = r->turnaround_ci[1] = NAN;

@@ -60,17 +60,19 @@ void test_run_jobs_placed(const struct test_job *jobs, size_t n, int ncores, int
                           struct test_run *out);
 
 /* Run jobs (with series) under allocator alloc on one host of ncores,
- * interval/headroom/floor for demand. */
+ * interval/headroom/floor for demand; series guests as fluids (fluid) or
+ * as on/off vCPUs. */
 void test_run_alloc(const struct test_job *jobs, size_t n, const char *alloc, int ncores,
                     double interval, double headroom, double floor, bool equal_share,
-                    struct test_run *out);
+                    bool fluid, struct test_run *out);
 
 /* Run a synthetic workload through the library; returns the result. */
 void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,
                        uint64_t seed, long warmup, long batches, struct sim_result *out);
 
 /* Load the plug-ins of $HVSIM_TEST_PLUGINS (':'-separated paths) into
- * their registries, once per process; the test fails if one is refused. */
+ * their registries, once per process; a plug-in refused stops the test
+ * program with exit status 2 and the reason on stderr. */
 void test_load_plugins(void);
 
 /* Run build/hvsim (or $HVSIM_BIN) with args (NULL-terminated); capture. */

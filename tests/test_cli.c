@@ -70,7 +70,6 @@ Test(cli, bad_options_exit_2_naming_them)
         {{"stray"}, "unexpected argument 'stray'"},
         {{"--trace", "x.csv", "--generate", "n=1"}, "exclude each other"},
         {{"--seed", "1e30"}, "seed"},
-        {{"--alloc", "demand", "--generate", "n=5"}, "needs guests with a utilisation series"},
         {{"--headroom", "0.5"}, "headroom"},
         {{"--share", "half"}, "share: 'half' is not one of requested|equal"},
         {{"--platform", "/nonexistent/p.json"}, "/nonexistent/p.json"},

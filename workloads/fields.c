@@ -21,6 +21,8 @@ const char *const trace_field_names[TRACE_F_COUNT] = {
     [TRACE_F_DEADLINE] = "deadline",
     [TRACE_F_CLASS] = "class",
     [TRACE_F_UTIL] = "util",
+    [TRACE_F_CAP] = "cap",
+    [TRACE_F_AFFINITY] = "affinity",
 };
 
 int trace_field_find(const char *name)
@@ -33,7 +35,10 @@ int trace_field_find(const char *name)
     return TRACE_F_UNKNOWN;
 }
 
-bool trace_field_is_text(int f) { return f == TRACE_F_ID || f == TRACE_F_CLASS; }
+bool trace_field_is_text(int f)
+{
+    return f == TRACE_F_ID || f == TRACE_F_CLASS || f == TRACE_F_AFFINITY;
+}
 
 bool trace_class_name_ok(const char *s)
 {
@@ -113,6 +118,12 @@ const char *trace_field_set_number(struct trace_record *rec, int f, double v, ch
             return snprintf(msg, len, "negative util (%g)", v), msg;
         rec->util = v;
         return NULL;
+    case TRACE_F_CAP:
+        if (!(v > 0) || v > TRACE_VCPUS_MAX)
+            return snprintf(msg, len, "cap must be > 0 cores (got %g); leave the field empty "
+                            "for none", v), msg;
+        rec->cap = v;
+        return NULL;
     default:
         return snprintf(msg, len, "%s is not a number field", name), msg;
     }
@@ -129,6 +140,8 @@ const char *trace_field_set_text(struct trace_record *rec, int f, const char *s,
         snprintf(rec->id, sizeof rec->id, "%s", s);
         return NULL;
     }
+    if (f == TRACE_F_AFFINITY)
+        return trace_parse_cpuset(s, &rec->affinity, msg, len);
     if (f == TRACE_F_CLASS) {
         if (!trace_class_name_ok(s))
             return snprintf(msg, len,

@@ -103,11 +103,24 @@ void trace_record_init(struct trace_record *rec)
     rec->class_name[0] = '\0';
     rec->arrival = rec->work = rec->mem_mb = rec->priority = 0;
     rec->series = NULL;
+    rec->activity = NULL;
+    rec->cap = 0;
+    rec->affinity = 0;
     rec->line = 0;
     rec->vcpus = 1;
     rec->weight = 1.0;
     rec->deadline = -1.0;
     rec->util = -1.0;
+}
+
+void activity_free(struct activity *a)
+{
+    if (!a)
+        return;
+    for (int i = 0; a->seq && i < a->nvcpus; i++)
+        free(a->seq[i].d);
+    free(a->seq);
+    free(a);
 }
 
 void trace_record_clear(struct trace_record *rec)
@@ -116,7 +129,41 @@ void trace_record_clear(struct trace_record *rec)
         free(rec->series->util);
         free(rec->series);
     }
+    activity_free(rec->activity);
     trace_record_init(rec);
+}
+
+const char *trace_parse_cpuset(const char *text, uint64_t *mask, char *msg, size_t len)
+{
+    uint64_t m = 0;
+    const char *p = text;
+    if (!*p)
+        return snprintf(msg, len, "empty cpuset"), msg;
+    while (*p) {
+        char *end;
+        long a = strtol(p, &end, 10), b;
+        if (end == p || a < 0 || a > 63)
+            return snprintf(msg, len, "cpuset '%s': a core number 0..63 expected at '%s'",
+                            text, p), msg;
+        b = a;
+        p = end;
+        if (*p == '-') {
+            const char *q = p + 1;
+            b = strtol(q, &end, 10);
+            if (end == q || b < a || b > 63)
+                return snprintf(msg, len, "cpuset '%s': bad range at '%s'", text, q), msg;
+            p = end;
+        }
+        for (long k = a; k <= b; k++)
+            m |= UINT64_C(1) << k;
+        if (*p == ',' || *p == ' ')
+            p++;
+        else if (*p)
+            return snprintf(msg, len, "cpuset '%s': unexpected '%c' (write e.g. 0-3,6)", text,
+                            *p), msg;
+    }
+    *mask = m;
+    return NULL;
 }
 
 void trace_options_init(struct trace_options *o)

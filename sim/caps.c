@@ -1,0 +1,110 @@
+/*
+ * sim/caps.c - a guest's cap on CPU, enforced by the engine (for every
+ * policy that does not enforce caps itself, SCHED_OWN_CAPS).
+ *
+ * A guest's cap is the smaller of its allocator's grant and the trace's
+ * `cap` column, in cores; a cap below its vCPUs limits it.  As Linux's CFS
+ * bandwidth control does (quota per period, Documentation/scheduler/
+ * sched-bwc.rst), the guest may run cap x P core-ns in each period of
+ * length P (--cap-period, default 100 ms, cfs_period_us's default), all
+ * its vCPUs together; when the budget is spent its vCPUs are throttled
+ * (taken off their cores and out of the queues) until the next period.
+ * So in every period [kP, (k+1)P) it runs at most cap x P: what the seed's
+ * M_i = W_i V_i says.
+ *
+ * The budget is refilled lazily, when the guest is next looked at in a
+ * later period; an event is armed only while one of its vCPUs runs (the
+ * moment the budget runs out at the present rate, or the period's end)
+ * or while it is throttled (the next period's start).  Core time counts
+ * from the moment the vCPU's own code runs (a switch into it is not
+ * charged to its cap).
+ */
+#include <math.h>
+
+#include "sim/engine-private.h"
+
+bool caps_limited(const struct sim *sim, const struct guest *g)
+{
+    return sim->caps && g->kind != GUEST_FLUID && caps_cores(g) < g->nvcpus;
+}
+
+double caps_cores(const struct guest *g)
+{
+    double c = g->grant;
+    if (g->cap > 0 && g->cap < c)
+        c = g->cap;
+    return c;
+}
+
+/* A new period since the budget was last set: refill it. */
+static void refill(struct sim *sim, struct guest *g)
+{
+    int64_t k = sim->now / sim->cap_period;
+    if (k == g->budget_period)
+        return;
+    g->budget_period = k;
+    g->budget = (sim_time_t)llround(caps_cores(g) * (double)sim->cap_period);
+}
+
+/* The guest's vCPUs on cores, brought up to now (their core time charged). */
+static void sync_running(struct sim *sim, struct guest *g)
+{
+    for (int i = 0; i < g->nvcpus; i++)
+        if (g->vcpu[i].core)
+            sim__core_sync(sim, g->vcpu[i].core);
+}
+
+void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran)
+{
+    if (!caps_limited(sim, g))
+        return;
+    sim_time_t start = sim->now / sim->cap_period * sim->cap_period;
+    if (sim->now / sim->cap_period != g->budget_period && sim->now - start < ran)
+        ran = sim->now - start;   /* what ran before this period was the last one's */
+    refill(sim, g);
+    g->budget -= ran;
+}
+
+void caps_update(struct sim *sim, struct guest *g)
+{
+    if (!caps_limited(sim, g) || g->throttled)
+        return;
+    evq_cancel(&sim->evq, &g->cap_ev);
+    if (g->nrunning == 0)
+        return;
+    sync_running(sim, g);   /* the budget as spent up to now */
+    refill(sim, g);
+    sim_time_t period_end = (g->budget_period + 1) * sim->cap_period;
+    sim_time_t left = g->budget > 0 ? g->budget : 0;
+    sim_time_t out = sim->now + (left + g->nrunning - 1) / g->nrunning;
+    evq_push(&sim->evq, &g->cap_ev, out < period_end ? out : period_end, SIM_EVC_CORE);
+}
+
+/* The guest's cap event: its budget ran out (throttle it), a period
+ * ended while it ran (refill and look again), or, throttled, its next
+ * period began (run again). */
+void caps_event(struct sim *sim, struct sim_event *ev)
+{
+    struct guest *g = container_of(ev, struct guest, cap_ev);
+    if (g->throttled) {
+        g->throttled = false;
+        refill(sim, g);
+        for (int i = 0; i < g->nvcpus; i++)
+            if (g->vcpu[i].state == VCPU_THROTTLED)
+                sim__vcpu_unthrottle(sim, &g->vcpu[i]);
+        sim__host_dispatch_soon(sim, g->host);
+        return;
+    }
+    sync_running(sim, g);
+    refill(sim, g);
+    if (g->budget > 0) {
+        caps_update(sim, g);
+        return;
+    }
+    g->throttled = true;
+    for (int i = 0; i < g->nvcpus; i++)
+        if (g->vcpu[i].state == VCPU_RUNNING || g->vcpu[i].state == VCPU_QUEUED)
+            sim__vcpu_throttle(sim, &g->vcpu[i]);
+    evq_push(&sim->evq, &g->cap_ev, (g->budget_period + 1) * sim->cap_period, SIM_EVC_CORE);
+    sim__host_dispatch_soon(sim, g->host);
+}
