@@ -11,15 +11,6 @@
 #include "report/plots.h"
 #include "base/xalloc.h"
 
-struct gantt_row {
-    uint64_t seq;
-    char id[TRACE_ID_MAX];
-    double arrival, burst, start, finish, waiting, turnaround;
-    int vcpus;
-};
-
-#define GANTT_MAX_ROWS 200   /* a chart beyond this is unreadable on a terminal */
-
 static void on_job(void *ctx, const struct sim_job_info *j)
 {
     struct run_output *o = ctx;
@@ -36,19 +27,8 @@ static void on_job(void *ctx, const struct sim_job_info *j)
                 id, arr, sim_time_to_s(g->first_start), fin, wait, turn, turn / work,
                 g->host->index, work, sim_time_to_s(j->cpu_time), round(g->exits), g->nvcpus,
                 g->switches);
-    if (o->gantt && o->nrows < GANTT_MAX_ROWS) {
-        o->rows = xgrow(o->rows, &o->rowcap, o->nrows + 1, sizeof *o->rows);
-        struct gantt_row *r = &o->rows[o->nrows++];
-        r->seq = g->seq;
-        snprintf(r->id, sizeof r->id, "%s", id);
-        r->arrival = arr;
-        r->burst = work;
-        r->start = sim_time_to_s(g->first_start);
-        r->finish = fin;
-        r->waiting = wait;
-        r->turnaround = turn;
-        r->vcpus = g->nvcpus;
-    }
+    if (o->gantt)
+        gantt_table_add(&o->table, j);
 }
 
 #define TIMELINE_MAX_ROUNDS 2048
@@ -179,7 +159,7 @@ void run_output_close(struct run_output *o)
     if (o->timeline)
         fclose(o->timeline);
     free(o->seg);
-    free(o->rows);
+    gantt_table_free(&o->table);
     free(o->trows);
     memset(o, 0, sizeof *o);
 }
@@ -320,71 +300,7 @@ int run_output_write(struct run_output *o, const char *dir, json_t *summary,
     return rc;
 }
 
-static int row_by_trace_order(const void *a, const void *b)
-{
-    const struct gantt_row *x = a, *y = b;
-    return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 void run_output_gantt(struct run_output *o, FILE *out, const struct sim_experiment *x)
 {
-    int nhosts = x->nhosts;
-    if (o->nrows == 0) {
-        fprintf(out, "(no guest completed)\n");
-        return;
-    }
-    /* Scale: one column per time unit when the makespan is short (the
-     * textbook's integer bursts), else 72 columns in all. */
-    double tmax = 0;
-    for (size_t i = 0; i < o->nseg; i++)
-        tmax = fmax(tmax, sim_time_to_s(o->seg[i].end));
-    double unit = tmax <= 72 ? 1.0 : tmax / 72;
-    int width = (int)ceil(tmax / unit - 1e-9);
-    fprintf(out, "Gantt chart (one column = %g s)\n", unit);
-    for (int h = 0; h < nhosts; h++) {
-        for (int c = 0; c < x->hosts[h].cores; c++) {
-            char *line = xmalloc((size_t)width + 1);
-            memset(line, '.', (size_t)width);
-            line[width] = '\0';
-            char label[32];
-            if (nhosts > 1)
-                snprintf(label, sizeof label, "h%d/cpu%d", h, c);
-            else
-                snprintf(label, sizeof label, "cpu%d", c);
-            fprintf(out, "%-10s |", label);
-            /* Label each segment with its guest id, repeated to fill it. */
-            for (size_t i = 0; i < o->nseg; i++) {
-                const struct out_segment *s = &o->seg[i];
-                if (s->host != h || s->core != c)
-                    continue;
-                int a = (int)floor(sim_time_to_s(s->start) / unit + 1e-9);
-                int b = (int)ceil(sim_time_to_s(s->end) / unit - 1e-9);
-                const char *id = s->guest;
-                size_t idlen = strlen(id);
-                for (int k = a; k < b && k < width; k++)
-                    line[k] = (k - a) < (int)idlen ? id[k - a] : '=';
-                if (b - 1 > a && b - 1 < width)
-                    line[b - 1] = '|';
-            }
-            fprintf(out, "%s|\n", line);
-            free(line);
-        }
-    }
-    fprintf(out, "%11s", "");
-    for (int k = 0; k <= width; k += 10)
-        fprintf(out, "%-10g", k * unit);
-    /* the table in trace order, as textbooks print it */
-    qsort(o->rows, o->nrows, sizeof *o->rows, row_by_trace_order);
-    fprintf(out, "\n\n%-10s %10s %10s %10s %10s %10s %10s\n", "guest", "arrival", "burst",
-            "start", "finish", "waiting", "turnaround");
-    double sw = 0, st = 0;
-    for (size_t i = 0; i < o->nrows; i++) {
-        const struct gantt_row *r = &o->rows[i];
-        fprintf(out, "%-10s %10.6g %10.6g %10.6g %10.6g %10.6g %10.6g\n", r->id, r->arrival,
-                r->burst, r->start, r->finish, r->waiting, r->turnaround);
-        sw += r->waiting;
-        st += r->turnaround;
-    }
-    fprintf(out, "%-10s %54s %10.6g %10.6g\n", "mean", "", sw / (double)o->nrows,
-            st / (double)o->nrows);
+    gantt_print(out, o->seg, o->nseg, &o->table, x);
 }

@@ -20,18 +20,11 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "report/gantt.h"
 #include "sim/engine.h"
 
 #define OUTPUT_GANTT_GUESTS 300     /* segments.csv and gantt plot up to this many guests */
 #define OUTPUT_MAX_SEGMENTS 100000  /* memory bound of the segment list */
-
-/* One interval of a vCPU on a core, with its own copy of the guest id. */
-struct out_segment {
-    int host, core, vcpu;
-    uint64_t guest_seq;             /* engine's guest number, to merge segments */
-    char guest[TRACE_ID_MAX];       /* guest id as in jobs.csv */
-    sim_time_t start, end;
-};
 
 struct run_output {
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
@@ -51,9 +44,7 @@ struct run_output {
     bool gantt;        /* --gantt: text chart on stdout */
     bool segments;     /* collecting for segments.csv (--out) */
     bool seg_lost;     /* more guests or segments than the bounds: no segments.csv */
-    /* per-guest table for --gantt */
-    struct gantt_row *rows;
-    size_t nrows, rowcap;
+    struct gantt_table table;   /* per-guest table for --gantt */
 };
 
 /* files: --out was given; adaptive_timeline: --sample was not. */
