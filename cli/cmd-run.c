@@ -126,7 +126,8 @@ static const struct param_def run_opts[] = {
     {"json", PARAM_FLAG, F(json), .flags = PARAM_NEUTRAL,
      .help = "print the summary as JSON on stdout"},
     {"gantt", PARAM_FLAG, F(gantt), .flags = PARAM_NEUTRAL,
-     .help = "print a text Gantt chart and the per-guest table"},
+     .help = "print a text Gantt chart and the per-guest table (on stderr with --json, "
+     "which keeps stdout for the JSON)"},
     {"quiet", PARAM_FLAG, F(quiet), .flags = PARAM_NEUTRAL, .help = "no progress or notes on "
      "stderr"},
     {"config", PARAM_PATH, F(config), .flags = PARAM_NEUTRAL, .metavar = "FILE",
@@ -613,8 +614,10 @@ int cmd_run(int argc, char **argv)
         if (rc < 0)
             goto fail;
     }
+    /* With --json, stdout is the summary alone (`| jq` must parse): the
+     * chart goes to stderr. */
     if (o.gantt)
-        run_output_gantt(&out, stdout, &x);
+        run_output_gantt(&out, o.json ? stderr : stdout, &x);
     if (o.json) {
         char *text = json_dumps(summary, JSON_INDENT(2));
         puts(text);

@@ -114,6 +114,7 @@ static void on_segment(void *ctx, const struct sim_segment *seg)
         }
     }
     if (o->nseg >= OUTPUT_MAX_SEGMENTS) {
+        o->seg_full = true;
         if (!o->seg_lost)
             segments_lost(o);
         return;   /* the text chart shows the beginning */
@@ -302,5 +303,5 @@ int run_output_write(struct run_output *o, const char *dir, json_t *summary,
 
 void run_output_gantt(struct run_output *o, FILE *out, const struct sim_experiment *x)
 {
-    gantt_print(out, o->seg, o->nseg, &o->table, x);
+    gantt_print(out, o->seg, o->nseg, !o->seg_full, &o->table, x, 0);
 }

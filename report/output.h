@@ -44,6 +44,7 @@ struct run_output {
     bool gantt;        /* --gantt: text chart on stdout */
     bool segments;     /* collecting for segments.csv (--out) */
     bool seg_lost;     /* more guests or segments than the bounds: no segments.csv */
+    bool seg_full;     /* OUTPUT_MAX_SEGMENTS reached: later segments were dropped */
     struct gantt_table table;   /* per-guest table for --gantt */
 };
 

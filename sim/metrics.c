@@ -20,6 +20,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "base/xalloc.h"
+#include "models/platform.h"
 
 void metrics_init(struct sim_metrics *m, long warmup)
 {
@@ -76,6 +77,13 @@ void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t fini
     double share = 1.0 / slow;
     m->jain_sum += share;
     m->jain_sum_sq += share * share;
+}
+
+sim_time_t metrics_slowdown_size(const struct guest *g)
+{
+    if (!g->fl)
+        return g->work;
+    return sim_time_from_s(g->fl->series->interval * (double)g->fl->series->n);
 }
 
 /* The f-quantile exactly as gsl_stats_quantile_from_sorted_data defines
