@@ -112,8 +112,9 @@ static const struct param_def run_opts[] = {
     {"seed", PARAM_INT, F(seed), "1", 0, 9.2e18, .metavar = "N", .help = "random seed"},
     {"reps", PARAM_INT, F(reps), "1", 1, 1e6, .metavar = "N",
      .help = "independent replications"},
-    {"batches", PARAM_INT, F(batches), NULL, 2, 1e6, .metavar = "N", .help = "batch means over "
-     "one run for the confidence intervals (default 20 when --reps 1)"},
+    {"batches", PARAM_INT, F(batches), NULL, 2, 1e6, .metavar = "N", .help = "batch means "
+     "over one run for the confidence intervals of turnaround and waiting (default 20); with "
+     "--reps N the interval is over the replications, unless they are all identical"},
     {"warmup", PARAM_INT, F(warmup), "0", 0, 1e15, .metavar = "N",
      .help = "completions left out of the statistics at the start"},
 
@@ -520,6 +521,7 @@ int cmd_run(int argc, char **argv)
     struct platform pf = {0};
     struct run_output out = {0};
     struct sim_result *results = NULL;
+    struct breakdown *breakdowns = NULL;
     json_t *summary = NULL;
     int rc;
 
@@ -565,6 +567,7 @@ int cmd_run(int argc, char **argv)
     const char *check = getenv("HVSIM_CHECK");
 
     results = xcalloc((size_t)o.reps, sizeof *results);
+    breakdowns = xcalloc((size_t)o.reps, sizeof *breakdowns);
     for (long rep = 0; rep < o.reps; rep++) {
         struct trace_reader src;
         rc = open_workload(&w, &o, rep, &src, &err);
@@ -572,9 +575,10 @@ int cmd_run(int argc, char **argv)
             goto fail;
         struct sim_hooks hooks = {.check_invariants = check && strcmp(check, "1") == 0};
         progress_attach(&prog, &hooks, rep);
-        /* Outputs per guest and over time describe the first replication. */
-        if (rep == 0)
-            run_output_attach(&out, &hooks, x.nhosts);
+        /* Outputs per guest and over time describe the first replication;
+         * every replication has its breakdown (deadlines, classes). */
+        breakdown_init(&breakdowns[rep], &x);
+        run_output_attach(&out, &hooks, &x, rep, &breakdowns[rep]);
         struct sim *sim;
         rc = sim_create(&sim, &x, (uint64_t)rep, &hooks, &err);
         if (rc < 0) {
@@ -595,9 +599,9 @@ int cmd_run(int argc, char **argv)
             sim_result(sim, &results[rep]);
             results[rep].wall_seconds = wall;
             results[rep].events_per_second = wall > 0 ? results[rep].events / wall : NAN;
-            if (o.reps == 1)
-                metrics_batch_means(sim_metrics(sim), o.batches ? o.batches : 20,
-                                    &results[rep]);
+            /* every replication: with replications that all come out the
+             * same, the first one's batch means give the interval */
+            metrics_batch_means(sim_metrics(sim), o.batches ? o.batches : 20, &results[rep]);
         }
         sim_destroy(sim);
         if (rc < 0) {
@@ -607,7 +611,7 @@ int cmd_run(int argc, char **argv)
     }
     progress_done(&prog);
 
-    struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed};
+    struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed, breakdowns};
     summary = report_summary(config_echo(&o, &x, &w), results, (size_t)o.reps, &extra);
     if (o.out) {
         rc = run_output_write(&out, o.out, summary, &err);
@@ -618,9 +622,17 @@ int cmd_run(int argc, char **argv)
      * chart goes to stderr. */
     if (o.gantt)
         run_output_gantt(&out, o.json ? stderr : stdout, &x);
+    if (json_is_true(json_object_get(summary, "replications_identical")) && !o.quiet)
+        fprintf(stderr, "hvsim: note: the %ld replications are identical (the workload "
+                "replays the same way each time), so an interval over them would be "
+                "zero-wide; %s\n", o.reps,
+                strcmp(json_string_value(json_object_get(summary, "ci_method")),
+                       "batch-means") == 0
+                    ? "ci95 comes from the batch means of one run"
+                    : "too few guests for batch means: no ci95");
     if (o.json) {
-        char *text = json_dumps(summary, JSON_INDENT(2));
-        puts(text);
+        char *text = report_dumps(summary);
+        fputs(text, stdout);
         free(text);
     } else if (!o.gantt && !o.out) {
         report_text(stdout, summary);
@@ -634,6 +646,9 @@ fail:
 done:
     json_decref(summary);
     free(results);
+    for (long rep = 0; breakdowns && rep < o.reps; rep++)
+        breakdown_free(&breakdowns[rep]);
+    free(breakdowns);
     run_output_close(&out);
     policy_release(&w.fmt);
     sim_experiment_release(&x);

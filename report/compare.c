@@ -27,6 +27,7 @@
 #include "base/error.h"
 #include "report/output.h"
 #include "report/plots.h"
+#include "report/report.h"
 #include "base/xalloc.h"
 
 struct compare_run {
@@ -402,7 +403,7 @@ static json_t *table_json(const struct compare *c)
 static void print_json(const struct compare *c, FILE *f)
 {
     json_t *j = table_json(c);
-    json_dumpf(j, f, JSON_INDENT(2));
+    json_dumpf(j, f, REPORT_JSON_FLAGS);
     fputc('\n', f);
     json_decref(j);
 }

@@ -8,25 +8,66 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/csv.h"
 #include "report/plots.h"
+#include "report/report.h"
+#include "report/units.h"
+#include "sim/metrics.h"
 #include "base/xalloc.h"
+
+/* A time in seconds, exactly from the integer clock: "12.000000132". */
+static void put_seconds(FILE *f, sim_time_t t)
+{
+    char buf[48];
+    time_seconds_text(buf, sizeof buf, t);
+    fputs(buf, f);
+}
+
+/* One row of jobs.csv; the header is in run_output_open. */
+static void job_row(struct run_output *o, const struct sim_job_info *j)
+{
+    const struct guest *g = j->guest;
+    FILE *f = o->jobs;
+    sim_time_t turn = j->finish - g->arrival;
+    char idbuf[TRACE_ID_MAX];
+    csv_put_field(f, guest_id(g, idbuf));
+    fputc(',', f);
+    put_seconds(f, g->arrival);
+    fputc(',', f);
+    put_seconds(f, g->first_start);
+    fputc(',', f);
+    put_seconds(f, j->finish);
+    fputc(',', f);
+    /* waiting = turnaround - service, in integer ns: no rounding residue */
+    put_seconds(f, turn - j->service);
+    fputc(',', f);
+    put_seconds(f, turn);
+    /* slowdown as the summary defines it (sim/metrics.h) */
+    fprintf(f, ",%.9g,%d,", (double)turn / (double)metrics_slowdown_size(g), g->host->index);
+    put_seconds(f, g->work);
+    fputc(',', f);
+    put_seconds(f, j->cpu_time);
+    fprintf(f, ",%.0f,%d,%" PRIu64 ",", round(g->exits), g->nvcpus, g->switches);
+    csv_put_field(f, breakdown_class_name(o->x, g));
+    fprintf(f, ",%.15g,", g->priority);
+    if (g->deadline >= 0) {
+        put_seconds(f, g->deadline);
+        fprintf(f, ",%d", breakdown_missed(j));
+    } else {
+        fputc(',', f);
+    }
+    fputc('\n', f);
+}
 
 static void on_job(void *ctx, const struct sim_job_info *j)
 {
     struct run_output *o = ctx;
-    const struct guest *g = j->guest;
-    double arr = sim_time_to_s(g->arrival), fin = sim_time_to_s(j->finish);
-    double turn = fin - arr, work = sim_time_to_s(g->work);
-    /* In integer ns, so that a guest that never waited shows 0, not a
-     * rounding residue such as -4e-16. */
-    double wait = sim_time_to_s(j->finish - g->arrival - j->service);
-    char idbuf[TRACE_ID_MAX];
-    const char *id = guest_id(g, idbuf);
+    if (o->breakdown)
+        breakdown_add(o->breakdown, j);
+    if (o->rep > 0)
+        return;   /* per-guest files describe the first replication */
     if (o->jobs)
-        fprintf(o->jobs, "%s,%.9f,%.9f,%.9f,%.9f,%.9f,%.9g,%d,%.9f,%.9f,%.0f,%d,%" PRIu64 "\n",
-                id, arr, sim_time_to_s(g->first_start), fin, wait, turn, turn / work,
-                g->host->index, work, sim_time_to_s(j->cpu_time), round(g->exits), g->nvcpus,
-                g->switches);
+        job_row(o, j);
     if (o->gantt)
         gantt_table_add(&o->table, j);
 }
@@ -147,8 +188,7 @@ int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_
         return sim_error_set(err, SIM_EIO, NULL, 0, 0, "cannot create a temporary file: %s",
                              strerror(errno));
     }
-    fputs("id,arrival,start,finish,waiting,turnaround,slowdown,host,work,cpu_time,exits,"
-          "vcpus,switches\n", o->jobs);
+    fputs(OUTPUT_JOBS_HEADER "\n", o->jobs);
     fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n", o->timeline);
     return SIM_OK;
 }
@@ -165,14 +205,20 @@ void run_output_close(struct run_output *o)
     memset(o, 0, sizeof *o);
 }
 
-void run_output_attach(struct run_output *o, struct sim_hooks *hooks, int nhosts)
+void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
+                       const struct sim_experiment *x, long rep, struct breakdown *bd)
 {
+    o->x = x;
+    o->rep = rep;
+    o->breakdown = bd;
     hooks->cb_ctx = o;
-    hooks->on_job = (o->jobs || o->gantt) ? on_job : NULL;
+    hooks->on_job = (bd || (rep == 0 && (o->jobs || o->gantt))) ? on_job : NULL;
+    if (rep > 0)
+        return;
     hooks->on_sample = o->timeline ? on_sample : NULL;
     if (o->timeline && o->adaptive && !o->trows) {
-        o->nhosts = nhosts;
-        o->trows = xcalloc((size_t)TIMELINE_MAX_ROUNDS * (size_t)nhosts, sizeof *o->trows);
+        o->nhosts = x->nhosts;
+        o->trows = xcalloc((size_t)TIMELINE_MAX_ROUNDS * (size_t)x->nhosts, sizeof *o->trows);
     }
     hooks->on_segment = (o->gantt || o->segments) ? on_segment : NULL;
 }
@@ -255,8 +301,13 @@ static int write_segments(const struct run_output *o, const char *dir, struct si
     fputs("host,core,guest,vcpu,start,end\n", m);
     for (size_t i = 0; i < o->nseg; i++) {
         const struct out_segment *s = &o->seg[i];
-        fprintf(m, "%d,%d,%s,%d,%.9f,%.9f\n", s->host, s->core, s->guest, s->vcpu,
-                sim_time_to_s(s->start), sim_time_to_s(s->end));
+        fprintf(m, "%d,%d,", s->host, s->core);
+        csv_put_field(m, s->guest);
+        fprintf(m, ",%d,", s->vcpu);
+        put_seconds(m, s->start);
+        fputc(',', m);
+        put_seconds(m, s->end);
+        fputc('\n', m);
     }
     fclose(m);
     int rc = write_atomic(dir, "segments.csv", NULL, buf, len, err);
@@ -270,13 +321,15 @@ int run_output_write(struct run_output *o, const char *dir, json_t *summary,
     int rc = output_mkdirs(dir, err);
     if (rc < 0)
         return rc;
-    char *text = json_dumps(summary, JSON_INDENT(2));
-    size_t len = strlen(text);
-    text = xrealloc(text, len + 2);
-    text[len++] = '\n';
-    text[len] = '\0';
-    rc = write_atomic(dir, "summary.json", NULL, text, len, err);
+    char *text = report_dumps(summary);
+    rc = write_atomic(dir, "summary.json", NULL, text, strlen(text), err);
     free(text);
+    if (rc == SIM_OK) {
+        size_t len;
+        text = report_reps_csv(summary, &len);
+        rc = write_atomic(dir, "reps.csv", NULL, text, len, err);
+        free(text);
+    }
     if (rc == SIM_OK && o->jobs)
         rc = write_atomic(dir, "jobs.csv", o->jobs, NULL, 0, err);
     if (rc == SIM_OK && o->timeline) {

@@ -35,8 +35,10 @@
 /* ---- CSV ---- */
 
 /* Split line (modified in place) at commas into at most max fields;
- * returns the number of fields.  Our CSV files have no quoted fields
- * among the numeric columns we read. */
+ * returns the number of fields.  Past max, the commas are counted but
+ * left in place (the caller can then rejoin the line and split it again
+ * with more room).  Our CSV files have no quoted fields among the
+ * numeric columns we read. */
 static size_t csv_split(char *line, char **field, size_t max)
 {
     size_t n = 0;
@@ -48,7 +50,8 @@ static size_t csv_split(char *line, char **field, size_t max)
         char *c = strchr(s, ',');
         if (!c)
             break;
-        *c = '\0';
+        if (n < max)
+            *c = '\0';
         s = c + 1;
     }
     return n;

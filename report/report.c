@@ -8,6 +8,7 @@
 #include "report/report.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,52 @@ static double mean_of(const double *x, size_t n)
     return k ? s / (double)k : NAN;
 }
 
+static bool is_wallclock(const struct metric_desc *d)
+{
+    return d->group && strcmp(d->group, "engine") == 0 &&
+           (strcmp(d->key, "wall_seconds") == 0 || strcmp(d->key, "events_per_second") == 0);
+}
+
+/* Do all replications give the same figures?  A trace replayed without
+ * randomness does: their interval would be zero-wide.  The engine's own
+ * counters are left out (the first replication also samples the
+ * timeline, which costs events). */
+static bool replications_identical(const struct sim_result *runs, size_t nruns)
+{
+    for (size_t m = 0; m < N_METRICS; m++) {
+        if (metric_table[m].group && strcmp(metric_table[m].group, "engine") == 0)
+            continue;
+        double a = field(&runs[0], metric_table[m].off);
+        for (size_t i = 1; i < nruns; i++) {
+            double b = field(&runs[i], metric_table[m].off);
+            if (!(a == b || (isnan(a) && isnan(b))))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* One replication's figures, laid out as the summary's. */
+static json_t *rep_json(const struct sim_result *r, size_t i, const struct breakdown *b)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "rep", json_integer((json_int_t)i));
+    for (size_t m = 0; m < N_METRICS; m++) {
+        const struct metric_desc *d = &metric_table[m];
+        if (!is_wallclock(d))
+            json_object_set_new(group_obj(o, d->group), d->key, num(field(r, d->off)));
+    }
+    if (b) {
+        double with, missed;
+        breakdown_deadlines(b, &with, &missed);
+        json_t *dl = json_object();
+        json_object_set_new(dl, "guests", num(with));
+        json_object_set_new(dl, "missed", num(missed));
+        json_object_set_new(o, "deadlines", dl);
+    }
+    return o;
+}
+
 json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nruns,
                        const struct report_extra *extra)
 {
@@ -120,9 +167,12 @@ json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nru
     json_object_set_new(root, "workload", json_string(extra->workload));
     json_object_set_new(root, "seed", json_integer((json_int_t)extra->seed));
     json_object_set_new(root, "reps", json_integer((json_int_t)nruns));
+    bool identical = nruns >= 2 && replications_identical(runs, nruns);
+    if (nruns >= 2)
+        json_object_set_new(root, "replications_identical", json_boolean(identical));
 
     double *vals = xmalloc(nruns * sizeof *vals);
-    json_t *ci_all = nruns >= 2 ? json_object() : NULL;
+    json_t *ci_all = nruns >= 2 && !identical ? json_object() : NULL;
     for (size_t m = 0; m < N_METRICS; m++) {
         const struct metric_desc *d = &metric_table[m];
         for (size_t i = 0; i < nruns; i++)
@@ -179,10 +229,76 @@ json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nru
     }
     json_object_set_new(ovh, "exits", exits);
     json_object_set_new(ovh, "profile", json_string(extra->hw_profile));
+    if (extra->breakdown)
+        breakdown_summary(root, extra->breakdown, nruns);
     if (ci_all)
         json_object_set_new(root, "ci95", ci_all);
+    json_t *reps = json_array();
+    for (size_t i = 0; i < nruns; i++)
+        json_array_append_new(reps, rep_json(&runs[i], i, extra->breakdown ? &extra->breakdown[i]
+                                                                           : NULL));
+    json_object_set_new(root, "replications", reps);
     free(vals);
     return root;
+}
+
+/* Flatten the numbers of obj into columns PREFIX_KEY (header) or values. */
+static void flatten(FILE *f, const json_t *obj, const char *prefix, bool header, bool *first)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        char name[128];
+        snprintf(name, sizeof name, "%s%s%s", prefix, prefix[0] ? "_" : "", key);
+        if (json_is_object(v)) {
+            flatten(f, v, name, header, first);
+            continue;
+        }
+        if (!json_is_number(v) && !json_is_null(v))
+            continue;
+        fputs(*first ? "" : ",", f);
+        *first = false;
+        if (header)
+            fputs(name, f);
+        else if (json_is_integer(v))
+            fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        else if (json_is_real(v))
+            fprintf(f, "%.15g", json_real_value(v));
+    }
+}
+
+char *report_reps_csv(const json_t *summary, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    const json_t *reps = json_object_get(summary, "replications");
+    size_t i;
+    json_t *r;
+    json_array_foreach(reps, i, r) {
+        bool first = true;
+        if (i == 0) {
+            flatten(m, r, "", true, &first);
+            fputc('\n', m);
+            first = true;
+        }
+        flatten(m, r, "", false, &first);
+        fputc('\n', m);
+    }
+    fclose(m);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+char *report_dumps(const json_t *summary)
+{
+    char *text = json_dumps(summary, REPORT_JSON_FLAGS);
+    size_t len = strlen(text);
+    text = xrealloc(text, len + 2);
+    text[len] = '\n';
+    text[len + 1] = '\0';
+    return text;
 }
 
 void report_strip_wallclock(json_t *summary)
@@ -229,6 +345,41 @@ void report_text(FILE *out, json_t *s)
             "switches %.6g s (%.0f switches)\n", 100 * get(s, "overhead", "fraction"),
             get(s, "overhead", "exit_seconds"), get(s, "overhead", "walk_seconds"),
             get(s, "overhead", "switch_seconds"), get(s, "overhead", "switches"));
+    const json_t *dl = json_object_get(s, "deadlines");
+    if (get(s, "deadlines", "guests") > 0)
+        fprintf(out, "deadlines    %.6g of %.6g guests with a deadline missed it (ratio %.4g)\n",
+                get(s, "deadlines", "missed"), get(s, "deadlines", "guests"),
+                json_number_value(json_object_get(dl, "miss_ratio")));
+    /* by class and by priority, when there is more than one */
+    const json_t *bc = json_object_get(s, "by_class");
+    if (json_object_size(bc) > 1) {
+        const char *name;
+        json_t *g;
+        int k = 0;
+        json_object_foreach((json_t *)bc, name, g)
+            fprintf(out, "%s%s: %.6g guests, turnaround mean %.6g s, slowdown %.6g",
+                    k++ ? "; " : "by class     ", name, get(g, NULL, "completed"),
+                    get(g, NULL, "turnaround_mean"), get(g, NULL, "slowdown_mean"));
+        fputc('\n', out);
+    }
+    const json_t *bp = json_object_get(s, "by_priority");
+    if (json_array_size(bp) > 1) {
+        size_t i;
+        json_t *g;
+        json_array_foreach((json_t *)bp, i, g) {
+            if (i == 8) {
+                fprintf(out, "; ... (%zu priorities in all)", json_array_size(bp));
+                break;
+            }
+            fprintf(out, "%spriority %.6g: %.6g guests, turnaround mean %.6g s",
+                    i ? "; " : "by priority  ", get(g, NULL, "priority"),
+                    get(g, NULL, "completed"), get(g, NULL, "turnaround_mean"));
+        }
+        fputc('\n', out);
+    }
+    if (json_is_true(json_object_get(s, "replications_identical")))
+        fprintf(out, "reps         %.0f identical replications (the workload replays the same "
+                "way): no interval over them\n", get(s, NULL, "reps"));
     fprintf(out, "engine       %.0f events in %.3f s (%.3g events/s), peak %.0f pending\n",
             get(s, "engine", "events"), get(s, "engine", "wall_seconds"),
             get(s, "engine", "events_per_second"), get(s, "engine", "peak_pending"));

@@ -70,6 +70,14 @@ void time_format(char *buf, size_t len, sim_time_t t, const struct time_unit *u,
     snprintf(buf, len, "%s%" PRId64 ".%s", sign, ip, digits);
 }
 
+void time_seconds_text(char *buf, size_t len, sim_time_t t)
+{
+    const char *sign = t < 0 ? "-" : "";
+    if (t < 0)
+        t = -t;
+    snprintf(buf, len, "%s%" PRId64 ".%09" PRId64, sign, t / 1000000000, t % 1000000000);
+}
+
 void number_format(char *buf, size_t len, double v, int sig)
 {
     if (!isfinite(v)) {

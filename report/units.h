@@ -30,6 +30,9 @@ const struct time_unit *time_unit_for_seconds(double span, bool long_units);
  * (rounded half up), trailing zeros dropped: "10", "5.667", "0.25". */
 void time_format(char *buf, size_t len, sim_time_t t, const struct time_unit *u, int decimals);
 
+/* t in seconds with all nine decimals, exactly: "12.000000132". */
+void time_seconds_text(char *buf, size_t len, sim_time_t t);
+
 /* v with at most sig significant digits and thousands separators in
  * its integer part, no exponent below 1e15: "19,650", "0.0008127",
  * "371.3".  NaN and infinities print as "-". */
