@@ -132,8 +132,10 @@ static const struct param_def run_opts[] = {
     {"quiet", PARAM_FLAG, F(quiet), .flags = PARAM_NEUTRAL, .help = "no progress or notes on "
      "stderr"},
     {"config", PARAM_PATH, F(config), .flags = PARAM_NEUTRAL, .metavar = "FILE",
-     .help = "read options from a JSON object whose keys are the long options; options on "
-     "the command line win"},
+     .help = "read options from a JSON object whose keys are the long options (null = not "
+     "given; paths relative to the file), or from the summary.json of an earlier run, whose "
+     "config it reads: the same experiment again, byte for byte (paths as that run was given "
+     "them, relative to the current directory); options on the command line win"},
     {NULL},
 };
 #undef F
@@ -363,9 +365,12 @@ static int check_unused(const struct cli_args *args, const struct sim_experiment
 }
 
 /* The echo of the resolved experiment: every option that can change the
- * results, in --help order, each policy followed by its knobs. */
+ * results, in --help order, each policy followed by its knobs; an option
+ * without a default that was not given is null.  Read back with --config
+ * (a summary.json is accepted as is), it gives the same experiment: the
+ * same results, byte for byte. */
 static json_t *config_echo(const struct run_options *o, const struct sim_experiment *x,
-                           const struct workload *w)
+                           const struct workload *w, const struct cli_args *args)
 {
     json_t *cfg = json_object();
     for (size_t i = 0; run_opts[i].name; i++) {
@@ -388,14 +393,16 @@ static json_t *config_echo(const struct run_options *o, const struct sim_experim
                                     param_to_json(&c->info->params[k], c->conf));
             continue;
         }
-        if (strcmp(d->name, "end") == 0 && o->end == 0) {
-            json_object_set_new(cfg, d->name, json_null());   /* no end */
-            continue;
-        }
         if (strcmp(d->name, "generate") == 0 && w->synthetic) {
             char canon[400];
             synth_format(&w->spec, canon, sizeof canon);
             json_object_set_new(cfg, d->name, json_string(canon));
+            continue;
+        }
+        /* not given, and no default to echo (the adaptive --sample, no
+         * --end, no --limit): null, which --config reads as not given */
+        if ((!d->def || (d->flags & PARAM_OWN_DEFAULT)) && !cli_args_given(args, d->name)) {
+            json_object_set_new(cfg, d->name, json_null());
             continue;
         }
         json_object_set_new(cfg, d->name, param_to_json(d, o));
@@ -612,7 +619,7 @@ int cmd_run(int argc, char **argv)
     progress_done(&prog);
 
     struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed, breakdowns};
-    summary = report_summary(config_echo(&o, &x, &w), results, (size_t)o.reps, &extra);
+    summary = report_summary(config_echo(&o, &x, &w, &args), results, (size_t)o.reps, &extra);
     if (o.out) {
         rc = run_output_write(&out, o.out, summary, &err);
         if (rc < 0)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/xalloc.h"
 #include "report/output.h"
 #include "report/plots.h"
 #include "tests/helpers.h"
@@ -235,4 +236,101 @@ Test(report, identical_replications_said_so, .timeout = 60)
     cmd_result_free(&r);
     unlink(path);
     free(path);
+}
+
+/* DIR/NAME without the lines of wall-clock fields (free it). */
+static char *without_wallclock(const char *dir, const char *name)
+{
+    char *text = test_slurp_in(dir, name);
+    char *out = xmalloc(strlen(text) + 1), *o = out;
+    for (char *line = text; *line;) {
+        size_t len = strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n');
+        bool wall = strstr(line, "wall_seconds") && strstr(line, "wall_seconds") < line + len;
+        wall = wall || (strstr(line, "events_per_second") &&
+                        strstr(line, "events_per_second") < line + len);
+        if (!wall) {
+            memcpy(o, line, len);
+            o += len;
+        }
+        line += len;
+    }
+    *o = '\0';
+    free(text);
+    return out;
+}
+
+/* Run args with --out A, then `--config A/summary.json --out B`: every
+ * file of B is the same as A's, byte for byte (wall-clock aside). */
+static void expect_reproduced(const char *const *args)
+{
+    char *a = test_tmpdir("repro"), *b = test_tmpdir("repro");
+    const char *argv[40] = {"run"};
+    size_t n = 1;
+    for (size_t i = 0; args[i]; i++)
+        argv[n++] = args[i];
+    argv[n++] = "--out";
+    argv[n++] = a;
+    argv[n++] = "--quiet";
+    argv[n] = NULL;
+    struct cmd_result r;
+    run_hvsim(&r, argv);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cmd_result_free(&r);
+    char cfg[600];
+    snprintf(cfg, sizeof cfg, "%s/summary.json", a);
+    RUN(&r, "run", "--config", cfg, "--out", b, "--quiet");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cmd_result_free(&r);
+    static const char *const files[] = {"summary.json", "jobs.csv", "timeline.csv", "reps.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *x = without_wallclock(a, files[i]), *y = without_wallclock(b, files[i]);
+        cr_expect_str_eq(x, y, "%s differs", files[i]);
+        free(x);
+        free(y);
+    }
+    cr_expect_eq(test_exists(a, "segments.csv"), test_exists(b, "segments.csv"));
+    test_remove_tree(a);
+    test_remove_tree(b);
+    free(a);
+    free(b);
+}
+
+/* A summary.json is a config: the same experiment again, byte for byte. */
+Test(report, summary_reproduces_a_synthetic_run, .timeout = 60)
+{
+    static const char *const args[] = {
+        "--generate", "n=400,interarrival=exp:0.7,work=lognormal:-0.5:1,vcpus=uniform:1:3",
+        "--sched", "rr", "--quantum", "7ms", "--cores", "3", "--hw", "skylake-sp", "--reps",
+        "2", "--seed", "42", "--warmup", "10", NULL};
+    expect_reproduced(args);
+}
+
+/* ... with a trace given by a relative path, cut and scaled (a real that
+ * 15 digits do not give back is echoed as a string), and a policy's
+ * knobs. */
+Test(report, summary_reproduces_a_trace_run, .timeout = 60)
+{
+    static const char *const args[] = {
+        "--trace", "tests/data/traces/valid/swf/kth-head.swf", "--limit", "40", "--cores", "8",
+        "--start", "100", "--scale-work",
+        "1.2345678901234567", "--sched", "prio", "--tie", "smith", "--preempt", "yes",
+        "--sample", "1h", NULL};
+    expect_reproduced(args);
+}
+
+/* In a config, a key set to null is not given (the echo writes null for
+ * an option without a default that was not given). */
+Test(report, config_null_is_not_given)
+{
+    char *cfg = write_temp(".json", "{\"generate\": \"n=5\", \"end\": null, \"batches\": null, "
+                                    "\"sample\": null, \"quantum\": null}");
+    struct cmd_result r;
+    RUN(&r, "run", "--config", cfg, "--json");
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_expect(json_is_null(json_object_get(json_object_get(j, "config"), "sample")));
+    json_decref(j);
+    cmd_result_free(&r);
+    unlink(cfg);
+    free(cfg);
 }
