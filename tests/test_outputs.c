@@ -229,11 +229,47 @@ Test(outputs, textbook_rr_segments_csv)
               "%s", jobs);
     free(jobs);
     char *gantt = test_slurp_in(dir, "gantt.gp");
-    cr_expect(strstr(gantt, "'segments.csv'") != NULL);
+    cr_expect(strstr(gantt, "'gantt-plot.csv'") != NULL);
     cr_expect(strstr(gantt, "'cpu0' 0") != NULL, "one row labelled cpu0");
+    cr_expect(strstr(gantt, "set xtics ('0' 0, '2' 2, '4' 4, '6' 6, '8' 8, '10' 10, '12' 12)")
+              != NULL, "ticks at the boundaries: %s", gantt);
     free(gantt);
     test_remove_tree(dir);
     free(dir);
+}
+
+/* The Gantt plot gives each guest its colour, whatever its id (ids P1,
+ * P2, P3 were all drawn in one colour), and names it in its boxes. */
+Test(outputs, gantt_plot_one_colour_per_guest)
+{
+    char *trace = write_temp(".csv", "id,arrival,work\nP1,0,4\nP2,0,4\nP3,0,4\n");
+    char *dir = test_tmpdir("outputs");
+    struct cmd_result r;
+    RUN(&r, "run", "--trace", trace, "--sched", "rr", "--quantum", "2", "--out", dir, "--quiet");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cmd_result_free(&r);
+    char *csv = test_slurp_in(dir, "gantt-plot.csv");
+    /* row,start,end,colour,label,labelcolour: P1 P2 P3 P1 P2 P3 */
+    unsigned colour[6];
+    char label[6][8];
+    const char *line = strchr(csv, '\n') + 1;
+    for (int i = 0; i < 6; i++) {
+        cr_assert_eq(sscanf(line, "%*d,%*g,%*g,%u,%7[^,],", &colour[i], label[i]), 2, "%s", line);
+        line = strchr(line, '\n') + 1;
+    }
+    for (int i = 0; i < 3; i++) {
+        cr_expect_eq(colour[i], colour[i + 3], "one guest, one colour");
+        cr_expect_neq(colour[i], colour[(i + 1) % 3], "two guests, two colours");
+        cr_expect_str_eq(label[i], label[i + 3]);
+    }
+    cr_expect_str_eq(label[0], "P1");
+    cr_expect_str_eq(label[2], "P3");
+    free(csv);
+    cr_expect(test_exists(dir, "gantt.png"));
+    test_remove_tree(dir);
+    free(dir);
+    unlink(trace);
+    free(trace);
 }
 
 /* A guest that never waits has waiting 0 exactly (it used to be -4e-16). */
@@ -588,11 +624,12 @@ Test(outputs, plots_of_empty_run_and_real_overhead)
     cr_expect(strstr(gp, "no samples") != NULL);
     free(gp);
     gp = test_slurp_in(dir, "overhead.gp");
-    cr_expect(strstr(gp, "$cause << EOD\nVM exits,12.5\n2D page walks,30.25\n"
-                         "world switches,1.75\nEOD\n$exits << EOD\nhlt,3000\nio,40\nEOD\n") != NULL,
+    cr_expect(strstr(gp, "$cause << EOD\nVM exits,12.5,12.5 s\n2D page walks,30.25,30.25 s\n"
+                         "world switches,1.75,1.75 s\nEOD\n$exits << EOD\nhlt,3000\nio,40\nEOD\n")
+              != NULL,
               "%s", gp);
     cr_expect_null(strstr(gp, "ideal hardware"));
-    cr_expect(strstr(gp, "12345") != NULL, "switch count in the title");
+    cr_expect(strstr(gp, "12,345 world switches") != NULL, "switch count in the title");
     free(gp);
     const char *png[] = {"turnaround-cdf.png", "timeline.png", "overhead.png"};
     for (int i = 0; i < 3; i++)
@@ -692,6 +729,54 @@ Test(outputs, gantt_rows_of_a_heterogeneous_platform, .timeout = 60)
     cr_expect(test_exists(dir, "gantt.png"));
     unlink(pf);
     free(pf);
+    test_remove_tree(dir);
+    free(dir);
+}
+
+/* Plots say what they show: the interval the timeline was sampled at
+ * (from the data: without --sample it widens during the run, and the
+ * config then has none), time axes in the unit of the span (a 40-day
+ * trace in days, not 3.5e+06 s), the mean and p99 in the key (a label
+ * beside a p99 line near the right edge left the frame), and titles that
+ * name the workload, the policy with its knobs and the hardware. */
+Test(outputs, plots_name_units_interval_and_run)
+{
+    char *dir = test_tmpdir("outputs");
+    char path[700];
+    snprintf(path, sizeof path, "%s/jobs.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("id,turnaround\n1,10\n2,100\n3,1000\n4,100000\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/timeline.csv", dir);
+    f = fopen(path, "w");
+    fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n", f);
+    for (int i = 1; i <= 1700; i++)
+        fprintf(f, "%d,0,0.5,1,1,1,0,0,0\n", 2048 * i);
+    fclose(f);
+    json_t *s = json_pack("{s:s, s:{s:s, s:f, s:i, s:i, s:s, s:s, s:n}, s:f, "
+                          "s:{s:f, s:f}, s:{}}",
+                          "workload", "workloads/samples/kth-sp2-1996-head3000.swf",
+                          "config", "sched", "rr", "quantum", 0.06, "hosts", 1, "cores", 100,
+                          "hw", "skylake-sp", "alloc", "static", "sample",
+                          "utilization", 0.5, "turnaround", "mean", 25277.5, "p99", 97000.0,
+                          "overhead");
+    struct sim_error err;
+    cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
+    char *gp = test_slurp_in(dir, "timeline.gp");
+    cr_expect(strstr(gp, "sampled every 2048s, each point the mean of 2 samples") != NULL,
+              "%s", gp);
+    cr_expect(strstr(gp, "set xlabel 'simulated time (d)'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "'kth-sp2-1996-head3000.swf; sched rr (quantum 60ms); 100 cores; "
+                         "hw skylake-sp'") != NULL, "%s", gp);
+    free(gp);
+    gp = test_slurp_in(dir, "turnaround-cdf.gp");
+    cr_expect(strstr(gp, "title 'mean 7.022 h'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "title 'p99 26.94 h'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "set label") == NULL, "no label that can leave the frame: %s", gp);
+    cr_expect(strstr(gp, "'1 min' 60") != NULL && strstr(gp, "'1 d' 86400") != NULL,
+              "ticks at human durations: %s", gp);
+    free(gp);
+    json_decref(s);
     test_remove_tree(dir);
     free(dir);
 }
