@@ -16,5 +16,7 @@ int cmd_compare(int argc, char **argv);   /* cli/cmd-compare.c */
  * check no knob shadows one of them. */
 struct param_def;
 const struct param_def *cmd_run_options(void);
+/* The options of the other commands (the man page, cli/cmd-man.c). */
+const struct param_def *cmd_check_options(void);
 
 #endif /* CLI_COMMANDS_H */
