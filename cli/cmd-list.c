@@ -27,6 +27,8 @@ static const struct param_def list_opts[] = {
     {NULL},
 };
 
+const struct param_def *cmd_list_options(void) { return list_opts; }
+
 static void list_help(FILE *out)
 {
     fprintf(out, "usage: hvsim list [--json] [--plugin PATH.so ...]\n\n"

@@ -119,7 +119,8 @@ static const struct param_def run_opts[] = {
      .help = "completions left out of the statistics at the start"},
 
     {"out", PARAM_PATH, F(out), .flags = PARAM_NEUTRAL, .metavar = "DIR", .help = "write "
-     "summary.json, jobs.csv, timeline.csv and plots there"},
+     "summary.json, jobs.csv, timeline.csv, reps.csv, segments.csv (up to 300 guests) and "
+     "plots there"},
     {"sample", PARAM_DURATION, F(sample), "1s", 0, SIM_SECONDS_MAX,
      PARAM_MIN_OPEN | PARAM_OWN_DEFAULT,
      .metavar = "DUR", .help = "sampling interval of timeline.csv (default: adaptive, from 1s "
@@ -174,6 +175,31 @@ static void help_family(FILE *out, const struct cli_family_desc *f)
     }
 }
 
+const char *cmd_run_group(const char *option)
+{
+    for (size_t g = 0; g < sizeof run_groups / sizeof run_groups[0]; g++)
+        if (strcmp(run_groups[g].before, option) == 0)
+            return run_groups[g].heading;
+    return NULL;
+}
+
+void cmd_run_option_help(const struct param_def *d, char *buf, size_t len)
+{
+    if (!is_family_option(d->name)) {
+        param_help_text(d, buf, len);
+        return;
+    }
+    const struct registry *r = cli_family(d->name);
+    char names[400];
+    registry_names(r, names, sizeof names);
+    if (strcmp(d->name, "format") == 0)
+        snprintf(buf, len, "%s: %s (default: from the extension, or a directory's files)",
+                 d->help, names);
+    else
+        snprintf(buf, len, "%s: %s; or a plug-in built against the installed headers "
+                 "(default %s)", d->help, names, registry_at(r, 0)->name);
+}
+
 static void run_help(FILE *out)
 {
     fprintf(out,
@@ -186,18 +212,11 @@ static void run_help(FILE *out)
             "JSON file under its long name.\n");
     for (size_t i = 0; run_opts[i].name; i++) {
         const struct param_def *d = &run_opts[i];
-        for (size_t g = 0; g < sizeof run_groups / sizeof run_groups[0]; g++)
-            if (strcmp(run_groups[g].before, d->name) == 0)
-                fprintf(out, "\n%s:\n", run_groups[g].heading);
+        if (cmd_run_group(d->name))
+            fprintf(out, "\n%s:\n", cmd_run_group(d->name));
         if (is_family_option(d->name)) {
-            const struct registry *r = cli_family(d->name);
-            char names[400], text[600];
-            registry_names(r, names, sizeof names);
-            snprintf(text, sizeof text, "%s: %s; or a plug-in built against the installed "
-                     "headers (default %s)", d->help, names, registry_at(r, 0)->name);
-            if (strcmp(d->name, "format") == 0)
-                snprintf(text, sizeof text, "%s: %s (default: from the extension, or a "
-                         "directory's files)", d->help, names);
+            char text[600];
+            cmd_run_option_help(d, text, sizeof text);
             struct param_def row = *d;
             row.help = text;
             row.def = NULL;

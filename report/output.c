@@ -15,6 +15,51 @@
 #include "sim/metrics.h"
 #include "base/xalloc.h"
 
+const struct output_column output_jobs_columns[] = {
+    {"id", "the guest's id"},
+    {"arrival", "arrival, s"},
+    {"start", "first dispatch of any vCPU, s"},
+    {"finish", "completion of the last vCPU, s"},
+    {"waiting", "turnaround - time run (the core time of its longest vCPU), s"},
+    {"turnaround", "finish - arrival, s"},
+    {"slowdown", "turnaround / work per vCPU (a series guest: / its series length): the "
+                 "summary's slowdown"},
+    {"host", "the host it ran on"},
+    {"work", "reference work per vCPU, s"},
+    {"cpu_time", "core time over its vCPUs, overhead included, s"},
+    {"exits", "VM exits"},
+    {"vcpus", "vCPUs"},
+    {"switches", "world switches to its vCPUs"},
+    {"class", "workload class"},
+    {"priority", "priority"},
+    {"deadline", "deadline, s (empty: none)"},
+    {"deadline_missed", "1 if it finished after its deadline, 0 if not (empty: none)"},
+    {NULL},
+};
+
+const struct output_column output_timeline_columns[] = {
+    {"time", "end of the sampling interval, s"},
+    {"host", "host"},
+    {"utilization", "busy core fraction over the interval"},
+    {"runnable", "vCPUs queued or running at the sample"},
+    {"running", "vCPUs running at the sample"},
+    {"guests", "guests in the system (all hosts)"},
+    {"demand", "cores demanded (series guests: mean over the interval)"},
+    {"allocated", "cores granted"},
+    {"used", "cores used"},
+    {NULL},
+};
+
+const struct output_column output_segments_columns[] = {
+    {"host", "host"},
+    {"core", "core of the host"},
+    {"guest", "the guest's id"},
+    {"vcpu", "its vCPU"},
+    {"start", "when it started on the core (a world switch included), s"},
+    {"end", "when it left, s"},
+    {NULL},
+};
+
 /* A time in seconds, exactly from the integer clock: "12.000000132". */
 static void put_seconds(FILE *f, sim_time_t t)
 {

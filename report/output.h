@@ -33,6 +33,16 @@
     "id,arrival,start,finish,waiting,turnaround,slowdown,host,work,cpu_time,exits,vcpus,"  \
     "switches,class,priority,deadline,deadline_missed"
 
+/* A column of a file of --out, with what it holds (the man page); the
+ * tables end with {NULL}.  Their names are the files' headers (a test
+ * checks jobs.csv's against OUTPUT_JOBS_HEADER). */
+struct output_column {
+    const char *name, *help;
+};
+extern const struct output_column output_jobs_columns[];
+extern const struct output_column output_timeline_columns[];
+extern const struct output_column output_segments_columns[];
+
 struct run_output {
     const struct sim_experiment *x;   /* the run's (class names), from run_output_attach */
     long rep;                         /* replication being run */

@@ -19,46 +19,51 @@ struct metric_desc {
     const char *group;   /* NULL = top level */
     const char *key;
     size_t off;
+    const char *help;    /* for the man page (report_describe) */
 };
 
-#define M(g, k, field) {g, k, offsetof(struct sim_result, field)}
+#define M(g, k, field, h) {g, k, offsetof(struct sim_result, field), h}
 static const struct metric_desc metric_table[] = {
-    M("jobs", "arrived", arrived),
-    M("jobs", "completed", completed),
-    M("turnaround", "mean", turnaround_mean),
-    M("turnaround", "p50", turnaround_p50),
-    M("turnaround", "p95", turnaround_p95),
-    M("turnaround", "p99", turnaround_p99),
-    M("turnaround", "max", turnaround_max),
-    M("waiting", "mean", waiting_mean),
-    M("response", "mean", response_mean),
-    M("slowdown", "mean", slowdown_mean),
-    M("slowdown", "p99", slowdown_p99),
-    M(NULL, "throughput", throughput),
-    M(NULL, "makespan", makespan),
-    M(NULL, "utilization", utilization),
-    M(NULL, "fairness_jain", fairness_jain),
-    M(NULL, "arrival_rate", arrival_rate),
-    M("in_system", "mean", in_system_mean),
-    M("in_system", "max", in_system_max),
-    M("overhead", "fraction", overhead_fraction),
-    M("overhead", "exit_seconds", exit_seconds),
-    M("overhead", "walk_seconds", walk_seconds),
-    M("overhead", "switch_seconds", switch_seconds),
-    M("overhead", "switches", switches),
-    M("overhead", "native_seconds", work_seconds),
-    M("overhead", "busy_seconds", busy_seconds),
-    M("overhead", "vs_native", vs_native),
-    M("allocation", "unmet_cpu_seconds", unmet_cpu_seconds),
-    M("allocation", "idle_cpu_seconds", idle_cpu_seconds),
-    M("allocation", "reallocations", reallocations),
-    M("allocation", "rejected", rejected),
-    M("allocation", "admission_waits", admission_waits),
-    M("engine", "events", events),
-    M("engine", "wall_seconds", wall_seconds),
-    M("engine", "events_per_second", events_per_second),
-    M("engine", "peak_pending", peak_pending),
-    M("engine", "peak_guests", peak_guests),
+    M("jobs", "arrived", arrived, "guests that arrived"),
+    M("jobs", "completed", completed, "guests that completed"),
+    M("turnaround", "mean", turnaround_mean, "mean turnaround (finish - arrival), s"),
+    M("turnaround", "p50", turnaround_p50, "median turnaround, s"),
+    M("turnaround", "p95", turnaround_p95, "95th percentile of turnaround, s"),
+    M("turnaround", "p99", turnaround_p99, "99th percentile of turnaround, s"),
+    M("turnaround", "max", turnaround_max, "largest turnaround, s"),
+    M("waiting", "mean", waiting_mean, "mean waiting (turnaround - time run), s"),
+    M("response", "mean", response_mean, "mean response (first dispatch - arrival), s"),
+    M("slowdown", "mean", slowdown_mean, "mean slowdown (turnaround / work per vCPU, or / "
+      "series length)"),
+    M("slowdown", "p99", slowdown_p99, "99th percentile of slowdown"),
+    M(NULL, "throughput", throughput, "completions / makespan, guests/s"),
+    M(NULL, "makespan", makespan, "last completion - first arrival, s"),
+    M(NULL, "utilization", utilization, "busy core time / (cores x makespan)"),
+    M(NULL, "fairness_jain", fairness_jain, "Jain's index of 1/slowdown (1 = all alike)"),
+    M(NULL, "arrival_rate", arrival_rate, "arrivals / makespan, guests/s"),
+    M("in_system", "mean", in_system_mean, "time average of guests in the system"),
+    M("in_system", "max", in_system_max, "most guests in the system at once"),
+    M("overhead", "fraction", overhead_fraction, "virtualisation overhead / busy core time"),
+    M("overhead", "exit_seconds", exit_seconds, "core time on VM exits, s"),
+    M("overhead", "walk_seconds", walk_seconds, "core time on 2D page walks beyond native, s"),
+    M("overhead", "switch_seconds", switch_seconds, "core time on world switches, s"),
+    M("overhead", "switches", switches, "world switches"),
+    M("overhead", "native_seconds", work_seconds, "reference work of the completed guests "
+      "(core time on a native core), s"),
+    M("overhead", "busy_seconds", busy_seconds, "core time the cores were busy, s"),
+    M("overhead", "vs_native", vs_native, "(busy - native) / native"),
+    M("allocation", "unmet_cpu_seconds", unmet_cpu_seconds, "core-seconds demanded and not "
+      "granted (series guests)"),
+    M("allocation", "idle_cpu_seconds", idle_cpu_seconds, "core-seconds granted and not used "
+      "(series guests)"),
+    M("allocation", "reallocations", reallocations, "re-allocations that changed a grant"),
+    M("allocation", "rejected", rejected, "guests rejected (--admission reject)"),
+    M("allocation", "admission_waits", admission_waits, "guests that waited for memory"),
+    M("engine", "events", events, "events processed"),
+    M("engine", "wall_seconds", wall_seconds, "wall-clock time of the run, s"),
+    M("engine", "events_per_second", events_per_second, "events / wall_seconds"),
+    M("engine", "peak_pending", peak_pending, "most events pending at once"),
+    M("engine", "peak_guests", peak_guests, "most guest records allocated at once"),
 };
 #undef M
 #define N_METRICS (sizeof metric_table / sizeof metric_table[0])
@@ -383,4 +388,49 @@ void report_text(FILE *out, json_t *s)
     fprintf(out, "engine       %.0f events in %.3f s (%.3g events/s), peak %.0f pending\n",
             get(s, "engine", "events"), get(s, "engine", "wall_seconds"),
             get(s, "engine", "events_per_second"), get(s, "engine", "peak_pending"));
+}
+
+void report_describe(void (*fn)(void *ctx, const char *key, const char *help), void *ctx)
+{
+    static const struct {
+        const char *key, *help;
+    } head[] = {
+        {"schema", "\"" REPORT_SCHEMA "\""},
+        {"version", "hvsim's version"},
+        {"config", "the resolved experiment: every option that can change the results, "
+                   "with the chosen policies' knobs; null = not given.  hvsim run --config "
+                   "SUMMARY.json runs it again"},
+        {"workload", "the trace's path, or \"generate SPEC\""},
+        {"seed", "the run's seed"},
+        {"reps", "replications"},
+        {"replications_identical", "with --reps >= 2: whether every replication gave the "
+                                   "same figures"},
+    }, tail[] = {
+        {"ci_method", "replications, batch-means or none: where ci95 comes from"},
+        {"batch_lag1", "lag-1 autocorrelation of the turnaround batch means (should be < 0.1)"},
+        {"turnaround.ci95, waiting.ci95", "95% confidence interval of the mean [low, high], "
+                                          "or null"},
+        {"jobs.skipped", "trace records skipped, by reason, and their total"},
+        {"overhead.exits", "VM exits by reason"},
+        {"overhead.profile", "the hardware profile"},
+        {"deadlines", "guests: those with a deadline; missed: finished after it; miss_ratio: "
+                      "missed / guests (null without deadlines)"},
+        {"by_class", "per workload class: completed, turnaround_mean, waiting_mean, "
+                     "response_mean, slowdown_mean, deadline_missed"},
+        {"by_priority", "the same per priority, in priority order ([{priority, ...}])"},
+        {"ci95", "with --reps >= 2 (not identical): the 95% interval of every metric over "
+                 "the replications, by dotted path"},
+        {"replications", "each replication's figures, laid out as the summary's (reps.csv "
+                         "with --out)"},
+    };
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        fn(ctx, head[i].key, head[i].help);
+    for (size_t m = 0; m < N_METRICS; m++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s%s%s", metric_table[m].group ? metric_table[m].group : "",
+                 metric_table[m].group ? "." : "", metric_table[m].key);
+        fn(ctx, path, metric_table[m].help);
+    }
+    for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
+        fn(ctx, tail[i].key, tail[i].help);
 }

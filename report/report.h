@@ -50,6 +50,10 @@ char *report_reps_csv(const json_t *summary, size_t *len);
 /* The summary as JSON text with a final newline (free it). */
 char *report_dumps(const json_t *summary);
 
+/* Every key of a summary with one line of what it holds, in the order of
+ * the JSON (the man page). */
+void report_describe(void (*fn)(void *ctx, const char *key, const char *help), void *ctx);
+
 /* One-screen text summary (stdout when neither --json nor --out). */
 void report_text(FILE *out, json_t *summary);
 

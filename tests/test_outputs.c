@@ -780,3 +780,15 @@ Test(outputs, plots_name_units_interval_and_run)
     test_remove_tree(dir);
     free(dir);
 }
+
+/* The columns the man page documents are the header jobs.csv has. */
+Test(outputs, documented_columns_are_the_header)
+{
+    char header[600] = "";
+    for (size_t i = 0; output_jobs_columns[i].name; i++)
+        snprintf(header + strlen(header), sizeof header - strlen(header), "%s%s", i ? "," : "",
+                 output_jobs_columns[i].name);
+    cr_expect_str_eq(header, OUTPUT_JOBS_HEADER);
+    for (size_t i = 0; output_jobs_columns[i].name; i++)
+        cr_expect(output_jobs_columns[i].help && output_jobs_columns[i].help[0]);
+}
