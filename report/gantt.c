@@ -545,9 +545,11 @@ static void print_table(FILE *out, const struct gantt_table *t, const struct tim
     for (int k = 0; k < ncols; k++)
         fprintf(out, k ? "  %*s" : "%-*s", (int)width[k], col_names[k]);
     fputc('\n', out);
+    char line[1024];
     for (size_t i = 0; i <= t->nrows; i++) {
         const struct gantt_row *r = i < t->nrows ? &rows[i] : &mean;
         bool is_mean = i == t->nrows;
+        size_t used = 0;
         for (int k = 0; k < ncols; k++) {
             bool blank = is_mean && k != COL_GUEST && k != COL_WAITING && k != COL_TURNAROUND &&
                          k != COL_SLOWDOWN;
@@ -555,9 +557,15 @@ static void print_table(FILE *out, const struct gantt_table *t, const struct tim
                 buf[0] = '\0';
             else
                 cell(r, k, u, buf, sizeof buf);
-            fprintf(out, k ? "  %*s" : "%-*s", (int)width[k], buf);
+            if (used < sizeof line)
+                used += (size_t)snprintf(line + used, sizeof line - used, k ? "  %*s" : "%-*s",
+                                         (int)width[k], buf);
         }
-        fputc('\n', out);
+        if (used >= sizeof line)
+            used = sizeof line - 1;
+        while (used > 0 && line[used - 1] == ' ')
+            used--;   /* the mean row's blank cells at the end */
+        fprintf(out, "%.*s\n", (int)used, line);
     }
     if ((long)t->nrows < t->completed) {
         char shown[32], all[32];
