@@ -205,7 +205,8 @@ static void build_rows(struct chart *c, const struct out_segment *seg, size_t ns
     free(first);
     for (size_t r = 0; r < c->nrows; r++) {
         struct chart_row *row = &c->rows[r];
-        qsort(row->p, row->n, sizeof *row->p, piece_by_start);
+        if (row->n > 1)
+            qsort(row->p, row->n, sizeof *row->p, piece_by_start);
         size_t k = 0;
         for (size_t i = 0; i < row->n; i++) {
             struct piece *q = k ? &row->p[k - 1] : NULL;
@@ -521,7 +522,8 @@ static void cell(const struct gantt_row *r, int col, const struct time_unit *u, 
 static void print_table(FILE *out, const struct gantt_table *t, const struct time_unit *u)
 {
     struct gantt_row *rows = xmalloc((t->nrows ? t->nrows : 1) * sizeof *rows);
-    memcpy(rows, t->rows, t->nrows * sizeof *rows);
+    if (t->nrows)
+        memcpy(rows, t->rows, t->nrows * sizeof *rows);
     qsort(rows, t->nrows, sizeof *rows, row_by_trace_order);
     int ncols = t->multi_vcpu ? NCOLS : NCOLS - 1;
     /* the mean row: over every guest, in the columns it has a value */

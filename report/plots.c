@@ -944,7 +944,8 @@ static void order_guests(struct gseg *seg, size_t n, char **names, size_t nguest
     }
     for (size_t i = 0; i < n; i++)
         seg[i].guest = rank[seg[i].guest];
-    memcpy(names, sorted, nguests * sizeof *names);
+    if (nguests)
+        memcpy(names, sorted, nguests * sizeof *names);
     free(sorted);
     free(rank);
     free(o);
