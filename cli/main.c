@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/param.h"
 #include "cli/commands.h"
 
 static void usage(FILE *out)
@@ -21,9 +22,10 @@ static void usage(FILE *out)
         char head[128];
         snprintf(head, sizeof head, "%s %s", cli_commands[i].name, cli_commands[i].synopsis);
         if (strlen(head) > 20)
-            fprintf(out, "  %s\n  %-20s %s\n", head, "", cli_commands[i].summary);
+            fprintf(out, "  %s\n%23s", head, "");
         else
-            fprintf(out, "  %-20s %s\n", head, cli_commands[i].summary);
+            fprintf(out, "  %-20s ", head);
+        param_wrap(out, cli_commands[i].summary, 23, 23);
     }
     fprintf(out,
             "  --help, --version\n\n"
