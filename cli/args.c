@@ -124,9 +124,26 @@ int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_
         json_decref(root);
         return sim_error_set(err, SIM_EINVAL, path, 0, 0, "a config must be a JSON object");
     }
-    char *dup = xstrdup(path);
-    char *dir = xstrdup(dirname(dup));
-    free(dup);
+    char *dir = NULL;
+    const char *schema = json_string_value(json_object_get(root, "schema"));
+    if (schema && strncmp(schema, "hvsim-summary/", 14) == 0) {
+        /* A summary of an earlier run: its config object is the resolved
+         * experiment, paths as that run was given them (relative to the
+         * directory it ran in, taken to be this one). */
+        json_t *cfg = json_object_get(root, "config");
+        if (!json_is_object(cfg)) {
+            json_decref(root);
+            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "a summary without a \"config\" "
+                                 "object");
+        }
+        json_incref(cfg);
+        json_decref(root);
+        root = cfg;
+    } else {
+        char *dup = xstrdup(path);
+        dir = xstrdup(dirname(dup));
+        free(dup);
+    }
     /* The config's keys go first: the command line, read later, wins. */
     struct cli_args cfg = {0};
     const char *key;
@@ -139,9 +156,11 @@ int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_
                                "the long options of hvsim %s --help)", key, a->cmd);
             break;
         }
+        if (json_is_null(val))
+            continue;   /* null: not given */
         struct cli_arg *g = push(&cfg, key);
         g->json = json_incref(val);
-        g->base_dir = xstrdup(dir);
+        g->base_dir = dir ? xstrdup(dir) : NULL;
         g->origin = origin_of("%s: key '%s'", path, key);
     }
     free(dir);

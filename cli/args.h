@@ -17,7 +17,11 @@
  *
  * A --config FILE.json adds its keys as if given before every flag of the
  * command line (the command line wins), each remembering its file for
- * messages and for paths relative to it.
+ * messages and for paths relative to it; a key whose value is null is not
+ * given.  A summary.json of an earlier run (schema hvsim-summary/N) is
+ * read as its "config" object, the echo of that run's resolved
+ * experiment, with paths relative to the current directory (as the run
+ * was given them).
  */
 #ifndef CLI_ARGS_H
 #define CLI_ARGS_H
@@ -63,9 +67,10 @@ void cli_optset_free(struct cli_optset *s);
 int cli_args_parse(struct cli_args *a, const char *cmd, int argc, char **argv,
                    const struct cli_optset *known, struct sim_error *err);
 
-/* Add the keys of the JSON object in path before the command line's
- * options.  SIM_EINVAL (with FILE:LINE:COL for broken JSON) for a file
- * that is not an object, an unknown or duplicate key. */
+/* Add the keys of the JSON object in path (or of a summary's config)
+ * before the command line's options.  SIM_EINVAL (with FILE:LINE:COL for
+ * broken JSON) for a file that is not an object, an unknown or duplicate
+ * key. */
 int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_optset *known,
                          struct sim_error *err);
 

@@ -123,13 +123,15 @@ static const struct param_def run_opts[] = {
     {"seed", PARAM_INT, F(seed), "1", 0, 9.2e18, .metavar = "N", .help = "random seed"},
     {"reps", PARAM_INT, F(reps), "1", 1, 1e6, .metavar = "N",
      .help = "independent replications"},
-    {"batches", PARAM_INT, F(batches), NULL, 2, 1e6, .metavar = "N", .help = "batch means over "
-     "one run for the confidence intervals (default 20 when --reps 1)"},
+    {"batches", PARAM_INT, F(batches), NULL, 2, 1e6, .metavar = "N", .help = "batch means "
+     "over one run for the confidence intervals of turnaround and waiting (default 20); with "
+     "--reps N the interval is over the replications, unless they are all identical"},
     {"warmup", PARAM_INT, F(warmup), "0", 0, 1e15, .metavar = "N",
      .help = "completions left out of the statistics at the start"},
 
     {"out", PARAM_PATH, F(out), .flags = PARAM_NEUTRAL, .metavar = "DIR", .help = "write "
-     "summary.json, jobs.csv, timeline.csv and plots there"},
+     "summary.json, jobs.csv, timeline.csv, reps.csv, segments.csv (up to 300 guests) and "
+     "plots there"},
     {"sample", PARAM_DURATION, F(sample), "1s", 0, SIM_SECONDS_MAX,
      PARAM_MIN_OPEN | PARAM_OWN_DEFAULT,
      .metavar = "DUR", .help = "sampling interval of timeline.csv (default: adaptive, from 1s "
@@ -137,12 +139,15 @@ static const struct param_def run_opts[] = {
     {"json", PARAM_FLAG, F(json), .flags = PARAM_NEUTRAL,
      .help = "print the summary as JSON on stdout"},
     {"gantt", PARAM_FLAG, F(gantt), .flags = PARAM_NEUTRAL,
-     .help = "print a text Gantt chart and the per-guest table"},
+     .help = "print a text Gantt chart and the per-guest table (on stderr with --json, "
+     "which keeps stdout for the JSON)"},
     {"quiet", PARAM_FLAG, F(quiet), .flags = PARAM_NEUTRAL, .help = "no progress or notes on "
      "stderr"},
     {"config", PARAM_PATH, F(config), .flags = PARAM_NEUTRAL, .metavar = "FILE",
-     .help = "read options from a JSON object whose keys are the long options; options on "
-     "the command line win"},
+     .help = "read options from a JSON object whose keys are the long options (null = not "
+     "given; paths relative to the file), or from the summary.json of an earlier run, whose "
+     "config it reads: the same experiment again, byte for byte (paths as that run was given "
+     "them, relative to the current directory); options on the command line win"},
     {NULL},
 };
 #undef F
@@ -181,6 +186,31 @@ static void help_family(FILE *out, const struct cli_family_desc *f)
     }
 }
 
+const char *cmd_run_group(const char *option)
+{
+    for (size_t g = 0; g < sizeof run_groups / sizeof run_groups[0]; g++)
+        if (strcmp(run_groups[g].before, option) == 0)
+            return run_groups[g].heading;
+    return NULL;
+}
+
+void cmd_run_option_help(const struct param_def *d, char *buf, size_t len)
+{
+    if (!is_family_option(d->name)) {
+        param_help_text(d, buf, len);
+        return;
+    }
+    const struct registry *r = cli_family(d->name);
+    char names[400];
+    registry_names(r, names, sizeof names);
+    if (strcmp(d->name, "format") == 0)
+        snprintf(buf, len, "%s: %s (default: from the extension, or a directory's files)",
+                 d->help, names);
+    else
+        snprintf(buf, len, "%s: %s; or a plug-in built against the installed headers "
+                 "(default %s)", d->help, names, registry_at(r, 0)->name);
+}
+
 static void run_help(FILE *out)
 {
     fprintf(out,
@@ -193,18 +223,11 @@ static void run_help(FILE *out)
             "JSON file under its long name.\n");
     for (size_t i = 0; run_opts[i].name; i++) {
         const struct param_def *d = &run_opts[i];
-        for (size_t g = 0; g < sizeof run_groups / sizeof run_groups[0]; g++)
-            if (strcmp(run_groups[g].before, d->name) == 0)
-                fprintf(out, "\n%s:\n", run_groups[g].heading);
+        if (cmd_run_group(d->name))
+            fprintf(out, "\n%s:\n", cmd_run_group(d->name));
         if (is_family_option(d->name)) {
-            const struct registry *r = cli_family(d->name);
-            char names[400], text[600];
-            registry_names(r, names, sizeof names);
-            snprintf(text, sizeof text, "%s: %s; or a plug-in built against the installed "
-                     "headers (default %s)", d->help, names, registry_at(r, 0)->name);
-            if (strcmp(d->name, "format") == 0)
-                snprintf(text, sizeof text, "%s: %s (default: from the extension, or a "
-                         "directory's files)", d->help, names);
+            char text[600];
+            cmd_run_option_help(d, text, sizeof text);
             struct param_def row = *d;
             row.help = text;
             row.def = NULL;
@@ -372,9 +395,12 @@ static int check_unused(const struct cli_args *args, const struct sim_experiment
 }
 
 /* The echo of the resolved experiment: every option that can change the
- * results, in --help order, each policy followed by its knobs. */
+ * results, in --help order, each policy followed by its knobs; an option
+ * without a default that was not given is null.  Read back with --config
+ * (a summary.json is accepted as is), it gives the same experiment: the
+ * same results, byte for byte. */
 static json_t *config_echo(const struct run_options *o, const struct sim_experiment *x,
-                           const struct workload *w)
+                           const struct workload *w, const struct cli_args *args)
 {
     json_t *cfg = json_object();
     for (size_t i = 0; run_opts[i].name; i++) {
@@ -397,14 +423,16 @@ static json_t *config_echo(const struct run_options *o, const struct sim_experim
                                     param_to_json(&c->info->params[k], c->conf));
             continue;
         }
-        if (strcmp(d->name, "end") == 0 && o->end == 0) {
-            json_object_set_new(cfg, d->name, json_null());   /* no end */
-            continue;
-        }
         if (strcmp(d->name, "generate") == 0 && w->synthetic) {
             char canon[400];
             synth_format(&w->spec, canon, sizeof canon);
             json_object_set_new(cfg, d->name, json_string(canon));
+            continue;
+        }
+        /* not given, and no default to echo (the adaptive --sample, no
+         * --end, no --limit): null, which --config reads as not given */
+        if ((!d->def || (d->flags & PARAM_OWN_DEFAULT)) && !cli_args_given(args, d->name)) {
+            json_object_set_new(cfg, d->name, json_null());
             continue;
         }
         json_object_set_new(cfg, d->name, param_to_json(d, o));
@@ -533,6 +561,7 @@ int cmd_run(int argc, char **argv)
     struct platform pf = {0};
     struct run_output out = {0};
     struct sim_result *results = NULL;
+    struct breakdown *breakdowns = NULL;
     json_t *summary = NULL;
     int rc;
 
@@ -578,6 +607,7 @@ int cmd_run(int argc, char **argv)
     const char *check = getenv("HVSIM_CHECK");
 
     results = xcalloc((size_t)o.reps, sizeof *results);
+    breakdowns = xcalloc((size_t)o.reps, sizeof *breakdowns);
     for (long rep = 0; rep < o.reps; rep++) {
         struct trace_reader src;
         rc = open_workload(&w, &o, rep, &src, &err);
@@ -585,9 +615,10 @@ int cmd_run(int argc, char **argv)
             goto fail;
         struct sim_hooks hooks = {.check_invariants = check && strcmp(check, "1") == 0};
         progress_attach(&prog, &hooks, rep);
-        /* Outputs per guest and over time describe the first replication. */
-        if (rep == 0)
-            run_output_attach(&out, &hooks, x.nhosts);
+        /* Outputs per guest and over time describe the first replication;
+         * every replication has its breakdown (deadlines, classes). */
+        breakdown_init(&breakdowns[rep], &x);
+        run_output_attach(&out, &hooks, &x, rep, &breakdowns[rep]);
         struct sim *sim;
         rc = sim_create(&sim, &x, (uint64_t)rep, &hooks, &err);
         if (rc < 0) {
@@ -608,9 +639,9 @@ int cmd_run(int argc, char **argv)
             sim_result(sim, &results[rep]);
             results[rep].wall_seconds = wall;
             results[rep].events_per_second = wall > 0 ? results[rep].events / wall : NAN;
-            if (o.reps == 1)
-                metrics_batch_means(sim_metrics(sim), o.batches ? o.batches : 20,
-                                    &results[rep]);
+            /* every replication: with replications that all come out the
+             * same, the first one's batch means give the interval */
+            metrics_batch_means(sim_metrics(sim), o.batches ? o.batches : 20, &results[rep]);
         }
         sim_destroy(sim);
         if (rc < 0) {
@@ -620,18 +651,28 @@ int cmd_run(int argc, char **argv)
     }
     progress_done(&prog);
 
-    struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed};
-    summary = report_summary(config_echo(&o, &x, &w), results, (size_t)o.reps, &extra);
+    struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed, breakdowns};
+    summary = report_summary(config_echo(&o, &x, &w, &args), results, (size_t)o.reps, &extra);
     if (o.out) {
         rc = run_output_write(&out, o.out, summary, &err);
         if (rc < 0)
             goto fail;
     }
+    /* With --json, stdout is the summary alone (`| jq` must parse): the
+     * chart goes to stderr. */
     if (o.gantt)
-        run_output_gantt(&out, stdout, &x);
+        run_output_gantt(&out, o.json ? stderr : stdout, &x);
+    if (json_is_true(json_object_get(summary, "replications_identical")) && !o.quiet)
+        fprintf(stderr, "hvsim: note: the %ld replications are identical (the workload "
+                "replays the same way each time), so an interval over them would be "
+                "zero-wide; %s\n", o.reps,
+                strcmp(json_string_value(json_object_get(summary, "ci_method")),
+                       "batch-means") == 0
+                    ? "ci95 comes from the batch means of one run"
+                    : "too few guests for batch means: no ci95");
     if (o.json) {
-        char *text = json_dumps(summary, JSON_INDENT(2));
-        puts(text);
+        char *text = report_dumps(summary);
+        fputs(text, stdout);
         free(text);
     } else if (!o.gantt && !o.out) {
         report_text(stdout, summary);
@@ -645,6 +686,9 @@ fail:
 done:
     json_decref(summary);
     free(results);
+    for (long rep = 0; breakdowns && rep < o.reps; rep++)
+        breakdown_free(&breakdowns[rep]);
+    free(breakdowns);
     run_output_close(&out);
     policy_release(&w.fmt);
     sim_experiment_release(&x);

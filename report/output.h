@@ -20,20 +20,33 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "report/breakdown.h"
+#include "report/gantt.h"
 #include "sim/engine.h"
 
 #define OUTPUT_GANTT_GUESTS 300     /* segments.csv and gantt plot up to this many guests */
 #define OUTPUT_MAX_SEGMENTS 100000  /* memory bound of the segment list */
 
-/* One interval of a vCPU on a core, with its own copy of the guest id. */
-struct out_segment {
-    int host, core, vcpu;
-    uint64_t guest_seq;             /* engine's guest number, to merge segments */
-    char guest[TRACE_ID_MAX];       /* guest id as in jobs.csv */
-    sim_time_t start, end;
+/* The columns of jobs.csv, one row per completed guest (times in seconds,
+ * exact from the integer clock; docs/MODEL.md defines each). */
+#define OUTPUT_JOBS_HEADER                                                                  \
+    "id,arrival,start,finish,waiting,turnaround,slowdown,host,work,cpu_time,exits,vcpus,"  \
+    "switches,class,priority,deadline,deadline_missed"
+
+/* A column of a file of --out, with what it holds (the man page); the
+ * tables end with {NULL}.  Their names are the files' headers (a test
+ * checks jobs.csv's against OUTPUT_JOBS_HEADER). */
+struct output_column {
+    const char *name, *help;
 };
+extern const struct output_column output_jobs_columns[];
+extern const struct output_column output_timeline_columns[];
+extern const struct output_column output_segments_columns[];
 
 struct run_output {
+    const struct sim_experiment *x;   /* the run's (class names), from run_output_attach */
+    long rep;                         /* replication being run */
+    struct breakdown *breakdown;      /* this replication's, fed every guest; may be NULL */
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
     FILE *timeline;    /* timeline.csv rows */
     /* Adaptive timeline (--sample not given): rows are kept in memory, at
@@ -51,17 +64,19 @@ struct run_output {
     bool gantt;        /* --gantt: text chart on stdout */
     bool segments;     /* collecting for segments.csv (--out) */
     bool seg_lost;     /* more guests or segments than the bounds: no segments.csv */
-    /* per-guest table for --gantt */
-    struct gantt_row *rows;
-    size_t nrows, rowcap;
+    bool seg_full;     /* OUTPUT_MAX_SEGMENTS reached: later segments were dropped */
+    struct gantt_table table;   /* per-guest table for --gantt */
 };
 
 /* files: --out was given; adaptive_timeline: --sample was not. */
 int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_timeline,
                     struct sim_error *err);
 void run_output_close(struct run_output *o);
-/* Hook the callbacks into hooks (cb_ctx = o), for a platform of nhosts. */
-void run_output_attach(struct run_output *o, struct sim_hooks *hooks, int nhosts);
+/* Hook the callbacks into hooks (cb_ctx = o) for replication rep of x:
+ * every guest goes to bd (if not NULL); the per-guest files, the timeline
+ * and the segments describe replication 0. */
+void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
+                       const struct sim_experiment *x, long rep, struct breakdown *bd);
 
 /* mkdir -p DIR, then write summary.json, jobs.csv, timeline.csv,
  * segments.csv (small workloads) atomically, then the plots

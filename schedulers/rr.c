@@ -9,6 +9,10 @@
  * queued ahead of the preempted one: the engine processes arrivals before
  * core events of the same instant.
  *
+ * There is no `ps` alias: RR with a finite quantum is not processor
+ * sharing, and a name that promised it would hide the quantum; the
+ * description says how to approach PS.
+ *
  * Theory: as quantum -> 0, RR -> processor sharing, E[T|x] = x/(1 - rho)
  * for any service law; as quantum -> inf, RR -> FCFS.  For M/M/1 every
  * quantum gives E[T] = 1/(mu - lambda) with free switches
@@ -41,7 +45,8 @@ const struct sched_ops sched_ops_rr = {
     .info = {
         .name = "rr",
         .desc = "round robin with --quantum; preempted vCPUs go to the tail, arrivals ahead "
-                "of them",
+                "of them.  Processor sharing (PS) is its limit as the quantum shrinks: for "
+                "PS give a quantum far below the work (--quantum 1ms for work of seconds)",
         .aliases = "round-robin",
         .params = rr_params,
         .conf_size = sizeof(struct rr_conf),

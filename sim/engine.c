@@ -657,7 +657,7 @@ static void admit_waiting(struct sim *sim);
 
 void sim__guest_complete(struct sim *sim, struct guest *g)
 {
-    sim_time_t service = 0, cpu = 0, size = g->work;
+    sim_time_t service = 0, cpu = 0, size = metrics_slowdown_size(g);
     struct sim_metrics *m = &sim->metrics;
     struct host *h = g->host;
     if (g->fl) {
@@ -668,7 +668,7 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         m->fluid_busy_s += g->used_s;
     }
     if (g->series)
-        service = size = sim_time_from_s(g->series->interval * (double)g->series->n);
+        service = size;
     for (int i = 0; i < g->nvcpus && !g->fl; i++) {
         if (!g->series && g->vcpu[i].cpu_time > service)
             service = g->vcpu[i].cpu_time;

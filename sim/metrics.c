@@ -25,6 +25,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "base/xalloc.h"
+#include "models/platform.h"
 
 void metrics_init(struct sim_metrics *m, long warmup)
 {
@@ -62,8 +63,10 @@ void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t fini
     sim_acc_add(&m->work_ns, work_per_vcpu * nvcpus);
     if (m->completed <= m->warmup)
         return;
-    double t = sim_time_to_s(finish - arrival);
-    double slow = t / sim_time_to_s(size);
+    /* exact conversions from the integer clock: a turnaround of 30 s is
+     * 30, and a waiting time of 0 is 0, not a rounding residue */
+    double t = sim_time_seconds(finish - arrival);
+    double slow = (double)(finish - arrival) / (double)size;
     if ((size_t)m->counted == m->cap) {
         size_t cap = m->cap;
         m->turnaround = xgrow(m->turnaround, &cap, m->cap + 1, sizeof(double));
@@ -73,16 +76,23 @@ void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t fini
     }
     m->turnaround[m->counted] = t;
     m->slowdown[m->counted] = slow;
-    double w = t - sim_time_to_s(service);
+    double w = sim_time_seconds(finish - arrival - service);
     m->waiting[m->counted] = w;
     m->counted++;
     m->sum_turn += t;
     m->sum_slow += slow;
     m->sum_wait += w;
-    m->sum_resp += sim_time_to_s(first_start - arrival);
+    m->sum_resp += sim_time_seconds(first_start - arrival);
     double share = 1.0 / slow;
     m->jain_sum += share;
     m->jain_sum_sq += share * share;
+}
+
+sim_time_t metrics_slowdown_size(const struct guest *g)
+{
+    if (!g->series)
+        return g->work;
+    return sim_time_from_s(g->series->interval * (double)g->series->n);
 }
 
 /* The f-quantile exactly as gsl_stats_quantile_from_sorted_data defines
@@ -161,10 +171,12 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
         r->response_mean = m->sum_resp / (double)n;
         r->fairness_slowdown_jain = m->jain_sum * m->jain_sum / ((double)n * m->jain_sum_sq);
     }
-    double span = m->completed ? sim_time_to_s(m->last_finish - m->first_arrival) : 0;
+    double span = m->completed ? sim_time_seconds(m->last_finish - m->first_arrival) : 0;
     r->makespan = span;
-    r->busy_seconds = busy_ns * 1e-9;
-    r->work_seconds = (double)(sim_acc_value(&m->work_ns) * 1e-9L);
+    r->busy_seconds = busy_ns < 9e18 ? sim_time_seconds((sim_time_t)busy_ns) : busy_ns * 1e-9;
+    long double work_ns = sim_acc_value(&m->work_ns);
+    r->work_seconds = work_ns < 9e18L ? sim_time_seconds((sim_time_t)work_ns)
+                                      : (double)(work_ns * 1e-9L);
     r->vs_native = r->work_seconds > 0 ? (r->busy_seconds - r->work_seconds) / r->work_seconds
                                        : NAN;
     if (span > 0) {

@@ -118,6 +118,11 @@ void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t fini
  * steal, CPU against entitlement) into the run's. */
 void metrics_guest(struct sim_metrics *m, const struct guest *g);
 
+/* The base of a guest's slowdown, turnaround / size (docs/MODEL.md): its
+ * work per vCPU, or for a utilisation-series guest the length of its
+ * series.  The summary and jobs.csv both divide by it. */
+sim_time_t metrics_slowdown_size(const struct guest *g);
+
 /* busy = total core-ns busy, cores = number of cores. */
 void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores,
                     struct sim_result *r);

@@ -161,6 +161,19 @@ void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, dou
     run_jobs(jobs, n, sched, quantum, ncores, 1, 0, false, "first-fit", 0, out);
 }
 
+void test_run_jobs_knobs(const struct test_job *jobs, size_t n, const char *sched,
+                         const char *const *knobs, int ncores, struct test_run *out)
+{
+    memset(out, 0, sizeof *out);
+    struct sim_experiment x;
+    test_experiment(&x, sched, ncores);
+    for (size_t i = 0; knobs && knobs[i]; i += 2) {
+        struct sim_error err;
+        cr_assert_eq(policy_set(&x.sched, knobs[i], knobs[i + 1], &err), 0, "%s", err.text);
+    }
+    run_with(&x, jobs, n, out);
+}
+
 void test_run_jobs_platform(const struct test_job *jobs, size_t n, const char *sched,
                             int ncores, int nhosts, double mem_mb, bool reject,
                             struct test_run *out)

@@ -48,6 +48,11 @@ void test_knob_num(struct policy_choice *c, const char *name, double value);
 void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
                    int ncores, struct test_run *out);
 
+/* The same with knobs of the scheduler: name, value pairs ending in NULL
+ * (each must be a knob of sched). */
+void test_run_jobs_knobs(const struct test_job *jobs, size_t n, const char *sched,
+                         const char *const *knobs, int ncores, struct test_run *out);
+
 /* The same on nhosts hosts of mem_mb memory each (0 = unlimited), with
  * --admission reject when reject is set; invariants are checked after
  * every event and must hold. */

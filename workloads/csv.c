@@ -275,6 +275,10 @@ const struct trace_fmt trace_fmt_csv = {
         .desc = "native CSV: header line, one guest per line (arrival, work, vcpus, ...)",
     },
     .extensions = ".csv",
+    .columns = "A header line names the columns, in any order; then one guest per line. "
+               "Required: arrival and work; the others are optional (see Native columns). "
+               "Fields are separated by commas and may be double-quoted; lines starting "
+               "with # are comments; a column named x_* is the user's own and ignored",
     .open = csv_open,
     .next = csv_next,
     .close = csv_close,

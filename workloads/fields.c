@@ -25,6 +25,26 @@ const char *const trace_field_names[TRACE_F_COUNT] = {
     [TRACE_F_AFFINITY] = "affinity",
 };
 
+const char *const trace_field_help[TRACE_F_COUNT] = {
+    [TRACE_F_ID] = "the guest's name (default: its 1-based position in the trace); unique",
+    [TRACE_F_ARRIVAL] = "arrival time, s >= 0, non-decreasing (required)",
+    [TRACE_F_WORK] = "CPU work per vCPU, s of a reference core, > 0 (required)",
+    [TRACE_F_VCPUS] = "virtual CPUs, a whole number >= 1 (default 1)",
+    [TRACE_F_MEM_MB] = "memory, MB (default 0: none needed)",
+    [TRACE_F_PRIORITY] = "priority class, smaller is more important (default 0); "
+                         "read by --sched prio and reported by priority",
+    [TRACE_F_WEIGHT] = "weight, > 0 (default 1); read by prio --tie smith and lottery",
+    [TRACE_F_DEADLINE] = "absolute deadline, s (default: none); a guest that finishes "
+                         "after it counts as a deadline miss",
+    [TRACE_F_CLASS] = "workload class (see hvsim list; default: the default class)",
+    [TRACE_F_UTIL] = "mean CPU utilisation of each vCPU, >= 0; checked, not used by the "
+                     "simulation",
+    [TRACE_F_CAP] = "a CPU cap, cores > 0 (default: none): its vCPUs together run at most "
+                    "cap x --cap-period of core time per period",
+    [TRACE_F_AFFINITY] = "the cores its vCPUs may run on, a cpuset such as 0-3,6 (cores "
+                         "0..63; default: every core)",
+};
+
 int trace_field_find(const char *name)
 {
     for (int f = 0; f < TRACE_F_COUNT; f++)

@@ -33,6 +33,8 @@ enum trace_field {
 #define TRACE_MEM_MB_MAX 1e12
 
 extern const char *const trace_field_names[TRACE_F_COUNT];
+/* What each column means: unit, default, rule (the man page). */
+extern const char *const trace_field_help[TRACE_F_COUNT];
 
 /* The field called name, TRACE_F_EXTRA for "x_...", TRACE_F_UNKNOWN. */
 int trace_field_find(const char *name);

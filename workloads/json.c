@@ -326,6 +326,8 @@ const struct trace_fmt trace_fmt_json = {
         .desc = "JSON array of guest objects with the CSV's keys",
     },
     .extensions = ".json",
+    .columns = "A JSON array of objects, one guest each, with the keys of the native CSV "
+               "(see Native columns); null is the field's default; keys x_* are ignored",
     .open = json_open,
     .next = json_next,
     .close = json_close,

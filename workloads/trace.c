@@ -9,7 +9,9 @@
  *   2. the kept arrival is shifted by --start and divided by
  *      --scale-arrivals, so every inter-arrival time is divided by F;
  *   3. work is multiplied by --scale-work;
- *   4. --limit stops after N kept records.
+ *   4. a deadline keeps its distance from its arrival (the guest's own
+ *      time budget does not change with the rate of arrivals);
+ *   5. --limit stops after N kept records.
  */
 #include "workloads/trace.h"
 
@@ -256,7 +258,10 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct sim_erro
             r->skipped[TRACE_SKIP_OUTSIDE_WINDOW]++;
             continue;
         }
-        rec->arrival = (rec->arrival - o->start) / o->scale_arrivals;
+        double arrival = (rec->arrival - o->start) / o->scale_arrivals;
+        if (rec->deadline >= 0)
+            rec->deadline = arrival + (rec->deadline - rec->arrival);
+        rec->arrival = arrival;
         rec->work *= o->scale_work;
         r->records++;
         return TRACE_RECORD;

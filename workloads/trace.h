@@ -119,6 +119,9 @@ struct trace_fmt {
      * whose values the reader finds in r->conf. */
     struct policy_info info;
     const char *extensions;  /* space-separated, e.g. ".csv", or NULL */
+    /* What the reader takes from its input, column by column, and how it
+     * maps to a guest: a paragraph for the man page (cli/cmd-man.c). */
+    const char *columns;
     /* Open path (a file, or a directory for per-VM formats).  Store private
      * state in r->priv.  On failure free what was allocated. */
     int (*open)(struct trace_reader *r, const char *path, struct sim_error *err);
