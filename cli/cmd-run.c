@@ -43,7 +43,7 @@ struct run_options {
     /* platform */
     double overcommit;
     int admission;           /* 0 queue, 1 reject */
-    long hosts, cores;
+    long hosts, cores, sockets;
     double mem;
     char *platform;
     /* hardware */
@@ -98,6 +98,9 @@ static const struct param_def run_opts[] = {
     {"hosts", PARAM_INT, F(hosts), "1", 1, 100000, .metavar = "N", .help = "number of hosts"},
     {"cores", PARAM_INT, F(cores), "1", 1, 100000, .metavar = "N",
      .help = "physical cores per host"},
+    {"sockets", PARAM_INT, F(sockets), "1", 1, 1024, .metavar = "N",
+     .help = "sockets per host; its cores are split evenly among them (the runqueues of "
+     "credit2 are per socket)"},
     {"mem", PARAM_REAL, F(mem), "0", 0, 1e12, .metavar = "MB",
      .help = "memory per host in MB (0 = unlimited)"},
     {"platform", PARAM_PATH, F(platform), .metavar = "FILE", .help = "hosts of different "
@@ -473,9 +476,9 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
                                cli_args_text(args, "end") ? cli_args_text(args, "end") : end);
     }
     if (o->platform && (cli_args_given(args, "hosts") || cli_args_given(args, "cores") ||
-                        cli_args_given(args, "mem")))
+                        cli_args_given(args, "mem") || cli_args_given(args, "sockets")))
         return sim_error_usage(err, "--platform describes the hosts: leave out --hosts, "
-                               "--cores and --mem");
+                               "--cores, --sockets and --mem");
     int rc = choose_policy(&x->sched, "sched", o->sched, args, err);
     if (rc == SIM_OK)
         rc = choose_policy(&x->alloc, "alloc", o->alloc, args, err);
@@ -535,11 +538,25 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
             return rc;
         sim_experiment_hosts(x, pf->specs, pf->nhosts);
     } else {
+        if (o->sockets > o->cores)
+            return sim_error_usage(err, "--sockets %ld: more sockets than --cores %ld",
+                                   o->sockets, o->cores);
         sim_experiment_uniform(x, (int)o->hosts, (int)o->cores, o->mem);
+        for (int i = 0; i < x->nhosts; i++)
+            x->hosts[i].sockets = (int)o->sockets;
     }
     x->overcommit = o->overcommit;
     x->admission_reject = o->admission == 1;
     x->discrete_exits = o->exit_model == 1;
+    /* A closed loop without a number of cycles runs until --end (in
+     * simulated time: the trace window's end, shifted and scaled as the
+     * arrivals are). */
+    if (w->synthetic && w->spec.closed && w->spec.cycles == 0) {
+        if (o->end <= 0)
+            return sim_error_usage(err, "--generate think=,burst= without cycles=N runs until "
+                                   "--end T: give one of them");
+        x->horizon = (sim_time_t)llround((double)(o->end - o->start) / o->scale_arrivals);
+    }
     x->fluid = o->model == 1;
     x->cap_period = o->cap_period;
 

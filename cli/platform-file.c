@@ -60,7 +60,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     long total = 0;
     struct {
         long count;
-        int cores;
+        int cores, sockets;
         double mem;
     } *row = xcalloc(n, sizeof *row);
     for (size_t i = 0; i < n && rc == SIM_OK; i++) {
@@ -74,7 +74,14 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
         const char *key;
         json_t *v;
         json_object_foreach(h, key, v) {
-            if (strcmp(key, "count") == 0 || strcmp(key, "cores") == 0) {
+            if (strcmp(key, "sockets") == 0) {
+                if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+                    json_integer_value(v) > 1024) {
+                    rc = bad(err, path, "must be an integer 1..1024", (int)i, key);
+                    break;
+                }
+                row[i].sockets = (int)json_integer_value(v);
+            } else if (strcmp(key, "count") == 0 || strcmp(key, "cores") == 0) {
                 if (!json_is_integer(v) || json_integer_value(v) < 1 ||
                     json_integer_value(v) > MAX_HOSTS) {
                     rc = bad(err, path, "must be an integer 1..100000", (int)i, key);
@@ -106,7 +113,8 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                 }
             } else {
                 rc = sim_error_set(err, SIM_EINVAL, path, 0, 0,
-                                   "hosts[%zu]: unknown key '%s' (count, cores, mem_mb, hw)", i,
+                                   "hosts[%zu]: unknown key '%s' (count, cores, sockets, mem_mb, "
+                                   "hw)", i,
                                    key);
                 break;
             }
@@ -114,6 +122,9 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
         if (rc == SIM_OK && row[i].cores == 0)
             rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: key 'cores' is "
                                "required", i);
+        if (rc == SIM_OK && row[i].sockets > row[i].cores)
+            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: %d sockets for %d "
+                               "cores", i, row[i].sockets, row[i].cores);
         total += row[i].count;
         if (rc == SIM_OK && total > MAX_HOSTS)
             rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "more than %d hosts", MAX_HOSTS);
@@ -137,6 +148,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
         for (size_t i = 0; i < n; i++)
             for (long c = 0; c < row[i].count; c++, h++) {
                 pf->specs[h].cores = row[i].cores;
+                pf->specs[h].sockets = row[i].sockets;
                 pf->specs[h].mem_mb = row[i].mem;
                 pf->specs[h].hw = &pf->profiles[prof[i]].tables;
             }

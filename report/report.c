@@ -39,15 +39,51 @@ static const struct metric_desc metric_table[] = {
     M(NULL, "throughput", throughput, "completions / makespan, guests/s"),
     M(NULL, "makespan", makespan, "last completion - first arrival, s"),
     M(NULL, "utilization", utilization, "busy core time / (cores x makespan)"),
-    M(NULL, "fairness_jain", fairness_jain, "Jain's index of 1/slowdown (1 = all alike)"),
+    M(NULL, "fairness_jain", fairness_jain, "Jain's index of each VM's CPU received / CPU it "
+      "was entitled to under weights and caps while runnable (1 = all got their due)"),
+    M(NULL, "fairness_slowdown_jain", fairness_slowdown_jain, "Jain's index of 1/slowdown "
+      "(1 = all alike)"),
     M(NULL, "arrival_rate", arrival_rate, "arrivals / makespan, guests/s"),
     M("in_system", "mean", in_system_mean, "time average of guests in the system"),
     M("in_system", "max", in_system_max, "most guests in the system at once"),
+    M("wakeup_latency", "mean", wake_mean, "mean wake-up latency: a vCPU runnable (woken, or "
+      "arrived) until it runs, s"),
+    M("wakeup_latency", "p50", wake_p50, "median wake-up latency, s"),
+    M("wakeup_latency", "p95", wake_p95, "95th percentile of wake-up latency, s"),
+    M("wakeup_latency", "p99", wake_p99, "99th percentile of wake-up latency, s"),
+    M("wakeup_latency", "max", wake_max, "largest wake-up latency, s"),
+    M("burst_response", "mean", burst_mean, "mean burst response: wake until the end of that "
+      "burst (an interactive request's response time), s"),
+    M("burst_response", "p50", burst_p50, "median burst response, s"),
+    M("burst_response", "p95", burst_p95, "95th percentile of burst response, s"),
+    M("burst_response", "p99", burst_p99, "99th percentile of burst response, s"),
+    M("burst_response", "max", burst_max, "largest burst response, s"),
+    M("bursts", "completed", bursts, "bursts of work completed (a job is one per vCPU)"),
+    M("bursts", "rate", burst_rate, "bursts completed / makespan, per s"),
+    M("bursts", "blocks", blocks, "times a vCPU blocked (halted) after a burst"),
+    M("steal", "seconds", steal_seconds, "vCPU time runnable but not running (queued or "
+      "throttled): what top shows as %st, s"),
+    M("steal", "fraction", steal_fraction, "steal / time runnable"),
+    M("steal", "runnable_seconds", runnable_seconds, "vCPU time runnable (queued, throttled "
+      "or running), s"),
     M("overhead", "fraction", overhead_fraction, "virtualisation overhead / busy core time"),
     M("overhead", "exit_seconds", exit_seconds, "core time on VM exits, s"),
     M("overhead", "walk_seconds", walk_seconds, "core time on 2D page walks beyond native, s"),
     M("overhead", "switch_seconds", switch_seconds, "core time on world switches, s"),
     M("overhead", "switches", switches, "world switches"),
+    M("overhead", "ipi_seconds", ipi_seconds, "core time on IPIs that woke a vCPU on another "
+      "pCPU, s"),
+    M("overhead", "ipis", ipis, "wake-up IPIs"),
+    M("overhead", "migration_seconds", migration_seconds, "core time refilling the TLB and "
+      "private cache of vCPUs started on another pCPU, s"),
+    M("overhead", "vcpu_migrations", vcpu_migrations, "starts of a vCPU on another pCPU than "
+      "its last"),
+    M("overhead", "hlt_exits", hlt_exits, "HLT exits (a vCPU blocking, and the class's HLT "
+      "rate of vCPUs that never block)"),
+    M("overhead", "poll_seconds", poll_seconds, "core time KVM polled halted vCPUs "
+      "(halt_poll_ns), s"),
+    M("overhead", "poll_wakes", poll_wakes, "wakes caught by polling: the vCPU resumed at "
+      "once, on its core"),
     M("overhead", "native_seconds", work_seconds, "reference work of the completed guests "
       "(core time on a native core), s"),
     M("overhead", "busy_seconds", busy_seconds, "core time the cores were busy, s"),

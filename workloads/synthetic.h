@@ -22,6 +22,11 @@ struct synth_spec {
     long n;
     struct dist interarrival, work, vcpus, mem_mb, priority;
     char class_name[TRACE_CLASS_MAX];
+    /* A closed loop (think= and burst= given): each vCPU blocks for a
+     * think time, then runs a burst, `cycles` times (0: until --end). */
+    bool closed;
+    struct dist think, burst;
+    long cycles;
 };
 
 int synth_parse(struct synth_spec *spec, const char *text, struct sim_error *err);
