@@ -409,7 +409,9 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     c->busy_since = sim->now;
     c->run_from = sim->now + cost;
     if (v->awaiting_run) {
-        latstat_add(&g->wake_lat, sim_time_to_s(c->run_from - v->woke));
+        double lat = sim_time_to_s(c->run_from - v->woke);
+        latstat_add(&g->wake_lat, lat);
+        latstat_add(&sim->metrics.wake_lat, lat);
         v->awaiting_run = false;
     }
     if (g->first_start < 0)
@@ -546,6 +548,7 @@ void sim__vcpu_wake(struct sim *sim, struct vcpu *v)
             c->busy_since = sim->now;
             c->run_from = resume;
             latstat_add(&v->guest->wake_lat, sim_time_to_s(resume - sim->now));
+            latstat_add(&sim->metrics.wake_lat, sim_time_to_s(resume - sim->now));
             sim_time_t slice = sched_timeslice(h->sched, v, c);
             c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
             v->guest->nrunning++;
@@ -630,6 +633,7 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
     int cap = g->vcpu_cap;
     memset(g, 0, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
     g->vcpu_cap = cap;
+    g->wake_lat.coarse = g->burst_resp.coarse = true;
     return g;
 }
 
@@ -742,7 +746,9 @@ static void burst_end(struct sim *sim, struct pcpu *c, struct vcpu *v)
         return;
     }
     if (v->in_burst) {
-        latstat_add(&g->burst_resp, sim_time_to_s(sim->now - v->woke));
+        double resp = sim_time_to_s(sim->now - v->woke);
+        latstat_add(&g->burst_resp, resp);
+        latstat_add(&sim->metrics.burst_resp, resp);
         g->bursts++;
         v->in_burst = false;
         if (sim->hooks.on_burst) {
