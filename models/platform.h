@@ -67,7 +67,7 @@ struct vcpu {
     /* activity: its bursts and blocks (sim/activity.c) */
     struct sim_event wake_ev;  /* the end of its block, or its series' next burst */
     long step;                 /* position in its activity */
-    double debt;               /* series: reference seconds owed by bursts cut at a sample */
+    double debt;               /* series: reference seconds of the current interval not yet given out */
     /* accounting (sim/engine.c): times are ns */
     sim_time_t since;          /* when it entered its state */
     sim_time_t woke;           /* when it last became runnable from blocked (or arrived) */
