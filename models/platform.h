@@ -182,6 +182,12 @@ struct guest {
 
 /* May v run on core k of its host?  (Cores past 63 cannot be named in an
  * affinity: a pinned vCPU never runs there.) */
+/* The cpuset of cores 0..n-1. */
+static inline uint64_t cpuset_upto(int n)
+{
+    return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+}
+
 static inline bool vcpu_may_run(const struct vcpu *v, int k)
 {
     return v->affinity == 0 || (k < 64 && ((v->affinity >> k) & 1));
@@ -225,6 +231,7 @@ struct host {
     int ncores;
     int nsockets;              /* sockets; cores are split evenly among them */
     const struct sim_hw_tables *hw; /* its hardware's costs (sim/engine.h) */
+    const uint64_t *class_affinity; /* [classes]: cores a class may use, 0 = all; or NULL */
     double mem_mb;             /* capacity, 0 = unlimited */
     double mem_used;
     long vcpus_placed;         /* vCPUs of the guests placed here (overcommit) */
