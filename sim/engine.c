@@ -1211,6 +1211,10 @@ static void horizon_timer(struct sim *sim, struct sim_event *ev)
 {
     (void)ev;
     sim->stopped = true;
+    if (sim->metrics.in_system > 0) {
+        metrics_population(&sim->metrics, sim->now, 0);   /* its area up to the cut */
+        sim->metrics.cut_at = sim->now;
+    }
 }
 
 /* ---- invariants (debug) ---- */

@@ -535,3 +535,30 @@ Test(cli, platform_file_class_affinity)
     free(tr);
     free(bad);
 }
+
+/* A closed loop cut by --end: one guest on one core thinks 1 s and runs
+ * 1 s in turn; cut at 9.5 s it has run [1,2), [3,4), [5,6), [7,8) and
+ * half of [9,10): 4 bursts ended, 4.5 s busy.  Rates are over the 9.5 s
+ * the run lasted, and the text summary says no guest completed. */
+Test(cli, closed_loop_cut_by_end)
+{
+    struct cmd_result r;
+    RUN(&r, "run", "--generate", "n=1,interarrival=det:0,think=det:1,burst=det:1", "--end", "9.5", "--json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j);
+    cr_expect_float_eq(json_number_value(json_object_get(j, "makespan")), 9.5, 1e-12);
+    cr_expect_float_eq(json_number_value(json_object_get(j, "utilization")), 4.5 / 9.5, 1e-12);
+    cr_expect_float_eq(json_number_value(json_object_get(json_object_get(j, "bursts"),
+                                                         "completed")), 4, 1e-12);
+    cr_expect_float_eq(json_number_value(json_object_get(json_object_get(j, "in_system"),
+                                                         "mean")), 1, 1e-12);
+    json_decref(j);
+    cmd_result_free(&r);
+    RUN(&r, "run", "--generate", "n=1,interarrival=det:0,think=det:1,burst=det:1", "--end", "9.5");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "turnaround   none: no guest completed before --end") != NULL, "%s",
+              r.out);
+    cr_expect(strstr(r.out, "bursts       4, response mean 1 s") != NULL, "%s", r.out);
+    cmd_result_free(&r);
+}
