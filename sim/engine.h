@@ -93,6 +93,10 @@ struct sim_hw_tables {
     sim_time_t ipi_cost;                /* a wake on another core */
     const char *const *class_names;     /* [nclasses], index 0 = default */
     const struct dist *const *bursts;   /* [nclasses]: burst lengths (s) of series guests */
+    /* Spinlocks (sim/cosched.c): NULL on ideal hardware, where no vCPU spins. */
+    const double *spin_fraction;        /* [nclasses]: fraction of a burst holding a spinlock */
+    const sim_time_t *critical_section; /* [nclasses]: ns held each time */
+    struct hw_ple ple;                  /* PAUSE-loop exiting (window 0 = none) */
 };
 
 /* One host of the platform. */
