@@ -50,6 +50,7 @@ enum sched_enqueue_why {
     SCHED_ENQ_PREEMPTED,  /* it was running and was taken off its core */
     SCHED_ENQ_WAKE,       /* it was blocked (halted) and woke up */
     SCHED_ENQ_UNTHROTTLE, /* its guest's cap budget was refilled */
+    SCHED_ENQ_COSTART,    /* relaxed co-scheduling held it back, and lets it go again */
 };
 
 struct sched;
