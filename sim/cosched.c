@@ -332,49 +332,43 @@ static sim_time_t slowest(const struct sim *sim, const struct guest *g, const st
     return m;
 }
 
+/* Is a sibling of u behind it and held back (queued, throttled,
+ * co-stopped)?  A co-stopped vCPU waits for that: once every sibling
+ * behind it progresses again (runs, or is halted), they move together and
+ * its lead no longer grows, so it is co-started. */
+static bool laggard_stalled(const struct sim *sim, const struct guest *g, const struct vcpu *u)
+{
+    sim_time_t p = progress(sim, u);
+    for (int i = 0; i < g->nvcpus; i++) {
+        const struct vcpu *w = &g->vcpu[i];
+        if (w != u && stalled(w->state) && progress(sim, w) < p)
+            return true;
+    }
+    return false;
+}
+
 /* Arm g's next co-stop or co-start.  Differences in progress change only
- * while a vCPU is stalled (queued, throttled, co-stopped): a running vCPU
- * reaches the threshold over the slowest stalled one S at now + skew -
- * (P - S), P the progress of the leading running vCPU; a co-stopped vCPU
- * at p is caught up when every vCPU below p has progressed to it, which
- * only the progressing ones do. */
+ * while a vCPU is stalled: a running vCPU reaches the threshold over the
+ * slowest stalled one S at now + skew - (P - S), P the progress of the
+ * leading running vCPU; a co-stopped vCPU goes as soon as no laggard is
+ * stalled (a state change, so now). */
 static void relaxed_arm(struct sim *sim, struct guest *g)
 {
-    sim_time_t s1 = SIM_TIME_MAX, s2 = SIM_TIME_MAX, prun = -1, pprog = SIM_TIME_MAX;
-    int s1_at = -1;
+    sim_time_t s1 = SIM_TIME_MAX, prun = -1;
     for (int i = 0; i < g->nvcpus; i++) {
         const struct vcpu *u = &g->vcpu[i];
         sim_time_t p = progress(sim, u);
-        if (stalled(u->state)) {
-            if (p < s1) {
-                s2 = s1;
-                s1 = p;
-                s1_at = i;
-            } else if (p < s2) {
-                s2 = p;
-            }
-        } else if (progressing(u->state)) {
-            if (p < pprog)
-                pprog = p;
-            if (u->state == VCPU_RUNNING && p > prun)
-                prun = p;
-        }
+        if (stalled(u->state) && p < s1)
+            s1 = p;
+        else if (u->state == VCPU_RUNNING && p > prun)
+            prun = p;
     }
     sim_time_t dt = SIM_TIME_MAX;
     if (prun >= 0 && s1 != SIM_TIME_MAX)
         dt = sim->skew - (prun - s1);
-    for (int i = 0; i < g->nvcpus; i++) {
-        const struct vcpu *u = &g->vcpu[i];
-        if (u->state != VCPU_COSTOPPED)
-            continue;
-        sim_time_t p = u->progress;
-        sim_time_t others = i == s1_at ? s2 : s1;   /* the slowest stalled sibling */
-        if (others < p)
-            continue;   /* waits for a stalled laggard to move */
-        sim_time_t d = pprog < p ? p - pprog : 0;
-        if (d < dt)
-            dt = d;
-    }
+    for (int i = 0; i < g->nvcpus && dt > 0; i++)
+        if (g->vcpu[i].state == VCPU_COSTOPPED && !laggard_stalled(sim, g, &g->vcpu[i]))
+            dt = 0;
     evq_cancel(&sim->evq, &g->cosched_ev);
     if (dt == SIM_TIME_MAX)
         return;
@@ -413,7 +407,7 @@ void cosched_relaxed_event(struct sim *sim, struct sim_event *ev)
             sim__vcpu_set_state(sim, u, VCPU_COSTOPPED);
             g->costops++;
             changed = true;
-        } else if (u->state == VCPU_COSTOPPED && u->progress <= pmin) {
+        } else if (u->state == VCPU_COSTOPPED && !laggard_stalled(sim, g, u)) {
             if (g->throttled)
                 sim__vcpu_set_state(sim, u, VCPU_THROTTLED);   /* the next period frees it */
             else

@@ -133,6 +133,7 @@ void metrics_guest(struct sim_metrics *m, const struct guest *g)
     m->costop_s += g->costop_seconds;
     m->ple_exits += (uint64_t)g->ple_exits;
     m->costops += (uint64_t)g->costops;
+    m->lhp += (uint64_t)g->lhp;
     if (ent > 0) {
         double x = cpu / ent;
         m->ent_jain_sum += x;
@@ -234,6 +235,7 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
     r->spin_seconds = (double)m->spin_s;
     r->spin_fraction = r->busy_seconds > 0 ? r->spin_seconds / r->busy_seconds : 0;
     r->ple_exits = (double)m->ple_exits;
+    r->holder_preemptions = (double)m->lhp;
     r->costops = (double)m->costops;
     r->costop_seconds = (double)m->costop_s;
     r->gang_idle_seconds = m->gang_idle_s;

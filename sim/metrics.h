@@ -73,7 +73,7 @@ struct sim_metrics {
     uint64_t vcpu_samples;              /* vCPUs counted in runnable_ns */
     /* co-scheduling and spinlocks (sim/cosched.c) */
     long double spin_s, costop_s;       /* core time spinning; vCPU time co-stopped */
-    uint64_t ple_exits, costops;
+    uint64_t ple_exits, costops, lhp;
     double gang_idle_s;                 /* core time held idle for gangs */
 };
 
@@ -104,7 +104,7 @@ struct sim_result {
     double blocks, hlt_exits, ipis, vcpu_migrations, poll_wakes;
     double ipi_seconds, migration_seconds, poll_seconds;
     double runnable_seconds, steal_seconds, steal_fraction;
-    double spin_seconds, spin_fraction, ple_exits;      /* spinlocks */
+    double spin_seconds, spin_fraction, ple_exits, holder_preemptions; /* spinlocks */
     double costops, costop_seconds, gang_idle_seconds;  /* co-scheduling */
 };
 
