@@ -85,6 +85,8 @@ double latstat_quantile(const struct latstat *l, double p)
     gsl_histogram_pdf_init(pdf, l->hist);
     double q = gsl_histogram_pdf_sample(pdf, p < 1 ? p : nextafter(1, 0));
     gsl_histogram_pdf_free(pdf);
+    if (q < LATSTAT_MIN)
+        return 0;   /* the first bin holds what the clock cannot tell from 0 */
     return q < l->max ? q : l->max;
 }
 

@@ -14,8 +14,11 @@
  *            drawn from the workload class's distribution and arrive
  *            with gaps G ~ Exp(B (1 - u) / u), so that the expected busy
  *            fraction is u; the bursts of an interval add up to exactly
- *            u T of work (the last one is cut to what is left), so a VM
- *            does exactly sum(u T) over its series.  Bursts arrive on
+ *            u T of work (the last one is cut to what is left, and a gap
+ *            is shortened when the rest of the budget would not fit in
+ *            the interval back to back), so a VM does exactly sum(u T)
+ *            over its series, each interval's share inside it when
+ *            nothing holds it back.  Bursts arrive on
  *            their own clock: work that cannot run at once waits as
  *            backlog (work_left grows while the vCPU is queued or
  *            running), as in the fluid model.  A vCPU blocks when its
@@ -27,6 +30,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -52,6 +56,20 @@ int activity_admit(struct sim *sim, struct guest *g, struct trace_record *rec,
 {
     g->activity = rec->activity;
     rec->activity = NULL;
+    if (g->activity && g->activity->kind == ACTIVITY_PHASES) {
+        struct activity *a = g->activity;
+        a->repeat = rec->repeat;
+        /* one sequence for every vCPU */
+        if (a->nvcpus == 1 && g->nvcpus > 1) {
+            a->seq = xrealloc(a->seq, (size_t)g->nvcpus * sizeof *a->seq);
+            for (int i = 1; i < g->nvcpus; i++) {
+                a->seq[i].n = a->seq[0].n;
+                a->seq[i].d = xmalloc(a->seq[0].n * sizeof *a->seq[0].d);
+                memcpy(a->seq[i].d, a->seq[0].d, a->seq[0].n * sizeof *a->seq[0].d);
+            }
+            a->nvcpus = g->nvcpus;
+        }
+    }
     if (g->activity) {
         g->kind = g->activity->kind == ACTIVITY_PHASES ? GUEST_PHASES : GUEST_CLOSED;
         if (g->kind == GUEST_PHASES && g->activity->nvcpus != g->nvcpus)
@@ -168,7 +186,13 @@ static sim_time_t series_burst(struct sim *sim, struct vcpu *v)
         next = end;
         v->debt = 0;
     } else {
+        /* A gap never leaves too little of the interval for the rest of
+         * its budget run back to back: so an uncontended VM does each
+         * interval's work inside it. */
         double gap = u < 1 ? gsl_ran_exponential(g->rng, b * (1 - u) / u) : 0;
+        double slack = sim_time_to_s(end - sim->now) - b - v->debt;
+        if (gap > slack)
+            gap = slack > 0 ? slack : 0;
         next = sim->now + run_ns(b) + sim_time_from_s(gap);
     }
     if (next <= sim->now)

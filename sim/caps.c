@@ -75,8 +75,9 @@ void caps_update(struct sim *sim, struct guest *g)
     sync_running(sim, g);   /* the budget as spent up to now */
     refill(sim, g);
     sim_time_t period_end = (g->budget_period + 1) * sim->cap_period;
+    /* rounded down: the vCPUs together never overrun the budget */
     sim_time_t left = g->budget > 0 ? g->budget : 0;
-    sim_time_t out = sim->now + (left + g->nrunning - 1) / g->nrunning;
+    sim_time_t out = sim->now + left / g->nrunning;
     evq_push(&sim->evq, &g->cap_ev, out < period_end ? out : period_end, SIM_EVC_CORE);
 }
 
@@ -97,7 +98,7 @@ void caps_event(struct sim *sim, struct sim_event *ev)
     }
     sync_running(sim, g);
     refill(sim, g);
-    if (g->budget > 0) {
+    if (g->budget >= g->nrunning) {   /* a period ended, or less than 1 ns each is left */
         caps_update(sim, g);
         return;
     }

@@ -681,8 +681,10 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     }
     guest_charge_overhead(sim, g);
     metrics_population(m, sim->now, -1);
-    metrics_complete(m, g->arrival, sim->now, g->first_start, service, g->work, size,
-                     g->nvcpus);
+    sim_time_t done = 0;   /* the work its vCPUs did (a fluid's: its series') */
+    for (int i = 0; i < g->nvcpus; i++)
+        done += g->fl ? g->work : g->vcpu[i].attained;
+    metrics_complete(m, g->arrival, sim->now, g->first_start, service, done, size);
     metrics_guest(m, g);
     m->exit_seconds += g->exit_seconds;
     m->walk_seconds += g->walk_seconds;
@@ -743,6 +745,10 @@ static void burst_end(struct sim *sim, struct pcpu *c, struct vcpu *v)
         latstat_add(&g->burst_resp, sim_time_to_s(sim->now - v->woke));
         g->bursts++;
         v->in_burst = false;
+        if (sim->hooks.on_burst) {
+            struct sim_burst b = {v, v->woke, sim->now};
+            sim->hooks.on_burst(sim->hooks.cb_ctx, &b);
+        }
     }
     core_stop(sim, c);
     if (next == ACTIVITY_DONE) {
@@ -1233,7 +1239,7 @@ static void check_invariants(struct sim *sim)
         for (size_t k = 0; sim->caps && k < h->nguests; k++) {
             const struct guest *g = h->guests[k];
             if (caps_limited(sim, g) && g->budget_period == sim->now / sim->cap_period &&
-                g->budget < -(sim_time_t)g->nvcpus)
+                g->budget < 0)
                 violate(sim, "a capped guest ran past its budget", i, -1);
         }
         if (!sim_event_pending(&h->refluid_ev)) {

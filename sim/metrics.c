@@ -54,13 +54,13 @@ void metrics_population(struct sim_metrics *m, sim_time_t now, int delta)
 }
 
 void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t finish,
-                      sim_time_t first_start, sim_time_t service, sim_time_t work_per_vcpu,
-                      sim_time_t size, int nvcpus)
+                      sim_time_t first_start, sim_time_t service, sim_time_t work,
+                      sim_time_t size)
 {
     m->completed++;
     m->last_finish = finish;
     sim_acc_add(&m->turn_ns_all, finish - arrival);
-    sim_acc_add(&m->work_ns, work_per_vcpu * nvcpus);
+    sim_acc_add(&m->work_ns, work);
     if (m->completed <= m->warmup)
         return;
     /* exact conversions from the integer clock: a turnaround of 30 s is
