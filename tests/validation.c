@@ -285,6 +285,7 @@ static int sv_next(struct trace_reader *r, struct trace_record *rec, struct sim_
         a->kind = ACTIVITY_PHASES;
         a->nvcpus = rec->vcpus;
         a->repeat = g->repeat;
+        rec->repeat = g->repeat;
         a->seq = xcalloc((size_t)rec->vcpus, sizeof *a->seq);
         for (int k = 0; k < rec->vcpus; k++) {
             a->seq[k].n = 2;
