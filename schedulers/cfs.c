@@ -142,6 +142,14 @@ static int wakeup_preempt_entity(const struct sched *s, const struct fair_se *cu
     return vdiff > gran ? 1 : 0;
 }
 
+/* Is se waiting in rq's tree?  A buddy may have left it since it was
+ * named (it halted, or its guest's cap was spent): Linux clears it then,
+ * this model at its next use. */
+static bool queued_on(const struct fair_rq *rq, const struct fair_se *se)
+{
+    return se && se->state == FAIR_SE_QUEUED && se->cpu == rq->c->index;
+}
+
 /* pick_next_entity: the leftmost (curr counts), unless a buddy may run
  * without being too unfair. */
 static struct fair_se *pick_next_entity(const struct sched *s, const struct fair_rq *rq,
@@ -151,9 +159,9 @@ static struct fair_se *pick_next_entity(const struct sched *s, const struct fair
     if (!left || (curr && fair_vdiff(curr->vruntime, left->vruntime) < 0))
         left = curr;
     struct fair_se *se = left;
-    if (rq->next && left && wakeup_preempt_entity(s, rq->next, left) < 1)
+    if (queued_on(rq, rq->next) && left && wakeup_preempt_entity(s, rq->next, left) < 1)
         se = rq->next;
-    else if (rq->last && left && wakeup_preempt_entity(s, rq->last, left) < 1)
+    else if (queued_on(rq, rq->last) && left && wakeup_preempt_entity(s, rq->last, left) < 1)
         se = rq->last;
     return se;
 }
@@ -300,7 +308,7 @@ static struct vcpu *cfs_pick(struct sched *s, struct pcpu *c)
         rq->pending = se;
         return se->v;
     }
-    if (rq->pending)
+    if (queued_on(rq, rq->pending))
         return rq->pending->v;
     struct fair_se *se = pick_next_entity(s, rq, NULL);
     return se ? se->v : NULL;

@@ -201,7 +201,7 @@ static struct vcpu *eevdf_pick(struct sched *s, struct pcpu *c)
         rq->pending = se;
         return se->v;
     }
-    if (rq->pending)
+    if (rq->pending && rq->pending->state == FAIR_SE_QUEUED && rq->pending->cpu == c->index)
         return rq->pending->v;
     struct fair_se *se = pick_eevdf(s, rq, false);
     return se ? se->v : NULL;

@@ -270,3 +270,33 @@ Test(linux_vs_hvsim, shares, .timeout = 120)
                   k ? 5 : 0, lx[k], hv[k]);
     cr_expect(fabs(hv[0] - 1024.0 / 1359) <= 0.005, "hvsim: nice 0's share %.4f", hv[0]);
 }
+
+/* A buddy that halts before it is picked: X's arrival preempts C with
+ * nine vCPUs queued, so C becomes the last buddy (LAST_BUDDY, a queue of
+ * sched_nr_latency or more), and at the same instant C's burst ends and
+ * it halts.  The pick must not return it (Linux clears it when C is
+ * dequeued).  --hz 10 keeps the tick out of the way: C runs from 0 to
+ * 10 ms (h1..h7 and h8 are placed after it by START_DEBIT). */
+Test(linux_fair, buddy_that_halts)
+{
+    char text[512];
+    size_t n = (size_t)snprintf(text, sizeof text, "id,arrival,vcpus,phases,repeat\n");
+    for (int i = 1; i <= 7; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "h%d,0,1,1s,1\n", i);
+    snprintf(text + n, sizeof text - n, "C,0,1,10ms 1s,1\nh8,0,1,1s,1\nX,0.01,1,1ms,1\n");
+    char *trace = write_temp(".csv", text);
+    char *dir = test_tmpdir("buddy");
+    setenv("HVSIM_CHECK", "1", 1);
+    struct cmd_result r;
+    RUN(&r, "run", "--trace", trace, "--format", "phases", "--sched", "cfs", "--hz", "10",
+        "--out", dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *segs = test_slurp_in(dir, "segments.csv");
+    cr_expect(strstr(segs, "0,0,C,0,0.000000000,0.010000000\n0,0,X,0,0.010000000,"), "%s", segs);
+    free(segs);
+    cmd_result_free(&r);
+    test_remove_tree(dir);
+    free(dir);
+    unlink(trace);
+    free(trace);
+}
