@@ -274,8 +274,6 @@ static void cfs_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why 
     se->sleeping = false;
     struct fair_rq *rq = why == SCHED_ENQ_UNTHROTTLE && se->cpu >= 0
                              ? fair_rq_at(f, se->cpu) : fair_select_rq(s, v, fresh);
-    if (!rq)
-        return;   /* its affinity names no pCPU of this host: it never runs */
     fair_update_curr(f, rq);
     if (!fresh && se->cpu >= 0 && se->cpu != rq->c->index) {
         /* a wake-up on another pCPU: vruntime relative to the old

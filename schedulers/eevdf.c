@@ -173,8 +173,6 @@ static void eevdf_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_wh
     se->sleeping = false;
     struct fair_rq *rq = why == SCHED_ENQ_UNTHROTTLE && se->cpu >= 0
                              ? fair_rq_at(f, se->cpu) : fair_select_rq(s, v, fresh);
-    if (!rq)
-        return;   /* its affinity names no pCPU of this host: it never runs */
     update_curr(s, rq, true);
     place_entity(s, rq, se, fresh);
     se->fresh = false;

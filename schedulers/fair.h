@@ -153,7 +153,9 @@ void fair_resched(struct sched *s, struct fair_rq *rq);
 /* The runqueue for v becoming runnable: a new vCPU goes to the idlest
  * pCPU (find_idlest_cpu: an idle one, else the least load); a waking one
  * to its previous pCPU if idle, else to an idle pCPU of the same socket
- * (select_idle_sibling's scan of the LLC), else to its previous one. */
+ * (select_idle_sibling's scan of the LLC), else to its previous one.
+ * Only pCPUs its affinity allows; if it allows none of this host's, any
+ * (select_fallback_rq). */
 struct fair_rq *fair_select_rq(struct sched *s, struct vcpu *v, bool fresh);
 
 /* newidle_balance of idle pCPU c: the busiest runqueue (most runnable
