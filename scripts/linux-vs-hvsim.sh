@@ -66,6 +66,7 @@ case "$cpu" in ''|*[!0-9]*) skip "cannot tell which CPU this shell may use" ;; e
 base=$(nice)
 check=$(taskset -c "$cpu" nice -n 5 "$tmp/probe" check 2>/dev/null) ||
     skip "taskset -c $cpu nice -n 5 cannot run a process here"
+# shellcheck disable=SC2086 # its fields, split
 set -- $check
 [ "$2" = "$cpu" ] || skip "taskset -c $cpu did not pin (the process ran on CPU $2)"
 [ "$3" -eq $((base + 5)) ] || skip "nice -n 5 did not lower the priority (nice $3, not $((base + 5)))"
@@ -108,6 +109,8 @@ run_hvsim() {
     # shellcheck disable=SC2086
     "$hvsim" run --trace "$1" --sched $policy $knobs --hw none --cores 1 --out "$tmp/$2" \
         > "$tmp/$2.log" 2>&1 || { cat "$tmp/$2.log" >&2; echo "$0: hvsim failed" >&2; exit 1; }
+    [ -f "$tmp/$2/segments.csv" ] || { echo "$0: hvsim wrote no segments.csv (too many" \
+        "segments for --out): use a shorter --seconds" >&2; exit 1; }
 }
 
 # Core seconds of each guest in [0, T) from a segments.csv: "id seconds" lines.
@@ -163,12 +166,14 @@ if [ "$shares_only" -eq 0 ]; then
     pinned 0 sleeper "$start" "$end" 100 10000 > "$tmp/lx-io" &
     for i in 1 2 3; do pinned 0 hog "$start" "$end" > "$tmp/lx-hog$i" & done
     wait
+    # shellcheck disable=SC2046 # the probe's fields, split
     set -- $(cat "$tmp/lx-io")
     lio=$2 lp50=$4 lp95=$5 lp99=$6 lmax=$7
     lhogs=$(cat "$tmp/lx-hog1" "$tmp/lx-hog2" "$tmp/lx-hog3" | awk '{ s += $2 } END { print s }')
     repeat=$((seconds * 100 + 100))
     printf 'id,arrival,vcpus,phases,repeat\nio,0,1,0.1ms 10ms,%s\n' "$repeat" > "$tmp/io.csv"
-    for i in 1 2 3; do printf 'hog%s,0,1,%ss,1\n' "$i" "$seconds" >> "$tmp/io.csv"; done
+    # three hogs share the CPU: half of the span each keeps them busy through it
+    for i in 1 2 3; do printf 'hog%s,0,1,%s,1\n' "$i" "$((seconds * 500))ms" >> "$tmp/io.csv"; done
     run_hvsim "$tmp/io.csv" hv-io
     io_latencies "$tmp/hv-io/segments.csv" > "$tmp/hv-io.lat"
     cpu_by_guest "$tmp/hv-io/segments.csv" > "$tmp/hv-io.cpu"
