@@ -407,10 +407,10 @@ struct fair_rq *fair_select_rq(struct sched *s, struct vcpu *v, bool fresh)
         if (!best || rq->load < best->load)
             best = rq;
     }
-    /* An affinity that names no pCPU of this host: Linux's
-     * select_fallback_rq gives up the affinity and takes any CPU; so does
-     * this model (the vCPU's previous pCPU, else pCPU 0), rather than
-     * keep a vCPU runnable that no pCPU may run. */
+    /* An affinity that names no pCPU of this host (the engine refuses
+     * one at its trace line; a guest built in memory could still have
+     * it): as Linux's select_fallback_rq, give the affinity up rather
+     * than keep a vCPU runnable that no pCPU may run. */
     if (!best)
         best = &f->rq[prev >= 0 ? prev : 0];
     return best;

@@ -154,8 +154,8 @@ void fair_resched(struct sched *s, struct fair_rq *rq);
  * pCPU (find_idlest_cpu: an idle one, else the least load); a waking one
  * to its previous pCPU if idle, else to an idle pCPU of the same socket
  * (select_idle_sibling's scan of the LLC), else to its previous one.
- * Only pCPUs its affinity allows; if it allows none of this host's, any
- * (select_fallback_rq). */
+ * Only pCPUs its affinity allows (if none of this host's, any, as
+ * select_fallback_rq does). */
 struct fair_rq *fair_select_rq(struct sched *s, struct vcpu *v, bool fresh);
 
 /* newidle_balance of idle pCPU c: the busiest runqueue (most runnable

@@ -300,21 +300,3 @@ Test(linux_fair, buddy_that_halts)
     unlink(trace);
     free(trace);
 }
-
-/* A guest whose affinity names no pCPU of its host runs anyway, as
- * Linux's select_fallback_rq lets it, instead of staying runnable for
- * ever (and ticking for ever). */
-Test(linux_fair, affinity_fallback)
-{
-    char *trace = write_temp(".csv", "id,arrival,work,affinity\na,0,1,2-3\nb,0,1,\n");
-    const char *scheds[] = {"cfs", "eevdf"};
-    for (int s = 0; s < 2; s++) {
-        struct cmd_result r;
-        RUN(&r, "run", "--trace", trace, "--sched", scheds[s], "--cores", "1", "--json");
-        cr_assert_eq(r.status, 0, "%s: %s", scheds[s], r.err);
-        cr_expect(strstr(r.out, "\"completed\": 2"), "%s: %s", scheds[s], r.out);
-        cmd_result_free(&r);
-    }
-    unlink(trace);
-    free(trace);
-}

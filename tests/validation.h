@@ -58,7 +58,7 @@ void validation_run(const struct vcase *c, uint64_t seed, struct vresult *out);
 enum svmetric {
     SV_SHARES,          /* each guest's share of the core time over [0, span) vs w / sum w */
     SV_CAP,             /* the target's most core time in one cap period, in cores, vs its cap */
-    SV_WAKE_P99,        /* the target's p99 wake-up latency (s) vs a bound */
+    SV_WAKE_P99,        /* the target's p99 wake-up latency (s) after a block, vs a bound */
 };
 
 #define SV_MAXG 4
