@@ -33,8 +33,8 @@
  * the skew of a vCPU is how far its progress leads its slowest sibling.
  * When a running vCPU's skew reaches the threshold (--cosched-skew), it is
  * co-stopped (off its core, runnable but held back: VCPU_COSTOPPED) until
- * the laggards have caught up with it; then it is co-started (enqueued
- * again, SCHED_ENQ_COSTART).  A halted vCPU's progress stops at its
+ * every sibling behind it has caught up with it (its skew is 0); then it
+ * is co-started (enqueued again, SCHED_ENQ_COSTART).  A halted vCPU's progress stops at its
  * slowest sibling's when it wakes, so a vCPU that was idle neither leads
  * nor lags.  Events are exact: the skew of a running vCPU never exceeds
  * the threshold.
@@ -241,6 +241,29 @@ void cosched_preempt(struct sim *sim, struct pcpu *c)
     sim__host_dispatch_soon(sim, c->host);
 }
 
+/* A gang starts for its best vCPU (the one the policy picked) and stops as
+ * a whole, so a preemptive policy must weigh it by that vCPU: weighed by
+ * its weakest member, a gang just started would be stopped at once for a
+ * vCPU it beat a moment before, and started again, forever in one
+ * instant. */
+const struct vcpu *cosched_rank(struct sim *sim, const struct vcpu *v)
+{
+    const struct guest *g = v->guest;
+    if (!sim->strict || g->nvcpus < 2 || g->nrunning < 2)
+        return v;
+    struct sched *s = g->host->sched;
+    const struct vcpu *best = v;
+    for (int i = 0; i < g->nvcpus; i++) {
+        const struct vcpu *u = &g->vcpu[i];
+        if (u->state != VCPU_RUNNING || u == best)
+            continue;
+        sim__core_sync(sim, u->core);
+        if (s->ops->compare(s, u, best) < 0)
+            best = u;
+    }
+    return best;
+}
+
 bool cosched_drain(struct sim *sim, struct pcpu *c)
 {
     (void)sim;
@@ -332,26 +355,38 @@ static sim_time_t slowest(const struct sim *sim, const struct guest *g, const st
     return m;
 }
 
-/* Is a sibling of u behind it and held back (queued, throttled,
- * co-stopped)?  A co-stopped vCPU waits for that: once every sibling
- * behind it progresses again (runs, or is halted), they move together and
- * its lead no longer grows, so it is co-started. */
-static bool laggard_stalled(const struct sim *sim, const struct guest *g, const struct vcpu *u)
+/* When co-stopped u may go again, from now: once every sibling behind it
+ * has caught up with it (ESX: "until the laggards catch up").  Siblings
+ * behind it that all progress (run, or are halted) catch up after the
+ * largest gap; one held back (queued, throttled, co-stopped) catches up
+ * at no known time: SIM_TIME_MAX, re-armed when a state changes.  Going
+ * again only once caught up, not as soon as the laggards move, keeps a
+ * policy that prefers u (SRPT, a fair class's wake-up preemption) from
+ * preempting its laggard at once, co-stopping u again in the same
+ * instant, forever. */
+static sim_time_t catch_up(const struct sim *sim, const struct guest *g, const struct vcpu *u)
 {
-    sim_time_t p = progress(sim, u);
+    sim_time_t p = progress(sim, u), dt = 0;
     for (int i = 0; i < g->nvcpus; i++) {
         const struct vcpu *w = &g->vcpu[i];
-        if (w != u && stalled(w->state) && progress(sim, w) < p)
-            return true;
+        if (w == u || w->state == VCPU_DONE)
+            continue;
+        sim_time_t q = progress(sim, w);
+        if (q >= p)
+            continue;
+        if (stalled(w->state))
+            return SIM_TIME_MAX;
+        if (p - q > dt)
+            dt = p - q;
     }
-    return false;
+    return dt;
 }
 
 /* Arm g's next co-stop or co-start.  Differences in progress change only
  * while a vCPU is stalled: a running vCPU reaches the threshold over the
  * slowest stalled one S at now + skew - (P - S), P the progress of the
- * leading running vCPU; a co-stopped vCPU goes as soon as no laggard is
- * stalled (a state change, so now). */
+ * leading running vCPU; a co-stopped vCPU goes when its laggards have
+ * caught up (catch_up). */
 static void relaxed_arm(struct sim *sim, struct guest *g)
 {
     sim_time_t s1 = SIM_TIME_MAX, prun = -1;
@@ -367,8 +402,11 @@ static void relaxed_arm(struct sim *sim, struct guest *g)
     if (prun >= 0 && s1 != SIM_TIME_MAX)
         dt = sim->skew - (prun - s1);
     for (int i = 0; i < g->nvcpus && dt > 0; i++)
-        if (g->vcpu[i].state == VCPU_COSTOPPED && !laggard_stalled(sim, g, &g->vcpu[i]))
-            dt = 0;
+        if (g->vcpu[i].state == VCPU_COSTOPPED) {
+            sim_time_t c = catch_up(sim, g, &g->vcpu[i]);
+            if (c < dt)
+                dt = c;
+        }
     evq_cancel(&sim->evq, &g->cosched_ev);
     if (dt == SIM_TIME_MAX)
         return;
@@ -407,7 +445,7 @@ void cosched_relaxed_event(struct sim *sim, struct sim_event *ev)
             sim__vcpu_set_state(sim, u, VCPU_COSTOPPED);
             g->costops++;
             changed = true;
-        } else if (u->state == VCPU_COSTOPPED && !laggard_stalled(sim, g, u)) {
+        } else if (u->state == VCPU_COSTOPPED && catch_up(sim, g, u) == 0) {
             if (g->throttled)
                 sim__vcpu_set_state(sim, u, VCPU_THROTTLED);   /* the next period frees it */
             else

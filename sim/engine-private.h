@@ -146,6 +146,9 @@ void cosched_release(struct guest *g);
 void cosched_dispatch(struct sim *sim, struct host *h);
 void cosched_preempt(struct sim *sim, struct pcpu *c);
 bool cosched_drain(struct sim *sim, struct pcpu *c);
+/* strict: how a preemptive policy ranks v, a member of a running gang:
+ * as the gang's best running vCPU (v itself otherwise). */
+const struct vcpu *cosched_rank(struct sim *sim, const struct vcpu *v);
 bool cosched_may_resume(struct sim *sim, const struct vcpu *v);
 void cosched_gang_partial(struct sim *sim, struct guest *g);
 bool cosched_idle_ok(struct sim *sim, struct host *h, struct pcpu *c);

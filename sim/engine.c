@@ -810,6 +810,13 @@ static void preempt(struct sim *sim, struct pcpu *c, struct vcpu *w)
     core_start(sim, c, next);
 }
 
+/* How a preemptive policy ranks a running vCPU: a strict gang's member
+ * as the gang (sim/cosched.c). */
+static const struct vcpu *ranked(struct sim *sim, const struct vcpu *v)
+{
+    return sim->strict ? cosched_rank(sim, v) : v;
+}
+
 static void core_timer(struct sim *sim, struct sim_event *ev)
 {
     struct pcpu *c = container_of(ev, struct pcpu, ev);
@@ -830,7 +837,7 @@ static void core_timer(struct sim *sim, struct sim_event *ev)
         struct vcpu *w = s->ops->pick(s, c);
         /* Preempt only if someone is waiting (and, for a policy that
          * orders by a key, only for an equal or better one). */
-        if (w && (!(s->flags & SCHED_PREEMPTIVE) || s->ops->compare(s, w, v) <= 0)) {
+        if (w && (!(s->flags & SCHED_PREEMPTIVE) || s->ops->compare(s, w, ranked(sim, v)) <= 0)) {
             preempt(sim, c, w);
             host_request_dispatch(sim, h);
             return;
@@ -861,7 +868,8 @@ static struct pcpu *host_worst_running(struct sim *sim, struct host *h)
         if (!c->running)
             continue;
         sim__core_sync(sim, c);
-        if (!worst || s->ops->compare(s, c->running, worst->running) >= 0)
+        if (!worst ||
+            s->ops->compare(s, ranked(sim, c->running), ranked(sim, worst->running)) >= 0)
             worst = c;
     }
     return worst;
@@ -913,7 +921,7 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
         if (!worst)
             return;
         struct vcpu *v = s->ops->pick(s, worst);
-        if (!v || s->ops->compare(s, v, worst->running) >= 0)
+        if (!v || s->ops->compare(s, v, ranked(sim, worst->running)) >= 0)
             return;
         preempt(sim, worst, v);
         if (sim->gangs)
