@@ -92,7 +92,8 @@ $(BUILD)/bench/%: scripts/bench/%.c $(BUILD)/libhvsim.a
 bench: $(BUILD)/hvsim $(BENCH_SRC:scripts/bench/%.c=$(BUILD)/bench/%)
 	BUILD=$(BUILD) scripts/bench.sh
 
-$(BUILD)/validate: scripts/validate.c $(BUILD)/tests/validation.o $(BUILD)/libhvsim.a
+$(BUILD)/validate: scripts/validate.c $(BUILD)/tests/validation.o $(BUILD)/tests/validation-sched.o \
+                   $(BUILD)/libhvsim.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 validate: $(BUILD)/validate

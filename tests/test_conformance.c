@@ -8,8 +8,10 @@
  *     vCPU on two cores, time never decreases (checked after every event);
  *   - the same seed gives the same figures, bit for bit.
  * Each policy runs with and without clairvoyance, preemptive and not,
- * on 1 and 3 cores, with guests of 1 to 3 vCPUs.  Plug-ins named in
- * $HVSIM_TEST_PLUGINS are covered too (tests/plugin/test_plugin.sh).
+ * on 1 and 3 cores, with guests of 1 to 3 vCPUs; then with vCPUs that
+ * block and wake (closed loops of think and burst) on 1, 3 and 4 cores
+ * (the last in 2 sockets).  Plug-ins named in $HVSIM_TEST_PLUGINS are
+ * covered too (tests/plugin/test_plugin.sh).
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -39,15 +41,15 @@ struct outcome {
     char violation[256];
 };
 
-static void run_once(const char *sched, int cores, bool clairvoyant, bool preempt,
-                     uint64_t seed, struct outcome *o)
+static void run_spec(const char *sched, const char *generate, int cores, int sockets,
+                     bool clairvoyant, bool preempt, uint64_t seed, struct outcome *o)
 {
     struct synth_spec spec;
     struct sim_error err;
-    cr_assert_eq(synth_parse(&spec, "n=400,interarrival=exp:0.6,work=exp:1,vcpus=uniform:1:3,"
-                                    "priority=uniform:0.5:2.5", &err), 0);
+    cr_assert_eq(synth_parse(&spec, generate, &err), 0, "%s", err.text);
     struct sim_experiment x;
     test_experiment(&x, sched, cores);
+    x.hosts[0].sockets = sockets;
     test_knob(&x.sched, "quantum", "50ms");
     test_knob(&x.sched, "clairvoyant", clairvoyant ? "yes" : "no");
     test_knob(&x.sched, "preempt", preempt ? "yes" : "no");
@@ -67,6 +69,13 @@ static void run_once(const char *sched, int cores, bool clairvoyant, bool preemp
     trace_close(&r);
     sim_destroy(sim);
     sim_experiment_release(&x);
+}
+
+static void run_once(const char *sched, int cores, bool clairvoyant, bool preempt,
+                     uint64_t seed, struct outcome *o)
+{
+    run_spec(sched, "n=400,interarrival=exp:0.6,work=exp:1,vcpus=uniform:1:3,"
+             "priority=uniform:0.5:2.5", cores, 1, clairvoyant, preempt, seed, o);
 }
 
 ParameterizedTest(size_t *index, conformance, invariants, .timeout = 60)
@@ -91,4 +100,41 @@ ParameterizedTest(size_t *index, conformance, invariants, .timeout = 60)
                 cr_expect(memcmp(&a.res, &b.res, sizeof a.res) == 0,
                           "%s: same seed, different results", sched);
             }
+}
+
+ParameterizedTestParameters(conformance, blocking)
+{
+    test_load_plugins();
+    size_t n = registry_count(&sched_registry);
+    size_t *idx = cr_malloc(n * sizeof *idx);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    return cr_make_param_array(size_t, idx, n);
+}
+
+/* vCPUs that block and wake: closed loops of 50 bursts of exactly 4 ms
+ * (so that the work is known) and Exp(10 ms) thinks, guests of 1 to 3
+ * vCPUs, more demand than cores at times. */
+ParameterizedTest(size_t *index, conformance, blocking, .timeout = 60)
+{
+    test_load_plugins();
+    const char *sched = registry_at(&sched_registry, *index)->name;
+    const char *gen = "n=60,interarrival=exp:0.02,think=exp:0.01,burst=det:0.004,cycles=50,"
+                      "vcpus=uniform:1:3,priority=uniform:0.5:2.5";
+    const int platforms[][2] = {{1, 1}, {3, 1}, {4, 2}};
+    for (int p = 0; p < 3; p++) {
+        int cores = platforms[p][0], sockets = platforms[p][1];
+        struct outcome a, b;
+        run_spec(sched, gen, cores, sockets, false, false, 7, &a);
+        cr_expect_eq(a.res.completed, a.res.arrived, "%s %d cores: %g of %g guests completed",
+                     sched, cores, a.res.completed, a.res.arrived);
+        cr_expect_eq(a.res.arrived, 60);
+        cr_expect(a.busy_ns == a.work_ns, "%s %d cores: core time %.0Lf ns != work %.0Lf ns",
+                  sched, cores, a.busy_ns, a.work_ns);
+        cr_expect_eq(a.violations, 0, "%s %d cores: %ld violations, first: %s", sched, cores,
+                     a.violations, a.violation);
+        run_spec(sched, gen, cores, sockets, false, false, 7, &b);
+        cr_expect(memcmp(&a.res, &b.res, sizeof a.res) == 0, "%s: same seed, different results",
+                  sched);
+    }
 }
