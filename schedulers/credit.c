@@ -383,9 +383,14 @@ static void csched_runq_sort(struct csched_pcpu *pc)
     }
 }
 
-static struct csched_unit *csched_runq_head(struct csched_pcpu *pc)
+/* The first vCPU of c's queue that may run on c: the head, unless a
+ * vCPU pinned outside the host ended up there (it never runs). */
+static struct csched_unit *csched_runq_head(struct csched_pcpu *pc, const struct pcpu *c)
 {
-    return csched_list_empty(&pc->runq) ? NULL : csched_runq_elem(pc->runq.next);
+    for (struct csched_list *it = pc->runq.next; it != &pc->runq; it = it->next)
+        if (sched_may_run(csched_runq_elem(it)->vcpu, c))
+            return csched_runq_elem(it);
+    return NULL;
 }
 
 /* csched_runq_steal and csched_load_balance: the first vCPU of priority
@@ -425,7 +430,7 @@ static struct csched_unit *csched_choose(struct sched *s, const struct pcpu *c,
                                          struct csched_unit *cur)
 {
     struct csched_private *prv = csched_priv(s);
-    struct csched_unit *snext = csched_runq_head(&prv->pcpu[c->index]);
+    struct csched_unit *snext = csched_runq_head(&prv->pcpu[c->index], c);
     if (cur && (!snext || snext->pri < cur->pri))
         snext = cur;
     int pri = snext ? snext->pri : CSCHED_PRI_IDLE;

@@ -501,14 +501,13 @@ static struct csched2_unit *csched2_candidate(const struct sched *s, const struc
     sim_time_t now = sched_now(s);
     int64_t snext_credit = CSCHED2_IDLE_CREDIT;
     struct csched2_unit *snext = NULL;
-    if (scurr) {
+    /* A vCPU balance_load moves is, as in Xen, no longer runnable here:
+     * neither its ratelimit nor its credit keeps it. */
+    if (scurr && !scurr->migrate_rqd) {
         if (conf->ratelimit > 0 && now - scurr->run_start < conf->ratelimit)
             return scurr;
-        /* a vCPU balance_load moves is, as in Xen, no longer runnable here */
-        if (!scurr->migrate_rqd) {
-            snext = scurr;
-            snext_credit = csched2_credit_now(scurr, now);
-        }
+        snext = scurr;
+        snext_credit = csched2_credit_now(scurr, now);
     }
     for (struct csched2_list *it = rqd->runq.next; it != &rqd->runq; it = it->next) {
         struct csched2_unit *svc = csched2_runq_elem(it);

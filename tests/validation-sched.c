@@ -17,31 +17,31 @@
 
 const struct vs_case vsched_cases[] = {
     {"credit shares 256/512/1024, 1 pCPU", "credit", NULL, 1, 10, 60, 0, VS_SHARES, 0.01,
-     VS_SHARE_GUESTS(1), "Xen csched_acct"},
+     VS_SHARE_GUESTS(1), "credit.c csched_acct"},
     {"credit shares 256/512/1024, 4 pCPUs x 4 vCPUs", "credit", NULL, 4, 10, 60, 0, VS_SHARES,
-     0.01, VS_SHARE_GUESTS(4), "Xen csched_acct"},
+     0.01, VS_SHARE_GUESTS(4), "credit.c csched_acct"},
     {"credit2 shares 256/512/1024, 1 pCPU", "credit2", NULL, 1, 10, 60, 0, VS_SHARES, 0.01,
-     VS_SHARE_GUESTS(1), "Xen credit2 burn_credits"},
+     VS_SHARE_GUESTS(1), "credit2.c burn_credits"},
     {"credit2 shares 256/512/1024, 4 pCPUs x 4 vCPUs", "credit2", NULL, 4, 10, 60, 0, VS_SHARES,
-     0.01, VS_SHARE_GUESTS(4), "Xen credit2 burn_credits"},
+     0.01, VS_SHARE_GUESTS(4), "credit2.c burn_credits"},
     {"credit cap 50%, alone, 30 ms periods", "credit", NULL, 1, 0, 60, 0.030, VS_CAP, 0, 1,
-     {{1, 0.5, 1, 0, 0, 0}}, "cap x period"},
+     {{1, 0.5, 1, 0, 0, 0}}, "sim/caps.c"},
     {"credit cap 50% (weight 1024) beside a hog (256)", "credit", NULL, 1, 0, 60, 0.030, VS_CAP,
-     0, 2, {{4, 0.5, 1, 0, 0, 0}, {1, 0, 1, 0, 0, 0}}, "cap x period"},
+     0, 2, {{4, 0.5, 1, 0, 0, 0}, {1, 0, 1, 0, 0, 0}}, "sim/caps.c"},
     {"credit2 cap 50%, alone, 10 ms periods", "credit2", NULL, 1, 0, 60, 0.010, VS_CAP, 0, 1,
-     {{1, 0.5, 1, 0, 0, 0}}, "cap x period"},
+     {{1, 0.5, 1, 0, 0, 0}}, "sim/caps.c"},
     {"credit2 cap 50% (weight 1024) beside a hog (256)", "credit2", NULL, 1, 0, 60, 0.010, VS_CAP,
-     0, 2, {{4, 0.5, 1, 0, 0, 0}, {1, 0, 1, 0, 0, 0}}, "cap x period"},
+     0, 2, {{4, 0.5, 1, 0, 0, 0}, {1, 0, 1, 0, 0, 0}}, "sim/caps.c"},
     {"credit cap 150%, 4 vCPUs beside 4 hogs, 4 pCPUs", "credit", NULL, 4, 0, 60, 0.030, VS_CAP,
-     0, 2, {{1, 1.5, 4, 0, 0, 0}, {1, 0, 4, 0, 0, 0}}, "cap x period"},
+     0, 2, {{1, 1.5, 4, 0, 0, 0}, {1, 0, 4, 0, 0, 0}}, "sim/caps.c"},
     {"credit2 cap 150%, 4 vCPUs beside 4 hogs, 4 pCPUs", "credit2", NULL, 4, 0, 60, 0.010, VS_CAP,
-     0, 2, {{1, 1.5, 4, 0, 0, 0}, {1, 0, 4, 0, 0, 0}}, "cap x period"},
+     0, 2, {{1, 1.5, 4, 0, 0, 0}, {1, 0, 4, 0, 0, 0}}, "sim/caps.c"},
     {"credit I/O VM beside 3 hogs, BOOST: p99 wake-up", "credit", NULL, 1, 0, 120, 0,
-     VS_WAKE_BELOW, 0.001, VS_IO_GUESTS, "Ongaro et al. 2008"},
+     VS_WAKE_BELOW, 0.001, VS_IO_GUESTS, "Ongaro et al., VEE 2008"},
     {"credit I/O VM beside 3 hogs, no BOOST: p99 wake-up", "credit", "boost=no", 1, 0, 120, 0,
-     VS_WAKE_ABOVE, 0.010, VS_IO_GUESTS, "Ongaro et al. 2008"},
+     VS_WAKE_ABOVE, 0.010, VS_IO_GUESTS, "Ongaro et al., VEE 2008"},
     {"credit2 I/O VM beside 3 hogs: p99 wake-up", "credit2", NULL, 1, 0, 120, 0, VS_WAKE_BELOW,
-     0.001, VS_IO_GUESTS, "credit2 runq_tickle"},
+     0.001, VS_IO_GUESTS, "credit2.c runq_tickle"},
 };
 const size_t vsched_ncases = sizeof vsched_cases / sizeof vsched_cases[0];
 
@@ -224,10 +224,10 @@ static void vs_judge(const struct vs_case *c, struct vs_collect *col, struct vs_
         }
         r->n = (long)col->nperiods;
         r->mean = col->nperiods ? sum / (double)col->nperiods : 0;
-        snprintf(r->expected_text, sizeof r->expected_text, "<= %g of each %g ms period", cap,
+        snprintf(r->expected_text, sizeof r->expected_text, "<= %g x P in every P = %g ms", cap,
                  c->cap_period * 1e3);
         snprintf(r->simulated_text, sizeof r->simulated_text,
-                 "max %.6f, mean %.6f over %ld periods", r->worst, r->mean, r->n);
+                 "max %.6f x P, mean %.6f x P over %ld periods", r->worst, r->mean, r->n);
         r->within = ok && r->n > 0;
         break;
     }
