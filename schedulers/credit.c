@@ -709,9 +709,10 @@ static void csched_tick(struct sched *s)
 const struct sched_ops sched_ops_credit = {
     .info = {
         .name = "credit",
-        .desc = "Xen's credit scheduler (credit1): weights (256 x the trace's weight) and "
-                "caps; credits debited on 10 ms ticks and refilled every 30 ms accounting "
-                "period; BOOST > UNDER > OVER; a queue per pCPU, idle and OVER pCPUs steal",
+        .desc = "Xen's credit scheduler (credit1): weights (256 x the trace's weight); credits "
+                "debited on 10 ms ticks and refilled every 30 ms accounting period; BOOST > "
+                "UNDER > OVER; a queue per pCPU, idle and OVER pCPUs steal; caps per "
+                "--cap-period (give 30ms, Xen's accounting period)",
         .aliases = "credit1",
         .params = csched_params,
         .conf_size = sizeof(struct csched_conf),

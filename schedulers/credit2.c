@@ -917,7 +917,8 @@ const struct sched_ops sched_ops_credit2 = {
         .name = "credit2",
         .desc = "Xen's credit2 scheduler: credit burnt in proportion to 1/weight (256 x the "
                 "trace's weight), reset when the next vCPU has none; run queues per socket "
-                "(--runqueue); --ratelimit, migration resistance, a 0.5..10 ms timer",
+                "(--runqueue); --ratelimit, migration resistance, a 0.5..10 ms timer; caps per "
+                "--cap-period (give 10ms, Xen's credit2_cap_period_ms)",
         .params = csched2_params,
         .conf_size = sizeof(struct csched2_conf),
     },
