@@ -10,6 +10,8 @@
 #include <jansson.h>
 
 #include "base/xalloc.h"
+#include "models/platform.h"
+#include "workloads/trace.h"
 
 #define MAX_HOSTS 100000
 
@@ -31,6 +33,37 @@ static int profile_add(struct platform *pf, const char *name, const char *datadi
 static int bad(struct sim_error *err, const char *path, const char *what, int i, const char *key)
 {
     return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%d]: key '%s' %s", i, key, what);
+}
+
+/* A host row's "affinity": {"CLASS": "CPUSET", ...} -> a cpuset per class
+ * of its hardware's tables, each naming at least one of its cores. */
+static int class_affinity(uint64_t **out, json_t *obj, const struct sim_hw_tables *hw, int cores,
+                          const char *path, size_t row, struct sim_error *err)
+{
+    uint64_t *set = xcalloc(hw->nclasses ? hw->nclasses : 1, sizeof *set);
+    *out = set;
+    const char *cls;
+    json_t *v;
+    json_object_foreach(obj, cls, v) {
+        size_t k;
+        for (k = 0; k < hw->nclasses; k++)
+            if (strcmp(hw->class_names[k], cls) == 0)
+                break;
+        if (k == hw->nclasses)
+            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: affinity: unknown "
+                                 "workload class '%s' (see `hvsim list`)", row, cls);
+        char msg[160];
+        const char *wrong = json_is_string(v)
+                                ? trace_parse_cpuset(json_string_value(v), &set[k], msg, sizeof msg)
+                                : "must be a cpuset string such as \"0-3,6\"";
+        if (wrong)
+            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: affinity of '%s': %s",
+                                 row, cls, wrong);
+        if (!(set[k] & cpuset_upto(cores)))
+            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: affinity of '%s' "
+                                 "names none of its %d cores (0-%d)", row, cls, cores, cores - 1);
+    }
+    return SIM_OK;
 }
 
 int platform_load(struct platform *pf, const char *path, const char *default_hw,
@@ -62,6 +95,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
         long count;
         int cores, sockets;
         double mem;
+        json_t *affinity;   /* borrowed from root */
     } *row = xcalloc(n, sizeof *row);
     for (size_t i = 0; i < n && rc == SIM_OK; i++) {
         json_t *h = json_array_get(hosts, i);
@@ -81,6 +115,13 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                     break;
                 }
                 row[i].sockets = (int)json_integer_value(v);
+            } else if (strcmp(key, "affinity") == 0) {
+                if (!json_is_object(v)) {
+                    rc = bad(err, path, "must be an object {\"CLASS\": \"CPUSET\", ...}", (int)i,
+                             key);
+                    break;
+                }
+                row[i].affinity = v;
             } else if (strcmp(key, "count") == 0 || strcmp(key, "cores") == 0) {
                 if (!json_is_integer(v) || json_integer_value(v) < 1 ||
                     json_integer_value(v) > MAX_HOSTS) {
@@ -114,7 +155,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
             } else {
                 rc = sim_error_set(err, SIM_EINVAL, path, 0, 0,
                                    "hosts[%zu]: unknown key '%s' (count, cores, sockets, mem_mb, "
-                                   "hw)", i,
+                                   "hw, affinity)", i,
                                    key);
                 break;
             }
@@ -141,6 +182,13 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
             rc = profile_add(pf, name, datadir, err);
         prof[i] = k;
     }
+    uint64_t **aff = xcalloc(n, sizeof *aff);
+    pf->affinity = aff;   /* freed with the platform, also on error */
+    pf->naffinity = n;
+    for (size_t i = 0; i < n && rc == SIM_OK; i++)
+        if (row[i].affinity)
+            rc = class_affinity(&aff[i], row[i].affinity, &pf->profiles[prof[i]].tables,
+                                row[i].cores, path, i, err);
     if (rc == SIM_OK) {
         pf->nhosts = (int)total;
         pf->specs = xcalloc((size_t)total, sizeof *pf->specs);
@@ -151,6 +199,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                 pf->specs[h].sockets = row[i].sockets;
                 pf->specs[h].mem_mb = row[i].mem;
                 pf->specs[h].hw = &pf->profiles[prof[i]].tables;
+                pf->specs[h].class_affinity = aff[i];
             }
     }
     free(prof);
@@ -172,5 +221,8 @@ void platform_free(struct platform *pf)
         hw_setup_free(&pf->profiles[i]);
     free(pf->profiles);
     free(pf->specs);
+    for (size_t i = 0; i < pf->naffinity; i++)
+        free(pf->affinity[i]);
+    free(pf->affinity);
     memset(pf, 0, sizeof *pf);
 }

@@ -11,11 +11,13 @@
  *            horizon (the machine-repairman model of queueing theory).
  *   series   a utilisation series as an on/off process per vCPU: in each
  *            sample interval of length T and utilisation u, bursts B are
- *            drawn from the workload class's distribution and arrive
- *            with gaps G ~ Exp(B (1 - u) / u), so that the expected busy
- *            fraction is u; the bursts of an interval add up to exactly
- *            u T of work (the last one is cut to what is left), so a VM
- *            does exactly sum(u T) over its series.  Bursts arrive on
+ *            drawn from the workload class's distribution until they add
+ *            up to exactly u T of work (the last one is cut to what is
+ *            left), and the interval's idle time (1 - u) T is spread
+ *            among the gaps before, between and after them as uniform
+ *            spacings (series_plan), so that the busy fraction is u and a
+ *            VM does exactly sum(u T) over its series, each interval's
+ *            share inside it when nothing holds it back.  Bursts arrive on
  *            their own clock: work that cannot run at once waits as
  *            backlog (work_left grows while the vCPU is queued or
  *            running), as in the fluid model.  A vCPU blocks when its
@@ -27,6 +29,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -52,6 +55,20 @@ int activity_admit(struct sim *sim, struct guest *g, struct trace_record *rec,
 {
     g->activity = rec->activity;
     rec->activity = NULL;
+    if (g->activity && g->activity->kind == ACTIVITY_PHASES) {
+        struct activity *a = g->activity;
+        a->repeat = rec->repeat;
+        /* one sequence for every vCPU */
+        if (a->nvcpus == 1 && g->nvcpus > 1) {
+            a->seq = xrealloc(a->seq, (size_t)g->nvcpus * sizeof *a->seq);
+            for (int i = 1; i < g->nvcpus; i++) {
+                a->seq[i].n = a->seq[0].n;
+                a->seq[i].d = xmalloc(a->seq[0].n * sizeof *a->seq[0].d);
+                memcpy(a->seq[i].d, a->seq[0].d, a->seq[0].n * sizeof *a->seq[0].d);
+            }
+            a->nvcpus = g->nvcpus;
+        }
+    }
     if (g->activity) {
         g->kind = g->activity->kind == ACTIVITY_PHASES ? GUEST_PHASES : GUEST_CLOSED;
         if (g->kind == GUEST_PHASES && g->activity->nvcpus != g->nvcpus)
@@ -123,58 +140,67 @@ static const struct dist *burst_dist(const struct guest *g)
     return hw->bursts ? hw->bursts[g->cls] : &fallback;
 }
 
-/* The vCPU's position in its series: step = sample index (series->n once
- * it ended), debt = reference seconds of the current interval's budget
- * not yet given out as bursts. */
+/* The vCPU's position in its series: step = the sample interval its next
+ * arrival falls in (series->n once the series is over), debt = reference
+ * seconds of that interval's budget not yet given out as bursts. */
 static double series_util(const struct guest *g, long step)
 {
     return step < (long)g->series->n ? fmin(g->series->util[step], 1.0) : 0;
 }
 
-/* Give out the next burst of v's series at now and arm the following
- * arrival; returns its length in reference ns (0 when the series is over). */
-static sim_time_t series_burst(struct sim *sim, struct vcpu *v)
+static sim_time_t series_interval_end(const struct guest *g, long step)
+{
+    return g->series_start + sim_time_from_s(g->series->interval * (double)(step + 1));
+}
+
+/* Arm v's next arrival, planned from t0 (the start of an interval, or the
+ * end of the burst that arrived last if it ran at once).  The idle time
+ * left in the interval, I = (end - t0) - debt, is shared among the gaps
+ * still to come, one before each remaining burst and one after the last,
+ * as uniform spacings: this gap is I x Beta(1, N) with N the expected
+ * number of bursts left, 1 + debt / E[B].  (With N exact these are the
+ * Dirichlet spacings of the idle time, the gaps of a Poisson stream of
+ * bursts given their number.)  So the bursts of an interval lie inside it,
+ * spread over all of it: an uncontended VM does each interval's work in
+ * that interval, and bursts neither crowd at its end nor start together
+ * at its beginning on every VM.  Past the last interval, the arrival that
+ * ends the vCPU. */
+static void series_plan(struct sim *sim, struct vcpu *v, sim_time_t t0)
 {
     struct guest *g = v->guest;
     const struct util_series *s = g->series;
-    double T = s->interval;
-    sim_time_t origin = g->series_start;
-    /* Intervals that passed: their unspent budget carries over. */
-    for (;;) {
-        sim_time_t end = origin + sim_time_from_s(T * (double)(v->step + 1));
-        if (v->step >= (long)s->n || sim->now < end)
-            break;
+    while (v->debt <= 1e-12 && v->step < (long)s->n) {
+        t0 = series_interval_end(g, v->step);
         v->step++;
-        v->debt += series_util(g, v->step) * T;
+        v->debt = series_util(g, v->step) * s->interval;
     }
-    if (v->step >= (long)s->n) {
-        /* Past the series: what is still owed comes as one last burst. */
-        double owed = v->debt;
-        v->debt = 0;
-        return owed > 0 ? run_ns(owed) : 0;
-    }
-    double u = series_util(g, v->step);
-    double b = v->debt;
-    if (u > 0) {
-        double want = draw_nonneg(burst_dist(g), g->rng);
-        b = fmin(want, v->debt);
-    }
-    v->debt -= b;
-    /* the next arrival: a gap of mean b (1 - u) / u, or the next interval
-     * when this one's budget is spent */
-    sim_time_t next;
-    sim_time_t end = origin + sim_time_from_s(T * (double)(v->step + 1));
-    if (v->debt <= 1e-12 || u <= 0) {
-        next = end;
-        v->debt = 0;
-    } else {
-        double gap = u < 1 ? gsl_ran_exponential(g->rng, b * (1 - u) / u) : 0;
-        next = sim->now + run_ns(b) + sim_time_from_s(gap);
+    sim_time_t next = t0;
+    if (v->step < (long)s->n) {
+        double idle = sim_time_to_s(series_interval_end(g, v->step) - t0) - v->debt;
+        if (idle > 0) {
+            double mean = dist_mean(burst_dist(g));
+            double left = mean > 0 && isfinite(mean) ? 1 + v->debt / mean : 1;
+            next = t0 + sim_time_from_s(idle * gsl_ran_beta(g->rng, 1, left));
+        }
     }
     if (next <= sim->now)
         next = sim->now + 1;
     evq_push(&sim->evq, &v->wake_ev, next, SIM_EVC_ARRIVAL);
-    return b > 0 ? run_ns(b) : 0;
+}
+
+/* The burst of v's series that arrives now, in reference ns (0 at the
+ * arrival that ends the series); the next arrival is armed. */
+static sim_time_t series_burst(struct sim *sim, struct vcpu *v)
+{
+    struct guest *g = v->guest;
+    if (v->step >= (long)g->series->n)
+        return 0;
+    /* At least 1 ns, so that a zero draw still moves the series on. */
+    double b = fmin(fmax(draw_nonneg(burst_dist(g), g->rng), 1e-9), v->debt);
+    v->debt -= b;
+    sim_time_t run = run_ns(b);
+    series_plan(sim, v, sim->now + run);
+    return run;
 }
 
 /* ---- the life of a vCPU ---- */
@@ -198,10 +224,9 @@ bool activity_start(struct sim *sim, struct vcpu *v)
                  sim->now + sim_time_from_s(draw_nonneg(&a->think, g->rng)), SIM_EVC_ARRIVAL);
         return false;
     case GUEST_SERIES:
+        /* blocked until its first burst arrives */
         v->debt = series_util(g, 0) * g->series->interval;
-        v->work_left = series_burst(sim, v);
-        if (v->work_left > 0)
-            return true;
+        series_plan(sim, v, sim->now);
         return false;
     case GUEST_FLUID:
         break;

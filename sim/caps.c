@@ -14,9 +14,9 @@
  *
  * The budget is refilled lazily, when the guest is next looked at in a
  * later period; an event is armed only while one of its vCPUs runs (the
- * moment the budget runs out at the present rate, or the period's end)
- * or while it is throttled (the next period's start).  Core time counts
- * from the moment the vCPU's own code runs (a switch into it is not
+ * moment the budget runs out at the present rate, in this period or a
+ * later one) or while it is throttled (the next period's start).  Core
+ * time counts from the moment the vCPU's own code runs (a switch into it is not
  * charged to its cap).
  */
 #include <math.h>
@@ -58,9 +58,11 @@ void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran)
 {
     if (!caps_limited(sim, g))
         return;
+    /* What ran before this period was the last one's: its budget covered
+     * it (a budget that runs out before a period's end has an event). */
     sim_time_t start = sim->now / sim->cap_period * sim->cap_period;
-    if (sim->now / sim->cap_period != g->budget_period && sim->now - start < ran)
-        ran = sim->now - start;   /* what ran before this period was the last one's */
+    if (ran > sim->now - start)
+        ran = sim->now - start;
     refill(sim, g);
     g->budget -= ran;
 }
@@ -69,15 +71,32 @@ void caps_update(struct sim *sim, struct guest *g)
 {
     if (!caps_limited(sim, g) || g->throttled)
         return;
-    evq_cancel(&sim->evq, &g->cap_ev);
-    if (g->nrunning == 0)
+    if (g->nrunning == 0) {
+        evq_cancel(&sim->evq, &g->cap_ev);
         return;
+    }
     sync_running(sim, g);   /* the budget as spent up to now */
     refill(sim, g);
-    sim_time_t period_end = (g->budget_period + 1) * sim->cap_period;
+    /* When the budget runs out at the present rate (rounded down: the
+     * vCPUs together never overrun it); if not in this period, then in
+     * the first period where a full budget runs out before its end
+     * (none if the running vCPUs never spend a budget in a period). */
+    sim_time_t P = sim->cap_period, r = g->nrunning;
+    sim_time_t period_end = (g->budget_period + 1) * P;
     sim_time_t left = g->budget > 0 ? g->budget : 0;
-    sim_time_t out = sim->now + (left + g->nrunning - 1) / g->nrunning;
-    evq_push(&sim->evq, &g->cap_ev, out < period_end ? out : period_end, SIM_EVC_CORE);
+    sim_time_t out = sim->now + left / r;
+    if (out >= period_end) {
+        sim_time_t full = (sim_time_t)llround(caps_cores(g) * (double)P) / r;
+        out = full < P ? period_end + full : SIM_TIME_MAX;
+    }
+    if (out == SIM_TIME_MAX) {
+        evq_cancel(&sim->evq, &g->cap_ev);
+        return;
+    }
+    if (sim_event_pending(&g->cap_ev) && g->cap_ev.time == out)
+        return;
+    evq_cancel(&sim->evq, &g->cap_ev);
+    evq_push(&sim->evq, &g->cap_ev, out, SIM_EVC_CORE);
 }
 
 /* The guest's cap event: its budget ran out (throttle it), a period
@@ -97,7 +116,7 @@ void caps_event(struct sim *sim, struct sim_event *ev)
     }
     sync_running(sim, g);
     refill(sim, g);
-    if (g->budget > 0) {
+    if (g->budget >= g->nrunning) {   /* a period ended, or less than 1 ns each is left */
         caps_update(sim, g);
         return;
     }

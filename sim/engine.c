@@ -409,7 +409,9 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     c->busy_since = sim->now;
     c->run_from = sim->now + cost;
     if (v->awaiting_run) {
-        latstat_add(&g->wake_lat, sim_time_to_s(c->run_from - v->woke));
+        double lat = sim_time_to_s(c->run_from - v->woke);
+        latstat_add(&g->wake_lat, lat);
+        latstat_add(&sim->metrics.wake_lat, lat);
         v->awaiting_run = false;
     }
     if (g->first_start < 0)
@@ -546,6 +548,7 @@ void sim__vcpu_wake(struct sim *sim, struct vcpu *v)
             c->busy_since = sim->now;
             c->run_from = resume;
             latstat_add(&v->guest->wake_lat, sim_time_to_s(resume - sim->now));
+            latstat_add(&sim->metrics.wake_lat, sim_time_to_s(resume - sim->now));
             sim_time_t slice = sched_timeslice(h->sched, v, c);
             c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
             v->guest->nrunning++;
@@ -630,6 +633,7 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
     int cap = g->vcpu_cap;
     memset(g, 0, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
     g->vcpu_cap = cap;
+    g->wake_lat.coarse = g->burst_resp.coarse = true;
     return g;
 }
 
@@ -681,8 +685,10 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     }
     guest_charge_overhead(sim, g);
     metrics_population(m, sim->now, -1);
-    metrics_complete(m, g->arrival, sim->now, g->first_start, service, g->work, size,
-                     g->nvcpus);
+    sim_time_t done = 0;   /* the work its vCPUs did (a fluid's: its series') */
+    for (int i = 0; i < g->nvcpus; i++)
+        done += g->fl ? g->work : g->vcpu[i].attained;
+    metrics_complete(m, g->arrival, sim->now, g->first_start, service, done, size);
     metrics_guest(m, g);
     m->exit_seconds += g->exit_seconds;
     m->walk_seconds += g->walk_seconds;
@@ -740,9 +746,15 @@ static void burst_end(struct sim *sim, struct pcpu *c, struct vcpu *v)
         return;
     }
     if (v->in_burst) {
-        latstat_add(&g->burst_resp, sim_time_to_s(sim->now - v->woke));
+        double resp = sim_time_to_s(sim->now - v->woke);
+        latstat_add(&g->burst_resp, resp);
+        latstat_add(&sim->metrics.burst_resp, resp);
         g->bursts++;
         v->in_burst = false;
+        if (sim->hooks.on_burst) {
+            struct sim_burst b = {v, v->woke, sim->now};
+            sim->hooks.on_burst(sim->hooks.cb_ctx, &b);
+        }
     }
     core_stop(sim, c);
     if (next == ACTIVITY_DONE) {
@@ -925,7 +937,8 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
         v->last_core = -1;
         v->rq_cpu = -1;
         v->since = sim->now;
-        v->affinity = g->affinity;
+        v->affinity = g->affinity ? g->affinity
+                      : h->class_affinity ? h->class_affinity[g->cls] : 0;
         if (v->affinity)
             h->npinned++;
         sim_event_init(&v->wake_ev, activity_wake_event);
@@ -986,6 +999,14 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     g->cls = cls;
     g->cap = rec->cap;
     g->affinity = rec->affinity;
+    if (g->affinity && !(g->affinity & cpuset_upto(sim->min_cores))) {
+        sim->status = sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
+                                    "affinity names no core of the smallest host (cores 0-%d): "
+                                    "its vCPUs could never run",
+                                    sim->min_cores - 1);
+        guest_release(sim, g);
+        return;
+    }
     g->first_start = -1;
     g->vcpus_left = g->nvcpus;
     g->grant = g->nvcpus;
@@ -1190,6 +1211,10 @@ static void horizon_timer(struct sim *sim, struct sim_event *ev)
 {
     (void)ev;
     sim->stopped = true;
+    if (sim->metrics.in_system > 0) {
+        metrics_population(&sim->metrics, sim->now, 0);   /* its area up to the cut */
+        sim->metrics.cut_at = sim->now;
+    }
 }
 
 /* ---- invariants (debug) ---- */
@@ -1233,7 +1258,7 @@ static void check_invariants(struct sim *sim)
         for (size_t k = 0; sim->caps && k < h->nguests; k++) {
             const struct guest *g = h->guests[k];
             if (caps_limited(sim, g) && g->budget_period == sim->now / sim->cap_period &&
-                g->budget < -(sim_time_t)g->nvcpus)
+                g->budget < 0)
                 violate(sim, "a capped guest ran past its budget", i, -1);
         }
         if (!sim_event_pending(&h->refluid_ev)) {
@@ -1302,6 +1327,9 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
         h->nsockets = spec->sockets > 0 && spec->sockets <= spec->cores ? spec->sockets : 1;
         h->mem_mb = spec->mem_mb;
         h->hw = spec->hw ? spec->hw : &x->hw;
+        h->class_affinity = spec->class_affinity;
+        if (h->ncores < sim->min_cores || i == 0)
+            sim->min_cores = h->ncores;
         h->vcpu_limit = x->overcommit > 0 ? x->overcommit * h->ncores : 0;
         h->cores = &sim->cores[first];
         first += (size_t)h->ncores;

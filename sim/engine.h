@@ -62,6 +62,15 @@ struct sim_segment {
 };
 typedef void (*sim_segment_fn)(void *ctx, const struct sim_segment *seg);
 
+/* Called when a vCPU's burst ends (the VM model): it became runnable at
+ * `woke` (a wake, or its guest's arrival) and its burst ended at `end`,
+ * so end - woke is the burst's response time. */
+struct sim_burst {
+    const struct vcpu *vcpu;
+    sim_time_t woke, end;
+};
+typedef void (*sim_burst_fn)(void *ctx, const struct sim_burst *b);
+
 /* Called every progress_every events (a long run's progress line). */
 struct sim_progress {
     sim_time_t now;        /* simulated time */
@@ -93,6 +102,10 @@ struct sim_host_spec {
     double mem_mb;                      /* 0 = unlimited */
     const struct sim_hw_tables *hw;     /* its hardware; NULL = the experiment's (x->hw) */
     const char *hw_name;                /* its profile's name, for reports; NULL = the experiment's */
+    /* [hw's nclasses]: the cores a class's vCPUs may run on here, as a
+     * cpuset (bit k = core k), 0 = every core; NULL = none pinned.  A
+     * guest's own affinity (the trace's) takes precedence. */
+    const uint64_t *class_affinity;
 };
 
 /*
@@ -145,7 +158,8 @@ struct sim_hooks {
     sim_job_fn on_job;
     sim_sample_fn on_sample;
     sim_segment_fn on_segment;
-    void *cb_ctx;               /* passed to the three above */
+    sim_burst_fn on_burst;
+    void *cb_ctx;               /* passed to the four above */
     sim_progress_fn on_progress;
     uint64_t progress_every;    /* events between calls, 0 = SIM_PROGRESS_EVERY */
     void *progress_ctx;

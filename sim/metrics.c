@@ -31,6 +31,7 @@ void metrics_init(struct sim_metrics *m, long warmup)
 {
     memset(m, 0, sizeof *m);
     m->warmup = warmup;
+    m->cut_at = -1;
 }
 
 void metrics_destroy(struct sim_metrics *m)
@@ -54,13 +55,13 @@ void metrics_population(struct sim_metrics *m, sim_time_t now, int delta)
 }
 
 void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t finish,
-                      sim_time_t first_start, sim_time_t service, sim_time_t work_per_vcpu,
-                      sim_time_t size, int nvcpus)
+                      sim_time_t first_start, sim_time_t service, sim_time_t work,
+                      sim_time_t size)
 {
     m->completed++;
     m->last_finish = finish;
     sim_acc_add(&m->turn_ns_all, finish - arrival);
-    sim_acc_add(&m->work_ns, work_per_vcpu * nvcpus);
+    sim_acc_add(&m->work_ns, work);
     if (m->completed <= m->warmup)
         return;
     /* exact conversions from the integer clock: a turnaround of 30 s is
@@ -115,10 +116,10 @@ double stats_quantile(double *data, size_t n, double f)
     return (1 - delta) * a + delta * b;
 }
 
+/* (Its latencies went into the run's as they happened: the run keeps the
+ * finer histogram.) */
 void metrics_guest(struct sim_metrics *m, const struct guest *g)
 {
-    latstat_merge(&m->wake_lat, &g->wake_lat);
-    latstat_merge(&m->burst_resp, &g->burst_resp);
     double cpu = 0, ent = 0;
     for (int i = 0; i < g->nvcpus; i++) {
         const struct vcpu *v = &g->vcpu[i];
@@ -171,7 +172,10 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
         r->response_mean = m->sum_resp / (double)n;
         r->fairness_slowdown_jain = m->jain_sum * m->jain_sum / ((double)n * m->jain_sum_sq);
     }
-    double span = m->completed ? sim_time_seconds(m->last_finish - m->first_arrival) : 0;
+    /* A run that --end cut short spans up to the cut: rates are over it. */
+    double span = m->cut_at >= 0 && m->any_arrival
+                      ? sim_time_seconds(m->cut_at - m->first_arrival)
+                  : m->completed ? sim_time_seconds(m->last_finish - m->first_arrival) : 0;
     r->makespan = span;
     r->busy_seconds = busy_ns < 9e18 ? sim_time_seconds((sim_time_t)busy_ns) : busy_ns * 1e-9;
     long double work_ns = sim_acc_value(&m->work_ns);

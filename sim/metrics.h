@@ -49,6 +49,7 @@ struct sim_metrics {
     struct sim_acc turn_ns_all;         /* every completed guest, ns (Little) */
     double jain_sum, jain_sum_sq;       /* of 1/slowdown, counted guests */
     sim_time_t first_arrival, last_finish;
+    sim_time_t cut_at;           /* --end stopped the run here with guests in it; -1 = no */
     bool any_arrival;
     long in_system, max_in_system;      /* guests arrived and not finished */
     struct sim_acc area_in_system;      /* integral of in_system dt, guest-ns */
@@ -107,11 +108,12 @@ void metrics_destroy(struct sim_metrics *m);
 /* The number of guests in the system changes at now by delta. */
 void metrics_population(struct sim_metrics *m, sim_time_t now, int delta);
 
-/* A guest completed.  size is the base of its slowdown: its work per
- * vCPU, or for a utilisation-series guest the length of its series. */
+/* A guest completed.  work is the reference work its vCPUs did (all of
+ * them, ns); size is the base of its slowdown: its work per vCPU, or for
+ * a utilisation-series guest the length of its series. */
 void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t finish,
-                      sim_time_t first_start, sim_time_t service, sim_time_t work_per_vcpu,
-                      sim_time_t size, int nvcpus);
+                      sim_time_t first_start, sim_time_t service, sim_time_t work,
+                      sim_time_t size);
 
 /* A guest leaves the system (completed, or still in it when the run
  * ends): merge its per-VM figures (wake-up latency, burst response,

@@ -32,6 +32,14 @@ static int array_next(struct trace_reader *r, struct trace_record *rec, struct s
     rec->vcpus = j->vcpus ? j->vcpus : 1;
     rec->priority = j->priority;
     rec->mem_mb = j->mem_mb;
+    rec->cap = j->cap;
+    rec->weight = j->weight > 0 ? j->weight : 1;
+    rec->repeat = j->repeat > 0 ? j->repeat : 1;
+    if (j->phases) {
+        char msg[200];
+        const char *why = trace_parse_phases(j->phases, &rec->activity, msg, sizeof msg);
+        cr_assert_null(why, "test job %s: %s", j->id ? j->id : "?", why);
+    }
     if (j->series) {
         rec->series = xmalloc(sizeof *rec->series);
         rec->series->n = j->nseries;

@@ -19,6 +19,10 @@ struct test_job {
     const double *series;   /* utilisation samples (0..1 per vCPU), NULL = fixed work */
     size_t nseries;
     double interval;        /* seconds per sample */
+    const char *phases;     /* the phases format's text ("0.1ms 10ms"), NULL = none */
+    long repeat;            /* times through the phases, 0 = once */
+    double cap;             /* a CPU cap in cores, 0 = none */
+    double weight;          /* 0 = 1 */
 };
 
 /* Open a reader over jobs[0..n-1] (the array must outlive the reader). */

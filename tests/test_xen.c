@@ -115,9 +115,11 @@ Test(xen, credit_ratelimit_defers_a_boosted_wakeup)
     double none = io_p99("ratelimit=0"), one = io_p99("ratelimit=1ms"),
            two = io_p99("ratelimit=2ms");
     cr_expect_lt(none, 1e-6, "ratelimit 0: p99 %g s", none);
-    /* latstat: percentiles within half a log bin (2.3%) */
-    cr_expect(fabs(one - 0.0005) < 0.03 * 0.0005, "ratelimit 1 ms: p99 %g s, not 0.5 ms", one);
-    cr_expect(fabs(two - 0.0015) < 0.03 * 0.0015, "ratelimit 2 ms: p99 %g s, not 1.5 ms", two);
+    /* a VM's latencies are kept in bins of an eighth of an octave
+     * (base/latstat.h): a percentile is in the bin of the exact value,
+     * within 12.5% of it */
+    cr_expect(fabs(one - 0.0005) < 0.125 * 0.0005, "ratelimit 1 ms: p99 %g s, not 0.5 ms", one);
+    cr_expect(fabs(two - 0.0015) < 0.125 * 0.0015, "ratelimit 2 ms: p99 %g s, not 1.5 ms", two);
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -77,6 +77,7 @@ static int vs_next(struct trace_reader *r, struct trace_record *rec, struct sim_
             a->seq[i].d[1] = g->block;
         }
         rec->activity = a;
+        rec->repeat = g->repeat;
         rec->work = g->run;
     }
     rec->line = src->next;
@@ -212,8 +213,7 @@ static void vs_judge(const struct vs_case *c, struct vs_collect *col, struct vs_
     }
     case VS_CAP: {
         double cap = c->guests[0].cap, sum = 0;
-        /* the engine may overrun a budget by 1 ns per vCPU (its rounding) */
-        sim_time_t limit = (sim_time_t)llround(cap * (double)col->period) + c->guests[0].vcpus;
+        sim_time_t limit = (sim_time_t)llround(cap * (double)col->period);
         bool ok = true;
         for (size_t k = 0; k < col->nperiods; k++) {
             double f = (double)col->per_period[k] / (double)col->period;

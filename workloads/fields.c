@@ -23,6 +23,8 @@ const char *const trace_field_names[TRACE_F_COUNT] = {
     [TRACE_F_UTIL] = "util",
     [TRACE_F_CAP] = "cap",
     [TRACE_F_AFFINITY] = "affinity",
+    [TRACE_F_PHASES] = "phases",
+    [TRACE_F_REPEAT] = "repeat",
 };
 
 const char *const trace_field_help[TRACE_F_COUNT] = {
@@ -44,6 +46,11 @@ const char *const trace_field_help[TRACE_F_COUNT] = {
                     "cap x --cap-period of core time per period",
     [TRACE_F_AFFINITY] = "the cores its vCPUs may run on, a cpuset such as 0-3,6 (cores "
                          "0..63; default: every core)",
+    [TRACE_F_PHASES] = "what its vCPUs do: durations alternating run (CPU work) and block "
+                       "(halted), starting with a run, e.g. \"0.1ms 10ms\"; one sequence for "
+                       "every vCPU, or one per vCPU separated by |; work is then optional "
+                       "(default: the runs' sum)",
+    [TRACE_F_REPEAT] = "times through its phases, a whole number >= 1 (default 1)",
 };
 
 int trace_field_find(const char *name)
@@ -58,7 +65,8 @@ int trace_field_find(const char *name)
 
 bool trace_field_is_text(int f)
 {
-    return f == TRACE_F_ID || f == TRACE_F_CLASS || f == TRACE_F_AFFINITY;
+    return f == TRACE_F_ID || f == TRACE_F_CLASS || f == TRACE_F_AFFINITY ||
+           f == TRACE_F_PHASES;
 }
 
 bool trace_class_name_ok(const char *s)
@@ -139,6 +147,11 @@ const char *trace_field_set_number(struct trace_record *rec, int f, double v, ch
             return snprintf(msg, len, "negative util (%g)", v), msg;
         rec->util = v;
         return NULL;
+    case TRACE_F_REPEAT:
+        if (v < 1 || v != floor(v) || v > 1e12)
+            return snprintf(msg, len, "repeat must be a whole number >= 1 (got %g)", v), msg;
+        rec->repeat = (long)v;
+        return NULL;
     case TRACE_F_CAP:
         if (!(v > 0) || v > TRACE_VCPUS_MAX)
             return snprintf(msg, len, "cap must be > 0 cores (got %g); leave the field empty "
@@ -163,6 +176,25 @@ const char *trace_field_set_text(struct trace_record *rec, int f, const char *s,
     }
     if (f == TRACE_F_AFFINITY)
         return trace_parse_cpuset(s, &rec->affinity, msg, len);
+    if (f == TRACE_F_PHASES) {
+        struct activity *a;
+        const char *why = trace_parse_phases(s, &a, msg, len);
+        if (why)
+            return why;
+        activity_free(rec->activity);
+        rec->activity = a;
+        if (rec->work <= 0) {   /* work per vCPU: the longest vCPU's runs */
+            double most = 0;
+            for (int i = 0; i < a->nvcpus; i++) {
+                double run = 0;
+                for (size_t k = 0; k < a->seq[i].n; k += 2)
+                    run += a->seq[i].d[k];
+                most = run > most ? run : most;
+            }
+            rec->work = most;
+        }
+        return NULL;
+    }
     if (f == TRACE_F_CLASS) {
         if (!trace_class_name_ok(s))
             return snprintf(msg, len,

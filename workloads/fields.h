@@ -24,6 +24,8 @@ enum trace_field {
     TRACE_F_UTIL,
     TRACE_F_CAP,        /* cores, a CPU cap */
     TRACE_F_AFFINITY,   /* a cpuset, "0-3,6" */
+    TRACE_F_PHASES,     /* run and block durations per vCPU (the phases format) */
+    TRACE_F_REPEAT,     /* times through the phases */
     TRACE_F_COUNT,
     TRACE_F_EXTRA = -1,   /* an x_ column: read and ignored */
     TRACE_F_UNKNOWN = -2,

@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "base/param.h"
 #include "base/xalloc.h"
 
 #define FMT(name) extern const struct trace_fmt trace_fmt_##name;
@@ -108,6 +109,7 @@ void trace_record_init(struct trace_record *rec)
     rec->activity = NULL;
     rec->cap = 0;
     rec->affinity = 0;
+    rec->repeat = 1;
     rec->line = 0;
     rec->vcpus = 1;
     rec->weight = 1.0;
@@ -133,6 +135,55 @@ void trace_record_clear(struct trace_record *rec)
     }
     activity_free(rec->activity);
     trace_record_init(rec);
+}
+
+const char *trace_parse_phases(const char *text, struct activity **out, char *msg, size_t len)
+{
+    struct activity *a = xcalloc(1, sizeof *a);
+    a->kind = ACTIVITY_PHASES;
+    a->repeat = 1;
+    const char *why = NULL;
+    char *copy = xstrdup(text);
+    for (char *save = NULL, *grp = strtok_r(copy, "|", &save); grp && !why;
+         grp = strtok_r(NULL, "|", &save)) {
+        a->seq = xrealloc(a->seq, (size_t)(a->nvcpus + 1) * sizeof *a->seq);
+        struct phase_seq *q = &a->seq[a->nvcpus++];
+        memset(q, 0, sizeof *q);
+        size_t cap = 0;
+        for (char *s2 = NULL, *tok = strtok_r(grp, " \t", &s2); tok;
+             tok = strtok_r(NULL, " \t", &s2)) {
+            sim_time_t t;
+            if (!sim_parse_duration(tok, &t)) {
+                snprintf(msg, len, "phases: '%.40s' is not a duration (seconds, or a number "
+                         "with ns, us, ms, s, min, h or d)", tok);
+                why = msg;
+                break;
+            }
+            if (q->n % 2 == 0 && t <= 0) {
+                snprintf(msg, len, "phases: run %zu of vCPU %d is 0 (a run must be > 0)",
+                         q->n / 2 + 1, a->nvcpus - 1);
+                why = msg;
+                break;
+            }
+            q->d = xgrow(q->d, &cap, q->n + 1, sizeof *q->d);
+            q->d[q->n++] = sim_time_seconds(t);
+        }
+        if (!why && q->n == 0) {
+            snprintf(msg, len, "phases: vCPU %d has no durations", a->nvcpus - 1);
+            why = msg;
+        }
+    }
+    free(copy);
+    if (!why && a->nvcpus == 0) {
+        snprintf(msg, len, "phases: empty");
+        why = msg;
+    }
+    if (why) {
+        activity_free(a);
+        return why;
+    }
+    *out = a;
+    return NULL;
 }
 
 const char *trace_parse_cpuset(const char *text, uint64_t *mask, char *msg, size_t len)

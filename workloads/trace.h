@@ -54,6 +54,12 @@ struct activity {
 };
 void activity_free(struct activity *a);
 
+/* The phases of a guest from text: durations (seconds, or with a unit:
+ * 100us, 10ms) alternating run and block, starting with a run; one
+ * sequence for every vCPU, or one per vCPU separated by '|'.  Returns NULL
+ * or what is wrong; *out is owned by the caller (activity_free). */
+const char *trace_parse_phases(const char *text, struct activity **out, char *msg, size_t len);
+
 /* Cores a guest may run on, from a cpuset text "0-3,6" (cores 0..63):
  * bit k = core k; 0 = every core.  Returns NULL or what is wrong. */
 const char *trace_parse_cpuset(const char *text, uint64_t *mask, char *msg, size_t len);
@@ -74,6 +80,7 @@ struct trace_record {
     struct activity *activity;       /* NULL = one burst per vCPU (or the series) */
     double cap;                      /* at most this many cores (a CPU cap), 0 = none */
     uint64_t affinity;               /* cores it may run on (cpuset bits), 0 = every core */
+    long repeat;                     /* times through its phases, >= 1 */
     long line;                       /* where it came from (1-based), 0 = generated */
 };
 
