@@ -57,8 +57,9 @@
  * this policy does not set SCHED_OWN_CAPS.
  *
  * Left out: soft affinity, SMT, yield, the budget quotas of caps (see
- * above).  A running vCPU that balance_load moves is moved when it next
- * stops (Xen deschedules it at once: that needs the engine service above).
+ * above).  A running vCPU that balance_load moves gives way at once to a
+ * vCPU queued for its pCPU, as in Xen, but with none it runs on until it
+ * next stops (Xen leaves the pCPU idle: the engine service above).
  * docs/MODEL.md, "credit2".
  *
  * Cost: O(queue length) per insertion and choice, O(vCPUs of a queue) per
