@@ -62,11 +62,15 @@
  * next stops (Xen leaves the pCPU idle: the engine service above).
  * docs/MODEL.md, "credit2".
  *
- * Cost: O(queue length) per insertion and choice, O(vCPUs of a queue) per
- * epoch end, O(n^2) in the vCPUs of two queues per balancing (as Xen).
+ * Cost: a bisection and a move of pointers per insertion and removal
+ * (Xen walks a list), the queue's head or a few more per choice, O(vCPUs
+ * of a queue) per epoch end, O(n^2) in the vCPUs of two queues per
+ * balancing (as Xen).
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/xalloc.h"
 #include "schedulers/sched.h"
@@ -144,12 +148,26 @@ static inline void csched2_list_del(struct csched2_list *n)
 
 #define csched2_entry(ptr, type, member) container_of(ptr, type, member)
 
+/* A queued vCPU: its credit (which does not change while it is queued,
+ * but for an epoch's end) and its place among equal credits. */
+struct csched2_queued {
+    int64_t credit;
+    uint64_t stamp;                /* increasing along the queue among equal credits */
+    struct csched2_unit *svc;
+};
+
 /* A run queue and the pCPUs that share it. */
 struct csched2_runqueue {
     int id;
     int *cpus;                     /* its pCPUs, ascending */
     int ncpus;
-    struct csched2_list runq;      /* queued vCPUs by credit, highest first */
+    /* Queued vCPUs by credit, highest first, FIFO among equals: Xen's
+     * ordered list, kept as a sorted array so that a place is found by
+     * bisection (an overcommitted socket queues hundreds of vCPUs, and a
+     * vCPU goes back every millisecond). */
+    struct csched2_queued *runq;
+    size_t nqueued, qcap;
+    uint64_t next_stamp;
     struct csched2_list svc;       /* every vCPU assigned to it (any state) */
     int max_weight;                /* of the vCPUs assigned */
     int load;                      /* its vCPUs queued or running */
@@ -177,10 +195,10 @@ struct csched2_unit {
     sim_time_t start_time;         /* credit burnt up to here, while it runs */
     sim_time_t run_start;          /* when it started running: the ratelimit's clock */
     bool running, on_runq, inflight;
+    uint64_t stamp;                /* its place in the queue, while on it */
     bool counted;                  /* in its queue's load (queued or running) */
     int64_t avgload;               /* its decaying runnable fraction, Q18 */
     int64_t load_last_update;
-    struct csched2_list runq_elem; /* in rqd->runq */
     struct csched2_list rqd_elem;  /* in rqd->svc */
     struct csched2_list all_elem;  /* in csched2_private.units */
 };
@@ -328,30 +346,60 @@ static void csched2_reset_credit(struct sched *s, struct csched2_runqueue *rqd,
             svc->credit = CSCHED2_CREDIT_INIT + CSCHED2_CARRYOVER_MAX;
         svc->start_time = now;
     }
+    /* The same order, the new credits; equal credits (clipped) keep it. */
+    for (size_t i = 0; i < rqd->nqueued; i++) {
+        struct csched2_queued *q = &rqd->runq[i];
+        q->credit = q->svc->credit;
+        q->stamp = q->svc->stamp = rqd->next_stamp++;
+    }
 }
 
 /* ---- run queues ---- */
 
-static inline struct csched2_unit *csched2_runq_elem(struct csched2_list *n)
+/* The first place in rqd's queue whose credit is below credit (or, with
+ * stamp, whose key (credit desc, stamp asc) is not before it). */
+static size_t csched2_runq_bisect(const struct csched2_runqueue *rqd, int64_t credit,
+                                  uint64_t stamp)
 {
-    return csched2_entry(n, struct csched2_unit, runq_elem);
+    size_t lo = 0, hi = rqd->nqueued;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct csched2_queued *q = &rqd->runq[mid];
+        if (q->credit > credit || (q->credit == credit && q->stamp < stamp))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static inline struct csched2_unit *csched2_runq_head(const struct csched2_runqueue *rqd)
+{
+    return rqd->nqueued ? rqd->runq[0].svc : NULL;
 }
 
 /* runq_insert: behind every vCPU with as much credit. */
 static void csched2_runq_insert(struct csched2_unit *svc)
 {
     struct csched2_runqueue *rqd = svc->rqd;
-    struct csched2_list *it = rqd->runq.next;
-    while (it != &rqd->runq && svc->credit <= csched2_runq_elem(it)->credit)
-        it = it->next;
-    csched2_list_add_before(&svc->runq_elem, it);
+    size_t at = csched2_runq_bisect(rqd, svc->credit, UINT64_MAX);
+    if (rqd->nqueued == rqd->qcap)
+        rqd->runq = xgrow(rqd->runq, &rqd->qcap, rqd->nqueued + 1, sizeof *rqd->runq);
+    memmove(&rqd->runq[at + 1], &rqd->runq[at], (rqd->nqueued - at) * sizeof *rqd->runq);
+    svc->stamp = rqd->next_stamp++;
+    rqd->runq[at] = (struct csched2_queued){svc->credit, svc->stamp, svc};
+    rqd->nqueued++;
     svc->on_runq = true;
     svc->vcpu->rq_cpu = svc->processor;
 }
 
 static void csched2_runq_remove(struct csched2_unit *svc)
 {
-    csched2_list_del(&svc->runq_elem);
+    struct csched2_runqueue *rqd = svc->rqd;
+    size_t at = csched2_runq_bisect(rqd, svc->credit, svc->stamp);
+    assert(at < rqd->nqueued && rqd->runq[at].svc == svc);
+    memmove(&rqd->runq[at], &rqd->runq[at + 1], (rqd->nqueued - at - 1) * sizeof *rqd->runq);
+    rqd->nqueued--;
     svc->on_runq = false;
 }
 
@@ -510,8 +558,8 @@ static struct csched2_unit *csched2_candidate(const struct sched *s, const struc
         snext = scurr;
         snext_credit = csched2_credit_now(scurr, now);
     }
-    for (struct csched2_list *it = rqd->runq.next; it != &rqd->runq; it = it->next) {
-        struct csched2_unit *svc = csched2_runq_elem(it);
+    for (size_t i = 0; i < rqd->nqueued; i++) {
+        struct csched2_unit *svc = rqd->runq[i].svc;
         if (svc->credit <= snext_credit)
             break;
         if (!sched_may_run(svc->vcpu, c))
@@ -543,8 +591,8 @@ static sim_time_t csched2_runtime(const struct sched *s, const struct csched2_ru
             min_time = rl_min;
     }
     int64_t rt_credit = snext->credit, swait_credit = 0;
-    if (!csched2_list_empty(&rqd->runq)) {
-        const struct csched2_unit *swait = csched2_runq_elem(rqd->runq.next);
+    if (rqd->nqueued) {
+        const struct csched2_unit *swait = csched2_runq_head(rqd);
         if (swait->credit > 0)
             swait_credit = swait->credit;
     }
@@ -716,7 +764,6 @@ static int csched2_init(struct sched *s, struct sim_error *err)
             valid = &prv->rqds[prv->nrqd];
             valid->id = prv->nrqd++;
             valid->cpus = xcalloc((size_t)h->ncores, sizeof *valid->cpus);
-            csched2_list_init(&valid->runq);
             csched2_list_init(&valid->svc);
             valid->max_weight = 1;
             valid->pick_bias = k;
@@ -737,8 +784,10 @@ static void csched2_fini(struct sched *s)
         csched2_list_del(n);
         free(csched2_entry(n, struct csched2_unit, all_elem));
     }
-    for (int i = 0; i < prv->nrqd; i++)
+    for (int i = 0; i < prv->nrqd; i++) {
         free(prv->rqds[i].cpus);
+        free(prv->rqds[i].runq);
+    }
     free(prv->rqds);
     free(prv->pcpu);
     free(prv);
@@ -757,7 +806,6 @@ static void csched2_attach(struct sched *s, struct vcpu *v)
     svc->avgload = INT64_C(1) << (LOADAVG_PRECISION_SHIFT - 1);   /* starting load of 50% */
     svc->load_last_update = csched2_load_now(now);
     svc->tickled_cpu = -1;
-    csched2_list_init(&svc->runq_elem);
     csched2_list_init(&svc->rqd_elem);
     csched2_list_add_before(&svc->all_elem, &prv->units);
     v->sched_slot[0].p = svc;
@@ -870,8 +918,8 @@ static sim_time_t csched2_timeslice(struct sched *s, const struct vcpu *v, const
     pc->tickled = false;
     struct csched2_unit *old = pc->inflight;
     int64_t top = svc->credit;
-    if (!csched2_list_empty(&rqd->runq) && csched2_runq_elem(rqd->runq.next)->credit > top)
-        top = csched2_runq_elem(rqd->runq.next)->credit;
+    if (rqd->nqueued && csched2_runq_head(rqd)->credit > top)
+        top = csched2_runq_head(rqd)->credit;
     if (top <= CSCHED2_CREDIT_RESET) {
         csched2_reset_credit(s, rqd, svc);
         csched2_balance_load(s, c);
