@@ -70,7 +70,7 @@ test: $(BUILD)/hvsim $(BUILD)/hvsim-tests docs/hvsim.1
 # The plug-in ABI: install into a staging prefix, build examples/lottery
 # against it, run it (tests/plugin/test_plugin.sh).
 test-plugin: $(BUILD)/hvsim $(BUILD)/hvsim-tests
-	BUILD=$(BUILD) tests/plugin/test_plugin.sh
+	BUILD=$(BUILD) TEST_ARGS='$(TEST_ARGS)' tests/plugin/test_plugin.sh
 
 # scripts/sweep through GNU parallel and a single-node Slurm started by the test.
 test-sweep: $(BUILD)/hvsim
