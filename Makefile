@@ -70,7 +70,7 @@ test: $(BUILD)/hvsim $(BUILD)/hvsim-tests docs/hvsim.1
 # The plug-in ABI: install into a staging prefix, build examples/lottery
 # against it, run it (tests/plugin/test_plugin.sh).
 test-plugin: $(BUILD)/hvsim $(BUILD)/hvsim-tests
-	BUILD=$(BUILD) tests/plugin/test_plugin.sh
+	BUILD=$(BUILD) TEST_ARGS='$(TEST_ARGS)' tests/plugin/test_plugin.sh
 
 # scripts/sweep through GNU parallel and a single-node Slurm started by the test.
 test-sweep: $(BUILD)/hvsim
@@ -92,7 +92,8 @@ $(BUILD)/bench/%: scripts/bench/%.c $(BUILD)/libhvsim.a
 bench: $(BUILD)/hvsim $(BENCH_SRC:scripts/bench/%.c=$(BUILD)/bench/%)
 	BUILD=$(BUILD) scripts/bench.sh
 
-$(BUILD)/validate: scripts/validate.c $(BUILD)/tests/validation.o $(BUILD)/libhvsim.a
+$(BUILD)/validate: scripts/validate.c $(BUILD)/tests/validation.o $(BUILD)/tests/validation-sched.o \
+                   $(BUILD)/libhvsim.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 validate: $(BUILD)/validate
