@@ -7,7 +7,7 @@ VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 BUILD     ?= build
 CC        ?= cc
-PKGS      := gsl jansson
+PKGS      := gsl jansson zlib liblzma libzstd
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN      := -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wno-missing-field-initializers
 OPT       ?= -O2 -g
@@ -17,7 +17,7 @@ DATADIR   ?= $(PREFIX)/share/hvsim
 CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(SAN) -I. -MMD -MP \
               -DHVSIM_VERSION='"$(VERSION)"' -DHVSIM_DATADIR='"$(DATADIR)"' \
               $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
-LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lm $(LDLIBS)
+LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lbz2 -lm $(LDLIBS)
 
 # The layers, bottom first: a file may include its own folder and the
 # folders before it, never one after it (scripts/check-layers.sh, run by
