@@ -34,7 +34,7 @@ int json_file_load(struct json_file *f, const char *path, size_t flags, struct s
     if (!root) {
         free(text);
         return sim_error_set(err, SIM_EINVAL, path, je.line > 0 ? je.line : 0,
-                             je.column > 0 ? je.column : 0, "%s", je.text);
+                             je.column > 0 ? je.column : 0, "bad JSON: %s", je.text);
     }
     f->path = xstrdup(path);
     f->text = text;
@@ -189,7 +189,8 @@ static bool string_equals(struct scan *c, const char *key, size_t klen)
 
 /* Inside the container that starts at c (after its bracket), move to the
  * value of member seg[0..slen).  False if it is not there. */
-static bool find_member(struct scan *c, bool object, const char *seg, size_t slen)
+static bool find_member(struct scan *c, bool object, const char *seg, size_t slen,
+                        size_t *key_at)
 {
     long want = -1;
     if (!object) {
@@ -208,6 +209,7 @@ static bool find_member(struct scan *c, bool object, const char *seg, size_t sle
         if (c->i >= c->n || c->s[c->i] == '}' || c->s[c->i] == ']')
             return false;
         bool match;
+        *key_at = c->i;
         if (object) {
             if (c->s[c->i] != '"')
                 return false;
@@ -229,10 +231,17 @@ static bool find_member(struct scan *c, bool object, const char *seg, size_t sle
     }
 }
 
-bool json_text_locate(const char *text, size_t len, const char *where, long *line, long *col)
+/* The error of json_file_error and json_file_key_error. */
+static int error_at(const struct json_file *f, const char *where, bool key,
+                    struct sim_error *err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+bool json_text_locate(const char *text, size_t len, const char *where, bool key, long *line,
+                      long *col)
 {
     struct scan c = {text, len, 0};
     skip_ws(&c);
+    size_t key_at = c.i;
     const char *p = where;
     while (*p) {
         size_t slen = strcspn(p, ".");
@@ -240,7 +249,7 @@ bool json_text_locate(const char *text, size_t len, const char *where, long *lin
             return false;
         bool object = c.s[c.i] == '{';
         c.i++;
-        if (!find_member(&c, object, p, slen))
+        if (!find_member(&c, object, p, slen, &key_at))
             return false;
         p += slen;
         if (*p == '.')
@@ -248,8 +257,9 @@ bool json_text_locate(const char *text, size_t len, const char *where, long *lin
     }
     if (c.i >= c.n)
         return false;
+    size_t at = key ? key_at : c.i;
     long l = 1, k = 1;
-    for (size_t i = 0; i < c.i; i++) {
+    for (size_t i = 0; i < at; i++) {
         if (text[i] == '\n') {
             l++;
             k = 1;
@@ -265,13 +275,30 @@ bool json_text_locate(const char *text, size_t len, const char *where, long *lin
 int json_file_error(const struct json_file *f, const char *where, struct sim_error *err,
                     const char *fmt, ...)
 {
-    char msg[480];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int rc = error_at(f, where, false, err, fmt, ap);
     va_end(ap);
+    return rc;
+}
+
+int json_file_key_error(const struct json_file *f, const char *where, struct sim_error *err,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = error_at(f, where, true, err, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static int error_at(const struct json_file *f, const char *where, bool key,
+                    struct sim_error *err, const char *fmt, va_list ap)
+{
+    char msg[480];
+    vsnprintf(msg, sizeof msg, fmt, ap);
     long line = 0, col = 0;
-    if (!json_text_locate(f->text, f->len, where, &line, &col))
+    if (!f->text || !json_text_locate(f->text, f->len, where, key, &line, &col))
         line = col = 0;
     return sim_error_set(err, SIM_EINVAL, f->path, line, col, "%s", msg);
 }

@@ -37,12 +37,17 @@ int json_file_load(struct json_file *f, const char *path, size_t flags, struct s
 void json_file_free(struct json_file *f);
 
 /* Where the value at key path where starts in text (line and column from
- * 1); false if the path is not there. */
-bool json_text_locate(const char *text, size_t len, const char *where, long *line, long *col);
+ * 1), or with key its key; false if the path is not there. */
+bool json_text_locate(const char *text, size_t len, const char *where, bool key, long *line,
+                      long *col);
 
 /* SIM_EINVAL at the position of the value at where in f (the file alone
- * if it cannot be found), with the message fmt. */
+ * if it cannot be found), with the message fmt: for a value of the wrong
+ * type or out of range. */
 int json_file_error(const struct json_file *f, const char *where, struct sim_error *err,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same at the value's key: for a key that is unknown or misplaced. */
+int json_file_key_error(const struct json_file *f, const char *where, struct sim_error *err,
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif /* BASE_JSONFILE_H */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonfile.h"
 #include "base/xalloc.h"
 
 void cli_optset_add(struct cli_optset *s, const struct param_def *defs)
@@ -107,23 +108,14 @@ int cli_args_parse(struct cli_args *a, const char *cmd, int argc, char **argv,
     return SIM_OK;
 }
 
-int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_optset *known,
-                         struct sim_error *err)
+int cli_args_load_config(struct cli_args *a, const struct json_file *f,
+                         const struct cli_optset *known, struct sim_error *err)
 {
-    json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        FILE *f = fopen(path, "r");
-        if (!f)
-            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "cannot open config: %s",
-                                 strerror(errno));
-        fclose(f);
-        return sim_error_set(err, SIM_EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
-    }
-    if (!json_is_object(root)) {
-        json_decref(root);
-        return sim_error_set(err, SIM_EINVAL, path, 0, 0, "a config must be a JSON object");
-    }
+    const char *path = f->path;
+    if (!json_is_object(f->root))
+        return json_file_error(f, "", err, "a config must be a JSON object whose keys are the "
+                               "long options");
+    int rc = SIM_OK;
     char *dup = xstrdup(path);
     char *dir = xstrdup(dirname(dup));
     free(dup);
@@ -131,21 +123,22 @@ int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_
     struct cli_args cfg = {0};
     const char *key;
     json_t *val;
-    int rc = SIM_OK;
-    json_object_foreach(root, key, val) {
+    json_object_foreach(f->root, key, val) {
         const struct param_def *d = cli_optset_find(known, key);
         if (!d || strcmp(key, "config") == 0) {
-            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "unknown key '%s' (the keys are "
-                               "the long options of hvsim %s --help)", key, a->cmd);
+            rc = json_file_key_error(f, key, err, "unknown key '%s' (the keys are the long "
+                                     "options of hvsim %s --help)", key, a->cmd);
             break;
         }
         struct cli_arg *g = push(&cfg, key);
         g->json = json_incref(val);
         g->base_dir = xstrdup(dir);
-        g->origin = origin_of("%s: key '%s'", path, key);
+        g->origin = origin_of("key '%s'", NULL, key);
+        g->file = xstrdup(path);
+        if (!json_text_locate(f->text, f->len, key, false, &g->line, &g->column))
+            g->line = g->column = 0;
     }
     free(dir);
-    json_decref(root);
     if (rc < 0) {
         cli_args_free(&cfg);
         return rc;
@@ -162,6 +155,24 @@ int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_
     return SIM_OK;
 }
 
+void cli_arg_locate(const struct cli_arg *g, struct sim_error *err)
+{
+    if (!g->file || !err)
+        return;
+    snprintf(err->file, sizeof err->file, "%s", g->file);
+    err->line = g->line;
+    err->column = g->column;
+}
+
+const struct cli_arg *cli_args_last(const struct cli_args *a, const char *name)
+{
+    const struct cli_arg *last = NULL;
+    for (size_t i = 0; i < a->narg; i++)
+        if (strcmp(a->arg[i].name, name) == 0)
+            last = &a->arg[i];
+    return last;
+}
+
 int cli_args_apply(struct cli_args *a, const struct param_def *defs, void *values,
                    struct sim_error *err)
 {
@@ -173,8 +184,10 @@ int cli_args_apply(struct cli_args *a, const struct param_def *defs, void *value
         int rc = g->json ? param_set_json(d, values, g->json, g->origin, g->base_dir, err)
                          : param_set(d, values, g->text ? g->text : "", g->origin, g->base_dir,
                                      err);
-        if (rc < 0)
+        if (rc < 0) {
+            cli_arg_locate(g, err);
             return rc;
+        }
         g->used = true;
     }
     return SIM_OK;
@@ -222,6 +235,7 @@ void cli_args_free(struct cli_args *a)
         json_decref(a->arg[i].json);
         free(a->arg[i].base_dir);
         free(a->arg[i].origin);
+        free(a->arg[i].file);
     }
     free(a->arg);
     free(a->pos);

@@ -9,9 +9,9 @@
 
 #include <jansson.h>
 
+#include "base/jsonfile.h"
 #include "base/xalloc.h"
 
-#define MAX_HOSTS 100000
 
 /* Load the profile called name and append it to pf->profiles.  Hosts
  * point at a profile's tables only once all are loaded (the array moves
@@ -28,28 +28,30 @@ static int profile_add(struct platform *pf, const char *name, const char *datadi
     return SIM_OK;
 }
 
-static int bad(struct sim_error *err, const char *path, const char *what, int i, const char *key)
+/* An error at the value of key of host i. */
+static int bad(struct sim_error *err, const struct json_file *f, const char *what, size_t i,
+               const char *key)
 {
-    return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%d]: key '%s' %s", i, key, what);
+    char where[128];
+    snprintf(where, sizeof where, "hosts.%zu.%s", i, key);
+    return json_file_error(f, where, err, "hosts[%zu]: key '%s' %s", i, key, what);
 }
 
 int platform_load(struct platform *pf, const char *path, const char *default_hw,
                   const char *datadir, struct sim_error *err)
 {
     memset(pf, 0, sizeof *pf);
-    json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return sim_error_set(err, SIM_EINVAL, path, jerr.line > 0 ? jerr.line : 0,
-                             jerr.column > 0 ? jerr.column : 0, "%s", jerr.text);
-    int rc = SIM_OK;
+    struct json_file f;
+    int rc = json_file_load(&f, path, JSON_REJECT_DUPLICATES, err);
+    if (rc < 0)
+        return rc;
+    json_t *root = f.root;
     char **hwnames = NULL;
     json_t *hosts = json_object_get(root, "hosts");
     if (!json_is_object(root) || json_object_size(root) != 1 || !json_is_array(hosts) ||
         json_array_size(hosts) == 0) {
-        rc = sim_error_set(err, SIM_EINVAL, path, 0, 0,
-                           "a platform is an object {\"hosts\": [ {...}, ... ]} with at least "
-                           "one host");
+        rc = json_file_error(&f, "", err, "a platform is an object {\"hosts\": [ {...}, ... ]} "
+                             "with at least one host");
         goto out;
     }
     char *dup = xstrdup(path);
@@ -57,7 +59,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     free(dup);
     size_t n = json_array_size(hosts);
     hwnames = xcalloc(n, sizeof *hwnames);
-    long total = 0;
+    long total = 0, total_cores = 0;
     struct {
         long count;
         int cores;
@@ -65,8 +67,10 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     } *row = xcalloc(n, sizeof *row);
     for (size_t i = 0; i < n && rc == SIM_OK; i++) {
         json_t *h = json_array_get(hosts, i);
+        char where[64];
+        snprintf(where, sizeof where, "hosts.%zu", i);
         if (!json_is_object(h)) {
-            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu] is not an object", i);
+            rc = json_file_error(&f, where, err, "hosts[%zu] is not an object", i);
             break;
         }
         row[i].count = 1;
@@ -76,8 +80,8 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
         json_object_foreach(h, key, v) {
             if (strcmp(key, "count") == 0 || strcmp(key, "cores") == 0) {
                 if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-                    json_integer_value(v) > MAX_HOSTS) {
-                    rc = bad(err, path, "must be an integer 1..100000", (int)i, key);
+                    json_integer_value(v) > PLATFORM_MAX_HOSTS) {
+                    rc = bad(err, &f, "must be an integer 1..100000", i, key);
                     break;
                 }
                 if (key[1] == 'o' && key[2] == 'u')
@@ -87,13 +91,13 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
             } else if (strcmp(key, "mem_mb") == 0) {
                 if (!json_is_number(v) || json_number_value(v) < 0 ||
                     !isfinite(json_number_value(v))) {
-                    rc = bad(err, path, "must be a number >= 0", (int)i, key);
+                    rc = bad(err, &f, "must be a number >= 0", i, key);
                     break;
                 }
                 row[i].mem = json_number_value(v);
             } else if (strcmp(key, "hw") == 0) {
                 if (!json_is_string(v) || !json_string_value(v)[0]) {
-                    rc = bad(err, path, "must be a profile name or a file", (int)i, key);
+                    rc = bad(err, &f, "must be a profile name or a file", i, key);
                     break;
                 }
                 const char *s = json_string_value(v);
@@ -105,18 +109,22 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                     hwnames[i] = xstrdup(s);
                 }
             } else {
-                rc = sim_error_set(err, SIM_EINVAL, path, 0, 0,
-                                   "hosts[%zu]: unknown key '%s' (count, cores, mem_mb, hw)", i,
-                                   key);
+                char kw[128];
+                snprintf(kw, sizeof kw, "%s.%s", where, key);
+                rc = json_file_key_error(&f, kw, err, "hosts[%zu]: unknown key '%s' (count, "
+                                         "cores, mem_mb, hw)", i, key);
                 break;
             }
         }
         if (rc == SIM_OK && row[i].cores == 0)
-            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: key 'cores' is "
-                               "required", i);
+            rc = json_file_error(&f, where, err, "hosts[%zu]: key 'cores' is required", i);
         total += row[i].count;
-        if (rc == SIM_OK && total > MAX_HOSTS)
-            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "more than %d hosts", MAX_HOSTS);
+        total_cores += row[i].count * row[i].cores;
+        if (rc == SIM_OK && total > PLATFORM_MAX_HOSTS)
+            rc = json_file_error(&f, where, err, "more than %d hosts", PLATFORM_MAX_HOSTS);
+        if (rc == SIM_OK && total_cores > PLATFORM_MAX_CORES)
+            rc = json_file_error(&f, where, err, "more than %ld cores in all (%s)",
+                                 PLATFORM_MAX_CORES, PLATFORM_MAX_CORES_WHY);
     }
     /* load the distinct profiles, then lay out the hosts */
     size_t *prof = xcalloc(n, sizeof *prof);
@@ -148,7 +156,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     free(dir);
 out:
     free(hwnames);
-    json_decref(root);
+    json_file_free(&f);
     if (rc < 0)
         platform_free(pf);
     return rc;

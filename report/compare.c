@@ -25,7 +25,7 @@
 
 #include "base/csv.h"
 #include "base/error.h"
-#include "report/output.h"
+#include "report/outdir.h"
 #include "report/plots.h"
 #include "base/xalloc.h"
 
@@ -641,33 +641,32 @@ done:
     return rc;
 }
 
-static void remove_files(const char *dir, const char *name)
-{
-    static const char *const ext[] = {".gp", ".png", ".svg", ".csv"};
-    for (int i = 0; i < 4; i++) {
-        char path[4300];
-        snprintf(path, sizeof path, "%s/%s%s", dir, name, ext[i]);
-        unlink(path);
-    }
-}
+/* The files compare may write in --out (report/outdir.h, merge mode): a
+ * name this comparison does not write is removed from DIR. */
+static const char *const compare_names[] = {
+    "comparison.txt", "comparison.csv", "comparison.json",
+    "compare-cdf.csv", "compare-cdf.gp", "compare-cdf.png", "compare-cdf.svg",
+    "compare-metric.csv", "compare-metric.gp", "compare-metric.png", "compare-metric.svg",
+    NULL,
+};
 
-static int write_out(const struct compare *c, struct sim_error *err)
+/* Write the table and the plots into dir (the transaction's). */
+static int write_out(struct compare *c, const char *dir, struct sim_error *err)
 {
-    int rc = output_mkdirs(c->out, err);
-    if (rc == SIM_OK)
-        rc = write_table_files(c, err);
+    const char *out = c->out;
+    c->out = dir;   /* the writers put their files there */
+    int rc = write_table_files(c, err);
     bool missing = false;
     if (rc == SIM_OK)
         rc = plot_cdfs(c, &missing, err);
     if (rc == SIM_OK && c->varying) {
         rc = plot_metric(c, &missing, err);
     } else if (rc == SIM_OK) {
-        /* An earlier comparison's plot would describe other runs. */
-        remove_files(c->out, "compare-metric");
         fprintf(stderr, "hvsim: note: the runs' configurations differ in %zu keys%s%s%s, not "
                 "in exactly one: no plot of %s against a parameter\n", c->nvarying,
                 c->nvarying ? " (" : "", c->differing, c->nvarying ? ")" : "", c->metric);
     }
+    c->out = out;
     return rc;
 }
 
@@ -709,14 +708,26 @@ int compare_runs(const struct compare_options *opt, struct sim_error *err)
     free(clash);
     find_varying(&c);
 
+    /* --out first: the table is printed once it is written, so that a
+     * run that cannot write --out prints nothing. */
+    if (c.out) {
+        struct outdir od;
+        rc = outdir_begin(&od, c.out, compare_names, true, err);
+        if (rc == SIM_OK)
+            rc = write_out(&c, outdir_tmp(&od), err);
+        if (rc == SIM_OK)
+            rc = outdir_commit(&od, err);
+        else if (od.tmp)
+            outdir_abort(&od);
+        if (rc < 0)
+            goto done;
+    }
     if (c.csv)
         print_csv(&c, stdout);
     else if (c.json)
         print_json(&c, stdout);
     else
         print_text(&c, stdout);
-    if (c.out)
-        rc = write_out(&c, err);
 done:
     compare_free(&c);
     return rc;

@@ -181,6 +181,12 @@ json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nru
     json_object_set_new(ovh, "profile", json_string(extra->hw_profile));
     if (ci_all)
         json_object_set_new(root, "ci95", ci_all);
+    if (extra->hosts)
+        json_object_set_new(root, "hosts", extra->hosts);
+    if (json_array_size(extra->notes) > 0)
+        json_object_set_new(root, "notes", extra->notes);
+    else
+        json_decref(extra->notes);
     free(vals);
     return root;
 }
@@ -229,6 +235,17 @@ void report_text(FILE *out, json_t *s)
             "switches %.6g s (%.0f switches)\n", 100 * get(s, "overhead", "fraction"),
             get(s, "overhead", "exit_seconds"), get(s, "overhead", "walk_seconds"),
             get(s, "overhead", "switch_seconds"), get(s, "overhead", "switches"));
+    json_t *hosts = json_object_get(s, "hosts");
+    if (hosts && get(hosts, NULL, "count") > 1)
+        fprintf(out, "hosts        %.0f; guests per host min %.6g, mean %.6g, max %.6g; %.0f "
+                "empty, %.0f overcommitted\n", get(hosts, NULL, "count"),
+                get(hosts, "guests", "min"), get(hosts, "guests", "mean"),
+                get(hosts, "guests", "max"), get(hosts, NULL, "empty"),
+                get(hosts, NULL, "overcommitted"));
+    size_t i;
+    json_t *note;
+    json_array_foreach(json_object_get(s, "notes"), i, note)
+        fprintf(out, "note         %s\n", json_string_value(note));
     fprintf(out, "engine       %.0f events in %.3f s (%.3g events/s), peak %.0f pending\n",
             get(s, "engine", "events"), get(s, "engine", "wall_seconds"),
             get(s, "engine", "events_per_second"), get(s, "engine", "peak_pending"));

@@ -71,6 +71,8 @@ Test(trace_azure, bins_and_censoring)
 
 Test(trace_azure, shipped_test_split, .timeout = 120)
 {
+    th_need_shared(SHARED "azure-v1-vm-arrivals/v1.test.txt",
+                   SHARED "azure-v1-vm-arrivals/v1.test.c2591400.txt");
     struct th_result r;
     th_read(&r, SHARED "azure-v1-vm-arrivals", "azure");
     cr_assert_eq(r.nerr, 0, "%s", r.err[0]);

@@ -85,6 +85,7 @@ Test(trace_bitbrains, header_only_file_is_empty)
 
 Test(trace_bitbrains, shipped_rnd_month, .timeout = 60)
 {
+    th_need_shared(SHARED "bitbrains-rnd-2013-7/2013-7");
     struct th_result r;
     th_read(&r, SHARED "bitbrains-rnd-2013-7/2013-7", "bitbrains");
     cr_assert_eq(r.nerr, 0, "%s", r.err[0]);

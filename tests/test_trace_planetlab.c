@@ -57,6 +57,7 @@ Test(trace_planetlab, single_file_all_zero_and_no_final_newline)
 
 Test(trace_planetlab, shipped_day, .timeout = 60)
 {
+    th_need_shared(SHARED "planetlab-20110303/20110303");
     struct th_result r;
     th_read(&r, SHARED "planetlab-20110303/20110303", "planetlab");
     cr_assert_eq(r.nerr, 0, "%s", r.err[0]);

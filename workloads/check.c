@@ -76,6 +76,9 @@ int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_op
         if (r.max_procs > 0) {
             cores = (double)r.max_procs;
             cores_from = "MaxProcs of the header";
+        } else if (r.max_nodes > 0) {
+            cores = (double)r.max_nodes;
+            cores_from = "MaxNodes of the header";
         } else {
             cores = 1;
             cores_from = "default; give the platform's cores for a real estimate";
@@ -93,6 +96,8 @@ int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_op
         if (r.skipped[k])
             fprintf(out, " %s=%ld", trace_skip_names[k], r.skipped[k]);
     fprintf(out, "\n");
+    if (r.dir_skipped[0])
+        fprintf(out, "not read: %s\n", r.dir_skipped);
     fprintf(out, "errors: %ld\n", nerr);
     if (records > 0) {
         fprintf(out, "arrivals: %.17g .. %.17g s (span %.6g s)\n", first, last, span);

@@ -19,9 +19,10 @@ typedef bool (*trace_class_known_fn)(const char *name, void *ctx);
  * extension; cutting and scaling applied as in a run).  Every problem is
  * printed to errout as "FILE:LINE[:COLUMN]: what is wrong", at most
  * max_errors of them (<= 0: no limit), then "... and N more errors".  A
- * summary goes to out: format, records, skipped by reason, time span,
- * total work, and an offered-load estimate sum(work * vcpus) / span /
- * cores.  cores <= 0 means: MaxProcs of an SWF header when known, else 1;
+ * summary goes to out: format, records, skipped by reason, the entries of
+ * a per-VM directory that were not read, time span, total work, and an
+ * offered-load estimate sum(work * vcpus) / span / cores.  cores <= 0
+ * means: MaxProcs (else MaxNodes) of an SWF header when known, else 1;
  * the summary says which was used.  class_known may be NULL (class names
  * are then only checked for their syntax).
  * Returns 0 when the trace is clean, SIM_EINVAL if it has any error,

@@ -150,7 +150,7 @@ static void reader_reset(struct trace_reader *r, const struct trace_fmt *fmt, co
 {
     memset(r, 0, sizeof *r);
     r->fmt = fmt;
-    snprintf(r->path, sizeof r->path, "%s", name);
+    snprintf(r->path, sizeof r->path, "%s", strcmp(name, "-") == 0 ? "<stdin>" : name);
     if (opt)
         r->opt = *opt;
     else
