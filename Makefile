@@ -7,6 +7,8 @@ VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 BUILD     ?= build
 CC        ?= cc
+# zlib, liblzma, libzstd, libbz2: compressed traces (workloads/decompress.c);
+# libbz2 has no pkg-config file on Debian, hence -lbz2 below.
 PKGS      := gsl jansson zlib liblzma libzstd
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN      := -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wno-missing-field-initializers

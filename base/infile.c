@@ -15,7 +15,7 @@ static int path_error(struct sim_error *err, const char *name, int e)
 {
     if (e == ELOOP)
         return sim_error_set(err, SIM_EINVAL, name, 0, 0,
-                             "too many levels of symbolic links (a symbolic-link loop?)");
+                             "symbolic-link loop (too many levels of symbolic links)");
     if (e == ENXIO)
         return sim_error_set(err, SIM_EINVAL, name, 0, 0, "not a file that can be opened "
                              "(a socket, or a device without a driver)");

@@ -25,6 +25,8 @@
 
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/infile.h"
+#include "base/jsonfile.h"
 #include "report/outdir.h"
 #include "report/plots.h"
 #include "base/xalloc.h"
@@ -129,19 +131,19 @@ static int load_run(struct compare_run *r, const char *metric, bool want_jobs,
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/summary.json", r->dir);
+    int rc = infile_check_dir(r->dir, NULL, true, err);
+    if (rc < 0)
+        return rc;
     struct stat st;
-    if (stat(r->dir, &st) < 0)
-        return sim_error_set(err, SIM_EINVAL, r->dir, 0, 0, "%s", strerror(errno));
-    if (!S_ISDIR(st.st_mode))
-        return sim_error_set(err, SIM_EINVAL, r->dir, 0, 0, "not a directory");
-    if (stat(path, &st) < 0)
+    if (lstat(path, &st) < 0 && errno == ENOENT)
         return sim_error_set(err, SIM_EINVAL, r->dir, 0, 0,
                              "no summary.json (not a directory written by `hvsim run --out`)");
-    json_error_t je;
-    r->summary = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!r->summary)
-        return sim_error_set(err, SIM_EINVAL, path, je.line > 0 ? je.line : 0,
-                             je.column > 0 ? je.column : 0, "%s", je.text);
+    struct json_file jf;
+    rc = json_file_load(&jf, path, JSON_REJECT_DUPLICATES, err);
+    if (rc < 0)
+        return rc;
+    r->summary = json_incref(jf.root);
+    json_file_free(&jf);
     if (!json_is_object(r->summary) || !json_is_object(json_object_get(r->summary, "config")))
         return sim_error_set(err, SIM_EINVAL, path, 0, 0,
                              "not an hvsim summary (no \"config\" object)");
@@ -157,7 +159,7 @@ static int load_run(struct compare_run *r, const char *metric, bool want_jobs,
             return SIM_OK;
         }
         static const char *const cols[] = {"turnaround"};
-        int rc = plots_csv_read(path, cols, 1, &r->turnaround, &r->nturnaround, err);
+        rc = plots_csv_read(path, cols, 1, &r->turnaround, &r->nturnaround, err);
         if (rc == SIM_EIO) {
             /* unreadable input is bad input here (exit 2), not a failed run */
             struct sim_error e = *err;

@@ -244,8 +244,11 @@ void report_text(FILE *out, json_t *s)
                 get(hosts, NULL, "overcommitted"));
     size_t i;
     json_t *note;
-    json_array_foreach(json_object_get(s, "notes"), i, note)
-        fprintf(out, "note         %s\n", json_string_value(note));
+    json_array_foreach(json_object_get(s, "notes"), i, note) {
+        const char *t = json_string_value(note);
+        bool warning = t && strncmp(t, "warning: ", 9) == 0;
+        fprintf(out, "%-12s %s\n", warning ? "warning" : "note", warning ? t + 9 : t);
+    }
     fprintf(out, "engine       %.0f events in %.3f s (%.3g events/s), peak %.0f pending\n",
             get(s, "engine", "events"), get(s, "engine", "wall_seconds"),
             get(s, "engine", "events_per_second"), get(s, "engine", "peak_pending"));
