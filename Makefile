@@ -132,10 +132,12 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
 # Fuzzing with clang's libFuzzer: one target per trace reader
-# (tests/fuzz/fuzz_<fmt>.c), each run for FUZZ_SECONDS, seeded from
-# tests/fuzz/corpus/<fmt>.  New inputs collect in build-fuzz/corpus/<fmt>,
-# failing ones in build-fuzz/crashes/ (copy them to tests/fuzz/regress/<fmt>
-# so that `make test` replays them).
+# (tests/fuzz/fuzz_<fmt>.c, tests/fuzz/harness.h) and per other input
+# (config, generate, duration, platform, profile, summary:
+# tests/fuzz/targets.h), each run for FUZZ_SECONDS, seeded from
+# tests/fuzz/corpus/<name>.  New inputs collect in build-fuzz/corpus/<name>,
+# failing ones in build-fuzz/crashes/ (copy them to
+# tests/fuzz/regress/<name> so that `make test` replays them).
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 FUZZ_BUILD   := build-fuzz
@@ -149,7 +151,7 @@ fuzz-lib:
 	$(MAKE) BUILD=$(FUZZ_BUILD)/lib CC=$(FUZZ_CC) OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' $(FUZZ_BUILD)/lib/libhvsim.a
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/harness.h fuzz-lib
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/harness.h tests/fuzz/targets.h fuzz-lib
 	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g -I. -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
 	    $(FUZZ_BUILD)/lib/libhvsim.a $(LDLIBS_ALL)
 

@@ -147,7 +147,8 @@ int cli_args_load_config(struct cli_args *a, const struct json_file *f,
     size_t total = cfg.narg + a->narg;
     if (total > cfg.cap)
         cfg.arg = xgrow(cfg.arg, &cfg.cap, total, sizeof *cfg.arg);
-    memcpy(cfg.arg + cfg.narg, a->arg, a->narg * sizeof *a->arg);
+    if (a->narg > 0)   /* a->arg is NULL when the command line has no option */
+        memcpy(cfg.arg + cfg.narg, a->arg, a->narg * sizeof *a->arg);
     free(a->arg);
     a->arg = cfg.arg;
     a->narg = total;

@@ -142,6 +142,7 @@ static const struct param_def run_opts[] = {
 #undef F
 
 const struct param_def *cmd_run_options(void) { return run_opts; }
+unsigned long cmd_run_options_size(void) { return sizeof(struct run_options); }
 
 /* --help headings: before the option of that name. */
 static const struct {

@@ -25,12 +25,15 @@
 
 #include "workloads/trace.h"
 
+/* Each target uses some of these helpers only. */
+#define FUZZ_UNUSED __attribute__((unused))
+
 struct fuzz_outcome {
     long records, errors, skipped;
     int open_rc;
 };
 
-static void fuzz_put(const char *path, const unsigned char *data, size_t n)
+static FUZZ_UNUSED void fuzz_put(const char *path, const unsigned char *data, size_t n)
 {
     FILE *f = fopen(path, "wb");
     if (!f) {
@@ -45,11 +48,11 @@ static void fuzz_put(const char *path, const unsigned char *data, size_t n)
 static char fuzz_dir_name[64];
 
 /* Every input removes its files, so the directory is empty at exit. */
-static void fuzz_dir_remove(void) { rmdir(fuzz_dir_name); }
+static FUZZ_UNUSED void fuzz_dir_remove(void) { rmdir(fuzz_dir_name); }
 
 /* The temporary directory of this process (made once, reused: a fuzzer
  * runs millions of inputs). */
-static const char *fuzz_dir(void)
+static FUZZ_UNUSED const char *fuzz_dir(void)
 {
     if (!fuzz_dir_name[0]) {
         snprintf(fuzz_dir_name, sizeof fuzz_dir_name, "/tmp/hvsim-fuzz-XXXXXX");
@@ -64,7 +67,7 @@ static const char *fuzz_dir(void)
 
 /* Next piece of data split at "\n@@": *len gets its length, the return
  * value the start of the rest (or NULL). */
-static const unsigned char *fuzz_split(const unsigned char *d, size_t n, size_t *len)
+static FUZZ_UNUSED const unsigned char *fuzz_split(const unsigned char *d, size_t n, size_t *len)
 {
     for (size_t i = 0; i + 3 <= n; i++)
         if (d[i] == '\n' && d[i + 1] == '@' && d[i + 2] == '@') {
@@ -75,7 +78,7 @@ static const unsigned char *fuzz_split(const unsigned char *d, size_t n, size_t 
     return NULL;
 }
 
-static struct fuzz_outcome fuzz_read(const char *path, const char *format)
+static FUZZ_UNUSED struct fuzz_outcome fuzz_read(const char *path, const char *format)
 {
     struct fuzz_outcome o = {0, 0, 0, 0};
     struct trace_options opt;
@@ -116,7 +119,7 @@ static struct fuzz_outcome fuzz_read(const char *path, const char *format)
 }
 
 /* Run one input through format fmt. */
-static struct fuzz_outcome fuzz_one(const char *fmt, const unsigned char *data, size_t n)
+static FUZZ_UNUSED struct fuzz_outcome fuzz_one(const char *fmt, const unsigned char *data, size_t n)
 {
     const char *dir = fuzz_dir();
     char path[256], sub[200];
