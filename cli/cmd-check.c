@@ -23,7 +23,7 @@ static const struct param_def check_opts[] = {
     {"format", PARAM_STRING, F(format), .metavar = "NAME", .help = "trace format (default: "
      "from the extension, or a directory's files; see `hvsim list`)"},
     {"cores", PARAM_INT, F(cores), NULL, 1, 100000, .metavar = "N", .help = "cores of the "
-     "offered load (default: the SWF header's MaxProcs, else 1)"},
+     "offered load (default: the SWF header's MaxProcs, else its MaxNodes, else 1)"},
     {"max-errors", PARAM_INT, F(max_errors), "50", 1, 1e9, .metavar = "N",
      .help = "report at most N errors, then a count"},
     {NULL},
@@ -33,11 +33,13 @@ static const struct param_def check_opts[] = {
 static void check_help(FILE *out)
 {
     fprintf(out, "usage: hvsim check PATH [options]\n\n"
-                 "Read a trace (a file, or a directory for planetlab/bitbrains) the way `run`\n"
+                 "Read a trace (a file, a directory for planetlab/bitbrains, or - for standard\n"
+                 "input with --format; gzip, xz, zstd or bzip2 compressed or not) the way `run`\n"
                  "would and report every problem as FILE:LINE[:COLUMN]: what is wrong, then a\n"
-                 "summary: records, skipped records by reason, time span, total work and the\n"
-                 "offered load sum(work x vcpus) / span / cores.  Exit status 2 if there is\n"
-                 "any error.\n\n");
+                 "summary: records, skipped records by reason, the entries of a directory not\n"
+                 "read, time span, total work and the offered load sum(work x vcpus) / span /\n"
+                 "cores.  Exit status 2 if there is any error or PATH cannot be read, 1 if a\n"
+                 "read fails.\n\n");
     cli_help_options(out, check_opts);
     fprintf(out, "\nand the options of the trace formats (see `hvsim list`).\n");
 }

@@ -68,7 +68,8 @@ struct run_options {
  * help lists the registry (run_help).  Group headings are in run_groups. */
 static const struct param_def run_opts[] = {
     {"trace", PARAM_PATH, F(trace), .metavar = "FILE", .help = "workload from a trace file or "
-     "directory (format from the extension, a directory's files, or --format)"},
+     "directory, or - for standard input (format from the extension, a directory's files, or "
+     "--format); gzip, xz, zstd and bzip2 files are read as they are (kth.swf.gz is swf)"},
     {"format", PARAM_STRING, F(format), .metavar = "NAME", .help = "trace format"},
     {"generate", PARAM_STRING, F(generate), .metavar = "SPEC", .help = "synthetic workload, "
      "e.g. n=1000,interarrival=exp:1.25,work=exp:1 (keys n, interarrival, work, vcpus, "
@@ -99,8 +100,9 @@ static const struct param_def run_opts[] = {
      .metavar = "queue|reject", .help = "a guest that fits nowhere waits (queue) or is "
      "rejected"},
     {"hosts", PARAM_INT, F(hosts), "1", 1, 100000, .metavar = "N", .help = "number of hosts"},
-    {"cores", PARAM_INT, F(cores), "1", 1, 100000, .metavar = "N",
-     .help = "physical cores per host"},
+    {"cores", PARAM_INT, F(cores), "1", 1, 100000, PARAM_OWN_DEFAULT, .metavar = "N",
+     .help = "physical cores per host (default 1; an SWF log's MaxProcs, else MaxNodes, "
+     "when its header has one; hosts x cores at most 4,194,304)"},
     {"mem", PARAM_REAL, F(mem), "0", 0, 1e12, .metavar = "MB",
      .help = "memory per host in MB (0 = unlimited)"},
     {"platform", PARAM_PATH, F(platform), .metavar = "FILE", .help = "hosts of different "
@@ -123,11 +125,13 @@ static const struct param_def run_opts[] = {
      .help = "completions left out of the statistics at the start"},
 
     {"out", PARAM_PATH, F(out), .flags = PARAM_NEUTRAL, .metavar = "DIR", .help = "write "
-     "summary.json, jobs.csv, timeline.csv and plots there"},
+     "summary.json, jobs.csv, timeline.csv and plots there: built beside DIR and moved into "
+     "place at the end, so a run that fails or is stopped leaves DIR as it was; an existing "
+     "DIR is replaced only if it holds nothing but hvsim's files"},
     {"sample", PARAM_DURATION, F(sample), "1s", 0, SIM_SECONDS_MAX,
      PARAM_MIN_OPEN | PARAM_OWN_DEFAULT,
      .metavar = "DUR", .help = "sampling interval of timeline.csv (default: adaptive, from 1s "
-     "and doubled as needed to keep 1,024-2,048 rows per host)"},
+     "and doubled as needed to keep 1,024-2,048 rows per host); at most 10,000,000 rows"},
     {"json", PARAM_FLAG, F(json), .flags = PARAM_NEUTRAL,
      .help = "print the summary as JSON on stdout"},
     {"gantt", PARAM_FLAG, F(gantt), .flags = PARAM_NEUTRAL,
@@ -184,8 +188,9 @@ static void run_help(FILE *out)
             "scheduling and an allocation policy on a modelled platform, and report latency,\n"
             "throughput, utilisation, fairness and the cost of virtualisation.\n"
             "Options are --name value or --name=value.  Durations are seconds or a number\n"
-            "with ns, us, ms, s, min, h or d.  Every option can also be given in a --config\n"
-            "JSON file under its long name.\n");
+            "with ns, us, ms, s, min, h or d (a whole number of nanoseconds).  Every option\n"
+            "can also be given in a --config JSON file under its long name; paths in it are\n"
+            "relative to it.\n");
     for (size_t i = 0; run_opts[i].name; i++) {
         const struct param_def *d = &run_opts[i];
         for (size_t g = 0; g < sizeof run_groups / sizeof run_groups[0]; g++)
@@ -214,8 +219,10 @@ static void run_help(FILE *out)
         help_family(out, &cli_families[f]);
     }
     fprintf(out,
-            "\nExit status: 0 success; 2 bad usage or input (FILE:LINE: what is wrong on\n"
-            "stderr); 1 any other failure.  Only the requested output goes to stdout.\n"
+            "\nExit status: 0 success; 2 bad usage or input (FILE:LINE:COL: what is wrong, or\n"
+            "PATH: reason, on stderr); 1 any other failure (an output that cannot be\n"
+            "written, stdout included; 128+N when stopped by signal N).  Only the requested\n"
+            "output goes to stdout; notes and warnings go to stderr and the summary.\n"
             "Example: hvsim run --generate n=1000,interarrival=exp:1.25,work=exp:1 --sched rr "
             "--quantum 10ms --json\n");
 }
