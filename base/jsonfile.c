@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/infile.h"
 #include "base/xalloc.h"
@@ -26,8 +27,11 @@ int json_file_load(struct json_file *f, const char *path, size_t flags, struct s
         return rc;
     if (len == 0) {
         free(text);
+        struct stat st;
+        bool fifo = stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
         return sim_error_set(err, SIM_EINVAL, path, 0, 0, "empty file (a JSON document is "
-                             "expected)");
+                             "expected)%s", fifo ? "; a FIFO is read only while something "
+                             "writes to it" : "");
     }
     json_error_t je;
     json_t *root = json_loadb(text, len, flags, &je);

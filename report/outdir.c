@@ -425,7 +425,13 @@ int outdir_begin(struct outdir *d, const char *dir, const char *const *known, bo
     while (n > 1 && t[n - 1] == '/')
         t[--n] = '\0';
     const char *base = strrchr(t, '/') ? strrchr(t, '/') + 1 : t;
-    if (!strcmp(base, ".") || !strcmp(base, "..")) {
+    /* "." and ".." by their real names; a symbolic link to a directory
+     * (results -> /scratch/results) by its target, which is replaced and
+     * the link kept. */
+    struct stat lst, st;
+    bool dir_link = lstat(t, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(t, &st) == 0 &&
+                    S_ISDIR(st.st_mode);
+    if (!strcmp(base, ".") || !strcmp(base, "..") || dir_link) {
         char *real = realpath(t, NULL);
         free(t);
         if (!real) {

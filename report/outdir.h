@@ -24,6 +24,8 @@
  *     files hvsim writes (the caller's list of names, and the files this
  *     result has): a directory with anything else (a user's notes, a
  *     subdirectory) is refused, never deleted.
+ *   - DIR given as a symbolic link to a directory: the directory it names
+ *     is replaced, the link is kept.
  *   - Merge mode (hvsim compare, whose --out may hold the run directories
  *     it compares): the files are renamed into DIR one by one instead,
  *     each whole, and the listed names this result lacks are removed.

@@ -339,8 +339,18 @@ Test(outdir, replaces_only_an_earlier_run, .timeout = 60)
     cr_expect_eq(r.status, 1);
     cr_expect(strstr(r.err, "exists and is not a directory"), "%s", r.err);
     cmd_result_free(&r);
+    /* a symbolic link to a directory: the directory is replaced, the link kept */
+    char link[700], real[700];
+    snprintf(real, sizeof real, "%s/real", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    mkdir(real, 0777);
+    cr_assert_eq(symlink("real", link), 0);
+    run_into(link, "4", "100");
+    struct stat ls;
+    cr_expect(lstat(link, &ls) == 0 && S_ISLNK(ls.st_mode), "the link was replaced");
+    cr_expect_eq(whole_run_seed(real), 4);
     char *left = listing(dir);
-    cr_expect_str_eq(left, "file run", "%s", left);
+    cr_expect_str_eq(left, "file link real run", "%s", left);
     free(left);
     test_remove_tree(dir);
     free(dir);
