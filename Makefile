@@ -33,7 +33,13 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard scripts/bench/*.c)
 
 .PHONY: all test test-plugin test-sweep asan bench demo validate clean install deps
-all: $(BUILD)/hvsim
+all: $(BUILD)/hvsim docs/hvsim.1
+
+# The man page is generated from the commands' option tables and the
+# registries (cli/cmd-man.c); a test checks that docs/hvsim.1 is what the
+# binary prints, so it cannot drift from --help.
+docs/hvsim.1: $(BUILD)/hvsim
+	HVSIM_DATA=models $(BUILD)/hvsim --man > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -58,7 +64,7 @@ $(BUILD)/hvsim-tests: $(TEST_OBJ) $(BUILD)/libhvsim.a
 
 # Tests run with the directory of the repository as working directory; they
 # find the binary under test through HVSIM_BIN.
-test: $(BUILD)/hvsim $(BUILD)/hvsim-tests
+test: $(BUILD)/hvsim $(BUILD)/hvsim-tests docs/hvsim.1
 	scripts/check-layers.sh $(LAYERS)
 	HVSIM_BIN=$(BUILD)/hvsim HVSIM_DATA=models $(BUILD)/hvsim-tests $(TEST_ARGS)
 	$(MAKE) --no-print-directory test-plugin test-sweep
@@ -106,8 +112,8 @@ deps:
 # The headers a policy plug-in needs (the plug-in ABI, base/registry.h),
 # installed under PREFIX/include/hvsim with their folders, and hvsim.pc.
 ABI_HEADERS := base/types.h base/error.h base/xalloc.h base/param.h base/registry.h \
-               base/evq.h models/platform.h workloads/trace.h schedulers/sched.h \
-               allocators/alloc.h allocators/place.h
+               base/evq.h base/dist.h base/latstat.h models/hw.h models/platform.h \
+               workloads/trace.h schedulers/sched.h allocators/alloc.h allocators/place.h
 INCLUDEDIR  ?= $(PREFIX)/include/hvsim
 PCDIR       ?= $(PREFIX)/lib/pkgconfig
 

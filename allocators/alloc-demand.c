@@ -52,32 +52,33 @@ static double demand_wanted(const struct demand_conf *c, double wish)
 static void demand_admit(const void *conf, struct host *h, struct guest *g)
 {
     (void)h;
-    double a = demand_wanted(conf, g->fl->wish);
-    g->fl->grant = a < g->nvcpus ? a : g->nvcpus;
+    double a = demand_wanted(conf, g->wish);
+    g->grant = a < g->nvcpus ? a : g->nvcpus;
 }
 
 static bool demand_reallocate(const void *conf, struct host *h, double window)
 {
     const struct demand_conf *p = conf;
-    if (h->nfluid == 0 || window <= 0)
+    if (h->nguests == 0 || window <= 0)
         return false;
     double sum = 0;
-    for (size_t i = 0; i < h->nfluid; i++) {
-        struct fluid_guest *f = h->fluid[i]->fl;
-        /* collect: R_i / T_i, the mean wish over the window (sim/fluid.c
-         * leaves it in win_wish) */
-        f->win_wish = demand_wanted(p, f->win_wish);
-        sum += f->win_wish;
+    for (size_t i = 0; i < h->nguests; i++) {
+        struct guest *g = h->guests[i];
+        /* collect: R_i / T_i, the mean wish over the window (the engine
+         * leaves it in win_wish: the runnable core-time of its vCPUs, or
+         * a fluid's wish, over the window) */
+        g->win_wish = demand_wanted(p, g->win_wish);
+        sum += g->win_wish;
     }
     double scale = sum > h->ncores ? (double)h->ncores / sum : 1.0;   /* S_i */
     bool changed = false;
-    for (size_t i = 0; i < h->nfluid; i++) {
-        struct guest *g = h->fluid[i];
-        double a = g->fl->win_wish * scale;                             /* A_i */
+    for (size_t i = 0; i < h->nguests; i++) {
+        struct guest *g = h->guests[i];
+        double a = g->win_wish * scale;                                 /* A_i */
         if (a > g->nvcpus)
             a = g->nvcpus;
-        changed |= a != g->fl->grant;
-        g->fl->grant = a;
+        changed |= a != g->grant;
+        g->grant = a;
     }
     return changed;
 }

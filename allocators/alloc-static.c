@@ -26,12 +26,12 @@ static const struct param_def static_params[] = {
 
 static void static_equal_shares(struct host *h)
 {
-    if (h->nfluid == 0)
+    if (h->nguests == 0)
         return;
-    double share = (double)h->ncores / (double)h->nfluid;
-    for (size_t i = 0; i < h->nfluid; i++) {
-        struct guest *g = h->fluid[i];
-        g->fl->grant = share < g->nvcpus ? share : g->nvcpus;
+    double share = (double)h->ncores / (double)h->nguests;
+    for (size_t i = 0; i < h->nguests; i++) {
+        struct guest *g = h->guests[i];
+        g->grant = share < g->nvcpus ? share : g->nvcpus;
     }
 }
 
@@ -41,7 +41,7 @@ static void static_admit(const void *conf, struct host *h, struct guest *g)
     if (c->share == STATIC_EQUAL)
         static_equal_shares(h);
     else
-        g->fl->grant = g->nvcpus;
+        g->grant = g->nvcpus;
 }
 
 static void static_depart(const void *conf, struct host *h)

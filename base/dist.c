@@ -220,6 +220,19 @@ double dist_mean(const struct dist *d)
     return NAN;
 }
 
+/* The shortest of %.15g, %.16g and %.17g that reads back as v: 0.3 and
+ * not 0.29999999999999999, yet exact. */
+static int format_shortest(char *buf, size_t len, double v)
+{
+    char tmp[40];
+    for (int prec = 15; prec < 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+        if (strtod(tmp, NULL) == v)
+            return snprintf(buf, len, "%s", tmp);
+    }
+    return snprintf(buf, len, "%.17g", v);
+}
+
 void dist_format(const struct dist *d, char *buf, size_t len)
 {
     size_t i;
@@ -228,5 +241,9 @@ void dist_format(const struct dist *d, char *buf, size_t len)
             break;
     int n = snprintf(buf, len, "%s", dist_names[i].name);
     for (int k = 0; k < dist_names[i].nparams && n > 0 && (size_t)n < len; k++)
-        n += snprintf(buf + n, len - (size_t)n, ":%.17g", d->p[k]);
+    {
+        n += snprintf(buf + n, len - (size_t)n, ":");
+        if ((size_t)n < len)
+            n += format_shortest(buf + n, len - (size_t)n, d->p[k]);
+    }
 }

@@ -230,7 +230,7 @@ int param_set_json(const struct param_def *d, void *values, const json_t *v, con
             snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         } else if (json_is_real(v)) {
             snprintf(buf, sizeof buf, "%.17g", json_real_value(v));
-        } else if (json_is_string(v) && d->type == PARAM_DURATION) {
+        } else if (json_is_string(v) && d->type != PARAM_INT) {
             return param_set(d, values, json_string_value(v), label, base_dir, err);
         } else {
             return sim_error_usage(err, "%s must be a number%s", label,
@@ -267,6 +267,18 @@ int param_defaults(const struct param_def *defs, void *values, struct sim_error 
     return SIM_OK;
 }
 
+static void format_duration(sim_time_t t, char *buf, size_t len);
+
+/* Does v print exactly in the 15 significant digits the summary's JSON
+ * keeps (report/report.h)?  A value that does not is echoed as a string,
+ * which the config reader takes back to the same value. */
+static bool real15_exact(double v)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    return strtod(buf, NULL) == v;
+}
+
 json_t *param_to_json(const struct param_def *d, const void *values)
 {
     const void *f = cfield(d, values);
@@ -277,10 +289,21 @@ json_t *param_to_json(const struct param_def *d, const void *values)
         return json_boolean(*(const bool *)f);
     case PARAM_INT:
         return json_integer(*(const long *)f);
-    case PARAM_REAL:
-        return json_real(*(const double *)f);
-    case PARAM_DURATION:
-        return json_real(sim_time_seconds(*(const sim_time_t *)f));
+    case PARAM_REAL: {
+        double v = *(const double *)f;
+        if (real15_exact(v))
+            return json_real(v);
+        snprintf(buf, sizeof buf, "%.17g", v);
+        return json_string(buf);
+    }
+    case PARAM_DURATION: {
+        sim_time_t t = *(const sim_time_t *)f;
+        if (real15_exact(sim_time_seconds(t)) &&
+            sim_time_from_s(sim_time_seconds(t)) == t)
+            return json_real(sim_time_seconds(t));
+        format_duration(t, buf, sizeof buf);
+        return json_string(buf);
+    }
     case PARAM_CHOICE:
         return json_string(choice_name(d->choices, *(const int *)f, buf, sizeof buf));
     case PARAM_STRING:

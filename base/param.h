@@ -74,13 +74,16 @@ int param_defaults(const struct param_def *defs, void *values, struct sim_error 
 int param_set(const struct param_def *d, void *values, const char *text, const char *label,
               const char *base_dir, struct sim_error *err);
 
-/* The same from a config value: a boolean for FLAG and BOOL, a number or
- * a string for numbers and durations, a string otherwise. */
+/* The same from a config value: a boolean for FLAG and BOOL, a number (or
+ * a string for reals and durations) for numbers, a string otherwise. */
 int param_set_json(const struct param_def *d, void *values, const json_t *v, const char *label,
                    const char *base_dir, struct sim_error *err);
 
 /* The value as JSON for the config echo: durations in seconds from the
- * integer nanoseconds (60 s is 60, not 60.00000000000001), choices by name. */
+ * integer nanoseconds (60 s is 60, not 60.00000000000001), choices by name.
+ * A real or a duration that 15 significant digits (the precision of the
+ * summary's JSON) would not give back exactly is a string instead, "%.17g"
+ * or "123456789123456789ns", which param_set_json reads back exactly. */
 json_t *param_to_json(const struct param_def *d, const void *values);
 
 /* The value as text that param_set reads back to the same value. */

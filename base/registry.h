@@ -81,10 +81,12 @@ json_t *registry_describe(const struct registry *r);
  * `hvsim run --sched PATH.so` loads it (cli/plugin.c), checks abi and adds
  * the policy to its family's registry.  HVSIM_ABI_VERSION changes whenever
  * a struct or function a policy may use changes: the installed headers
- * base/{types,error,param,registry,evq}.h, models/platform.h,
- * workloads/trace.h, schedulers/sched.h and allocators/{alloc,place}.h.
+ * base/{types,error,xalloc,param,registry,evq,dist,latstat}.h,
+ * models/{hw,platform}.h, workloads/trace.h, schedulers/sched.h and
+ * allocators/{alloc,place}.h.  Version 2: the VM model (pick per pCPU,
+ * the hooks of blocking, waking, ticks and balance).
  */
-#define HVSIM_ABI_VERSION 1
+#define HVSIM_ABI_VERSION 2
 
 struct hvsim_plugin {
     unsigned abi;                     /* HVSIM_ABI_VERSION it was built against */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(size_t n)
+void xalloc_fail(size_t n)
 {
     fprintf(stderr, "hvsim: out of memory (allocating %zu bytes)\n", n);
     exit(1);
@@ -15,7 +15,7 @@ void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        oom(n);
+        xalloc_fail(n);
     return p;
 }
 
@@ -23,7 +23,7 @@ void *xcalloc(size_t count, size_t size)
 {
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
-        oom(count * size);
+        xalloc_fail(count * size);
     return p;
 }
 
@@ -31,7 +31,7 @@ void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
-        oom(n);
+        xalloc_fail(n);
     return q;
 }
 

@@ -14,6 +14,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* Report that n bytes could not be allocated and exit(1): for memory a
+ * library allocates (GSL) that comes back NULL. */
+void xalloc_fail(size_t n) __attribute__((noreturn));
 
 /* Grow *array (of elements of size elem) so that it holds at least need
  * elements; capacity doubles.  *cap is updated. */

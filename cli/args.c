@@ -112,30 +112,50 @@ int cli_args_load_config(struct cli_args *a, const struct json_file *f,
                          const struct cli_optset *known, struct sim_error *err)
 {
     const char *path = f->path;
-    if (!json_is_object(f->root))
+    json_t *root = f->root;
+    if (!json_is_object(root))
         return json_file_error(f, "", err, "a config must be a JSON object whose keys are the "
                                "long options");
     int rc = SIM_OK;
-    char *dup = xstrdup(path);
-    char *dir = xstrdup(dirname(dup));
-    free(dup);
+    char *dir = NULL;
+    const char *prefix = "";   /* of the keys' paths in the file */
+    const char *schema = json_string_value(json_object_get(root, "schema"));
+    if (schema && strncmp(schema, "hvsim-summary/", 14) == 0) {
+        /* A summary of an earlier run: its config object is the resolved
+         * experiment, paths as that run was given them (relative to the
+         * directory it ran in, taken to be this one). */
+        root = json_object_get(root, "config");
+        if (!json_is_object(root))
+            return json_file_error(f, "", err, "a summary without a \"config\" object");
+        prefix = "config.";
+    } else {
+        char *dup = xstrdup(path);
+        dir = xstrdup(dirname(dup));
+        free(dup);
+    }
     /* The config's keys go first: the command line, read later, wins. */
     struct cli_args cfg = {0};
     const char *key;
     json_t *val;
-    json_object_foreach(f->root, key, val) {
+    json_object_foreach(root, key, val) {
         const struct param_def *d = cli_optset_find(known, key);
         if (!d || strcmp(key, "config") == 0) {
-            rc = json_file_key_error(f, key, err, "unknown key '%s' (the keys are the long "
+            char where[300];
+            snprintf(where, sizeof where, "%s%s", prefix, key);
+            rc = json_file_key_error(f, where, err, "unknown key '%s' (the keys are the long "
                                      "options of hvsim %s --help)", key, a->cmd);
             break;
         }
+        if (json_is_null(val))
+            continue;   /* null: not given */
         struct cli_arg *g = push(&cfg, key);
         g->json = json_incref(val);
-        g->base_dir = xstrdup(dir);
+        g->base_dir = dir ? xstrdup(dir) : NULL;
         g->origin = origin_of("key '%s'", NULL, key);
         g->file = xstrdup(path);
-        if (!json_text_locate(f->text, f->len, key, false, &g->line, &g->column))
+        char where[300];
+        snprintf(where, sizeof where, "%s%s", prefix, key);
+        if (!json_text_locate(f->text, f->len, where, false, &g->line, &g->column))
             g->line = g->column = 0;
     }
     free(dir);

@@ -17,7 +17,11 @@
  *
  * A --config FILE.json adds its keys as if given before every flag of the
  * command line (the command line wins), each remembering its file for
- * messages and for paths relative to it.
+ * messages and for paths relative to it; a key whose value is null is not
+ * given.  A summary.json of an earlier run (schema hvsim-summary/N) is
+ * read as its "config" object, the echo of that run's resolved
+ * experiment, with paths relative to the current directory (as the run
+ * was given them).
  */
 #ifndef CLI_ARGS_H
 #define CLI_ARGS_H
@@ -68,9 +72,10 @@ int cli_args_parse(struct cli_args *a, const char *cmd, int argc, char **argv,
 
 /* Add the keys of the JSON object of config file f (read by
  * json_file_load, which refuses a path that cannot be read and broken
- * JSON) before the command line's options.  SIM_EINVAL with FILE:LINE:COL
- * for a file that is not an object or an unknown key; a value's own
- * errors, found later, carry its FILE:LINE:COL too. */
+ * JSON), or of the config object of a run's summary.json, before the
+ * command line's options.  SIM_EINVAL with FILE:LINE:COL for a file that
+ * is not an object or an unknown key; a value's own errors, found later,
+ * carry its FILE:LINE:COL too.  A null value is an option not given. */
 int cli_args_load_config(struct cli_args *a, const struct json_file *f,
                          const struct cli_optset *known, struct sim_error *err);
 

@@ -30,6 +30,8 @@ static const struct param_def compare_opts[] = {
 };
 #undef F
 
+const struct param_def *cmd_compare_options(void) { return compare_opts; }
+
 static void compare_help(FILE *f)
 {
     fprintf(f, "usage: hvsim compare [options] DIR...\n\n"

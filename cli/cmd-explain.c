@@ -26,6 +26,8 @@ static const struct param_def explain_opts[] = {
 };
 #undef F
 
+const struct param_def *cmd_explain_options(void) { return explain_opts; }
+
 static void explain_help(FILE *out)
 {
     fprintf(out, "usage: hvsim explain --hw NAME|FILE [--class CLASS] [--json]\n\n"

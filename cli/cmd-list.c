@@ -27,12 +27,15 @@ static const struct param_def list_opts[] = {
     {NULL},
 };
 
+const struct param_def *cmd_list_options(void) { return list_opts; }
+
 static void list_help(FILE *out)
 {
     fprintf(out, "usage: hvsim list [--json] [--plugin PATH.so ...]\n\n"
                  "The schedulers, allocators, placements and trace formats hvsim has, each\n"
                  "with its aliases and its own options (name, type, default, range), and the\n"
-                 "hardware profiles and workload classes of its data directory.\n\n");
+                 "hardware profiles and workload classes of its data directory.  The JSON\n"
+                 "also lists the options of `hvsim run` itself (run_options).\n\n");
     cli_help_options(out, list_opts);
 }
 
@@ -99,6 +102,13 @@ int cmd_list(int argc, char **argv)
         json_t *hw = hw_list_json(cli_datadir());
         json_object_update(root, hw);
         json_decref(hw);
+        /* run's own options, so that a script can check a value of any
+         * option (scripts/sweep plan) without running anything */
+        json_t *opts = json_array();
+        const struct param_def *run = cmd_run_options();
+        for (size_t i = 0; run[i].name; i++)
+            json_array_append_new(opts, param_describe(&run[i]));
+        json_object_set_new(root, "run_options", opts);
         char *text = json_dumps(root, JSON_INDENT(2));
         puts(text);
         free(text);

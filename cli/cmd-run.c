@@ -31,6 +31,7 @@
 #include "report/output.h"
 #include "report/plots.h"
 #include "report/report.h"
+#include "report/units.h"
 #include "sim/engine.h"
 #include "sim/hwsetup.h"
 #include "workloads/synthetic.h"
@@ -48,12 +49,14 @@ struct run_options {
     /* platform */
     double overcommit;
     int admission;           /* 0 queue, 1 reject */
-    long hosts, cores;
+    long hosts, cores, sockets;
     double mem;
     char *platform;
     /* hardware */
     char *hw;
     int exit_model;          /* 0 fluid, 1 discrete */
+    int model;               /* 0 discrete, 1 fluid */
+    sim_time_t cap_period;
     /* experiment */
     long seed, reps, batches, warmup;
     /* output */
@@ -100,9 +103,12 @@ static const struct param_def run_opts[] = {
      .metavar = "queue|reject", .help = "a guest that fits nowhere waits (queue) or is "
      "rejected"},
     {"hosts", PARAM_INT, F(hosts), "1", 1, 100000, .metavar = "N", .help = "number of hosts"},
-    {"cores", PARAM_INT, F(cores), "1", 1, 100000, PARAM_OWN_DEFAULT, .metavar = "N",
-     .help = "physical cores per host (default 1; an SWF log's MaxProcs, else MaxNodes, "
-     "when its header has one; hosts x cores at most 4,194,304)"},
+    {"cores", PARAM_INT, F(cores), "1", 1, 100000, .metavar = "N",
+     .help = "physical cores per host; without it an SWF log runs on the MaxProcs (else "
+     "MaxNodes) of its header; hosts x cores at most 4,194,304"},
+    {"sockets", PARAM_INT, F(sockets), "1", 1, 1024, .metavar = "N",
+     .help = "sockets per host; its cores are split evenly among them (the runqueues of "
+     "credit2 are per socket)"},
     {"mem", PARAM_REAL, F(mem), "0", 0, 1e12, .metavar = "MB",
      .help = "memory per host in MB (0 = unlimited)"},
     {"platform", PARAM_PATH, F(platform), .metavar = "FILE", .help = "hosts of different "
@@ -115,19 +121,30 @@ static const struct param_def run_opts[] = {
     {"exit-model", PARAM_CHOICE, F(exit_model), "fluid", .choices = "fluid|discrete",
      .metavar = "MODEL", .help = "VM exits as a rate (fluid) or as individual events "
      "(discrete)"},
+    {"model", PARAM_CHOICE, F(model), "discrete", .choices = "discrete|fluid",
+     .metavar = "discrete|fluid", .help = "guests with a utilisation series (PlanetLab, "
+     "Bitbrains): vCPUs that run bursts and block, ordered by the scheduler and capped by the "
+     "allocator (discrete), or fluids that share their host by water-filling, a fast "
+     "approximation that no scheduler orders (fluid)"},
+    {"cap-period", PARAM_DURATION, F(cap_period), "100ms", 0, 3600, PARAM_MIN_OPEN,
+     .metavar = "DUR", .help = "period of a guest's CPU cap (its grant, or the trace's cap "
+     "column): at most cap x period of core time per period; the default is Linux CFS "
+     "bandwidth control's cfs_period_us"},
 
     {"seed", PARAM_INT, F(seed), "1", 0, 9.2e18, .metavar = "N", .help = "random seed"},
     {"reps", PARAM_INT, F(reps), "1", 1, 1e6, .metavar = "N",
      .help = "independent replications"},
-    {"batches", PARAM_INT, F(batches), NULL, 2, 1e6, .metavar = "N", .help = "batch means over "
-     "one run for the confidence intervals (default 20 when --reps 1)"},
+    {"batches", PARAM_INT, F(batches), NULL, 2, 1e6, .metavar = "N", .help = "batch means "
+     "over one run for the confidence intervals of turnaround and waiting (default 20); with "
+     "--reps N the interval is over the replications, unless they are all identical"},
     {"warmup", PARAM_INT, F(warmup), "0", 0, 1e15, .metavar = "N",
      .help = "completions left out of the statistics at the start"},
 
     {"out", PARAM_PATH, F(out), .flags = PARAM_NEUTRAL, .metavar = "DIR", .help = "write "
-     "summary.json, jobs.csv, timeline.csv and plots there: built beside DIR and moved into "
-     "place at the end, so a run that fails or is stopped leaves DIR as it was; an existing "
-     "DIR is replaced only if it holds nothing but hvsim's files"},
+     "summary.json, jobs.csv, timeline.csv, reps.csv, segments.csv (up to 300 guests) and "
+     "plots there: built beside DIR and moved into place at the end, so a run that fails or "
+     "is stopped leaves DIR as it was; an existing DIR is replaced only if it holds nothing "
+     "but hvsim's files"},
     {"sample", PARAM_DURATION, F(sample), "1s", 0, SIM_SECONDS_MAX,
      PARAM_MIN_OPEN | PARAM_OWN_DEFAULT,
      .metavar = "DUR", .help = "sampling interval of timeline.csv (default: adaptive, from 1s "
@@ -135,12 +152,15 @@ static const struct param_def run_opts[] = {
     {"json", PARAM_FLAG, F(json), .flags = PARAM_NEUTRAL,
      .help = "print the summary as JSON on stdout"},
     {"gantt", PARAM_FLAG, F(gantt), .flags = PARAM_NEUTRAL,
-     .help = "print a text Gantt chart and the per-guest table"},
+     .help = "print a text Gantt chart and the per-guest table (on stderr with --json, "
+     "which keeps stdout for the JSON)"},
     {"quiet", PARAM_FLAG, F(quiet), .flags = PARAM_NEUTRAL, .help = "no progress or notes on "
      "stderr"},
     {"config", PARAM_PATH, F(config), .flags = PARAM_NEUTRAL, .metavar = "FILE",
-     .help = "read options from a JSON object whose keys are the long options; options on "
-     "the command line win"},
+     .help = "read options from a JSON object whose keys are the long options (null = not "
+     "given; paths relative to the file), or from the summary.json of an earlier run, whose "
+     "config it reads: the same experiment again, byte for byte (paths as that run was given "
+     "them, relative to the current directory); options on the command line win"},
     {NULL},
 };
 #undef F
@@ -180,6 +200,31 @@ static void help_family(FILE *out, const struct cli_family_desc *f)
     }
 }
 
+const char *cmd_run_group(const char *option)
+{
+    for (size_t g = 0; g < sizeof run_groups / sizeof run_groups[0]; g++)
+        if (strcmp(run_groups[g].before, option) == 0)
+            return run_groups[g].heading;
+    return NULL;
+}
+
+void cmd_run_option_help(const struct param_def *d, char *buf, size_t len)
+{
+    if (!is_family_option(d->name)) {
+        param_help_text(d, buf, len);
+        return;
+    }
+    const struct registry *r = cli_family(d->name);
+    char names[400];
+    registry_names(r, names, sizeof names);
+    if (strcmp(d->name, "format") == 0)
+        snprintf(buf, len, "%s: %s (default: from the extension, or a directory's files)",
+                 d->help, names);
+    else
+        snprintf(buf, len, "%s: %s; or a plug-in built against the installed headers "
+                 "(default %s)", d->help, names, registry_at(r, 0)->name);
+}
+
 static void run_help(FILE *out)
 {
     fprintf(out,
@@ -193,18 +238,11 @@ static void run_help(FILE *out)
             "relative to it.\n");
     for (size_t i = 0; run_opts[i].name; i++) {
         const struct param_def *d = &run_opts[i];
-        for (size_t g = 0; g < sizeof run_groups / sizeof run_groups[0]; g++)
-            if (strcmp(run_groups[g].before, d->name) == 0)
-                fprintf(out, "\n%s:\n", run_groups[g].heading);
+        if (cmd_run_group(d->name))
+            fprintf(out, "\n%s:\n", cmd_run_group(d->name));
         if (is_family_option(d->name)) {
-            const struct registry *r = cli_family(d->name);
-            char names[400], text[600];
-            registry_names(r, names, sizeof names);
-            snprintf(text, sizeof text, "%s: %s; or a plug-in built against the installed "
-                     "headers (default %s)", d->help, names, registry_at(r, 0)->name);
-            if (strcmp(d->name, "format") == 0)
-                snprintf(text, sizeof text, "%s: %s (default: from the extension, or a "
-                         "directory's files)", d->help, names);
+            char text[600];
+            cmd_run_option_help(d, text, sizeof text);
             struct param_def row = *d;
             row.help = text;
             row.def = NULL;
@@ -418,9 +456,12 @@ static int check_unused(const struct cli_args *args, const struct sim_experiment
 }
 
 /* The echo of the resolved experiment: every option that can change the
- * results, in --help order, each policy followed by its knobs. */
+ * results, in --help order, each policy followed by its knobs; an option
+ * without a default that was not given is null.  Read back with --config
+ * (a summary.json is accepted as is), it gives the same experiment: the
+ * same results, byte for byte. */
 static json_t *config_echo(const struct run_options *o, const struct sim_experiment *x,
-                           const struct workload *w)
+                           const struct workload *w, const struct cli_args *args)
 {
     json_t *cfg = json_object();
     for (size_t i = 0; run_opts[i].name; i++) {
@@ -443,14 +484,16 @@ static json_t *config_echo(const struct run_options *o, const struct sim_experim
                                     param_to_json(&c->info->params[k], c->conf));
             continue;
         }
-        if (strcmp(d->name, "end") == 0 && o->end == 0) {
-            json_object_set_new(cfg, d->name, json_null());   /* no end */
-            continue;
-        }
         if (strcmp(d->name, "generate") == 0 && w->synthetic) {
             char canon[400];
             synth_format(&w->spec, canon, sizeof canon);
             json_object_set_new(cfg, d->name, json_string(canon));
+            continue;
+        }
+        /* not given, and no default to echo (the adaptive --sample, no
+         * --end, no --limit): null, which --config reads as not given */
+        if ((!d->def || (d->flags & PARAM_OWN_DEFAULT)) && !cli_args_given(args, d->name)) {
+            json_object_set_new(cfg, d->name, json_null());
             continue;
         }
         json_object_set_new(cfg, d->name, param_to_json(d, o));
@@ -530,9 +573,9 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
                                cli_args_text(args, "end") ? cli_args_text(args, "end") : end);
     }
     if (o->platform && (cli_args_given(args, "hosts") || cli_args_given(args, "cores") ||
-                        cli_args_given(args, "mem")))
+                        cli_args_given(args, "mem") || cli_args_given(args, "sockets")))
         return sim_error_usage(err, "--platform describes the hosts: leave out --hosts, "
-                               "--cores and --mem");
+                               "--cores, --sockets and --mem");
     int rc = choose_policy(&x->sched, "sched", o->sched, args, err);
     if (rc == SIM_OK)
         rc = choose_policy(&x->alloc, "alloc", o->alloc, args, err);
@@ -619,11 +662,28 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
             return rc;
         sim_experiment_hosts(x, pf->specs, pf->nhosts);
     } else {
+        if (o->sockets > o->cores)
+            return sim_error_usage(err, "--sockets %ld: more sockets than --cores %ld",
+                                   o->sockets, o->cores);
         sim_experiment_uniform(x, (int)o->hosts, (int)o->cores, o->mem);
+        for (int i = 0; i < x->nhosts; i++)
+            x->hosts[i].sockets = (int)o->sockets;
     }
     x->overcommit = o->overcommit;
     x->admission_reject = o->admission == 1;
     x->discrete_exits = o->exit_model == 1;
+    /* A closed loop without a number of cycles runs until --end (in
+     * simulated time: the trace window's end, shifted and scaled as the
+     * arrivals are). */
+    if (w->synthetic && w->spec.closed && w->spec.cycles == 0) {
+        if (o->end <= 0)
+            return sim_error_usage(err, "--generate think=,burst= without cycles=N runs until "
+                                   "--end T: give one of them");
+        x->horizon = (sim_time_t)llround((double)(o->end - o->start) / o->scale_arrivals);
+    }
+    x->fluid = o->model == 1;
+    x->cap_period = o->cap_period;
+
     x->seed = (uint64_t)o->seed;
     x->warmup = o->warmup;
     x->sample = o->sample;
@@ -662,8 +722,8 @@ static int check_experiment(const struct run_options *o, struct cli_args *args,
         double rows = output_timeline_rows(horizon, o->sample, x->nhosts);
         if (rows > (double)OUTPUT_TIMELINE_MAX_ROWS) {
             char fit[64];
-            plots_format_duration(horizon * x->nhosts / (double)OUTPUT_TIMELINE_MAX_ROWS, fit,
-                                  sizeof fit);
+            plots_format_duration(nice_step(horizon * x->nhosts / (double)OUTPUT_TIMELINE_MAX_ROWS),
+                                  fit, sizeof fit);
             return sim_error_usage(err, "--sample %s: timeline.csv would have about %.3g rows "
                                    "(%d host%s over about %.4g s of simulated time), more than "
                                    "its limit of %ld (about 0.7 GB): give --sample %s or "
@@ -681,7 +741,9 @@ static int check_experiment(const struct run_options *o, struct cli_args *args,
     if (cli_args_given(args, "sample") && !o->out)
         run_note(notes, false, "--sample sets the interval of timeline.csv; ignored without "
                  "--out");
-    if (cli_args_given(args, "exit-model") && !x->hw.rates && !o->platform)
+    /* (the default value is no change: a config from a summary.json
+     * gives every key) */
+    if (cli_args_given(args, "exit-model") && o->exit_model != 0 && !x->hw.rates && !o->platform)
         run_note(notes, false, "--exit-model applies to modelled hardware; ignored with --hw "
                  "none (no VM exits)");
     return SIM_OK;
@@ -703,6 +765,7 @@ int cmd_run(int argc, char **argv)
     struct run_notes notes = {0};
     struct json_file cfgfile = {0};
     struct sim_result *results = NULL;
+    struct breakdown *breakdowns = NULL;
     json_t *summary = NULL;
     bool transaction = false;
     int rc;
@@ -764,6 +827,7 @@ int cmd_run(int argc, char **argv)
     const char *check = getenv("HVSIM_CHECK");
 
     results = xcalloc((size_t)o.reps, sizeof *results);
+    breakdowns = xcalloc((size_t)o.reps, sizeof *breakdowns);
     for (long rep = 0; rep < o.reps; rep++) {
         struct trace_reader src;
         rc = open_workload(&w, &o, rep, &src, &err);
@@ -771,9 +835,10 @@ int cmd_run(int argc, char **argv)
             goto fail;
         struct sim_hooks hooks = {.check_invariants = check && strcmp(check, "1") == 0};
         progress_attach(&prog, &hooks, rep);
-        /* Outputs per guest and over time describe the first replication. */
-        if (rep == 0)
-            run_output_attach(&out, &hooks, x.nhosts);
+        /* Outputs per guest and over time describe the first replication;
+         * every replication has its breakdown (deadlines, classes). */
+        breakdown_init(&breakdowns[rep], &x);
+        run_output_attach(&out, &hooks, &x, rep, &breakdowns[rep]);
         census_attach(&census, &hooks, rep);
         struct sim *sim;
         rc = sim_create(&sim, &x, (uint64_t)rep, &hooks, &err);
@@ -795,9 +860,9 @@ int cmd_run(int argc, char **argv)
             sim_result(sim, &results[rep]);
             results[rep].wall_seconds = wall;
             results[rep].events_per_second = wall > 0 ? results[rep].events / wall : NAN;
-            if (o.reps == 1)
-                metrics_batch_means(sim_metrics(sim), o.batches ? o.batches : 20,
-                                    &results[rep]);
+            /* every replication: with replications that all come out the
+             * same, the first one's batch means give the interval */
+            metrics_batch_means(sim_metrics(sim), o.batches ? o.batches : 20, &results[rep]);
         }
         sim_destroy(sim);
         if (rc < 0) {
@@ -821,10 +886,10 @@ int cmd_run(int argc, char **argv)
     if (text[0])
         run_note(&notes, true, "%s", text);
 
-    struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed, census_json(&census),
-                                 notes.list};
+    struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed, breakdowns,
+                                 census_json(&census), notes.list};
     notes.list = NULL;   /* the summary owns it now */
-    summary = report_summary(config_echo(&o, &x, &w), results, (size_t)o.reps, &extra);
+    summary = report_summary(config_echo(&o, &x, &w, &args), results, (size_t)o.reps, &extra);
     if (o.out) {
         rc = run_output_write(&out, summary, &err);
         if (rc == SIM_OK) {
@@ -834,11 +899,21 @@ int cmd_run(int argc, char **argv)
         if (rc < 0)
             goto fail;
     }
+    /* With --json, stdout is the summary alone (`| jq` must parse): the
+     * chart goes to stderr. */
     if (o.gantt)
-        run_output_gantt(&out, stdout, &x);
+        run_output_gantt(&out, o.json ? stderr : stdout, &x);
+    if (json_is_true(json_object_get(summary, "replications_identical")) && !o.quiet)
+        fprintf(stderr, "hvsim: note: the %ld replications are identical (the workload "
+                "replays the same way each time), so an interval over them would be "
+                "zero-wide; %s\n", o.reps,
+                strcmp(json_string_value(json_object_get(summary, "ci_method")),
+                       "batch-means") == 0
+                    ? "ci95 comes from the batch means of one run"
+                    : "too few guests for batch means: no ci95");
     if (o.json) {
-        char *dump = json_dumps(summary, JSON_INDENT(2));
-        puts(dump);
+        char *dump = report_dumps(summary);
+        fputs(dump, stdout);
         free(dump);
     } else if (!o.gantt && !o.out) {
         report_text(stdout, summary);
@@ -859,6 +934,9 @@ done:
     json_decref(notes.list);
     free(results);
     census_free(&census);
+    for (long rep = 0; breakdowns && rep < o.reps; rep++)
+        breakdown_free(&breakdowns[rep]);
+    free(breakdowns);
     policy_release(&w.fmt);
     sim_experiment_release(&x);
     hw_setup_free(&hs);

@@ -8,15 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/param.h"
 #include "cli/commands.h"
-
-static const struct {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-} commands[] = {
-    {"run", cmd_run},         {"list", cmd_list},       {"check", cmd_check},
-    {"explain", cmd_explain}, {"compare", cmd_compare},
-};
 
 static void usage(FILE *out)
 {
@@ -26,19 +19,23 @@ static void usage(FILE *out)
             "their vCPUs, charging the cost of virtualisation (VT-x exits, EPT walks, world\n"
             "switches) from a hardware profile, and reports latency, throughput, utilisation,\n"
             "fairness and overhead.\n\n"
-            "commands (each has --help):\n"
-            "  run [options]        one experiment (possibly several replications)\n"
-            "  list [--json]        schedulers, allocators, placements and trace formats with\n"
-            "                       their options; hardware profiles and workload classes\n"
-            "  check PATH           read a trace and report every problem with its location\n"
-            "  compare DIR...       several runs (--out directories) side by side: a table,\n"
-            "                       and with --out DIR plots\n"
-            "  explain --hw NAME    the costs a hardware profile implies, derived step by step\n"
+            "commands (each has --help):\n");
+    for (size_t i = 0; i < cli_ncommands; i++) {
+        char head[128];
+        snprintf(head, sizeof head, "%s %s", cli_commands[i].name, cli_commands[i].synopsis);
+        if (strlen(head) > 20)
+            fprintf(out, "  %s\n%23s", head, "");
+        else
+            fprintf(out, "  %-20s ", head);
+        param_wrap(out, cli_commands[i].summary, 23, 23);
+    }
+    fprintf(out,
             "  --help, --version\n\n"
             "examples:\n"
             "  hvsim run --generate n=1000,interarrival=exp:1.25,work=exp:1 --sched rr --json\n"
             "  hvsim run --trace jobs.swf --sched maxtput --cores 128 --out results/kth\n"
-            "  hvsim list\n");
+            "  hvsim list\n"
+            "The manual: man hvsim (docs/hvsim.1 in the source tree).\n");
 }
 
 /* The exit status once everything written to stdout has reached it:
@@ -75,9 +72,11 @@ static int dispatch(int argc, char **argv)
         printf("hvsim %s\n", HVSIM_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+    if (strcmp(cmd, "--man") == 0)   /* not in --help: make writes docs/hvsim.1 with it */
+        return cmd_man(argc - 1, argv + 1);
+    for (size_t i = 0; i < cli_ncommands; i++)
+        if (strcmp(cmd, cli_commands[i].name) == 0)
+            return cli_commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "hvsim: unknown command '%s' (see hvsim --help)\n", cmd);
     return 2;
 }

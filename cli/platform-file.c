@@ -62,7 +62,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     long total = 0, total_cores = 0;
     struct {
         long count;
-        int cores;
+        int cores, sockets;
         double mem;
     } *row = xcalloc(n, sizeof *row);
     for (size_t i = 0; i < n && rc == SIM_OK; i++) {
@@ -78,7 +78,14 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
         const char *key;
         json_t *v;
         json_object_foreach(h, key, v) {
-            if (strcmp(key, "count") == 0 || strcmp(key, "cores") == 0) {
+            if (strcmp(key, "sockets") == 0) {
+                if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+                    json_integer_value(v) > 1024) {
+                    rc = bad(err, &f, "must be an integer 1..1024", i, key);
+                    break;
+                }
+                row[i].sockets = (int)json_integer_value(v);
+            } else if (strcmp(key, "count") == 0 || strcmp(key, "cores") == 0) {
                 if (!json_is_integer(v) || json_integer_value(v) < 1 ||
                     json_integer_value(v) > PLATFORM_MAX_HOSTS) {
                     rc = bad(err, &f, "must be an integer 1..100000", i, key);
@@ -112,12 +119,15 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                 char kw[128];
                 snprintf(kw, sizeof kw, "%s.%s", where, key);
                 rc = json_file_key_error(&f, kw, err, "hosts[%zu]: unknown key '%s' (count, "
-                                         "cores, mem_mb, hw)", i, key);
+                                         "cores, sockets, mem_mb, hw)", i, key);
                 break;
             }
         }
         if (rc == SIM_OK && row[i].cores == 0)
             rc = json_file_error(&f, where, err, "hosts[%zu]: key 'cores' is required", i);
+        if (rc == SIM_OK && row[i].sockets > row[i].cores)
+            rc = json_file_error(&f, where, err, "hosts[%zu]: %d sockets for %d cores", i,
+                                 row[i].sockets, row[i].cores);
         total += row[i].count;
         total_cores += row[i].count * row[i].cores;
         if (rc == SIM_OK && total > PLATFORM_MAX_HOSTS)
@@ -145,6 +155,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
         for (size_t i = 0; i < n; i++)
             for (long c = 0; c < row[i].count; c++, h++) {
                 pf->specs[h].cores = row[i].cores;
+                pf->specs[h].sockets = row[i].sockets;
                 pf->specs[h].mem_mb = row[i].mem;
                 pf->specs[h].hw = &pf->profiles[prof[i]].tables;
             }

@@ -29,6 +29,8 @@
 #include "base/jsonfile.h"
 #include "report/outdir.h"
 #include "report/plots.h"
+#include "report/report.h"
+#include "report/units.h"
 #include "base/xalloc.h"
 
 struct compare_run {
@@ -188,10 +190,18 @@ static void find_varying(struct compare *c)
     const char *k;
     json_t *v;
     json_object_foreach(keys, k, v) {
+        /* A key some runs lack is a knob of a policy the others did not
+         * choose: it does not apply to them, and differs with the policy. */
+        bool everywhere = true;
+        for (size_t i = 0; i < c->nruns; i++)
+            everywhere = everywhere &&
+                         json_object_get(json_object_get(c->runs[i].summary, "config"), k);
+        if (!everywhere)
+            continue;
         const json_t *a = json_object_get(first, k);
         for (size_t i = 1; i < c->nruns; i++) {
             const json_t *b = json_object_get(json_object_get(c->runs[i].summary, "config"), k);
-            if (!a || !b || !json_equal((json_t *)a, (json_t *)b)) {
+            if (!json_equal((json_t *)a, (json_t *)b)) {
                 if (c->nvarying++ == 0)
                     c->varying = xstrdup(k);
                 size_t used = strlen(c->differing);
@@ -254,6 +264,12 @@ static void cell_text(const struct compare_run *r, size_t c, char *buf, size_t l
         snprintf(buf, len, "%s", r->label);
         return;
     }
+    /* An option the run's policies do not have is not in its config:
+     * blank, not a value that does not apply. */
+    if (!json_path(r->summary, col->path)) {
+        buf[0] = '\0';
+        return;
+    }
     if (col->kind == COL_TEXT) {
         snprintf(buf, len, "%s", json_path_str(r->summary, col->path, "-"));
         return;
@@ -263,21 +279,26 @@ static void cell_text(const struct compare_run *r, size_t c, char *buf, size_t l
         snprintf(buf, len, "-");
         return;
     }
+    char a[48], b[48];
     if (strcmp(col->csv, "quantum") == 0) {
         plots_format_duration(v, buf, len);
     } else if (strcmp(col->csv, "turnaround_mean") == 0) {
         double ci[2];
         metric_ci(r->summary, "turnaround.mean", ci);
-        if (isfinite(ci[0]) && isfinite(ci[1]))
-            snprintf(buf, len, "%.4g ± %.2g", v, (ci[1] - ci[0]) / 2);
-        else
-            snprintf(buf, len, "%.4g", v);
+        number_format(a, sizeof a, v, 4);
+        if (isfinite(ci[0]) && isfinite(ci[1])) {
+            number_format(b, sizeof b, (ci[1] - ci[0]) / 2, 2);
+            snprintf(buf, len, "%s ± %s", a, b);
+        } else {
+            snprintf(buf, len, "%s", a);
+        }
     } else if (col->kind == COL_PCT) {
-        snprintf(buf, len, "%.3g%%", 100 * v);
+        number_format(a, sizeof a, 100 * v, 3);
+        snprintf(buf, len, "%s%%", a);
     } else if (col->kind == COL_INT) {
-        snprintf(buf, len, "%.0f", v);
+        number_format(buf, len, round(v), 15);
     } else {
-        snprintf(buf, len, "%.4g", v);
+        number_format(buf, len, v, 4);
     }
 }
 
@@ -304,7 +325,7 @@ static void print_text(const struct compare *c, FILE *f)
         }
     }
     for (size_t k = 0; k < NCOLS; k++)
-        fprintf(f, "%s%-*s", k ? "  " : "", (int)width[k], cols[k].head);
+        fprintf(f, "%s%-*s", k ? "  " : "", k + 1 < NCOLS ? (int)width[k] : 0, cols[k].head);
     fputc('\n', f);
     for (size_t i = 0; i < c->nruns; i++) {
         for (size_t k = 0; k < NCOLS; k++) {
@@ -317,8 +338,8 @@ static void print_text(const struct compare *c, FILE *f)
         }
         fputc('\n', f);
     }
-    fputs("turnaround: mean ± half-width of its 95% confidence interval (where the run has one)\n",
-          f);
+    fputs("turnaround: mean ± half-width of its 95% confidence interval (where the run has one); "
+          "a blank option does not apply to the run's policy\n", f);
 }
 
 static void csv_num(FILE *f, double v)
@@ -404,7 +425,7 @@ static json_t *table_json(const struct compare *c)
 static void print_json(const struct compare *c, FILE *f)
 {
     json_t *j = table_json(c);
-    json_dumpf(j, f, JSON_INDENT(2));
+    json_dumpf(j, f, REPORT_JSON_FLAGS);
     fputc('\n', f);
     json_decref(j);
 }
@@ -428,12 +449,55 @@ static int write_table_files(const struct compare *c, struct sim_error *err)
     return SIM_OK;
 }
 
+/* Do runs i and j have the same turnaround column (as a multiset)?  Both
+ * are sorted by then (plots_cdf_points). */
+static bool same_turnarounds(const struct compare_run *a, const struct compare_run *b)
+{
+    return a->nturnaround == b->nturnaround &&
+           memcmp(a->turnaround, b->turnaround, a->nturnaround * sizeof *a->turnaround) == 0;
+}
+
+/* What the runs share, for a chart's second title line: the workload,
+ * the platform and the hardware when they are the same in every run. */
+static void common_caption(const struct compare *c, char *buf, size_t len)
+{
+    static const char *const keys[] = {"workload", "config.hosts", "config.cores",
+                                       "config.platform", "config.hw"};
+    bool same[5];
+    for (size_t k = 0; k < 5; k++) {
+        const json_t *a = json_path(c->runs[0].summary, keys[k]);
+        same[k] = true;
+        for (size_t i = 1; i < c->nruns; i++) {
+            const json_t *b = json_path(c->runs[i].summary, keys[k]);
+            same[k] = same[k] && a && b && json_equal((json_t *)a, (json_t *)b);
+        }
+    }
+    char full[600];
+    plots_run_caption(c->runs[0].summary, full, sizeof full);
+    /* plots_run_caption: "WORKLOAD; sched ...; [alloc ...;] PLATFORM; hw HW" */
+    const char *first = strstr(full, "; sched ");
+    const char *hw = strstr(full, "; hw ");
+    const char *platform = hw;
+    while (platform && platform > full && platform[-1] != ';')
+        platform--;
+    size_t used = 0;
+    buf[0] = '\0';
+    if (same[0] && first)
+        used += (size_t)snprintf(buf + used, len - used, "%.*s", (int)(first - full), full);
+    if (same[1] && same[2] && same[3] && platform && hw && used < len)
+        used += (size_t)snprintf(buf + used, len - used, "%s%.*s", used ? "; " : "",
+                                 (int)(hw - platform - 1), platform + 1);
+    if (same[4] && hw && used < len)
+        snprintf(buf + used, len - used, "%s%s", used ? "; " : "", hw + 2);
+}
+
 static int plot_cdfs(const struct compare *c, bool *missing, struct sim_error *err)
 {
     char *buf;
     size_t len;
     FILE *m = open_memstream(&buf, &len);
     size_t nblocks = 0;
+    double lo = INFINITY, hi = 0;
     for (size_t i = 0; i < c->nruns; i++) {
         const struct compare_run *r = &c->runs[i];
         if (!r->turnaround || r->nturnaround == 0)
@@ -441,7 +505,9 @@ static int plot_cdfs(const struct compare *c, bool *missing, struct sim_error *e
         if (nblocks++)
             fputs("\n\n", m);   /* gnuplot: two blank lines end a block (index) */
         fprintf(m, "# run %s (%s): turnaround,cdf\n", r->label, r->dir);
-        plots_cdf_points(r->turnaround, r->nturnaround, m);
+        plots_cdf_points(r->turnaround, r->nturnaround, m);   /* sorts */
+        lo = fmin(lo, r->turnaround[0]);
+        hi = fmax(hi, r->turnaround[r->nturnaround - 1]);
     }
     fclose(m);
     int rc = plots_write_buffer(c->out, "compare-cdf.csv", buf, len, err);
@@ -451,34 +517,61 @@ static int plot_cdfs(const struct compare *c, bool *missing, struct sim_error *e
     m = open_memstream(&buf, &len);
     plots_gp_begin(m, "compare-cdf",
                    "turnaround CDFs of several runs on one chart; data: compare-cdf.csv,\n"
-                   "# one block (gnuplot index) per run, columns turnaround,cdf", 1000, 640);
+                   "# one block (gnuplot index) per run, columns turnaround,cdf (seconds)", 1000,
+                   640);
+    /* A run whose curve is another's is named with it: lines that
+     * coincide hide each other, whatever their dashes. */
     fprintf(m, "    array run[%zu]\n", nblocks ? nblocks : 1);
     size_t b = 0;
     for (size_t i = 0; i < c->nruns; i++) {
         const struct compare_run *r = &c->runs[i];
         if (!r->turnaround || r->nturnaround == 0)
             continue;
+        char title[600];
+        size_t used = (size_t)snprintf(title, sizeof title, "%s", r->label);
+        bool first = true;
+        for (size_t j = 0; j < c->nruns; j++)
+            if (j != i && c->runs[j].turnaround && same_turnarounds(r, &c->runs[j]) &&
+                used < sizeof title) {
+                used += (size_t)snprintf(title + used, sizeof title - used, "%s%s",
+                                         first ? " (same curve as " : ", ", c->runs[j].label);
+                first = false;
+            }
+        if (!first && used < sizeof title)
+            snprintf(title + used, sizeof title - used, ")");
         fprintf(m, "    run[%zu] = ", ++b);
-        plots_gp_quote(m, r->label);
+        plots_gp_quote(m, title);
         fputc('\n', m);
     }
-    fprintf(m, "    set title 'Turnaround time CDF of %zu runs'\n"
-            "    set xlabel 'turnaround time (s, log scale)'\n"
+    char sub[600];
+    common_caption(c, sub, sizeof sub);
+    fprintf(m, "    set title 'Turnaround time CDF of %zu runs'", nblocks);
+    if (sub[0]) {
+        fputs(".\"\\n\".", m);
+        plots_gp_quote(m, sub);
+    }
+    fprintf(m, "\n"
             "    set ylabel 'fraction of guests with turnaround <= x'\n"
-            "    set logscale x\n"
             "    set yrange [0:1.02]\n"
             "    set ytics 0.1\n"
-            "    set key top left Left reverse\n", nblocks);
-    if (nblocks == 0)
-        fputs("    set xrange [0.1:10]\n"
+            "    set key bottom right Left reverse\n");
+    if (nblocks == 0) {
+        fputs("    set xlabel 'turnaround time'\n"
+              "    set xrange [0.1:10]\n"
               "    set label 1 'no guest completed in any run' at graph 0.5, graph 0.5 center\n"
               "    plot NaN notitle\n", m);
-    else
-        /* Eight colours that stay apart on white; past eight, dashes. */
-        fprintf(m, "    array colour[8] = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', "
-                "'#8c564b', '#e377c2', '#17becf']\n"
-                "    plot for [i=1:%zu] 'compare-cdf.csv' index (i-1) using 1:2 with steps "
-                "lw 2 lc rgb colour[(i-1)%%8+1] dt int((i-1)/8)+1 title run[i]\n", nblocks);
+    } else {
+        double div = plots_gp_time_axis(m, "x", lo, hi, true, "turnaround time");
+        /* Each run its line type (colour, dash, marker: the common style);
+         * markers every 1/12 of the points, shifted per run, so that
+         * curves that coincide still show each one. */
+        fprintf(m, "    plot for [i=1:%zu] 'compare-cdf.csv' index (i-1) using ($1/%.17g):2 "
+                "with lines lt i notitle, \\\n"
+                "         for [i=1:%zu] '' index (i-1) every 167::(i*29) using ($1/%.17g):2 "
+                "with points lt i notitle, \\\n"
+                "         for [i=1:%zu] keyentry with linespoints lt i title run[i]\n",
+                nblocks, div, nblocks, div, nblocks);
+    }
     plots_gp_end(m);
     fclose(m);
     rc = plots_write_buffer(c->out, "compare-cdf.gp", buf, len, err);
@@ -528,7 +621,7 @@ static int plot_metric(const struct compare *c, bool *missing, struct sim_error 
     size_t n = c->nruns;
     double *x = xmalloc(n * sizeof *x);
     size_t *order = xmalloc(n * sizeof *order);
-    bool numeric = true, any_ci = false;
+    bool numeric = true, any_ci = false, clipped = false;
     char **xtext = xcalloc(n, sizeof *xtext);
     for (size_t i = 0; i < n; i++) {
         const json_t *v = json_object_get(json_object_get(c->runs[i].summary, "config"), key);
@@ -539,7 +632,7 @@ static int plot_metric(const struct compare *c, bool *missing, struct sim_error 
             if (is_duration_key(key))
                 plots_format_duration(x[i], t, sizeof t);
             else
-                snprintf(t, sizeof t, "%g", x[i]);
+                number_format(t, sizeof t, x[i], 6);
             xtext[i] = xstrdup(t);
         } else {
             numeric = false;
@@ -559,11 +652,13 @@ static int plot_metric(const struct compare *c, bool *missing, struct sim_error 
     size_t len;
     FILE *m = open_memstream(&buf, &len);
     /* x, value and interval first: gnuplot reads these; the text columns
-     * last, where a comma inside a quoted value cannot shift them. */
+     * last, where a comma inside a quoted value cannot shift them.  Every
+     * metric hvsim reports is >= 0: an interval is cut at 0 (a Student-t
+     * interval of few replications can reach below), and the plot says so. */
     fprintf(m, "x,%s,ci_lo,ci_hi,run,", c->metric);
     csv_put_field(m, key);
     fputc('\n', m);
-    double xmin = INFINITY, xmax = -INFINITY;
+    double xmin = INFINITY, xmax = -INFINITY, ymax = 0;
     size_t longest = 0;
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k];
@@ -571,9 +666,15 @@ static int plot_metric(const struct compare *c, bool *missing, struct sim_error 
         double lo = r->ci[0], hi = r->ci[1];
         if (!isfinite(lo) || !isfinite(hi))
             lo = hi = r->metric;
+        if (lo < 0 && r->metric >= 0) {
+            lo = 0;
+            clipped = true;
+        }
         double xv = numeric ? x[i] : (double)k;
         xmin = fmin(xmin, xv);
         xmax = fmax(xmax, xv);
+        if (isfinite(hi))
+            ymax = fmax(ymax, hi);
         fprintf(m, "%.10g,%.10g,%.10g,%.10g,", xv, r->metric, lo, hi);
         csv_put_field(m, r->label);
         fputc(',', m);
@@ -590,28 +691,51 @@ static int plot_metric(const struct compare *c, bool *missing, struct sim_error 
     m = open_memstream(&buf, &len);
     plots_gp_begin(m, "compare-metric",
                    "one metric of several runs against the one configuration key they\n"
-                   "# differ in, with 95% confidence intervals; data: compare-metric.csv", 1000,
-                   640);
-    char title[512], ylabel[300], xlabel[300];
-    snprintf(title, sizeof title, "%s against %s%s", c->metric, key,
-             any_ci ? " (error bars: 95% confidence intervals)" : "");
-    snprintf(ylabel, sizeof ylabel, "%s%s", c->metric, is_seconds_metric(c->metric) ? " (s)" : "");
-    snprintf(xlabel, sizeof xlabel, "%s%s%s", key, is_duration_key(key) ? " (s" : "",
-             is_duration_key(key) ? (numeric && xmin > 0 && xmax / xmin >= 100 ? ", log scale)"
-                                                                                : ")") : "");
+                   "# differ in, with 95% confidence intervals; data: compare-metric.csv\n"
+                   "# (the metric in its own unit, seconds for times)", 1000, 640);
+    /* times on the y axis in the unit of the largest */
+    const struct time_unit *u = is_seconds_metric(c->metric)
+                                    ? time_unit_for_seconds(ymax, true) : NULL;
+    double ydiv = u ? u->seconds : 1;
+    char title[512], sub[600], ylabel[300], xlabel[300];
+    snprintf(title, sizeof title, "%s against %s", c->metric, key);
+    common_caption(c, sub, sizeof sub);
+    if (any_ci) {
+        size_t l = strlen(sub);
+        snprintf(sub + l, sizeof sub - l, "%serror bars: 95%% confidence intervals%s",
+                 l ? "; " : "", clipped ? " (cut at 0)" : "");
+    }
+    snprintf(ylabel, sizeof ylabel, "%s%s%s%s", c->metric, u ? " (" : "", u ? u->name : "",
+             u ? ")" : "");
+    bool logx = numeric && xmin > 0 && xmax / xmin >= 50;
+    snprintf(xlabel, sizeof xlabel, "%s%s", key, logx ? " (log scale)" : "");
     fputs("    set title ", m);
     plots_gp_quote(m, title);
+    if (sub[0]) {
+        fputs(".\"\\n\".", m);
+        plots_gp_quote(m, sub);
+    }
     fputs("\n    set ylabel ", m);
     plots_gp_quote(m, ylabel);
     fputs("\n    set xlabel ", m);
     plots_gp_quote(m, xlabel);
     fputs("\n    set key off\n    set yrange [0:*]\n", m);
     if (numeric) {
-        if (xmin > 0 && xmax / xmin >= 100)
+        if (logx)
             fputs("    set logscale x\n", m);
         fprintf(m, "    set offsets graph 0.05, graph 0.05, 0, 0\n");
-        fprintf(m, "    plot 'compare-metric.csv' skip 1 using 1:2:3:4 with %s lw 2 pt 7 "
-                "lc rgb '#1f4e9a'\n", any_ci ? "yerrorlines" : "linespoints");
+        /* ticks at the runs' values, named as configured (10ms, not 0.01) */
+        if (n <= 20) {
+            fputs("    set xtics (", m);
+            for (size_t k = 0; k < n; k++) {
+                fputs(k ? ", " : "", m);
+                plots_gp_quote(m, xtext[order[k]]);
+                fprintf(m, " %.10g", x[order[k]]);
+            }
+            fputs(")\n", m);
+        }
+        fprintf(m, "    plot 'compare-metric.csv' skip 1 using 1:($2/%.17g):($3/%.17g):($4/%.17g) "
+                "with %s lt 1\n", ydiv, ydiv, ydiv, any_ci ? "yerrorlines" : "linespoints");
     } else {
         fprintf(m, "    set xrange [-0.5:%zu.5]\n", n - 1);
         fputs("    set xtics (", m);
@@ -623,11 +747,14 @@ static int plot_metric(const struct compare *c, bool *missing, struct sim_error 
         fputs(")\n", m);
         if (longest > 10)
             fputs("    set xtics rotate by 30 right\n", m);
-        fputs("    set style fill solid 0.5 border lc rgb '#1f4e9a'\n"
+        fputs("    set style fill solid 0.5 border lc rgb '#1f77b4'\n"
               "    set boxwidth 0.5\n", m);
-        fprintf(m, "    plot 'compare-metric.csv' skip 1 using 1:2 with boxes lc rgb '#1f4e9a'%s\n",
-                any_ci ? ", \\\n         '' skip 1 using 1:2:3:4 with yerrorbars lw 2 pt 7 "
-                         "lc rgb '#b03030'" : "");
+        fprintf(m, "    plot 'compare-metric.csv' skip 1 using 1:($2/%.17g) with boxes lt 1 dt 1",
+                ydiv);
+        if (any_ci)
+            fprintf(m, ", \\\n         '' skip 1 using 1:($2/%.17g):($3/%.17g):($4/%.17g) with "
+                    "yerrorbars lt 2 dt 1", ydiv, ydiv, ydiv);
+        fputc('\n', m);
     }
     plots_gp_end(m);
     fclose(m);

@@ -1,55 +1,119 @@
-/* report/output.c - see output.h */
+/* report/output.c - see output.h.  Every file goes through report/outdir.h: written
+ * once into the transaction's directory, each write checked. */
 #include "report/output.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "base/xalloc.h"
+#include "base/csv.h"
 #include "report/plots.h"
+#include "report/report.h"
+#include "report/units.h"
+#include "sim/metrics.h"
+#include "base/xalloc.h"
 
-struct gantt_row {
-    uint64_t seq;
-    char id[TRACE_ID_MAX];
-    double arrival, burst, start, finish, waiting, turnaround;
-    int vcpus;
+const struct output_column output_jobs_columns[] = {
+    {"id", "the guest's id"},
+    {"arrival", "arrival, s"},
+    {"start", "first dispatch of any vCPU, s"},
+    {"finish", "completion of the last vCPU, s"},
+    {"waiting", "turnaround - time run (the core time of its longest vCPU), s"},
+    {"turnaround", "finish - arrival, s"},
+    {"slowdown", "turnaround / work per vCPU (a series guest: / its series length): the "
+                 "summary's slowdown"},
+    {"host", "the host it ran on"},
+    {"work", "reference work per vCPU, s"},
+    {"cpu_time", "core time over its vCPUs, overhead included, s"},
+    {"exits", "VM exits"},
+    {"vcpus", "vCPUs"},
+    {"switches", "world switches to its vCPUs"},
+    {"class", "workload class"},
+    {"priority", "priority"},
+    {"deadline", "deadline, s (empty: none)"},
+    {"deadline_missed", "1 if it finished after its deadline, 0 if not (empty: none)"},
+    {NULL},
 };
 
+const struct output_column output_timeline_columns[] = {
+    {"time", "end of the sampling interval, s"},
+    {"host", "host"},
+    {"utilization", "busy core fraction over the interval"},
+    {"runnable", "vCPUs queued or running at the sample"},
+    {"running", "vCPUs running at the sample"},
+    {"guests", "guests in the system (all hosts)"},
+    {"demand", "cores demanded (series guests: mean over the interval)"},
+    {"allocated", "cores granted"},
+    {"used", "cores used"},
+    {NULL},
+};
+
+const struct output_column output_segments_columns[] = {
+    {"host", "host"},
+    {"core", "core of the host"},
+    {"guest", "the guest's id"},
+    {"vcpu", "its vCPU"},
+    {"start", "when it started on the core (a world switch included), s"},
+    {"end", "when it left, s"},
+    {NULL},
+};
+
+/* A time in seconds, exactly from the integer clock: "12.000000132". */
+static void put_seconds(FILE *f, sim_time_t t)
+{
+    char buf[48];
+    time_seconds_text(buf, sizeof buf, t);
+    fputs(buf, f);
+}
+
+/* One row of jobs.csv; the header is in run_output_open. */
+static void job_row(struct run_output *o, const struct sim_job_info *j)
+{
+    const struct guest *g = j->guest;
+    FILE *f = o->jobs;
+    sim_time_t turn = j->finish - g->arrival;
+    char idbuf[TRACE_ID_MAX];
+    csv_put_field(f, guest_id(g, idbuf));
+    fputc(',', f);
+    put_seconds(f, g->arrival);
+    fputc(',', f);
+    put_seconds(f, g->first_start);
+    fputc(',', f);
+    put_seconds(f, j->finish);
+    fputc(',', f);
+    /* waiting = turnaround - service, in integer ns: no rounding residue */
+    put_seconds(f, turn - j->service);
+    fputc(',', f);
+    put_seconds(f, turn);
+    /* slowdown as the summary defines it (sim/metrics.h) */
+    fprintf(f, ",%.9g,%d,", (double)turn / (double)metrics_slowdown_size(g), g->host->index);
+    put_seconds(f, g->work);
+    fputc(',', f);
+    put_seconds(f, j->cpu_time);
+    fprintf(f, ",%.0f,%d,%" PRIu64 ",", round(g->exits), g->nvcpus, g->switches);
+    csv_put_field(f, breakdown_class_name(o->x, g));
+    fprintf(f, ",%.15g,", g->priority);
+    if (g->deadline >= 0) {
+        put_seconds(f, g->deadline);
+        fprintf(f, ",%d", breakdown_missed(j));
+    } else {
+        fputc(',', f);
+    }
+    fputc('\n', f);
+}
 
 static void on_job(void *ctx, const struct sim_job_info *j)
 {
     struct run_output *o = ctx;
-    const struct guest *g = j->guest;
-    double arr = sim_time_to_s(g->arrival), fin = sim_time_to_s(j->finish);
-    double turn = fin - arr, work = sim_time_to_s(g->work);
-    /* In integer ns, so that a guest that never waited shows 0, not a
-     * rounding residue such as -4e-16. */
-    double wait = sim_time_to_s(j->finish - g->arrival - j->service);
-    char idbuf[TRACE_ID_MAX];
-    const char *id = guest_id(g, idbuf);
+    if (o->breakdown)
+        breakdown_add(o->breakdown, j);
+    if (o->rep > 0)
+        return;   /* per-guest files describe the first replication */
     if (o->jobs)
-        fprintf(o->jobs, "%s,%.9f,%.9f,%.9f,%.9f,%.9f,%.9g,%d,%.9f,%.9f,%.0f,%d,%" PRIu64 "\n",
-                id, arr, sim_time_to_s(g->first_start), fin, wait, turn, turn / work,
-                g->host->index, work, sim_time_to_s(j->cpu_time), round(g->exits), g->nvcpus,
-                g->switches);
-    if (o->gantt && o->nrows >= OUTPUT_GANTT_ROWS)
-        o->rows_lost++;   /* a table beyond this is unreadable on a terminal */
-    if (o->gantt && o->nrows < OUTPUT_GANTT_ROWS) {
-        o->rows = xgrow(o->rows, &o->rowcap, o->nrows + 1, sizeof *o->rows);
-        struct gantt_row *r = &o->rows[o->nrows++];
-        r->seq = g->seq;
-        snprintf(r->id, sizeof r->id, "%s", id);
-        r->arrival = arr;
-        r->burst = work;
-        r->start = sim_time_to_s(g->first_start);
-        r->finish = fin;
-        r->waiting = wait;
-        r->turnaround = turn;
-        r->vcpus = g->nvcpus;
-    }
+        job_row(o, j);
+    if (o->gantt)
+        gantt_table_add(&o->table, j);
 }
 
 #define TIMELINE_MAX_ROUNDS 2048
@@ -109,10 +173,9 @@ static sim_time_t on_sample(void *ctx, const struct sim_sample *s)
 
 /* The workload is too large for segments.csv: say so, and unless the
  * text chart still wants them, drop the collected segments for good. */
-static void segments_lost(struct run_output *o, bool too_many)
+static void segments_lost(struct run_output *o)
 {
     o->seg_lost = true;
-    o->seg_too_many = too_many;
     if (o->gantt)
         return;
     free(o->seg);
@@ -129,7 +192,7 @@ static void on_segment(void *ctx, const struct sim_segment *seg)
      * the workload has at least.  The text chart (--gantt) keeps its
      * own, larger bound. */
     if (seg->guest->seq >= OUTPUT_GANTT_GUESTS && !o->seg_lost) {
-        segments_lost(o, false);
+        segments_lost(o);
         if (!o->gantt)
             return;
     }
@@ -144,8 +207,9 @@ static void on_segment(void *ctx, const struct sim_segment *seg)
         }
     }
     if (o->nseg >= OUTPUT_MAX_SEGMENTS) {
-        if (!o->seg_lost || !o->seg_too_many)
-            segments_lost(o, true);
+        o->seg_full = true;
+        if (!o->seg_lost)
+            segments_lost(o);
         return;   /* the text chart shows the beginning */
     }
     o->seg = xgrow(o->seg, &o->segcap, o->nseg + 1, sizeof *o->seg);
@@ -161,12 +225,12 @@ static void on_segment(void *ctx, const struct sim_segment *seg)
 }
 
 const char *const run_output_names[] = {
-    "summary.json", "jobs.csv", "timeline.csv", "segments.csv", "turnaround-cdf.csv",
-    "timeline-plot.csv",
+    "summary.json", "reps.csv", "jobs.csv", "timeline.csv", "segments.csv",
+    "turnaround-cdf.csv", "timeline-plot.csv",
     "turnaround-cdf.gp", "turnaround-cdf.png", "turnaround-cdf.svg",
     "timeline.gp", "timeline.png", "timeline.svg",
     "overhead.gp", "overhead.png", "overhead.svg",
-    "gantt.gp", "gantt.png", "gantt.svg",
+    "gantt.gp", "gantt.png", "gantt.svg", "gantt-plot.csv",
     NULL,
 };
 
@@ -188,8 +252,7 @@ int run_output_open(struct run_output *o, const char *dir, bool gantt, bool adap
         run_output_close(o);
         return SIM_EIO;
     }
-    fputs("id,arrival,start,finish,waiting,turnaround,slowdown,host,work,cpu_time,exits,"
-          "vcpus,switches\n", o->jobs);
+    fputs(OUTPUT_JOBS_HEADER "\n", o->jobs);
     fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n", o->timeline);
     return SIM_OK;
 }
@@ -202,26 +265,32 @@ void run_output_close(struct run_output *o)
         fclose(o->timeline);
     free(o->dir);
     free(o->seg);
-    free(o->rows);
+    gantt_table_free(&o->table);
     free(o->trows);
     memset(o, 0, sizeof *o);
 }
 
-void run_output_attach(struct run_output *o, struct sim_hooks *hooks, int nhosts)
+void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
+                       const struct sim_experiment *x, long rep, struct breakdown *bd)
 {
+    o->x = x;
+    o->rep = rep;
+    o->breakdown = bd;
     hooks->cb_ctx = o;
-    hooks->on_job = (o->jobs || o->gantt) ? on_job : NULL;
+    hooks->on_job = (bd || (rep == 0 && (o->jobs || o->gantt))) ? on_job : NULL;
+    if (rep > 0)
+        return;
     hooks->on_sample = o->timeline ? on_sample : NULL;
-    o->nhosts = nhosts;
+    o->nhosts = x->nhosts;
     if (o->timeline && o->adaptive && !o->trows) {
         /* At most TIMELINE_MAX_ROUNDS samples per host, and the rows of
          * all hosts within the limit: an even number of rounds >= 2. */
-        long rounds = o->max_rows / (nhosts > 0 ? nhosts : 1);
+        long rounds = o->max_rows / (x->nhosts > 0 ? x->nhosts : 1);
         if (rounds > TIMELINE_MAX_ROUNDS)
             rounds = TIMELINE_MAX_ROUNDS;
         rounds &= ~1L;
         o->maxrounds = rounds >= 2 ? (size_t)rounds : 2;
-        o->trows = xcalloc(o->maxrounds * (size_t)nhosts, sizeof *o->trows);
+        o->trows = xcalloc(o->maxrounds * (size_t)x->nhosts, sizeof *o->trows);
     }
     hooks->on_segment = (o->gantt || o->segments) ? on_segment : NULL;
 }
@@ -243,17 +312,23 @@ static int write_segments(const struct run_output *o, struct sim_error *err)
     fputs("host,core,guest,vcpu,start,end\n", f);
     for (size_t i = 0; i < o->nseg; i++) {
         const struct out_segment *s = &o->seg[i];
-        fprintf(f, "%d,%d,%s,%d,%.9f,%.9f\n", s->host, s->core, s->guest, s->vcpu,
-                sim_time_to_s(s->start), sim_time_to_s(s->end));
+        fprintf(f, "%d,%d,", s->host, s->core);
+        csv_put_field(f, s->guest);
+        fprintf(f, ",%d,", s->vcpu);
+        put_seconds(f, s->start);
+        fputc(',', f);
+        put_seconds(f, s->end);
+        fputc('\n', f);
     }
     return outdir_fclose(f, o->dir, "segments.csv", err);
 }
 
-/* The interval that keeps timeline.csv within its limit over horizon. */
+/* An interval that keeps timeline.csv within its limit over horizon: the
+ * exact bound rounded up to 1, 2 or 5 times a power of ten. */
 static void fitting_interval(double horizon_s, long max_rows, int nhosts, char *buf, size_t len)
 {
     double per_host = (double)max_rows / (nhosts > 0 ? nhosts : 1);
-    plots_format_duration(horizon_s / (per_host - 1), buf, len);
+    plots_format_duration(nice_step(horizon_s / (per_host - 1)), buf, len);
 }
 
 int run_output_write(struct run_output *o, json_t *summary, struct sim_error *err)
@@ -269,16 +344,18 @@ int run_output_write(struct run_output *o, json_t *summary, struct sim_error *er
                                "would need about %.3g rows: give --sample %s or more, or "
                                "leave --sample out for an adaptive interval", asked,
                                o->max_rows, sim_time_to_s(o->over_at), horizon,
-                               o->nhosts, o->nhosts == 1 ? "" : "s", output_timeline_rows(horizon, o->sample, o->nhosts),
-                               fit);
+                               o->nhosts, o->nhosts == 1 ? "" : "s",
+                               output_timeline_rows(horizon, o->sample, o->nhosts), fit);
     }
-    char *text = json_dumps(summary, JSON_INDENT(2));
-    size_t len = strlen(text);
-    text = xrealloc(text, len + 2);
-    text[len++] = '\n';
-    text[len] = '\0';
-    int rc = outdir_write(o->dir, "summary.json", text, len, err);
+    char *text = report_dumps(summary);
+    int rc = outdir_write(o->dir, "summary.json", text, strlen(text), err);
     free(text);
+    if (rc == SIM_OK) {
+        size_t len;
+        text = report_reps_csv(summary, &len);
+        rc = outdir_write(o->dir, "reps.csv", text, len, err);
+        free(text);
+    }
     if (rc == SIM_OK && o->jobs) {
         rc = outdir_fclose(o->jobs, o->dir, "jobs.csv", err);
         o->jobs = NULL;
@@ -307,82 +384,13 @@ void run_output_notes(const struct run_output *o, bool files, char *buf, size_t 
         used += (size_t)snprintf(buf + used, len - used, "segments.csv and the Gantt plot are "
                                  "left out: the workload has more than %s (a chart of more is "
                                  "unreadable; memory would grow with the trace)",
-                                 o->seg_too_many ? "100,000 segments" : "300 guests");
-    if (o->gantt && o->seg_too_many && used < len)
-        used += (size_t)snprintf(buf + used, len - used, "%sthe text Gantt chart shows the "
-                                 "first %d segments only", used ? "\n" : "",
-                                 OUTPUT_MAX_SEGMENTS);
-    if (o->gantt && o->rows_lost && used < len)
-        snprintf(buf + used, len - used, "%sthe per-guest table lists the first %d guests to "
-                 "complete (%ld more are left out)", used ? "\n" : "", OUTPUT_GANTT_ROWS,
-                 o->rows_lost);
-}
-
-static int row_by_trace_order(const void *a, const void *b)
-{
-    const struct gantt_row *x = a, *y = b;
-    return (x->seq > y->seq) - (x->seq < y->seq);
+                                 o->seg_full ? "100,000 segments" : "300 guests");
+    if (o->gantt && o->seg_full && used < len)
+        snprintf(buf + used, len - used, "%sthe text Gantt chart shows the first %d segments "
+                 "only", used ? "\n" : "", OUTPUT_MAX_SEGMENTS);
 }
 
 void run_output_gantt(struct run_output *o, FILE *out, const struct sim_experiment *x)
 {
-    int nhosts = x->nhosts;
-    if (o->nrows == 0) {
-        fprintf(out, "(no guest completed)\n");
-        return;
-    }
-    /* Scale: one column per time unit when the makespan is short (the
-     * textbook's integer bursts), else 72 columns in all. */
-    double tmax = 0;
-    for (size_t i = 0; i < o->nseg; i++)
-        tmax = fmax(tmax, sim_time_to_s(o->seg[i].end));
-    double unit = tmax <= 72 ? 1.0 : tmax / 72;
-    int width = (int)ceil(tmax / unit - 1e-9);
-    fprintf(out, "Gantt chart (one column = %g s)\n", unit);
-    for (int h = 0; h < nhosts; h++) {
-        for (int c = 0; c < x->hosts[h].cores; c++) {
-            char *line = xmalloc((size_t)width + 1);
-            memset(line, '.', (size_t)width);
-            line[width] = '\0';
-            char label[32];
-            if (nhosts > 1)
-                snprintf(label, sizeof label, "h%d/cpu%d", h, c);
-            else
-                snprintf(label, sizeof label, "cpu%d", c);
-            fprintf(out, "%-10s |", label);
-            /* Label each segment with its guest id, repeated to fill it. */
-            for (size_t i = 0; i < o->nseg; i++) {
-                const struct out_segment *s = &o->seg[i];
-                if (s->host != h || s->core != c)
-                    continue;
-                int a = (int)floor(sim_time_to_s(s->start) / unit + 1e-9);
-                int b = (int)ceil(sim_time_to_s(s->end) / unit - 1e-9);
-                const char *id = s->guest;
-                size_t idlen = strlen(id);
-                for (int k = a; k < b && k < width; k++)
-                    line[k] = (k - a) < (int)idlen ? id[k - a] : '=';
-                if (b - 1 > a && b - 1 < width)
-                    line[b - 1] = '|';
-            }
-            fprintf(out, "%s|\n", line);
-            free(line);
-        }
-    }
-    fprintf(out, "%11s", "");
-    for (int k = 0; k <= width; k += 10)
-        fprintf(out, "%-10g", k * unit);
-    /* the table in trace order, as textbooks print it */
-    qsort(o->rows, o->nrows, sizeof *o->rows, row_by_trace_order);
-    fprintf(out, "\n\n%-10s %10s %10s %10s %10s %10s %10s\n", "guest", "arrival", "burst",
-            "start", "finish", "waiting", "turnaround");
-    double sw = 0, st = 0;
-    for (size_t i = 0; i < o->nrows; i++) {
-        const struct gantt_row *r = &o->rows[i];
-        fprintf(out, "%-10s %10.6g %10.6g %10.6g %10.6g %10.6g %10.6g\n", r->id, r->arrival,
-                r->burst, r->start, r->finish, r->waiting, r->turnaround);
-        sw += r->waiting;
-        st += r->turnaround;
-    }
-    fprintf(out, "%-10s %54s %10.6g %10.6g\n", "mean", "", sw / (double)o->nrows,
-            st / (double)o->nrows);
+    gantt_print(out, o->seg, o->nseg, !o->seg_full, &o->table, x, 0);
 }

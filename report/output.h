@@ -1,6 +1,6 @@
 /*
- * report/output.h - the files of --out DIR: summary.json, jobs.csv,
- * timeline.csv, segments.csv (small workloads) and the plots
+ * report/output.h - the files of --out DIR: summary.json, reps.csv,
+ * jobs.csv, timeline.csv, segments.csv (small workloads) and the plots
  * (report/plots.h), written once, into the temporary directory of the
  * run's output transaction (report/outdir.h), which replaces DIR as a
  * whole once everything is written and checked.  A run that fails (bad
@@ -31,24 +31,36 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "report/breakdown.h"
+#include "report/gantt.h"
 #include "report/outdir.h"
 #include "sim/engine.h"
 
 #define OUTPUT_GANTT_GUESTS 300     /* segments.csv and gantt plot up to this many guests */
 #define OUTPUT_MAX_SEGMENTS 100000  /* memory bound of the segment list */
-#define OUTPUT_GANTT_ROWS 200       /* rows of the --gantt per-guest table */
 /* timeline.csv: about 70 bytes a row, so at most about 0.7 GB */
 #define OUTPUT_TIMELINE_MAX_ROWS 10000000L
 
-/* One interval of a vCPU on a core, with its own copy of the guest id. */
-struct out_segment {
-    int host, core, vcpu;
-    uint64_t guest_seq;             /* engine's guest number, to merge segments */
-    char guest[TRACE_ID_MAX];       /* guest id as in jobs.csv */
-    sim_time_t start, end;
+/* The columns of jobs.csv, one row per completed guest (times in seconds,
+ * exact from the integer clock; docs/MODEL.md defines each). */
+#define OUTPUT_JOBS_HEADER                                                                  \
+    "id,arrival,start,finish,waiting,turnaround,slowdown,host,work,cpu_time,exits,vcpus,"  \
+    "switches,class,priority,deadline,deadline_missed"
+
+/* A column of a file of --out, with what it holds (the man page); the
+ * tables end with {NULL}.  Their names are the files' headers (a test
+ * checks jobs.csv's against OUTPUT_JOBS_HEADER). */
+struct output_column {
+    const char *name, *help;
 };
+extern const struct output_column output_jobs_columns[];
+extern const struct output_column output_timeline_columns[];
+extern const struct output_column output_segments_columns[];
 
 struct run_output {
+    const struct sim_experiment *x;   /* the run's (class names), from run_output_attach */
+    long rep;                         /* replication being run */
+    struct breakdown *breakdown;      /* this replication's, fed every guest; may be NULL */
     char *dir;         /* where the files go (the transaction's temporary directory), NULL = none */
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
     FILE *timeline;    /* timeline.csv rows */
@@ -71,11 +83,8 @@ struct run_output {
     bool gantt;        /* --gantt: text chart on stdout */
     bool segments;     /* collecting for segments.csv (--out) */
     bool seg_lost;     /* more guests or segments than the bounds: no segments.csv */
-    bool seg_too_many; /* ... because of OUTPUT_MAX_SEGMENTS (else OUTPUT_GANTT_GUESTS) */
-    long rows_lost;    /* guests left out of the --gantt table */
-    /* per-guest table for --gantt */
-    struct gantt_row *rows;
-    size_t nrows, rowcap;
+    bool seg_full;     /* OUTPUT_MAX_SEGMENTS reached: later segments were dropped */
+    struct gantt_table table;   /* per-guest table for --gantt */
 };
 
 /* dir: where the files go (NULL: no --out); adaptive_timeline: --sample
@@ -84,13 +93,17 @@ struct run_output {
 int run_output_open(struct run_output *o, const char *dir, bool gantt, bool adaptive_timeline,
                     sim_time_t sample, struct sim_error *err);
 void run_output_close(struct run_output *o);
-/* Hook the callbacks into hooks (cb_ctx = o), for a platform of nhosts. */
-void run_output_attach(struct run_output *o, struct sim_hooks *hooks, int nhosts);
+/* Hook the callbacks into hooks (cb_ctx = o) for replication rep of x:
+ * every guest goes to bd (if not NULL); the per-guest files, the timeline
+ * and the segments describe replication 0. */
+void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
+                       const struct sim_experiment *x, long rep, struct breakdown *bd);
 
-/* Write summary.json, finish jobs.csv and timeline.csv, write
- * segments.csv (small workloads) and the plots (report/plots.h), each
- * checked.  SIM_EINVAL if timeline.csv reached its row limit (the message
- * says which --sample would fit); SIM_EIO if a file cannot be written. */
+/* Write summary.json and reps.csv, finish jobs.csv and timeline.csv,
+ * write segments.csv (small workloads) and the plots (report/plots.h),
+ * each checked.  SIM_EINVAL if timeline.csv reached its row limit (the
+ * message says which --sample would fit); SIM_EIO if a file cannot be
+ * written. */
 int run_output_write(struct run_output *o, json_t *summary, struct sim_error *err);
 
 /* The names of the files a run may write in DIR (NULL-terminated), for

@@ -55,6 +55,13 @@ void plots_cdf_points(double *x, size_t n, FILE *f);
 /* Write s as a gnuplot single-quoted string. */
 void plots_gp_quote(FILE *f, const char *s);
 
+/* The look every hvsim plot shares, between the lines "# hvsim plot style"
+ * and "# end of the hvsim plot style": grid, border, key, and line types
+ * 1-8, each with its own colour, dash and marker, so that curves that
+ * coincide, or print in black and white, stay apart.  scripts/sweep writes
+ * the same block (tests/sweep/test_sweep.sh compares them). */
+extern const char plots_gp_style[];
+
 /* Start a script NAME.gp: header comment (what it draws, from what),
  * the `out` variable, common style, and the loop over the PNG and SVG
  * terminals at width x height pixels.  The caller writes the plot
@@ -66,8 +73,25 @@ void plots_gp_header(FILE *f, const char *name, const char *what);
 void plots_gp_loop(FILE *f, int width, int height);
 void plots_gp_end(FILE *f);
 
-/* Human duration: 100ms, 2.5s, 30us. */
+/* A configured duration, in the largest unit that keeps it whole: 100ms,
+ * 2.5s, 30us, 1h ("-" for NaN). */
 void plots_format_duration(double seconds, char *buf, size_t len);
+/* A measured time, to 4 significant digits in the unit its size calls for
+ * (s, min, h, d below and above): "3.142 h", "120 ms". */
+void plots_format_time(double seconds, char *buf, size_t len);
+
+/* "kth-head.swf; sched rr (quantum 60s); 100 cores; hw skylake-sp": what
+ * a chart's title says of the run (workload, policy with its knobs,
+ * allocator when not the default, platform, hardware), from its summary. */
+void plots_run_caption(const json_t *summary, char *buf, size_t len);
+
+/* Set up axis ("x" or "y") for times in seconds from lo to hi (> 0):
+ * logarithmic with ticks at human durations (1 ms, 1 s, 1 min, 1 h, 1 d,
+ * and tens of them) when hi/lo >= 20 and log_ok, else linear in the unit
+ * of hi.  Writes the axis's label "WHAT (UNIT[, log scale])" too.
+ * Returns the divisor the plot must apply to seconds (1 on the log axis). */
+double plots_gp_time_axis(FILE *f, const char *axis, double lo, double hi, bool log_ok,
+                          const char *what);
 
 /* Run gnuplot on DIR/NAME.gp, drawing DIR/NAME.png and DIR/NAME.svg.
  * *missing is set (and the note printed) the first time gnuplot cannot

@@ -8,6 +8,7 @@
 #include "report/report.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,46 +19,87 @@ struct metric_desc {
     const char *group;   /* NULL = top level */
     const char *key;
     size_t off;
+    const char *help;    /* for the man page (report_describe) */
 };
 
-#define M(g, k, field) {g, k, offsetof(struct sim_result, field)}
+#define M(g, k, field, h) {g, k, offsetof(struct sim_result, field), h}
 static const struct metric_desc metric_table[] = {
-    M("jobs", "arrived", arrived),
-    M("jobs", "completed", completed),
-    M("turnaround", "mean", turnaround_mean),
-    M("turnaround", "p50", turnaround_p50),
-    M("turnaround", "p95", turnaround_p95),
-    M("turnaround", "p99", turnaround_p99),
-    M("turnaround", "max", turnaround_max),
-    M("waiting", "mean", waiting_mean),
-    M("response", "mean", response_mean),
-    M("slowdown", "mean", slowdown_mean),
-    M("slowdown", "p99", slowdown_p99),
-    M(NULL, "throughput", throughput),
-    M(NULL, "makespan", makespan),
-    M(NULL, "utilization", utilization),
-    M(NULL, "fairness_jain", fairness_jain),
-    M(NULL, "arrival_rate", arrival_rate),
-    M("in_system", "mean", in_system_mean),
-    M("in_system", "max", in_system_max),
-    M("overhead", "fraction", overhead_fraction),
-    M("overhead", "exit_seconds", exit_seconds),
-    M("overhead", "walk_seconds", walk_seconds),
-    M("overhead", "switch_seconds", switch_seconds),
-    M("overhead", "switches", switches),
-    M("overhead", "native_seconds", work_seconds),
-    M("overhead", "busy_seconds", busy_seconds),
-    M("overhead", "vs_native", vs_native),
-    M("allocation", "unmet_cpu_seconds", unmet_cpu_seconds),
-    M("allocation", "idle_cpu_seconds", idle_cpu_seconds),
-    M("allocation", "reallocations", reallocations),
-    M("allocation", "rejected", rejected),
-    M("allocation", "admission_waits", admission_waits),
-    M("engine", "events", events),
-    M("engine", "wall_seconds", wall_seconds),
-    M("engine", "events_per_second", events_per_second),
-    M("engine", "peak_pending", peak_pending),
-    M("engine", "peak_guests", peak_guests),
+    M("jobs", "arrived", arrived, "guests that arrived"),
+    M("jobs", "completed", completed, "guests that completed"),
+    M("turnaround", "mean", turnaround_mean, "mean turnaround (finish - arrival), s"),
+    M("turnaround", "p50", turnaround_p50, "median turnaround, s"),
+    M("turnaround", "p95", turnaround_p95, "95th percentile of turnaround, s"),
+    M("turnaround", "p99", turnaround_p99, "99th percentile of turnaround, s"),
+    M("turnaround", "max", turnaround_max, "largest turnaround, s"),
+    M("waiting", "mean", waiting_mean, "mean waiting (turnaround - time run), s"),
+    M("response", "mean", response_mean, "mean response (first dispatch - arrival), s"),
+    M("slowdown", "mean", slowdown_mean, "mean slowdown (turnaround / work per vCPU, or / "
+      "series length)"),
+    M("slowdown", "p99", slowdown_p99, "99th percentile of slowdown"),
+    M(NULL, "throughput", throughput, "completions / makespan, guests/s"),
+    M(NULL, "makespan", makespan, "last completion - first arrival, s"),
+    M(NULL, "utilization", utilization, "busy core time / (cores x makespan)"),
+    M(NULL, "fairness_jain", fairness_jain, "Jain's index of each VM's CPU received / CPU it "
+      "was entitled to under weights and caps while runnable (1 = all got their due)"),
+    M(NULL, "fairness_slowdown_jain", fairness_slowdown_jain, "Jain's index of 1/slowdown "
+      "(1 = all alike)"),
+    M(NULL, "arrival_rate", arrival_rate, "arrivals / makespan, guests/s"),
+    M("in_system", "mean", in_system_mean, "time average of guests in the system"),
+    M("in_system", "max", in_system_max, "most guests in the system at once"),
+    M("wakeup_latency", "mean", wake_mean, "mean wake-up latency: a vCPU runnable (woken, or "
+      "arrived) until it runs, s"),
+    M("wakeup_latency", "p50", wake_p50, "median wake-up latency, s"),
+    M("wakeup_latency", "p95", wake_p95, "95th percentile of wake-up latency, s"),
+    M("wakeup_latency", "p99", wake_p99, "99th percentile of wake-up latency, s"),
+    M("wakeup_latency", "max", wake_max, "largest wake-up latency, s"),
+    M("burst_response", "mean", burst_mean, "mean burst response: wake until the end of that "
+      "burst (an interactive request's response time), s"),
+    M("burst_response", "p50", burst_p50, "median burst response, s"),
+    M("burst_response", "p95", burst_p95, "95th percentile of burst response, s"),
+    M("burst_response", "p99", burst_p99, "99th percentile of burst response, s"),
+    M("burst_response", "max", burst_max, "largest burst response, s"),
+    M("bursts", "completed", bursts, "bursts of work completed (a job is one per vCPU)"),
+    M("bursts", "rate", burst_rate, "bursts completed / makespan, per s"),
+    M("bursts", "blocks", blocks, "times a vCPU blocked (halted) after a burst"),
+    M("steal", "seconds", steal_seconds, "vCPU time runnable but not running (queued or "
+      "throttled): what top shows as %st, s"),
+    M("steal", "fraction", steal_fraction, "steal / time runnable"),
+    M("steal", "runnable_seconds", runnable_seconds, "vCPU time runnable (queued, throttled "
+      "or running), s"),
+    M("overhead", "fraction", overhead_fraction, "virtualisation overhead / busy core time"),
+    M("overhead", "exit_seconds", exit_seconds, "core time on VM exits, s"),
+    M("overhead", "walk_seconds", walk_seconds, "core time on 2D page walks beyond native, s"),
+    M("overhead", "switch_seconds", switch_seconds, "core time on world switches, s"),
+    M("overhead", "switches", switches, "world switches"),
+    M("overhead", "ipi_seconds", ipi_seconds, "core time on IPIs that woke a vCPU on another "
+      "pCPU, s"),
+    M("overhead", "ipis", ipis, "wake-up IPIs"),
+    M("overhead", "migration_seconds", migration_seconds, "core time refilling the TLB and "
+      "private cache of vCPUs started on another pCPU, s"),
+    M("overhead", "vcpu_migrations", vcpu_migrations, "starts of a vCPU on another pCPU than "
+      "its last"),
+    M("overhead", "hlt_exits", hlt_exits, "HLT exits (a vCPU blocking, and the class's HLT "
+      "rate of vCPUs that never block)"),
+    M("overhead", "poll_seconds", poll_seconds, "core time KVM polled halted vCPUs "
+      "(halt_poll_ns), s"),
+    M("overhead", "poll_wakes", poll_wakes, "wakes caught by polling: the vCPU resumed at "
+      "once, on its core"),
+    M("overhead", "native_seconds", work_seconds, "reference work of the completed guests "
+      "(core time on a native core), s"),
+    M("overhead", "busy_seconds", busy_seconds, "core time the cores were busy, s"),
+    M("overhead", "vs_native", vs_native, "(busy - native) / native"),
+    M("allocation", "unmet_cpu_seconds", unmet_cpu_seconds, "core-seconds demanded and not "
+      "granted (series guests)"),
+    M("allocation", "idle_cpu_seconds", idle_cpu_seconds, "core-seconds granted and not used "
+      "(series guests)"),
+    M("allocation", "reallocations", reallocations, "re-allocations that changed a grant"),
+    M("allocation", "rejected", rejected, "guests rejected (--admission reject)"),
+    M("allocation", "admission_waits", admission_waits, "guests that waited for memory"),
+    M("engine", "events", events, "events processed"),
+    M("engine", "wall_seconds", wall_seconds, "wall-clock time of the run, s"),
+    M("engine", "events_per_second", events_per_second, "events / wall_seconds"),
+    M("engine", "peak_pending", peak_pending, "most events pending at once"),
+    M("engine", "peak_guests", peak_guests, "most guest records allocated at once"),
 };
 #undef M
 #define N_METRICS (sizeof metric_table / sizeof metric_table[0])
@@ -110,6 +152,52 @@ static double mean_of(const double *x, size_t n)
     return k ? s / (double)k : NAN;
 }
 
+static bool is_wallclock(const struct metric_desc *d)
+{
+    return d->group && strcmp(d->group, "engine") == 0 &&
+           (strcmp(d->key, "wall_seconds") == 0 || strcmp(d->key, "events_per_second") == 0);
+}
+
+/* Do all replications give the same figures?  A trace replayed without
+ * randomness does: their interval would be zero-wide.  The engine's own
+ * counters are left out (the first replication also samples the
+ * timeline, which costs events). */
+static bool replications_identical(const struct sim_result *runs, size_t nruns)
+{
+    for (size_t m = 0; m < N_METRICS; m++) {
+        if (metric_table[m].group && strcmp(metric_table[m].group, "engine") == 0)
+            continue;
+        double a = field(&runs[0], metric_table[m].off);
+        for (size_t i = 1; i < nruns; i++) {
+            double b = field(&runs[i], metric_table[m].off);
+            if (!(a == b || (isnan(a) && isnan(b))))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* One replication's figures, laid out as the summary's. */
+static json_t *rep_json(const struct sim_result *r, size_t i, const struct breakdown *b)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "rep", json_integer((json_int_t)i));
+    for (size_t m = 0; m < N_METRICS; m++) {
+        const struct metric_desc *d = &metric_table[m];
+        if (!is_wallclock(d))
+            json_object_set_new(group_obj(o, d->group), d->key, num(field(r, d->off)));
+    }
+    if (b) {
+        double with, missed;
+        breakdown_deadlines(b, &with, &missed);
+        json_t *dl = json_object();
+        json_object_set_new(dl, "guests", num(with));
+        json_object_set_new(dl, "missed", num(missed));
+        json_object_set_new(o, "deadlines", dl);
+    }
+    return o;
+}
+
 json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nruns,
                        const struct report_extra *extra)
 {
@@ -120,9 +208,12 @@ json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nru
     json_object_set_new(root, "workload", json_string(extra->workload));
     json_object_set_new(root, "seed", json_integer((json_int_t)extra->seed));
     json_object_set_new(root, "reps", json_integer((json_int_t)nruns));
+    bool identical = nruns >= 2 && replications_identical(runs, nruns);
+    if (nruns >= 2)
+        json_object_set_new(root, "replications_identical", json_boolean(identical));
 
     double *vals = xmalloc(nruns * sizeof *vals);
-    json_t *ci_all = nruns >= 2 ? json_object() : NULL;
+    json_t *ci_all = nruns >= 2 && !identical ? json_object() : NULL;
     for (size_t m = 0; m < N_METRICS; m++) {
         const struct metric_desc *d = &metric_table[m];
         for (size_t i = 0; i < nruns; i++)
@@ -179,8 +270,15 @@ json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nru
     }
     json_object_set_new(ovh, "exits", exits);
     json_object_set_new(ovh, "profile", json_string(extra->hw_profile));
+    if (extra->breakdown)
+        breakdown_summary(root, extra->breakdown, nruns);
     if (ci_all)
         json_object_set_new(root, "ci95", ci_all);
+    json_t *reps = json_array();
+    for (size_t i = 0; i < nruns; i++)
+        json_array_append_new(reps, rep_json(&runs[i], i, extra->breakdown ? &extra->breakdown[i]
+                                                                           : NULL));
+    json_object_set_new(root, "replications", reps);
     if (extra->hosts)
         json_object_set_new(root, "hosts", extra->hosts);
     if (json_array_size(extra->notes) > 0)
@@ -189,6 +287,65 @@ json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nru
         json_decref(extra->notes);
     free(vals);
     return root;
+}
+
+/* Flatten the numbers of obj into columns PREFIX_KEY (header) or values. */
+static void flatten(FILE *f, const json_t *obj, const char *prefix, bool header, bool *first)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v) {
+        char name[128];
+        snprintf(name, sizeof name, "%s%s%s", prefix, prefix[0] ? "_" : "", key);
+        if (json_is_object(v)) {
+            flatten(f, v, name, header, first);
+            continue;
+        }
+        if (!json_is_number(v) && !json_is_null(v))
+            continue;
+        fputs(*first ? "" : ",", f);
+        *first = false;
+        if (header)
+            fputs(name, f);
+        else if (json_is_integer(v))
+            fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        else if (json_is_real(v))
+            fprintf(f, "%.15g", json_real_value(v));
+    }
+}
+
+char *report_reps_csv(const json_t *summary, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    const json_t *reps = json_object_get(summary, "replications");
+    size_t i;
+    json_t *r;
+    json_array_foreach(reps, i, r) {
+        bool first = true;
+        if (i == 0) {
+            flatten(m, r, "", true, &first);
+            fputc('\n', m);
+            first = true;
+        }
+        flatten(m, r, "", false, &first);
+        fputc('\n', m);
+    }
+    fclose(m);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+char *report_dumps(const json_t *summary)
+{
+    char *text = json_dumps(summary, REPORT_JSON_FLAGS);
+    size_t len = strlen(text);
+    text = xrealloc(text, len + 2);
+    text[len] = '\n';
+    text[len + 1] = '\0';
+    return text;
 }
 
 void report_strip_wallclock(json_t *summary)
@@ -235,6 +392,41 @@ void report_text(FILE *out, json_t *s)
             "switches %.6g s (%.0f switches)\n", 100 * get(s, "overhead", "fraction"),
             get(s, "overhead", "exit_seconds"), get(s, "overhead", "walk_seconds"),
             get(s, "overhead", "switch_seconds"), get(s, "overhead", "switches"));
+    const json_t *dl = json_object_get(s, "deadlines");
+    if (get(s, "deadlines", "guests") > 0)
+        fprintf(out, "deadlines    %.6g of %.6g guests with a deadline missed it (ratio %.4g)\n",
+                get(s, "deadlines", "missed"), get(s, "deadlines", "guests"),
+                json_number_value(json_object_get(dl, "miss_ratio")));
+    /* by class and by priority, when there is more than one */
+    const json_t *bc = json_object_get(s, "by_class");
+    if (json_object_size(bc) > 1) {
+        const char *name;
+        json_t *g;
+        int k = 0;
+        json_object_foreach((json_t *)bc, name, g)
+            fprintf(out, "%s%s: %.6g guests, turnaround mean %.6g s, slowdown %.6g",
+                    k++ ? "; " : "by class     ", name, get(g, NULL, "completed"),
+                    get(g, NULL, "turnaround_mean"), get(g, NULL, "slowdown_mean"));
+        fputc('\n', out);
+    }
+    const json_t *bp = json_object_get(s, "by_priority");
+    if (json_array_size(bp) > 1) {
+        size_t i;
+        json_t *g;
+        json_array_foreach((json_t *)bp, i, g) {
+            if (i == 8) {
+                fprintf(out, "; ... (%zu priorities in all)", json_array_size(bp));
+                break;
+            }
+            fprintf(out, "%spriority %.6g: %.6g guests, turnaround mean %.6g s",
+                    i ? "; " : "by priority  ", get(g, NULL, "priority"),
+                    get(g, NULL, "completed"), get(g, NULL, "turnaround_mean"));
+        }
+        fputc('\n', out);
+    }
+    if (json_is_true(json_object_get(s, "replications_identical")))
+        fprintf(out, "reps         %.0f identical replications (the workload replays the same "
+                "way): no interval over them\n", get(s, NULL, "reps"));
     json_t *hosts = json_object_get(s, "hosts");
     if (hosts && get(hosts, NULL, "count") > 1)
         fprintf(out, "hosts        %.0f; guests per host min %.6g, mean %.6g, max %.6g; %.0f "
@@ -242,9 +434,9 @@ void report_text(FILE *out, json_t *s)
                 get(hosts, "guests", "min"), get(hosts, "guests", "mean"),
                 get(hosts, "guests", "max"), get(hosts, NULL, "empty"),
                 get(hosts, NULL, "overcommitted"));
-    size_t i;
+    size_t n;
     json_t *note;
-    json_array_foreach(json_object_get(s, "notes"), i, note) {
+    json_array_foreach(json_object_get(s, "notes"), n, note) {
         const char *t = json_string_value(note);
         bool warning = t && strncmp(t, "warning: ", 9) == 0;
         fprintf(out, "%-12s %s\n", warning ? "warning" : "note", warning ? t + 9 : t);
@@ -252,4 +444,57 @@ void report_text(FILE *out, json_t *s)
     fprintf(out, "engine       %.0f events in %.3f s (%.3g events/s), peak %.0f pending\n",
             get(s, "engine", "events"), get(s, "engine", "wall_seconds"),
             get(s, "engine", "events_per_second"), get(s, "engine", "peak_pending"));
+}
+
+void report_describe(void (*fn)(void *ctx, const char *key, const char *help), void *ctx)
+{
+    static const struct {
+        const char *key, *help;
+    } head[] = {
+        {"schema", "\"" REPORT_SCHEMA "\""},
+        {"version", "hvsim's version"},
+        {"config", "the resolved experiment: every option that can change the results, "
+                   "with the chosen policies' knobs; null = not given.  hvsim run --config "
+                   "SUMMARY.json runs it again"},
+        {"workload", "the trace's path, or \"generate SPEC\""},
+        {"seed", "the run's seed"},
+        {"reps", "replications"},
+        {"replications_identical", "with --reps >= 2: whether every replication gave the "
+                                   "same figures"},
+    }, tail[] = {
+        {"ci_method", "replications, batch-means or none: where ci95 comes from"},
+        {"batch_lag1", "lag-1 autocorrelation of the turnaround batch means (should be < 0.1)"},
+        {"turnaround.ci95, waiting.ci95", "95% confidence interval of the mean [low, high], "
+                                          "or null"},
+        {"jobs.skipped", "trace records skipped, by reason, and their total"},
+        {"overhead.exits", "VM exits by reason"},
+        {"overhead.profile", "the hardware profile"},
+        {"deadlines", "guests: those with a deadline; missed: finished after it; miss_ratio: "
+                      "missed / guests (null without deadlines)"},
+        {"by_class", "per workload class: completed, turnaround_mean, waiting_mean, "
+                     "response_mean, slowdown_mean, deadline_missed"},
+        {"by_priority", "the same per priority, in priority order ([{priority, ...}])"},
+        {"ci95", "with --reps >= 2 (not identical): the 95% interval of every metric over "
+                 "the replications, by dotted path"},
+        {"replications", "each replication's figures, laid out as the summary's (reps.csv "
+                         "with --out)"},
+        {"hosts", "where the guests went: count (hosts), guests {min, mean, max} received per "
+                  "host (mean over replications), empty (hosts that received none), "
+                  "overcommitted (hosts that held more vCPUs than cores at once), "
+                  "peak_vcpus_per_core"},
+        {"notes", "what hvsim decided for the run (an SWF log's cores, rounded --generate "
+                  "draws, a per-VM directory's skipped entries) and, prefixed \"warning: \", "
+                  "where a result changes meaning (offered load >= 1, empty hosts beside an "
+                  "overcommitted one, Gantt outputs cut short); absent when there are none"},
+    };
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        fn(ctx, head[i].key, head[i].help);
+    for (size_t m = 0; m < N_METRICS; m++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s%s%s", metric_table[m].group ? metric_table[m].group : "",
+                 metric_table[m].group ? "." : "", metric_table[m].key);
+        fn(ctx, path, metric_table[m].help);
+    }
+    for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
+        fn(ctx, tail[i].key, tail[i].help);
 }

@@ -24,6 +24,6 @@ const struct sched_ops sched_ops_fcfs = {
     .init = sched_fifo_init,
     .fini = sched_fifo_fini,
     .enqueue = sched_fifo_enqueue,
-    .peek = sched_fifo_peek,
+    .pick = sched_fifo_pick,
     .dequeue = sched_fifo_dequeue,
 };

@@ -49,7 +49,7 @@ const struct sched_ops sched_ops_maxtput = {
     .init = sched_heap_init,
     .fini = sched_heap_fini,
     .enqueue = sched_heap_enqueue,
-    .peek = sched_heap_peek,
+    .pick = sched_heap_pick,
     .dequeue = sched_heap_dequeue,
     .compare = maxtput_compare,
 };

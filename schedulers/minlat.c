@@ -48,11 +48,11 @@ static int minlat_compare(struct sched *s, const struct vcpu *a, const struct vc
 /* SRPT needs no slice: only an arrival can overtake the running vCPU.
  * LAS must look again after each quantum, since the running vCPU's
  * attained service grows past the others'. */
-static sim_time_t minlat_timeslice(struct sched *s, const struct vcpu *v)
+static sim_time_t minlat_timeslice(struct sched *s, const struct vcpu *v, const struct pcpu *c)
 {
-    (void)v;
-    const struct minlat_conf *c = s->conf;
-    return c->clairvoyant ? 0 : c->quantum;
+    (void)v, (void)c;
+    const struct minlat_conf *conf = s->conf;
+    return conf->clairvoyant ? 0 : conf->quantum;
 }
 
 const struct sched_ops sched_ops_minlat = {
@@ -68,7 +68,7 @@ const struct sched_ops sched_ops_minlat = {
     .init = sched_heap_init,
     .fini = sched_heap_fini,
     .enqueue = sched_heap_enqueue,
-    .peek = sched_heap_peek,
+    .pick = sched_heap_pick,
     .dequeue = sched_heap_dequeue,
     .timeslice = minlat_timeslice,
     .compare = minlat_compare,

@@ -9,6 +9,10 @@
  * queued ahead of the preempted one: the engine processes arrivals before
  * core events of the same instant.
  *
+ * There is no `ps` alias: RR with a finite quantum is not processor
+ * sharing, and a name that promised it would hide the quantum; the
+ * description says how to approach PS.
+ *
  * Theory: as quantum -> 0, RR -> processor sharing, E[T|x] = x/(1 - rho)
  * for any service law; as quantum -> inf, RR -> FCFS.  For M/M/1 every
  * quantum gives E[T] = 1/(mu - lambda) with free switches
@@ -30,18 +34,19 @@ static const struct param_def rr_params[] = {
     {NULL},
 };
 
-static sim_time_t rr_timeslice(struct sched *s, const struct vcpu *v)
+static sim_time_t rr_timeslice(struct sched *s, const struct vcpu *v, const struct pcpu *c)
 {
-    (void)v;
-    const struct rr_conf *c = s->conf;
-    return c->quantum;
+    (void)v, (void)c;
+    const struct rr_conf *conf = s->conf;
+    return conf->quantum;
 }
 
 const struct sched_ops sched_ops_rr = {
     .info = {
         .name = "rr",
         .desc = "round robin with --quantum; preempted vCPUs go to the tail, arrivals ahead "
-                "of them",
+                "of them.  Processor sharing (PS) is its limit as the quantum shrinks: for "
+                "PS give a quantum far below the work (--quantum 1ms for work of seconds)",
         .aliases = "round-robin",
         .params = rr_params,
         .conf_size = sizeof(struct rr_conf),
@@ -49,7 +54,7 @@ const struct sched_ops sched_ops_rr = {
     .init = sched_fifo_init,
     .fini = sched_fifo_fini,
     .enqueue = sched_fifo_enqueue,
-    .peek = sched_fifo_peek,
+    .pick = sched_fifo_pick,
     .dequeue = sched_fifo_dequeue,
     .timeslice = rr_timeslice,
 };

@@ -28,12 +28,12 @@ struct registry sched_registry = {
 };
 
 int sched_create(struct sched **out, const struct sched_ops *ops, const void *conf,
-                 struct host *host, const struct sim *sim, unsigned long rng_seed,
+                 struct host *host, const struct sched_env *env, unsigned long rng_seed,
                  struct sim_error *err)
 {
     /* A policy that misses a mandatory op is a programming error, caught
      * by the conformance tests; refuse it rather than crash later. */
-    if (!ops->init || !ops->fini || !ops->enqueue || !ops->peek || !ops->dequeue)
+    if (!ops->init || !ops->fini || !ops->enqueue || !ops->pick || !ops->dequeue)
         return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0,
                              "scheduler '%s' misses a mandatory operation", ops->info.name);
     struct sched *s = xcalloc(1, sizeof *s);
@@ -47,7 +47,7 @@ int sched_create(struct sched **out, const struct sched_ops *ops, const void *co
                              "scheduler '%s' is preemptive but has no compare", ops->info.name);
     }
     s->host = host;
-    s->sim = sim;
+    s->env = *env;
     int rc = ops->init(s, err);
     if (rc < 0) {
         free(s);
@@ -133,6 +133,19 @@ void vcpu_fifo_remove(struct vcpu_fifo *f, struct vcpu *v)
     f->len--;
 }
 
+struct vcpu *vcpu_fifo_first_for(struct vcpu_fifo *f, int k)
+{
+    struct vcpu *v = vcpu_fifo_peek(f);
+    if (!v || vcpu_may_run(v, k))
+        return v;
+    for (size_t p = f->head + 1; p < f->tail; p++) {
+        v = f->a[p & (f->cap - 1)];
+        if (v && vcpu_may_run(v, k))
+            return v;
+    }
+    return NULL;
+}
+
 void vcpu_fifo_destroy(struct vcpu_fifo *f)
 {
     free(f->a);
@@ -203,6 +216,18 @@ void vcpu_heap_push(struct vcpu_heap *h, struct vcpu *v)
     heap_sift_up(h, h->len - 1, v);
 }
 
+struct vcpu *vcpu_heap_best_for(struct vcpu_heap *h, int k)
+{
+    struct vcpu *best = vcpu_heap_peek(h);
+    if (!best || vcpu_may_run(best, k))
+        return best;
+    best = NULL;
+    for (size_t i = 1; i < h->len; i++)
+        if (vcpu_may_run(h->a[i], k) && (!best || heap_less(h, h->a[i], best)))
+            best = h->a[i];
+    return best;
+}
+
 void vcpu_heap_remove(struct vcpu_heap *h, struct vcpu *v)
 {
     size_t i = v->rq_idx;
@@ -238,7 +263,10 @@ void sched_fifo_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why 
     vcpu_fifo_push(s->priv, v);
 }
 
-struct vcpu *sched_fifo_peek(struct sched *s) { return vcpu_fifo_peek(s->priv); }
+struct vcpu *sched_fifo_pick(struct sched *s, struct pcpu *c)
+{
+    return vcpu_fifo_first_for(s->priv, c->index);
+}
 
 void sched_fifo_dequeue(struct sched *s, struct vcpu *v) { vcpu_fifo_remove(s->priv, v); }
 
@@ -263,6 +291,9 @@ void sched_heap_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_why 
     vcpu_heap_push(s->priv, v);
 }
 
-struct vcpu *sched_heap_peek(struct sched *s) { return vcpu_heap_peek(s->priv); }
+struct vcpu *sched_heap_pick(struct sched *s, struct pcpu *c)
+{
+    return vcpu_heap_best_for(s->priv, c->index);
+}
 
 void sched_heap_dequeue(struct sched *s, struct vcpu *v) { vcpu_heap_remove(s->priv, v); }

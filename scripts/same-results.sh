@@ -28,21 +28,21 @@ HVSIM_BIN=build/hvsim DEMO_OUT="$T/demo-new" scripts/demo.sh > /dev/null
 build/validate > "$T/validate-new.txt"
 
 same=0 differ=0
-verdict() {   # what, then 0 if same
-    if [ "$2" = 0 ]; then same=$((same + 1)); echo "same:    $1"
+verdict() {   # what, file, file
+    if cmp -s "$2" "$3"; then same=$((same + 1)); echo "same:    $1"
     else differ=$((differ + 1)); echo "DIFFERS: $1"; fi
 }
 strip='del(.engine.wall_seconds, .engine.events_per_second, .config)'
 for d in "$T"/demo-old/*/; do
     run=$(basename "$d")
     new=$T/demo-new/$run
-    [ -d "$new" ] || { verdict "demo/$run (missing in the working tree)" 1; continue; }
+    [ -d "$new" ] || { verdict "demo/$run (missing in the working tree)" /dev/null "$0"; continue; }
     jq -S "$strip" "$d/summary.json" > "$T/a.json"
     jq -S "$strip" "$new/summary.json" > "$T/b.json"
-    cmp -s "$T/a.json" "$T/b.json"; verdict "demo/$run/summary.json (config and wall clock aside)" $?
+    verdict "demo/$run/summary.json (config and wall clock aside)" "$T/a.json" "$T/b.json"
     for f in jobs.csv timeline.csv segments.csv; do
         [ -f "$d/$f" ] || [ -f "$new/$f" ] || continue
-        cmp -s "$d/$f" "$new/$f"; verdict "demo/$run/$f" $?
+        verdict "demo/$run/$f" "$d/$f" "$new/$f"
     done
     diff <(jq -S .config "$d/summary.json") <(jq -S .config "$new/summary.json") \
         > "$T/config.diff" 2>&1 || true
@@ -51,6 +51,6 @@ for d in "$T"/demo-old/*/; do
         grep '^[<>]' "$T/config.diff" | sed 's/^/           /'
     fi
 done
-cmp -s "$T/validate-old.txt" "$T/validate-new.txt"; verdict "make validate table" $?
+verdict "make validate table" "$T/validate-old.txt" "$T/validate-new.txt"
 echo "$same same, $differ different"
 [ "$differ" = 0 ]

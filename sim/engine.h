@@ -46,6 +46,7 @@ struct sim_sample {
     long runnable;         /* vCPUs queued or running at the sample */
     long running;          /* vCPUs running at the sample */
     long guests;           /* guests in the system (all hosts) */
+    double queued_mean;    /* vCPUs waiting in its queues, mean over the interval */
 };
 /* Returns the sampling interval wanted from now on (0 = unchanged): a
  * consumer that keeps a bounded number of rows widens it as it merges. */
@@ -61,6 +62,15 @@ struct sim_segment {
 };
 typedef void (*sim_segment_fn)(void *ctx, const struct sim_segment *seg);
 
+/* Called when a vCPU's burst ends (the VM model): it became runnable at
+ * `woke` (a wake, or its guest's arrival) and its burst ended at `end`,
+ * so end - woke is the burst's response time. */
+struct sim_burst {
+    const struct vcpu *vcpu;
+    sim_time_t woke, end;
+};
+typedef void (*sim_burst_fn)(void *ctx, const struct sim_burst *b);
+
 /* Called every progress_every events (a long run's progress line). */
 struct sim_progress {
     sim_time_t now;        /* simulated time */
@@ -71,17 +81,24 @@ typedef void (*sim_progress_fn)(void *ctx, const struct sim_progress *p);
 #define SIM_PROGRESS_EVERY 65536   /* default period, events */
 
 /* How a class costs on the modelled hardware, precomputed for the run.
- * NULL tables = ideal hardware. */
+ * NULL rates = ideal hardware (every cost 0). */
 struct sim_hw_tables {
     size_t nclasses;
     const struct hw_rates *rates;       /* [nclasses] */
+    const struct hw_rates *rates_blocking; /* [nclasses]: for vCPUs that block (no HLT rate) */
     const sim_time_t *switch_cost;      /* [(nclasses + 1) * nclasses]: row from+1, col to */
+    const sim_time_t *migration_cost;   /* [nclasses]: a start on another core */
+    sim_time_t hlt_cost;                /* a block: the HLT exit and re-entry */
+    sim_time_t halt_poll;               /* polling after a block, before the vCPU sleeps */
+    sim_time_t ipi_cost;                /* a wake on another core */
     const char *const *class_names;     /* [nclasses], index 0 = default */
+    const struct dist *const *bursts;   /* [nclasses]: burst lengths (s) of series guests */
 };
 
 /* One host of the platform. */
 struct sim_host_spec {
     int cores;                          /* >= 1 */
+    int sockets;                        /* 0 or 1 = one; cores split evenly among them */
     double mem_mb;                      /* 0 = unlimited */
     const struct sim_hw_tables *hw;     /* its hardware; NULL = the experiment's (x->hw) */
     const char *hw_name;                /* its profile's name, for reports; NULL = the experiment's */
@@ -110,6 +127,11 @@ struct sim_experiment {
      * charged its cost (true), or as a rate folded into the progress
      * rate (false, the fluid model).  docs/MODEL.md. */
     bool discrete_exits;
+    /* Guests with a utilisation series as fluids (true, --model fluid) or
+     * as on/off processes of vCPUs that the scheduler runs (false). */
+    bool fluid;
+    sim_time_t cap_period;              /* period of the engine's caps, 0 = 100 ms */
+    sim_time_t horizon;                 /* the run stops at this time, 0 = when the work is done */
     uint64_t seed;                      /* random streams derive from (seed, replication) */
     long warmup;                        /* completions left out of the statistics */
     sim_time_t sample;                  /* timeline interval, 0 = no sampling */
@@ -132,7 +154,8 @@ struct sim_hooks {
     sim_job_fn on_job;
     sim_sample_fn on_sample;
     sim_segment_fn on_segment;
-    void *cb_ctx;               /* passed to the three above */
+    sim_burst_fn on_burst;
+    void *cb_ctx;               /* passed to the four above */
     sim_progress_fn on_progress;
     uint64_t progress_every;    /* events between calls, 0 = SIM_PROGRESS_EVERY */
     void *progress_ctx;

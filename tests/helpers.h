@@ -19,6 +19,10 @@ struct test_job {
     const double *series;   /* utilisation samples (0..1 per vCPU), NULL = fixed work */
     size_t nseries;
     double interval;        /* seconds per sample */
+    const char *phases;     /* the phases format's text ("0.1ms 10ms"), NULL = none */
+    long repeat;            /* times through the phases, 0 = once */
+    double cap;             /* a CPU cap in cores, 0 = none */
+    double weight;          /* 0 = 1 */
 };
 
 /* Open a reader over jobs[0..n-1] (the array must outlive the reader). */
@@ -48,6 +52,11 @@ void test_knob_num(struct policy_choice *c, const char *name, double value);
 void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
                    int ncores, struct test_run *out);
 
+/* The same with knobs of the scheduler: name, value pairs ending in NULL
+ * (each must be a knob of sched). */
+void test_run_jobs_knobs(const struct test_job *jobs, size_t n, const char *sched,
+                         const char *const *knobs, int ncores, struct test_run *out);
+
 /* The same on nhosts hosts of mem_mb memory each (0 = unlimited), with
  * --admission reject when reject is set; invariants are checked after
  * every event and must hold. */
@@ -60,17 +69,19 @@ void test_run_jobs_placed(const struct test_job *jobs, size_t n, int ncores, int
                           struct test_run *out);
 
 /* Run jobs (with series) under allocator alloc on one host of ncores,
- * interval/headroom/floor for demand. */
+ * interval/headroom/floor for demand; series guests as fluids (fluid) or
+ * as on/off vCPUs. */
 void test_run_alloc(const struct test_job *jobs, size_t n, const char *alloc, int ncores,
                     double interval, double headroom, double floor, bool equal_share,
-                    struct test_run *out);
+                    bool fluid, struct test_run *out);
 
 /* Run a synthetic workload through the library; returns the result. */
 void test_run_generate(const char *spec, const char *sched, double quantum, int ncores,
                        uint64_t seed, long warmup, long batches, struct sim_result *out);
 
 /* Load the plug-ins of $HVSIM_TEST_PLUGINS (':'-separated paths) into
- * their registries, once per process; the test fails if one is refused. */
+ * their registries, once per process; a plug-in refused stops the test
+ * program with exit status 2 and the reason on stderr. */
 void test_load_plugins(void);
 
 /* Run build/hvsim (or $HVSIM_BIN) with args (NULL-terminated); capture. */

@@ -10,7 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "allocators/alloc.h"
+#include "allocators/place.h"
+#include "cli/commands.h"
 #include "report/report.h"
+#include "schedulers/sched.h"
 #include "tests/helpers.h"
 
 Test(cli, version_and_help)
@@ -70,7 +74,6 @@ Test(cli, bad_options_exit_2_naming_them)
         {{"stray"}, "unexpected argument 'stray'"},
         {{"--trace", "x.csv", "--generate", "n=1"}, "exclude each other"},
         {{"--seed", "1e30"}, "seed"},
-        {{"--alloc", "demand", "--generate", "n=5"}, "needs guests with a utilisation series"},
         {{"--headroom", "0.5"}, "headroom"},
         {{"--share", "half"}, "share: 'half' is not one of requested|equal"},
         {{"--platform", "/nonexistent/p.json"}, "/nonexistent/p.json"},
@@ -431,5 +434,59 @@ Test(cli, knobs_of_the_chosen_policy_only)
     cr_expect_str_eq(json_string_value(json_object_get(json_object_get(j, "config"), "sched")),
                      "maxtput", "an alias resolves to its policy's name");
     json_decref(j);
+    cmd_result_free(&r);
+}
+
+/* s with every '-' as roff writes it, "\\-". */
+static void roff_minus(const char *s, char *out, size_t len)
+{
+    size_t k = 0;
+    for (; *s && k + 3 < len; s++) {
+        if (*s == '-')
+            out[k++] = '\\';
+        out[k++] = *s;
+    }
+    out[k] = '\0';
+}
+
+/* The man page is generated (`hvsim --man`, written by make to
+ * docs/hvsim.1): the file in the tree is what the binary prints, and it
+ * has every option of every command, every built-in policy with its
+ * knobs, every trace format, every column of jobs.csv and every key of a
+ * summary, so it cannot drift from --help. */
+Test(cli, man_page_is_generated_and_complete)
+{
+    struct cmd_result r;
+    RUN(&r, "--man");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *file = test_slurp("docs/hvsim.1", NULL);
+    cr_expect_str_eq(r.out, file, "docs/hvsim.1 is stale: run make");
+    free(file);
+    const struct param_def *tables[] = {cmd_run_options(), cmd_check_options(),
+                                        cmd_list_options(), cmd_compare_options(),
+                                        cmd_explain_options()};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (size_t i = 0; tables[t][i].name; i++) {
+            char opt[80], roffed[160];
+            snprintf(opt, sizeof opt, "--%s", tables[t][i].name);
+            roff_minus(opt, roffed, sizeof roffed);
+            cr_expect(strstr(r.out, roffed) != NULL, "no %s in the man page", roffed);
+        }
+    struct registry *fams[] = {&sched_registry, &alloc_registry, &place_registry,
+                               &trace_fmt_registry};
+    for (size_t f = 0; f < 4; f++)
+        for (size_t i = 0; i < fams[f]->nbuiltin; i++) {
+            char name[96], line[200];
+            roff_minus(registry_at(fams[f], i)->name, name, sizeof name);
+            snprintf(line, sizeof line, "\n.B %s\n", name);
+            cr_expect(strstr(r.out, line) != NULL, "no entry %s", line + 1);
+        }
+    static const char *const sections[] = {".SH SYNOPSIS", ".SH COMMANDS", ".SH POLICIES",
+                                           ".SH TRACE FORMATS", ".SH OUTPUT", ".SH EXIT STATUS",
+                                           ".SH ENVIRONMENT", ".SH EXAMPLES", ".B deadline_missed",
+                                           ".B by_priority", ".B slowdown.mean",
+                                           ".B replications", ".SS Native columns"};
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        cr_expect(strstr(r.out, sections[i]) != NULL, "no %s", sections[i]);
     cmd_result_free(&r);
 }

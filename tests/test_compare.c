@@ -334,3 +334,81 @@ Test(compare, real_runs_end_to_end, .timeout = 60)
     test_remove_tree(root);
     free(root);
 }
+
+/* The table blanks an option the run's policy does not have (fcfs has no
+ * quantum: its config has no such key) and prints numbers a human reads:
+ * thousands separators, 4 significant digits, the CI half-width to 2. */
+Test(compare, human_numbers_and_blank_options)
+{
+    char *root = test_tmpdir("compare");
+    char a[700], b[700];
+    snprintf(a, sizeof a, "%s/fcfs", root);
+    snprintf(b, sizeof b, "%s/rr", root);
+    put(a, "summary.json",
+        "{\"config\": {\"sched\": \"fcfs\", \"hw\": \"none\"},"
+        " \"turnaround\": {\"mean\": 19652.3, \"p99\": 116512, \"ci95\": [13952.3, 25352.3]},"
+        " \"overhead\": {\"switches\": 2393914, \"fraction\": 0.0161}}");
+    put_summary(b, "rr", 60, 2, 1.5, 2.5, "");
+    struct cmd_result r;
+    RUN(&r, "compare", a, b);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "19,650 ± 5,700") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "116,500") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "2,393,914") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "1.61%") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "e+0") == NULL, "no exponent: %s", r.out);
+    /* the fcfs row: its quantum cell is blank, rr's is 1min */
+    const char *row = strstr(r.out, "\nfcfs ");
+    cr_assert_not_null(row, "%s", r.out);
+    cr_expect(strncmp(row + 1, "fcfs  fcfs            none", 26) == 0, "%.60s", row + 1);
+    cr_expect(strstr(r.out, "1min") != NULL, "%s", r.out);
+    cmd_result_free(&r);
+    test_remove_tree(root);
+    free(root);
+}
+
+/* Runs that differ in the scheduler (and so in its knobs, which the
+ * others lack) differ in one key: sched.  Curves that coincide are named
+ * together; an interval of a positive metric that reaches below 0 is cut
+ * at 0, and the plot says so. */
+Test(compare, one_key_same_curves_and_intervals_cut_at_zero, .timeout = 60)
+{
+    char *root = test_tmpdir("compare");
+    char a[700], b[700], c[700], out[700];
+    snprintf(a, sizeof a, "%s/fcfs", root);
+    snprintf(b, sizeof b, "%s/prio", root);
+    snprintf(c, sizeof c, "%s/rr", root);
+    snprintf(out, sizeof out, "%s/cmp", root);
+    put(a, "summary.json", "{\"config\": {\"sched\": \"fcfs\", \"hw\": \"none\"},"
+                           " \"turnaround\": {\"mean\": 2, \"ci95\": [-1, 5]}}");
+    put(b, "summary.json", "{\"config\": {\"sched\": \"prio\", \"tie\": \"fifo\", \"hw\": "
+                           "\"none\"}, \"turnaround\": {\"mean\": 2, \"ci95\": [-1, 5]}}");
+    put(c, "summary.json", "{\"config\": {\"sched\": \"rr\", \"quantum\": 0.1, \"hw\": \"none\"},"
+                           " \"turnaround\": {\"mean\": 1, \"ci95\": [0.5, 1.5]}}");
+    put(a, "jobs.csv", "id,turnaround\n1,1\n2,3\n");
+    put(b, "jobs.csv", "id,turnaround\n1,3\n2,1\n");
+    put(c, "jobs.csv", "id,turnaround\n1,1\n2,1\n");
+    struct cmd_result r;
+    RUN(&r, "compare", a, b, c, "--out", out, "--json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "varying")), "sched");
+    json_decref(j);
+    cmd_result_free(&r);
+    char *gp = test_slurp_in(out, "compare-cdf.gp");
+    cr_expect(strstr(gp, "'fcfs (same curve as prio)'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "'prio (same curve as fcfs)'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "'rr'") != NULL, "%s", gp);
+    free(gp);
+    char *m = test_slurp_in(out, "compare-metric.csv");
+    cr_expect_str_eq(m, "x,turnaround.mean,ci_lo,ci_hi,run,sched\n"
+                        "0,2,0,5,fcfs,fcfs\n"
+                        "1,2,0,5,prio,prio\n"
+                        "2,1,0.5,1.5,rr,rr\n");
+    free(m);
+    gp = test_slurp_in(out, "compare-metric.gp");
+    cr_expect(strstr(gp, "(cut at 0)") != NULL, "%s", gp);
+    free(gp);
+    test_remove_tree(root);
+    free(root);
+}

@@ -501,7 +501,7 @@ Test(outdir, timeline_row_limit)
     test_experiment(&x, "fcfs", 1);
     x.sample = SIM_MS(100);
     struct sim_hooks hooks = {0};
-    run_output_attach(&o, &hooks, x.nhosts);
+    run_output_attach(&o, &hooks, &x, 0, NULL);
     static const struct test_job jobs[] = {{"a", 0, 20, 1, 0, 0, NULL, 0, 0}};
     struct trace_reader r;
     test_array_open(&r, jobs, 1);
@@ -515,7 +515,7 @@ Test(outdir, timeline_row_limit)
     cr_expect(strstr(err.text, "reached its limit of 50 rows at simulated time 5.1 s"), "%s",
               err.text);
     cr_expect(strstr(err.text, "would need about 201 rows"), "%s", err.text);
-    cr_expect(strstr(err.text, "give --sample 408.163ms or more"), "%s", err.text);
+    cr_expect(strstr(err.text, "give --sample 500ms or more"), "%s", err.text);
     json_decref(summary);
     run_output_close(&o);
     sim_experiment_release(&x);

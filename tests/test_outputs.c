@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report/output.h"
 #include "report/plots.h"
 #include "cli/progress.h"
 #include "report/report.h"
@@ -35,10 +36,12 @@ static bool is_number(const char *s)
     return end != s && *end == '\0' && errno == 0 && isfinite(v);
 }
 
-/* Check every line of DIR/NAME: ncols fields, numeric except column
- * text_col (-1 = none); the header is `header`.  Returns the data rows. */
+/* Check every line of DIR/NAME: ncols fields, numeric (or empty) except
+ * the columns of the bits of text_cols; the header is `header`.  Returns
+ * the data rows. */
+#define TEXT(col) (1ul << (col))
 static long check_csv(const char *dir, const char *name, const char *header, int ncols,
-                      int text_col)
+                      unsigned long text_cols)
 {
     char *text = test_slurp_in(dir, name);
     char *save = NULL;
@@ -57,7 +60,7 @@ static long check_csv(const char *dir, const char *name, const char *header, int
         cr_expect_eq(commas + 1, ncols, "%s row %ld: %d fields: %s", name, rows, commas + 1,
                      line);
         for (char *f = strtok_r(line, ",", &fsave); f; f = strtok_r(NULL, ",", &fsave), n++)
-            if (n != text_col)
+            if (!(text_cols & TEXT(n)))
                 cr_expect(is_number(f), "%s row %ld column %d: '%s' is not a number", name,
                           rows, n + 1, f);
     }
@@ -95,15 +98,13 @@ Test(outputs, every_file_parses_back, .timeout = 60)
     cr_expect_str_eq(json_string_value(json_object_get(s, "schema")), REPORT_SCHEMA);
     cr_expect_eq(json_integer_value(json_object_get(json_object_get(s, "jobs"), "completed")), 60);
 
-    long jobs = check_csv(out, "jobs.csv",
-                          "id,arrival,start,finish,waiting,turnaround,slowdown,host,work,"
-                          "cpu_time,exits,vcpus,switches", 13, -1);
+    long jobs = check_csv(out, "jobs.csv", OUTPUT_JOBS_HEADER, 17, TEXT(13));
     cr_expect_eq(jobs, 60);
     long samples = check_csv(out, "timeline.csv",
                              "time,host,utilization,runnable,running,guests,demand,allocated,used",
-                             9, -1);
+                             9, 0);
     cr_expect_gt(samples, 10);
-    long segs = check_csv(out, "segments.csv", "host,core,guest,vcpu,start,end", 6, 2);
+    long segs = check_csv(out, "segments.csv", "host,core,guest,vcpu,start,end", 6, TEXT(2));
     cr_expect_gt(segs, 60);
 
     /* Known relation: on ideal hardware the segments cover exactly the
@@ -134,9 +135,9 @@ Test(outputs, every_file_parses_back, .timeout = 60)
     free(jd);
 
     /* The derived plot data and every plot, script and images. */
-    check_csv(out, "turnaround-cdf.csv", "turnaround,cdf", 2, -1);
+    check_csv(out, "turnaround-cdf.csv", "turnaround,cdf", 2, 0);
     check_csv(out, "timeline-plot.csv",
-              "time,utilization,runnable,runnable_max,demand,allocated,used", 7, -1);
+              "time,utilization,runnable,runnable_max,demand,allocated,used", 7, 0);
     const char *plots[] = {"turnaround-cdf", "timeline", "overhead", "gantt"};
     for (size_t i = 0; i < 4; i++) {
         char name[64];
@@ -228,11 +229,47 @@ Test(outputs, textbook_rr_segments_csv)
               "%s", jobs);
     free(jobs);
     char *gantt = test_slurp_in(dir, "gantt.gp");
-    cr_expect(strstr(gantt, "'segments.csv'") != NULL);
+    cr_expect(strstr(gantt, "'gantt-plot.csv'") != NULL);
     cr_expect(strstr(gantt, "'cpu0' 0") != NULL, "one row labelled cpu0");
+    cr_expect(strstr(gantt, "set xtics ('0' 0, '2' 2, '4' 4, '6' 6, '8' 8, '10' 10, '12' 12)")
+              != NULL, "ticks at the boundaries: %s", gantt);
     free(gantt);
     test_remove_tree(dir);
     free(dir);
+}
+
+/* The Gantt plot gives each guest its colour, whatever its id (ids P1,
+ * P2, P3 were all drawn in one colour), and names it in its boxes. */
+Test(outputs, gantt_plot_one_colour_per_guest)
+{
+    char *trace = write_temp(".csv", "id,arrival,work\nP1,0,4\nP2,0,4\nP3,0,4\n");
+    char *dir = test_tmpdir("outputs");
+    struct cmd_result r;
+    RUN(&r, "run", "--trace", trace, "--sched", "rr", "--quantum", "2", "--out", dir, "--quiet");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cmd_result_free(&r);
+    char *csv = test_slurp_in(dir, "gantt-plot.csv");
+    /* row,start,end,colour,label,labelcolour: P1 P2 P3 P1 P2 P3 */
+    unsigned colour[6];
+    char label[6][8];
+    const char *line = strchr(csv, '\n') + 1;
+    for (int i = 0; i < 6; i++) {
+        cr_assert_eq(sscanf(line, "%*d,%*g,%*g,%u,%7[^,],", &colour[i], label[i]), 2, "%s", line);
+        line = strchr(line, '\n') + 1;
+    }
+    for (int i = 0; i < 3; i++) {
+        cr_expect_eq(colour[i], colour[i + 3], "one guest, one colour");
+        cr_expect_neq(colour[i], colour[(i + 1) % 3], "two guests, two colours");
+        cr_expect_str_eq(label[i], label[i + 3]);
+    }
+    cr_expect_str_eq(label[0], "P1");
+    cr_expect_str_eq(label[2], "P3");
+    free(csv);
+    cr_expect(test_exists(dir, "gantt.png"));
+    test_remove_tree(dir);
+    free(dir);
+    unlink(trace);
+    free(trace);
 }
 
 /* A guest that never waits has waiting 0 exactly (it used to be -4e-16). */
@@ -555,11 +592,12 @@ Test(outputs, plots_of_empty_run_and_real_overhead)
     cr_expect(strstr(gp, "no samples") != NULL);
     free(gp);
     gp = test_slurp_in(dir, "overhead.gp");
-    cr_expect(strstr(gp, "$cause << EOD\nVM exits,12.5\n2D page walks,30.25\n"
-                         "world switches,1.75\nEOD\n$exits << EOD\nhlt,3000\nio,40\nEOD\n") != NULL,
+    cr_expect(strstr(gp, "$cause << EOD\nVM exits,12.5,12.5 s\n2D page walks,30.25,30.25 s\n"
+                         "world switches,1.75,1.75 s\nEOD\n$exits << EOD\nhlt,3000\nio,40\nEOD\n")
+              != NULL,
               "%s", gp);
     cr_expect_null(strstr(gp, "ideal hardware"));
-    cr_expect(strstr(gp, "12345") != NULL, "switch count in the title");
+    cr_expect(strstr(gp, "12,345 world switches") != NULL, "switch count in the title");
     free(gp);
     const char *png[] = {"turnaround-cdf.png", "timeline.png", "overhead.png"};
     for (int i = 0; i < 3; i++)
@@ -578,16 +616,23 @@ Test(outputs, text_gantt_names_the_guests)
     RUN(&r, "run", "--generate", "n=3,interarrival=det:0,work=det:4", "--sched", "rr",
         "--quantum", "2", "--gantt");
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_expect(strstr(r.out, "cpu0       |1|2|3|1|2|3|") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "cpu0 |      1      |      2      |      3      |      1      |"
+                            "      2      |      3      |\n"
+                            "     0             2             4             6             8"
+                            "             10            12\n") != NULL, "%s", r.out);
     cmd_result_free(&r);
     RUN(&r, "run", "--generate", "n=40,interarrival=exp:1,work=exp:1", "--sched", "rr",
         "--quantum", "100ms", "--gantt");
     cr_assert_eq(r.status, 0, "%s", r.err);
-    const char *line = strstr(r.out, "cpu0       |");
-    cr_assert_not_null(line);
-    for (const char *c = line + 12; *c && *c != '\n'; c++)
-        cr_expect((*c >= '0' && *c <= '9') || *c == '|' || *c == '=' || *c == '.',
-                  "stray byte 0x%02x in the chart: %.100s", (unsigned char)*c, line);
+    size_t bars = 0;
+    for (const char *line = strstr(r.out, "cpu0 "); line; line = strstr(line + 1, "\ncpu0 ")) {
+        line += *line == '\n';
+        bars++;
+        for (const char *c = line + 5; *c && *c != '\n'; c++)
+            cr_expect((*c >= '0' && *c <= '9') || *c == '|' || *c == ' ' || *c == '.',
+                      "stray byte 0x%02x in the chart: %.100s", (unsigned char)*c, line);
+    }
+    cr_expect(bars > 1, "the chart wraps over several lines:\n%s", r.out);
     cmd_result_free(&r);
 }
 
@@ -654,4 +699,64 @@ Test(outputs, gantt_rows_of_a_heterogeneous_platform, .timeout = 60)
     free(pf);
     test_remove_tree(dir);
     free(dir);
+}
+
+/* Plots say what they show: the interval the timeline was sampled at
+ * (from the data: without --sample it widens during the run, and the
+ * config then has none), time axes in the unit of the span (a 40-day
+ * trace in days, not 3.5e+06 s), the mean and p99 in the key (a label
+ * beside a p99 line near the right edge left the frame), and titles that
+ * name the workload, the policy with its knobs and the hardware. */
+Test(outputs, plots_name_units_interval_and_run)
+{
+    char *dir = test_tmpdir("outputs");
+    char path[700];
+    snprintf(path, sizeof path, "%s/jobs.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("id,turnaround\n1,10\n2,100\n3,1000\n4,100000\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/timeline.csv", dir);
+    f = fopen(path, "w");
+    fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n", f);
+    for (int i = 1; i <= 1700; i++)
+        fprintf(f, "%d,0,0.5,1,1,1,0,0,0\n", 2048 * i);
+    fclose(f);
+    json_t *s = json_pack("{s:s, s:{s:s, s:f, s:i, s:i, s:s, s:s, s:n}, s:f, "
+                          "s:{s:f, s:f}, s:{}}",
+                          "workload", "workloads/samples/kth-sp2-1996-head3000.swf",
+                          "config", "sched", "rr", "quantum", 0.06, "hosts", 1, "cores", 100,
+                          "hw", "skylake-sp", "alloc", "static", "sample",
+                          "utilization", 0.5, "turnaround", "mean", 25277.5, "p99", 97000.0,
+                          "overhead");
+    struct sim_error err;
+    cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
+    char *gp = test_slurp_in(dir, "timeline.gp");
+    cr_expect(strstr(gp, "sampled every 2048s, each point the mean of 2 samples") != NULL,
+              "%s", gp);
+    cr_expect(strstr(gp, "set xlabel 'simulated time (d)'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "'kth-sp2-1996-head3000.swf; sched rr (quantum 60ms); 100 cores; "
+                         "hw skylake-sp'") != NULL, "%s", gp);
+    free(gp);
+    gp = test_slurp_in(dir, "turnaround-cdf.gp");
+    cr_expect(strstr(gp, "title 'mean 7.022 h'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "title 'p99 26.94 h'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "set label") == NULL, "no label that can leave the frame: %s", gp);
+    cr_expect(strstr(gp, "'1 min' 60") != NULL && strstr(gp, "'1 d' 86400") != NULL,
+              "ticks at human durations: %s", gp);
+    free(gp);
+    json_decref(s);
+    test_remove_tree(dir);
+    free(dir);
+}
+
+/* The columns the man page documents are the header jobs.csv has. */
+Test(outputs, documented_columns_are_the_header)
+{
+    char header[600] = "";
+    for (size_t i = 0; output_jobs_columns[i].name; i++)
+        snprintf(header + strlen(header), sizeof header - strlen(header), "%s%s", i ? "," : "",
+                 output_jobs_columns[i].name);
+    cr_expect_str_eq(header, OUTPUT_JOBS_HEADER);
+    for (size_t i = 0; output_jobs_columns[i].name; i++)
+        cr_expect(output_jobs_columns[i].help && output_jobs_columns[i].help[0]);
 }

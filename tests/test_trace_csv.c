@@ -327,7 +327,8 @@ Test(trace_csv, write_errors_are_eio)
 /* Every registered format has its mandatory operations and a unique name. */
 Test(trace_registry, formats_complete_and_unique)
 {
-    static const char *const want[] = {"csv", "swf", "planetlab", "bitbrains", "azure", "json"};
+    static const char *const want[] = {"csv", "swf", "planetlab", "bitbrains", "azure", "json",
+                                       "phases"};
     size_t n = registry_count(&trace_fmt_registry);
     cr_assert_eq(n, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < n; i++) {

@@ -378,6 +378,11 @@ const struct trace_fmt trace_fmt_azure = {
         .desc = "Azure 2017 VM arrivals (flavour and lifetime tokens, Bergsma et al. form)",
     },
     .extensions = NULL,
+    .columns = "Two files: NAME.txt (one line per 300 s bin: time, then a token per VM, "
+               "a..p its flavour) and NAME.c<T>.txt (the same tokens as lifetime bins, "
+               "U<k> ended or C<k> still running at T).  arrival = the end of the VM's "
+               "bin, rebased; vcpus and mem_mb from the flavour; work = the lifetime "
+               "(a VM busy for its whole life)",
     .open = azure_open,
     .next = azure_next,
     .close = azure_close,

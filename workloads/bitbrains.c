@@ -388,6 +388,11 @@ const struct trace_fmt trace_fmt_bitbrains = {
         .desc = "Bitbrains GWA-T-12 per-VM ';'-separated CSV (a file or a directory of them)",
     },
     .extensions = NULL,
+    .columns = "One ';'-separated CSV per VM with a header; read: Timestamp [ms] "
+               "(epoch seconds), CPU cores, CPU usage [%] and Memory capacity provisioned "
+               "[KB].  id = file name; arrival = first timestamp, rebased; vcpus = the "
+               "largest CPU cores; mem_mb = the largest memory / 1024; the series is CPU "
+               "usage / 100 per vCPU at the mean sampling interval",
     .open = bb_open,
     .next = bb_next,
     .close = bb_close,

@@ -323,6 +323,13 @@ const struct trace_fmt trace_fmt_swf = {
         .conf_size = sizeof(struct swf_conf),
     },
     .extensions = ".swf",
+    .columns = "18 numeric fields per job line (SWF v2.2); comment lines start with ';'.  "
+               "id = job number (field 1); arrival = submit time (field 2), rebased to the "
+               "first job; work = run time (field 4) per processor; vcpus = allocated "
+               "processors (field 5), else requested (field 8); mem_mb = requested memory "
+               "(field 10, KB per processor) x vcpus / 1024; class from the queue (15) or "
+               "partition (16) with --swf-class.  Jobs with run time -1 or 0, or no "
+               "processor count, are skipped and counted",
     .open = swf_open,
     .next = swf_next,
     .close = swf_close,

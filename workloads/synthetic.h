@@ -28,6 +28,11 @@ struct synth_spec {
     struct dist interarrival, work, vcpus, mem_mb, priority;
     char class_name[TRACE_CLASS_MAX];
     char note[400];   /* what is rounded, for a note on stderr; "" if nothing */
+    /* A closed loop (think= and burst= given): each vCPU blocks for a
+     * think time, then runs a burst, `cycles` times (0: until --end). */
+    bool closed;
+    struct dist think, burst;
+    long cycles;
 };
 
 int synth_parse(struct synth_spec *spec, const char *text, struct sim_error *err);

@@ -9,7 +9,9 @@
  *   2. the kept arrival is shifted by --start and divided by
  *      --scale-arrivals, so every inter-arrival time is divided by F;
  *   3. work is multiplied by --scale-work;
- *   4. --limit stops after N kept records.
+ *   4. a deadline keeps its distance from its arrival (the guest's own
+ *      time budget does not change with the rate of arrivals);
+ *   5. --limit stops after N kept records.
  */
 #include "workloads/trace.h"
 
@@ -19,6 +21,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "base/param.h"
 #include "base/xalloc.h"
 #include "workloads/textio.h"
 
@@ -110,11 +113,25 @@ void trace_record_init(struct trace_record *rec)
     rec->class_name[0] = '\0';
     rec->arrival = rec->work = rec->mem_mb = rec->priority = 0;
     rec->series = NULL;
+    rec->activity = NULL;
+    rec->cap = 0;
+    rec->affinity = 0;
+    rec->repeat = 1;
     rec->line = 0;
     rec->vcpus = 1;
     rec->weight = 1.0;
     rec->deadline = -1.0;
     rec->util = -1.0;
+}
+
+void activity_free(struct activity *a)
+{
+    if (!a)
+        return;
+    for (int i = 0; a->seq && i < a->nvcpus; i++)
+        free(a->seq[i].d);
+    free(a->seq);
+    free(a);
 }
 
 void trace_record_clear(struct trace_record *rec)
@@ -123,7 +140,90 @@ void trace_record_clear(struct trace_record *rec)
         free(rec->series->util);
         free(rec->series);
     }
+    activity_free(rec->activity);
     trace_record_init(rec);
+}
+
+const char *trace_parse_phases(const char *text, struct activity **out, char *msg, size_t len)
+{
+    struct activity *a = xcalloc(1, sizeof *a);
+    a->kind = ACTIVITY_PHASES;
+    a->repeat = 1;
+    const char *why = NULL;
+    char *copy = xstrdup(text);
+    for (char *save = NULL, *grp = strtok_r(copy, "|", &save); grp && !why;
+         grp = strtok_r(NULL, "|", &save)) {
+        a->seq = xrealloc(a->seq, (size_t)(a->nvcpus + 1) * sizeof *a->seq);
+        struct phase_seq *q = &a->seq[a->nvcpus++];
+        memset(q, 0, sizeof *q);
+        size_t cap = 0;
+        for (char *s2 = NULL, *tok = strtok_r(grp, " \t", &s2); tok;
+             tok = strtok_r(NULL, " \t", &s2)) {
+            sim_time_t t;
+            if (!sim_parse_duration(tok, &t)) {
+                snprintf(msg, len, "phases: '%.40s' is not a duration (seconds, or a number "
+                         "with ns, us, ms, s, min, h or d)", tok);
+                why = msg;
+                break;
+            }
+            if (q->n % 2 == 0 && t <= 0) {
+                snprintf(msg, len, "phases: run %zu of vCPU %d is 0 (a run must be > 0)",
+                         q->n / 2 + 1, a->nvcpus - 1);
+                why = msg;
+                break;
+            }
+            q->d = xgrow(q->d, &cap, q->n + 1, sizeof *q->d);
+            q->d[q->n++] = sim_time_seconds(t);
+        }
+        if (!why && q->n == 0) {
+            snprintf(msg, len, "phases: vCPU %d has no durations", a->nvcpus - 1);
+            why = msg;
+        }
+    }
+    free(copy);
+    if (!why && a->nvcpus == 0) {
+        snprintf(msg, len, "phases: empty");
+        why = msg;
+    }
+    if (why) {
+        activity_free(a);
+        return why;
+    }
+    *out = a;
+    return NULL;
+}
+
+const char *trace_parse_cpuset(const char *text, uint64_t *mask, char *msg, size_t len)
+{
+    uint64_t m = 0;
+    const char *p = text;
+    if (!*p)
+        return snprintf(msg, len, "empty cpuset"), msg;
+    while (*p) {
+        char *end;
+        long a = strtol(p, &end, 10), b;
+        if (end == p || a < 0 || a > 63)
+            return snprintf(msg, len, "cpuset '%s': a core number 0..63 expected at '%s'",
+                            text, p), msg;
+        b = a;
+        p = end;
+        if (*p == '-') {
+            const char *q = p + 1;
+            b = strtol(q, &end, 10);
+            if (end == q || b < a || b > 63)
+                return snprintf(msg, len, "cpuset '%s': bad range at '%s'", text, q), msg;
+            p = end;
+        }
+        for (long k = a; k <= b; k++)
+            m |= UINT64_C(1) << k;
+        if (*p == ',' || *p == ' ')
+            p++;
+        else if (*p)
+            return snprintf(msg, len, "cpuset '%s': unexpected '%c' (write e.g. 0-3,6)", text,
+                            *p), msg;
+    }
+    *mask = m;
+    return NULL;
 }
 
 void trace_options_init(struct trace_options *o)
@@ -232,7 +332,10 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct sim_erro
             r->skipped[TRACE_SKIP_OUTSIDE_WINDOW]++;
             continue;
         }
-        rec->arrival = (rec->arrival - o->start) / o->scale_arrivals;
+        double arrival = (rec->arrival - o->start) / o->scale_arrivals;
+        if (rec->deadline >= 0)
+            rec->deadline = arrival + (rec->deadline - rec->arrival);
+        rec->arrival = arrival;
         rec->work *= o->scale_work;
         r->records++;
         return TRACE_RECORD;

@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 
+#include "base/dist.h"
 #include "base/error.h"
 #include "base/registry.h"
 #include "base/types.h"
@@ -29,6 +30,40 @@ struct util_series {
     double *util;      /* n values in [0, +inf) (can exceed 1: trace quirk) */
 };
 
+/* How a guest's vCPUs alternate runs and blocks (halts), when the trace
+ * says: explicit phases (the `phases` format) or a closed loop of think
+ * and burst (--generate think=,burst=).  Without one, a guest with a
+ * series is an on/off process of the series' utilisation, and any other
+ * guest runs one burst of `work` per vCPU.  Owned by the record;
+ * trace_record_clear frees it, the engine takes it over. */
+enum activity_kind {
+    ACTIVITY_PHASES,   /* per vCPU: run, block, run, ... seconds, `repeat` times */
+    ACTIVITY_CLOSED,   /* per vCPU: think (block), then burst (run), `cycles` times */
+};
+struct phase_seq {
+    double *d;         /* durations, s: d[0] a run, d[1] a block, d[2] a run ... */
+    size_t n;          /* >= 1 */
+};
+struct activity {
+    enum activity_kind kind;
+    int nvcpus;                /* PHASES: entries of seq */
+    struct phase_seq *seq;     /* PHASES: [nvcpus], owned */
+    long repeat;               /* PHASES: times through the sequence, >= 1 */
+    struct dist think, burst;  /* CLOSED: block, then run, each cycle */
+    long cycles;               /* CLOSED: cycles per vCPU, 0 = until the run's end */
+};
+void activity_free(struct activity *a);
+
+/* The phases of a guest from text: durations (seconds, or with a unit:
+ * 100us, 10ms) alternating run and block, starting with a run; one
+ * sequence for every vCPU, or one per vCPU separated by '|'.  Returns NULL
+ * or what is wrong; *out is owned by the caller (activity_free). */
+const char *trace_parse_phases(const char *text, struct activity **out, char *msg, size_t len);
+
+/* Cores a guest may run on, from a cpuset text "0-3,6" (cores 0..63):
+ * bit k = core k; 0 = every core.  Returns NULL or what is wrong. */
+const char *trace_parse_cpuset(const char *text, uint64_t *mask, char *msg, size_t len);
+
 /* One guest as a trace describes it.  Units: seconds and MB. */
 struct trace_record {
     char id[TRACE_ID_MAX];           /* "" = number it by trace order */
@@ -42,6 +77,10 @@ struct trace_record {
     char class_name[TRACE_CLASS_MAX]; /* "" = default class */
     double util;                     /* mean utilisation 0..1, < 0 = unknown */
     struct util_series *series;      /* NULL = constant demand */
+    struct activity *activity;       /* NULL = one burst per vCPU (or the series) */
+    double cap;                      /* at most this many cores (a CPU cap), 0 = none */
+    uint64_t affinity;               /* cores it may run on (cpuset bits), 0 = every core */
+    long repeat;                     /* times through its phases, >= 1 */
     long line;                       /* where it came from (1-based), 0 = generated */
 };
 
@@ -87,6 +126,9 @@ struct trace_fmt {
      * whose values the reader finds in r->conf. */
     struct policy_info info;
     const char *extensions;  /* space-separated, e.g. ".csv", or NULL */
+    /* What the reader takes from its input, column by column, and how it
+     * maps to a guest: a paragraph for the man page (cli/cmd-man.c). */
+    const char *columns;
     /* Open path (a file, or a directory for per-VM formats).  Store private
      * state in r->priv.  On failure free what was allocated. */
     int (*open)(struct trace_reader *r, const char *path, struct sim_error *err);

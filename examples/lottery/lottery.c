@@ -19,9 +19,11 @@
  * from --seed and the host, so that a run repeats exactly and no other
  * consumer's random numbers move.
  *
- * The engine asks peek() for the vCPU it would run next and may ask again
- * before it dequeues it, so the winner of a lottery is kept until the
- * ready set changes; a draw happens at the first peek after a change.
+ * The engine asks pick() for the vCPU a core should run next and may ask
+ * again before it dequeues it, so the winner of a lottery is kept until
+ * the ready set changes; a draw happens at the first pick after a change.
+ * (Affinity: a winner pinned away from the asking core is passed over and
+ * the draw repeats among the others.)
  *
  * Parameters: --tickets (per unit of weight), --quantum.
  * Cost: O(n) per lottery over n ready vCPUs (a list walk, as the paper's
@@ -52,7 +54,6 @@ static const struct param_def lottery_params[] = {
 struct lottery_priv {
     struct vcpu **ready;
     size_t n, cap;
-    double total;            /* their tickets */
     struct vcpu *winner;     /* of the last lottery, NULL = none drawn since a change */
 };
 
@@ -84,7 +85,6 @@ static void lottery_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_
         p->ready = xgrow(p->ready, &p->cap, p->n + 1, sizeof *p->ready);
     v->rq_idx = p->n;
     p->ready[p->n++] = v;
-    p->total += lottery_tickets(s, v);
     p->winner = NULL;
 }
 
@@ -94,36 +94,42 @@ static void lottery_dequeue(struct sched *s, struct vcpu *v)
     size_t i = v->rq_idx;
     p->ready[i] = p->ready[--p->n];
     p->ready[i]->rq_idx = i;
-    p->total -= lottery_tickets(s, v);
-    if (p->n == 0)
-        p->total = 0;   /* no rounding residue left behind */
     p->winner = NULL;
 }
 
-/* Draw a ticket in [0, total) and walk to its holder. */
-static struct vcpu *lottery_peek(struct sched *s)
+/* Draw a ticket in [0, total) among the vCPUs that may run on c and walk
+ * to its holder. */
+static struct vcpu *lottery_pick(struct sched *s, struct pcpu *c)
 {
     struct lottery_priv *p = s->priv;
-    if (p->n == 0)
+    if (p->winner && sched_may_run(p->winner, c))
+        return p->winner;
+    double total = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (sched_may_run(p->ready[i], c))
+            total += lottery_tickets(s, p->ready[i]);
+    if (total <= 0)
         return NULL;
-    if (!p->winner) {
-        double ticket = gsl_rng_uniform(sched_rng(s)) * p->total;
-        size_t i = 0;
-        for (; i + 1 < p->n; i++) {
-            ticket -= lottery_tickets(s, p->ready[i]);
-            if (ticket < 0)
-                break;
-        }
-        p->winner = p->ready[i];
+    double ticket = gsl_rng_uniform(sched_rng(s)) * total;
+    struct vcpu *win = NULL;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!sched_may_run(p->ready[i], c))
+            continue;
+        win = p->ready[i];
+        ticket -= lottery_tickets(s, win);
+        if (ticket < 0)
+            break;
     }
-    return p->winner;
+    p->winner = win;
+    return win;
 }
 
-static sim_time_t lottery_timeslice(struct sched *s, const struct vcpu *v)
+static sim_time_t lottery_timeslice(struct sched *s, const struct vcpu *v,
+                                    const struct pcpu *c)
 {
-    (void)v;
-    const struct lottery_conf *c = s->conf;
-    return c->quantum;
+    (void)v, (void)c;
+    const struct lottery_conf *conf = s->conf;
+    return conf->quantum;
 }
 
 const struct sched_ops sched_ops_lottery = {
@@ -137,7 +143,7 @@ const struct sched_ops sched_ops_lottery = {
     .init = lottery_init,
     .fini = lottery_fini,
     .enqueue = lottery_enqueue,
-    .peek = lottery_peek,
+    .pick = lottery_pick,
     .dequeue = lottery_dequeue,
     .timeslice = lottery_timeslice,
 };

@@ -35,7 +35,7 @@ check "install: hvsim.pc found by pkg-config" pkg-config --exists hvsim
 mkdir "$T/lottery"
 cp examples/lottery/lottery.c "$T/lottery/"
 (cd "$T/lottery" && cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags hvsim) \
-    -shared -fPIC -o lottery.so lottery.c) > "$T/cc.log" 2>&1
+    -shared -fPIC -o lottery.so lottery.c) > "$T/cc.log" 2>&1 || true
 check "build: the example compiles against the installed headers alone" test -f "$T/lottery/lottery.so"
 [ -f "$T/lottery/lottery.so" ] || { cat "$T/cc.log"; echo "$pass passed, $((failed + 1)) failed, 0 skipped"; exit 1; }
 SO=$T/lottery/lottery.so
