@@ -4,11 +4,10 @@
  * one line in allocators/alloc-list.h (like the schedulers).
  *
  * A grant is a cap on the guest's core time, as the cap of Xen's credit
- * scheduler is (a share of a CPU per accounting period).  It applies to
- * guests whose demand varies over time (utilisation series, served as a
- * fluid by sim/fluid.c); a job guest (work to do, scheduled vCPU by vCPU
- * by a policy of schedulers/) holds its requested vCPUs uncapped, which is
- * what `static` gives it.  docs/MODEL.md, "Allocation".
+ * scheduler is (a share of a CPU per accounting period), for every kind of
+ * guest: the engine enforces it per --cap-period on vCPUs (sim/caps.c),
+ * sim/fluid.c on fluids.  `static` grants the requested vCPUs, which caps
+ * nothing.  docs/MODEL.md, "Allocation" and "Caps".
  */
 #ifndef ALLOCATORS_ALLOC_H
 #define ALLOCATORS_ALLOC_H

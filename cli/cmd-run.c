@@ -113,7 +113,9 @@ static const struct param_def run_opts[] = {
      .help = "memory per host in MB (0 = unlimited)"},
     {"platform", PARAM_PATH, F(platform), .metavar = "FILE", .help = "hosts of different "
      "sizes and hardware from a JSON file: {\"hosts\": [{\"count\": 2, \"cores\": 16, "
-     "\"mem_mb\": 65536, \"hw\": \"skylake-sp\"}, ...]}"},
+     "\"mem_mb\": 65536, \"hw\": \"skylake-sp\", \"sockets\": 2, \"affinity\": "
+     "{\"interactive\": \"0-1\"}}, ...]}; affinity pins a workload class to a cpuset of "
+     "each such host's cores, unless a guest has its own (the trace's affinity column)"},
 
     {"hw", PARAM_STRING, F(hw), "none", .metavar = "NAME|FILE", .help = "hardware profile "
      "(see `hvsim list`, `hvsim explain`): none is ideal hardware, for theory; e.g. "

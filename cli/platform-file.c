@@ -11,6 +11,8 @@
 
 #include "base/jsonfile.h"
 #include "base/xalloc.h"
+#include "models/platform.h"
+#include "workloads/trace.h"
 
 
 /* Load the profile called name and append it to pf->profiles.  Hosts
@@ -35,6 +37,39 @@ static int bad(struct sim_error *err, const struct json_file *f, const char *wha
     char where[128];
     snprintf(where, sizeof where, "hosts.%zu.%s", i, key);
     return json_file_error(f, where, err, "hosts[%zu]: key '%s' %s", i, key, what);
+}
+
+/* A host row's "affinity": {"CLASS": "CPUSET", ...} -> a cpuset per class
+ * of its hardware's tables, each naming at least one of its cores. */
+static int class_affinity(uint64_t **out, json_t *obj, const struct sim_hw_tables *hw, int cores,
+                          const struct json_file *f, size_t row, struct sim_error *err)
+{
+    uint64_t *set = xcalloc(hw->nclasses ? hw->nclasses : 1, sizeof *set);
+    *out = set;
+    const char *cls;
+    json_t *v;
+    json_object_foreach(obj, cls, v) {
+        size_t k;
+        for (k = 0; k < hw->nclasses; k++)
+            if (strcmp(hw->class_names[k], cls) == 0)
+                break;
+        char where[200];
+        snprintf(where, sizeof where, "hosts.%zu.affinity.%s", row, cls);
+        if (k == hw->nclasses)
+            return json_file_key_error(f, where, err, "hosts[%zu]: affinity: unknown workload "
+                                       "class '%s' (see `hvsim list`)", row, cls);
+        char msg[160];
+        const char *wrong = json_is_string(v)
+                                ? trace_parse_cpuset(json_string_value(v), &set[k], msg, sizeof msg)
+                                : "must be a cpuset string such as \"0-3,6\"";
+        if (wrong)
+            return json_file_error(f, where, err, "hosts[%zu]: affinity of '%s': %s", row, cls,
+                                   wrong);
+        if (!(set[k] & cpuset_upto(cores)))
+            return json_file_error(f, where, err, "hosts[%zu]: affinity of '%s' names none of "
+                                   "its %d cores (0-%d)", row, cls, cores, cores - 1);
+    }
+    return SIM_OK;
 }
 
 int platform_load(struct platform *pf, const char *path, const char *default_hw,
@@ -64,6 +99,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
         long count;
         int cores, sockets;
         double mem;
+        json_t *affinity;   /* borrowed from root */
     } *row = xcalloc(n, sizeof *row);
     for (size_t i = 0; i < n && rc == SIM_OK; i++) {
         json_t *h = json_array_get(hosts, i);
@@ -85,6 +121,12 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                     break;
                 }
                 row[i].sockets = (int)json_integer_value(v);
+            } else if (strcmp(key, "affinity") == 0) {
+                if (!json_is_object(v)) {
+                    rc = bad(err, &f, "must be an object {\"CLASS\": \"CPUSET\", ...}", i, key);
+                    break;
+                }
+                row[i].affinity = v;
             } else if (strcmp(key, "count") == 0 || strcmp(key, "cores") == 0) {
                 if (!json_is_integer(v) || json_integer_value(v) < 1 ||
                     json_integer_value(v) > PLATFORM_MAX_HOSTS) {
@@ -119,7 +161,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                 char kw[128];
                 snprintf(kw, sizeof kw, "%s.%s", where, key);
                 rc = json_file_key_error(&f, kw, err, "hosts[%zu]: unknown key '%s' (count, "
-                                         "cores, sockets, mem_mb, hw)", i, key);
+                                         "cores, sockets, mem_mb, hw, affinity)", i, key);
                 break;
             }
         }
@@ -148,6 +190,13 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
             rc = profile_add(pf, name, datadir, err);
         prof[i] = k;
     }
+    uint64_t **aff = xcalloc(n, sizeof *aff);
+    pf->affinity = aff;   /* freed with the platform, also on error */
+    pf->naffinity = n;
+    for (size_t i = 0; i < n && rc == SIM_OK; i++)
+        if (row[i].affinity)
+            rc = class_affinity(&aff[i], row[i].affinity, &pf->profiles[prof[i]].tables,
+                                row[i].cores, &f, i, err);
     if (rc == SIM_OK) {
         pf->nhosts = (int)total;
         pf->specs = xcalloc((size_t)total, sizeof *pf->specs);
@@ -158,6 +207,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                 pf->specs[h].sockets = row[i].sockets;
                 pf->specs[h].mem_mb = row[i].mem;
                 pf->specs[h].hw = &pf->profiles[prof[i]].tables;
+                pf->specs[h].class_affinity = aff[i];
             }
     }
     free(prof);
@@ -179,5 +229,8 @@ void platform_free(struct platform *pf)
         hw_setup_free(&pf->profiles[i]);
     free(pf->profiles);
     free(pf->specs);
+    for (size_t i = 0; i < pf->naffinity; i++)
+        free(pf->affinity[i]);
+    free(pf->affinity);
     memset(pf, 0, sizeof *pf);
 }

@@ -4,13 +4,16 @@
  *
  *   {"hosts": [
  *      {"count": 4, "cores": 16, "mem_mb": 65536, "hw": "skylake-sp"},
- *      {"cores": 64, "mem_mb": 262144, "hw": "icelake-sp"}
+ *      {"cores": 64, "mem_mb": 262144, "hw": "icelake-sp", "sockets": 2,
+ *       "affinity": {"interactive": "0-3", "cpu-bound": "4-63"}}
  *   ]}
  *
  * count defaults to 1, mem_mb to 0 (unlimited), hw to the run's --hw; a
- * hw that is a path is relative to the platform file.  Unknown or
- * duplicate keys and wrong types are errors naming the key, at its
- * FILE:LINE:COL.
+ * hw that is a path is relative to the platform file.  affinity pins the
+ * vCPUs of a workload class to a cpuset of those hosts' cores (as a
+ * cpupool or a cgroup cpuset would); a guest with an affinity of its own,
+ * from the trace, keeps that.  Unknown or duplicate keys and wrong types
+ * are errors naming the key, at its FILE:LINE:COL.
  */
 #ifndef CLI_PLATFORM_FILE_H
 #define CLI_PLATFORM_FILE_H
@@ -32,6 +35,8 @@ struct platform {
     struct sim_host_spec *specs;   /* [nhosts] */
     size_t nprofiles;
     struct hw_setup *profiles;     /* distinct hardware, referenced by specs */
+    size_t naffinity;
+    uint64_t **affinity;           /* per-class cpusets, referenced by specs */
 };
 
 /* Load path; default_hw is the profile of hosts that name none. */

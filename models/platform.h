@@ -67,7 +67,7 @@ struct vcpu {
     /* activity: its bursts and blocks (sim/activity.c) */
     struct sim_event wake_ev;  /* the end of its block, or its series' next burst */
     long step;                 /* position in its activity */
-    double debt;               /* series: reference seconds owed by bursts cut at a sample */
+    double debt;               /* series: reference seconds of the current interval not yet given out */
     /* accounting (sim/engine.c): times are ns */
     sim_time_t since;          /* when it entered its state */
     sim_time_t woke;           /* when it last became runnable from blocked (or arrived) */
@@ -182,6 +182,12 @@ struct guest {
 
 /* May v run on core k of its host?  (Cores past 63 cannot be named in an
  * affinity: a pinned vCPU never runs there.) */
+/* The cpuset of cores 0..n-1. */
+static inline uint64_t cpuset_upto(int n)
+{
+    return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+}
+
 static inline bool vcpu_may_run(const struct vcpu *v, int k)
 {
     return v->affinity == 0 || (k < 64 && ((v->affinity >> k) & 1));
@@ -225,6 +231,7 @@ struct host {
     int ncores;
     int nsockets;              /* sockets; cores are split evenly among them */
     const struct sim_hw_tables *hw; /* its hardware's costs (sim/engine.h) */
+    const uint64_t *class_affinity; /* [classes]: cores a class may use, 0 = all; or NULL */
     double mem_mb;             /* capacity, 0 = unlimited */
     double mem_used;
     long vcpus_placed;         /* vCPUs of the guests placed here (overcommit) */

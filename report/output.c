@@ -33,6 +33,24 @@ const struct output_column output_jobs_columns[] = {
     {"priority", "priority"},
     {"deadline", "deadline, s (empty: none)"},
     {"deadline_missed", "1 if it finished after its deadline, 0 if not (empty: none)"},
+    {"wakeup_mean", "wake-up latency (a vCPU becomes runnable to its code runs), mean over its "
+                    "wake-ups, s (empty: it never woke)"},
+    {"wakeup_p50", "wake-up latency, median, s (to within 6.3% past 8 wake-ups)"},
+    {"wakeup_p95", "wake-up latency, 95th percentile, s"},
+    {"wakeup_p99", "wake-up latency, 99th percentile, s"},
+    {"wakeup_max", "wake-up latency, largest, s"},
+    {"burst_response_mean", "burst response (wake to the end of that burst), mean, s (empty: "
+                            "no burst ended)"},
+    {"burst_response_p50", "burst response, median, s"},
+    {"burst_response_p95", "burst response, 95th percentile, s"},
+    {"burst_response_p99", "burst response, 99th percentile, s"},
+    {"burst_response_max", "burst response, largest, s"},
+    {"bursts", "bursts its vCPUs ran to their end"},
+    {"steal", "time its vCPUs were runnable but not running (queued or throttled), s"},
+    {"steal_fraction", "steal / time runnable: top's %st (empty: never runnable)"},
+    {"migrations", "times one of its vCPUs started on another core than the one it last ran on"},
+    {"cpu_entitlement", "core time received / core time entitled (its share of its host's "
+                        "cores by weight, at most its cap, while runnable; empty: none)"},
     {NULL},
 };
 
@@ -46,6 +64,8 @@ const struct output_column output_timeline_columns[] = {
     {"demand", "cores demanded (series guests: mean over the interval)"},
     {"allocated", "cores granted"},
     {"used", "cores used"},
+    {"queued", "vCPUs waiting in the host's runqueues (runnable, not running, not throttled), "
+               "mean over the interval"},
     {NULL},
 };
 
@@ -65,6 +85,17 @@ static void put_seconds(FILE *f, sim_time_t t)
     char buf[48];
     time_seconds_text(buf, sizeof buf, t);
     fputs(buf, f);
+}
+
+/* ",mean,p50,p95,p99,max" of a latency set, empty fields if it has none. */
+static void put_latency(FILE *f, const struct latstat *l)
+{
+    if (l->n == 0) {
+        fputs(",,,,,", f);
+        return;
+    }
+    fprintf(f, ",%.9g,%.9g,%.9g,%.9g,%.9g", latstat_mean(l), latstat_quantile(l, 0.50),
+            latstat_quantile(l, 0.95), latstat_quantile(l, 0.99), l->max);
 }
 
 /* One row of jobs.csv; the header is in run_output_open. */
@@ -100,6 +131,24 @@ static void job_row(struct run_output *o, const struct sim_job_info *j)
     } else {
         fputc(',', f);
     }
+    put_latency(f, &g->wake_lat);
+    put_latency(f, &g->burst_resp);
+    sim_time_t runnable = 0, steal = 0;
+    double cpu = 0, ent = 0;
+    for (int i = 0; i < g->nvcpus; i++) {
+        runnable += g->vcpu[i].runnable_ns;
+        steal += g->vcpu[i].steal_ns;
+        cpu += (double)g->vcpu[i].cpu_time;
+        ent += g->vcpu[i].ent_ns;
+    }
+    fprintf(f, ",%ld,", g->bursts);
+    put_seconds(f, steal);
+    fputc(',', f);
+    if (runnable > 0)
+        fprintf(f, "%.9g", (double)steal / (double)runnable);
+    fprintf(f, ",%ld,", (long)g->migrations);
+    if (ent > 0)
+        fprintf(f, "%.9g", cpu / ent);
     fputc('\n', f);
 }
 
@@ -120,8 +169,9 @@ static void on_job(void *ctx, const struct sim_job_info *j)
 
 static void timeline_row(FILE *f, const struct sim_sample *s)
 {
-    fprintf(f, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f\n", sim_time_to_s(s->time), s->host,
-            s->utilization, s->runnable, s->running, s->guests, s->demand, s->allocated, s->used);
+    fprintf(f, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f,%.6f\n", sim_time_to_s(s->time), s->host,
+            s->utilization, s->runnable, s->running, s->guests, s->demand, s->allocated, s->used,
+            s->queued_mean);
 }
 
 /* Merge rounds 2k and 2k+1 into round k: means over the two intervals for
@@ -140,6 +190,7 @@ static void timeline_halve(struct run_output *o)
                 m.demand = (a->demand * wa + b->demand * wb) / w;
                 m.allocated = (a->allocated * wa + b->allocated * wb) / w;
                 m.used = (a->used * wa + b->used * wb) / w;
+                m.queued_mean = (a->queued_mean * wa + b->queued_mean * wb) / w;
             }
             o->trows[k * h + i] = m;
         }
@@ -253,7 +304,9 @@ int run_output_open(struct run_output *o, const char *dir, bool gantt, bool adap
         return SIM_EIO;
     }
     fputs(OUTPUT_JOBS_HEADER "\n", o->jobs);
-    fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n", o->timeline);
+    for (size_t i = 0; output_timeline_columns[i].name; i++)
+        fprintf(o->timeline, "%s%s", i ? "," : "", output_timeline_columns[i].name);
+    fputc('\n', o->timeline);
     return SIM_OK;
 }
 

@@ -376,22 +376,48 @@ void report_text(FILE *out, json_t *s)
             get(s, "jobs", "arrived"), get(s, "jobs", "completed"),
             get(s, "allocation", "rejected"));
     json_t *ci = json_object_get(json_object_get(s, "turnaround"), "ci95");
-    fprintf(out, "turnaround   mean %.6g s", get(s, "turnaround", "mean"));
-    if (json_is_array(ci))
-        fprintf(out, " (95%% CI %.6g .. %.6g)", json_number_value(json_array_get(ci, 0)),
-                json_number_value(json_array_get(ci, 1)));
-    fprintf(out, ", p50 %.6g, p95 %.6g, p99 %.6g, max %.6g\n", get(s, "turnaround", "p50"),
-            get(s, "turnaround", "p95"), get(s, "turnaround", "p99"), get(s, "turnaround", "max"));
-    fprintf(out, "waiting      mean %.6g s;  response mean %.6g s;  slowdown mean %.6g, p99 %.6g\n",
-            get(s, "waiting", "mean"), get(s, "response", "mean"), get(s, "slowdown", "mean"),
-            get(s, "slowdown", "p99"));
+    if (get(s, "jobs", "completed") > 0) {
+        fprintf(out, "turnaround   mean %.6g s", get(s, "turnaround", "mean"));
+        if (json_is_array(ci))
+            fprintf(out, " (95%% CI %.6g .. %.6g)", json_number_value(json_array_get(ci, 0)),
+                    json_number_value(json_array_get(ci, 1)));
+        fprintf(out, ", p50 %.6g, p95 %.6g, p99 %.6g, max %.6g\n", get(s, "turnaround", "p50"),
+                get(s, "turnaround", "p95"), get(s, "turnaround", "p99"),
+                get(s, "turnaround", "max"));
+        fprintf(out, "waiting      mean %.6g s;  response mean %.6g s;  slowdown mean %.6g, p99 "
+                "%.6g\n", get(s, "waiting", "mean"), get(s, "response", "mean"),
+                get(s, "slowdown", "mean"), get(s, "slowdown", "p99"));
+    } else {
+        fprintf(out, "turnaround   none: no guest completed%s\n",
+                json_is_null(json_object_get(cfg, "end")) ? "" : " before --end");
+    }
     fprintf(out, "throughput   %.6g guests/s over a makespan of %.6g s; utilization %.4f; "
-            "Jain fairness %.4f\n", get(s, NULL, "throughput"), get(s, NULL, "makespan"),
-            get(s, NULL, "utilization"), get(s, NULL, "fairness_jain"));
+            "Jain fairness %.4f (CPU against entitlement)\n", get(s, NULL, "throughput"),
+            get(s, NULL, "makespan"), get(s, NULL, "utilization"),
+            get(s, NULL, "fairness_jain"));
+    if (get(s, "bursts", "blocks") > 0) {
+        fprintf(out, "wake-up      latency mean %.6g s, p50 %.6g, p95 %.6g, p99 %.6g, max %.6g\n",
+                get(s, "wakeup_latency", "mean"), get(s, "wakeup_latency", "p50"),
+                get(s, "wakeup_latency", "p95"), get(s, "wakeup_latency", "p99"),
+                get(s, "wakeup_latency", "max"));
+        fprintf(out, "bursts       %.6g, response mean %.6g s, p50 %.6g, p95 %.6g, p99 %.6g, "
+                "max %.6g\n", get(s, "bursts", "completed"), get(s, "burst_response", "mean"),
+                get(s, "burst_response", "p50"), get(s, "burst_response", "p95"),
+                get(s, "burst_response", "p99"), get(s, "burst_response", "max"));
+        fprintf(out, "steal        %.6g s, %.4f%% of the time runnable\n",
+                get(s, "steal", "seconds"), 100 * get(s, "steal", "fraction"));
+    }
     fprintf(out, "overhead     %.4f%% of busy time: exits %.6g s, walks %.6g s, "
             "switches %.6g s (%.0f switches)\n", 100 * get(s, "overhead", "fraction"),
             get(s, "overhead", "exit_seconds"), get(s, "overhead", "walk_seconds"),
             get(s, "overhead", "switch_seconds"), get(s, "overhead", "switches"));
+    if (get(s, "overhead", "hlt_exits") + get(s, "overhead", "vcpu_migrations") > 0)
+        fprintf(out, "             HLT exits %.0f, polling %.6g s (%.0f wakes caught), IPIs %.6g s "
+                "(%.0f), migration refills %.6g s (%.0f vCPU migrations)\n",
+                get(s, "overhead", "hlt_exits"), get(s, "overhead", "poll_seconds"),
+                get(s, "overhead", "poll_wakes"), get(s, "overhead", "ipi_seconds"),
+                get(s, "overhead", "ipis"), get(s, "overhead", "migration_seconds"),
+                get(s, "overhead", "vcpu_migrations"));
     const json_t *dl = json_object_get(s, "deadlines");
     if (get(s, "deadlines", "guests") > 0)
         fprintf(out, "deadlines    %.6g of %.6g guests with a deadline missed it (ratio %.4g)\n",

@@ -27,6 +27,7 @@ struct sim {
     struct host *hosts;
     struct pcpu *cores;          /* all cores, host-major */
     int ncores_total;
+    int min_cores;               /* the smallest host's cores */
     struct sim_metrics metrics;
     /* workload */
     struct trace_reader *source;

@@ -937,7 +937,8 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
         v->last_core = -1;
         v->rq_cpu = -1;
         v->since = sim->now;
-        v->affinity = g->affinity;
+        v->affinity = g->affinity ? g->affinity
+                      : h->class_affinity ? h->class_affinity[g->cls] : 0;
         if (v->affinity)
             h->npinned++;
         sim_event_init(&v->wake_ev, activity_wake_event);
@@ -998,6 +999,14 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     g->cls = cls;
     g->cap = rec->cap;
     g->affinity = rec->affinity;
+    if (g->affinity && !(g->affinity & cpuset_upto(sim->min_cores))) {
+        sim->status = sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
+                                    "affinity names no core of the smallest host (cores 0-%d): "
+                                    "its vCPUs could never run",
+                                    sim->min_cores - 1);
+        guest_release(sim, g);
+        return;
+    }
     g->first_start = -1;
     g->vcpus_left = g->nvcpus;
     g->grant = g->nvcpus;
@@ -1202,6 +1211,10 @@ static void horizon_timer(struct sim *sim, struct sim_event *ev)
 {
     (void)ev;
     sim->stopped = true;
+    if (sim->metrics.in_system > 0) {
+        metrics_population(&sim->metrics, sim->now, 0);   /* its area up to the cut */
+        sim->metrics.cut_at = sim->now;
+    }
 }
 
 /* ---- invariants (debug) ---- */
@@ -1314,6 +1327,9 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
         h->nsockets = spec->sockets > 0 && spec->sockets <= spec->cores ? spec->sockets : 1;
         h->mem_mb = spec->mem_mb;
         h->hw = spec->hw ? spec->hw : &x->hw;
+        h->class_affinity = spec->class_affinity;
+        if (h->ncores < sim->min_cores || i == 0)
+            sim->min_cores = h->ncores;
         h->vcpu_limit = x->overcommit > 0 ? x->overcommit * h->ncores : 0;
         h->cores = &sim->cores[first];
         first += (size_t)h->ncores;

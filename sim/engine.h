@@ -102,6 +102,10 @@ struct sim_host_spec {
     double mem_mb;                      /* 0 = unlimited */
     const struct sim_hw_tables *hw;     /* its hardware; NULL = the experiment's (x->hw) */
     const char *hw_name;                /* its profile's name, for reports; NULL = the experiment's */
+    /* [hw's nclasses]: the cores a class's vCPUs may run on here, as a
+     * cpuset (bit k = core k), 0 = every core; NULL = none pinned.  A
+     * guest's own affinity (the trace's) takes precedence. */
+    const uint64_t *class_affinity;
 };
 
 /*

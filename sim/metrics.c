@@ -31,6 +31,7 @@ void metrics_init(struct sim_metrics *m, long warmup)
 {
     memset(m, 0, sizeof *m);
     m->warmup = warmup;
+    m->cut_at = -1;
 }
 
 void metrics_destroy(struct sim_metrics *m)
@@ -171,7 +172,10 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
         r->response_mean = m->sum_resp / (double)n;
         r->fairness_slowdown_jain = m->jain_sum * m->jain_sum / ((double)n * m->jain_sum_sq);
     }
-    double span = m->completed ? sim_time_seconds(m->last_finish - m->first_arrival) : 0;
+    /* A run that --end cut short spans up to the cut: rates are over it. */
+    double span = m->cut_at >= 0 && m->any_arrival
+                      ? sim_time_seconds(m->cut_at - m->first_arrival)
+                  : m->completed ? sim_time_seconds(m->last_finish - m->first_arrival) : 0;
     r->makespan = span;
     r->busy_seconds = busy_ns < 9e18 ? sim_time_seconds((sim_time_t)busy_ns) : busy_ns * 1e-9;
     long double work_ns = sim_acc_value(&m->work_ns);

@@ -49,6 +49,7 @@ struct sim_metrics {
     struct sim_acc turn_ns_all;         /* every completed guest, ns (Little) */
     double jain_sum, jain_sum_sq;       /* of 1/slowdown, counted guests */
     sim_time_t first_arrival, last_finish;
+    sim_time_t cut_at;           /* --end stopped the run here with guests in it; -1 = no */
     bool any_arrival;
     long in_system, max_in_system;      /* guests arrived and not finished */
     struct sim_acc area_in_system;      /* integral of in_system dt, guest-ns */

@@ -261,6 +261,15 @@ Test(cli, platform_file_hosts_of_different_hardware)
         {"{\"hosts\": [{\"cores\": 2, \"hw\": \"nope\"}]}", "nope"},
         {"{\"hosts\": []}", "at least one host"},
         {"{\"hosts\": [{\"cores\": 2, \"cores\": 3}]}", "duplicate"},
+        {"{\"hosts\": [{\"cores\": 2, \"affinity\": [1]}]}", "key 'affinity' must be an object"},
+        {"{\"hosts\": [{\"cores\": 2, \"affinity\": {\"nope\": \"0\"}}]}",
+         "unknown workload class 'nope'"},
+        {"{\"hosts\": [{\"cores\": 2, \"affinity\": {\"io-bound\": 0}}]}",
+         "must be a cpuset string"},
+        {"{\"hosts\": [{\"cores\": 2, \"affinity\": {\"io-bound\": \"0-x\"}}]}",
+         "bad range at 'x'"},
+        {"{\"hosts\": [{\"cores\": 2, \"affinity\": {\"io-bound\": \"2-3\"}}]}",
+         "names none of its 2 cores (0-1)"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *b = write_temp(".json", bad[i][0]);
@@ -488,5 +497,68 @@ Test(cli, man_page_is_generated_and_complete)
                                            ".B replications", ".SS Native columns"};
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
         cr_expect(strstr(r.out, sections[i]) != NULL, "no %s", sections[i]);
+    cmd_result_free(&r);
+}
+
+/* A platform file's affinity pins a class to cores: on 4 cores, the two
+ * io-bound guests share core 0 (one after the other, 2 s), the cpu-bound
+ * ones run on cores 1-3 at once (1 s); a trace's own affinity wins over
+ * its class's; an affinity no host has is an error at its line. */
+Test(cli, platform_file_class_affinity)
+{
+    char *pf = write_temp(".json", "{\"hosts\": [{\"cores\": 4, \"affinity\": "
+                                   "{\"io-bound\": \"0\", \"cpu-bound\": \"1-3\"}}]}");
+    char *tr = write_temp(".csv", "id,arrival,work,class,affinity\n"
+                                  "a,0,1,io-bound,\nb,0,1,io-bound,\nc,0,1,cpu-bound,\n"
+                                  "d,0,1,cpu-bound,\ne,0,1,io-bound,3\n");
+    struct cmd_result r;
+    RUN(&r, "run", "--platform", pf, "--trace", tr, "--json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j);
+    cr_expect_float_eq(json_number_value(json_object_get(j, "makespan")), 2.0, 1e-12);
+    /* turnarounds 1, 2, 1, 1, 1 (e on core 3 beside c or d: 3 cores, 3 guests) */
+    cr_expect_float_eq(json_number_value(json_object_get(json_object_get(j, "turnaround"), "mean")),
+                       1.2, 1e-12);
+    json_decref(j);
+    cmd_result_free(&r);
+    char *bad = write_temp(".csv", "id,arrival,work,affinity\na,0,1,0\nb,0,1,4-5\n");
+    RUN(&r, "run", "--platform", pf, "--trace", bad);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, ":3: affinity names no core of the smallest host (cores 0-3)") != NULL,
+              "%s", r.err);
+    cmd_result_free(&r);
+    unlink(pf);
+    unlink(tr);
+    unlink(bad);
+    free(pf);
+    free(tr);
+    free(bad);
+}
+
+/* A closed loop cut by --end: one guest on one core thinks 1 s and runs
+ * 1 s in turn; cut at 9.5 s it has run [1,2), [3,4), [5,6), [7,8) and
+ * half of [9,10): 4 bursts ended, 4.5 s busy.  Rates are over the 9.5 s
+ * the run lasted, and the text summary says no guest completed. */
+Test(cli, closed_loop_cut_by_end)
+{
+    struct cmd_result r;
+    RUN(&r, "run", "--generate", "n=1,interarrival=det:0,think=det:1,burst=det:1", "--end", "9.5", "--json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(j);
+    cr_expect_float_eq(json_number_value(json_object_get(j, "makespan")), 9.5, 1e-12);
+    cr_expect_float_eq(json_number_value(json_object_get(j, "utilization")), 4.5 / 9.5, 1e-12);
+    cr_expect_float_eq(json_number_value(json_object_get(json_object_get(j, "bursts"),
+                                                         "completed")), 4, 1e-12);
+    cr_expect_float_eq(json_number_value(json_object_get(json_object_get(j, "in_system"),
+                                                         "mean")), 1, 1e-12);
+    json_decref(j);
+    cmd_result_free(&r);
+    RUN(&r, "run", "--generate", "n=1,interarrival=det:0,think=det:1,burst=det:1", "--end", "9.5");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "turnaround   none: no guest completed before --end") != NULL, "%s",
+              r.out);
+    cr_expect(strstr(r.out, "bursts       4, response mean 1 s") != NULL, "%s", r.out);
     cmd_result_free(&r);
 }

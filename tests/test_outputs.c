@@ -98,11 +98,11 @@ Test(outputs, every_file_parses_back, .timeout = 60)
     cr_expect_str_eq(json_string_value(json_object_get(s, "schema")), REPORT_SCHEMA);
     cr_expect_eq(json_integer_value(json_object_get(json_object_get(s, "jobs"), "completed")), 60);
 
-    long jobs = check_csv(out, "jobs.csv", OUTPUT_JOBS_HEADER, 17, TEXT(13));
+    long jobs = check_csv(out, "jobs.csv", OUTPUT_JOBS_HEADER, 32, TEXT(13));
     cr_expect_eq(jobs, 60);
     long samples = check_csv(out, "timeline.csv",
-                             "time,host,utilization,runnable,running,guests,demand,allocated,used",
-                             9, 0);
+                             "time,host,utilization,runnable,running,guests,demand,allocated,used,queued",
+                             10, 0);
     cr_expect_gt(samples, 10);
     long segs = check_csv(out, "segments.csv", "host,core,guest,vcpu,start,end", 6, TEXT(2));
     cr_expect_gt(segs, 60);
@@ -759,4 +759,64 @@ Test(outputs, documented_columns_are_the_header)
     cr_expect_str_eq(header, OUTPUT_JOBS_HEADER);
     for (size_t i = 0; output_jobs_columns[i].name; i++)
         cr_expect(output_jobs_columns[i].help && output_jobs_columns[i].help[0]);
+}
+
+/* jobs.csv's per-VM columns on the phases schedule of tests/test_vm.c, one
+ * core, fcfs: a "2 1" x 2 and b "1 2" x 2 arrive at 0.  a runs [0,2) and
+ * [3,5); b waits 2 s, runs [2,3), blocks, wakes at 5 onto the idle core,
+ * runs [5,6).  So a: wake-ups 0 and 0, bursts of response 2 and 2, never
+ * stolen; b: wake-ups 2 and 0 (median 1), responses 3 and 1, steal 2 s of
+ * 4 s runnable. */
+Test(outputs, jobs_vm_columns)
+{
+    char *dir = test_tmpdir("vmcols");
+    char trace[600], out[600];
+    snprintf(trace, sizeof trace, "%s/t.csv", dir);
+    snprintf(out, sizeof out, "%s/run", dir);
+    FILE *f = fopen(trace, "w");
+    cr_assert_not_null(f);
+    fputs("id,arrival,phases,repeat\na,0,2 1,2\nb,0,1 2,2\n", f);
+    fclose(f);
+    struct cmd_result r;
+    RUN(&r, "run", "--trace", trace, "--cores", "1", "--sched", "fcfs", "--out", out, "--quiet");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cmd_result_free(&r);
+    char *jobs = test_slurp_in(out, "jobs.csv");
+    char *save = NULL, *line = strtok_r(jobs, "\n", &save);
+    int col_wake = -1, col_resp = -1, col_bursts = -1, col_steal = -1;
+    char *hsave = NULL;
+    int n = 0;
+    for (char *h = strtok_r(line, ",", &hsave); h; h = strtok_r(NULL, ",", &hsave), n++) {
+        if (!strcmp(h, "wakeup_mean")) col_wake = n;
+        if (!strcmp(h, "burst_response_mean")) col_resp = n;
+        if (!strcmp(h, "bursts")) col_bursts = n;
+        if (!strcmp(h, "steal")) col_steal = n;
+    }
+    cr_assert(col_wake > 0 && col_resp > 0 && col_bursts > 0 && col_steal > 0);
+    /* expected per guest: wake mean p50 p95 p99 max, response mean .. max,
+     * bursts, steal, steal_fraction */
+    static const double want[2][13] = {
+        {0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 0, 0},
+        {1, 1, 1.9, 1.98, 2, 2, 2, 2.9, 2.98, 3, 2, 2, 0.5},
+    };
+    for (int g = 0; g < 2; g++) {
+        line = strtok_r(NULL, "\n", &save);
+        cr_assert_not_null(line);
+        double v[40];
+        int k = 0;
+        for (char *p = line; k < 40; k++) {
+            char *comma = strchr(p, ',');
+            v[k] = strtod(p, NULL);
+            if (!comma)
+                break;
+            p = comma + 1;
+        }
+        int gi = line[0] == 'a' ? 0 : 1;
+        for (int c = 0; c < 13; c++)
+            cr_expect(fabs(v[col_wake + c] - want[gi][c]) < 1e-9, "guest %c column %d: %g, not %g",
+                      line[0], col_wake + c, v[col_wake + c], want[gi][c]);
+    }
+    free(jobs);
+    test_remove_tree(dir);
+    free(dir);
 }

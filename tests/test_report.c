@@ -61,9 +61,9 @@ Test(report, deadlines_classes_and_priorities)
               jobs);
     cr_expect(strstr(OUTPUT_JOBS_HEADER, ",class,priority,deadline,deadline_missed") != NULL);
     cr_expect(strstr(jobs, "\nP2,0.000000000,0.000000000,1.000000000,0.000000000,1.000000000,"
-                           "1,0,1.000000000,1.000000000,0,1,1,io-bound,1,,\n") != NULL, "%s", jobs);
-    cr_expect(strstr(jobs, ",cpu-bound,2,5.000000000,1\n") != NULL, "P5 missed: %s", jobs);
-    cr_expect(strstr(jobs, ",cpu-bound,5,25.000000000,0\n") != NULL, "P4 made it: %s", jobs);
+                           "1,0,1.000000000,1.000000000,0,1,1,io-bound,1,,,") != NULL, "%s", jobs);
+    cr_expect(strstr(jobs, ",cpu-bound,2,5.000000000,1,") != NULL, "P5 missed: %s", jobs);
+    cr_expect(strstr(jobs, ",cpu-bound,5,25.000000000,0,") != NULL, "P4 made it: %s", jobs);
     free(jobs);
     json_t *s = summary_in(dir);
     cr_expect_eq(num_at(s, "deadlines", "guests"), 4);
@@ -101,8 +101,8 @@ Test(report, deadline_moves_with_its_arrival)
     cmd_result_free(&r);
     char *jobs = test_slurp_in(dir, "jobs.csv");
     cr_expect(strstr(jobs, "\nA,0.000000000,") != NULL, "%s", jobs);
-    cr_expect(strstr(jobs, ",5.000000000,0\n") != NULL, "A (finish 2) made it: %s", jobs);
-    cr_expect(strstr(jobs, ",5.000000000,1\n") != NULL, "B (finish 6) missed: %s", jobs);
+    cr_expect(strstr(jobs, ",5.000000000,0,") != NULL, "A (finish 2) made it: %s", jobs);
+    cr_expect(strstr(jobs, ",5.000000000,1,") != NULL, "B (finish 6) missed: %s", jobs);
     free(jobs);
     test_remove_tree(dir);
     free(dir);
