@@ -16,7 +16,8 @@
 #include "tests/fuzz/targets.h"
 #include "tests/helpers.h"
 
-static const char *const fmts[] = {"csv", "swf", "planetlab", "bitbrains", "azure", "json"};
+static const char *const fmts[] = {"csv", "swf", "planetlab", "bitbrains", "azure", "json",
+                                   "phases"};
 
 /* Replay every input of dir; returns how many had an expected outcome. */
 static int replay(const char *dir, const char *fmt, int *inputs)

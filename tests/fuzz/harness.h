@@ -6,7 +6,8 @@
  * so a regression case runs exactly the code that found it.
  *
  * The input becomes files in a private temporary directory:
- *   csv, swf, json   the whole input is the file;
+ *   csv, swf, json,  the whole input is the file;
+ *   phases
  *   planetlab,       the input is split at each "\n@@" into up to 4 member
  *   bitbrains        files of one directory, which is read;
  *   azure            split at the first "\n@@" into the arrivals file
@@ -124,7 +125,8 @@ static FUZZ_UNUSED struct fuzz_outcome fuzz_one(const char *fmt, const unsigned 
     const char *dir = fuzz_dir();
     char path[256], sub[200];
     struct fuzz_outcome o;
-    if (strcmp(fmt, "csv") == 0 || strcmp(fmt, "swf") == 0 || strcmp(fmt, "json") == 0) {
+    if (strcmp(fmt, "csv") == 0 || strcmp(fmt, "swf") == 0 || strcmp(fmt, "json") == 0 ||
+        strcmp(fmt, "phases") == 0) {
         snprintf(path, sizeof path, "%s/in.%s", dir, fmt);
         fuzz_put(path, data, n);
         o = fuzz_read(path, fmt);
