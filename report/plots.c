@@ -410,8 +410,10 @@ void plots_run_caption(const json_t *summary, char *buf, size_t len)
         snprintf(platform, sizeof platform, "%g hosts x %g cores", hosts, cores);
     else
         snprintf(platform, sizeof platform, "%g core%s", cores, cores == 1 ? "" : "s");
-    snprintf(buf, len, "%s; %s%s; %s; hw %s", work, sched, alloc, platform,
-             str_at(cfg, "hw", "?"));
+    /* Fluids are not scheduled: say which model served the series. */
+    const char *model = str_at(cfg, "model", "discrete");
+    snprintf(buf, len, "%s; %s%s%s; %s; hw %s", work, strcmp(model, "fluid") == 0 ?
+             "model fluid; " : "", sched, alloc, platform, str_at(cfg, "hw", "?"));
 }
 
 int plots_write_buffer(const char *dir, const char *name, char *buf, size_t len,
