@@ -171,10 +171,13 @@ const char *trace_field_set_number(struct trace_record *rec, int f, double v, ch
         rec->deadline = v;
         return NULL;
     case TRACE_F_UTIL:
-        /* Above 1 is accepted: measured utilisation can exceed the
-         * provisioned capacity (the Bitbrains quirk). */
+        /* The guest's mean demand as a fraction of its vCPUs: a value
+         * above 1 would be more than the guest can use. */
         if (v < 0)
             return snprintf(msg, len, "negative util (%g)", v), msg;
+        if (v > 1)
+            return snprintf(msg, len, "util %g is above 1 (a mean utilisation is a fraction "
+                            "of the guest's vCPUs, 0..1)", v), msg;
         rec->util = v;
         return NULL;
     case TRACE_F_REPEAT:
