@@ -11,9 +11,10 @@
  * slices, blocks and wakes vCPUs, enforces caps, and calls the policy at
  * these points, all within one instant of simulated time:
  *
- *   a vCPU becomes runnable    enqueue(v, ARRIVAL | WAKE | UNTHROTTLE)
+ *   a vCPU becomes runnable    enqueue(v, ARRIVAL | WAKE | UNTHROTTLE | COSTART)
  *   a running vCPU is taken off     stop(v, c, ran), then enqueue(PREEMPTED)
- *                                   or block(v), or nothing (done, capped)
+ *                                   or block(v), or nothing (done, capped,
+ *                                   co-stopped by --cosched relaxed)
  *   a pCPU needs a vCPU        pick(c); when pick finds none and the
  *                              pCPU is idle, balance(c) may steal one
  *   a slice ends               pick(c) with c->running set: a vCPU

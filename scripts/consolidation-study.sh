@@ -74,7 +74,8 @@ done
         run "cosched-$s-$m" --sched "$s" --cosched "$m"
     done
 done
-took=$(($(date +%s) - start))
+[ "${STUDY_REUSE:-0}" = 1 ] || echo $(($(date +%s) - start)) > "$OUT/seconds"
+took=$(cat "$OUT/seconds")
 
 # ---- the figures ----
 # per run: the worst p99 wake-up latency of the interactive VMs (ms), of
@@ -109,12 +110,12 @@ row() {   # row DIR LABEL
     done
 } > "$OUT/cosched.dat"
 
-fmt='{ printf "| `%s` | %.2f | %.2f | %.1f | %.1f | %.0f | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %.4f |\n",
+fmt='{ printf "| `%s` | %.2f | %.2f | %.1f | %.0f | %.1f | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %.2f |\n",
         $1, $2, $3, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $4 }'
 {
-    echo "Measured by scripts/consolidation-study.sh in ${took} s (all $(echo $SCHEDS | wc -w) schedulers and $(( $(echo $COSCHED_SCHEDS | wc -w) * 2 )) co-scheduling runs, one after the other)."
+    echo "The runs took ${took} s of wall time (all $(echo $SCHEDS | wc -w) schedulers and $(( $(echo $COSCHED_SCHEDS | wc -w) * 2 )) co-scheduling runs, one after the other)."
     echo
-    echo "| \`--sched\` | interactive p99 wake-up (ms, worst VM) | all VMs p99 wake-up (ms) | steal (% of runnable) | makespan (s) | native work (cores) | exits | walks | switches | HLT polling | IPIs | migrations | spin | SMP burst mean (ms) |"
+    echo "| \`--sched\` | interactive p99 wake-up (ms, worst VM) | all VMs p99 wake-up (ms) | steal (% of runnable) | makespan (s) | native work (cores) | exits (%) | walks (%) | switches (%) | HLT polling (%) | IPIs (%) | migrations (%) | spin (%) | SMP burst mean (ms) |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     awk -F'\t' "$fmt" "$OUT/study.dat"
     echo
