@@ -102,7 +102,10 @@ static const struct param_def run_opts[] = {
      .metavar = "none|strict|relaxed", .help = "co-scheduling of a VM's vCPUs, under every "
      "scheduler: strict makes them a gang (they start and stop together; idle cores are held "
      "for a gang that does not fit yet); relaxed is VMware ESX's (a vCPU whose progress leads "
-     "its slowest sibling's by --cosched-skew is co-stopped until the laggards catch up)"},
+     "its slowest sibling's by --cosched-skew is co-stopped until the laggards catch up).  The "
+     "problem they solve, vCPUs spinning on a lock held by a preempted sibling, comes with a "
+     "hardware profile (--hw): its classes' spin_fraction and PAUSE-loop exiting; see spin "
+     "in the summary"},
     {"cosched-skew", PARAM_DURATION, F(cosched_skew), "3ms", 1e-6, 10, .metavar = "DUR",
      .help = "relaxed co-scheduling's skew threshold, after VMware's 'The CPU Scheduler in "
      "VMware vSphere 5.1' (2013); the default is an estimate: far above a critical section "
