@@ -8,7 +8,7 @@ PREFIX    ?= /usr/local
 BUILD     ?= build
 CC        ?= cc
 PKGS      := gsl jansson
-CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
+CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -pthread
 WARN      := -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wno-missing-field-initializers
 OPT       ?= -O2 -g
 SAN       ?=

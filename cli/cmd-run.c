@@ -23,6 +23,7 @@
 #include "cli/datadir.h"
 #include "cli/platform-file.h"
 #include "cli/plugin.h"
+#include "cli/pool.h"
 #include "cli/progress.h"
 #include "report/output.h"
 #include "report/report.h"
@@ -53,6 +54,7 @@ struct run_options {
     sim_time_t cap_period;
     /* experiment */
     long seed, reps, batches, warmup;
+    long jobs;               /* replications at once, 0 = the online CPUs */
     /* output */
     char *out;
     sim_time_t sample;
@@ -128,6 +130,9 @@ static const struct param_def run_opts[] = {
     {"seed", PARAM_INT, F(seed), "1", 0, 9.2e18, .metavar = "N", .help = "random seed"},
     {"reps", PARAM_INT, F(reps), "1", 1, 1e6, .metavar = "N",
      .help = "independent replications"},
+    {"jobs", PARAM_INT, F(jobs), NULL, 1, 4096, PARAM_NEUTRAL | PARAM_OWN_DEFAULT,
+     .metavar = "N", .help = "run up to N replications at once, each on a thread of its own "
+     "(default: the number of online CPUs); the results are the same for every N"},
     {"batches", PARAM_INT, F(batches), NULL, 2, 1e6, .metavar = "N", .help = "batch means "
      "over one run for the confidence intervals of turnaround and waiting (default 20); with "
      "--reps N the interval is over the replications, unless they are all identical"},
@@ -568,6 +573,62 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
     return SIM_OK;
 }
 
+/* One replication of the experiment: its inputs are shared and read
+ * only, its hooks, result and error are its own (--jobs runs several at
+ * once; cli/pool.h). */
+struct rep_task {
+    struct sim_hooks hooks;
+    struct sim_result *result;
+    struct sim_error err;
+};
+struct rep_batch {
+    const struct sim_experiment *x;
+    const struct workload *w;
+    const struct run_options *o;
+    struct rep_task *tasks;
+    struct progress *prog;
+};
+
+static int run_rep(void *ctx, long rep)
+{
+    struct rep_batch *b = ctx;
+    struct rep_task *t = &b->tasks[rep];
+    struct trace_reader src;
+    int rc = open_workload(b->w, b->o, rep, &src, &t->err);
+    if (rc < 0)
+        return rc;
+    progress_attach(b->prog, &t->hooks, rep);
+    struct sim *sim;
+    rc = sim_create(&sim, b->x, (uint64_t)rep, &t->hooks, &t->err);
+    if (rc < 0) {
+        trace_close(&src);
+        progress_rep_done(b->prog, rep);
+        return rc;
+    }
+    double t0 = wall_now();
+    rc = sim_run(sim, &src, &t->err);
+    const char *first;
+    long violations = sim_violations(sim, &first);
+    if (rc == SIM_OK && violations > 0)
+        rc = sim_error_set(&t->err, SIM_EINTERNAL, NULL, 0, 0,
+                           "HVSIM_CHECK: %ld engine invariant violations; the first: %s",
+                           violations, first);
+    double wall = wall_now() - t0;
+    trace_close(&src);
+    if (rc == SIM_OK) {
+        struct sim_result *r = t->result;
+        sim_result(sim, r);
+        r->wall_seconds = wall;
+        r->events_per_second = wall > 0 ? r->events / wall : NAN;
+        /* every replication: with replications that all come out the
+         * same, the first one's batch means give the interval */
+        metrics_batch_means(sim_metrics(sim), b->o->batches ? b->o->batches : 20, r);
+    }
+    sim_destroy(sim);
+    progress_rep_done(b->prog, rep);
+    return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run_options o;
@@ -627,48 +688,27 @@ int cmd_run(int argc, char **argv)
 
     results = xcalloc((size_t)o.reps, sizeof *results);
     breakdowns = xcalloc((size_t)o.reps, sizeof *breakdowns);
+    struct rep_task *tasks = xcalloc((size_t)o.reps, sizeof *tasks);
+    struct rep_batch batch = {&x, &w, &o, tasks, &prog};
     for (long rep = 0; rep < o.reps; rep++) {
-        struct trace_reader src;
-        rc = open_workload(&w, &o, rep, &src, &err);
-        if (rc < 0)
-            goto fail;
-        struct sim_hooks hooks = {.check_invariants = check && strcmp(check, "1") == 0};
-        progress_attach(&prog, &hooks, rep);
+        struct rep_task *t = &tasks[rep];
+        t->result = &results[rep];
+        t->hooks.check_invariants = check && strcmp(check, "1") == 0;
         /* Outputs per guest and over time describe the first replication;
          * every replication has its breakdown (deadlines, classes). */
         breakdown_init(&breakdowns[rep], &x);
-        run_output_attach(&out, &hooks, &x, rep, &breakdowns[rep]);
-        struct sim *sim;
-        rc = sim_create(&sim, &x, (uint64_t)rep, &hooks, &err);
-        if (rc < 0) {
-            trace_close(&src);
-            goto fail;
-        }
-        double t0 = wall_now();
-        rc = sim_run(sim, &src, &err);
-        const char *first;
-        long violations = sim_violations(sim, &first);
-        if (rc == SIM_OK && violations > 0)
-            rc = sim_error_set(&err, SIM_EINTERNAL, NULL, 0, 0,
-                               "HVSIM_CHECK: %ld engine invariant violations; the first: %s",
-                               violations, first);
-        double wall = wall_now() - t0;
-        trace_close(&src);
-        if (rc == SIM_OK) {
-            sim_result(sim, &results[rep]);
-            results[rep].wall_seconds = wall;
-            results[rep].events_per_second = wall > 0 ? results[rep].events / wall : NAN;
-            /* every replication: with replications that all come out the
-             * same, the first one's batch means give the interval */
-            metrics_batch_means(sim_metrics(sim), o.batches ? o.batches : 20, &results[rep]);
-        }
-        sim_destroy(sim);
-        if (rc < 0) {
-            progress_done(&prog);
-            goto fail;
-        }
+        run_output_attach(&out, &t->hooks, &x, rep, &breakdowns[rep]);
     }
+    long failed = 0;
+    int jobs = o.jobs > 0 ? (int)o.jobs : pool_online_cpus();
+    rc = pool_run(o.reps, jobs, run_rep, &batch, &failed);
     progress_done(&prog);
+    progress_free(&prog);
+    if (rc < 0)
+        err = tasks[failed].err;
+    free(tasks);
+    if (rc < 0)
+        goto fail;
 
     struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed, breakdowns};
     summary = report_summary(config_echo(&o, &x, &w, &args), results, (size_t)o.reps, &extra);

@@ -30,6 +30,16 @@ run "10^5 guests at t=0, rr 10ms, 64 cores" --generate n=100000,interarrival=det
     --sched rr --quantum 10ms --cores 64
 run "M/M/1 SRPT (minlat) rho=0.9, 10^6 jobs" --generate n=1000000,interarrival=exp:1.1111111,work=exp:1 --sched minlat
 run "start-up: one guest" --generate n=1
+echo
+echo "== replications on several cores (--jobs): M/M/1 rho=0.9, 10^5 jobs, --reps 8 =="
+ncpu=$(getconf _NPROCESSORS_ONLN)
+jobs1=$( { "$RUNSTAT" "$HVSIM" run --generate n=100000,interarrival=exp:1.1111111,work=exp:1 \
+    --reps 8 --jobs 1 --json --quiet > "$tmp"; } 2>&1 )
+jobsn=$( { "$RUNSTAT" "$HVSIM" run --generate n=100000,interarrival=exp:1.1111111,work=exp:1 \
+    --reps 8 --jobs "$ncpu" --json --quiet > "$tmp"; } 2>&1 )
+awk -v a="${jobs1% *}" -v b="${jobsn% *}" -v n="$ncpu" 'BEGIN {
+    printf "--jobs 1: %.3f s wall; --jobs %d: %.3f s wall; speed-up %.2fx on %d CPUs\n",
+           a, n, b, a / b, n }'
 pl=workloads/samples/planetlab-20110303
 if [ -d "$pl" ]; then
     echo

@@ -512,7 +512,8 @@ Test(outputs, progress_line_says_where_the_run_is)
     progress_attach(&pr, &hooks, 0);
     cr_assert_eq(hooks.on_progress, progress_tick);
     struct sim_result res;
-    run_with_progress(hooks.on_progress, &pr, 1000, &res);
+    run_with_progress(hooks.on_progress, hooks.progress_ctx, 1000, &res);
+    progress_rep_done(&pr, 0);
     progress_done(&pr);
     rewind(f);
     char buf[4096] = "";
@@ -523,9 +524,11 @@ Test(outputs, progress_line_says_where_the_run_is)
     cr_expect(strstr(buf, "guests read (") != NULL, "%s", buf);
     cr_expect(strstr(buf, "events/s") != NULL, "%s", buf);
     /* disabled (--quiet or not a terminal): no callback at all */
+    progress_free(&pr);
     progress_init(&pr, stderr, false, 0, 1);
     progress_attach(&pr, &hooks, 0);
     cr_expect_null(hooks.on_progress);
+    progress_free(&pr);
 }
 
 /* ---- replications ---- */
