@@ -615,6 +615,14 @@ static void vcpu_block(struct sim *sim, struct pcpu *c, struct vcpu *v)
 
 /* ---- guests ---- */
 
+/* a += x, skipped when x is 0 (on ideal hardware every overhead is):
+ * long double arithmetic is slow, and adding 0 changes nothing. */
+static inline void ld_add(long double *a, double x)
+{
+    if (x != 0)
+        *a += x;
+}
+
 static struct guest *guest_alloc(struct sim *sim, int nvcpus)
 {
     struct guest **pp = &sim->free_guests;
@@ -643,8 +651,11 @@ static void guest_release(struct sim *sim, struct guest *g)
     g->id = NULL;
     fluid_guest_free(g);
     activity_release(g);
-    latstat_free(&g->wake_lat);
-    latstat_free(&g->burst_resp);
+    /* (guest_alloc clears the rest) */
+    if (g->wake_lat.hist)
+        latstat_free(&g->wake_lat);
+    if (g->burst_resp.hist)
+        latstat_free(&g->burst_resp);
     g->free_next = sim->free_guests;
     sim->free_guests = g;
 }
@@ -690,12 +701,12 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         done += g->fl ? g->work : g->vcpu[i].attained;
     metrics_complete(m, g->arrival, sim->now, g->first_start, service, done, size);
     metrics_guest(m, g);
-    m->exit_seconds += g->exit_seconds;
-    m->walk_seconds += g->walk_seconds;
-    m->switch_seconds += g->switch_seconds;
-    m->ipi_seconds += g->ipi_seconds;
-    m->migration_seconds += g->migration_seconds;
-    m->poll_seconds += g->poll_seconds;
+    ld_add(&m->exit_seconds, g->exit_seconds);
+    ld_add(&m->walk_seconds, g->walk_seconds);
+    ld_add(&m->switch_seconds, g->switch_seconds);
+    ld_add(&m->ipi_seconds, g->ipi_seconds);
+    ld_add(&m->migration_seconds, g->migration_seconds);
+    ld_add(&m->poll_seconds, g->poll_seconds);
     m->ipis += (uint64_t)g->ipis;
     m->vcpu_migrations += (uint64_t)g->migrations;
     m->bursts += (uint64_t)g->bursts;
