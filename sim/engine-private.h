@@ -7,6 +7,7 @@
 #ifndef SIM_ENGINE_PRIVATE_H
 #define SIM_ENGINE_PRIVATE_H
 
+#include "models/rooms.h"
 #include "sim/engine.h"
 
 struct sim {
@@ -28,6 +29,7 @@ struct sim {
     struct pcpu *cores;          /* all cores, host-major */
     int ncores_total;
     int min_cores;               /* the smallest host's cores */
+    struct host_rooms rooms;     /* hosts by room, for best and worst fit (models/rooms.h) */
     struct sim_metrics metrics;
     /* workload */
     struct trace_reader *source;

@@ -725,6 +725,7 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         sim->alloc->depart(sim->x->alloc.conf, h);
     h->mem_used -= g->mem_mb;
     h->vcpus_placed -= g->nvcpus;
+    rooms_changed(&sim->rooms, h);
     struct sched *s = h->sched;
     for (int i = 0; i < g->nvcpus && g->kind != GUEST_FLUID; i++) {
         if (g->vcpu[i].affinity)
@@ -918,6 +919,7 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     g->host = h;
     h->mem_used += g->mem_mb;
     h->vcpus_placed += g->nvcpus;
+    rooms_changed(&sim->rooms, h);
     g->rates = NULL;
     if (h->hw->rates)
         g->rates = guest_blocks(g) ? &h->hw->rates_blocking[g->cls] : &h->hw->rates[g->cls];
@@ -1363,6 +1365,7 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
             sim_event_init(&c->poll_ev, poll_timer);
         }
     }
+    rooms_init(&sim->rooms, sim->hosts, x->nhosts);
     struct sched_env env = {&sim->now, engine_resched, sim};
     for (int i = 0; i < x->nhosts; i++) {
         unsigned long seed = sim_rng_seed(x->seed, rep, SIM_STREAM_POLICY, (uint64_t)i);
