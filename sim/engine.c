@@ -16,7 +16,9 @@
  *             preemptive host-wide policy, preempts.  Deferring this to
  *             the end of the instant lets a policy see every vCPU that
  *             became runnable at the same time (textbook SJF with all
- *             arrivals at 0).
+ *             arrivals at 0).  These wait in the event queue's FIFO of
+ *             the instant, not in its heap (base/evq.h), and when nothing
+ *             else is due at the instant the dispatch runs at once.
  *
  * The life of a vCPU (the VM model): it runs a burst of reference work,
  * then blocks (halts) until its next burst, or is done (sim/activity.c
@@ -208,7 +210,7 @@ static void host_request_dispatch(struct sim *sim, struct host *h)
     if (sim_event_pending(&h->dispatch_ev))
         return;
     if (evq_next_time(&sim->evq) == sim->now)
-        evq_push(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
+        evq_push_now(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
     else
         host_dispatch(sim, &h->dispatch_ev);
 }
@@ -216,7 +218,7 @@ static void host_request_dispatch(struct sim *sim, struct host *h)
 void sim__host_dispatch_soon(struct sim *sim, struct host *h)
 {
     if (!sim_event_pending(&h->dispatch_ev))
-        evq_push(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
+        evq_push_now(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
 }
 
 /* The policy asks core c to pick again at the end of the instant. */
