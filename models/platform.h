@@ -285,6 +285,10 @@ struct host {
      * best and worst fit; NULL outside the engine */
     struct host_rooms *rooms;
     struct room_node room;
+    /* its series guests under --model discrete, for the timeline */
+    double ser_demand, ser_grant;             /* cores, now */
+    double ser_acc_demand, ser_acc_grant;     /* core-seconds, up to ser_last */
+    sim_time_t ser_last;
 };
 
 /* Does g fit on h now?  Memory is a hard limit; CPU only through the
