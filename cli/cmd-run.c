@@ -757,6 +757,11 @@ static int run_rep(void *ctx, long rep)
     return rc;
 }
 
+/* A run of more events than this is announced before it starts, with
+ * its length at a typical rate of this engine on one core. */
+#define HUGE_RUN_EVENTS 1e10
+#define HUGE_RUN_EVENTS_PER_S 5e6
+
 /* Warnings and checks that need the resolved experiment. */
 static int check_experiment(const struct run_options *o, struct cli_args *args,
                             const struct sim_experiment *x, const struct workload *w,
@@ -813,6 +818,24 @@ static int check_experiment(const struct run_options *o, struct cli_args *args,
     if (cli_args_given(args, "exit-model") && o->exit_model != 0 && !x->hw.rates && !o->platform)
         run_note(notes, false, "--exit-model applies to modelled hardware; ignored with --hw "
                  "none (no VM exits)");
+    /* A run that will take hours, told before it starts where its events
+     * can be counted up front: discrete exits of a generated workload,
+     * one event per exit (the work of every guest times the largest exit
+     * rate of the hardware's classes). */
+    if (o->exit_model == 1 && x->hw.rates && w->synthetic && !w->spec.closed) {
+        double rate = 0;
+        for (size_t c = 0; c < x->hw.nclasses; c++)
+            rate = fmax(rate, x->hw.rates[c].exits_per_s);
+        double work = (double)w->spec.n * dist_mean(&w->spec.work) * dist_mean(&w->spec.vcpus) *
+                      o->scale_work;
+        double events = work * rate * (double)o->reps;
+        if (events > HUGE_RUN_EVENTS)
+            run_note(notes, true, "--exit-model discrete: about %.3g VM exits, one event each "
+                     "(%.3g core-seconds of work at up to %.3g exits/s): at %.0f M events/s, "
+                     "about %.3g hours; --exit-model fluid charges them as a rate", events, work,
+                     rate, HUGE_RUN_EVENTS_PER_S / 1e6,
+                     events / HUGE_RUN_EVENTS_PER_S / 3600);
+    }
     return SIM_OK;
 }
 
@@ -890,7 +913,11 @@ int cmd_run(int argc, char **argv)
     long total = w.synthetic ? w.spec.n : 0;
     if (o.limit > 0 && (total == 0 || o.limit < total))
         total = o.limit;
-    progress_init(&prog, stderr, !o.quiet && isatty(STDERR_FILENO), total, o.reps);
+    /* how long a replication lasts in simulated time, when it can be told */
+    double horizon = x.horizon > 0 ? sim_time_to_s(x.horizon)
+                     : w.synthetic && !w.spec.closed ? synth_horizon(&w.spec) / o.scale_arrivals
+                     : 0;
+    progress_init(&prog, stderr, !o.quiet && isatty(STDERR_FILENO), total, horizon, o.reps);
     const char *check = getenv("HVSIM_CHECK");
 
     results = xcalloc((size_t)o.reps, sizeof *results);

@@ -1,6 +1,7 @@
 /* cli/progress.c - see progress.h */
 #include "cli/progress.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -13,7 +14,8 @@ static double wall_clock(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-void progress_init(struct progress *pr, FILE *out, bool enabled, long total, long reps)
+void progress_init(struct progress *pr, FILE *out, bool enabled, long total, double horizon,
+                   long reps)
 {
     pr->out = enabled ? out : NULL;
     pr->delay = PROGRESS_DELAY;
@@ -21,6 +23,7 @@ void progress_init(struct progress *pr, FILE *out, bool enabled, long total, lon
     pr->t0 = wall_clock();
     pr->last = -1e300;
     pr->total = total;
+    pr->horizon = horizon > 0 ? horizon : 0;
     pr->reps = reps > 0 ? reps : 1;
     pr->done = 0;
     pr->slot = xcalloc((size_t)pr->reps, sizeof *pr->slot);
@@ -59,6 +62,38 @@ void progress_rep_done(struct progress *pr, long rep)
     pthread_mutex_unlock(&pr->lock);
 }
 
+/* The share of one running replication done, NAN if unknown. */
+static double slot_fraction(const struct progress *pr, const struct progress_slot *s)
+{
+    double h = pr->horizon > 0 ? pr->horizon : sim_time_to_s(s->last.series_end);
+    double f = NAN;
+    if (h > 0)
+        f = sim_time_to_s(s->last.now) / h;
+    else if (pr->total > 0)
+        f = (double)s->last.records_read / (double)pr->total;
+    return f >= 0 && f < 1 ? f : NAN;
+}
+
+double progress_fraction(const struct progress *pr)
+{
+    double sum = (double)pr->done;
+    for (long i = 0; i < pr->reps; i++)
+        if (pr->slot[i].running)
+            sum += slot_fraction(pr, &pr->slot[i]);   /* NAN spreads */
+    return sum / (double)pr->reps;
+}
+
+void progress_format_left(double seconds, char *buf, size_t len)
+{
+    long s = lround(seconds);
+    if (s < 60)
+        snprintf(buf, len, "%lds", s);
+    else if (s < 3600)
+        snprintf(buf, len, "%ldm%02lds", s / 60, s % 60);
+    else
+        snprintf(buf, len, "%ldh%02ldm", s / 3600, s / 60 % 60);
+}
+
 /* The line, from the slot that reported last (the lock held). */
 static void progress_line(struct progress *pr, const struct progress_slot *s, double now)
 {
@@ -78,6 +113,13 @@ static void progress_line(struct progress *pr, const struct progress_slot *s, do
     double elapsed = now - s->t0;
     if (elapsed > 0)
         fprintf(pr->out, ", %.3g events/s", (double)s->last.events / elapsed);
+    /* the time left, once 1% of the run is behind (earlier guesses swing) */
+    double f = progress_fraction(pr);
+    if (f >= 0.01) {
+        char left[32];
+        progress_format_left((now - pr->t0) * (1 - f) / f, left, sizeof left);
+        fprintf(pr->out, ", about %s left", left);
+    }
     fputs("\033[K", pr->out);   /* clear the rest of a longer previous line */
     fflush(pr->out);
     pr->shown = true;

@@ -5,12 +5,22 @@
  * seconds of wall-clock time, one line that it rewrites in place: the
  * replication (or, with --jobs, the replications running and done), the
  * simulated time, the guests read (and the share of the workload when its
- * length is known) and the events per second.  Only on a terminal (the
+ * length is known), the events per second and, when the run's length can
+ * be told, the time left.  Only on a terminal (the
  * caller checks isatty) and never with --quiet: a batch sweep's logs stay
  * clean.  The engine calls progress_tick every SIM_PROGRESS_EVERY events
  * (sim_hooks.on_progress), so the cost in the event loop is one countdown
  * per event.  Replications that run at once (--jobs) each report into a
  * slot of their own; a lock serialises the line.
+ *
+ * The time left is the wall time so far scaled by what is left of the
+ * run, the run's share done being its simulated time against its
+ * horizon: given (a closed loop's --end, a generated workload's n
+ * inter-arrival times), or the latest end of the utilisation series read
+ * so far; else, with a known number of guests, the share read.  Past the
+ * horizon (a backlog being served) or without any of these, no estimate
+ * is shown.  Replications count as done, in progress (their share) or
+ * not started.
  */
 #ifndef CLI_PROGRESS_H
 #define CLI_PROGRESS_H
@@ -42,6 +52,7 @@ struct progress {
     double t0;          /* wall clock at progress_init */
     double last;        /* wall clock of the last line */
     long total;         /* guests in the workload, 0 = unknown */
+    double horizon;     /* simulated seconds a replication lasts, 0 = unknown */
     long reps;          /* replications */
     long done;          /* replications finished */
     struct progress_slot *slot;   /* [reps] */
@@ -50,9 +61,18 @@ struct progress {
 };
 
 /* enabled: the caller's decision (!quiet && isatty(fileno(out))). total:
- * guests in the workload when known (--generate n, --limit), else 0.
+ * guests in the workload when known (--generate n, --limit), else 0;
+ * horizon: the simulated seconds a replication lasts when known, else 0.
  * Release with progress_free. */
-void progress_init(struct progress *pr, FILE *out, bool enabled, long total, long reps);
+void progress_init(struct progress *pr, FILE *out, bool enabled, long total, double horizon,
+                   long reps);
+
+/* The share of the whole run done (replications done and the share of
+ * those running), from what each reported last; NAN when it cannot be
+ * told.  (The lock held, or no replication running.) */
+double progress_fraction(const struct progress *pr);
+/* "42s", "12m05s", "3h07m": a duration for the line. */
+void progress_format_left(double seconds, char *buf, size_t len);
 void progress_free(struct progress *pr);
 
 /* Hook progress_tick into hooks for replication rep (0-based), which

@@ -24,6 +24,7 @@ struct sim {
     bool caps;                   /* the engine enforces caps (the policy does not) */
     sim_time_t cap_period;       /* their period (sim/caps.c) */
     sim_time_t horizon;          /* the run stops here (x->horizon), SIM_TIME_MAX = none */
+    sim_time_t series_end;       /* latest end of a series admitted so far (progress) */
     int nhosts;
     struct host *hosts;
     struct pcpu *cores;          /* all cores, host-major */

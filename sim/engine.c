@@ -928,6 +928,11 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     if (h->hw->rates)
         g->rates = guest_blocks(g) ? &h->hw->rates_blocking[g->cls] : &h->hw->rates[g->cls];
     g->series_start = sim->now;
+    if (g->series) {
+        double end = sim_time_to_s(sim->now) + g->series->interval * (double)g->series->n;
+        if (sim_time_from_s(end) > sim->series_end)
+            sim->series_end = sim_time_from_s(end);
+    }
     g->budget_period = -1;
     g->runnable_last = g->win_from = g->grant_last = sim->now;
     h->guests = xgrow(h->guests, &h->guestcap, h->nguests + 1, sizeof *h->guests);
@@ -1542,7 +1547,8 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         if (--countdown == 0) {
             countdown = every;
             if (sim->hooks.on_progress) {
-                struct sim_progress pr = {sim->now, source->records, sim->metrics.events};
+                struct sim_progress pr = {sim->now, source->records, sim->metrics.events,
+                                          sim->series_end};
                 sim->hooks.on_progress(sim->hooks.progress_ctx, &pr);
             }
         }
