@@ -254,8 +254,8 @@ static void expect_exp1(const gsl_rng_type *T, unsigned long seed, size_t n)
  * fails it every time, a right one never). */
 Test(dist, ziggurat_draws_are_exponential, .timeout = 60)
 {
-    expect_exp1(gsl_rng_mt19937, 11, 2000000);   /* the engine's streams */
-    expect_exp1(gsl_rng_taus2, 12, 2000000);     /* each guest's own */
+    expect_exp1(gsl_rng_mt19937, 11, 2000000);   /* GSL's default (32-bit words) */
+    expect_exp1(gsl_rng_taus2, 12, 2000000);     /* the engine's streams and each guest's own */
     expect_exp1(gsl_rng_ranlxs0, 13, 200000);    /* 24-bit words: GSL's own way */
 }
 
