@@ -16,33 +16,35 @@ void evq_init(struct evq *q)
     q->next_seq = 0;
     q->peak = 0;
     q->hole = false;
-    q->fifo = NULL;
-    q->fhead = q->ftail = q->fcap = 0;
-    q->nfifo = 0;
+    memset(q->lane, 0, sizeof q->lane);
+    q->nlane = 0;
 }
 
 void evq_destroy(struct evq *q)
 {
     for (size_t i = q->hole; i < q->len; i++)
         q->heap[i].ev->heap_idx = EVQ_NOT_QUEUED;
-    for (size_t i = q->fhead; i < q->ftail; i++)
-        if (q->fifo[i])
-            q->fifo[i]->heap_idx = EVQ_NOT_QUEUED;
+    for (int k = 0; k < EVQ_LANES; k++) {
+        struct evq_lane *l = &q->lane[k];
+        for (size_t i = l->head; i < l->tail; i++)
+            if (l->ev[i])
+                l->ev[i]->heap_idx = EVQ_NOT_QUEUED;
+        free(l->ev);
+    }
     free(q->heap);
-    free(q->fifo);
     evq_init(q);
 }
 
-void evq_fifo_grow(struct evq *q)
+void evq_lane_grow(struct evq_lane *l)
 {
-    if (q->fhead > 0) {   /* slide the live part to the front first */
-        memmove(q->fifo, q->fifo + q->fhead, (q->ftail - q->fhead) * sizeof *q->fifo);
-        q->ftail -= q->fhead;
-        q->fhead = 0;
-        if (q->ftail < q->fcap)
+    if (l->head > 0) {   /* slide the live part to the front first */
+        memmove(l->ev, l->ev + l->head, (l->tail - l->head) * sizeof *l->ev);
+        l->tail -= l->head;
+        l->head = 0;
+        if (l->tail < l->cap)
             return;
     }
-    q->fifo = xgrow(q->fifo, &q->fcap, q->ftail + 1, sizeof *q->fifo);
+    l->ev = xgrow(l->ev, &l->cap, l->tail + 1, sizeof *l->ev);
 }
 
 void evq_grow(struct evq *q)

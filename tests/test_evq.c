@@ -2,7 +2,7 @@
  * tests/test_evq.c - the event queue against a sorted reference: 10^5
  * random push / pop / cancel operations with many equal times, checking
  * (time, seq) order, FIFO among equal times, and O(log n) cancel; and the
- * FIFO of the instant (evq_push_now) against the heap alone.
+ * FIFO lanes (evq_push_now, evq_push_sorted) against the heap alone.
  */
 #include <criterion/criterion.h>
 #include <gsl/gsl_rng.h>
@@ -126,11 +126,12 @@ Test(evq, cancel_of_unqueued_event_is_harmless)
     evq_destroy(&q);
 }
 
-/* The FIFO of the instant (evq_push_now) changes nothing in the order:
+/* The lanes (evq_push_now, evq_push_sorted) change nothing in the order:
  * two queues get the same random operations, one with the end-of-instant
- * events through evq_push_now, the other through evq_push, and pop the
- * same events in the same order (cancels, peeks and next times too). */
-Test(evq, push_now_pops_as_the_heap_would)
+ * events through evq_push_now and events of non-decreasing times through
+ * evq_push_sorted, the other with all through evq_push, and pop the same
+ * events in the same order (cancels, peeks and next times too). */
+Test(evq, lanes_pop_as_the_heap_would)
 {
     static struct sim_event a[N_EVENTS], b[N_EVENTS];
     struct evq qa, qb;
@@ -142,8 +143,8 @@ Test(evq, push_now_pops_as_the_heap_would)
         sim_event_init(&a[i], nop);
         sim_event_init(&b[i], nop);
     }
-    sim_time_t now = 0;
-    long pops = 0, nows = 0;
+    sim_time_t now = 0, sorted_t = 0;
+    long pops = 0, nows = 0, sorted = 0;
     for (long op = 0; op < 200000; op++) {
         double u = gsl_rng_uniform(r);
         int i = (int)gsl_rng_uniform_int(r, N_EVENTS);
@@ -156,7 +157,13 @@ Test(evq, push_now_pops_as_the_heap_would)
             evq_push_now(&qa, &a[i], now, SIM_EVC_DISPATCH);
             evq_push(&qb, &b[i], now, SIM_EVC_DISPATCH);
             nows++;
-        } else if (u < 0.55) {
+        } else if (u < 0.6 && !sim_event_pending(&a[i])) {
+            /* never earlier than the last one (nor than now) */
+            sorted_t = (sorted_t > now ? sorted_t : now) + (sim_time_t)gsl_rng_uniform_int(r, 3);
+            evq_push_sorted(&qa, &a[i], sorted_t, SIM_EVC_CORE);
+            evq_push(&qb, &b[i], sorted_t, SIM_EVC_CORE);
+            sorted++;
+        } else if (u < 0.65) {
             cr_assert_eq(sim_event_pending(&a[i]), sim_event_pending(&b[i]));
             evq_cancel(&qa, &a[i]);
             evq_cancel(&qb, &b[i]);
@@ -175,6 +182,7 @@ Test(evq, push_now_pops_as_the_heap_would)
         cr_assert_eq(evq_len(&qa), evq_len(&qb));
     }
     cr_assert_gt(nows, 10000);
+    cr_assert_gt(sorted, 10000);
     cr_assert_gt(pops, 10000);
     gsl_rng_free(r);
     evq_destroy(&qa);
