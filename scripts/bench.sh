@@ -17,7 +17,7 @@ run() {
     completed=$(sed -n 's/^ *"completed": \([0-9]*\),*$/\1/p' "$tmp" | head -1)
     set -- $stats
     awk -v l="$label" -v w="$1" -v m="$2" -v e="$events" -v j="$completed" 'BEGIN {
-        printf "%-44s %8.3f s %12.0f events/s %12.0f jobs/s %8.1f MB peak RSS\n",
+        printf "%-50s %8.3f s %12.0f events/s %12.0f jobs/s %8.1f MB peak RSS\n",
                l, w, e / w, j / w, m }'
 }
 tmp=$(mktemp)
