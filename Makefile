@@ -19,7 +19,7 @@ CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(SAN) -I. -MMD -MP \
               $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
 LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lm $(LDLIBS)
 
-LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c schedulers/*.c workloads/*.c))
+LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c schedulers/*.c workloads/*.c consolidation/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/sim/main.o
 TEST_SRC := $(wildcard tests/*.c)
@@ -90,6 +90,7 @@ install: $(BUILD)/hvsim
 	install -m 755 $(BUILD)/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim
 	if [ -d models/profiles ]; then cp -r models/profiles $(DESTDIR)$(DATADIR)/; fi
 	if [ -d models/classes ]; then cp -r models/classes $(DESTDIR)$(DATADIR)/; fi
+	if [ -d models/power ]; then cp -r models/power $(DESTDIR)$(DATADIR)/; fi
 	if [ -f docs/hvsim.1 ]; then install -m 644 docs/hvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
 
 clean:
