@@ -712,6 +712,7 @@ static int setup(struct cs *cs, struct sim_error *err)
         struct cons_host *v = &cs->vh[h];
         v->mips = H->mips;
         v->pe_mips = H->pe_mips;
+        v->cores = cs_host_types[k].pes;
         v->bw_mbit = CS_HOST_BW_MBIT;
         v->power = H->power;
     }
@@ -746,8 +747,10 @@ static int setup(struct cs *cs, struct sim_error *err)
 
     struct cons_config mc = c->manager;
     if (c->mode != CONS_CLOUDSIM_MIGRATE) {
+        /* Dvfs.java: PowerVmAllocationPolicySimple (first fit); the NPA
+         * reference runs: VmAllocationPolicySimple (most free cores). */
         mc.detector = "none";
-        mc.placement = "firstfit";
+        mc.placement = c->mode == CONS_CLOUDSIM_NPA ? "mostfree" : "firstfit";
     }
     if ((rc = cons_manager_create(&mc, &cs->mgr, err)) < 0)
         return rc;

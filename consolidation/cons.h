@@ -80,6 +80,7 @@ struct cons_slot {
 struct cons_host {
     double mips;          /* total CPU capacity, > 0 */
     double pe_mips;       /* one core's capacity: a (single-vCPU) VM's demand must fit it */
+    int cores;
     double ram_free_mb;   /* RAM not held by VMs */
     double bw_free_mbit;  /* link bandwidth not held by VMs */
     double bw_mbit;       /* the host's link (migrations use it) */
@@ -147,6 +148,13 @@ struct cons_quirks {
      * largest R^2 starts at Double.MIN_VALUE (> 0), so a VM with R^2 <= 0
      * is never chosen and the first VM wins by default.  false: -inf. */
     bool mc_from_min_value;
+    /* MC's regressions are often rank deficient (a VM idle at a constant
+     * 1-4 % is collinear with the intercept); commons-math 3.4.1's
+     * Householder QR then returns rounding noise rather than failing, and
+     * CloudSim picks by it.  true: that QR, in its order of operations, so
+     * the choices are CloudSim's; false: GSL's SVD least squares, whose R^2
+     * is well defined for a rank-deficient design (select-mc.c). */
+    bool mc_commons_math_qr;
     /* PowerVmAllocationPolicyMigrationAbstract.java:166 excludes the
      * targets of this round's overload migrations from draining, but reads
      * a list that is still empty: those targets can be drained in the same

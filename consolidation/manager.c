@@ -45,6 +45,7 @@ void cons_quirks_cloudsim(struct cons_quirks *q)
     q->lr_unweighted = true;
     q->iqr_index_quartiles = true;
     q->mc_from_min_value = true;
+    q->mc_commons_math_qr = true;
     q->drain_overload_targets = true;
     q->power_diff_from_measured = true;
 }
@@ -54,6 +55,7 @@ void cons_quirks_right(struct cons_quirks *q)
     q->lr_unweighted = false;
     q->iqr_index_quartiles = false;
     q->mc_from_min_value = false;
+    q->mc_commons_math_qr = false;
     q->drain_overload_targets = false;
     q->power_diff_from_measured = false;
 }

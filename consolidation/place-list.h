@@ -4,3 +4,4 @@
  */
 PLACEMENT(pabfd)
 PLACEMENT(firstfit)
+PLACEMENT(mostfree)
