@@ -151,6 +151,17 @@ struct cs_host {
     bool on, prev_on;
 };
 
+/* Where time t falls among the samples: what
+ * UtilizationModelPlanetLabInMemory.getUtilization(t) computes before it
+ * looks at the data, kept for the last t asked (every VM of an update asks
+ * for the same t). */
+struct cs_tpos {
+    double t;
+    bool exact;               /* t % interval == 0: sample k itself */
+    int k, t1, t2;
+    double span, off;         /* (t2 - t1) x interval, t - t1 x interval */
+};
+
 struct cs_event {
     double t;
     long seq;
@@ -181,20 +192,38 @@ struct cs {
     struct cs_event *heap;
     size_t nheap, cap_heap;
     long seq;
+    struct cs_tpos tpos;      /* of the last update time */
 };
 
 /* --------------------------------------------------------------- demand */
 
-/* UtilizationModelPlanetLabInMemory.getUtilization(time), step by step. */
-static double cs_util(const double *data, double t, double iv)
+static void tpos_set(struct cs_tpos *p, double t, double iv)
 {
-    if (fmod(t, iv) == 0)
-        return data[(int)t / (int)iv];
-    int t1 = (int)floor(t / iv);
-    int t2 = (int)ceil(t / iv);
-    double u1 = data[t1], u2 = data[t2];
-    double delta = (u2 - u1) / ((t2 - t1) * iv);
-    return u1 + delta * (t - t1 * iv);
+    p->t = t;
+    p->exact = fmod(t, iv) == 0;
+    p->k = (int)t / (int)iv;
+    p->t1 = (int)floor(t / iv);
+    p->t2 = (int)ceil(t / iv);
+    p->span = (p->t2 - p->t1) * iv;
+    p->off = t - p->t1 * iv;
+}
+
+/* getUtilization(t), in Java's order of operations:
+ * u1 + (u2 - u1) / ((t2 - t1) x interval) x (t - t1 x interval). */
+static double tpos_util(const struct cs_tpos *p, const double *data)
+{
+    if (p->exact)
+        return data[p->k];
+    double u1 = data[p->t1], u2 = data[p->t2];
+    double delta = (u2 - u1) / p->span;
+    return u1 + delta * p->off;
+}
+
+static double cs_util(struct cs *cs, const double *data, double t)
+{
+    if (t != cs->tpos.t)
+        tpos_set(&cs->tpos, t, cs->c->interval);
+    return tpos_util(&cs->tpos, data);
 }
 
 static double vm_ram_req(const struct cs *cs, const struct cs_vm *vm)
@@ -217,7 +246,7 @@ static double vm_req_now(const struct cs_vm *vm)
 static void vm_update(struct cs *cs, struct cs_vm *vm, double t)
 {
     vm->prev_time = t;
-    vm->req = vm->started ? cs_util(vm->data, t, cs->c->interval) * vm->mips : 0;
+    vm->req = vm->started ? cs_util(cs, vm->data, t) * vm->mips : 0;
 }
 
 /* PowerVm.updateVmProcessing, 83-93: a sample per interval. */
@@ -319,9 +348,9 @@ static void host_update(struct cs *cs, int h, double t)
         double r = vm_req_now(vm), alloc = H->slots[i].alloc_mips;
         if (!H->slots[i].incoming) {
             if (history_due(cs, vm, t)) {
-                double u = cs->q->history_of_demand ? (vm->started ? cs_util(vm->data, vm->prev_time,
-                                                                            cs->c->interval) : 0)
-                                                    : alloc / vm->mips;
+                double u = cs->q->history_of_demand
+                               ? (vm->started ? cs_util(cs, vm->data, vm->prev_time) : 0)
+                               : alloc / vm->mips;
                 if (t != 0 || u != 0)
                     history_push(vm, u);
                 vm->hist_time = t;
@@ -807,6 +836,7 @@ int cons_cloudsim_run(const struct cons_cloudsim_config *c, struct cons_cloudsim
     struct cs cs;
     memset(&cs, 0, sizeof cs);
     memset(r, 0, sizeof *r);
+    cs.tpos.t = NAN;
     cs.c = c;
     cs.q = &c->quirks;
     cs.r = r;

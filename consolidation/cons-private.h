@@ -132,6 +132,7 @@ struct cons_ws_host {
     struct cons_slot *slots;
     int n, cap;
     double used;            /* MIPS counted as used (CloudSim getUtilizationOfCpuMips) */
+    double p_measured;      /* W at the measured utilisation (fixed while planning) */
     double avail;           /* MIPS a new VM can get */
     double ram_free, bw_free;
     /* Caches, recomputed when the slots change. */

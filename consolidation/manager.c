@@ -273,6 +273,7 @@ void cons__ws_load(struct cons_manager *m, const struct cons_dc *dc)
         if (w->n)
             memcpy(w->slots, hv->slots, (size_t)w->n * sizeof *w->slots);
         w->used = ws_used(w);
+        w->p_measured = cons_power_at(hv->power, hv->util);
         w->avail = hv->avail_mips;
         w->ram_free = hv->ram_free_mb;
         w->bw_free = hv->bw_free_mbit;

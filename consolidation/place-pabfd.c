@@ -39,7 +39,7 @@ static int pabfd_find_host(struct cons_manager *m, int v, const unsigned char *e
         double after = cons_power_at(hv->power, (w->used + vm->req_mips) / hv->mips);
         double now;
         if (m->q.power_diff_from_measured)
-            now = cons_power_at(hv->power, hv->util);
+            now = w->p_measured;
         else
             now = hv->on || w->n > 0 ? cons_power_at(hv->power, w->used / hv->mips) : 0;
         double diff = after - now;

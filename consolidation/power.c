@@ -21,13 +21,18 @@ double cons_power_at(const struct cons_power *p, double u)
 {
     if (!(u >= 0 && u <= 1))
         return NAN;
-    /* CloudSim's own steps, so that the watts agree to the last bit:
-     * "if (utilization % 0.1 == 0) return getPowerData((int)(utilization*10))",
-     * else power1 + (power2 - power1)/10 * (u - u1/10) * 100. */
-    if (fmod(u, 0.1) == 0)
-        return p->watts[(int)(u * 10)];
-    int u1 = (int)floor(u * 10);
-    int u2 = (int)ceil(u * 10);
+    /* CloudSim's steps, so that the watts agree to the last bit: the table
+     * entry "if (utilization % 0.1 == 0)", else power1 + (power2 -
+     * power1) / 10 * (u - u1 / 10) * 100.  The fmod test is replaced by
+     * floor(10 u) == ceil(10 u), which selects the same entries: when u is
+     * a multiple of 0.1, 10 u rounds to that integer, and when 10 u is an
+     * integer but u is not a multiple, CloudSim's line adds 0 x something
+     * to the same entry. */
+    double x = u * 10;
+    int u1 = (int)floor(x);
+    int u2 = (int)ceil(x);
+    if (u1 == u2)
+        return p->watts[u1];
     double p1 = p->watts[u1], p2 = p->watts[u2];
     double delta = (p2 - p1) / 10;
     return p1 + delta * (u - (double)u1 / 10) * 100;
