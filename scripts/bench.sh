@@ -58,3 +58,7 @@ for n in 100000 1000000; do
         "$n" "$1" "$2" "$guests"
 done
 echo "(the rest of the growth is the exact percentiles: 24 bytes per completed guest)"
+
+echo
+echo "== consolidation: CloudSim 5.0's PlanetLab day, LR-MMT-1.2 with CloudSim's semantics =="
+"$B/bench/consolidation"
