@@ -131,6 +131,7 @@ struct cs_vm {
     bool started;             /* its cloudlet was submitted */
     bool instantiating;       /* being created: requests its full size */
     bool in_migration;
+    bool paused;              /* in its stop-and-copy: runs nowhere */
     bool removed;
     double src_share, dst_share;  /* of the migration under way */
 };
@@ -166,6 +167,7 @@ struct cs_event {
     double t;
     long seq;
     int vm, to;
+    bool pause;               /* the stop-and-copy starts (else: the migration ends) */
 };
 
 struct cs {
@@ -280,6 +282,8 @@ static void host_allocate(struct cs *cs, struct cs_host *H)
         double need = capped;
         if (H->slots[i].incoming)
             need *= vm->dst_share;
+        else if (vm->paused)
+            need = 0;
         sum += need;
         if (!over) {
             if (avail >= need)
@@ -292,6 +296,10 @@ static void host_allocate(struct cs *cs, struct cs_host *H)
         const struct cs_vm *vm = &cs->vms[H->slots[i].vm];
         double mips = H->slot_req[i] > H->pe_mips ? H->pe_mips : H->slot_req[i];
         bool out = vm->in_migration && !H->slots[i].incoming;
+        if (out && vm->paused) {
+            H->slots[i].alloc_mips = 0;
+            continue;
+        }
         if (!over) {
             if (out)
                 mips *= vm->src_share;
@@ -574,7 +582,9 @@ static int migration_start(struct cs *cs, int v, int to, double t, struct sim_er
     cs->r->migration_s += cost.total_s;
     cs->r->downtime_s += cost.downtime_s;
     cs->r->migration_mb += cost.mb_sent;
-    heap_push(cs, (struct cs_event){t + cost.total_s, cs->seq++, v, to});
+    if (cost.downtime_s > 0)
+        heap_push(cs, (struct cs_event){t + cost.total_s - cost.downtime_s, cs->seq++, v, to, true});
+    heap_push(cs, (struct cs_event){t + cost.total_s, cs->seq++, v, to, false});
     return 0;
 }
 
@@ -587,6 +597,7 @@ static int migration_end(struct cs *cs, const struct cs_event *e, struct sim_err
     slot_remove(T, e->vm, true);
     mig_in_remove(T, e->vm);
     vm->in_migration = false;
+    vm->paused = false;
     host_allocate(cs, T);
     return vm_create(cs, e->to, e->vm, err);
 }
@@ -865,6 +876,14 @@ int cons_cloudsim_run(const struct cons_cloudsim_config *c, struct cons_cloudsim
             struct cs_event e = heap_pop(&cs);
             if (e.t > cs.last)
                 dc_update(&cs, e.t);
+            if (e.pause) {
+                /* The VM stops on its source until the migration ends
+                 * (precopy's downtime: a gap in its service). */
+                cs.vms[e.vm].paused = true;
+                if (cs.vms[e.vm].host >= 0)
+                    host_update(&cs, cs.vms[e.vm].host, e.t);
+                continue;
+            }
             if ((rc = migration_end(&cs, &e, err)) < 0)
                 break;
             if (!(cs.nheap > 0 && cs.heap[0].t == e.t))
