@@ -152,7 +152,7 @@ struct cons_manager {
     const struct cons_place_ops *place;
     double place_p[CONS_PARAM_MAX];
     struct cons_migration mig;
-    char describe[160];
+    char describe[4 * 64 + 8];
 
     /* Working copy, rebuilt from the view at each call. */
     const struct cons_dc *dc;
