@@ -85,7 +85,9 @@ struct cons_host {
     double bw_free_mbit;  /* link bandwidth not held by VMs */
     double bw_mbit;       /* the host's link (migrations use it) */
     double avail_mips;    /* CPU a new VM can still be given */
-    double util;          /* CPU utilisation over the last step, 0..1, as measured */
+    double util;          /* CPU utilisation measured at the last update, 0..1 (CloudSim
+                           * clamps (1, 1.01) to 1); the host's utilisation history is
+                           * derived from its VMs' (CloudSim's definition) */
     bool on;              /* switched on (an off host draws nothing and runs no VM) */
     const struct cons_power *power;
     const struct cons_slot *slots;  /* its VMs in the host's order */
@@ -126,8 +128,11 @@ struct cons_plan {
     size_t drained;       /* under-utilised hosts emptied */
 };
 
+/* The driver initialises one plan before the run, passes it to every
+ * cons_manager_optimize() (which clears it first), and frees it at the
+ * end.  cons_plan_clear empties it and keeps the memory. */
 void cons_plan_init(struct cons_plan *p);
-void cons_plan_clear(struct cons_plan *p);   /* empty it, keep the memory */
+void cons_plan_clear(struct cons_plan *p);
 void cons_plan_free(struct cons_plan *p);
 
 /* -------------------------------------------------------------- quirks */
@@ -168,7 +173,8 @@ struct cons_quirks {
     bool power_diff_from_measured;
 };
 
-/* All switches as CloudSim does it / all off. */
+/* Called by the driver while it builds its configuration: every switch
+ * as CloudSim (the preset) / every switch off (hvsim's own default). */
 void cons_quirks_cloudsim(struct cons_quirks *q);
 void cons_quirks_right(struct cons_quirks *q);
 
@@ -187,7 +193,8 @@ struct cons_config {
     struct cons_quirks quirks;
 };
 
-/* Fill c with the defaults (CloudSim's quirks on, as the preset uses them). */
+/* Called by the driver before it sets its options: detector none, mmt,
+ * pabfd, cloudsim, seed 1, CloudSim's quirks on (what the preset uses). */
 void cons_config_init(struct cons_config *c);
 
 /* Called once by the driver before the run.  Parses the policy specs;
@@ -195,6 +202,7 @@ void cons_config_init(struct cons_config *c);
  * the spec.  Returns 0 and sets *out. */
 int cons_manager_create(const struct cons_config *cfg, struct cons_manager **out,
                         struct sim_error *err);
+/* Called once by the driver at the end; frees everything the manager owns. */
 void cons_manager_destroy(struct cons_manager *m);
 
 /* Called by the driver when VM vm (host -1 in the view, its demand set to
