@@ -62,7 +62,7 @@
 #include "consolidation/cons-private.h"
 #include "consolidation/power.h"
 #include "consolidation/precopy.h"
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "workloads/textio.h"
 #include "workloads/trace.h"
 
@@ -106,15 +106,20 @@ void cons_cloudsim_quirks_off(struct cons_cloudsim_quirks *q)
     q->history_of_demand = false;
 }
 
-void cons_cloudsim_config_init(struct cons_cloudsim_config *c)
+int cons_cloudsim_config_init(struct cons_cloudsim_config *c, struct sim_error *err)
 {
     memset(c, 0, sizeof *c);
     c->mode = CONS_CLOUDSIM_MIGRATE;
-    cons_config_init(&c->manager);
     cons_cloudsim_quirks_on(&c->quirks);
     c->hosts = 800;
     c->interval = 300;
     c->duration = 86400;
+    return cons_config_init(&c->manager, err);
+}
+
+void cons_cloudsim_config_release(struct cons_cloudsim_config *c)
+{
+    cons_config_release(&c->manager);
 }
 
 /* ----------------------------------------------------------------- state */
@@ -785,14 +790,23 @@ static int setup(struct cs *cs, struct sim_error *err)
     cs->dc.nvms = cs->nv;
     cs->sla = cons_sla_create(cs->nh, cs->nv);
 
-    struct cons_config mc = c->manager;
+    struct cons_config mc = c->manager;   /* borrowed choices: the manager copies them */
+    struct policy_choice none = {0}, simple = {0};
     if (c->mode != CONS_CLOUDSIM_MIGRATE) {
         /* Dvfs.java: PowerVmAllocationPolicySimple (first fit); the NPA
          * reference runs: VmAllocationPolicySimple (most free cores). */
-        mc.detector = "none";
-        mc.placement = c->mode == CONS_CLOUDSIM_NPA ? "mostfree" : "firstfit";
+        rc = cons_choose(&none, &cons_detector_registry, "none", err);
+        if (rc == 0)
+            rc = cons_choose(&simple, &cons_place_registry,
+                             c->mode == CONS_CLOUDSIM_NPA ? "most-free" : "first-fit", err);
+        mc.detector = none;
+        mc.placement = simple;
     }
-    if ((rc = cons_manager_create(&mc, &cs->mgr, err)) < 0)
+    if (rc == 0)
+        rc = cons_manager_create(&mc, &cs->mgr, err);
+    policy_release(&none);
+    policy_release(&simple);
+    if (rc < 0)
         return rc;
     cs->mig = cons_manager_migration(cs->mgr);
     return 0;

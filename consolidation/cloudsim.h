@@ -19,7 +19,7 @@
 
 #include "consolidation/cons.h"
 #include "consolidation/sla.h"
-#include "sim/error.h"
+#include "base/error.h"
 
 /* The data centre's departures from physics, true = as CloudSim 5.0. */
 struct cons_cloudsim_quirks {
@@ -81,8 +81,11 @@ struct cons_cloudsim_config {
     const char *precopy_class;      /* workload class of the VMs for precopy, NULL = network-heavy */
 };
 
-/* CloudSim's set-up with every quirk on: mode MIGRATE, detector none. */
-void cons_cloudsim_config_init(struct cons_cloudsim_config *c);
+/* CloudSim's set-up with every quirk on: mode MIGRATE, detector none
+ * (cons_config_init).  Returns 0; cons_cloudsim_config_release frees the
+ * manager's policy choices. */
+int cons_cloudsim_config_init(struct cons_cloudsim_config *c, struct sim_error *err);
+void cons_cloudsim_config_release(struct cons_cloudsim_config *c);
 
 struct cons_cloudsim_result {
     int hosts, vms;

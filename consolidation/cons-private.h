@@ -15,29 +15,17 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "base/types.h"
 #include "consolidation/cons.h"
 
-#define CONS_PARAM_MAX 4
-
-/* One tunable of a policy.  A table of them ends with {NULL}. */
-struct cons_param {
-    const char *name;
-    double def;           /* default */
-    double min, max;      /* accepted range, inclusive */
-    const char *source;   /* where the default comes from */
-};
-
-/* Parse "NAME[:V[,KEY=V...]]" against the params of the policy that
- * lookup() finds by NAME (a bare V sets the first parameter).  family
- * ("detector", ...) is for messages.  Fills *ops_out and value[] (every
- * parameter, defaults where not given).  SIM_EINVAL with a message on an
- * unknown name or key or a value out of range. */
-typedef const void *(*cons_lookup_fn)(const char *name, const struct cons_param **params);
-int cons__parse_spec(const char *spec, const char *family, cons_lookup_fn lookup,
-                     const void **ops_out, double value[CONS_PARAM_MAX], struct sim_error *err);
-/* "name:v1,key2=v2" into buf (for reports). */
-void cons__format_spec(char *buf, size_t len, const char *name, const struct cons_param *params,
-                       const double value[CONS_PARAM_MAX]);
+/* The manager's period, a knob of every detector but none (the shared
+ * `interval` knob: the demand allocator's has the same name, type and
+ * default, so --interval sets the seed's monitor -> adjust period once). */
+#define CONS_INTERVAL_PARAM(conf_type, name_)                                                \
+    {"interval", PARAM_DURATION, offsetof(conf_type, interval), "300s", 0, SIM_SECONDS_MAX,  \
+     PARAM_MIN_OPEN, .metavar = "DUR", .help = name_ ": the manager's period (measure, "    \
+     "detect, select, place); 300 s is CloudSim's SCHEDULING_INTERVAL (examples/power/"      \
+     "Constants.java:24), the PlanetLab traces' sampling"}
 
 /* ------------------------------------------------------ overload detection */
 
@@ -56,9 +44,7 @@ struct cons_load {
 
 struct cons_detector;
 struct cons_detector_ops {
-    const char *name;       /* --consolidate NAME */
-    const char *desc;
-    const struct cons_param *params;
+    struct policy_info info;   /* --consolidate NAME, its knobs */
     /* Called by the manager for every host at each optimisation, after each
      * VM selected away from an overloaded host, and for every candidate
      * target with the VM added.  Pure: reads l only. */
@@ -66,13 +52,27 @@ struct cons_detector_ops {
 };
 
 struct cons_detector {
-    const struct cons_detector_ops *ops;
-    double p[CONS_PARAM_MAX];
+    const struct cons_detector_ops *ops;   /* NULL: no consolidation */
+    const void *conf;       /* its knobs' values (info.conf_size bytes) */
     const struct cons_quirks *q;
 };
 
+/* The knobs every detector but none has, first in its conf struct. */
+struct cons_detector_conf {
+    sim_time_t interval;
+};
+
+/* LR/LRR's knobs (one conf layout for both). */
+struct cons_lr_conf {
+    sim_time_t interval;
+    double safety;          /* s: overloaded when s x prediction >= 1 */
+    double fallback;        /* THR while the history is short */
+    long window;            /* samples fitted */
+};
+extern const struct param_def cons_lr_params[];   /* detect-lr.c */
+
 /* LR/LRR share the regression (detect-lr.c): the predicted utilisation
- * one migration ahead, or false if the history is too short (< p[2]). */
+ * one migration ahead, or false if the history is too short (< window). */
 bool cons__lr_predict(const struct cons_detector *d, const struct cons_load *l, bool robust,
                       double *pred);
 
@@ -88,9 +88,7 @@ struct cons_select_ctx {
 
 struct cons_selector;
 struct cons_selector_ops {
-    const char *name;       /* --select NAME */
-    const char *desc;
-    const struct cons_param *params;
+    struct policy_info info;   /* --select NAME, its knobs */
     /* Called by the manager for an overloaded host, repeatedly, until the
      * host is no longer overloaded.  Returns an index into c->cand (ncand
      * >= 1) or -1 for none.  May draw from s->rng. */
@@ -99,7 +97,7 @@ struct cons_selector_ops {
 
 struct cons_selector {
     const struct cons_selector_ops *ops;
-    double p[CONS_PARAM_MAX];
+    const void *conf;
     const struct cons_quirks *q;
     gsl_rng *rng;           /* RS: its own stream, from the run's seed */
 };
@@ -110,9 +108,7 @@ extern const struct cons_selector_ops cons_select_mmt;
 /* ----------------------------------------------------------- migration */
 
 struct cons_migration_ops {
-    const char *name;       /* --migration NAME */
-    const char *desc;
-    const struct cons_param *params;
+    struct policy_info info;   /* --migration NAME, its knobs */
     /* Pure: the cost of one migration. */
     void (*cost)(const struct cons_migration *m, const struct cons_migration_input *in,
                  struct cons_migration_cost *out);
@@ -120,7 +116,8 @@ struct cons_migration_ops {
 
 struct cons_migration {
     const struct cons_migration_ops *ops;
-    double p[CONS_PARAM_MAX];
+    const void *conf;
+    struct policy_choice own;   /* the policy and its values, owned */
 };
 
 /* --------------------------------------------------- the working copy */
@@ -150,9 +147,10 @@ struct cons_manager {
     struct cons_detector det;       /* det.ops NULL: no consolidation */
     struct cons_selector sel;
     const struct cons_place_ops *place;
-    double place_p[CONS_PARAM_MAX];
+    const void *place_conf;
     struct cons_migration mig;
-    char describe[4 * 64 + 8];
+    struct policy_choice own_det, own_sel, own_place;   /* copies of the config's */
+    char describe[4 * 160 + 8];
 
     /* Working copy, rebuilt from the view at each call. */
     const struct cons_dc *dc;
@@ -182,9 +180,7 @@ double cons__vm_migration_s(const struct cons_manager *m, int v, double bw_mbit)
 /* -------------------------------------------------------------- placement */
 
 struct cons_place_ops {
-    const char *name;       /* placement NAME */
-    const char *desc;
-    const struct cons_param *params;
+    struct policy_info info;   /* --consolidate-place NAME, its knobs */
     /* Called by the manager for each VM to place (new, or planned away
      * from its host), in the order it places them.  Returns the host for
      * VM v on the working copy, skipping hosts with excluded[h] set, or -1.
@@ -194,19 +190,30 @@ struct cons_place_ops {
 
 /* ------------------------------------------------------------- registry */
 
-const struct cons_detector_ops *cons_detector_find(const char *name);
-const struct cons_selector_ops *cons_selector_find(const char *name);
-const struct cons_place_ops *cons_place_find(const char *name);
-const struct cons_migration_ops *cons_migration_find(const char *name);
-size_t cons_detector_count(void);
-const struct cons_detector_ops *cons_detector_at(size_t i);
-size_t cons_selector_count(void);
-const struct cons_selector_ops *cons_selector_at(size_t i);
-size_t cons_migration_count(void);
-const struct cons_migration_ops *cons_migration_at(size_t i);
+static inline const struct cons_detector_ops *cons_detector_of(const struct policy_info *i)
+{
+    return i ? container_of(i, const struct cons_detector_ops, info) : NULL;
+}
+static inline const struct cons_selector_ops *cons_selector_of(const struct policy_info *i)
+{
+    return i ? container_of(i, const struct cons_selector_ops, info) : NULL;
+}
+static inline const struct cons_place_ops *cons_place_of(const struct policy_info *i)
+{
+    return i ? container_of(i, const struct cons_place_ops, info) : NULL;
+}
+static inline const struct cons_migration_ops *cons_migration_of(const struct policy_info *i)
+{
+    return i ? container_of(i, const struct cons_migration_ops, info) : NULL;
+}
 
-/* Create a migration model from a spec (the DC model uses it without a
- * manager for NPA/DVFS).  SIM_EINVAL on a bad spec. */
+/* A copy of src (its policy and values) into dst, released first. */
+int cons__choice_copy(struct policy_choice *dst, const struct policy_choice *src,
+                      struct sim_error *err);
+
+/* A migration model from a spec (the tests, and the DC model without a
+ * manager).  SIM_EINVAL on a bad spec; cons_migration_release frees it. */
 int cons_migration_init(struct cons_migration *m, const char *spec, struct sim_error *err);
+void cons_migration_release(struct cons_migration *m);
 
 #endif /* CONSOLIDATION_CONS_PRIVATE_H */

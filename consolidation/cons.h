@@ -41,7 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/error.h"
+#include "base/error.h"
+#include "base/registry.h"
 
 /* Utilisation samples a VM keeps: CloudSim PowerVm.HISTORY_LENGTH = 30
  * (C/power/PowerVm.java:39). */
@@ -180,26 +181,45 @@ void cons_quirks_right(struct cons_quirks *q);
 
 /* -------------------------------------------------------------- manager */
 
+/*
+ * The four policy families, each a registry (base/registry.h) built from
+ * its list header: overload detectors (--consolidate, detect-list.h; the
+ * first, "none", means no consolidation), VM selection (--select),
+ * placement (--consolidate-place) and migration models (--migration).
+ * Every policy declares its knobs (struct param_def) in its own file.
+ */
+extern struct registry cons_detector_registry;
+extern struct registry cons_selector_registry;
+extern struct registry cons_place_registry;
+extern struct registry cons_migration_registry;
+
+/* Choose a policy of r by a spec "NAME[:V[,KEY=V...]]": the policy (or
+ * an alias) with every knob at its default, then a bare V for its first
+ * knob and KEY=V for the knob named KEY, each read by the knob's own rule.
+ * SIM_EINVAL naming the option (r->option) on an unknown name or knob or
+ * a value the knob refuses. */
+int cons_choose(struct policy_choice *c, struct registry *r, const char *spec,
+                struct sim_error *err);
+/* The spec that gives c again, "thr:threshold=0.8,interval=300", for
+ * reports. */
+void cons_describe_choice(const struct policy_choice *c, char *buf, size_t len);
+
 struct cons_config {
-    /* "NAME[:V[,KEY=V...]]": a bare value sets the policy's first
-     * parameter.  detector "none" (or NULL): no consolidation (the manager
-     * only places).  Defaults: selector "mmt", placement "pabfd",
-     * migration "cloudsim". */
-    const char *detector;
-    const char *selector;
-    const char *placement;
-    const char *migration;
+    /* The policies with their knobs' values (owned; cons_config_release).
+     * The manager copies them: the config may go once it is created. */
+    struct policy_choice detector, selector, placement, migration;
     uint64_t seed;            /* RS draws from its own GSL stream seeded from this */
     struct cons_quirks quirks;
 };
 
 /* Called by the driver before it sets its options: detector none, mmt,
- * pabfd, cloudsim, seed 1, CloudSim's quirks on (what the preset uses). */
-void cons_config_init(struct cons_config *c);
+ * pabfd, cloudsim, every knob at its default, seed 1, CloudSim's quirks on
+ * (what the preset uses).  Returns 0 (an error is a bad declaration). */
+int cons_config_init(struct cons_config *c, struct sim_error *err);
+void cons_config_release(struct cons_config *c);
 
-/* Called once by the driver before the run.  Parses the policy specs;
- * an unknown name or a bad parameter is SIM_EINVAL with a message naming
- * the spec.  Returns 0 and sets *out. */
+/* Called once by the driver before the run: copies cfg's policies.
+ * Returns 0 and sets *out (an error is only a policy's bad declaration). */
 int cons_manager_create(const struct cons_config *cfg, struct cons_manager **out,
                         struct sim_error *err);
 /* Called once by the driver at the end; frees everything the manager owns. */

@@ -18,23 +18,34 @@
 
 #include "consolidation/cons-private.h"
 
-static const struct cons_param iqr_params[] = {
-    {"s", 1.5, 0, 100,
-     "safety parameter, Beloglazov & Buyya 2012 s. 7.3 (IQR-1.5); CloudSim 5.0 "
-     "examples/power/planetlab/IqrMmt.java parameter \"1.5\""},
-    {"fallback", 0.7, 0, 1,
-     "THR used while the history is short, CloudSim 5.0 examples/power/RunnerAbstract.java:239-247"},
-    {"min_history", 12, 1, CONS_HISTORY_MAX,
-     "samples needed, CloudSim 5.0 ...MigrationInterQuartileRange.java:124 (\"12 has been suggested "
-     "as a safe value\")"},
-    {NULL, 0, 0, 0, NULL},
+struct iqr_conf {
+    sim_time_t interval;
+    double safety;          /* s */
+    double fallback;        /* THR while the history is short */
+    long min_history;
+};
+
+static const struct param_def iqr_params[] = {
+    {"safety", PARAM_REAL, offsetof(struct iqr_conf, safety), "1.5", 0, 100, .metavar = "S",
+     .help = "iqr: overloaded above 1 - S x IQR; 1.5 is Beloglazov & Buyya 2012 s. 7.3 "
+     "(IQR-1.5), CloudSim 5.0 examples/power/planetlab/IqrMmt.java"},
+    {"fallback-threshold", PARAM_REAL, offsetof(struct iqr_conf, fallback), "0.7", 0, 1,
+     .metavar = "U", .help = "iqr, mad, lr, lrr: THR used while the history is short (CloudSim "
+     "5.0 examples/power/RunnerAbstract.java:239-247)"},
+    {"min-history", PARAM_INT, offsetof(struct iqr_conf, min_history), "12", 1, CONS_HISTORY_MAX,
+     .metavar = "N", .help = "iqr, mad: samples needed before the adaptive threshold applies; "
+     "12 is CloudSim 5.0 ...MigrationInterQuartileRange.java:124 (\"suggested as a safe "
+     "value\")"},
+    CONS_INTERVAL_PARAM(struct iqr_conf, "iqr"),
+    {NULL},
 };
 
 static bool iqr_overloaded(const struct cons_detector *d, const struct cons_load *l)
 {
+    const struct iqr_conf *c = d->conf;
     double u = l->req_mips / l->mips;
-    if (l->hist_len < (int)d->p[2])
-        return u > d->p[1];
+    if (l->hist_len < c->min_history)
+        return u > c->fallback;
     double x[CONS_HISTORY_MAX];
     size_t n = (size_t)l->hist_len;
     memcpy(x, l->hist, n * sizeof *x);
@@ -48,12 +59,16 @@ static bool iqr_overloaded(const struct cons_detector *d, const struct cons_load
         iqr = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.75) -
               gsl_stats_quantile_from_sorted_data(x, 1, n, 0.25);
     }
-    return u > 1 - d->p[0] * iqr;
+    return u > 1 - c->safety * iqr;
 }
 
 const struct cons_detector_ops cons_detect_iqr = {
-    .name = "iqr",
-    .desc = "adaptive threshold 1 - s x interquartile range of the host's utilisation history",
-    .params = iqr_params,
+    .info = {
+        .name = "iqr",
+        .desc = "adaptive threshold 1 - s x interquartile range of the host's utilisation "
+                "history (--consolidate iqr:1.5)",
+        .params = iqr_params,
+        .conf_size = sizeof(struct iqr_conf),
+    },
     .overloaded = iqr_overloaded,
 };

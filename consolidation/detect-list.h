@@ -1,7 +1,9 @@
 /*
  * consolidation/detect-list.h - the registered overload detectors, one
- * line each (--consolidate NAME); cf. Beloglazov & Buyya 2012, s. 6.
+ * line each (--consolidate NAME); cf. Beloglazov & Buyya 2012, s. 6.  The
+ * first is the default.
  */
+DETECTOR(none)
 DETECTOR(thr)
 DETECTOR(iqr)
 DETECTOR(mad)

@@ -27,22 +27,26 @@
 
 #include "consolidation/cons-private.h"
 
-static const struct cons_param lr_params[] = {
-    {"s", 1.2, 0, 100,
-     "safety parameter, Beloglazov & Buyya 2012 s. 7.3 (LR-1.2); CloudSim 5.0 "
-     "examples/power/planetlab/LrMmt.java parameter \"1.2\""},
-    {"fallback", 0.7, 0, 1,
-     "THR used while the history is short, CloudSim 5.0 examples/power/RunnerAbstract.java:239-247"},
-    {"window", 10, 3, CONS_HISTORY_MAX,
-     "samples fitted, CloudSim 5.0 ...MigrationLocalRegression.java:115 (\"10 to make the regression "
-     "responsive enough to latest values\")"},
-    {NULL, 0, 0, 0, NULL},
+/* Shared with LRR (detect-lrr.c), which has the same knobs and defaults. */
+const struct param_def cons_lr_params[] = {
+    {"safety", PARAM_REAL, offsetof(struct cons_lr_conf, safety), "1.2", 0, 100,
+     .metavar = "S", .help = "lr, lrr: overloaded when S x the predicted utilisation >= 1; 1.2 is "
+     "Beloglazov & Buyya 2012 s. 7.3 (LR-1.2), CloudSim 5.0 examples/power/planetlab/LrMmt.java"},
+    {"fallback-threshold", PARAM_REAL, offsetof(struct cons_lr_conf, fallback), "0.7", 0, 1,
+     .metavar = "U", .help = "iqr, mad, lr, lrr: THR used while the history is short (CloudSim "
+     "5.0 examples/power/RunnerAbstract.java:239-247)"},
+    {"lr-window", PARAM_INT, offsetof(struct cons_lr_conf, window), "10", 3, CONS_HISTORY_MAX,
+     .metavar = "N", .help = "lr, lrr: history samples fitted; 10 is CloudSim 5.0 "
+     "...MigrationLocalRegression.java:115 (\"responsive enough to latest values\")"},
+    CONS_INTERVAL_PARAM(struct cons_lr_conf, "lr, lrr"),
+    {NULL},
 };
 
 bool cons__lr_predict(const struct cons_detector *d, const struct cons_load *l, bool robust,
                       double *pred)
 {
-    int k = (int)d->p[2];
+    const struct cons_lr_conf *c = d->conf;
+    int k = (int)c->window;
     if (l->hist_len < k)
         return false;
     double x[CONS_HISTORY_MAX] = {0}, y[CONS_HISTORY_MAX] = {0}, w[CONS_HISTORY_MAX] = {0};
@@ -90,15 +94,20 @@ bool cons__lr_predict(const struct cons_detector *d, const struct cons_load *l, 
 
 static bool lr_overloaded(const struct cons_detector *d, const struct cons_load *l)
 {
+    const struct cons_lr_conf *c = d->conf;
     double pred;
     if (!cons__lr_predict(d, l, false, &pred))
-        return l->req_mips / l->mips > d->p[1];
-    return pred * d->p[0] >= 1;
+        return l->req_mips / l->mips > c->fallback;
+    return pred * c->safety >= 1;
 }
 
 const struct cons_detector_ops cons_detect_lr = {
-    .name = "lr",
-    .desc = "local regression: s x predicted utilisation one migration ahead >= 1",
-    .params = lr_params,
+    .info = {
+        .name = "lr",
+        .desc = "local regression: s x predicted utilisation one migration ahead >= 1 "
+                "(--consolidate lr:1.2)",
+        .params = cons_lr_params,
+        .conf_size = sizeof(struct cons_lr_conf),
+    },
     .overloaded = lr_overloaded,
 };

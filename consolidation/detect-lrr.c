@@ -13,28 +13,25 @@
  */
 #include "consolidation/cons-private.h"
 
-static const struct cons_param lrr_params[] = {
-    {"s", 1.2, 0, 100,
-     "safety parameter, Beloglazov & Buyya 2012 s. 7.3 (LRR-1.2); CloudSim 5.0 "
-     "examples/power/planetlab/LrrMmt.java parameter \"1.2\""},
-    {"fallback", 0.7, 0, 1,
-     "THR used while the history is short, CloudSim 5.0 examples/power/RunnerAbstract.java:239-247"},
-    {"window", 10, 3, CONS_HISTORY_MAX,
-     "samples fitted, as LR (CloudSim 5.0 ...MigrationLocalRegression.java:115)"},
-    {NULL, 0, 0, 0, NULL},
-};
-
+/* The knobs are LR's (detect-lr.c, cons_lr_params): the same names and
+ * defaults (LRR-1.2: Beloglazov & Buyya 2012 s. 7.3, CloudSim 5.0
+ * examples/power/planetlab/LrrMmt.java). */
 static bool lrr_overloaded(const struct cons_detector *d, const struct cons_load *l)
 {
+    const struct cons_lr_conf *c = d->conf;
     double pred;
     if (!cons__lr_predict(d, l, true, &pred))
-        return l->req_mips / l->mips > d->p[1];
-    return pred * d->p[0] >= 1;
+        return l->req_mips / l->mips > c->fallback;
+    return pred * c->safety >= 1;
 }
 
 const struct cons_detector_ops cons_detect_lrr = {
-    .name = "lrr",
-    .desc = "robust local regression (bisquare); in CloudSim identical to lr",
-    .params = lrr_params,
+    .info = {
+        .name = "lrr",
+        .desc = "robust local regression (one bisquare step); in CloudSim identical to lr "
+                "(--consolidate lrr:1.2)",
+        .params = cons_lr_params,
+        .conf_size = sizeof(struct cons_lr_conf),
+    },
     .overloaded = lrr_overloaded,
 };

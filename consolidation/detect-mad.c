@@ -17,22 +17,33 @@
 
 #include "consolidation/cons-private.h"
 
-static const struct cons_param mad_params[] = {
-    {"s", 2.5, 0, 100,
-     "safety parameter, Beloglazov & Buyya 2012 s. 7.3 (MAD-2.5); CloudSim 5.0 "
-     "examples/power/planetlab/MadMmt.java parameter \"2.5\""},
-    {"fallback", 0.7, 0, 1,
-     "THR used while the history is short, CloudSim 5.0 examples/power/RunnerAbstract.java:239-247"},
-    {"min_history", 12, 1, CONS_HISTORY_MAX,
-     "samples needed, CloudSim 5.0 ...MigrationMedianAbsoluteDeviation.java:134"},
-    {NULL, 0, 0, 0, NULL},
+struct mad_conf {
+    sim_time_t interval;
+    double safety;          /* s */
+    double fallback;        /* THR while the history is short */
+    long min_history;
+};
+
+static const struct param_def mad_params[] = {
+    {"safety", PARAM_REAL, offsetof(struct mad_conf, safety), "2.5", 0, 100, .metavar = "S",
+     .help = "mad: overloaded above 1 - S x MAD; 2.5 is Beloglazov & Buyya 2012 s. 7.3 "
+     "(MAD-2.5), CloudSim 5.0 examples/power/planetlab/MadMmt.java"},
+    {"fallback-threshold", PARAM_REAL, offsetof(struct mad_conf, fallback), "0.7", 0, 1,
+     .metavar = "U", .help = "iqr, mad, lr, lrr: THR used while the history is short (CloudSim "
+     "5.0 examples/power/RunnerAbstract.java:239-247)"},
+    {"min-history", PARAM_INT, offsetof(struct mad_conf, min_history), "12", 1, CONS_HISTORY_MAX,
+     .metavar = "N", .help = "iqr, mad: samples needed before the adaptive threshold applies "
+     "(CloudSim 5.0 ...MigrationMedianAbsoluteDeviation.java:134)"},
+    CONS_INTERVAL_PARAM(struct mad_conf, "mad"),
+    {NULL},
 };
 
 static bool mad_overloaded(const struct cons_detector *d, const struct cons_load *l)
 {
+    const struct mad_conf *c = d->conf;
     double u = l->req_mips / l->mips;
-    if (l->hist_len < (int)d->p[2])
-        return u > d->p[1];
+    if (l->hist_len < c->min_history)
+        return u > c->fallback;
     double x[CONS_HISTORY_MAX];
     size_t n = (size_t)l->hist_len;
     memcpy(x, l->hist, n * sizeof *x);
@@ -42,12 +53,16 @@ static bool mad_overloaded(const struct cons_detector *d, const struct cons_load
         x[i] = fabs(med - l->hist[i]);
     gsl_sort(x, 1, n);
     double mad = gsl_stats_median_from_sorted_data(x, 1, n);
-    return u > 1 - d->p[0] * mad;
+    return u > 1 - c->safety * mad;
 }
 
 const struct cons_detector_ops cons_detect_mad = {
-    .name = "mad",
-    .desc = "adaptive threshold 1 - s x median absolute deviation of the host's utilisation history",
-    .params = mad_params,
+    .info = {
+        .name = "mad",
+        .desc = "adaptive threshold 1 - s x median absolute deviation of the host's "
+                "utilisation history (--consolidate mad:2.5)",
+        .params = mad_params,
+        .conf_size = sizeof(struct mad_conf),
+    },
     .overloaded = mad_overloaded,
 };

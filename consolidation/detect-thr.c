@@ -9,21 +9,31 @@
  */
 #include "consolidation/cons-private.h"
 
-static const struct cons_param thr_params[] = {
-    {"threshold", 0.8, 0, 1,
-     "Beloglazov & Buyya 2012 s. 7.3 (THR-0.8); CloudSim 5.0 examples/power/planetlab/ThrMmt.java "
-     "parameter \"0.8\""},
-    {NULL, 0, 0, 0, NULL},
+struct thr_conf {
+    sim_time_t interval;
+    double threshold;
+};
+
+static const struct param_def thr_params[] = {
+    {"threshold", PARAM_REAL, offsetof(struct thr_conf, threshold), "0.8", 0, 1,
+     .metavar = "U", .help = "thr: overloaded when demand / capacity > U; 0.8 is Beloglazov & "
+     "Buyya 2012 s. 7.3 (THR-0.8), CloudSim 5.0 examples/power/planetlab/ThrMmt.java"},
+    CONS_INTERVAL_PARAM(struct thr_conf, "thr"),
+    {NULL},
 };
 
 static bool thr_overloaded(const struct cons_detector *d, const struct cons_load *l)
 {
-    return l->req_mips / l->mips > d->p[0];
+    const struct thr_conf *c = d->conf;
+    return l->req_mips / l->mips > c->threshold;
 }
 
 const struct cons_detector_ops cons_detect_thr = {
-    .name = "thr",
-    .desc = "static threshold on the VMs' demand / capacity",
-    .params = thr_params,
+    .info = {
+        .name = "thr",
+        .desc = "static threshold on the VMs' demand / capacity (--consolidate thr:0.8)",
+        .params = thr_params,
+        .conf_size = sizeof(struct thr_conf),
+    },
     .overloaded = thr_overloaded,
 };

@@ -33,8 +33,8 @@
 
 #include "consolidation/cons-private.h"
 #include "consolidation/power.h"
-#include "sim/rng.h"
-#include "sim/xalloc.h"
+#include "base/rng.h"
+#include "base/xalloc.h"
 
 /* Stream id mixed into the seed of RS's generator: a change elsewhere
  * never shifts its draws. */
@@ -60,15 +60,29 @@ void cons_quirks_right(struct cons_quirks *q)
     q->power_diff_from_measured = false;
 }
 
-void cons_config_init(struct cons_config *c)
+int cons_config_init(struct cons_config *c, struct sim_error *err)
 {
     memset(c, 0, sizeof *c);
-    c->detector = "none";
-    c->selector = "mmt";
-    c->placement = "pabfd";
-    c->migration = "cloudsim";
     c->seed = 1;
     cons_quirks_cloudsim(&c->quirks);
+    int rc = cons_choose(&c->detector, &cons_detector_registry, "none", err);
+    if (rc == 0)
+        rc = cons_choose(&c->selector, &cons_selector_registry, "mmt", err);
+    if (rc == 0)
+        rc = cons_choose(&c->placement, &cons_place_registry, "pabfd", err);
+    if (rc == 0)
+        rc = cons_choose(&c->migration, &cons_migration_registry, "cloudsim", err);
+    if (rc < 0)
+        cons_config_release(c);
+    return rc;
+}
+
+void cons_config_release(struct cons_config *c)
+{
+    policy_release(&c->detector);
+    policy_release(&c->selector);
+    policy_release(&c->placement);
+    policy_release(&c->migration);
 }
 
 /* ------------------------------------------------------------------ plan */
@@ -98,42 +112,22 @@ static void plan_move(struct cons_plan *p, int vm, int from, int to)
 
 /* ------------------------------------------------------------- creation */
 
-static const void *lookup_detector(const char *name, const struct cons_param **params)
-{
-    const struct cons_detector_ops *o = cons_detector_find(name);
-    *params = o ? o->params : NULL;
-    return o;
-}
-
-static const void *lookup_selector(const char *name, const struct cons_param **params)
-{
-    const struct cons_selector_ops *o = cons_selector_find(name);
-    *params = o ? o->params : NULL;
-    return o;
-}
-
-static const void *lookup_place(const char *name, const struct cons_param **params)
-{
-    const struct cons_place_ops *o = cons_place_find(name);
-    *params = o ? o->params : NULL;
-    return o;
-}
-
-static const void *lookup_migration(const char *name, const struct cons_param **params)
-{
-    const struct cons_migration_ops *o = cons_migration_find(name);
-    *params = o ? o->params : NULL;
-    return o;
-}
-
 int cons_migration_init(struct cons_migration *m, const char *spec, struct sim_error *err)
 {
-    const void *ops;
-    int rc = cons__parse_spec(spec ? spec : "cloudsim", "migration model", lookup_migration, &ops,
-                              m->p, err);
-    if (rc == 0)
-        m->ops = ops;
+    memset(m, 0, sizeof *m);
+    int rc = cons_choose(&m->own, &cons_migration_registry, spec ? spec : "cloudsim", err);
+    if (rc == 0) {
+        m->ops = cons_migration_of(m->own.info);
+        m->conf = m->own.conf;
+    }
     return rc;
+}
+
+void cons_migration_release(struct cons_migration *m)
+{
+    policy_release(&m->own);
+    m->ops = NULL;
+    m->conf = NULL;
 }
 
 void cons_migration_cost(const struct cons_migration *m, const struct cons_migration_input *in,
@@ -142,47 +136,52 @@ void cons_migration_cost(const struct cons_migration *m, const struct cons_migra
     m->ops->cost(m, in, out);
 }
 
+static void manager_free(struct cons_manager *m);
+
 int cons_manager_create(const struct cons_config *cfg, struct cons_manager **out,
                         struct sim_error *err)
 {
     struct cons_manager *m = xcalloc(1, sizeof *m);
-    const void *ops;
-    int rc;
     m->q = cfg->quirks;
-    char det[64] = "none", sel[64] = "", place[64] = "", mig[64] = "";
-
-    if (cfg->detector && strcmp(cfg->detector, "none") != 0) {
-        if ((rc = cons__parse_spec(cfg->detector, "detector", lookup_detector, &ops, m->det.p, err)))
-            goto err_free;
-        m->det.ops = ops;
-        m->det.q = &m->q;
-        cons__format_spec(det, sizeof det, m->det.ops->name, m->det.ops->params, m->det.p);
+    *out = NULL;
+    int rc = cons__choice_copy(&m->own_det, &cfg->detector, err);
+    if (rc == 0)
+        rc = cons__choice_copy(&m->own_sel, &cfg->selector, err);
+    if (rc == 0)
+        rc = cons__choice_copy(&m->own_place, &cfg->placement, err);
+    if (rc == 0)
+        rc = cons__choice_copy(&m->mig.own, &cfg->migration, err);
+    if (rc < 0) {
+        manager_free(m);
+        return rc;
     }
-    if ((rc = cons__parse_spec(cfg->selector ? cfg->selector : "mmt", "selector", lookup_selector,
-                               &ops, m->sel.p, err)))
-        goto err_free;
-    m->sel.ops = ops;
+    const struct cons_detector_ops *det = cons_detector_of(m->own_det.info);
+    if (det->overloaded) {
+        m->det.ops = det;
+        m->det.conf = m->own_det.conf;
+        m->det.q = &m->q;
+    }
+    m->sel.ops = cons_selector_of(m->own_sel.info);
+    m->sel.conf = m->own_sel.conf;
     m->sel.q = &m->q;
-    cons__format_spec(sel, sizeof sel, m->sel.ops->name, m->sel.ops->params, m->sel.p);
-    if ((rc = cons__parse_spec(cfg->placement ? cfg->placement : "pabfd", "placement", lookup_place,
-                               &ops, m->place_p, err)))
-        goto err_free;
-    m->place = ops;
-    cons__format_spec(place, sizeof place, m->place->name, m->place->params, m->place_p);
-    if ((rc = cons_migration_init(&m->mig, cfg->migration, err)))
-        goto err_free;
-    cons__format_spec(mig, sizeof mig, m->mig.ops->name, m->mig.ops->params, m->mig.p);
+    m->place = cons_place_of(m->own_place.info);
+    m->place_conf = m->own_place.conf;
+    m->mig.ops = cons_migration_of(m->mig.own.info);
+    m->mig.conf = m->mig.own.conf;
+
+    char det_s[160], sel_s[160], place_s[160], mig_s[160];
+    cons_describe_choice(&m->own_det, det_s, sizeof det_s);
+    cons_describe_choice(&m->own_sel, sel_s, sizeof sel_s);
+    cons_describe_choice(&m->own_place, place_s, sizeof place_s);
+    cons_describe_choice(&m->mig.own, mig_s, sizeof mig_s);
+    snprintf(m->describe, sizeof m->describe, "%s %s %s %s", det_s, sel_s, place_s, mig_s);
 
     m->sel.rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!m->sel.rng)
+        xalloc_fail(sizeof(gsl_rng));
     gsl_rng_set(m->sel.rng, (unsigned long)sim_mix64(cfg->seed ^ CONS_STREAM_SELECT));
-    snprintf(m->describe, sizeof m->describe, "%s %s %s %s", det, sel, place, mig);
     *out = m;
     return 0;
-
-err_free:
-    free(m);
-    *out = NULL;
-    return rc;
 }
 
 static void ws_free(struct cons_manager *m)
@@ -190,6 +189,15 @@ static void ws_free(struct cons_manager *m)
     for (int h = 0; h < m->ws_cap; h++)
         free(m->ws[h].slots);
     free(m->ws);
+}
+
+static void manager_free(struct cons_manager *m)
+{
+    policy_release(&m->own_det);
+    policy_release(&m->own_sel);
+    policy_release(&m->own_place);
+    cons_migration_release(&m->mig);
+    free(m);
 }
 
 void cons_manager_destroy(struct cons_manager *m)
@@ -207,7 +215,7 @@ void cons_manager_destroy(struct cons_manager *m)
     free(m->picked_host);
     if (m->sel.rng)
         gsl_rng_free(m->sel.rng);
-    free(m);
+    manager_free(m);
 }
 
 const struct cons_migration *cons_manager_migration(const struct cons_manager *m) { return &m->mig; }

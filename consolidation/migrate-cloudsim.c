@@ -16,32 +16,47 @@
  */
 #include "consolidation/cons-private.h"
 
-static const struct cons_param cloudsim_mig_params[] = {
-    {"bw_share", 0.5, 0.01, 1,
-     "half the link, CloudSim 5.0 C/power/PowerDatacenter.java:123-125 (\"BW / 2 to model BW "
-     "available for migration purposes, the other half of BW is for VM communication\")"},
-    {"src_share", 0.9, 0, 1,
-     "CloudSim 5.0 C/VmSchedulerTimeSharedOverSubscription.java:78-80 (10% degradation at the source)"},
-    {"dst_share", 0.1, 0, 1,
-     "CloudSim 5.0 C/VmSchedulerTimeSharedOverSubscription.java:70-73 (10% reserved at the target)"},
-    {NULL, 0, 0, 0, NULL},
+struct cloudsim_mig_conf {
+    double link_share;    /* of the host's link */
+    double src_share;     /* of the VM's demand served at the source */
+    double dst_share;     /* of it reserved at the target */
+};
+
+static const struct param_def cloudsim_mig_params[] = {
+    {"migration-link-share", PARAM_REAL, offsetof(struct cloudsim_mig_conf, link_share), "0.5",
+     0, 1, PARAM_MIN_OPEN, .metavar = "F", .help = "cloudsim, precopy: the part of the host's "
+     "link a migration uses; half, as CloudSim 5.0 C/power/PowerDatacenter.java:123-125 "
+     "(\"the other half of BW is for VM communication\")"},
+    {"migration-src-share", PARAM_REAL, offsetof(struct cloudsim_mig_conf, src_share), "0.9", 0, 1,
+     .metavar = "F", .help = "cloudsim: the part of its demand a migrating VM is served on its "
+     "source; CloudSim 5.0 C/VmSchedulerTimeSharedOverSubscription.java:78-80 (10% "
+     "degradation)"},
+    {"migration-dst-share", PARAM_REAL, offsetof(struct cloudsim_mig_conf, dst_share), "0.1", 0, 1,
+     .metavar = "F", .help = "cloudsim, precopy: the part of a migrating VM's demand its target "
+     "reserves; CloudSim 5.0 C/VmSchedulerTimeSharedOverSubscription.java:70-73"},
+    {NULL},
 };
 
 static void cloudsim_mig_cost(const struct cons_migration *m, const struct cons_migration_input *in,
                               struct cons_migration_cost *out)
 {
-    double mb_s = in->bw_mbit * m->p[0] / 8.0;
+    const struct cloudsim_mig_conf *c = m->conf;
+    double mb_s = in->bw_mbit * c->link_share / 8.0;
     out->total_s = in->mem_mb / mb_s;
     out->downtime_s = 0;
     out->mb_sent = in->mem_mb;
     out->rounds = 0;
-    out->src_share = m->p[1];
-    out->dst_share = m->p[2];
+    out->src_share = c->src_share;
+    out->dst_share = c->dst_share;
 }
 
 const struct cons_migration_ops cons_migrate_cloudsim = {
-    .name = "cloudsim",
-    .desc = "CloudSim: RAM / (BW / 2), 90% of the demand served at the source, 10% reserved at the target",
-    .params = cloudsim_mig_params,
+    .info = {
+        .name = "cloudsim",
+        .desc = "CloudSim's: RAM / (link / 2), 90% of the demand served at the source and 10% "
+                "reserved at the target meanwhile, no downtime",
+        .params = cloudsim_mig_params,
+        .conf_size = sizeof(struct cloudsim_mig_conf),
+    },
     .cost = cloudsim_mig_cost,
 };

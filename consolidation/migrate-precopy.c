@@ -33,24 +33,41 @@
 #include "consolidation/cons-private.h"
 #include "consolidation/precopy.h"
 
-static const struct cons_param precopy_params[] = {
-    {"bw_share", 0.5, 0.01, 1,
-     "the part of the link migration may use; half, as CloudSim (C/power/PowerDatacenter.java:123-125)"},
-    {"max_rounds", 30, 1, 1000,
-     "Xen tools/libxc/xc_domain_save.c DEF_MAX_ITERS 29 (\"limit us to 30 times round loop\")"},
-    {"stop_mb", 0.2048, 0, 1e6,
-     "50 pages of 4 KiB: Xen xc_domain_save.c starts the last iteration when a round sent < 50 pages"},
-    {"max_factor", 3, 1, 100,
-     "Xen tools/libxc/xc_domain_save.c DEF_MAX_FACTOR 3 (\"never send more than 3x p2m_size\")"},
-    {NULL, 0, 0, 0, NULL},
+struct precopy_conf {
+    double link_share;    /* of the host's link */
+    long max_rounds;
+    double stop_mb;       /* stop-and-copy once a round would send at most this */
+    double max_factor;    /* never send more than this x the memory */
+    double dst_share;     /* of the VM's demand reserved at the target */
+};
+
+static const struct param_def precopy_params[] = {
+    {"migration-link-share", PARAM_REAL, offsetof(struct precopy_conf, link_share), "0.5", 0, 1,
+     PARAM_MIN_OPEN, .metavar = "F", .help = "cloudsim, precopy: the part of the host's link a "
+     "migration uses; half, as CloudSim 5.0 C/power/PowerDatacenter.java:123-125 (\"the other "
+     "half of BW is for VM communication\")"},
+    {"precopy-rounds", PARAM_INT, offsetof(struct precopy_conf, max_rounds), "30", 1, 1000,
+     .metavar = "N", .help = "precopy: at most N pre-copy rounds; 30 is Xen's "
+     "tools/libxc/xc_domain_save.c DEF_MAX_ITERS 29 (\"limit us to 30 times round loop\")"},
+    {"precopy-stop-mb", PARAM_REAL, offsetof(struct precopy_conf, stop_mb), "0.2048", 0, 1e6,
+     .metavar = "MB", .help = "precopy: stop-and-copy once a round would send at most MB; 50 "
+     "pages of 4 KiB, Xen xc_domain_save.c (last iteration when a round sent < 50 pages)"},
+    {"precopy-max-factor", PARAM_REAL, offsetof(struct precopy_conf, max_factor), "3", 1, 100,
+     .metavar = "F", .help = "precopy: never send more than F x the VM's memory; Xen "
+     "tools/libxc/xc_domain_save.c DEF_MAX_FACTOR 3"},
+    {"migration-dst-share", PARAM_REAL, offsetof(struct precopy_conf, dst_share), "0.1", 0, 1,
+     .metavar = "F", .help = "cloudsim, precopy: the part of a migrating VM's demand its target "
+     "reserves; CloudSim 5.0 C/VmSchedulerTimeSharedOverSubscription.java:70-73"},
+    {NULL},
 };
 
 static void precopy_cost(const struct cons_migration *m, const struct cons_migration_input *in,
                          struct cons_migration_cost *out)
 {
-    double mb_s = in->bw_mbit * m->p[0] / 8.0;
-    int max_rounds = (int)m->p[1];
-    double stop = m->p[2], cap = m->p[3] * in->mem_mb;
+    const struct precopy_conf *c = m->conf;
+    double mb_s = in->bw_mbit * c->link_share / 8.0;
+    int max_rounds = (int)c->max_rounds;
+    double stop = c->stop_mb, cap = c->max_factor * in->mem_mb;
     double v = in->mem_mb, t = 0, sent = 0;
     int rounds = 0;
     for (;;) {
@@ -71,13 +88,18 @@ static void precopy_cost(const struct cons_migration *m, const struct cons_migra
     out->mb_sent = sent + v;
     out->rounds = rounds;
     out->src_share = 1.0;
-    out->dst_share = 0.1;
+    out->dst_share = c->dst_share;
 }
 
 const struct cons_migration_ops cons_migrate_precopy = {
-    .name = "precopy",
-    .desc = "iterative pre-copy (Clark et al. NSDI 2005, Xen's stopping rules), then stop-and-copy",
-    .params = precopy_params,
+    .info = {
+        .name = "precopy",
+        .desc = "iterative pre-copy (Clark et al., NSDI 2005; Xen's stopping rules), then "
+                "stop-and-copy: the VM runs on its source until the downtime, a gap in its "
+                "service",
+        .params = precopy_params,
+        .conf_size = sizeof(struct precopy_conf),
+    },
     .cost = precopy_cost,
 };
 

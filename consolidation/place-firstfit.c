@@ -16,8 +16,11 @@ static int firstfit_find_host(struct cons_manager *m, int v, const unsigned char
 }
 
 const struct cons_place_ops cons_place_firstfit = {
-    .name = "firstfit",
-    .desc = "first host that fits, in host order",
-    .params = NULL,
+    .info = {
+        .name = "first-fit",
+        .aliases = "firstfit",
+        .desc = "first host that fits, in host order (CloudSim PowerVmAllocationPolicySimple: "
+                "the DVFS baseline)",
+    },
     .find_host = firstfit_find_host,
 };

@@ -30,8 +30,11 @@ static int mostfree_find_host(struct cons_manager *m, int v, const unsigned char
 }
 
 const struct cons_place_ops cons_place_mostfree = {
-    .name = "mostfree",
-    .desc = "most free cores, CPU not checked (CloudSim VmAllocationPolicySimple, the NPA baseline)",
-    .params = NULL,
+    .info = {
+        .name = "most-free",
+        .aliases = "mostfree",
+        .desc = "most free cores, CPU not checked (CloudSim VmAllocationPolicySimple: the NPA "
+                "baseline)",
+    },
     .find_host = mostfree_find_host,
 };

@@ -54,8 +54,9 @@ static int pabfd_find_host(struct cons_manager *m, int v, const unsigned char *e
 }
 
 const struct cons_place_ops cons_place_pabfd = {
-    .name = "pabfd",
-    .desc = "power-aware best-fit decreasing",
-    .params = NULL,
+    .info = {
+        .name = "pabfd",
+        .desc = "power-aware best-fit decreasing (Beloglazov & Buyya 2012, Algorithm 1)",
+    },
     .find_host = pabfd_find_host,
 };

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 #ifndef HVSIM_DATADIR
 #define HVSIM_DATADIR "models"

@@ -8,7 +8,7 @@
 #ifndef CONSOLIDATION_POWER_H
 #define CONSOLIDATION_POWER_H
 
-#include "sim/error.h"
+#include "base/error.h"
 
 #define CONS_POWER_POINTS 11
 

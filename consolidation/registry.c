@@ -1,14 +1,14 @@
 /*
- * consolidation/registry.c - the policy tables built from the *-list.h
- * files, lookup by name, and the "NAME[:V[,KEY=V...]]" spec parser that
- * fills a policy's declared parameters.
+ * consolidation/registry.c - the four policy registries (base/registry.h)
+ * built from the *-list.h files, and the "NAME[:V[,KEY=V...]]" spec that
+ * chooses a policy and sets its declared knobs in one word
+ * (--consolidate thr:0.8).
  */
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
 #include "consolidation/cons-private.h"
 
 #define DETECTOR(n) extern const struct cons_detector_ops cons_detect_##n;
@@ -24,156 +24,132 @@
 #include "consolidation/migrate-list.h"
 #undef MIGRATION
 
-static const struct cons_detector_ops *const detectors[] = {
-#define DETECTOR(n) &cons_detect_##n,
+static const struct policy_info *const detectors[] = {
+#define DETECTOR(n) &cons_detect_##n.info,
 #include "consolidation/detect-list.h"
 #undef DETECTOR
 };
-static const struct cons_selector_ops *const selectors[] = {
-#define SELECTOR(n) &cons_select_##n,
+static const struct policy_info *const selectors[] = {
+#define SELECTOR(n) &cons_select_##n.info,
 #include "consolidation/select-list.h"
 #undef SELECTOR
 };
-static const struct cons_place_ops *const placements[] = {
-#define PLACEMENT(n) &cons_place_##n,
+static const struct policy_info *const placements[] = {
+#define PLACEMENT(n) &cons_place_##n.info,
 #include "consolidation/place-list.h"
 #undef PLACEMENT
 };
-static const struct cons_migration_ops *const migrations[] = {
-#define MIGRATION(n) &cons_migrate_##n,
+static const struct policy_info *const migrations[] = {
+#define MIGRATION(n) &cons_migrate_##n.info,
 #include "consolidation/migrate-list.h"
 #undef MIGRATION
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Lookup by name in each table (linear: a handful of entries). */
-#define FIND(table, name)                                    \
-    do {                                                     \
-        for (size_t i_ = 0; i_ < COUNT(table); i_++)         \
-            if (name && strcmp(table[i_]->name, name) == 0)  \
-                return table[i_];                            \
-        return NULL;                                         \
-    } while (0)
+struct registry cons_detector_registry = {
+    .family = "overload detector",
+    .option = "consolidate",
+    .builtin = detectors,
+    .nbuiltin = COUNT(detectors),
+};
+struct registry cons_selector_registry = {
+    .family = "VM selection policy",
+    .option = "select",
+    .builtin = selectors,
+    .nbuiltin = COUNT(selectors),
+};
+struct registry cons_place_registry = {
+    .family = "consolidation placement",
+    .option = "consolidate-place",
+    .builtin = placements,
+    .nbuiltin = COUNT(placements),
+};
+struct registry cons_migration_registry = {
+    .family = "migration model",
+    .option = "migration",
+    .builtin = migrations,
+    .nbuiltin = COUNT(migrations),
+};
 
-const struct cons_detector_ops *cons_detector_find(const char *name) { FIND(detectors, name); }
-const struct cons_selector_ops *cons_selector_find(const char *name) { FIND(selectors, name); }
-const struct cons_place_ops *cons_place_find(const char *name) { FIND(placements, name); }
-const struct cons_migration_ops *cons_migration_find(const char *name) { FIND(migrations, name); }
-
-size_t cons_detector_count(void) { return COUNT(detectors); }
-const struct cons_detector_ops *cons_detector_at(size_t i)
-{
-    return i < COUNT(detectors) ? detectors[i] : NULL;
-}
-size_t cons_selector_count(void) { return COUNT(selectors); }
-const struct cons_selector_ops *cons_selector_at(size_t i)
-{
-    return i < COUNT(selectors) ? selectors[i] : NULL;
-}
-size_t cons_migration_count(void) { return COUNT(migrations); }
-const struct cons_migration_ops *cons_migration_at(size_t i)
-{
-    return i < COUNT(migrations) ? migrations[i] : NULL;
-}
-
-/* The names of a family, for "unknown X" messages. */
-static void known_names(char *buf, size_t len, const char *family)
-{
-    buf[0] = '\0';
-    size_t n = 0;
-    const char *names[16];
-    if (!strcmp(family, "detector"))
-        for (size_t i = 0; i < COUNT(detectors); i++)
-            names[n++] = detectors[i]->name;
-    else if (!strcmp(family, "selector"))
-        for (size_t i = 0; i < COUNT(selectors); i++)
-            names[n++] = selectors[i]->name;
-    else if (!strcmp(family, "placement"))
-        for (size_t i = 0; i < COUNT(placements); i++)
-            names[n++] = placements[i]->name;
-    else
-        for (size_t i = 0; i < COUNT(migrations); i++)
-            names[n++] = migrations[i]->name;
-    for (size_t i = 0; i < n; i++)
-        snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", names[i]);
-}
-
-static int parse_number(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int cons__parse_spec(const char *spec, const char *family, cons_lookup_fn lookup,
-                     const void **ops_out, double value[CONS_PARAM_MAX], struct sim_error *err)
+int cons_choose(struct policy_choice *c, struct registry *r, const char *spec,
+                struct sim_error *err)
 {
     char buf[256];
-    if (!spec || strlen(spec) >= sizeof buf)
-        return sim_error_usage(err, "%s: expected NAME[:VALUE[,KEY=VALUE...]]", family);
+    if (!spec || !spec[0] || strlen(spec) >= sizeof buf)
+        return sim_error_usage(err, "--%s: expected NAME[:VALUE[,KEY=VALUE...]]", r->option);
     snprintf(buf, sizeof buf, "%s", spec);
     char *colon = strchr(buf, ':');
     if (colon)
         *colon = '\0';
-    const struct cons_param *params = NULL;
-    const void *ops = lookup(buf, &params);
-    if (!ops) {
-        char known[200];
-        known_names(known, sizeof known, family);
-        return sim_error_usage(err, "unknown %s \"%s\" (known: %s)", family, buf, known);
-    }
-    size_t np = 0;
-    while (params && params[np].name)
-        np++;
-    for (size_t i = 0; i < CONS_PARAM_MAX; i++)
-        value[i] = i < np ? params[i].def : 0;
-    if (colon) {
-        char *save = NULL;
-        size_t pos = 0;
-        for (char *tok = strtok_r(colon + 1, ",", &save); tok; tok = strtok_r(NULL, ",", &save), pos++) {
-            char *eq = strchr(tok, '=');
-            size_t idx = pos;
-            const char *vs = tok;
-            if (eq) {
-                *eq = '\0';
-                vs = eq + 1;
-                for (idx = 0; idx < np && strcmp(params[idx].name, tok); idx++)
-                    ;
-                if (idx == np)
-                    return sim_error_usage(err, "%s %s: unknown parameter \"%s\"", family, buf, tok);
-            } else if (pos > 0) {
-                return sim_error_usage(err, "%s %s: only the first value may be given without KEY=",
-                                       family, buf);
+    int rc = policy_choose(c, r, buf, err);
+    if (rc < 0 || !colon)
+        return rc;
+    const struct param_def *params = c->info->params;
+    size_t np = param_count(params), pos = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(colon + 1, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save), pos++) {
+        const struct param_def *d;
+        const char *value = tok;
+        char *eq = strchr(tok, '=');
+        if (eq) {
+            *eq = '\0';
+            value = eq + 1;
+            d = param_find(params, tok);
+            if (!d) {
+                rc = sim_error_usage(err, "--%s %s: '%s' has no knob '%s'", r->option, spec,
+                                     c->info->name, tok);
+                break;
             }
-            if (idx >= np)
-                return sim_error_usage(err, "%s %s takes no parameter", family, buf);
-            double v;
-            if (parse_number(vs, &v) < 0)
-                return sim_error_usage(err, "%s %s: \"%s\" is not a number", family, buf, vs);
-            if (v < params[idx].min || v > params[idx].max)
-                return sim_error_usage(err, "%s %s: %s = %g is outside [%g, %g]", family, buf,
-                                       params[idx].name, v, params[idx].min, params[idx].max);
-            value[idx] = v;
+        } else if (pos > 0) {
+            rc = sim_error_usage(err, "--%s %s: only the first value may come without KEY=",
+                                 r->option, spec);
+            break;
+        } else if (np == 0) {
+            rc = sim_error_usage(err, "--%s %s: '%s' takes no value", r->option, spec,
+                                 c->info->name);
+            break;
+        } else {
+            d = &params[0];
         }
+        char label[300];
+        snprintf(label, sizeof label, "--%s %s (%s)", r->option, spec, d->name);
+        rc = param_set(d, c->conf, value, label, NULL, err);
+        if (rc < 0)
+            break;
     }
-    *ops_out = ops;
-    return 0;
+    if (rc < 0)
+        policy_release(c);
+    return rc;
 }
 
-void cons__format_spec(char *buf, size_t len, const char *name, const struct cons_param *params,
-                       const double value[CONS_PARAM_MAX])
+void cons_describe_choice(const struct policy_choice *c, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s", name);
-    for (size_t i = 0; params && params[i].name && i < CONS_PARAM_MAX; i++) {
-        size_t used = strlen(buf);
-        if (i == 0)
-            snprintf(buf + used, len - used, ":%g", value[i]);
+    size_t used = (size_t)snprintf(buf, len, "%s", c->info ? c->info->name : "(none)");
+    for (size_t i = 0; c->info && c->info->params && c->info->params[i].name && used < len; i++) {
+        const struct param_def *d = &c->info->params[i];
+        char v[64];
+        if (d->type == PARAM_REAL)   /* 0.8, not 0.80000000000000004 */
+            snprintf(v, sizeof v, "%g", *(const double *)((const char *)c->conf + d->offset));
         else
-            snprintf(buf + used, len - used, ",%s=%g", params[i].name, value[i]);
+            param_format(d, c->conf, v, sizeof v);
+        used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", i ? "," : ":",
+                                 c->info->params[i].name, v);
     }
+}
+
+int cons__choice_copy(struct policy_choice *dst, const struct policy_choice *src,
+                      struct sim_error *err)
+{
+    int rc = policy_choose_info(dst, src->info, err);
+    for (size_t i = 0; rc == SIM_OK && src->info->params && src->info->params[i].name; i++) {
+        const struct param_def *d = &src->info->params[i];
+        char v[128];
+        param_format(d, src->conf, v, sizeof v);
+        rc = param_set(d, dst->conf, v, d->name, NULL, err);
+    }
+    if (rc < 0)
+        policy_release(dst);
+    return rc;
 }

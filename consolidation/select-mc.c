@@ -39,7 +39,7 @@
 #include <stdlib.h>
 
 #include "consolidation/cons-private.h"
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 /* Regression of VM i's m samples on the others' (design X, m x n, column
  * 0 the intercept), CloudSim's way.  X is row-major; qrt (n x m) and the
@@ -182,8 +182,10 @@ static int mc_select(struct cons_selector *s, const struct cons_select_ctx *c)
 }
 
 const struct cons_selector_ops cons_select_mc = {
-    .name = "mc",
-    .desc = "maximum correlation (largest R^2 on the other VMs' histories), MMT as fall-back",
-    .params = NULL,
+    .info = {
+        .name = "mc",
+        .desc = "maximum correlation: the largest R^2 of its history on the other VMs', MMT "
+                "as fall-back",
+    },
     .select = mc_select,
 };

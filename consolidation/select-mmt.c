@@ -30,8 +30,9 @@ static int mmt_select(struct cons_selector *s, const struct cons_select_ctx *c)
 }
 
 const struct cons_selector_ops cons_select_mmt = {
-    .name = "mmt",
-    .desc = "minimum migration time (CloudSim: smallest RAM)",
-    .params = NULL,
+    .info = {
+        .name = "mmt",
+        .desc = "minimum migration time (CloudSim: smallest RAM)",
+    },
     .select = mmt_select,
 };

@@ -26,8 +26,9 @@ static int mu_select(struct cons_selector *s, const struct cons_select_ctx *c)
 }
 
 const struct cons_selector_ops cons_select_mu = {
-    .name = "mu",
-    .desc = "minimum utilisation (demand / VM capacity)",
-    .params = NULL,
+    .info = {
+        .name = "mu",
+        .desc = "minimum utilisation (demand / VM capacity)",
+    },
     .select = mu_select,
 };

@@ -16,8 +16,9 @@ static int rs_select(struct cons_selector *s, const struct cons_select_ctx *c)
 }
 
 const struct cons_selector_ops cons_select_rs = {
-    .name = "rs",
-    .desc = "random selection (own GSL stream from the seed)",
-    .params = NULL,
+    .info = {
+        .name = "rs",
+        .desc = "random selection (own GSL stream from the seed)",
+    },
     .select = rs_select,
 };

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 struct sla_entry {
     double t, alloc, req;

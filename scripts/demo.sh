@@ -17,7 +17,7 @@ WORKLOAD=${DEMO_WORKLOAD:---trace workloads/samples/kth-sp2-1996-head3000.swf --
 CORES=${DEMO_CORES:-100}
 QUANTUM=${DEMO_QUANTUM:-60s}
 REPS=${DEMO_REPS:-1}
-scheds=$("$HVSIM" list | awk '/^schedulers/ {on=1; next} /^$/ {on=0} on {print $1}')
+scheds=$("$HVSIM" list | awk '/^schedulers/ {on=1; next} /^$/ {on=0} on && /^  [^ ]/ {print $1}')
 set --
 for s in $scheds; do
     # shellcheck disable=SC2086

@@ -111,16 +111,14 @@ static void quirks_init(void)
 
 static struct cons_detector detector(const char *spec, const struct cons_quirks *q)
 {
-    struct cons_config c;
-    cons_config_init(&c);
-    c.detector = spec;
-    c.quirks = *q;
-    struct cons_manager *m;
+    /* The detector's knobs must outlive the manager: keep them. */
+    static struct policy_choice kept[32];
+    static size_t nkept;
     struct sim_error err;
-    cr_assert_eq(cons_manager_create(&c, &m, &err), 0, "%s", err.text);
-    struct cons_detector d = m->det;
-    cons_manager_destroy(m);
-    d.q = q;
+    cr_assert_lt(nkept, 32);
+    struct policy_choice *c = &kept[nkept++];
+    cr_assert_eq(cons_choose(c, &cons_detector_registry, spec, &err), 0, "%s", err.text);
+    struct cons_detector d = {cons_detector_of(c->info), c->conf, q};
     return d;
 }
 
@@ -307,14 +305,15 @@ static struct cons_manager *manager(const char *det, const char *sel, const char
                                     const struct cons_quirks *q)
 {
     struct cons_config c;
-    cons_config_init(&c);
-    c.detector = det;
-    c.selector = sel;
-    c.placement = place;
+    struct sim_error err;
+    cr_assert_eq(cons_config_init(&c, &err), 0, "%s", err.text);
+    cr_assert_eq(cons_choose(&c.detector, &cons_detector_registry, det, &err), 0, "%s", err.text);
+    cr_assert_eq(cons_choose(&c.selector, &cons_selector_registry, sel, &err), 0, "%s", err.text);
+    cr_assert_eq(cons_choose(&c.placement, &cons_place_registry, place, &err), 0, "%s", err.text);
     c.quirks = *q;
     struct cons_manager *m;
-    struct sim_error err;
     cr_assert_eq(cons_manager_create(&c, &m, &err), 0, "%s", err.text);
+    cons_config_release(&c);
     return m;
 }
 
@@ -485,11 +484,11 @@ Test(cons_select, mmt_and_mu, .init = quirks_init)
 Test(cons_select, rs_is_seeded_and_uniform, .init = quirks_init)
 {
     struct cons_config cf;
-    cons_config_init(&cf);
-    cf.detector = "thr";
-    cf.selector = "rs";
-    struct cons_manager *m1, *m2, *m3;
     struct sim_error err;
+    cr_assert_eq(cons_config_init(&cf, &err), 0);
+    cr_assert_eq(cons_choose(&cf.detector, &cons_detector_registry, "thr", &err), 0);
+    cr_assert_eq(cons_choose(&cf.selector, &cons_selector_registry, "rs", &err), 0);
+    struct cons_manager *m1, *m2, *m3;
     cf.seed = 7;
     cr_assert_eq(cons_manager_create(&cf, &m1, &err), 0);
     cr_assert_eq(cons_manager_create(&cf, &m2, &err), 0);
@@ -512,6 +511,7 @@ Test(cons_select, rs_is_seeded_and_uniform, .init = quirks_init)
     cons_manager_destroy(m1);
     cons_manager_destroy(m2);
     cons_manager_destroy(m3);
+    cons_config_release(&cf);
 }
 
 Test(cons_select, mc_picks_the_best_explained_vm, .init = quirks_init)
@@ -555,6 +555,7 @@ static struct cons_migration_cost mig(const char *spec, double mem, double dirty
     struct cons_migration_input in = {mem, 1000, dirty, wws};
     struct cons_migration_cost c;
     cons_migration_cost(&m, &in, &c);
+    cons_migration_release(&m);
     return c;
 }
 
@@ -593,12 +594,12 @@ Test(cons_migration, precopy_stopping_rules)
     cr_assert_float_eq(c.total_s, 16 + 0.8 + 0.8, 1e-12);
     cr_assert_float_eq(c.mb_sent, 1100, 1e-9);
     /* rho = 0.9: 1000, 900, 810 sent, then 2710 + 729 > 3 x 1000: the
-     * factor rule stops it after 3 rounds; max_rounds=2 after 2. */
+     * factor rule stops it after 3 rounds; precopy-rounds=2 after 2. */
     c = mig("precopy", 1000, 56.25, 0);
     cr_assert_eq(c.rounds, 3);
     cr_assert_float_eq(c.downtime_s, 729 / 62.5, 1e-9);
     cr_assert_float_eq(c.total_s, 3439 / 62.5, 1e-9);
-    c = mig("precopy:0.5,max_rounds=2", 1000, 56.25, 0);
+    c = mig("precopy:0.5,precopy-rounds=2", 1000, 56.25, 0);
     cr_assert_eq(c.rounds, 2);
     cr_assert_float_eq(c.downtime_s, 810 / 62.5, 1e-9);
     cr_assert_float_eq(c.total_s, 2710 / 62.5, 1e-9);
@@ -645,32 +646,48 @@ Test(cons_sla, cloudsim_definitions)
 Test(cons_spec, parameters_are_declared_and_checked, .init = quirks_init)
 {
     struct cons_config c;
-    cons_config_init(&c);
-    struct cons_manager *m;
     struct sim_error err;
-    c.detector = "iqr:s=2";
+    cr_assert_eq(cons_config_init(&c, &err), 0, "%s", err.text);
+    struct cons_manager *m;
+    cr_assert_eq(cons_choose(&c.detector, &cons_detector_registry, "iqr:safety=2", &err), 0,
+                 "%s", err.text);
     cr_assert_eq(cons_manager_create(&c, &m, &err), 0, "%s", err.text);
-    cr_assert(strstr(cons_manager_describe(m), "iqr:2,fallback=0.7,min_history=12"), "%s",
+    cr_assert(strstr(cons_manager_describe(m),
+                     "iqr:safety=2,fallback-threshold=0.7,min-history=12,interval=5min"),
+              "%s", cons_manager_describe(m));
+    cr_assert(strstr(cons_manager_describe(m), "cloudsim:migration-link-share=0.5"), "%s",
               cons_manager_describe(m));
-    cr_assert(strstr(cons_manager_describe(m), "cloudsim:0.5"), "%s", cons_manager_describe(m));
     cons_manager_destroy(m);
-    c.detector = "lr";
+    cr_assert_eq(cons_choose(&c.detector, &cons_detector_registry, "lr", &err), 0);
     cr_assert_eq(cons_manager_create(&c, &m, &err), 0);
-    cr_assert_eq(m->det.p[0], 1.2, "Beloglazov's default");
+    cr_assert_eq(((const struct cons_lr_conf *)m->det.conf)->safety, 1.2, "Beloglazov's default");
     cons_manager_destroy(m);
-    const char *bad[] = {"foo", "thr:1.5", "thr:abc", "thr:0.5,0.6", "lr:x=1"};
-    const char *why[] = {"unknown detector", "outside", "not a number", "without KEY", "unknown parameter"};
+    cr_assert_eq(cons_choose(&c.detector, &cons_detector_registry, "thr:0.75", &err), 0);
+    cr_assert_eq(cons_manager_create(&c, &m, &err), 0);
+    cons_config_release(&c);   /* the manager keeps its own copy */
+    char buf[200];
+    cons_describe_choice(&m->own_det, buf, sizeof buf);
+    cr_assert_str_eq(buf, "thr:threshold=0.75,interval=5min");
+    cons_manager_destroy(m);
+    struct policy_choice p = {0};
+    const char *bad[] = {"foo", "thr:1.5", "thr:abc", "thr:0.5,0.6", "lr:x=1", "", "none:1"};
+    const char *why[] = {"--consolidate: unknown overload detector 'foo' (one of: none, thr, "
+                         "iqr, mad, lr, lrr)",
+                         "--consolidate thr:1.5 (threshold): 1.5 is out of range",
+                         "--consolidate thr:abc (threshold): 'abc' is not a number",
+                         "only the first value may come without KEY=",
+                         "'lr' has no knob 'x'", "expected NAME", "'none' takes no value"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        c.detector = bad[i];
-        cr_assert_eq(cons_manager_create(&c, &m, &err), SIM_EINVAL, "%s", bad[i]);
+        cr_assert_eq(cons_choose(&p, &cons_detector_registry, bad[i], &err), SIM_EINVAL, "%s",
+                     bad[i]);
         cr_assert(strstr(err.text, why[i]), "%s: %s", bad[i], err.text);
+        cr_assert_null(p.info, "nothing chosen after an error");
     }
-    c.detector = "thr";
-    c.selector = "mmt:1";
-    cr_assert_eq(cons_manager_create(&c, &m, &err), SIM_EINVAL);
-    cr_assert(strstr(err.text, "takes no parameter"), "%s", err.text);
-    c.selector = "mmt";
-    c.migration = "teleport";
-    cr_assert_eq(cons_manager_create(&c, &m, &err), SIM_EINVAL);
-    cr_assert(strstr(err.text, "cloudsim, precopy"), "%s", err.text);
+    cr_assert_eq(cons_choose(&p, &cons_selector_registry, "mmt:1", &err), SIM_EINVAL);
+    cr_assert(strstr(err.text, "takes no value"), "%s", err.text);
+    cr_assert_eq(cons_choose(&p, &cons_migration_registry, "teleport", &err), SIM_EINVAL);
+    cr_assert(strstr(err.text, "precopy, cloudsim"), "%s", err.text);
+    cr_assert_eq(cons_choose(&p, &cons_place_registry, "mostfree", &err), 0, "an alias");
+    cr_assert_str_eq(p.info->name, "most-free");
+    policy_release(&p);
 }

@@ -53,15 +53,16 @@ static void run(enum cons_cloudsim_mode mode, const char *det, const char *sel, 
                 struct cons_cloudsim_result *r)
 {
     struct cons_cloudsim_config c;
-    cons_cloudsim_config_init(&c);
+    struct sim_error err;
+    cr_assert_eq(cons_cloudsim_config_init(&c, &err), 0, "%s", err.text);
     c.trace_dir = DAY;
     c.datadir = "models";
     c.mode = mode;
-    c.manager.detector = det;
-    c.manager.selector = sel;
+    cr_assert_eq(cons_choose(&c.manager.detector, &cons_detector_registry, det, &err), 0);
+    cr_assert_eq(cons_choose(&c.manager.selector, &cons_selector_registry, sel, &err), 0);
     c.manager.seed = seed;
-    struct sim_error err;
     int rc = cons_cloudsim_run(&c, r, &err);
+    cons_cloudsim_config_release(&c);
     cr_assert_eq(rc, 0, "%s", err.text);
 }
 
@@ -186,14 +187,16 @@ static int run_tiny(enum cons_cloudsim_mode mode, bool quirks, struct cons_cloud
                     struct sim_error *err)
 {
     struct cons_cloudsim_config c;
-    cons_cloudsim_config_init(&c);
+    cr_assert_eq(cons_cloudsim_config_init(&c, err), 0);
     c.trace_dir = th_path("day");
     c.datadir = "models";
     c.mode = mode;
     c.hosts = 2;
     if (!quirks)
         cons_cloudsim_quirks_off(&c.quirks);
-    return cons_cloudsim_run(&c, r, err);
+    int rc = cons_cloudsim_run(&c, r, err);
+    cons_cloudsim_config_release(&c);
+    return rc;
 }
 
 Test(cons_cloudsim, an_all_zero_file_is_a_vm_and_is_removed)
@@ -245,13 +248,11 @@ Test(cons_cloudsim, short_files_and_missing_days_are_errors)
     cr_assert(strstr(err.text, "288"), "%s", err.text);
     th_cleanup();
     struct cons_cloudsim_config c;
-    cons_cloudsim_config_init(&c);
+    cr_assert_eq(cons_cloudsim_config_init(&c, &err), 0);
     c.trace_dir = "/nonexistent/day";
     c.datadir = "models";
     cr_assert_lt(cons_cloudsim_run(&c, &r, &err), 0);
-    c.trace_dir = DAY;
-    c.manager.detector = "bogus";
-    cr_assert_eq(cons_cloudsim_run(&c, &r, &err), SIM_EINVAL);
+    cons_cloudsim_config_release(&c);
 }
 
 Test(cons_cloudsim, right_semantics_change_the_answer, .timeout = 120)
@@ -260,15 +261,16 @@ Test(cons_cloudsim, right_semantics_change_the_answer, .timeout = 120)
      * the same day: VMs stay, so more hosts stay on and energy rises; the
      * run is still valid (every VM placed, migrations happen). */
     struct cons_cloudsim_config c;
-    cons_cloudsim_config_init(&c);
+    struct sim_error err;
+    cr_assert_eq(cons_cloudsim_config_init(&c, &err), 0);
     c.trace_dir = DAY;
     c.datadir = "models";
-    c.manager.detector = "lr:1.2";
+    cr_assert_eq(cons_choose(&c.manager.detector, &cons_detector_registry, "lr:1.2", &err), 0);
     cons_cloudsim_quirks_off(&c.quirks);
     cons_quirks_right(&c.manager.quirks);
     struct cons_cloudsim_result r;
-    struct sim_error err;
     cr_assert_eq(cons_cloudsim_run(&c, &r, &err), 0, "%s", err.text);
+    cons_cloudsim_config_release(&c);
     cr_assert_eq(r.vms_removed, 0);
     cr_assert_gt(r.migrations, 0);
     cr_assert_gt(r.energy_kwh, 163.48 * 1.2, "%.2f kWh", r.energy_kwh);

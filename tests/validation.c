@@ -9,12 +9,16 @@
 
 #include "sim/engine.h"
 #include "sim/metrics.h"
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "workloads/synthetic.h"
 
 /* H2 with C^2 = 4 and mean 1, balanced means (queueing.md section 0):
  * p1 = 0.8873, mu1 = 1.775, mu2 = 0.2254. */
 #define H2_C2_4 "hyperexp:0.8873:0.56338:4.43656"
+
+/* N customers of the machine-repairman model: all there at 0, each a
+ * closed loop of think Exp(4) and burst Exp(1). */
+#define MR(n) "n=" #n ",interarrival=det:0,think=exp:4,burst=exp:1"
 
 const struct vcase validation_cases[] = {
     {"M/M/1 FCFS rho=0.5", "n=200000,interarrival=exp:2,work=exp:1", "fcfs", 0.03, 1,
@@ -53,6 +57,18 @@ const struct vcase validation_cases[] = {
      0.03, 2, false, false, 4000, VM_TURNAROUND, 0, 0, 0, 2.778, "queueing.md 5"},
     {"M/M/16 FCFS rho=0.8 (Erlang C)", "n=1000000,interarrival=exp:0.078125,work=exp:1", "fcfs",
      0.03, 16, false, false, 4000, VM_TURNAROUND, 0, 0, 0, 1.095, "queueing.md 5"},
+    /* Machine repairman: N guests of one vCPU on one pCPU, think Exp(4),
+     * burst Exp(1); exact MVA (queueing.md 9).  N = 5 is N S / (S + Z) = 1. */
+    {"Closed N=2, Z=4, S=1, PS (rr q=10ms): R", MR(2), "rr", 0.01, 1, false, false, 500,
+     VM_BURST_RESPONSE, 0, 0, 0, 1.200, "queueing.md 9", 60000},
+    {"Closed N=5, Z=4, S=1, PS (rr q=10ms): R", MR(5), "rr", 0.01, 1, false, false, 1000,
+     VM_BURST_RESPONSE, 0, 0, 0, 2.243, "queueing.md 9", 60000},
+    {"Closed N=5, Z=4, S=1, PS (rr q=10ms): X", MR(5), "rr", 0.01, 1, false, false, 1000,
+     VM_BURST_RATE, 0, 0, 0, 0.8009, "queueing.md 9", 60000},
+    {"Closed N=10, Z=4, S=1, FCFS: R", MR(10), "fcfs", 0.03, 1, false, false, 1000,
+     VM_BURST_RESPONSE, 0, 0, 0, 6.053, "queueing.md 9", 60000},
+    {"Closed N=10, Z=4, S=1, FCFS: X", MR(10), "fcfs", 0.03, 1, false, false, 1000,
+     VM_BURST_RATE, 0, 0, 0, 0.9947, "queueing.md 9", 60000},
 };
 const size_t validation_ncases = sizeof validation_cases / sizeof validation_cases[0];
 
@@ -62,6 +78,24 @@ struct collect {
     double *x;
     size_t n, cap;
 };
+
+static void collect_add(struct collect *col, double v)
+{
+    col->x = xgrow(col->x, &col->cap, col->n + 1, sizeof *col->x);
+    col->x[col->n++] = v;
+}
+
+/* Bursts (closed loops): the response, or the end time for the rate. */
+static void on_burst(void *ctx, const struct sim_burst *b)
+{
+    struct collect *col = ctx;
+    if (col->seen++ < col->c->warmup)
+        return;
+    if (col->c->metric == VM_BURST_RESPONSE)
+        collect_add(col, sim_time_to_s(b->end - b->woke));
+    else if (col->c->metric == VM_BURST_RATE)
+        collect_add(col, sim_time_to_s(b->end));
+}
 
 static void on_job(void *ctx, const struct sim_job_info *j)
 {
@@ -88,8 +122,14 @@ static void on_job(void *ctx, const struct sim_job_info *j)
     default:
         return;
     }
-    col->x = xgrow(col->x, &col->cap, col->n + 1, sizeof *col->x);
-    col->x[col->n++] = v;
+    collect_add(col, v);
+}
+
+/* Set a knob of the case's policy, if the policy has it. */
+static int set_knob(struct policy_choice *c, const char *name, const char *text,
+                    struct sim_error *err)
+{
+    return param_find(c->info->params, name) ? policy_set(c, name, text, err) : SIM_OK;
 }
 
 void validation_run(const struct vcase *c, uint64_t seed, struct vresult *out)
@@ -103,24 +143,42 @@ void validation_run(const struct vcase *c, uint64_t seed, struct vresult *out)
         return;
     }
     struct collect col = {c, 0, NULL, 0, 0};
-    struct sim_params p;
-    sim_params_init(&p);
-    p.sched = sched_find(c->sched);
-    p.ncores = c->cores;
-    p.sched_params.quantum = sim_time_from_s(c->quantum);
-    p.sched_params.clairvoyant = !c->blind;
-    p.sched_params.preemptive = c->preempt;
-    p.seed = seed;
-    p.on_job = on_job;
-    p.cb_ctx = &col;
+    struct sim_experiment x;
+    struct sim_hooks hooks = {.on_job = on_job, .on_burst = on_burst, .cb_ctx = &col};
     struct sim *sim;
-    if (!p.sched || sim_create(&sim, &p, &err) < 0) {
-        fprintf(stderr, "%s: cannot create the simulation\n", c->name);
-        return;
+    char quantum[64];
+    snprintf(quantum, sizeof quantum, "%.17g", c->quantum);
+    if (sim_experiment_init(&x, &err) < 0)
+        goto fail;
+    sim_experiment_uniform(&x, 1, c->cores, 0);
+    x.seed = seed;
+    x.horizon = sim_time_from_s(c->horizon);
+    if (policy_choose(&x.sched, &sched_registry, c->sched, &err) < 0 ||
+        set_knob(&x.sched, "quantum", quantum, &err) < 0 ||
+        set_knob(&x.sched, "clairvoyant", c->blind ? "no" : "yes", &err) < 0 ||
+        set_knob(&x.sched, "preempt", c->preempt ? "yes" : "no", &err) < 0 ||
+        sim_create(&sim, &x, 0, &hooks, &err) < 0) {
+        sim_experiment_release(&x);
+        goto fail;
     }
     struct trace_reader r;
     synth_open(&r, &spec, seed, 0, NULL);
-    if (sim_run(sim, &r, &err) == 0 && col.n >= 40) {
+    int ran = sim_run(sim, &r, &err);
+    if (ran == 0 && col.n >= 40 && c->metric == VM_BURST_RATE) {
+        /* batch means over time: 20 equal stretches from the end of the
+         * warm-up (the first counted completion) to the horizon */
+        size_t batches = 20;
+        double t0 = col.x[0], len = (c->horizon - t0) / (double)batches, means[20] = {0};
+        for (size_t i = 1; i < col.n; i++) {
+            size_t b = (size_t)((col.x[i] - t0) / len);
+            means[b < batches ? b : batches - 1] += 1 / len;
+        }
+        out->mean = (double)(col.n - 1) / (c->horizon - t0);
+        stats_t_interval(means, batches, out->ci);
+        out->n = (long)col.n;
+        double half = (out->ci[1] - out->ci[0]) / 2;
+        out->within = fabs(out->mean - c->theory) <= half + 0.005 * c->theory;
+    } else if (ran == 0 && col.n >= 40) {
         /* batch means: 20 equal batches in completion order */
         size_t batches = 20, per = col.n / batches;
         double means[20], sum = 0;
@@ -139,5 +197,9 @@ void validation_run(const struct vcase *c, uint64_t seed, struct vresult *out)
     }
     trace_close(&r);
     sim_destroy(sim);
+    sim_experiment_release(&x);
     free(col.x);
+    return;
+fail:
+    fprintf(stderr, "%s: cannot create the simulation: %s\n", c->name, err.text);
 }

@@ -1,6 +1,6 @@
 /*
  * tests/validation.h - the validation cases: closed-form queueing results
- * (../shared/validation/queueing.md) that hvsim must reproduce on ideal
+ * (docs/validation/queueing.md) that hvsim must reproduce on ideal
  * hardware.  One table serves the Criterion tests (test_validation.c)
  * and `make validate` (scripts/validate.c), so the README's table and
  * the tests cannot drift apart.
@@ -16,6 +16,8 @@ enum vmetric {
     VM_TURNAROUND,      /* mean turnaround of all counted guests */
     VM_CLASS_T,         /* mean turnaround of priority class `cls` */
     VM_SLOWDOWN_SIZE,   /* mean T/x of guests with work x in [x_lo, x_hi] */
+    VM_BURST_RESPONSE,  /* mean burst response (wake -> end of the burst) */
+    VM_BURST_RATE,      /* bursts completed per second */
 };
 
 struct vcase {
@@ -31,6 +33,7 @@ struct vcase {
     double cls, x_lo, x_hi;
     double theory;
     const char *source;
+    double horizon;       /* s: the run's end (closed loops), 0 = none */
 };
 
 struct vresult {

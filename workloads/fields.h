@@ -22,6 +22,10 @@ enum trace_field {
     TRACE_F_DEADLINE,
     TRACE_F_CLASS,
     TRACE_F_UTIL,
+    TRACE_F_CAP,        /* cores, a CPU cap */
+    TRACE_F_AFFINITY,   /* a cpuset, "0-3,6" */
+    TRACE_F_PHASES,     /* run and block durations per vCPU (the phases format) */
+    TRACE_F_REPEAT,     /* times through the phases */
     TRACE_F_COUNT,
     TRACE_F_EXTRA = -1,   /* an x_ column: read and ignored */
     TRACE_F_UNKNOWN = -2,
@@ -31,6 +35,8 @@ enum trace_field {
 #define TRACE_MEM_MB_MAX 1e12
 
 extern const char *const trace_field_names[TRACE_F_COUNT];
+/* What each column means: unit, default, rule (the man page). */
+extern const char *const trace_field_help[TRACE_F_COUNT];
 
 /* The field called name, TRACE_F_EXTRA for "x_...", TRACE_F_UNKNOWN. */
 int trace_field_find(const char *name);

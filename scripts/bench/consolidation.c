@@ -33,16 +33,21 @@ static int run(const char *label, enum cons_cloudsim_mode mode, const char *det,
                double *wall)
 {
     struct cons_cloudsim_config c;
-    cons_cloudsim_config_init(&c);
-    c.trace_dir = DAY;
-    c.datadir = "models";
-    c.mode = mode;
-    c.manager.detector = det;
-    c.manager.selector = sel;
     struct cons_cloudsim_result r;
     struct sim_error err;
     double t0 = now_s();
-    if (cons_cloudsim_run(&c, &r, &err) != 0) {
+    int rc = cons_cloudsim_config_init(&c, &err);
+    if (rc == 0)
+        rc = cons_choose(&c.manager.detector, &cons_detector_registry, det, &err);
+    if (rc == 0)
+        rc = cons_choose(&c.manager.selector, &cons_selector_registry, sel, &err);
+    c.trace_dir = DAY;
+    c.datadir = "models";
+    c.mode = mode;
+    if (rc == 0)
+        rc = cons_cloudsim_run(&c, &r, &err);
+    cons_cloudsim_config_release(&c);
+    if (rc != 0) {
         sim_error_print(&err, stderr);
         return 1;
     }
