@@ -81,6 +81,10 @@ static const struct {
     int pes;
     const char *power;
 } cs_host_types[2] = {{1860, 2, "hp-proliant-ml110-g4"}, {2660, 2, "hp-proliant-ml110-g5"}};
+const char *cons_cloudsim_host_power(int h) { return cs_host_types[h % 2].power; }
+double cons_cloudsim_host_core_mips(int h) { return cs_host_types[h % 2].pe_mips; }
+int cons_cloudsim_host_cores(int h) { return cs_host_types[h % 2].pes; }
+
 #define CS_HOST_RAM_MB 4096.0
 #define CS_HOST_BW_MBIT 1000.0   /* HOST_BW 1000000 kbit/s */
 
@@ -155,6 +159,7 @@ struct cs_host {
     double ram_free, bw_free;
     double util, prev_util;   /* MIPS in use now and at the update before */
     bool on, prev_on;
+    struct cons_cloudsim_host out;   /* what it reports */
 };
 
 /* Where time t falls among the samples: what
@@ -485,17 +490,72 @@ static double frame_energy(const struct cs *cs, const struct cs_host *H, double 
 /* PowerDatacenter.updateCloudetProcessingWithoutSchedulingFutureEventsForce
  * (169-246), or PowerDatacenterNonPowerAware.updateCloudletProcessing for
  * NPA (full power whatever the load, metered before the update). */
+/* Energy of host h over the frame that ends now. */
+static void meter(struct cs *cs, int h, double j)
+{
+    cs->energy_j += j;
+    cs->hosts[h].out.energy_j += j;
+}
+
+/* Each host as it reports itself after an update. */
+static void host_report(struct cs *cs)
+{
+    for (int h = 0; h < cs->nh; h++) {
+        struct cs_host *H = &cs->hosts[h];
+        struct cons_cloudsim_host *o = &H->out;
+        double u = host_util_frac(H, H->util);
+        o->util = u;
+        o->req_mips = o->alloc_mips = 0;
+        o->vms = 0;
+        for (int i = 0; i < H->n; i++) {
+            if (H->slots[i].incoming)
+                continue;
+            o->vms++;
+            o->req_mips += H->slot_req[i] > H->pe_mips ? H->pe_mips : H->slot_req[i];
+            o->alloc_mips += H->slots[i].alloc_mips;
+        }
+        o->on = cs->c->mode == CONS_CLOUDSIM_NPA || H->on;
+        o->power_w = cs->c->mode == CONS_CLOUDSIM_NPA ? cons_power_at(H->power, 1.0)
+                     : H->on                          ? cons_power_at(H->power, u > 1 ? 1 : u)
+                                                      : 0;
+    }
+}
+
+/* The periodic update at t, reported (the timeline). */
+static void report_step(struct cs *cs, double t, double dt)
+{
+    host_report(cs);
+    struct cons_cloudsim_step s = {.t = t, .dt = dt};
+    struct cons_cloudsim_host *hs = xmalloc((size_t)cs->nh * sizeof *hs);
+    for (int h = 0; h < cs->nh; h++) {
+        hs[h] = cs->hosts[h].out;
+        s.vms += hs[h].vms;
+    }
+    s.hosts = hs;
+    cs->c->on_step(cs->c->ctx, &s);
+    free(hs);
+}
+
 static void dc_update(struct cs *cs, double t)
 {
     double dt = t - cs->last;
     if (cs->c->mode == CONS_CLOUDSIM_NPA && dt > 0)
         for (int h = 0; h < cs->nh; h++)
-            cs->energy_j += cons_power_at(cs->hosts[h].power, 1.0) * dt;
+            meter(cs, h, cons_power_at(cs->hosts[h].power, 1.0) * dt);
     for (int h = 0; h < cs->nh; h++)
         host_update(cs, h, t);
     if (cs->c->mode != CONS_CLOUDSIM_NPA && dt > 0)
         for (int h = 0; h < cs->nh; h++)
-            cs->energy_j += frame_energy(cs, &cs->hosts[h], dt);
+            meter(cs, h, frame_energy(cs, &cs->hosts[h], dt));
+    for (int h = 0; h < cs->nh; h++) {
+        struct cs_host *H = &cs->hosts[h];
+        bool was = cs->c->mode == CONS_CLOUDSIM_NPA || H->prev_on;
+        bool is = cs->c->mode == CONS_CLOUDSIM_NPA || H->on;
+        if (was && dt > 0)
+            H->out.on_s += dt;
+        if (was && !is)
+            H->out.shutdowns++;
+    }
     if (cs->q->remove_zero_demand_vms) {
         /* HostDynamicWorkload.getCompletedVms, host by host. */
         for (int h = 0; h < cs->nh; h++) {
@@ -584,6 +644,9 @@ static int migration_start(struct cs *cs, int v, int to, double t, struct sim_er
             host_update(cs, vm->host, t);
     }
     cs->r->migrations++;
+    T->out.migrations_in++;
+    if (vm->host >= 0)
+        cs->hosts[vm->host].out.migrations_out++;
     cs->r->migration_s += cost.total_s;
     cs->r->downtime_s += cost.downtime_s;
     cs->r->migration_mb += cost.mb_sent;
@@ -881,6 +944,7 @@ int cons_cloudsim_run(const struct cons_cloudsim_config *c, struct cons_cloudsim
     struct cons_plan plan;
     cons_plan_init(&plan);
     double t_dc = (c->quirks.events_offset ? 0.1 : 0) + c->interval;
+    double last_step = -1;   /* the previous periodic update */
     for (;;) {
         bool mig_next = cs.nheap > 0 && cs.heap[0].t <= t_dc;
         double t = mig_next ? cs.heap[0].t : t_dc;
@@ -905,7 +969,11 @@ int cons_cloudsim_run(const struct cons_cloudsim_config *c, struct cons_cloudsim
             continue;
         }
         if (t > cs.last) {
+            double from = cs.last;
             dc_update(&cs, t);
+            if (c->on_step)
+                report_step(&cs, t, t - (last_step >= 0 ? last_step : from));
+            last_step = t;
             if (c->mode == CONS_CLOUDSIM_MIGRATE) {
                 view_sync(&cs, t);
                 cons_manager_optimize(cs.mgr, &cs.dc, &plan);
@@ -915,6 +983,8 @@ int cons_cloudsim_run(const struct cons_cloudsim_config *c, struct cons_cloudsim
                 if (rc < 0)
                     break;
                 r->steps++;
+                r->overloaded += (long)plan.overloaded;
+                r->drained += (long)plan.drained;
             }
         }
         t_dc += c->interval;
@@ -925,6 +995,11 @@ int cons_cloudsim_run(const struct cons_cloudsim_config *c, struct cons_cloudsim
     if (!c->quirks.energy_cloudsim && c->duration > cs.last)
         dc_update(&cs, c->duration);   /* meter to the end */
 
+    if (c->hosts_out) {
+        host_report(&cs);
+        for (int h = 0; h < cs.nh; h++)
+            c->hosts_out[h] = cs.hosts[h].out;
+    }
     r->hosts = cs.nh;
     r->vms = cs.nv;
     r->sim_end_s = c->duration;

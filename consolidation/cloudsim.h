@@ -69,6 +69,28 @@ enum cons_cloudsim_mode {
     CONS_CLOUDSIM_MIGRATE,  /* the manager's consolidation (ThrMmt.java, LrMmt.java, ...) */
 };
 
+/* One host, after an update of the data centre (the preset's timeline)
+ * or at the end of the run (hosts.csv). */
+struct cons_cloudsim_host {
+    double util;                    /* MIPS in use / its MIPS */
+    double req_mips, alloc_mips;    /* its VMs' demand and what they got */
+    int vms;                        /* VMs on it (not counting one migrating in) */
+    bool on;                        /* active, as CloudSim counts it */
+    double power_w;                 /* drawn now */
+    double energy_j;                /* metered so far */
+    double on_s;                    /* time active so far */
+    long shutdowns;                 /* active -> inactive so far */
+    long migrations_in, migrations_out;
+};
+
+/* The data centre after one of its periodic updates. */
+struct cons_cloudsim_step {
+    double t;                       /* s */
+    double dt;                      /* since the previous periodic update */
+    const struct cons_cloudsim_host *hosts;   /* [hosts] */
+    int vms;                        /* VMs in the data centre */
+};
+
 struct cons_cloudsim_config {
     const char *trace_dir;          /* a PlanetLab day: one file per VM */
     const char *datadir;            /* for DATADIR/power/NAME.json, NULL = installed */
@@ -79,7 +101,19 @@ struct cons_cloudsim_config {
     double interval;                /* 300 s (Constants.java:24) */
     double duration;                /* 86400 s (Constants.java:25) */
     const char *precopy_class;      /* workload class of the VMs for precopy, NULL = network-heavy */
+    /* Optional outputs.  hosts_out: [hosts], each host at the end of the
+     * run.  on_step: called with ctx after every periodic update (300.1,
+     * 600.1, ... s), not after those a migration's end causes. */
+    struct cons_cloudsim_host *hosts_out;
+    void (*on_step)(void *ctx, const struct cons_cloudsim_step *s);
+    void *ctx;
 };
+
+/* The power model and core speed (MIPS) of host h of the set-up (host h
+ * is of type h mod 2). */
+const char *cons_cloudsim_host_power(int h);
+double cons_cloudsim_host_core_mips(int h);
+int cons_cloudsim_host_cores(int h);
 
 /* CloudSim's set-up with every quirk on: mode MIGRATE, detector none
  * (cons_config_init).  Returns 0; cons_cloudsim_config_release frees the
@@ -99,6 +133,8 @@ struct cons_cloudsim_result {
     double downtime_s;              /* sum of stop-and-copy pauses */
     double migration_mb;            /* sent over the links */
     long steps;                     /* optimisations run */
+    long overloaded;                /* hosts found overloaded, summed over the steps */
+    long drained;                   /* under-utilised hosts emptied */
 };
 
 /* Run the experiment.  Returns 0, or SIM_EINVAL / SIM_EIO (bad trace, bad

@@ -203,6 +203,9 @@ int cons_choose(struct policy_choice *c, struct registry *r, const char *spec,
 /* The spec that gives c again, "thr:threshold=0.8,interval=300", for
  * reports. */
 void cons_describe_choice(const struct policy_choice *c, char *buf, size_t len);
+/* The manager's period a detector's knobs set (its `interval`), 0 for
+ * none. */
+sim_time_t cons_detector_interval(const struct policy_choice *detector);
 
 struct cons_config {
     /* The policies with their knobs' values (owned; cons_config_release).

@@ -139,6 +139,13 @@ void cons_describe_choice(const struct policy_choice *c, char *buf, size_t len)
     }
 }
 
+sim_time_t cons_detector_interval(const struct policy_choice *detector)
+{
+    const struct param_def *d = detector->info ? param_find(detector->info->params, "interval")
+                                               : NULL;
+    return d ? *(const sim_time_t *)((const char *)detector->conf + d->offset) : 0;
+}
+
 int cons__choice_copy(struct policy_choice *dst, const struct policy_choice *src,
                       struct sim_error *err)
 {

@@ -67,6 +67,21 @@ const struct output_column output_timeline_columns[] = {
     {"used", "cores used"},
     {"queued", "vCPUs waiting in the host's runqueues (runnable, not running, not throttled), "
                "mean over the interval"},
+    {"power_w", "the host's mean power over the interval, W (empty without power tables)"},
+    {"energy_kwh", "the host's energy from the start, kWh (empty without power tables)"},
+    {NULL},
+};
+
+const struct output_column output_hosts_columns[] = {
+    {"host", "host"},
+    {"power_model", "its power table (models/power/NAME.json)"},
+    {"cores", "its cores"},
+    {"speed", "a core's speed against the reference core (CloudSim's MIPS / 1000)"},
+    {"energy_kwh", "the energy it drew over the run, kWh"},
+    {"on_seconds", "the time it was switched on, s"},
+    {"shutdowns", "times it was switched off"},
+    {"migrations_in", "live migrations to it"},
+    {"migrations_out", "live migrations from it"},
     {NULL},
 };
 
@@ -170,9 +185,13 @@ static void on_job(void *ctx, const struct sim_job_info *j)
 
 static void timeline_row(FILE *f, const struct sim_sample *s)
 {
-    fprintf(f, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f,%.6f\n", sim_time_to_s(s->time), s->host,
+    fprintf(f, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f,%.6f", sim_time_to_s(s->time), s->host,
             s->utilization, s->runnable, s->running, s->guests, s->demand, s->allocated, s->used,
             s->queued_mean);
+    if (isnan(s->power_w))
+        fputs(",,\n", f);
+    else
+        fprintf(f, ",%.6f,%.9f\n", s->power_w, s->energy_kwh);
 }
 
 /* Merge rounds 2k and 2k+1 into round k: means over the two intervals for
@@ -192,10 +211,37 @@ static void timeline_halve(struct run_output *o)
                 m.allocated = (a->allocated * wa + b->allocated * wb) / w;
                 m.used = (a->used * wa + b->used * wb) / w;
                 m.queued_mean = (a->queued_mean * wa + b->queued_mean * wb) / w;
+                m.power_w = (a->power_w * wa + b->power_w * wb) / w;
             }
             o->trows[k * h + i] = m;
         }
     o->nrounds /= 2;
+}
+
+static void on_host(void *ctx, const struct sim_host_report *h)
+{
+    struct run_output *o = ctx;
+    FILE *f = o->hosts;
+    fprintf(f, "%d,%s,%d,%.9g,", h->host, h->power ? h->power : "", h->cores, h->speed);
+    if (isnan(h->energy_kwh))
+        fputc(',', f);
+    else
+        fprintf(f, "%.9f,", h->energy_kwh);
+    fprintf(f, "%.9f,%ld,%ld,%ld\n", h->on_seconds, h->shutdowns, h->migrations_in,
+            h->migrations_out);
+    o->nhost_rows++;
+}
+
+void run_output_host(struct run_output *o, const struct sim_host_report *h)
+{
+    if (o->hosts)
+        on_host(o, h);
+}
+
+void run_output_sample(struct run_output *o, const struct sim_sample *s)
+{
+    if (o->timeline)
+        timeline_row(o->timeline, s);
 }
 
 static sim_time_t on_sample(void *ctx, const struct sim_sample *s)
@@ -279,7 +325,8 @@ int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_
         return SIM_OK;
     o->jobs = tmpfile();
     o->timeline = tmpfile();
-    if (!o->jobs || !o->timeline) {
+    o->hosts = tmpfile();
+    if (!o->jobs || !o->timeline || !o->hosts) {
         run_output_close(o);
         return sim_error_set(err, SIM_EIO, NULL, 0, 0, "cannot create a temporary file: %s",
                              strerror(errno));
@@ -288,6 +335,9 @@ int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_
     for (size_t i = 0; output_timeline_columns[i].name; i++)
         fprintf(o->timeline, "%s%s", i ? "," : "", output_timeline_columns[i].name);
     fputc('\n', o->timeline);
+    for (size_t i = 0; output_hosts_columns[i].name; i++)
+        fprintf(o->hosts, "%s%s", i ? "," : "", output_hosts_columns[i].name);
+    fputc('\n', o->hosts);
     return SIM_OK;
 }
 
@@ -297,6 +347,8 @@ void run_output_close(struct run_output *o)
         fclose(o->jobs);
     if (o->timeline)
         fclose(o->timeline);
+    if (o->hosts)
+        fclose(o->hosts);
     free(o->seg);
     gantt_table_free(&o->table);
     free(o->trows);
@@ -314,6 +366,7 @@ void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
     if (rep > 0)
         return;
     hooks->on_sample = o->timeline ? on_sample : NULL;
+    hooks->on_host = o->hosts ? on_host : NULL;
     if (o->timeline && o->adaptive && !o->trows) {
         o->nhosts = x->nhosts;
         o->trows = xcalloc((size_t)TIMELINE_MAX_ROUNDS * (size_t)x->nhosts, sizeof *o->trows);
@@ -438,6 +491,13 @@ int run_output_write(struct run_output *o, const char *dir, json_t *summary,
             o->adaptive = false;   /* written once, even if called again */
         }
         rc = write_atomic(dir, "timeline.csv", o->timeline, NULL, 0, err);
+    }
+    if (rc == SIM_OK && o->hosts && o->nhost_rows > 0) {
+        rc = write_atomic(dir, "hosts.csv", o->hosts, NULL, 0, err);
+    } else if (rc == SIM_OK) {
+        char path[4200];   /* one left by an earlier run would describe that run */
+        snprintf(path, sizeof path, "%s/hosts.csv", dir);
+        unlink(path);
     }
     if (rc == SIM_OK && o->segments && !o->seg_lost) {
         rc = write_segments(o, dir, err);

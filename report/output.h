@@ -45,6 +45,7 @@ struct output_column {
 extern const struct output_column output_jobs_columns[];
 extern const struct output_column output_timeline_columns[];
 extern const struct output_column output_segments_columns[];
+extern const struct output_column output_hosts_columns[];
 
 struct run_output {
     const struct sim_experiment *x;   /* the run's (class names), from run_output_attach */
@@ -52,6 +53,8 @@ struct run_output {
     struct breakdown *breakdown;      /* this replication's, fed every guest; may be NULL */
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
     FILE *timeline;    /* timeline.csv rows */
+    FILE *hosts;       /* hosts.csv rows (runs that meter energy or consolidate) */
+    size_t nhost_rows;
     /* Adaptive timeline (--sample not given): rows are kept in memory, at
      * most TIMELINE_MAX_ROUNDS samples per host; when full, neighbouring
      * samples are merged pairwise and the engine samples half as often,
@@ -81,9 +84,15 @@ void run_output_close(struct run_output *o);
 void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
                        const struct sim_experiment *x, long rep, struct breakdown *bd);
 
+/* A timeline row and a hosts.csv row given directly (the preset's
+ * time-stepped model, which is not the engine). */
+void run_output_sample(struct run_output *o, const struct sim_sample *s);
+void run_output_host(struct run_output *o, const struct sim_host_report *h);
+
 /* mkdir -p DIR, then write summary.json, jobs.csv, timeline.csv,
- * segments.csv (small workloads) atomically, then the plots
- * (report/plots.h).  SIM_EIO if DIR cannot be written. */
+ * hosts.csv (runs that meter energy or consolidate), segments.csv (small
+ * workloads) atomically, then the plots (report/plots.h).  SIM_EIO if DIR
+ * cannot be written. */
 int run_output_write(struct run_output *o, const char *dir, json_t *summary,
                      struct sim_error *err);
 

@@ -1139,6 +1139,8 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             .allocated = (double)h->vcpus_placed,
             .used = (double)running,
             .queued_mean = len > 0 ? (h->queued_acc - sim->sample_queued[i]) / (double)len : 0,
+            .power_w = NAN,
+            .energy_kwh = NAN,
         };
         sim->sample_busy[i] = busy;
         sim->sample_queued[i] = h->queued_acc;

@@ -49,6 +49,8 @@ struct sim_sample {
     long running;          /* vCPUs running at the sample */
     long guests;           /* guests in the system (all hosts) */
     double queued_mean;    /* vCPUs waiting in its queues, mean over the interval */
+    double power_w;        /* mean power over the interval, W; NAN = no power table */
+    double energy_kwh;     /* its energy so far, kWh; NAN = no power table */
 };
 /* Returns the sampling interval wanted from now on (0 = unchanged): a
  * consumer that keeps a bounded number of rows widens it as it merges. */
@@ -72,6 +74,20 @@ struct sim_burst {
     sim_time_t woke, end;
 };
 typedef void (*sim_burst_fn)(void *ctx, const struct sim_burst *b);
+
+/* Called for each host at the end of a run that meters energy or
+ * consolidates (hosts.csv). */
+struct sim_host_report {
+    int host;
+    const char *power;     /* its power model's name, NULL = none */
+    int cores;
+    double speed;          /* per core, against the reference core */
+    double energy_kwh;     /* NAN without a power table */
+    double on_seconds;     /* switched on */
+    long shutdowns;        /* on -> off */
+    long migrations_in, migrations_out;
+};
+typedef void (*sim_host_fn)(void *ctx, const struct sim_host_report *h);
 
 /* Called every progress_every events (a long run's progress line). */
 struct sim_progress {
@@ -176,7 +192,8 @@ struct sim_hooks {
     sim_sample_fn on_sample;
     sim_segment_fn on_segment;
     sim_burst_fn on_burst;
-    void *cb_ctx;               /* passed to the four above */
+    sim_host_fn on_host;
+    void *cb_ctx;               /* passed to the five above */
     sim_progress_fn on_progress;
     uint64_t progress_every;    /* events between calls, 0 = SIM_PROGRESS_EVERY */
     void *progress_ctx;
