@@ -267,6 +267,10 @@ struct host {
     double sum_demand, sum_grant, sum_used;   /* cores, now */
     double acc_demand, acc_grant, acc_used;   /* core-seconds, up to acc_last */
     sim_time_t acc_last;
+    /* its series guests under --model discrete, for the timeline */
+    double ser_demand, ser_grant;             /* cores, now */
+    double ser_acc_demand, ser_acc_grant;     /* core-seconds, up to ser_last */
+    sim_time_t ser_last;
 };
 
 /* Does g fit on h now?  Memory is a hard limit; CPU only through the

@@ -420,8 +420,10 @@ void plots_run_caption(const json_t *summary, char *buf, size_t len)
         snprintf(platform, sizeof platform, "%g hosts x %g cores", hosts, cores);
     else
         snprintf(platform, sizeof platform, "%g core%s", cores, cores == 1 ? "" : "s");
-    snprintf(buf, len, "%s; %s%s; %s; hw %s%s", work, sched, alloc, platform,
-             str_at(cfg, "hw", "?"), cons);
+    /* Fluids are not scheduled: say which model served the series. */
+    const char *model = str_at(cfg, "model", "discrete");
+    snprintf(buf, len, "%s; %s%s%s; %s; hw %s%s", work, strcmp(model, "fluid") == 0 ?
+             "model fluid; " : "", sched, alloc, platform, str_at(cfg, "hw", "?"), cons);
 }
 
 int plots_write_buffer(const char *dir, const char *name, char *buf, size_t len,

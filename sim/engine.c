@@ -712,6 +712,8 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     host_remove_guest(sim, g);
     if (sim->alloc->depart)
         sim->alloc->depart(sim->x->alloc.conf, h);
+    if (g->series && !g->fl)
+        fluid_series_host_rates(sim, h);
     h->mem_used -= g->mem_mb;
     h->vcpus_placed -= g->nvcpus;
     struct sched *s = h->sched;
@@ -925,6 +927,8 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     sim->alloc->admit(sim->x->alloc.conf, h, g);
     if (series)
         fluid_series_begin(sim, g);
+    if (series && !g->fl)
+        fluid_series_host_rates(sim, h);
     if (g->kind == GUEST_FLUID) {
         fluid_admit(sim, g, h);
         return;
@@ -1158,6 +1162,19 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             s.runnable = (long)h->nfluid;
             s.running = (long)h->nfluid;
             memcpy(last, acc, sizeof acc);
+        } else if (h->nseries > 0 || h->ser_acc_demand > 0) {
+            /* series guests as on/off vCPUs: the trace's demand and the
+             * grants as means over the interval, the cores used as busy */
+            double *last = &sim->sample_acc[3 * i], secs = sim_time_to_s(len);
+            double acc[2];
+            fluid_series_host_acc(sim, h, acc);
+            if (secs > 0) {
+                s.demand = (acc[0] - last[0]) / secs;
+                s.allocated = (acc[1] - last[1]) / secs;
+                s.used = s.utilization * h->ncores;
+            }
+            last[0] = acc[0];
+            last[1] = acc[1];
         }
         sim_time_t want = sim->hooks.on_sample(sim->hooks.cb_ctx, &s);
         if (want > 0)
@@ -1198,6 +1215,8 @@ static void reallocate_timer(struct sim *sim, struct sim_event *ev)
         }
         if (sim->alloc->reallocate(sim->x->alloc.conf, h, window))
             sim->metrics.reallocations++;
+        if ((size_t)h->nseries > h->nfluid)
+            fluid_series_host_rates(sim, h);
         if (h->nfluid)
             fluid_host_recompute(sim, h);
         for (size_t k = 0; k < h->nguests && sim->caps; k++)

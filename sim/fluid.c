@@ -350,6 +350,8 @@ static void series_acct_event(struct sim *sim, struct sim_event *ev)
     struct guest *g = container_of(ev, struct guest, acct_ev);
     account_interval(sim, g);
     g->acct_step++;
+    if (!g->fl)
+        fluid_series_host_rates(sim, g->host);
     if (g->acct_step < (long)g->series->n)
         evq_push(&sim->evq, ev,
                  g->series_start + sim_time_from_s(g->series->interval * (double)(g->acct_step + 1)),
@@ -360,4 +362,38 @@ void fluid_series_account(struct sim *sim, struct guest *g)
 {
     account_interval(sim, g);
     g->acct_step = (long)g->series->n;
+}
+
+static void series_host_advance(struct sim *sim, struct host *h)
+{
+    double dt = sim_time_to_s(sim->now - h->ser_last);
+    if (dt > 0) {
+        h->ser_acc_demand += h->ser_demand * dt;
+        h->ser_acc_grant += h->ser_grant * dt;
+    }
+    h->ser_last = sim->now;
+}
+
+void fluid_series_host_rates(struct sim *sim, struct host *h)
+{
+    series_host_advance(sim, h);
+    double demand = 0, grant = 0;
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = h->guests[i];
+        if (!g->series || g->fl)
+            continue;
+        if (g->acct_step < (long)g->series->n)
+            demand += fmin(g->series->util[g->acct_step], 1.0) * g->nvcpus *
+                      sim__class_factor(sim, g);
+        grant += fmin(caps_cores(g), g->nvcpus);
+    }
+    h->ser_demand = demand;
+    h->ser_grant = grant;
+}
+
+void fluid_series_host_acc(struct sim *sim, struct host *h, double out[2])
+{
+    series_host_advance(sim, h);
+    out[0] = h->ser_acc_demand;
+    out[1] = h->ser_acc_grant;
 }

@@ -41,5 +41,11 @@ void fluid_series_grants_advance(struct sim *sim, struct host *h);
 /* g completes: account the rest (the interval in force, or the tail after
  * its series: idle grant only). */
 void fluid_series_account(struct sim *sim, struct guest *g);
+/* The demand and grant of h's series guests in the discrete model changed
+ * (an interval began, a guest came or went, a re-allocation): integrate
+ * the old rates up to now and take the new ones (the timeline's means). */
+void fluid_series_host_rates(struct sim *sim, struct host *h);
+/* ... their integrals up to now, core-seconds: demand, grant. */
+void fluid_series_host_acc(struct sim *sim, struct host *h, double out[2]);
 
 #endif /* SIM_FLUID_H */

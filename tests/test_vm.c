@@ -97,6 +97,54 @@ Test(vm, lone_series_vm_does_exactly_its_demand)
     }
 }
 
+/* The timeline of the same VM, sampled every interval: the trace's demand,
+ * its grant (static: its 2 vCPUs) and the cores it used, each interval's
+ * own (an uncontended VM does each interval's work inside it). */
+struct samples {
+    double demand[8], allocated[8], used[8];
+    int n;
+};
+
+static sim_time_t on_sample(void *ctx, const struct sim_sample *s)
+{
+    struct samples *r = ctx;
+    if (r->n < 8) {
+        r->demand[r->n] = s->demand;
+        r->allocated[r->n] = s->allocated;
+        r->used[r->n] = s->used;
+        r->n++;
+    }
+    return 0;
+}
+
+Test(vm, series_timeline_demand_grant_used)
+{
+    static const double util[] = {0.3, 0.0, 1.0, 0.55, 0.12, 0.9};
+    static const struct test_job j[] = {{"vm", 0, 1, 2, 0, 0, util, 6, 10}};
+    struct sim_experiment x;
+    test_experiment(&x, "rr", 2);
+    x.sample = sim_time_from_s(10);
+    struct samples smp = {0};
+    struct sim_hooks hooks = {.check_invariants = true, .on_sample = on_sample, .cb_ctx = &smp};
+    struct sim_error err;
+    struct sim *sim;
+    cr_assert_eq(sim_create(&sim, &x, 0, &hooks, &err), 0, "%s", err.text);
+    struct trace_reader r;
+    test_array_open(&r, j, 1);
+    cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
+    cr_assert_geq(smp.n, 6);
+    for (int k = 0; k < 6; k++) {
+        cr_expect(fabs(smp.demand[k] - 2 * util[k]) < 1e-9, "interval %d: demand %g", k,
+                  smp.demand[k]);
+        cr_expect(fabs(smp.allocated[k] - 2) < 1e-9, "interval %d: allocated %g", k,
+                  smp.allocated[k]);
+        cr_expect(fabs(smp.used[k] - 2 * util[k]) < 1e-6, "interval %d: used %g", k, smp.used[k]);
+    }
+    trace_close(&r);
+    sim_destroy(sim);
+    sim_experiment_release(&x);
+}
+
 /* ---- caps ---- */
 
 /* The core time guest `guest` got in [a, b), from the segments. */
