@@ -636,6 +636,25 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
     }
     x->fluid = o->model == 1;
     x->power_aware = o->power_aware;
+    if (!o->preset) {
+        /* the manager's quirk switches (hvsim's default: none of them);
+         * the data centre's exist only in the preset's model */
+        struct cons_cloudsim_quirks dq;
+        bool dc_on;
+        rc = cons_quirks_parse(o->quirks ? o->quirks : "none", false, &x->cons.quirks, &dq,
+                               &dc_on, err);
+        if (rc < 0)
+            return rc;
+        if (dc_on)
+            return sim_error_usage(err, "--quirks %s: the data centre's switches (%s) exist only "
+                                   "in CloudSim's model: give --preset cloudsim-planetlab, or "
+                                   "only the manager's (lr_unweighted, iqr_index_quartiles, "
+                                   "mc_from_min_value, mc_commons_math_qr, "
+                                   "drain_overload_targets, power_diff_from_measured)",
+                                   o->quirks, "remove_zero_demand_vms, events_offset, "
+                                   "zero_util_is_off, energy_cloudsim, oversubscription_floor, "
+                                   "ram_released, history_of_demand");
+    }
     x->cap_period = o->cap_period;
 
     x->seed = (uint64_t)o->seed;

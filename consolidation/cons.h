@@ -203,8 +203,7 @@ int cons_choose(struct policy_choice *c, struct registry *r, const char *spec,
 /* The spec that gives c again, "thr:threshold=0.8,interval=300", for
  * reports. */
 void cons_describe_choice(const struct policy_choice *c, char *buf, size_t len);
-/* The manager's period a detector's knobs set (its `interval`), 0 for
- * none. */
+/* The manager's period a detector's knobs set (its `interval`). */
 sim_time_t cons_detector_interval(const struct policy_choice *detector);
 
 struct cons_config {
@@ -270,7 +269,12 @@ struct cons_migration_cost {
     int rounds;           /* pre-copy rounds before stop-and-copy (0 = one-shot) */
     double src_share;     /* fraction of its demand the VM gets on the source meanwhile */
     double dst_share;     /* fraction of its demand the target reserves meanwhile */
+    double cpu_cores;     /* cores the copy keeps busy on each of the two hosts meanwhile */
 };
+
+/* Migrations one host's link carries at once (0 = no limit): a further
+ * one waits until one ends. */
+long cons_migration_parallel(const struct cons_migration *m);
 
 /* Cost of migrating one VM under model m.  Called by the manager (MMT,
  * LR) and by the driver when it starts a migration. */

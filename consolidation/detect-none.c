@@ -9,8 +9,8 @@
 const struct cons_detector_ops cons_detect_none = {
     .info = {
         .name = "none",
-        .desc = "no consolidation: VMs stay where they were placed (energy is still "
-                "metered when hosts have power tables)",
+        .desc = "no consolidation: VMs stay where they were placed; with power tables the "
+                "hosts are still metered (every 300 s) and switch off when empty",
     },
     .overloaded = NULL,
 };

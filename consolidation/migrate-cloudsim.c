@@ -20,6 +20,8 @@ struct cloudsim_mig_conf {
     double link_share;    /* of the host's link */
     double src_share;     /* of the VM's demand served at the source */
     double dst_share;     /* of it reserved at the target */
+    double cpu;           /* cores busy on each host while it copies */
+    long parallel;        /* migrations a link carries at once, 0 = no limit */
 };
 
 static const struct param_def cloudsim_mig_params[] = {
@@ -34,6 +36,14 @@ static const struct param_def cloudsim_mig_params[] = {
     {"migration-dst-share", PARAM_REAL, offsetof(struct cloudsim_mig_conf, dst_share), "0.1", 0, 1,
      .metavar = "F", .help = "cloudsim, precopy: the part of a migrating VM's demand its target "
      "reserves; CloudSim 5.0 C/VmSchedulerTimeSharedOverSubscription.java:70-73"},
+    {"migration-cpu", PARAM_REAL, offsetof(struct cloudsim_mig_conf, cpu), "0", 0, 64,
+     .metavar = "CORES", .help = "cloudsim, precopy: cores the copy keeps busy on each of the "
+     "two hosts while a migration runs (metered: power and measured utilisation); cloudsim: 0, "
+     "CloudSim charges none"},
+    {"migration-parallel", PARAM_INT, offsetof(struct cloudsim_mig_conf, parallel), "0", 0, 1000,
+     .metavar = "N", .help = "cloudsim, precopy: migrations a host's link carries at once, a "
+     "further one waits (0 = no limit); cloudsim: 0, CloudSim starts every migration of a step "
+     "at once at full speed"},
     {NULL},
 };
 
@@ -48,6 +58,7 @@ static void cloudsim_mig_cost(const struct cons_migration *m, const struct cons_
     out->rounds = 0;
     out->src_share = c->src_share;
     out->dst_share = c->dst_share;
+    out->cpu_cores = c->cpu;
 }
 
 const struct cons_migration_ops cons_migrate_cloudsim = {

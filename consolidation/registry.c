@@ -146,6 +146,12 @@ sim_time_t cons_detector_interval(const struct policy_choice *detector)
     return d ? *(const sim_time_t *)((const char *)detector->conf + d->offset) : 0;
 }
 
+long cons_migration_parallel(const struct cons_migration *m)
+{
+    const struct param_def *d = param_find(m->ops->info.params, "migration-parallel");
+    return d ? *(const long *)((const char *)m->conf + d->offset) : 0;
+}
+
 int cons__choice_copy(struct policy_choice *dst, const struct policy_choice *src,
                       struct sim_error *err)
 {

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/xalloc.h"
 
@@ -32,6 +33,7 @@ struct sla_vm {
 
 struct cons_sla {
     int nhosts, nvms;
+    double closed_req, closed_alloc, closed_mig;   /* of the VMs closed so far */
     struct sla_host *hosts;
     struct sla_vm *vms;
     long viol_n;          /* VM intervals under-allocated */
@@ -50,6 +52,18 @@ struct cons_sla *cons_sla_create(int nhosts, int nvms)
     for (int h = 0; h < nhosts; h++)
         s->hosts[h].prev_active = true;
     return s;
+}
+
+void cons_sla_reserve_vms(struct cons_sla *s, int n)
+{
+    if (n <= s->nvms)
+        return;
+    int cap = s->nvms > 0 ? s->nvms : 1;
+    while (cap < n)
+        cap *= 2;
+    s->vms = xrealloc(s->vms, (size_t)cap * sizeof *s->vms);
+    memset(s->vms + s->nvms, 0, (size_t)(cap - s->nvms) * sizeof *s->vms);
+    s->nvms = cap;
 }
 
 void cons_sla_destroy(struct cons_sla *s)
@@ -118,6 +132,17 @@ void cons_sla_vm(struct cons_sla *s, int v, double t, double alloc_mips, double 
     vs->pend = e;
 }
 
+void cons_sla_vm_close(struct cons_sla *s, int v, double t)
+{
+    struct sla_vm *vs = &s->vms[v];
+    if (vs->pend.set)
+        cons_sla_vm(s, v, t, 0, 0, false);   /* ends the pending one */
+    s->closed_req += vs->req_dt;
+    s->closed_alloc += vs->alloc_dt;
+    s->closed_mig += vs->mig_under_dt;
+    memset(vs, 0, sizeof *vs);
+}
+
 void cons_sla_result(const struct cons_sla *s, struct cons_sla_result *r)
 {
     double viol = 0, active = 0;
@@ -131,7 +156,7 @@ void cons_sla_result(const struct cons_sla *s, struct cons_sla_result *r)
         if (hs.pend.set)
             host_transition(&tmp, &hs, &hs.pend);
     }
-    double req = 0, alloc = 0, mig = 0;
+    double req = s->closed_req, alloc = s->closed_alloc, mig = s->closed_mig;
     for (int v = 0; v < s->nvms; v++) {
         req += s->vms[v].req_dt;
         alloc += s->vms[v].alloc_dt;

@@ -46,6 +46,12 @@ struct cons_sla_result {
 struct cons_sla *cons_sla_create(int nhosts, int nvms);
 void cons_sla_destroy(struct cons_sla *s);
 
+/* For a driver whose VMs come and go (hvsim's engine): room for VM ids
+ * below n, and VM v's last entry ends at t: its sums are kept, its id may
+ * be given to another VM. */
+void cons_sla_reserve_vms(struct cons_sla *s, int n);
+void cons_sla_vm_close(struct cons_sla *s, int v, double t);
+
 /* Called by the driver each time it updates host h / VM v at time t
  * (non-decreasing per host and per VM). */
 void cons_sla_host(struct cons_sla *s, int h, double t, double alloc_mips, double req_mips,

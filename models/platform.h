@@ -126,6 +126,8 @@ struct guest {
     uint64_t switches;
     double switch_seconds;
     double priority;           /* smaller = more important */
+    double speed;              /* its vCPUs' speed against the reference core: a series'
+                                  demand is util x speed reference cores (trace, 1) */
     double weight;             /* > 0: the trace's share weight */
     struct host *host;         /* where it was placed */
     sim_time_t arrival;        /* ns */
@@ -145,6 +147,8 @@ struct guest {
     int nrunning;              /* its vCPUs on cores */
     bool throttled;            /* its budget is spent until the next period */
     struct sim_event cap_ev;   /* its budget running out at the present rate */
+    double mig_cap;            /* a live migration serves at most this many cores of it
+                                  (sim/migrate.c), 0 = no such limit */
     /* runnable time of its vCPUs (core ns), for the allocator's collect step */
     int nrunnable;             /* its vCPUs queued, running or throttled */
     sim_time_t runnable_acc;   /* integral of nrunnable, up to runnable_last */
@@ -176,6 +180,11 @@ struct guest {
     double acct_grant;         /* grant_acc when the interval began */
     char *id;                  /* the trace's id (owned), NULL = numbered (guest_id) */
     struct fluid_guest *fl;    /* --model fluid state (owned), NULL otherwise */
+    /* dynamic consolidation (sim/consolidate.c): its state (owned there),
+     * NULL when no manager runs; paused while a live migration's
+     * stop-and-copy holds it (it runs nowhere, sim/migrate.c) */
+    struct cons_vm_state *cons;
+    bool paused;
     struct guest *free_next;   /* engine free list, or the admission queue */
     struct vcpu vcpu[];        /* nvcpus of them */
 };
@@ -229,6 +238,7 @@ struct sim_hw_tables;
 struct host {
     int index;
     int ncores;
+    double speed;              /* a core's speed against the reference core (1) */
     int nsockets;              /* sockets; cores are split evenly among them */
     const struct sim_hw_tables *hw; /* its hardware's costs (sim/engine.h) */
     const uint64_t *class_affinity; /* [classes]: cores a class may use, 0 = all; or NULL */

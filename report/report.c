@@ -448,10 +448,24 @@ void report_text(FILE *out, json_t *s)
         return;
     }
     fprintf(out, "workload     %s\n", json_string_value(json_object_get(s, "workload")));
-    fprintf(out, "policy       sched %s, alloc %s, %.0f host(s) x %.0f core(s), hw %s\n",
-            json_string_value(json_object_get(cfg, "sched")),
-            json_string_value(json_object_get(cfg, "alloc")), get(cfg, NULL, "hosts"),
-            get(cfg, NULL, "cores"), json_string_value(json_object_get(cfg, "hw")));
+    const char *pf = json_string_value(json_object_get(cfg, "platform"));
+    if (pf)
+        fprintf(out, "policy       sched %s, alloc %s, platform %s, hw %s\n",
+                json_string_value(json_object_get(cfg, "sched")),
+                json_string_value(json_object_get(cfg, "alloc")), pf,
+                json_string_value(json_object_get(cfg, "hw")));
+    else
+        fprintf(out, "policy       sched %s, alloc %s, %.0f host(s) x %.0f core(s), hw %s\n",
+                json_string_value(json_object_get(cfg, "sched")),
+                json_string_value(json_object_get(cfg, "alloc")), get(cfg, NULL, "hosts"),
+                get(cfg, NULL, "cores"), json_string_value(json_object_get(cfg, "hw")));
+    const char *det = json_string_value(json_object_get(cfg, "consolidate"));
+    if (det && strcmp(det, "none") != 0)
+        fprintf(out, "consolidate  %s, select %s, place %s, migration %s, power-aware %s\n", det,
+                json_string_value(json_object_get(cfg, "select")),
+                json_string_value(json_object_get(cfg, "consolidate-place")),
+                json_string_value(json_object_get(cfg, "migration")),
+                json_is_false(json_object_get(cfg, "power-aware")) ? "no" : "yes");
     fprintf(out, "jobs         %.0f arrived, %.0f completed, %.0f rejected\n",
             get(s, "jobs", "arrived"), get(s, "jobs", "completed"),
             get(s, "allocation", "rejected"));

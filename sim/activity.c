@@ -96,7 +96,7 @@ int activity_admit(struct sim *sim, struct guest *g, struct trace_record *rec,
         double sum = 0;
         for (size_t k = 0; k < g->series->n; k++)
             sum += fmin(g->series->util[k], 1.0);
-        g->work = sim_time_from_s(sum * g->series->interval);
+        g->work = sim_time_from_s(sum * g->series->interval * g->speed);
     } else if (g->kind == GUEST_PHASES) {
         double run = 0;
         for (int i = 0; i < g->nvcpus; i++) {
@@ -143,9 +143,10 @@ static const struct dist *burst_dist(const struct guest *g)
 /* The vCPU's position in its series: step = the sample interval its next
  * arrival falls in (series->n once the series is over), debt = reference
  * seconds of that interval's budget not yet given out as bursts. */
+/* The reference work a vCPU of g's asks per second in interval step. */
 static double series_util(const struct guest *g, long step)
 {
-    return step < (long)g->series->n ? fmin(g->series->util[step], 1.0) : 0;
+    return step < (long)g->series->n ? fmin(g->series->util[step], 1.0) * g->speed : 0;
 }
 
 static sim_time_t series_interval_end(const struct guest *g, long step)
