@@ -234,9 +234,14 @@ static void host_switch(struct sim *sim, struct host *h, bool on)
         hs->on_since = sim->now;
         c->non++;
     } else {
-        hs->on_s += sim_time_to_s(sim->now - hs->on_since);
+        double was_on = sim_time_to_s(sim->now - hs->on_since);
+        hs->on_s += was_on;
         hs->shutdowns++;
         c->non--;
+        c->shut_n++;
+        double d = was_on - c->shut_mean;
+        c->shut_mean += d / (double)c->shut_n;
+        c->shut_m2 += d * (was_on - c->shut_mean);
     }
     hs->on = on;
     consolidate_host_boundary(sim, h);
@@ -620,9 +625,11 @@ void consolidate_result(const struct sim *sim, struct sim_result *r)
     r->esv = c->metered ? r->energy_kwh * s.slav : NAN;
     r->sla_overall = s.overall;
     r->sla_average = s.average;
-    r->host_shutdowns = (double)s.shutdowns;
-    r->shutdown_mean_seconds = s.shutdown_mean_s;
-    r->shutdown_sd_seconds = s.shutdown_sd_s;
+    /* shutdowns as they happened (CloudSim's count, from its state
+     * histories, also counts a host that was never on as one) */
+    r->host_shutdowns = (double)c->shut_n;
+    r->shutdown_mean_seconds = c->shut_n ? c->shut_mean : NAN;
+    r->shutdown_sd_seconds = c->shut_n > 1 ? sqrt(c->shut_m2 / (double)(c->shut_n - 1)) : NAN;
     double span = sim_time_to_s(sim->now);
     r->hosts_on_mean = span > 0 ? c->on_acc / span : NAN;
     r->live_migrations = (double)c->mig_count;

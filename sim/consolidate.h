@@ -116,6 +116,9 @@ struct sim_cons {
     int non;
     double on_acc;
     sim_time_t on_t;
+    /* shutdowns and the time on before each (Welford) */
+    long shut_n;
+    double shut_mean, shut_m2;
     /* migrations (sim/migrate.c) */
     struct sim_migration *waiting, *waiting_tail;   /* FIFO, for a free link */
     struct sim_migration **incoming;   /* [nhosts]: list of migrations to each host */
