@@ -131,7 +131,7 @@ struct cons_ws_host {
     double used;            /* MIPS counted as used (CloudSim getUtilizationOfCpuMips) */
     double p_measured;      /* W at the measured utilisation (fixed while planning) */
     double avail;           /* MIPS a new VM can get */
-    double ram_free, bw_free;
+    double ram_free, bw_free, vcpus_free;
     /* Caches, recomputed when the slots change. */
     bool req_ok, hist_ok, mig_ok;
     double req;             /* sum of demand over the slots, in order */

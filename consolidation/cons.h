@@ -67,6 +67,7 @@ struct cons_vm {
     int hist_len;         /* 0..CONS_HISTORY_MAX */
     int host;             /* where it runs (the source while it migrates), -1 = nowhere */
     bool migrating;       /* a migration of it is under way */
+    int vcpus;            /* vCPU slots it holds on its host: a placement constraint (0 = none) */
 };
 
 /* A VM as one host sees it.  A migrating VM has a slot on its source and
@@ -93,6 +94,7 @@ struct cons_host {
     const struct cons_power *power;
     const struct cons_slot *slots;  /* its VMs in the host's order */
     int nslots;
+    double vcpus_free;    /* vCPU slots not held by VMs (hvsim's --overcommit; with VMs' vcpus 0, 0) */
 };
 
 /* The whole view.  The driver owns every array and keeps them valid

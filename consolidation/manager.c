@@ -281,10 +281,13 @@ void cons__ws_load(struct cons_manager *m, const struct cons_dc *dc)
         if (w->n)
             memcpy(w->slots, hv->slots, (size_t)w->n * sizeof *w->slots);
         w->used = ws_used(w);
-        w->p_measured = cons_power_at(hv->power, hv->util);
+        /* a host without a power table (a driver that meters nothing,
+         * placing by other than power) draws nothing the manager knows of */
+        w->p_measured = hv->power ? cons_power_at(hv->power, hv->util) : 0;
         w->avail = hv->avail_mips;
         w->ram_free = hv->ram_free_mb;
         w->bw_free = hv->bw_free_mbit;
+        w->vcpus_free = hv->vcpus_free;
         ws_invalidate(w);
     }
 }
@@ -389,7 +392,7 @@ bool cons__ws_suitable(const struct cons_manager *m, int h, int v)
     const struct cons_vm *vm = &m->dc->vms[v];
     const struct cons_ws_host *w = &m->ws[h];
     return m->dc->hosts[h].pe_mips >= vm->req_mips && w->avail >= vm->req_mips &&
-           w->ram_free >= vm->ram_mb && w->bw_free >= vm->bw_mbit;
+           w->ram_free >= vm->ram_mb && w->bw_free >= vm->bw_mbit && w->vcpus_free >= vm->vcpus;
 }
 
 void cons__ws_add(struct cons_manager *m, int h, int v)
@@ -408,6 +411,7 @@ void cons__ws_add(struct cons_manager *m, int h, int v)
     w->avail -= alloc;
     w->ram_free -= vm->ram_mb;
     w->bw_free -= vm->bw_mbit;
+    w->vcpus_free -= vm->vcpus;
     if (w->req_ok)
         w->req += vm->req_mips;
     if (w->hist_ok) {
@@ -444,6 +448,7 @@ void cons__ws_remove(struct cons_manager *m, int h, int v)
         w->avail = m->dc->hosts[h].mips;
     w->ram_free += vm->ram_mb;
     w->bw_free += vm->bw_mbit;
+    w->vcpus_free += vm->vcpus;
     ws_invalidate(w);
 }
 

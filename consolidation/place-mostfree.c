@@ -18,7 +18,7 @@ static int mostfree_find_host(struct cons_manager *m, int v, const unsigned char
         if (excluded && excluded[h])
             continue;
         const struct cons_ws_host *w = &m->ws[h];
-        if (w->ram_free < vm->ram_mb || w->bw_free < vm->bw_mbit)
+        if (w->ram_free < vm->ram_mb || w->bw_free < vm->bw_mbit || w->vcpus_free < vm->vcpus)
             continue;
         int free_cores = m->dc->hosts[h].cores - w->n;
         if (best < 0 || free_cores > most) {

@@ -313,6 +313,8 @@ static void view_build(struct sim *sim, const struct guest *extra)
         v->pe_mips = h->speed * MIPS_PER_CORE;
         v->cores = h->ncores;
         v->ram_free_mb = h->mem_mb > 0 ? h->mem_mb - h->mem_used : 1e300;
+        /* --overcommit's vCPU slots (incoming migrations hold theirs) */
+        v->vcpus_free = h->vcpu_limit > 0 ? h->vcpu_limit - (double)h->vcpus_placed : 1e300;
         v->bw_mbit = hs->link_mbit;
         v->bw_free_mbit = hs->link_mbit;
         v->avail_mips = v->mips - alloc > 0 ? v->mips - alloc : 0;
@@ -327,6 +329,7 @@ static void view_build(struct sim *sim, const struct guest *extra)
         v->req_mips = g->cons->req_mips;
         v->ram_mb = g->mem_mb;
         v->mem_mb = g->mem_mb;
+        v->vcpus = g->nvcpus;
         v->bw_mbit = 0;
         v->dirty_mb_s = g->cons->dirty_mb_s;
         v->wws_mb = g->cons->wws_mb;
@@ -340,6 +343,7 @@ static void view_build(struct sim *sim, const struct guest *extra)
         v->mips = extra->nvcpus * extra->speed * MIPS_PER_CORE;
         v->req_mips = demand_now(sim, extra) * MIPS_PER_CORE;
         v->ram_mb = v->mem_mb = extra->mem_mb;
+        v->vcpus = extra->nvcpus;
         v->bw_mbit = 0;
         v->dirty_mb_s = v->wws_mb = 0;
         v->hist = NULL;

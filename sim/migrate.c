@@ -101,7 +101,7 @@ static void start_waiting(struct sim *sim)
 bool migrate_begin(struct sim *sim, struct guest *g, struct host *to)
 {
     struct sim_cons *c = sim->cons;
-    if (to == g->host || (to->mem_mb > 0 && to->mem_used + g->mem_mb > to->mem_mb))
+    if (to == g->host || !host_fits(to, g))   /* memory, and the vCPU slots of --overcommit */
         return false;
     struct sim_migration *m = xcalloc(1, sizeof *m);
     m->g = g;
