@@ -487,12 +487,19 @@ static json_t *config_echo(const struct run_options *o, const struct sim_experim
         const struct param_def *d = &run_opts[i];
         if (d->flags & PARAM_NEUTRAL)
             continue;
+        if (o->preset && preset_fixes(d->name)) {   /* the preset decides it: not given */
+            json_object_set_new(cfg, d->name, json_null());
+            continue;
+        }
         const struct policy_choice *c = chosen_of(x, w, d->name);
         if (c) {
             json_object_set_new(cfg, d->name, c->info ? json_string(c->info->name) : json_null());
-            for (size_t k = 0; c->info && c->info->params && c->info->params[k].name; k++)
-                json_object_set_new(cfg, c->info->params[k].name,
-                                    param_to_json(&c->info->params[k], c->conf));
+            for (size_t k = 0; c->info && c->info->params && c->info->params[k].name; k++) {
+                const struct param_def *p = &c->info->params[k];
+                json_object_set_new(cfg, p->name, o->preset && preset_fixes(p->name)
+                                                      ? json_null()
+                                                      : param_to_json(p, c->conf));
+            }
             continue;
         }
         if (strcmp(d->name, "generate") == 0 && w->synthetic) {
@@ -502,8 +509,15 @@ static json_t *config_echo(const struct run_options *o, const struct sim_experim
             continue;
         }
         /* not given, and no default to echo (the adaptive --sample, no
-         * --end, no --limit): null, which --config reads as not given */
-        if ((!d->def || (d->flags & PARAM_OWN_DEFAULT)) && !cli_args_given(args, d->name)) {
+         * --end, no --limit): null, which --config reads as not given;
+         * nor the uniform platform's size when a platform file gives the
+         * hosts (--config would then refuse both) */
+        bool by_platform = o->platform && (strcmp(d->name, "hosts") == 0 ||
+                                           strcmp(d->name, "cores") == 0 ||
+                                           strcmp(d->name, "sockets") == 0 ||
+                                           strcmp(d->name, "mem") == 0);
+        if (((!d->def || (d->flags & PARAM_OWN_DEFAULT)) && !cli_args_given(args, d->name)) ||
+            by_platform) {
             json_object_set_new(cfg, d->name, json_null());
             continue;
         }

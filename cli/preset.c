@@ -39,7 +39,17 @@ static const struct {
     {"warmup", "the preset reports no turnaround"},
     {"sample", "the timeline has a row per host per 300-s step"},
     {"gantt", "the preset runs no vCPUs"},
+    {"migration-cpu", "CloudSim's migrations cost no CPU"},
+    {"migration-parallel", "CloudSim starts every migration of a step at once, at full speed"},
 };
+
+bool preset_fixes(const char *option)
+{
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strcmp(fixed[i].option, option) == 0)
+            return true;
+    return false;
+}
 
 int preset_resolve(const struct cli_args *args, struct sim_experiment *x, const char *trace,
                    const char *quirks, struct sim_error *err)
@@ -171,6 +181,8 @@ int preset_run(const struct sim_experiment *x, const char *trace, const char *qu
         /* the hosts' mean utilisation (MIPS in use / MIPS) over the run */
         r->utilization = ctx.util_s / ((double)c.hosts * cr.sim_end_s);
         r->events = r->events_per_second = r->peak_pending = r->peak_guests = NAN;
+        /* the engine's allocation accounting does not run here */
+        r->unmet_cpu_seconds = r->idle_cpu_seconds = NAN;
         for (int h = 0; out && h < c.hosts; h++) {
             const struct cons_cloudsim_host *H = &c.hosts_out[h];
             struct sim_host_report row = {

@@ -17,6 +17,8 @@
 #ifndef CLI_PRESET_H
 #define CLI_PRESET_H
 
+#include <stdbool.h>
+
 #include "cli/args.h"
 #include "report/output.h"
 #include "sim/engine.h"
@@ -27,6 +29,11 @@
  * chosen policies.  SIM_EINVAL naming the option. */
 int preset_resolve(const struct cli_args *args, struct sim_experiment *x, const char *trace,
                    const char *quirks, struct sim_error *err);
+
+/* Does the preset decide option (so that it may not be given with it)?
+ * The config echo writes such options as null, so that a preset run's
+ * summary.json reads back as --config. */
+bool preset_fixes(const char *option);
 
 /* Run it on the PlanetLab day in trace with the quirk switches of quirks
  * (NULL = all); fill r (one replication) and, if out has files, its

@@ -38,12 +38,12 @@ static const struct param_def cloudsim_mig_params[] = {
      "reserves; CloudSim 5.0 C/VmSchedulerTimeSharedOverSubscription.java:70-73"},
     {"migration-cpu", PARAM_REAL, offsetof(struct cloudsim_mig_conf, cpu), "0", 0, 64,
      .metavar = "CORES", .help = "cloudsim, precopy: cores the copy keeps busy on each of the "
-     "two hosts while a migration runs (metered: power and measured utilisation); cloudsim: 0, "
-     "CloudSim charges none"},
+     "two hosts while a migration runs (metered: power and measured utilisation; not with "
+     "--preset); cloudsim: 0, CloudSim charges none"},
     {"migration-parallel", PARAM_INT, offsetof(struct cloudsim_mig_conf, parallel), "0", 0, 1000,
      .metavar = "N", .help = "cloudsim, precopy: migrations a host's link carries at once, a "
-     "further one waits (0 = no limit); cloudsim: 0, CloudSim starts every migration of a step "
-     "at once at full speed"},
+     "further one waits (0 = no limit; not with --preset, which starts them all); cloudsim: "
+     "0, CloudSim starts every migration of a step at once at full speed"},
     {NULL},
 };
 

@@ -62,13 +62,13 @@ static const struct param_def precopy_params[] = {
      "reserves; CloudSim 5.0 C/VmSchedulerTimeSharedOverSubscription.java:70-73"},
     {"migration-cpu", PARAM_REAL, offsetof(struct precopy_conf, cpu), "0.5", 0, 64,
      .metavar = "CORES", .help = "cloudsim, precopy: cores the copy keeps busy on each of the "
-     "two hosts while a migration runs (metered: power and measured utilisation); precopy: "
-     "0.5, an estimate from ZHAW ICCLab's measurement of 50-80% of a core busy during a "
-     "QEMU/KVM live migration over 1 GbE (blog.zhaw.ch/icclab, 2014)"},
+     "two hosts while a migration runs (metered: power and measured utilisation; not with "
+     "--preset); precopy: 0.5, an estimate [E] (ZHAW ICCLab's 2014 OpenStack measurements report "
+     "a 50-80% load while a QEMU/KVM migration runs over 1 GbE)"},
     {"migration-parallel", PARAM_INT, offsetof(struct precopy_conf, parallel), "1", 0, 1000,
      .metavar = "N", .help = "cloudsim, precopy: migrations a host's link carries at once, a "
-     "further one waits (0 = no limit); precopy: 1, one migration at a time on a link at its "
-     "share of the bandwidth"},
+     "further one waits (0 = no limit; not with --preset, which starts them all); precopy: "
+     "1, one migration at a time on a link at its share of the bandwidth"},
     {NULL},
 };
 
