@@ -745,7 +745,7 @@ static int load_trace(struct cs *cs, struct sim_error *err)
 {
     char **names = NULL;
     size_t n = 0;
-    int rc = textio_list_dir(cs->c->trace_dir, &names, &n, err);
+    int rc = textio_list_dir(cs->c->trace_dir, &names, &n, NULL, 0, err);
     if (rc < 0)
         return rc;
     if (n == 0) {

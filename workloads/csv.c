@@ -4,8 +4,8 @@
  * Format (SPEC "Trace formats" and "Input rules / CSV"): a header line
  * naming the columns, then one guest per line.  Required columns
  * `arrival` (s) and `work` (s of CPU per vCPU); optional `id`, `vcpus`
- * (default 1), `mem_mb`, `priority`, `weight`, `deadline` (absolute s),
- * `class` (workload class name) and `util` (mean utilisation), in any
+ * (default 1), `mem_mb`, `priority`, `weight` or `nice`, `deadline` (absolute s),
+ * `class` (workload class name) and `util` (mean utilisation, 0..1), in any
  * order.  Column names are lower case and exact; a name starting with
  * `x_` is the user's own and is read and ignored; any other unknown, an
  * empty or a duplicate name is an error.  Fields are separated by commas
@@ -146,7 +146,7 @@ static int csv_read_header(struct trace_reader *r, struct csv_priv *p, struct si
         if (f == TRACE_F_UNKNOWN)
             return sim_error_set(err, SIM_EINVAL, r->path, p->t.line, col,
                                  "unknown column '%.64s' (known: id, arrival, work, vcpus, "
-                                 "mem_mb, priority, weight, deadline, class, util; names are "
+                                 "mem_mb, priority, weight, nice, deadline, class, util; names are "
                                  "lower case; prefix your own columns with x_)",
                                  name);
         for (size_t j = 0; j < k; j++)
@@ -196,12 +196,18 @@ static int csv_record(struct trace_reader *r, struct csv_priv *p, struct trace_r
                              p->ncols);
     }
     char msg[200];
+    bool given[TRACE_F_COUNT] = {false};
+    long given_col[TRACE_F_COUNT] = {0};
     for (size_t k = 0; k < p->ncols; k++) {
         int f = p->colmap[k];
         const char *s = csv_text(p, k);
         long col = p->fields[k].col;
         if (f == TRACE_F_EXTRA)
             continue;
+        if (*s) {
+            given[f] = true;
+            given_col[f] = col;
+        }
         if (!*s) {
             if (f == TRACE_F_ARRIVAL || (f == TRACE_F_WORK && !p->phases))
                 return sim_error_set(err, SIM_EINVAL, file, line, col,
@@ -222,6 +228,9 @@ static int csv_record(struct trace_reader *r, struct csv_priv *p, struct trace_r
         if (why)
             return sim_error_set(err, SIM_EINVAL, file, line, col, "%s", why);
     }
+    const char *why = trace_fields_check_weight(given, msg, sizeof msg);
+    if (why)
+        return sim_error_set(err, SIM_EINVAL, file, line, given_col[TRACE_F_NICE], "%s", why);
     /* Cross-record rules, checked once the record is otherwise valid. */
     for (size_t k = 0; k < p->ncols; k++) {
         long col = p->fields[k].col;

@@ -25,6 +25,7 @@ const char *const trace_field_names[TRACE_F_COUNT] = {
     [TRACE_F_AFFINITY] = "affinity",
     [TRACE_F_PHASES] = "phases",
     [TRACE_F_REPEAT] = "repeat",
+    [TRACE_F_NICE] = "nice",
 };
 
 const char *const trace_field_help[TRACE_F_COUNT] = {
@@ -35,7 +36,9 @@ const char *const trace_field_help[TRACE_F_COUNT] = {
     [TRACE_F_MEM_MB] = "memory, MB (default 0: none needed)",
     [TRACE_F_PRIORITY] = "priority class, smaller is more important (default 0); "
                          "read by --sched prio and reported by priority",
-    [TRACE_F_WEIGHT] = "weight, > 0 (default 1); read by prio --tie smith and lottery",
+    [TRACE_F_WEIGHT] = "weight, > 0 (default 1); read by prio --tie smith, lottery, credit "
+                       "and credit2 (Xen's weight = 256 x weight), and cfs and eevdf "
+                       "(weight x 1024, nice 0's being 1024)",
     [TRACE_F_DEADLINE] = "absolute deadline, s (default: none); a guest that finishes "
                          "after it counts as a deadline miss",
     [TRACE_F_CLASS] = "workload class (see hvsim list; default: the default class)",
@@ -50,7 +53,35 @@ const char *const trace_field_help[TRACE_F_COUNT] = {
                        "every vCPU, or one per vCPU separated by |; work is then optional "
                        "(default: the runs' sum)",
     [TRACE_F_REPEAT] = "times through its phases, a whole number >= 1 (default 1)",
+    [TRACE_F_NICE] = "Linux nice value, a whole number in -20..19, instead of weight: the "
+                     "weight is Linux's for that nice value / 1024 (sched_prio_to_weight: nice "
+                     "0 = 1, nice 5 = 335/1024), so that cfs and eevdf weigh the VM as Linux "
+                     "weighs a task of that nice value",
 };
+
+/* kernel/sched/core.c, sched_prio_to_weight[40] (Linux 2.6.23 to today). */
+static const int nice_weight[40] = {
+    /* -20 */ 88761, 71755, 56483, 46273, 36291,
+    /* -15 */ 29154, 23254, 18705, 14949, 11916,
+    /* -10 */ 9548,  7620,  6100,  4904,  3906,
+    /*  -5 */ 3121,  2501,  1991,  1586,  1277,
+    /*   0 */ 1024,  820,   655,   526,   423,
+    /*   5 */ 335,   272,   215,   172,   137,
+    /*  10 */ 110,   87,    70,    56,    45,
+    /*  15 */ 36,    29,    23,    18,    15,
+};
+
+int trace_nice_weight(int nice)
+{
+    return nice_weight[(nice < -20 ? -20 : nice > 19 ? 19 : nice) + 20];
+}
+
+const char *trace_fields_check_weight(const bool *given, char *msg, size_t len)
+{
+    if (given[TRACE_F_WEIGHT] && given[TRACE_F_NICE])
+        return snprintf(msg, len, "give weight or nice, not both (nice sets the weight)"), msg;
+    return NULL;
+}
 
 int trace_field_find(const char *name)
 {
@@ -140,16 +171,24 @@ const char *trace_field_set_number(struct trace_record *rec, int f, double v, ch
         rec->deadline = v;
         return NULL;
     case TRACE_F_UTIL:
-        /* Above 1 is accepted: measured utilisation can exceed the
-         * provisioned capacity (the Bitbrains quirk). */
+        /* The guest's mean demand as a fraction of its vCPUs: a value
+         * above 1 would be more than the guest can use. */
         if (v < 0)
             return snprintf(msg, len, "negative util (%g)", v), msg;
+        if (v > 1)
+            return snprintf(msg, len, "util %g is above 1 (a mean utilisation is a fraction "
+                            "of the guest's vCPUs, 0..1)", v), msg;
         rec->util = v;
         return NULL;
     case TRACE_F_REPEAT:
         if (v < 1 || v != floor(v) || v > 1e12)
             return snprintf(msg, len, "repeat must be a whole number >= 1 (got %g)", v), msg;
         rec->repeat = (long)v;
+        return NULL;
+    case TRACE_F_NICE:
+        if (v < -20 || v > 19 || v != floor(v))
+            return snprintf(msg, len, "nice must be a whole number in -20..19 (got %g)", v), msg;
+        rec->weight = trace_nice_weight((int)v) / 1024.0;
         return NULL;
     case TRACE_F_CAP:
         if (!(v > 0) || v > TRACE_VCPUS_MAX)

@@ -4,7 +4,7 @@
  *
  * Format: [ {"arrival": 0, "work": 1.5, "vcpus": 2, "id": "a"}, ... ]
  * with the keys and value rules of the native CSV (fields.c): numbers for
- * arrival, work, vcpus, mem_mb, priority, weight, deadline and util;
+ * arrival, work, vcpus, mem_mb, priority, weight (or nice), deadline and util;
  * strings for id and class (an integer id is accepted and printed in
  * decimal); null = the field's default; keys starting with "x_" are
  * ignored; other unknown keys, duplicate keys, a missing arrival or work,
@@ -174,7 +174,7 @@ static int json_record(struct trace_reader *r, struct json_priv *p, long line, l
         if (f == TRACE_F_UNKNOWN) {
             rc = sim_error_set(err, SIM_EINVAL, r->path, line, col,
                                "unknown key '%.64s' (known: id, arrival, work, vcpus, mem_mb, "
-                               "priority, weight, deadline, class, util, cap, affinity, "
+                               "priority, weight, nice, deadline, class, util, cap, affinity, "
                                "phases, repeat; prefix your own keys with x_)",
                                key);
             goto out;
@@ -213,6 +213,11 @@ static int json_record(struct trace_reader *r, struct json_priv *p, long line, l
         rc = sim_error_set(err, SIM_EINVAL, r->path, line, col,
                            "missing '%s' (required: arrival, and work or phases)",
                            seen[TRACE_F_ARRIVAL] ? "work" : "arrival");
+        goto out;
+    }
+    const char *why = trace_fields_check_weight(seen, msg, sizeof msg);
+    if (why) {
+        rc = sim_error_set(err, SIM_EINVAL, r->path, line, col, "%s", why);
         goto out;
     }
     if (rec->arrival < p->prev_arrival) {
