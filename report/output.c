@@ -220,6 +220,19 @@ static void timeline_halve(struct run_output *o)
 static void on_host(void *ctx, const struct sim_host_report *h)
 {
     struct run_output *o = ctx;
+    if (!o->hosts) {   /* the first row: the run reports hosts */
+        if (o->hosts_err.code < 0)
+            return;
+        o->hosts = outdir_fopen(o->dir, "hosts.csv", &o->hosts_err);
+        if (!o->hosts) {
+            if (o->hosts_err.code >= 0)
+                o->hosts_err.code = SIM_EIO;
+            return;
+        }
+        for (size_t i = 0; output_hosts_columns[i].name; i++)
+            fprintf(o->hosts, "%s%s", i ? "," : "", output_hosts_columns[i].name);
+        fputc('\n', o->hosts);
+    }
     FILE *f = o->hosts;
     fprintf(f, "%d,%s,%d,%.9g,", h->host, h->power ? h->power : "", h->cores, h->speed);
     if (isnan(h->energy_kwh))
@@ -233,7 +246,7 @@ static void on_host(void *ctx, const struct sim_host_report *h)
 
 void run_output_host(struct run_output *o, const struct sim_host_report *h)
 {
-    if (o->hosts)
+    if (o->dir)
         on_host(o, h);
 }
 
@@ -349,21 +362,10 @@ int run_output_open(struct run_output *o, const char *dir, bool gantt, bool adap
         run_output_close(o);
         return SIM_EIO;
     }
-    /* hosts.csv only for runs that report hosts (energy, consolidation):
-     * its rows wait in a scratch file until the run is written */
-    o->hosts = tmpfile();
-    if (!o->hosts) {
-        run_output_close(o);
-        return sim_error_set(err, SIM_EIO, NULL, 0, 0, "cannot create a temporary file: %s",
-                             strerror(errno));
-    }
     fputs(OUTPUT_JOBS_HEADER "\n", o->jobs);
     for (size_t i = 0; output_timeline_columns[i].name; i++)
         fprintf(o->timeline, "%s%s", i ? "," : "", output_timeline_columns[i].name);
     fputc('\n', o->timeline);
-    for (size_t i = 0; output_hosts_columns[i].name; i++)
-        fprintf(o->hosts, "%s%s", i ? "," : "", output_hosts_columns[i].name);
-    fputc('\n', o->hosts);
     return SIM_OK;
 }
 
@@ -393,7 +395,7 @@ void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
     if (rep > 0)
         return;
     hooks->on_sample = o->timeline ? on_sample : NULL;
-    hooks->on_host = o->hosts ? on_host : NULL;
+    hooks->on_host = o->dir ? on_host : NULL;   /* hosts.csv, for runs that report hosts */
     o->nhosts = x->nhosts;
     if (o->timeline && o->adaptive && !o->trows) {
         /* At most TIMELINE_MAX_ROUNDS samples per host, and the rows of
@@ -434,27 +436,6 @@ static int write_segments(const struct run_output *o, struct sim_error *err)
         fputc('\n', f);
     }
     return outdir_fclose(f, o->dir, "segments.csv", err);
-}
-
-/* hosts.csv: the scratch file's rows, copied into the result. */
-static int write_hosts(const struct run_output *o, struct sim_error *err)
-{
-    if (fflush(o->hosts) != 0 || fseek(o->hosts, 0, SEEK_SET) != 0)
-        return sim_error_set(err, SIM_EIO, NULL, 0, 0, "hosts.csv: cannot read back the "
-                             "temporary file: %s", strerror(errno));
-    FILE *f = outdir_fopen(o->dir, "hosts.csv", err);
-    if (!f)
-        return SIM_EIO;
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, o->hosts)) > 0)
-        fwrite(buf, 1, n, f);
-    if (ferror(o->hosts)) {
-        fclose(f);
-        return sim_error_set(err, SIM_EIO, NULL, 0, 0, "hosts.csv: cannot read back the "
-                             "temporary file");
-    }
-    return outdir_fclose(f, o->dir, "hosts.csv", err);
 }
 
 /* An interval that keeps timeline.csv within its limit over horizon: the
@@ -503,8 +484,14 @@ int run_output_write(struct run_output *o, json_t *summary, struct sim_error *er
         rc = outdir_fclose(o->timeline, o->dir, "timeline.csv", err);
         o->timeline = NULL;
     }
-    if (rc == SIM_OK && o->hosts && o->nhost_rows > 0)
-        rc = write_hosts(o, err);
+    if (rc == SIM_OK && o->hosts_err.code < 0) {
+        *err = o->hosts_err;
+        rc = err->code;
+    }
+    if (rc == SIM_OK && o->hosts) {
+        rc = outdir_fclose(o->hosts, o->dir, "hosts.csv", err);
+        o->hosts = NULL;
+    }
     if (rc == SIM_OK && o->segments && !o->seg_lost)
         rc = write_segments(o, err);
     if (rc == SIM_OK)

@@ -68,8 +68,10 @@ struct run_output {
     char *dir;         /* where the files go (the transaction's temporary directory), NULL = none */
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
     FILE *timeline;    /* timeline.csv rows */
-    FILE *hosts;       /* hosts.csv rows (runs that meter energy or consolidate), a scratch file */
+    FILE *hosts;       /* hosts.csv, opened at its first row (runs that meter energy or
+                        * consolidate); NULL before */
     size_t nhost_rows;
+    struct sim_error hosts_err;   /* why hosts.csv could not be opened (code < 0) */
     long trows_written;        /* rows written to timeline (explicit --sample) */
     long max_rows;             /* OUTPUT_TIMELINE_MAX_ROWS (tests set less) */
     sim_time_t sample;         /* the --sample interval asked for */
