@@ -61,7 +61,7 @@ for n in 100000 1000000; do
         } }' > "$swf"
     stats=$( { "$RUNSTAT" "$HVSIM" run --trace "$swf" --cores 128 --json --quiet > "$tmp"; } 2>&1 )
     set -- $stats
-    guests=$(sed -n 's/^ *"peak_guests": \([0-9]*\),*$/\1/p' "$tmp")
+    guests=$(sed -n 's/^ *"peak_guests": \([0-9]*\),*$/\1/p' "$tmp" | head -1)
     printf '%-10s jobs: %8.3f s wall, %7.1f MB peak RSS, at most %s guest records live\n' \
         "$n" "$1" "$2" "$guests"
 done
