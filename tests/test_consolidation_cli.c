@@ -232,7 +232,7 @@ Test(cons_cli, options_round_trip_through_the_echo_and_config, .timeout = 60)
     snprintf(out2, sizeof out2, "%s/b", dir);
     struct cmd_result r;
     RUN(&r, "run", "--trace", day, "--planetlab-vm-types", "cloudsim", "--platform", hosts,
-        "--consolidate", "lr:1.3", "--lr-window", "8", "--select", "rs", "--consolidate-place",
+        "--consolidate", "lr:2.5", "--lr-window", "8", "--select", "rs", "--consolidate-place",
         "pabfd", "--migration", "precopy:0.4", "--precopy-rounds", "12", "--migration-cpu",
         "0.25", "--quirks", "lr_unweighted", "--interval", "10min", "--seed", "7", "--out", out1,
         "--quiet");
@@ -243,7 +243,7 @@ Test(cons_cli, options_round_trip_through_the_echo_and_config, .timeout = 60)
     cr_assert_not_null(s);
     const json_t *cfg = json_object_get(s, "config");
     cr_expect_str_eq(json_string_value(json_object_get(cfg, "consolidate")), "lr");
-    cr_expect_eq(json_number_value(json_object_get(cfg, "safety")), 1.3);
+    cr_expect_eq(json_number_value(json_object_get(cfg, "safety")), 2.5);
     cr_expect_eq(json_integer_value(json_object_get(cfg, "lr-window")), 8);
     cr_expect_eq(json_number_value(json_object_get(cfg, "interval")), 600);
     cr_expect_str_eq(json_string_value(json_object_get(cfg, "select")), "rs");
@@ -630,6 +630,52 @@ Test(cons_cli, consolidation_without_power_tables, .timeout = 60)
     /* the two-hour day, not a VM held back at admission */
     cr_expect_lt(num(s, NULL, "makespan"), 7260, "%g s", num(s, NULL, "makespan"));
     json_decref(s);
+    test_remove_tree(dir);
+    free(dir);
+}
+
+/* A VM faster than the reference core keeps its series' clock in the VM
+ * model: one 2,500-MIPS VM at 80% for an hour, alone on a 2,660-MIPS
+ * core, does each interval's work within it and ends with its series at
+ * 3,600 s, as the fluid does.  (Bursts were once laid out as if they took
+ * their reference length: 2 reference seconds per second, so it ended at
+ * 7,200 s, idle in between for want of its next burst.) */
+Test(cons_cli, a_fast_vm_keeps_its_series_clock, .timeout = 60)
+{
+    char *dir = test_tmpdir("cons");
+    char path[600];
+    snprintf(path, sizeof path, "mkdir -p '%s/day'", dir);
+    cr_assert_eq(system(path), 0);
+    snprintf(path, sizeof path, "%s/day/vm", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    for (int k = 0; k < 12; k++)
+        fputs("80\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/host.json", dir);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("{\"hosts\": [{\"cores\": 1, \"speed\": 2.66}]}\n", f);
+    fclose(f);
+    char day[600];
+    snprintf(day, sizeof day, "%s/day", dir);
+    const char *models[] = {"fluid", "discrete"};
+    for (int m = 0; m < 2; m++) {
+        struct cmd_result r;
+        RUN(&r, "run", "--trace", day, "--planetlab-vm-types", "cloudsim", "--platform", path,
+            "--model", models[m], "--sched", "rr", "--json", "--quiet");
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        json_t *s = json_loads(r.out, 0, NULL);
+        cmd_result_free(&r);
+        cr_assert_not_null(s);
+        double makespan = num(s, NULL, "makespan");
+        cr_expect(makespan > 3599 && makespan <= 3600 + 1e-6, "%s: ends at %.3f s", models[m],
+                  makespan);
+        /* busy 0.8 x 2.5 / 2.66 of the hour */
+        cr_expect(fabs(num(s, NULL, "utilization") - 0.8 * 2.5 / 2.66) < 1e-3, "%s: %.6f",
+                  models[m], num(s, NULL, "utilization"));
+        json_decref(s);
+    }
     test_remove_tree(dir);
     free(dir);
 }
