@@ -4,7 +4,10 @@
 # day, CloudSim's 800 hosts and VM types) as CloudSim runs it, with
 # CloudSim's time-stepped model made physical, and in hvsim's event engine
 # with pre-copy migration and a hardware profile, as fluids and as vCPUs
-# that run bursts and block.  Writes results/study17/: one --out directory
+# that run bursts and block; beside each, a run that does not consolidate,
+# placed first fit as CloudSim's DVFS baseline is (hvsim's default
+# placement, most-free, would spread the VMs over every host).  Writes
+# results/study17/: one --out directory
 # per run, table.md (the README's table) and power.png (the README's plot).
 #
 #   scripts/study-consolidation.sh [BUILD]      (BUILD defaults to build)
@@ -41,10 +44,11 @@ run cloudsim    --preset cloudsim-planetlab --trace $DAY --consolidate lr:1.2 --
 run physical    --preset cloudsim-planetlab --trace $DAY --consolidate lr:1.2 --quirks none --quiet
 run fluid-cs    $engine --model fluid --consolidate lr:1.2 --migration cloudsim
 run fluid-pc    $engine --model fluid --consolidate lr:1.2 --migration precopy --hw skylake-sp
-run fluid-none  $engine --model fluid --consolidate none --hw skylake-sp
+run fluid-none  $engine --model fluid --consolidate none --place first-fit --hw skylake-sp
 run vm-pc       $engine --model discrete --sched rr --consolidate lr:1.2 --migration precopy \
                 --hw skylake-sp
-run vm-none     $engine --model discrete --sched rr --consolidate none --hw skylake-sp
+run vm-none     $engine --model discrete --sched rr --consolidate none --place first-fit \
+                --hw skylake-sp
 }
 
 # The table: one row per run, from the summaries.  "last VM ends" is
