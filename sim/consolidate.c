@@ -556,13 +556,13 @@ void consolidate_sample(struct sim *sim, struct host *h, struct sim_sample *s)
     if (!c || !c->metered)
         return;
     struct cons_host_state *hs = &c->hs[h->index];
-    /* The power over the sample, read as a meter would: P of its mean
-     * utilisation (migration cores included) while on; the energy as
-     * metered so far (segments end at ticks: a sample between two ticks
-     * sees the open segment priced at its mean so far). */
+    /* The energy as metered so far (segments end at ticks: a sample
+     * between two ticks sees the open segment priced at its mean so far),
+     * and the power over the sample as a meter reads it: the energy drawn
+     * since the host's last sample over the sample's length (a host on for
+     * part of it draws for that part), so that the timeline's power
+     * integrates to the energy. */
     cpu_advance(sim, hs);
-    double secs = sim_time_to_s(s->interval);
-    double u = s->utilization;
     double busy = host_busy_s(sim, h);
     double seg = sim_time_to_s(sim->now - hs->seg_t);
     double useg = seg > 0 ? (busy - hs->seg_busy + hs->cpu_acc - hs->seg_cpu) /
@@ -570,12 +570,18 @@ void consolidate_sample(struct sim *sim, struct host *h, struct sim_sample *s)
                           : 0;
     useg = useg < 0 ? 0 : useg > 1 ? 1 : useg;
     const struct cons_power *p = host_power(sim, h);
-    bool on = hs->on || !sim->x->power_aware;
     double peak = cons_power_at(p, 1.0);
-    (void)secs;
-    s->power_w = !sim->x->power_aware ? peak : on ? cons_power_at(p, u > 1 ? 1 : u) : 0;
     double open = !sim->x->power_aware ? peak * seg : hs->on ? cons_power_at(p, useg) * seg : 0;
-    s->energy_kwh = (hs->energy_j + open) / 3.6e6;
+    double joules = hs->energy_j + open;
+    double secs = sim_time_to_s(s->interval);
+    if (secs > 0) {
+        s->power_w = (joules - hs->smp_energy_j) / secs;
+    } else {   /* (an instant: the power now) */
+        double u = s->utilization > 1 ? 1 : s->utilization;
+        s->power_w = !sim->x->power_aware ? peak : hs->on ? cons_power_at(p, u) : 0;
+    }
+    hs->smp_energy_j = joules;
+    s->energy_kwh = joules / 3.6e6;
 }
 
 void consolidate_finish(struct sim *sim)

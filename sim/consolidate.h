@@ -74,6 +74,7 @@ struct cons_host_state {
     /* the meter: since seg_t, P(mean utilisation) x time */
     sim_time_t seg_t;
     double seg_busy, seg_cpu;    /* busy core-s and migration core-s at its start */
+    double smp_energy_j;         /* energy metered at the host's last timeline sample */
     double cpu_cores;            /* cores migrations keep busy now */
     double cpu_acc;              /* their core-s up to cpu_t */
     sim_time_t cpu_t;

@@ -455,9 +455,27 @@ Test(cons_cli, out_files_of_a_consolidating_run, .timeout = 60)
     cr_expect_eq(in, (long)num(s, "migrations", "count"));
     cr_expect_eq(outm, in);
     free(h);
-    /* timeline.csv: the hosts' last energies add up too */
+    /* timeline.csv: the hosts' last energies add up too, and the power of
+     * each 300-s sample, read as the meter reads it, integrates to them */
     char *t = test_slurp_in(out, "timeline.csv");
     cr_expect(strstr(t, ",power_w,energy_kwh\n") != NULL);
+    double last[6] = {0}, integral = 0;
+    for (char *line = strchr(t, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        double time, w, kwh;
+        int host;
+        cr_assert_eq(sscanf(line, "%lf,%d,%*f,%*d,%*d,%*d,%*f,%*f,%*f,%*f,%lf,%lf", &time, &host,
+                            &w, &kwh), 4, "%s", line);
+        cr_assert(host >= 0 && host < 6);
+        last[host] = kwh;
+        integral += w * 300 / 3.6e6;
+    }
+    double ends = 0;
+    for (int i = 0; i < 6; i++)
+        ends += last[i];
+    cr_expect(fabs(ends - num(s, NULL, "energy_kwh")) < 1e-6, "%g against %g", ends,
+              num(s, NULL, "energy_kwh"));
+    cr_expect(fabs(integral - ends) < 1e-6 * ends, "sum of power x 300 s %.9f kWh, metered %.9f",
+              integral, ends);
     free(t);
     cr_expect(test_exists(out, "timeline.png") || test_exists(out, "timeline.gp"));
     json_decref(s);
