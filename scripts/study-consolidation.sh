@@ -7,15 +7,15 @@
 # that run bursts and block; beside each, a run that does not consolidate,
 # placed first fit as CloudSim's DVFS baseline is (hvsim's default
 # placement, most-free, would spread the VMs over every host).  Writes
-# results/study17/: one --out directory
-# per run, table.md (the README's table) and power.png (the README's plot).
+# results/study17/: one --out directory per run, table.md (the README's
+# table) and power.png (the README's plot).
 #
 #   scripts/study-consolidation.sh [BUILD]      (BUILD defaults to build)
 #
 # The fluid and preset runs take a second or two each; the two runs of the
-# VM model about 10^9 events each: 11-13 minutes of wall time each on a
-# shared 2-core machine (load 7; about 3 minutes of CPU), 25 minutes in
-# all.  A run already in OUT is kept (remove its directory to run it
+# VM model about 10^9 events each: about 3.5 minutes of CPU each, 9 to 21
+# minutes of wall time each on a shared 2-core machine under a load of 7
+# or more.  A run already in OUT is kept (remove its directory to run it
 # again).  The plot is copied to docs/img/consolidation-power.png by hand.
 set -eu
 cd "$(dirname "$0")/.."
