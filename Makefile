@@ -10,7 +10,7 @@ CC        ?= cc
 # zlib, liblzma, libzstd, libbz2: compressed traces (workloads/decompress.c);
 # libbz2 has no pkg-config file on Debian, hence -lbz2 below.
 PKGS      := gsl jansson zlib liblzma libzstd
-CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
+CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -pthread
 WARN      := -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wno-missing-field-initializers
 OPT       ?= -O2 -g
 SAN       ?=
@@ -24,7 +24,7 @@ LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lbz2 -lm $(LDLIBS)
 # The layers, bottom first: a file may include its own folder and the
 # folders before it, never one after it (scripts/check-layers.sh, run by
 # `make test`; README.md, "Architecture").
-LAYERS   := base workloads models schedulers allocators sim report cli
+LAYERS   := base workloads models schedulers allocators consolidation sim report cli
 LIB_SRC  := $(filter-out cli/main.c,$(foreach d,$(LAYERS),$(wildcard $(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/cli/main.o
@@ -113,7 +113,7 @@ deps:
 # The headers a policy plug-in needs (the plug-in ABI, base/registry.h),
 # installed under PREFIX/include/hvsim with their folders, and hvsim.pc.
 ABI_HEADERS := base/types.h base/error.h base/xalloc.h base/param.h base/registry.h \
-               base/evq.h base/dist.h base/latstat.h models/hw.h models/platform.h \
+               base/evq.h base/otree.h base/dist.h base/latstat.h models/hw.h models/platform.h \
                workloads/trace.h schedulers/sched.h allocators/alloc.h allocators/place.h
 INCLUDEDIR  ?= $(PREFIX)/include/hvsim
 PCDIR       ?= $(PREFIX)/lib/pkgconfig
@@ -121,7 +121,7 @@ PCDIR       ?= $(PREFIX)/lib/pkgconfig
 install: $(BUILD)/hvsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim
-	cp -r models/profiles models/classes $(DESTDIR)$(DATADIR)/
+	cp -r models/profiles models/classes models/power $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/hvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	for h in $(ABI_HEADERS); do \
 	    install -d $(DESTDIR)$(INCLUDEDIR)/$$(dirname $$h) && \

@@ -25,7 +25,10 @@
 #include "cli/datadir.h"
 #include "cli/platform-file.h"
 #include "cli/plugin.h"
+#include "cli/pool.h"
+#include "cli/preset.h"
 #include "cli/progress.h"
+#include "consolidation/quirks.h"
 #include "report/census.h"
 #include "report/outdir.h"
 #include "report/output.h"
@@ -60,8 +63,14 @@ struct run_options {
     int exit_model;          /* 0 fluid, 1 discrete */
     int model;               /* 0 discrete, 1 fluid */
     sim_time_t cap_period;
+    /* consolidation and energy */
+    int preset;              /* 0 none, 1 cloudsim-planetlab */
+    char *consolidate, *select, *cons_place, *migration;   /* NAME[:V[,KEY=V...]] */
+    bool power_aware;
+    char *quirks;
     /* experiment */
     long seed, reps, batches, warmup;
+    long jobs;               /* replications at once, 0 = the online CPUs */
     /* output */
     char *out;
     sim_time_t sample;
@@ -151,9 +160,39 @@ static const struct param_def run_opts[] = {
      "column): at most cap x period of core time per period; the default is Linux CFS "
      "bandwidth control's cfs_period_us"},
 
+    {"preset", PARAM_CHOICE, F(preset), "none", .choices = "none|cloudsim-planetlab",
+     .metavar = "NAME", .help = "cloudsim-planetlab: CloudSim 5.0's PlanetLab consolidation "
+     "experiment (Beloglazov & Buyya 2012) on --trace DIR, a PlanetLab day: 800 hosts "
+     "alternating HP ProLiant ML110 G4 and G5, CloudSim's four VM types, its time steps and "
+     "every quirk of --quirks; with --consolidate none it is CloudSim's DVFS run, with "
+     "--power-aware no its NPA run"},
+    {"consolidate", PARAM_STRING, F(consolidate), .metavar = "NAME[:V]",
+     .help = "dynamic consolidation: how the manager finds overloaded hosts every --interval; "
+     "it then moves VMs off them and drains the least used hosts (live migration), and "
+     "hosts left empty switch off"},
+    {"select", PARAM_STRING, F(select), .metavar = "NAME",
+     .help = "which VMs leave an overloaded host"},
+    {"consolidate-place", PARAM_STRING, F(cons_place), .metavar = "NAME",
+     .help = "where the manager puts the VMs it moves and, while consolidating, the VMs that "
+     "arrive"},
+    {"migration", PARAM_STRING, F(migration), .metavar = "NAME[:V]",
+     .help = "live migration model"},
+    {"power-aware", PARAM_BOOL, F(power_aware), "yes", .metavar = "yes|no",
+     .help = "hosts with a power table draw P(utilisation) and switch off while they hold "
+     "no VM (yes), or draw their peak power all the time, as CloudSim's non-power-aware "
+     "baseline (no)"},
+    {"quirks", PARAM_STRING, F(quirks), .flags = PARAM_OWN_DEFAULT, .metavar = "LIST",
+     .help = "CloudSim 5.0's departures from physics to reproduce: all, none, or switch names "
+     "separated by commas, a leading - turning one off (all,-remove_zero_demand_vms); the "
+     "switches are listed in docs/MODEL.md.  Default: all with --preset, none without; the "
+     "data centre's switches exist only with --preset"},
+
     {"seed", PARAM_INT, F(seed), "1", 0, 9.2e18, .metavar = "N", .help = "random seed"},
     {"reps", PARAM_INT, F(reps), "1", 1, 1e6, .metavar = "N",
      .help = "independent replications"},
+    {"jobs", PARAM_INT, F(jobs), NULL, 1, 4096, PARAM_NEUTRAL | PARAM_OWN_DEFAULT,
+     .metavar = "N", .help = "run up to N replications at once, each on a thread of its own "
+     "(default: the number of online CPUs); the results are the same for every N"},
     {"batches", PARAM_INT, F(batches), NULL, 2, 1e6, .metavar = "N", .help = "batch means "
      "over one run for the confidence intervals of turnaround and waiting (default 20); with "
      "--reps N the interval is over the replications, unless they are all identical"},
@@ -196,6 +235,7 @@ static const struct {
     {"sched", "Policies (each with its own options, listed below)"},
     {"overcommit", "Platform"},
     {"hw", "Hardware"},
+    {"preset", "Consolidation and energy (each policy with its own options, listed below)"},
     {"seed", "Experiment"},
     {"out", "Output"},
 };
@@ -234,10 +274,19 @@ void cmd_run_option_help(const struct param_def *d, char *buf, size_t len)
         param_help_text(d, buf, len);
         return;
     }
-    const struct registry *r = cli_family(d->name);
+    const struct cli_family_desc *fd = cli_family_desc(d->name);
+    const struct registry *r = fd->registry;
     char names[400];
     registry_names(r, names, sizeof names);
-    if (strcmp(d->name, "format") == 0)
+    if (strcmp(d->name, "migration") == 0)
+        snprintf(buf, len, "%s: %s (default %s; cloudsim with --preset); NAME:V sets the "
+                 "model's first option, NAME:KEY=V,... any", d->help, names,
+                 registry_at(r, 0)->name);
+    else if (!fd->plugins && strcmp(d->name, "format") != 0)
+        snprintf(buf, len, "%s: %s (default %s)%s", d->help, names, registry_at(r, 0)->name,
+                 param_count(registry_at(r, 1)->params) > 0
+                     ? "; NAME:V sets the policy's first option, NAME:KEY=V,... any" : "");
+    else if (strcmp(d->name, "format") == 0)
         snprintf(buf, len, "%s: %s (default: from the extension, or a directory's files)",
                  d->help, names);
     else
@@ -320,6 +369,8 @@ static int preload_plugins(int argc, char **argv, const struct json_file *cfg,
 {
     for (int i = 1; i < argc; i++) {
         for (size_t f = 0; f < cli_nfamilies; f++) {
+            if (!cli_families[f].plugins)
+                continue;
             const char *opt = cli_families[f].option;
             size_t n = strlen(opt);
             const char *a = argv[i], *val = NULL;
@@ -339,6 +390,8 @@ static int preload_plugins(int argc, char **argv, const struct json_file *cfg,
     if (!cfg || !json_is_object(cfg->root))
         return SIM_OK;
     for (size_t f = 0; f < cli_nfamilies; f++) {
+        if (!cli_families[f].plugins)
+            continue;
         const char *opt = cli_families[f].option;
         const json_t *v = json_object_get(cfg->root, opt);
         if (json_is_string(v) && cli_is_plugin_path(json_string_value(v))) {
@@ -371,6 +424,31 @@ struct workload {
     struct trace_reader first;
     bool first_open;
 };
+
+/* The policy chosen for the family option `option`, or NULL if option
+ * names no family. */
+static const struct policy_choice *chosen_of(const struct sim_experiment *x,
+                                             const struct workload *w, const char *option)
+{
+    static const struct {
+        const char *option;
+        size_t offset;   /* in struct sim_experiment */
+    } map[] = {
+        {"sched", offsetof(struct sim_experiment, sched)},
+        {"alloc", offsetof(struct sim_experiment, alloc)},
+        {"place", offsetof(struct sim_experiment, place)},
+        {"consolidate", offsetof(struct sim_experiment, cons.detector)},
+        {"select", offsetof(struct sim_experiment, cons.selector)},
+        {"consolidate-place", offsetof(struct sim_experiment, cons.placement)},
+        {"migration", offsetof(struct sim_experiment, cons.migration)},
+    };
+    if (strcmp(option, "format") == 0)
+        return &w->fmt;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].option, option) == 0)
+            return (const struct policy_choice *)((const char *)x + map[i].offset);
+    return NULL;
+}
 
 /* What hvsim decided for the user or warns about: printed to stderr (as
  * it happens, unless --quiet) and kept for the summary's "notes". */
@@ -405,9 +483,12 @@ static void run_note(struct run_notes *n, bool warning, const char *fmt, ...)
 static int choose_policy(struct policy_choice *c, const char *option, const char *value,
                          struct cli_args *args, struct sim_error *err)
 {
-    struct registry *r = cli_family(option);
+    const struct cli_family_desc *fd = cli_family_desc(option);
+    struct registry *r = fd->registry;
     int rc;
-    if (!value)
+    if (!fd->plugins)   /* NAME[:V[,KEY=V...]]; an option given on its own wins */
+        rc = cons_choose(c, r, value ? value : registry_at(r, 0)->name, err);
+    else if (!value)
         rc = policy_choose_info(c, registry_at(r, 0), err);
     else if (cli_is_plugin_path(value)) {
         const struct policy_info *p;
@@ -429,7 +510,6 @@ static int choose_policy(struct policy_choice *c, const char *option, const char
 static int check_unused(const struct cli_args *args, const struct sim_experiment *x,
                         const struct workload *w, bool quiet, struct sim_error *err)
 {
-    const struct policy_choice *chosen[] = {&x->sched, &x->alloc, &x->place, &w->fmt};
     for (size_t i = 0; i < args->narg; i++) {
         const struct cli_arg *g = &args->arg[i];
         if (g->used)
@@ -462,7 +542,7 @@ static int check_unused(const struct cli_args *args, const struct sim_experiment
                 first = first && strcmp(args->arg[k].name, g->name) != 0;
             if (!used || quiet || !first)
                 continue;
-            const struct policy_choice *c = chosen[f];
+            const struct policy_choice *c = chosen_of(x, w, cli_families[f].option);
             if (c->info)
                 fprintf(stderr, "hvsim: note: --%s applies to --%s %s; ignored with --%s %s\n",
                         g->name, cli_families[f].option, owners, cli_families[f].option,
@@ -488,20 +568,19 @@ static json_t *config_echo(const struct run_options *o, const struct sim_experim
         const struct param_def *d = &run_opts[i];
         if (d->flags & PARAM_NEUTRAL)
             continue;
-        const struct policy_choice *c = NULL;
-        if (strcmp(d->name, "sched") == 0)
-            c = &x->sched;
-        else if (strcmp(d->name, "alloc") == 0)
-            c = &x->alloc;
-        else if (strcmp(d->name, "place") == 0)
-            c = &x->place;
-        else if (strcmp(d->name, "format") == 0)
-            c = &w->fmt;
+        if (o->preset && preset_fixes(d->name)) {   /* the preset decides it: not given */
+            json_object_set_new(cfg, d->name, json_null());
+            continue;
+        }
+        const struct policy_choice *c = chosen_of(x, w, d->name);
         if (c) {
             json_object_set_new(cfg, d->name, c->info ? json_string(c->info->name) : json_null());
-            for (size_t k = 0; c->info && c->info->params && c->info->params[k].name; k++)
-                json_object_set_new(cfg, c->info->params[k].name,
-                                    param_to_json(&c->info->params[k], c->conf));
+            for (size_t k = 0; c->info && c->info->params && c->info->params[k].name; k++) {
+                const struct param_def *p = &c->info->params[k];
+                json_object_set_new(cfg, p->name, o->preset && preset_fixes(p->name)
+                                                      ? json_null()
+                                                      : param_to_json(p, c->conf));
+            }
             continue;
         }
         if (strcmp(d->name, "generate") == 0 && w->synthetic) {
@@ -511,8 +590,15 @@ static json_t *config_echo(const struct run_options *o, const struct sim_experim
             continue;
         }
         /* not given, and no default to echo (the adaptive --sample, no
-         * --end, no --limit): null, which --config reads as not given */
-        if ((!d->def || (d->flags & PARAM_OWN_DEFAULT)) && !cli_args_given(args, d->name)) {
+         * --end, no --limit): null, which --config reads as not given;
+         * nor the uniform platform's size when a platform file gives the
+         * hosts (--config would then refuse both) */
+        bool by_platform = o->platform && (strcmp(d->name, "hosts") == 0 ||
+                                           strcmp(d->name, "cores") == 0 ||
+                                           strcmp(d->name, "sockets") == 0 ||
+                                           strcmp(d->name, "mem") == 0);
+        if (((!d->def || (d->flags & PARAM_OWN_DEFAULT)) && !cli_args_given(args, d->name)) ||
+            by_platform) {
             json_object_set_new(cfg, d->name, json_null());
             continue;
         }
@@ -535,7 +621,7 @@ static int open_workload(struct workload *w, const struct run_options *o, long r
         synth_open(r, &w->spec, (uint64_t)o->seed, (uint64_t)rep, &w->topt);
         return SIM_OK;
     }
-    if (w->first_open) {
+    if (rep == 0 && w->first_open) {   /* (only replication 0 touches it: --jobs) */
         *r = w->first;   /* ownership moves to the caller, who closes it */
         w->first_open = false;
         return SIM_OK;
@@ -601,6 +687,14 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
         rc = choose_policy(&x->alloc, "alloc", o->alloc, args, err);
     if (rc == SIM_OK)
         rc = choose_policy(&x->place, "place", o->place, args, err);
+    if (rc == SIM_OK)
+        rc = choose_policy(&x->cons.detector, "consolidate", o->consolidate, args, err);
+    if (rc == SIM_OK)
+        rc = choose_policy(&x->cons.selector, "select", o->select, args, err);
+    if (rc == SIM_OK)
+        rc = choose_policy(&x->cons.placement, "consolidate-place", o->cons_place, args, err);
+    if (rc == SIM_OK)
+        rc = choose_policy(&x->cons.migration, "migration", o->migration, args, err);
     if (rc < 0)
         return rc;
 
@@ -702,6 +796,26 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
         x->horizon = (sim_time_t)llround((double)(o->end - o->start) / o->scale_arrivals);
     }
     x->fluid = o->model == 1;
+    x->power_aware = o->power_aware;
+    if (!o->preset) {
+        /* the manager's quirk switches (hvsim's default: none of them);
+         * the data centre's exist only in the preset's model */
+        struct cons_cloudsim_quirks dq;
+        bool dc_on;
+        rc = cons_quirks_parse(o->quirks ? o->quirks : "none", false, &x->cons.quirks, &dq,
+                               &dc_on, err);
+        if (rc < 0)
+            return rc;
+        if (dc_on)
+            return sim_error_usage(err, "--quirks %s: the data centre's switches (%s) exist only "
+                                   "in CloudSim's model: give --preset cloudsim-planetlab, or "
+                                   "only the manager's (lr_unweighted, iqr_index_quartiles, "
+                                   "mc_from_min_value, mc_commons_math_qr, "
+                                   "drain_overload_targets, power_diff_from_measured)",
+                                   o->quirks, "remove_zero_demand_vms, events_offset, "
+                                   "zero_util_is_off, energy_cloudsim, oversubscription_floor, "
+                                   "ram_released, history_of_demand");
+    }
     x->cap_period = o->cap_period;
     x->cosched = (enum sim_cosched)o->cosched;
     x->cosched_skew = o->cosched_skew;
@@ -715,6 +829,71 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
     x->sample = o->sample;
     return SIM_OK;
 }
+
+/* One replication of the experiment: its inputs are shared and read
+ * only, its hooks, result and error are its own (--jobs runs several at
+ * once; cli/pool.h). */
+struct rep_task {
+    struct sim_hooks hooks;
+    struct sim_result *result;
+    struct sim_error err;
+};
+struct rep_batch {
+    const struct sim_experiment *x;
+    struct workload *w;
+    const struct run_options *o;
+    struct rep_task *tasks;
+    struct progress *prog;
+    struct census *census;
+};
+
+static int run_rep(void *ctx, long rep)
+{
+    struct rep_batch *b = ctx;
+    struct rep_task *t = &b->tasks[rep];
+    struct trace_reader src;
+    int rc = open_workload(b->w, b->o, rep, &src, &t->err);
+    if (rc < 0)
+        return rc;
+    census_attach(b->census, &t->hooks, rep);
+    progress_attach(b->prog, &t->hooks, rep);
+    struct sim *sim;
+    rc = sim_create(&sim, b->x, (uint64_t)rep, &t->hooks, &t->err);
+    if (rc < 0) {
+        trace_close(&src);
+        census_rep_done(b->census, rep);
+        progress_rep_done(b->prog, rep);
+        return rc;
+    }
+    double t0 = wall_now();
+    rc = sim_run(sim, &src, &t->err);
+    const char *first;
+    long violations = sim_violations(sim, &first);
+    if (rc == SIM_OK && violations > 0)
+        rc = sim_error_set(&t->err, SIM_EINTERNAL, NULL, 0, 0,
+                           "HVSIM_CHECK: %ld engine invariant violations; the first: %s",
+                           violations, first);
+    double wall = wall_now() - t0;
+    trace_close(&src);
+    if (rc == SIM_OK) {
+        struct sim_result *r = t->result;
+        sim_result(sim, r);
+        r->wall_seconds = wall;
+        r->events_per_second = wall > 0 ? r->events / wall : NAN;
+        /* every replication: with replications that all come out the
+         * same, the first one's batch means give the interval */
+        metrics_batch_means(sim_metrics(sim), b->o->batches ? b->o->batches : 20, r);
+    }
+    sim_destroy(sim);
+    census_rep_done(b->census, rep);
+    progress_rep_done(b->prog, rep);
+    return rc;
+}
+
+/* A run of more events than this is announced before it starts, with
+ * its length at a typical rate of this engine on one core. */
+#define HUGE_RUN_EVENTS 1e10
+#define HUGE_RUN_EVENTS_PER_S 5e6
 
 /* Warnings and checks that need the resolved experiment. */
 static int check_experiment(const struct run_options *o, struct cli_args *args,
@@ -772,6 +951,24 @@ static int check_experiment(const struct run_options *o, struct cli_args *args,
     if (cli_args_given(args, "exit-model") && o->exit_model != 0 && !x->hw.rates && !o->platform)
         run_note(notes, false, "--exit-model applies to modelled hardware; ignored with --hw "
                  "none (no VM exits)");
+    /* A run that will take hours, told before it starts where its events
+     * can be counted up front: discrete exits of a generated workload,
+     * one event per exit (the work of every guest times the largest exit
+     * rate of the hardware's classes). */
+    if (o->exit_model == 1 && x->hw.rates && w->synthetic && !w->spec.closed) {
+        double rate = 0;
+        for (size_t c = 0; c < x->hw.nclasses; c++)
+            rate = fmax(rate, x->hw.rates[c].exits_per_s);
+        double work = (double)w->spec.n * dist_mean(&w->spec.work) * dist_mean(&w->spec.vcpus) *
+                      o->scale_work;
+        double events = work * rate * (double)o->reps;
+        if (events > HUGE_RUN_EVENTS)
+            run_note(notes, true, "--exit-model discrete: about %.3g VM exits, one event each "
+                     "(%.3g core-seconds of work at up to %.3g exits/s): at %.0f M events/s, "
+                     "about %.3g hours; --exit-model fluid charges them as a rate", events, work,
+                     rate, HUGE_RUN_EVENTS_PER_S / 1e6,
+                     events / HUGE_RUN_EVENTS_PER_S / 3600);
+    }
     return SIM_OK;
 }
 
@@ -826,6 +1023,11 @@ int cmd_run(int argc, char **argv)
         rc = resolve(&o, &args, &x, &w, &hs, &pf, &notes, &err);
     if (rc == SIM_OK)
         rc = check_unused(&args, &x, &w, o.quiet, &err);
+    if (rc == SIM_OK && o.preset) {
+        rc = preset_resolve(&args, &x, o.trace, o.quirks, &err);
+        if (!cli_args_given(&args, "hosts"))
+            o.hosts = 800;   /* CloudSim's NUMBER_OF_HOSTS, echoed as such */
+    }
     if (rc == SIM_OK)
         rc = check_experiment(&o, &args, &x, &w, &notes, &err);
     if (rc < 0)
@@ -839,68 +1041,76 @@ int cmd_run(int argc, char **argv)
             goto fail;
         transaction = true;
     }
-    bool adaptive = !cli_args_given(&args, "sample");
+    bool adaptive = !cli_args_given(&args, "sample") && !o.preset;
     rc = run_output_open(&out, o.out ? outdir_tmp(&od) : NULL, o.gantt, adaptive, o.sample, &err);
     if (rc < 0)
         goto fail;
+    if (o.preset && out.jobs) {   /* CloudSim's model runs no guest to completion and no vCPU */
+        fclose(out.jobs);
+        out.jobs = NULL;
+        out.segments = false;
+        char path[4200];
+        snprintf(path, sizeof path, "%s/jobs.csv", outdir_tmp(&od));
+        unlink(path);
+    }
     census_init(&census, &x);
 
     struct progress prog;
     long total = w.synthetic ? w.spec.n : 0;
     if (o.limit > 0 && (total == 0 || o.limit < total))
         total = o.limit;
-    progress_init(&prog, stderr, !o.quiet && isatty(STDERR_FILENO), total, o.reps);
+    /* how long a replication lasts in simulated time, when it can be told */
+    double horizon = x.horizon > 0 ? sim_time_to_s(x.horizon)
+                     : w.synthetic && !w.spec.closed ? synth_horizon(&w.spec) / o.scale_arrivals
+                     : 0;
+    progress_init(&prog, stderr, !o.quiet && isatty(STDERR_FILENO), total, horizon, o.reps);
     const char *check = getenv("HVSIM_CHECK");
 
     results = xcalloc((size_t)o.reps, sizeof *results);
     breakdowns = xcalloc((size_t)o.reps, sizeof *breakdowns);
-    for (long rep = 0; rep < o.reps; rep++) {
-        struct trace_reader src;
-        rc = open_workload(&w, &o, rep, &src, &err);
-        if (rc < 0)
+    struct rep_task *tasks = xcalloc((size_t)o.reps, sizeof *tasks);
+    struct rep_batch batch = {&x, &w, &o, tasks, &prog, &census};
+    if (o.preset) {   /* CloudSim's time-stepped model, one replication */
+        double t0 = wall_now();
+        rc = preset_run(&x, o.trace, o.quirks, o.hosts, &out, &results[0], &err);
+        if (rc < 0) {
+            free(tasks);
+            progress_done(&prog);
+            progress_free(&prog);
             goto fail;
-        struct sim_hooks hooks = {.check_invariants = check && strcmp(check, "1") == 0};
-        progress_attach(&prog, &hooks, rep);
+        }
+        results[0].wall_seconds = wall_now() - t0;
+        breakdown_init(&breakdowns[0], &x);
+    }
+    for (long rep = 0; rep < o.reps && !o.preset; rep++) {
+        struct rep_task *t = &tasks[rep];
+        t->result = &results[rep];
+        t->hooks.check_invariants = check && strcmp(check, "1") == 0;
         /* Outputs per guest and over time describe the first replication;
          * every replication has its breakdown (deadlines, classes). */
         breakdown_init(&breakdowns[rep], &x);
-        run_output_attach(&out, &hooks, &x, rep, &breakdowns[rep]);
-        census_attach(&census, &hooks, rep);
-        struct sim *sim;
-        rc = sim_create(&sim, &x, (uint64_t)rep, &hooks, &err);
-        if (rc < 0) {
-            trace_close(&src);
-            goto fail;
-        }
-        double t0 = wall_now();
-        rc = sim_run(sim, &src, &err);
-        const char *first;
-        long violations = sim_violations(sim, &first);
-        if (rc == SIM_OK && violations > 0)
-            rc = sim_error_set(&err, SIM_EINTERNAL, NULL, 0, 0,
-                               "HVSIM_CHECK: %ld engine invariant violations; the first: %s",
-                               violations, first);
-        double wall = wall_now() - t0;
-        trace_close(&src);
-        if (rc == SIM_OK) {
-            sim_result(sim, &results[rep]);
-            results[rep].wall_seconds = wall;
-            results[rep].events_per_second = wall > 0 ? results[rep].events / wall : NAN;
-            /* every replication: with replications that all come out the
-             * same, the first one's batch means give the interval */
-            metrics_batch_means(sim_metrics(sim), o.batches ? o.batches : 20, &results[rep]);
-        }
-        sim_destroy(sim);
-        if (rc < 0) {
-            progress_done(&prog);
-            goto fail;
-        }
+        run_output_attach(&out, &t->hooks, &x, rep, &breakdowns[rep]);
     }
+    long failed = 0;
+    int jobs = o.jobs > 0 ? (int)o.jobs : pool_online_cpus();
+    if (!o.preset)
+        rc = pool_run(o.reps, jobs, run_rep, &batch, &failed);
     progress_done(&prog);
+    progress_free(&prog);
+    if (rc < 0)
+        err = tasks[failed].err;
+    free(tasks);
+    if (rc < 0)
+        goto fail;
 
     /* What the run did that a reader of its figures should know. */
-    char text[1200];
-    census_warning(&census, x.place.info->name, text, sizeof text);
+    char text[1200] = "";
+    /* (consolidation packs guests and moves them on purpose: --place is
+     * not what put them there) */
+    bool consolidating = o.preset || (x.cons.detector.info &&
+                                      x.cons.detector.info != registry_at(&cons_detector_registry, 0));
+    if (!consolidating)
+        census_warning(&census, x.place.info->name, text, sizeof text);
     if (text[0])
         run_note(&notes, true, "%s", text);
     double rho = census_offered_load(&census, sim_experiment_cores(&x));

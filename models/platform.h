@@ -24,6 +24,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "base/evq.h"
+#include "base/otree.h"
 #include "base/latstat.h"
 #include "base/types.h"
 #include "models/hw.h"
@@ -176,6 +177,13 @@ struct guest {
     double spin_seconds, costop_seconds; /* core time spinning; vCPU time co-stopped */
     long ple_exits, costops;   /* PAUSE exits; co-stops (a vCPU, or under strict a gang) */
     long lhp;                  /* times a vCPU of it was preempted holding its lock */
+    /* dynamic consolidation (sim/consolidate.c): its state (owned there),
+     * NULL when no manager runs */
+    struct cons_vm_state *cons;
+    double mig_cap;            /* a live migration serves at most this many cores of it
+                                  (sim/migrate.c), 0 = no such limit */
+    double speed;              /* its vCPUs' speed against the reference core: a series'
+                                  demand is util x speed reference cores (trace, 1) */
     /* ---- hot: every dispatch ---- */
     uint64_t seq;              /* trace order, 0-based */
     int cls;                   /* workload class index (models/hw.h) */
@@ -195,6 +203,8 @@ struct guest {
     sim_time_t budget;         /* core ns it may still run in cap period budget_period */
     int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
     bool throttled;            /* its budget is spent until the next period */
+    bool paused;               /* a live migration's stop-and-copy holds it: it runs
+                                  nowhere (sim/migrate.c) */
     /* runnable time of its vCPUs (core ns), for the allocator's collect step */
     int nrunnable;             /* its vCPUs queued, running or throttled */
     sim_time_t runnable_acc;   /* integral of nrunnable, up to runnable_last */
@@ -257,10 +267,24 @@ struct pcpu {
 };
 
 struct sim_hw_tables;
+struct host_rooms;
+
+/* A host's entry in the index of hosts by room (models/rooms.h): its key
+ * as it was when it was filed (the host itself may have changed since). */
+struct room_node {
+    struct otree_node node;
+    double mem_room, slot_room;   /* place_compare_room's key, then the host's index */
+    double fit_mem, fit_vcpus;    /* what host_fits allows (INFINITY: no limit) */
+    double max_mem, max_vcpus;    /* ... the most of them in the subtree */
+    bool filed;                   /* in the tree */
+    bool dirty;                   /* changed since it was filed: on the dirty list */
+    struct host *next_dirty;
+};
 
 struct host {
     int index;
     int ncores;
+    double speed;              /* a core's speed against the reference core (1) */
     int nsockets;              /* sockets; cores are split evenly among them */
     const struct sim_hw_tables *hw; /* its hardware's costs (sim/engine.h) */
     const uint64_t *class_affinity; /* [classes]: cores a class may use, 0 = all; or NULL */
@@ -299,6 +323,10 @@ struct host {
     double sum_demand, sum_grant, sum_used;   /* cores, now */
     double acc_demand, acc_grant, acc_used;   /* core-seconds, up to acc_last */
     sim_time_t acc_last;
+    /* the index of the platform's hosts by room (models/rooms.h), for
+     * best and worst fit; NULL outside the engine */
+    struct host_rooms *rooms;
+    struct room_node room;
     /* its series guests under --model discrete, for the timeline */
     double ser_demand, ser_grant;             /* cores, now */
     double ser_acc_demand, ser_acc_grant;     /* core-seconds, up to ser_last */

@@ -33,6 +33,8 @@ double caps_cores(const struct guest *g)
     double c = g->grant;
     if (g->cap > 0 && g->cap < c)
         c = g->cap;
+    if (g->mig_cap > 0 && g->mig_cap < c)   /* a live migration serves only part of it */
+        c = g->mig_cap;
     return c;
 }
 
@@ -105,6 +107,8 @@ void caps_update(struct sim *sim, struct guest *g)
 void caps_event(struct sim *sim, struct sim_event *ev)
 {
     struct guest *g = container_of(ev, struct guest, cap_ev);
+    if (g->paused)
+        return;   /* its migration's stop-and-copy holds it; the move releases it */
     if (g->throttled) {
         g->throttled = false;
         refill(sim, g);
@@ -124,6 +128,9 @@ void caps_event(struct sim *sim, struct sim_event *ev)
     for (int i = 0; i < g->nvcpus; i++)
         if (g->vcpu[i].state == VCPU_RUNNING || g->vcpu[i].state == VCPU_QUEUED)
             sim__vcpu_throttle(sim, &g->vcpu[i]);
-    evq_push(&sim->evq, &g->cap_ev, (g->budget_period + 1) * sim->cap_period, SIM_EVC_CORE);
+    /* Every guest throttled in this period runs again at its end: these
+     * events come in order, so they skip the heap (base/evq.h). */
+    evq_push_sorted(&sim->evq, &g->cap_ev, (g->budget_period + 1) * sim->cap_period,
+                    SIM_EVC_CORE);
     sim__host_dispatch_soon(sim, g->host);
 }

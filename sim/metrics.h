@@ -67,7 +67,7 @@ struct sim_metrics {
     struct latstat burst_resp;          /* wake -> the end of that burst, s */
     uint64_t bursts, blocks, ipis, vcpu_migrations, poll_wakes;
     long double ipi_seconds, migration_seconds, poll_seconds;
-    long double runnable_ns, steal_ns;  /* vCPU time runnable, and of it not running */
+    struct sim_acc runnable_ns, steal_ns; /* vCPU time runnable, and of it not running */
     double ent_jain_sum, ent_jain_sq;   /* of x = CPU received / entitlement, per guest */
     long ent_n;
     uint64_t vcpu_samples;              /* vCPUs counted in runnable_ns */
@@ -106,7 +106,20 @@ struct sim_result {
     double runnable_seconds, steal_seconds, steal_fraction;
     double spin_seconds, spin_fraction, ple_exits, holder_preemptions; /* spinlocks */
     double costops, costop_seconds, gang_idle_seconds;  /* co-scheduling */
+    /* consolidation and energy (sim/consolidate.c, or the preset's
+     * time-stepped model); NAN where they do not apply (no power table:
+     * no energy; no manager: no SLA metrics) */
+    double energy_kwh;
+    double live_migrations, live_migration_seconds, live_migration_mean_seconds;
+    double downtime_seconds, migration_bytes;
+    double slatah, pdm, slav, esv, sla_overall, sla_average;   /* fractions */
+    double host_shutdowns, shutdown_mean_seconds, shutdown_sd_seconds, hosts_on_mean;
+    double cons_steps, cons_overloaded, cons_drained, vms_removed;
 };
+
+/* Every consolidation figure of r NAN: what a run without a manager or
+ * power tables reports. */
+void metrics_no_consolidation(struct sim_result *r);
 
 void metrics_init(struct sim_metrics *m, long warmup);
 void metrics_destroy(struct sim_metrics *m);
@@ -145,6 +158,9 @@ void metrics_batch_means(const struct sim_metrics *m, long batches, struct sim_r
 /* The f-quantile of data[0..n-1] (reordered), equal to
  * gsl_stats_quantile_from_sorted_data on the sorted data. */
 double stats_quantile(double *data, size_t n, double f);
+/* The f[0..k-1]-quantiles of data[0..n-1] (left as it is) into q[0..k-1],
+ * each equal to stats_quantile's, in about one pass over a large set. */
+void stats_quantiles(const double *data, size_t n, const double *f, size_t k, double *q);
 
 /* Student-t 95% interval of the mean of x[0..n-1]; NAN for n < 2. */
 void stats_t_interval(const double *x, size_t n, double ci[2]);

@@ -1,22 +1,22 @@
 #!/bin/sh
-# scripts/consolidation-study.sh - the README's consolidation study: one
+# scripts/scheduler-study.sh - the README's scheduler study: one
 # overcommitted cluster of PlanetLab VMs, interactive VMs, SMP VMs that
 # take spinlocks and CPU hogs, with Skylake-SP costs, under every vCPU
 # scheduler (fcfs rr minlat maxtput prio credit credit2 cfs eevdf), then
 # under co-scheduling (--cosched none, strict, relaxed) with credit and
-# eevdf.  Writes, into OUT (default results/consolidation):
+# eevdf.  Writes, into OUT (default results/schedulers):
 #   trace.csv         the workload (built here from the bundled PlanetLab day)
 #   SCHED/            each run (`hvsim run --out`): summary.json, jobs.csv
 #   cosched-SCHED-MODE/  the co-scheduling runs
 #   study.md          the two tables of the README
 #   study.dat         the plot's data; study.png the plot
-# Usage: scripts/consolidation-study.sh [OUT]; HVSIM_BIN names the binary;
+# Usage: scripts/scheduler-study.sh [OUT]; HVSIM_BIN names the binary;
 # STUDY_REUSE=1 redoes the tables and the plot from the runs in OUT.
 # Needs hvsim, jq and gnuplot.  Same seed, same bytes: rerunning it
 # rewrites the same tables.
 set -eu
 HVSIM=${HVSIM_BIN:-build/hvsim}
-OUT=${1:-results/consolidation}
+OUT=${1:-results/schedulers}
 PL=workloads/samples/planetlab-20110303
 export HVSIM_DATA=${HVSIM_DATA:-models}
 
