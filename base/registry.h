@@ -84,9 +84,11 @@ json_t *registry_describe(const struct registry *r);
  * base/{types,error,xalloc,param,registry,evq,dist,latstat}.h,
  * models/{hw,platform}.h, workloads/trace.h, schedulers/sched.h and
  * allocators/{alloc,place}.h.  Version 2: the VM model (pick per pCPU,
- * the hooks of blocking, waking, ticks and balance).
+ * the hooks of blocking, waking, ticks and balance).  Version 3:
+ * co-scheduling and spinlocks (VCPU_COSTOPPED, SCHED_ENQ_COSTART, the
+ * fields of sim/cosched.c in struct vcpu, guest, pcpu and host).
  */
-#define HVSIM_ABI_VERSION 2
+#define HVSIM_ABI_VERSION 3
 
 struct hvsim_plugin {
     unsigned abi;                     /* HVSIM_ABI_VERSION it was built against */

@@ -26,6 +26,7 @@ enum sim_stream {
     SIM_STREAM_EXITS,      /* discrete exit model */
     SIM_STREAM_POLICY,     /* randomised policies */
     SIM_STREAM_GUESTS,     /* each guest's own stream (sim_rng_seed with its number) */
+    SIM_STREAM_LOCKS,      /* each guest's spinlock draws (sim/cosched.c, with its number) */
     SIM_STREAM_COUNT
 };
 

@@ -49,6 +49,9 @@ struct run_options {
     double scale_arrivals, scale_work;
     /* policies: a registered name or a plug-in's path */
     char *sched, *alloc, *place;
+    int cosched;             /* enum sim_cosched */
+    sim_time_t cosched_skew;
+    bool rigid;
     /* platform */
     double overcommit;
     int admission;           /* 0 queue, 1 reject */
@@ -104,6 +107,21 @@ static const struct param_def run_opts[] = {
     {"alloc", PARAM_STRING, F(alloc), .metavar = "NAME|PATH.so", .help = "CPU allocation"},
     {"place", PARAM_STRING, F(place), .metavar = "NAME|PATH.so",
      .help = "placement of guests across hosts"},
+    {"cosched", PARAM_CHOICE, F(cosched), "none", .choices = "none|strict|relaxed",
+     .metavar = "none|strict|relaxed", .help = "co-scheduling of a VM's vCPUs, under every "
+     "scheduler: strict makes them a gang (they start and stop together; idle cores are held "
+     "for a gang that does not fit yet); relaxed is VMware ESX's (a vCPU whose progress leads "
+     "its slowest sibling's by --cosched-skew is co-stopped until the laggards catch up).  The "
+     "problem they solve, vCPUs spinning on a lock held by a preempted sibling, comes with a "
+     "hardware profile (--hw): its classes' spin_fraction and PAUSE-loop exiting; see spin "
+     "in the summary"},
+    {"cosched-skew", PARAM_DURATION, F(cosched_skew), "3ms", 1e-6, 10, .metavar = "DUR",
+     .help = "relaxed co-scheduling's skew threshold, after VMware's 'The CPU Scheduler in "
+     "VMware vSphere 5.1' (2013); the default is an estimate: far above a critical section "
+     "(us), below a time slice (ms)"},
+    {"rigid", PARAM_FLAG, F(rigid), .help = "a job's vCPUs start together the first time (a "
+     "gang start, as HPC logs such as SWF assume; jobs of every trace format), then run one by "
+     "one; --cosched strict also stops them together"},
 
     {"overcommit", PARAM_REAL, F(overcommit), NULL, 0, 1e6, PARAM_MIN_OPEN, .metavar = "R",
      .help = "CPU overcommit: a host accepts at most R x cores vCPUs (default: no limit; "
@@ -799,6 +817,12 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
                                    "ram_released, history_of_demand");
     }
     x->cap_period = o->cap_period;
+    x->cosched = (enum sim_cosched)o->cosched;
+    x->cosched_skew = o->cosched_skew;
+    x->rigid = o->rigid;
+    if (x->cosched != SIM_COSCHED_RELAXED && cli_args_given(args, "cosched-skew") && !o->quiet)
+        fprintf(stderr, "hvsim: note: --cosched-skew applies to --cosched relaxed; ignored "
+                "with --cosched %s\n", x->cosched == SIM_COSCHED_STRICT ? "strict" : "none");
 
     x->seed = (uint64_t)o->seed;
     x->warmup = o->warmup;

@@ -206,6 +206,48 @@ static void text_block_section(FILE *out, const struct hw_model *m, int only)
     }
 }
 
+/* Spinlocks: the class side (how often a vCPU holds one) and the
+ * hardware side (PAUSE-loop exiting bounds a spin); sim/cosched.c uses
+ * both. */
+static void text_spin_section(FILE *out, const struct hw_model *m, int only)
+{
+    const struct hw_profile *p = &m->p;
+    char buf[64];
+    fprintf(out, "\n7. Spinlocks: lock-holder preemption and PAUSE-loop exiting\n");
+    fprintf(out, "  A vCPU preempted inside a critical section keeps its lock; a sibling that\n"
+                 "  needs it spins.  With PAUSE-loop exiting, a loop of PAUSEs at most ple_gap\n"
+                 "  cycles apart that lasts ple_window cycles takes a PAUSE exit (%.1f ns,\n"
+                 "  section 2) and the spinner yields to a preempted sibling, as KVM's\n"
+                 "  kvm_vcpu_on_spin does; each exit grows the window, a schedule-in resets it.\n",
+            hw__cycles_to_ns(m, p->exit_cost[HW_EXIT_PAUSE].value));
+    snprintf(buf, sizeof buf, "%.0f cycles", p->ple_gap.value);
+    text_param(out, "ple_gap", &p->ple_gap, buf);
+    snprintf(buf, sizeof buf, "%.0f cycles", p->ple_window.value);
+    text_param(out, "ple_window", &p->ple_window, buf);
+    snprintf(buf, sizeof buf, "x %g", p->ple_window_grow.value);
+    text_param(out, "ple_window_grow", &p->ple_window_grow, buf);
+    struct hw_ple ple;
+    hw_ple(m, &ple);
+    if (ple.window_ns > 0)
+        fprintf(out, "  -> a spinner exits after %.1f ns of spinning, then after %.1f ns, ...\n",
+                ple.window_ns, ple.window_ns * ple.grow_factor + ple.grow_add_ns);
+    else
+        fprintf(out, "  -> PAUSE-loop exiting is off (ple_gap 0): a spinner spins until the\n"
+                     "     holder releases the lock or its own core is taken\n");
+    fprintf(out, "\n    class               spin fraction  critical section   [prov] source\n");
+    for (size_t i = 0; i < m->ncls; i++) {
+        if (only >= 0 && (int)i != only)
+            continue;
+        const struct hw_class *c = &m->cls[i];
+        fprintf(out, "    %-18s  %13.4g  %13.0f ns   [%s] %s\n", c->name, c->spin_fraction.value,
+                c->critical_section.value, prov_text(c->spin_fraction.prov),
+                c->spin_fraction.source ? c->spin_fraction.source : "");
+        fprintf(out, "    %-18s  %13s  %16s   [%s] %s\n", "", "", "",
+                prov_text(c->critical_section.prov),
+                c->critical_section.source ? c->critical_section.source : "");
+    }
+}
+
 static void text_class(FILE *out, const struct hw_model *m, const struct hw_class *c)
 {
     const struct hw_rates *r = &c->rates;
@@ -240,7 +282,9 @@ static void explain_text(FILE *out, const struct hw_model *m, int only)
         fprintf(out, "Hardware profile none: ideal hardware, no virtualisation.\n"
                      "Every cost is zero: no VM exits, no 2D walks, a world switch costs 0 ns,\n"
                      "so every class has h = 0 and runs at rate 1/(1+h) = 1.  Use it to check\n"
-                     "the simulator against scheduling theory.\n\nClasses:");
+                     "the simulator against scheduling theory.  Spinlocks cost nothing either:\n"
+                     "no vCPU spins on ideal hardware (lock-holder preemption needs a profile).\n"
+                     "\nClasses:");
         for (size_t i = 0; i < m->ncls; i++)
             if (only < 0 || (int)i == only)
                 fprintf(out, " %s%s", m->cls[i].name, i == 0 ? " (default)" : "");
@@ -293,6 +337,7 @@ static void explain_text(FILE *out, const struct hw_model *m, int only)
                 r->exit_h, r->walk_h, r->h, r->native_walk_h);
     }
     text_block_section(out, m, only);
+    text_spin_section(out, m, only);
 }
 
 /* ---- JSON ---------------------------------------------------------- */
@@ -365,6 +410,8 @@ static json_t *class_json(const struct hw_model *m, int ci)
         "from_same_class_vpid_on_ns", hw__switch_ns(on, ci, ci),
         "from_same_class_vpid_off_ns", hw__switch_ns(off, ci, ci)));
     json_object_set_new(o, "migration_ns", json_real(hw_migration_cost(m, (size_t)ci)));
+    json_object_set_new(o, "spin_fraction", param_json(&c->spin_fraction));
+    json_object_set_new(o, "critical_section", param_json(&c->critical_section));
     return o;
 }
 
@@ -445,6 +492,17 @@ static json_t *explain_json(const struct hw_model *m, int only)
         json_object_set_new(bl, "l2_kb", param_json(&p->l2_kb));
         json_object_set_new(bl, "fill_buffers", param_json(&p->fill_buffers));
         json_object_set_new(root, "blocking", bl);
+
+        struct hw_ple ple;
+        hw_ple(m, &ple);
+        json_t *pl = json_object();
+        json_object_set_new(pl, "ple_gap", param_json(&p->ple_gap));
+        json_object_set_new(pl, "ple_window", param_json(&p->ple_window));
+        json_object_set_new(pl, "ple_window_grow", param_json(&p->ple_window_grow));
+        json_object_set_new(pl, "window_ns", json_real(ple.window_ns));
+        json_object_set_new(pl, "pause_exit_ns",
+                            json_real(hw__cycles_to_ns(m, p->exit_cost[HW_EXIT_PAUSE].value)));
+        json_object_set_new(root, "ple", pl);
     }
     json_t *classes = json_array();
     for (size_t i = 0; i < m->ncls; i++)

@@ -93,6 +93,8 @@ static const struct spec S_PAGES = { K_NUM, 0.0, 1e12, { "4K pages" } };
 static const struct spec S_NS = { K_NUM, 0.0, 1e9, { "ns" } };
 static const struct spec S_KB = { K_NUM, 0.0, 1e7, { "KB" } };
 static const struct spec S_COUNT = { K_INT, 1, 1024, { "entries" } };
+static const struct spec S_GROW = { K_NUM, 0.0, 4294967295.0, { "factor" } };
+static const struct spec S_SECTION = { K_NUM, 0.0, 1e9, { "ns" } };
 
 static bool is_comment_key(const char *k) { return k[0] == '_'; }
 
@@ -370,6 +372,12 @@ static void profile_defaults(struct hw_profile *p)
              "cores from Nehalem to Broadwell [S]");
     fallback(&p->fill_buffers, 10, "entries", "no value in the profile: 10 L1 fill buffers, "
              "Intel cores from Nehalem to Skylake [S]");
+    fallback(&p->ple_gap, 128, "cycles", "no value in the profile: KVM's default ple_gap, "
+             "KVM_DEFAULT_PLE_GAP 128 (arch/x86/kvm/vmx/vmx.c module parameter) [S]");
+    fallback(&p->ple_window, 4096, "cycles", "no value in the profile: KVM's default "
+             "ple_window, KVM_VMX_DEFAULT_PLE_WINDOW 4096 (arch/x86/kvm/vmx/vmx.c) [S]");
+    fallback(&p->ple_window_grow, 2, "factor", "no value in the profile: KVM's default "
+             "ple_window_grow, KVM_DEFAULT_PLE_WINDOW_GROW 2 (arch/x86/kvm/vmx/vmx.c) [S]");
 }
 
 static int profile_read(struct hw_model *m, const struct rd *rp, json_t *doc);
@@ -397,7 +405,7 @@ static int profile_read(struct hw_model *m, const struct rd *rp, json_t *doc)
         "world_switch", "vpid", "guest_levels", "host_levels", "guest_page", "host_page",
         "pwc_hit_rate", "nested_tlb_hit_rate", "tlb_entries", "mem_latency",
         "walk_hit_fraction", "ipi", "posted_interrupts", "ipi_posted", "halt_poll_ns", "l2_kb",
-        "fill_buffers", NULL
+        "fill_buffers", "ple_gap", "ple_window", "ple_window_grow", NULL
     };
     struct rd r = *rp;
     struct hw_profile *p = &m->p;
@@ -439,8 +447,14 @@ static int profile_read(struct hw_model *m, const struct rd *rp, json_t *doc)
         || (rc = get_param(&r, doc, "halt_poll_ns", "halt_poll_ns", &S_NS, false, &p->halt_poll))
         || (rc = get_param(&r, doc, "l2_kb", "l2_kb", &S_KB, false, &p->l2_kb))
         || (rc = get_param(&r, doc, "fill_buffers", "fill_buffers", &S_COUNT, false,
-                           &p->fill_buffers)))
+                           &p->fill_buffers))
+        || (rc = get_param(&r, doc, "ple_gap", "ple_gap", &S_CYCLES, false, &p->ple_gap))
+        || (rc = get_param(&r, doc, "ple_window", "ple_window", &S_CYCLES, false, &p->ple_window))
+        || (rc = get_param(&r, doc, "ple_window_grow", "ple_window_grow", &S_GROW, false,
+                           &p->ple_window_grow)))
         return rc;
+    to_cycles(&p->ple_gap, p->ghz.value);
+    to_cycles(&p->ple_window, p->ghz.value);
     to_cycles(&p->ipi, p->ghz.value);
     to_cycles(&p->ipi_posted, p->ghz.value);
     profile_defaults(p);
@@ -481,12 +495,20 @@ static void class_clear(struct hw_class *c)
     memset(c, 0, sizeof *c);
 }
 
+/* A class written before the spinlock model takes none. */
+static void class_lock_defaults(struct hw_class *c)
+{
+    fallback(&c->spin_fraction, 0, "fraction", "no value in the class: it holds no spinlock "
+             "(no lock-holder preemption) [S]");
+    fallback(&c->critical_section, 2000, "ns", "no value in the class: 2 us [S]");
+}
+
 int hw__class_read(struct hw_class *c, const char *path, const char *name,
                    struct sim_error *err)
 {
     static const char *const keys[] = {
         "schema", "name", "description", "exit_rate", "tlb_mpki", "instructions_per_s",
-        "working_set_pages", "burst", NULL
+        "working_set_pages", "burst", "spin_fraction", "critical_section", NULL
     };
     struct json_file jf = {0};
     struct rd r = { &jf, err };
@@ -519,8 +541,23 @@ int hw__class_read(struct hw_class *c, const char *path, const char *name,
                            &c->ips))
         || (rc = get_param(&r, c->doc, "working_set_pages", "working_set_pages", &S_PAGES, true,
                            &c->ws_pages))
-        || (rc = get_param(&r, c->doc, "burst", "burst", &S_DIST, false, &c->burst)))
+        || (rc = get_param(&r, c->doc, "burst", "burst", &S_DIST, false, &c->burst))
+        || (rc = get_param(&r, c->doc, "spin_fraction", "spin_fraction", &S_FRACTION, false,
+                           &c->spin_fraction))
+        || (rc = get_param(&r, c->doc, "critical_section", "critical_section", &S_SECTION, false,
+                           &c->critical_section)))
         goto err_clear;
+    class_lock_defaults(c);
+    if (c->spin_fraction.value > 0 && !(c->critical_section.value > 0)) {
+        rc = rd_fail(&r, "critical_section.value", "must be > 0 when spin_fraction is (a vCPU "
+                     "that holds a spinlock holds it for some time)");
+        goto err_clear;
+    }
+    if (c->spin_fraction.value >= 1) {
+        rc = rd_fail(&r, "spin_fraction.value", "must be below 1 (a vCPU also runs outside its "
+                     "critical sections)");
+        goto err_clear;
+    }
     if (!c->burst.prov) {
         c->burst.text = "exp:0.01";
         c->burst.prov = 'S';
@@ -585,9 +622,11 @@ void hw__names_free(char **names, size_t n)
  * models/classes/, and a test checks that they agree). */
 static const struct {
     const char *name, *burst;
+    double spin_fraction, critical_section_ns;
 } builtin_classes[] = {
-    {HW_DEFAULT_CLASS, "exp:0.05"}, {"interactive", "exp:0.002"}, {"io-bound", "exp:0.001"},
-    {"memory-intensive", "exp:0.05"}, {"network-heavy", "exp:0.0005"},
+    {HW_DEFAULT_CLASS, "exp:0.05", 0, 1000}, {"interactive", "exp:0.002", 0.02, 1000},
+    {"io-bound", "exp:0.001", 0.04, 2000}, {"memory-intensive", "exp:0.05", 0.02, 2000},
+    {"network-heavy", "exp:0.0005", 0.08, 2000},
 };
 
 static void builtin_classes_set(struct hw_model *m)
@@ -601,6 +640,13 @@ static void builtin_classes_set(struct hw_model *m)
         m->cls[i].burst.prov = 'S';
         m->cls[i].burst.source = "built in, as the shipped class file";
         dist_parse(&m->cls[i].burst_dist, "burst", builtin_classes[i].burst, NULL);
+        struct hw_param *f = &m->cls[i].spin_fraction, *cs = &m->cls[i].critical_section;
+        f->value = f->given = builtin_classes[i].spin_fraction;
+        cs->value = cs->given = builtin_classes[i].critical_section_ns;
+        f->prov = cs->prov = 'S';
+        f->unit = "fraction";
+        cs->unit = "ns";
+        f->source = cs->source = "built in, as the shipped class file";
     }
     m->ncls = n;
 }

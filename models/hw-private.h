@@ -65,6 +65,11 @@ struct hw_profile {
     struct hw_param halt_poll;             /* ns KVM polls a halted vCPU before it sleeps */
     struct hw_param l2_kb;                 /* private cache of a core, KB: refilled after a migration */
     struct hw_param fill_buffers;          /* L1 misses a core keeps in flight (refill overlap) */
+    /* PAUSE-loop exiting (spinlocks, sim/cosched.c); optional, KVM's
+     * defaults as fallbacks.  Cycles; ple_gap 0 = PLE off. */
+    struct hw_param ple_gap;               /* the most cycles between two PAUSEs of one loop */
+    struct hw_param ple_window;            /* cycles of such a loop before a PAUSE exit */
+    struct hw_param ple_window_grow;       /* the window's growth after each PAUSE exit */
 };
 
 struct hw_class {
@@ -76,6 +81,8 @@ struct hw_class {
     struct hw_param ips;                   /* instructions per s of guest work */
     struct hw_param ws_pages;              /* working set, 4K pages */
     struct hw_param burst;                 /* text: the distribution of its CPU bursts, s */
+    struct hw_param spin_fraction;         /* fraction of a burst spent holding a spinlock */
+    struct hw_param critical_section;      /* ns: how long it holds it each time */
     struct dist burst_dist;                /* ... parsed */
     struct hw_rates rates;                 /* derived once at load */
     json_t *doc;                           /* owns the strings above */

@@ -222,6 +222,31 @@ double hw_hlt_cost(const struct hw_model *m)
 
 double hw_halt_poll(const struct hw_model *m) { return m->ideal ? 0 : m->p.halt_poll.value; }
 
+void hw_class_spinlock(const struct hw_model *m, size_t cls, double *fraction,
+                       double *section_ns)
+{
+    *fraction = m->cls[cls].spin_fraction.value;
+    *section_ns = m->cls[cls].critical_section.value;
+}
+
+/* KVM's window arithmetic (__grow_ple_window in arch/x86/kvm/x86.h): a
+ * modifier below the base window multiplies, one at or above it adds;
+ * the largest window is KVM_VMX_DEFAULT_PLE_WINDOW_MAX, UINT_MAX cycles. */
+void hw_ple(const struct hw_model *m, struct hw_ple *out)
+{
+    memset(out, 0, sizeof *out);
+    out->grow_factor = 1;
+    if (m->ideal || m->p.ple_gap.value <= 0 || m->p.ple_window.value <= 0)
+        return;
+    double base = m->p.ple_window.value, grow = m->p.ple_window_grow.value;
+    out->window_ns = hw__cycles_to_ns(m, base);
+    if (grow >= 1 && grow < base)
+        out->grow_factor = grow;
+    else if (grow >= base)
+        out->grow_add_ns = hw__cycles_to_ns(m, grow);
+    out->window_max_ns = hw__cycles_to_ns(m, 4294967295.0);
+}
+
 double hw_ipi_cost(const struct hw_model *m)
 {
     if (m->ideal)

@@ -152,6 +152,28 @@ double hw_halt_poll(const struct hw_model *m);
 double hw_ipi_cost(const struct hw_model *m);
 double hw_migration_cost(const struct hw_model *m, size_t cls);
 
+/* Spinlocks and PAUSE-loop exiting (docs/MODEL.md, "Co-scheduling and
+ * spinlocks"):
+ *   hw_class_spinlock  the fraction of a burst a vCPU of class cls holds
+ *                      a spinlock and the length of one critical section,
+ *                      ns (a fraction of 0: the class takes none);
+ *   hw_ple             KVM's PAUSE-loop exiting: the window a spinning
+ *                      vCPU loops before its PAUSE exit, ns (0 = no PLE:
+ *                      the ideal profile, or ple_gap 0), the window's
+ *                      growth after each exit (KVM's ple_window_grow: a
+ *                      factor below the base window in cycles, else cycles
+ *                      added, here in ns) and its largest value, ns.  The
+ *                      PAUSE exit itself is priced by the exit table. */
+void hw_class_spinlock(const struct hw_model *m, size_t cls, double *fraction,
+                       double *section_ns);
+struct hw_ple {
+    double window_ns;       /* 0 = no PAUSE-loop exiting */
+    double grow_factor;     /* the window is multiplied by this after an exit (1 = not) */
+    double grow_add_ns;     /* ... or this is added to it */
+    double window_max_ns;
+};
+void hw_ple(const struct hw_model *m, struct hw_ple *out);
+
 /* Cost of a world switch on a core to a vCPU of class to_cls after a vCPU
  * of class from_cls (from_cls < 0: the core was idle, nothing to evict).
  * Exit + entry + a 2D walk per TLB entry to_cls must refill: its whole

@@ -37,6 +37,7 @@ enum vcpu_state {
     VCPU_RUNNING,      /* on a core (c->running == v) */
     VCPU_THROTTLED,    /* runnable, but its guest's cap budget is spent */
     VCPU_DONE,         /* finished its last burst */
+    VCPU_COSTOPPED,    /* runnable, but held back by relaxed co-scheduling (sim/cosched.c) */
 };
 
 /* A few words of per-vCPU (and per-guest) state that belong to the
@@ -81,6 +82,12 @@ struct vcpu {
     double ent_mark;           /* its host's entitlement integral when it became runnable */
     sim_time_t ent_from;       /* ... and when */
     long migrations;           /* starts on another core than the last */
+    /* co-scheduling and spinlocks (sim/cosched.c) */
+    sim_time_t progress;       /* relaxed: ns it ran or was halted, up to `since` */
+    sim_time_t lock_mark;      /* attained at its next critical-section entry, or (the
+                                  holder) at the end of its critical section */
+    sim_time_t ple_window;     /* its PAUSE-loop window now, ns */
+    bool spinning;             /* waits for its guest's spinlock (spins while on a core) */
 };
 
 /* A guest whose demand varies over time (a utilisation series from the
@@ -157,6 +164,19 @@ struct guest {
     sim_time_t grant_last;
     double acct_grant;         /* grant_acc when the interval began */
     struct sim_event cap_ev;   /* its budget running out at the present rate */
+    /* co-scheduling and spinlocks (sim/cosched.c) */
+    struct sim_event cosched_ev; /* relaxed: its next co-stop or co-start */
+    double spin_fraction;      /* its class's, on its host; 0 = it takes no spinlock */
+    sim_time_t critical_section; /* ns held each time */
+    gsl_rng *lock_rng;         /* its spinlock draws (owned), or NULL */
+    int lock_holder;           /* the vCPU preempted inside a critical section, -1 = none */
+    int last_boosted;          /* where KVM's directed yield starts its round (kvm_vcpu_on_spin) */
+    bool gang_partial;         /* strict: on its host's list of gangs with a vCPU left out */
+    bool cosched_busy;         /* relaxed: its event is being handled (no re-arming meanwhile) */
+    struct guest *gang_next;   /* ... that list */
+    double spin_seconds, costop_seconds; /* core time spinning; vCPU time co-stopped */
+    long ple_exits, costops;   /* PAUSE exits; co-stops (a vCPU, or under strict a gang) */
+    long lhp;                  /* times a vCPU of it was preempted holding its lock */
     /* dynamic consolidation (sim/consolidate.c): its state (owned there),
      * NULL when no manager runs */
     struct cons_vm_state *cons;
@@ -241,6 +261,9 @@ struct pcpu {
     struct sim_event ev;       /* completion / quantum end of the running vCPU */
     struct sim_event exit_ev;  /* next VM exit of the running vCPU (discrete model) */
     struct sim_event poll_ev;  /* the end of the polling window */
+    struct sim_event lock_ev;  /* its vCPU's next critical-section entry or release, or its
+                                  next PAUSE exit (sim/cosched.c) */
+    bool ple_yield;            /* lock_ev ends a PAUSE exit: the spinner yields then */
 };
 
 struct sim_hw_tables;
@@ -308,6 +331,12 @@ struct host {
     double ser_demand, ser_grant;             /* cores, now */
     double ser_acc_demand, ser_acc_grant;     /* core-seconds, up to ser_last */
     sim_time_t ser_last;
+    /* gangs (--cosched strict, --rigid; sim/cosched.c) */
+    struct guest *gang_wait;   /* the gang its idle cores are held for, NULL = none */
+    struct guest *gang_partial; /* running gangs with a vCPU left out (strict) */
+    int held;                  /* idle cores held for gang_wait */
+    sim_time_t held_last;      /* held counts up to here */
+    double held_ns;            /* core ns held idle for gangs */
 };
 
 /* Does g fit on h now?  Memory is a hard limit; CPU only through the

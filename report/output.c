@@ -51,6 +51,11 @@ const struct output_column output_jobs_columns[] = {
     {"migrations", "times one of its vCPUs started on another core than the one it last ran on"},
     {"cpu_entitlement", "core time received / core time entitled (its share of its host's "
                         "cores by weight, at most its cap, while runnable; empty: none)"},
+    {"spin", "core time its vCPUs spun on its spinlock while a preempted sibling held it, s"},
+    {"ple_exits", "PAUSE-loop exits of its spinning vCPUs"},
+    {"holder_preemptions", "times one of its vCPUs was taken off its core holding its lock"},
+    {"costops", "co-stops (relaxed: of one vCPU; strict: of its gang)"},
+    {"costop", "time its vCPUs were co-stopped (relaxed), s"},
     {NULL},
 };
 
@@ -164,7 +169,8 @@ static void job_row(struct run_output *o, const struct sim_job_info *j)
     fprintf(f, ",%ld,", (long)g->migrations);
     if (ent > 0)
         fprintf(f, "%.9g", cpu / ent);
-    fputc('\n', f);
+    fprintf(f, ",%.9g,%ld,%ld,%ld,%.9g\n", g->spin_seconds, g->ple_exits, g->lhp, g->costops,
+            g->costop_seconds);
 }
 
 static void on_job(void *ctx, const struct sim_job_info *j)

@@ -48,7 +48,7 @@
     "switches,class,priority,deadline,deadline_missed,wakeup_mean,wakeup_p50,wakeup_p95,"    \
     "wakeup_p99,wakeup_max,burst_response_mean,burst_response_p50,burst_response_p95,"      \
     "burst_response_p99,burst_response_max,bursts,steal,steal_fraction,migrations,"         \
-    "cpu_entitlement"
+    "cpu_entitlement,spin,ple_exits,holder_preemptions,costops,costop"
 
 /* A column of a file of --out, with what it holds (the man page); the
  * tables end with {NULL}.  Their names are the files' headers (a test

@@ -84,10 +84,26 @@ static const struct metric_desc metric_table[] = {
       "(halt_poll_ns), s"),
     M("overhead", "poll_wakes", poll_wakes, "wakes caught by polling: the vCPU resumed at "
       "once, on its core"),
+    M("overhead", "spin_seconds", spin_seconds, "core time vCPUs spun on a spinlock whose "
+      "holder was preempted (spin.seconds), s"),
     M("overhead", "native_seconds", work_seconds, "reference work of the completed guests "
       "(core time on a native core), s"),
     M("overhead", "busy_seconds", busy_seconds, "core time the cores were busy, s"),
     M("overhead", "vs_native", vs_native, "(busy - native) / native"),
+    M("spin", "seconds", spin_seconds, "core time vCPUs spun on a spinlock held by a "
+      "preempted sibling (lock-holder preemption; the class's spin_fraction, with a hardware "
+      "profile), s"),
+    M("spin", "fraction", spin_fraction, "spin.seconds / busy core time"),
+    M("spin", "ple_exits", ple_exits, "PAUSE-loop exits of spinning vCPUs (also in "
+      "overhead.exits.pause, priced in overhead.exit_seconds)"),
+    M("spin", "holder_preemptions", holder_preemptions, "times a vCPU was taken off its core "
+      "inside a critical section, keeping its guest's lock"),
+    M("cosched", "costops", costops, "co-stops: --cosched relaxed, a vCPU held back for "
+      "leading its slowest sibling by the skew threshold; strict, a gang stopped together"),
+    M("cosched", "costop_seconds", costop_seconds, "vCPU time co-stopped (relaxed; counted "
+      "in steal), s"),
+    M("cosched", "gang_idle_seconds", gang_idle_seconds, "core time left idle for a gang that "
+      "did not fit yet (--cosched strict, --rigid), s"),
     M("allocation", "unmet_cpu_seconds", unmet_cpu_seconds, "core-seconds demanded and not "
       "granted (series guests)"),
     M("allocation", "idle_cpu_seconds", idle_cpu_seconds, "core-seconds granted and not used "
@@ -525,6 +541,18 @@ void report_text(FILE *out, json_t *s)
                 get(s, "overhead", "poll_wakes"), get(s, "overhead", "ipi_seconds"),
                 get(s, "overhead", "ipis"), get(s, "overhead", "migration_seconds"),
                 get(s, "overhead", "vcpu_migrations"));
+    const char *cs = json_string_value(json_object_get(cfg, "cosched"));
+    bool rigid = json_is_true(json_object_get(cfg, "rigid"));
+    if (get(s, "spin", "holder_preemptions") > 0 || get(s, "spin", "seconds") > 0)
+        fprintf(out, "spinlocks    %.0f lock holders preempted; spinning %.6g s (%.4f%% of busy "
+                "time), %.0f PAUSE-loop exits\n", get(s, "spin", "holder_preemptions"),
+                get(s, "spin", "seconds"), 100 * get(s, "spin", "fraction"),
+                get(s, "spin", "ple_exits"));
+    if ((cs && strcmp(cs, "none") != 0) || rigid)
+        fprintf(out, "co-sched     %s%s: %.0f co-stops, %.6g s co-stopped, %.6g core-s idle "
+                "for gangs\n", cs ? cs : "none", rigid ? ", rigid jobs" : "",
+                get(s, "cosched", "costops"), get(s, "cosched", "costop_seconds"),
+                get(s, "cosched", "gang_idle_seconds"));
     consolidation_text(out, s);
     const json_t *dl = json_object_get(s, "deadlines");
     if (get(s, "deadlines", "guests") > 0)

@@ -407,10 +407,16 @@ static struct csched_unit *csched_steal(struct sched *s, const struct pcpu *c, i
         for (int d = 1; d <= h->ncores; d++) {
             int k = (bias + d) % h->ncores;
             const struct pcpu *peer = &h->cores[k];
-            if (k == c->index || peer->socket != socket || !peer->running)
-                continue;   /* an idle pCPU is about to take its own work */
+            if (k == c->index || peer->socket != socket)
+                continue;
             struct csched_pcpu *pp = &prv->pcpu[k];
-            for (struct csched_list *it = pp->runq.next; it != &pp->runq; it = it->next) {
+            /* An idle pCPU is about to take the head of its own queue, not
+             * the rest: several vCPUs queued on one idle pCPU in one
+             * instant (co-starts, wakes) are left to idle peers. */
+            struct csched_list *first = peer->running ? pp->runq.next : pp->runq.next->next;
+            if (!peer->running && pp->runq.next == &pp->runq)
+                continue;
+            for (struct csched_list *it = first; it != &pp->runq; it = it->next) {
                 struct csched_unit *speer = csched_runq_elem(it);
                 if (speer->pri <= pri)
                     break;   /* nothing better on this peer */
@@ -597,7 +603,10 @@ static void csched_enqueue(struct sched *s, struct vcpu *v, enum sched_enqueue_w
         return;
     }
     int cpu = svc->cpu >= 0 ? svc->cpu : csched_cpu_pick(s, v);
-    if (why != SCHED_ENQ_UNTHROTTLE && csched_conf(s)->boost && svc->pri == CSCHED_PRI_TS_UNDER)
+    /* a vCPU that was runnable all along (unpaused after its cap, or
+     * co-started) did not wake: no boost */
+    if (why != SCHED_ENQ_UNTHROTTLE && why != SCHED_ENQ_COSTART && csched_conf(s)->boost &&
+        svc->pri == CSCHED_PRI_TS_UNDER)
         svc->pri = CSCHED_PRI_TS_BOOST;
     csched_runq_insert(prv, cpu, svc);
     csched_tickle(s, svc);

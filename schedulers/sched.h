@@ -11,9 +11,10 @@
  * slices, blocks and wakes vCPUs, enforces caps, and calls the policy at
  * these points, all within one instant of simulated time:
  *
- *   a vCPU becomes runnable    enqueue(v, ARRIVAL | WAKE | UNTHROTTLE)
+ *   a vCPU becomes runnable    enqueue(v, ARRIVAL | WAKE | UNTHROTTLE | COSTART)
  *   a running vCPU is taken off     stop(v, c, ran), then enqueue(PREEMPTED)
- *                                   or block(v), or nothing (done, capped)
+ *                                   or block(v), or nothing (done, capped,
+ *                                   co-stopped by --cosched relaxed)
  *   a pCPU needs a vCPU        pick(c); when pick finds none and the
  *                              pCPU is idle, balance(c) may steal one
  *   a slice ends               pick(c) with c->running set: a vCPU
@@ -50,6 +51,7 @@ enum sched_enqueue_why {
     SCHED_ENQ_PREEMPTED,  /* it was running and was taken off its core */
     SCHED_ENQ_WAKE,       /* it was blocked (halted) and woke up */
     SCHED_ENQ_UNTHROTTLE, /* its guest's cap budget was refilled */
+    SCHED_ENQ_COSTART,    /* relaxed co-scheduling held it back, and lets it go again */
 };
 
 struct sched;

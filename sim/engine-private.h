@@ -24,6 +24,9 @@ struct sim {
     const struct place_ops *place;
     sim_time_t alloc_period;     /* the allocator's re-allocation period, 0 = none */
     bool caps;                   /* the engine enforces caps (the policy does not) */
+    bool strict, relaxed;        /* x->cosched */
+    bool gangs;                  /* vCPUs start together: strict, or --rigid (sim/cosched.c) */
+    sim_time_t skew;             /* relaxed: the skew threshold */
     sim_time_t cap_period;       /* their period (sim/caps.c) */
     sim_time_t horizon;          /* the run stops here (x->horizon), SIM_TIME_MAX = none */
     sim_time_t series_end;       /* latest end of a series admitted so far (progress) */
@@ -135,5 +138,48 @@ void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran);
 void caps_update(struct sim *sim, struct guest *g);
 /* The handler of g->cap_ev. */
 void caps_event(struct sim *sim, struct sim_event *ev);
+
+/* The mechanism of engine.c that sim/cosched.c drives (each as its static
+ * namesake there: no checks added). */
+void sim__core_start(struct sim *sim, struct pcpu *c, struct vcpu *v);
+struct vcpu *sim__core_stop(struct sim *sim, struct pcpu *c);
+/* Re-arm c's discrete VM exits (none while its vCPU spins). */
+void sim__core_arm_exit(struct sim *sim, struct pcpu *c);
+void sim__vcpu_enqueue(struct sim *sim, struct vcpu *v, enum sched_enqueue_why why);
+void sim__vcpu_dequeue(struct sim *sim, struct vcpu *v);
+void sim__vcpu_set_state(struct sim *sim, struct vcpu *v, enum vcpu_state st);
+struct pcpu *sim__host_next_idle(struct host *h, int k);
+void sim__poll_stop(struct sim *sim, struct pcpu *c);
+
+/* ---- cosched.c: co-scheduling (--cosched, --rigid) and spinlocks ---- */
+
+/* At arrival: a gang must fit in the cores its vCPUs may use on every
+ * host, else it could never start (an error at its trace line). */
+int cosched_gang_check(struct sim *sim, struct guest *g, const struct trace_record *rec);
+/* g was placed: its spinlock (class parameters, its own stream). */
+void cosched_admit(struct sim *sim, struct guest *g);
+void cosched_release(struct guest *g);
+/* gangs: the dispatch of h's idle cores (replaces engine.c's loop);
+ * preemption and slice ends through it; poll resumes allowed or not. */
+void cosched_dispatch(struct sim *sim, struct host *h);
+void cosched_preempt(struct sim *sim, struct pcpu *c);
+bool cosched_drain(struct sim *sim, struct pcpu *c);
+/* strict: how a preemptive policy ranks v, a member of a running gang:
+ * as the gang's best running vCPU (v itself otherwise). */
+const struct vcpu *cosched_rank(struct sim *sim, const struct vcpu *v);
+bool cosched_may_resume(struct sim *sim, const struct vcpu *v);
+void cosched_gang_partial(struct sim *sim, struct guest *g);
+bool cosched_idle_ok(struct sim *sim, struct host *h, struct pcpu *c);
+void cosched_held_advance(struct sim *sim, struct host *h);
+/* relaxed: v moved from state `from` after dt ns in it. */
+void cosched_relaxed_state(struct sim *sim, struct vcpu *v, enum vcpu_state from, sim_time_t dt);
+void cosched_relaxed_event(struct sim *sim, struct sim_event *ev);
+/* spinlocks: c's vCPU started / v left c; the handler of c->lock_ev. */
+void cosched_lock_started(struct sim *sim, struct pcpu *c);
+void cosched_lock_stopped(struct sim *sim, struct pcpu *c, struct vcpu *v);
+void cosched_lock_event(struct sim *sim, struct sim_event *ev);
+/* The invariants of co-scheduling on h (tests, HVSIM_CHECK): NULL, or
+ * what is violated. */
+const char *cosched_check(struct sim *sim, struct host *h);
 
 #endif /* SIM_ENGINE_PRIVATE_H */

@@ -143,7 +143,7 @@ static inline sim_time_t switch_cost(const struct host *h, int from_cls, int to_
 
 static inline bool state_runnable(enum vcpu_state s)
 {
-    return s == VCPU_QUEUED || s == VCPU_RUNNING || s == VCPU_THROTTLED;
+    return s == VCPU_QUEUED || s == VCPU_RUNNING || s == VCPU_THROTTLED || s == VCPU_COSTOPPED;
 }
 
 /* The entitlement integral of h up to now: per unit of weight, the CPU a
@@ -194,8 +194,11 @@ static void vcpu_set_state(struct sim *sim, struct vcpu *v, enum vcpu_state st)
                 h->weight_runnable = 0;
         }
     }
+    enum vcpu_state from = v->state;
     v->state = st;
     v->since = sim->now;
+    if (sim->relaxed && g->nvcpus > 1)
+        cosched_relaxed_state(sim, v, from, dt);
 }
 
 /* ---- cores ---- */
@@ -244,6 +247,13 @@ void sim__core_sync(struct sim *sim, struct pcpu *c)
     sim_time_t wall = sim->now - c->run_from;
     struct guest *g = v->guest;
     sim_time_t done;
+    if (v->spinning) {   /* core time, no work (sim/cosched.c) */
+        g->spin_seconds += sim_time_to_s(wall);
+        c->run_from = sim->now;
+        if (sim->caps)
+            caps_charge(sim, g, wall);
+        return;
+    }
     if (g->rates || g->host->speed != 1.0) {
         done = (sim_time_t)((double)wall / class_factor(sim, g));
         if (done > v->work_left)
@@ -267,11 +277,12 @@ static void core_arm(struct sim *sim, struct pcpu *c)
     struct vcpu *v = c->running;
     double f = class_factor(sim, v->guest);
     sim_time_t need = f == 1.0 ? v->work_left : (sim_time_t)ceil((double)v->work_left * f);
-    sim_time_t at = c->run_from + need;
+    sim_time_t at = v->spinning ? SIM_TIME_MAX : c->run_from + need;   /* a spinner does no work */
     if (c->slice_end < at)
         at = c->slice_end;
     evq_cancel(&sim->evq, &c->ev);
-    evq_push(&sim->evq, &c->ev, at, SIM_EVC_CORE);
+    if (at != SIM_TIME_MAX)   /* a spinner without a slice: nothing to come */
+        evq_push(&sim->evq, &c->ev, at, SIM_EVC_CORE);
 }
 
 void sim__core_rearm(struct sim *sim, struct pcpu *c)
@@ -429,6 +440,8 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
         core_arm_exit(sim, c);
     if (sim->caps && caps_limited(sim, g))
         caps_update(sim, g);
+    if (g->spin_fraction > 0)
+        cosched_lock_started(sim, c);
 }
 
 /* Take the running vCPU off the core (the caller sets its next state),
@@ -465,6 +478,8 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
         s->ops->stop(s, v, c, ran);
     if (sim->caps && caps_limited(sim, g))
         caps_update(sim, g);
+    if (g->spin_fraction > 0)
+        cosched_lock_stopped(sim, c, v);
     return v;
 }
 
@@ -498,6 +513,8 @@ static void vcpu_enqueue(struct sim *sim, struct vcpu *v, enum sched_enqueue_why
     s->ops->enqueue(s, v, why);
     if (h->nfree_running)
         host_arm_free_cores(sim, h);
+    if (sim->strict && v->guest->nrunning > 0 && v->guest->nvcpus > 1)
+        cosched_gang_partial(sim, v->guest);   /* a sibling of a running gang */
 }
 
 static void vcpu_dequeue(struct sim *sim, struct sched *s, struct vcpu *v)
@@ -539,7 +556,7 @@ void sim__vcpu_wake(struct sim *sim, struct vcpu *v)
     /* Still polled for on its core: it resumes there, at once. */
     if (v->last_core >= 0) {
         struct pcpu *c = &h->cores[v->last_core];
-        if (c->poller == v) {
+        if (c->poller == v && (!sim->gangs || cosched_may_resume(sim, v))) {
             sim_time_t resume = c->poll_from > sim->now ? c->poll_from : sim->now;
             poll_stop(sim, c);
             sim->metrics.poll_wakes++;
@@ -562,6 +579,8 @@ void sim__vcpu_wake(struct sim *sim, struct vcpu *v)
                 core_arm_exit(sim, c);
             if (sim->caps && caps_limited(sim, v->guest))
                 caps_update(sim, v->guest);
+            if (v->guest->spin_fraction > 0)
+                cosched_lock_started(sim, c);
             return;
         }
     }
@@ -656,6 +675,7 @@ static void guest_release(struct sim *sim, struct guest *g)
     g->id = NULL;
     fluid_guest_free(g);
     activity_release(g);
+    cosched_release(g);
     /* (guest_alloc clears the rest) */
     if (g->wake_lat.hist)
         latstat_free(&g->wake_lat);
@@ -829,6 +849,7 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     }
     evq_cancel(&sim->evq, &g->cap_ev);
     evq_cancel(&sim->evq, &g->acct_ev);
+    evq_cancel(&sim->evq, &g->cosched_ev);
     if (g->series || g->fl) {
         fluid_series_grants_advance(sim, h);
         h->nseries--;
@@ -902,6 +923,10 @@ static void burst_end(struct sim *sim, struct pcpu *c, struct vcpu *v)
 static void preempt(struct sim *sim, struct pcpu *c, struct vcpu *w)
 {
     struct sched *s = c->host->sched;
+    if (sim->gangs) {   /* the core goes back through the gangs' dispatch */
+        cosched_preempt(sim, c);
+        return;
+    }
     struct vcpu *old = core_stop(sim, c);
     vcpu_enqueue(sim, old, SCHED_ENQ_PREEMPTED);
     struct vcpu *next = s->ops->pick(s, c);
@@ -909,6 +934,13 @@ static void preempt(struct sim *sim, struct pcpu *c, struct vcpu *w)
         next = w;   /* a policy that forgot it picked (defensive) */
     vcpu_dequeue(sim, s, next);
     core_start(sim, c, next);
+}
+
+/* How a preemptive policy ranks a running vCPU: a strict gang's member
+ * as the gang (sim/cosched.c). */
+static const struct vcpu *ranked(struct sim *sim, const struct vcpu *v)
+{
+    return sim->strict ? cosched_rank(sim, v) : v;
 }
 
 static void core_timer(struct sim *sim, struct sim_event *ev)
@@ -923,10 +955,15 @@ static void core_timer(struct sim *sim, struct sim_event *ev)
     }
     if (sim->now >= c->slice_end) {
         struct sched *s = h->sched;
+        if (sim->gangs && cosched_drain(sim, c)) {   /* a waiting gang takes the core */
+            preempt(sim, c, NULL);
+            host_request_dispatch(sim, h);
+            return;
+        }
         struct vcpu *w = s->ops->pick(s, c);
         /* Preempt only if someone is waiting (and, for a policy that
          * orders by a key, only for an equal or better one). */
-        if (w && (!(s->flags & SCHED_PREEMPTIVE) || s->ops->compare(s, w, v) <= 0)) {
+        if (w && (!(s->flags & SCHED_PREEMPTIVE) || s->ops->compare(s, w, ranked(sim, v)) <= 0)) {
             preempt(sim, c, w);
             host_request_dispatch(sim, h);
             return;
@@ -957,7 +994,8 @@ static struct pcpu *host_worst_running(struct sim *sim, struct host *h)
         if (!c->running)
             continue;
         sim__core_sync(sim, c);
-        if (!worst || s->ops->compare(s, c->running, worst->running) >= 0)
+        if (!worst ||
+            s->ops->compare(s, ranked(sim, c->running), ranked(sim, worst->running)) >= 0)
             worst = c;
     }
     return worst;
@@ -985,7 +1023,10 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
      * core has nothing for the others (unless pinned vCPUs wait); queues
      * per pCPU offer every idle core its pick, then a steal. */
     bool percpu = s->flags & SCHED_PERCPU;
-    for (struct pcpu *c = host_next_idle(h, 0); c; c = host_next_idle(h, c->index + 1)) {
+    if (sim->gangs)
+        cosched_dispatch(sim, h);   /* gangs start together (sim/cosched.c) */
+    for (struct pcpu *c = sim->gangs ? NULL : host_next_idle(h, 0); c;
+         c = host_next_idle(h, c->index + 1)) {
         if (h->nqueued == 0 && !s->ops->balance)
             break;
         struct vcpu *v = s->ops->pick(s, c);
@@ -1006,9 +1047,11 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
         if (!worst)
             return;
         struct vcpu *v = s->ops->pick(s, worst);
-        if (!v || s->ops->compare(s, v, worst->running) >= 0)
+        if (!v || s->ops->compare(s, v, ranked(sim, worst->running)) >= 0)
             return;
         preempt(sim, worst, v);
+        if (sim->gangs)
+            return;   /* the freed core(s) are offered at the next dispatch, this instant */
     }
 }
 
@@ -1086,6 +1129,7 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
         if (s->ops->attach)
             s->ops->attach(s, v);
     }
+    cosched_admit(sim, g);
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *v = &g->vcpu[i];
         v->state = VCPU_BLOCKED;
@@ -1149,10 +1193,15 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
         guest_release(sim, g);
         return;
     }
+    if (sim->gangs && cosched_gang_check(sim, g, rec) < 0) {
+        guest_release(sim, g);
+        return;
+    }
     g->first_start = -1;
     g->vcpus_left = g->nvcpus;
     g->grant = g->nvcpus;
     sim_event_init(&g->cap_ev, caps_event);
+    sim_event_init(&g->cosched_ev, cosched_relaxed_event);
     sim_event_init(&g->acct_ev, NULL);   /* a series' (sim/fluid.c) */
     if (rec->series && sim->x->fluid) {
         g->kind = GUEST_FLUID;
@@ -1399,8 +1448,14 @@ static void check_invariants(struct sim *sim)
         for (int k = 0; k < h->ncores; k++) {
             struct pcpu *c = &h->cores[k];
             if (!c->running) {
+                /* The one exception: under gangs (--cosched strict, --rigid) a
+                 * core may stay idle because the gang its policy picks does
+                 * not fit, or because it is held for a gang that waits for
+                 * cores (cosched_idle_ok); that time is counted
+                 * (cosched.gang_idle_seconds). */
                 if (!(s->flags & SCHED_NOT_CONSERVING) && !sim_event_pending(&h->dispatch_ev) &&
-                    h->nqueued > 0 && s->ops->pick(s, c))
+                    h->nqueued > 0 && s->ops->pick(s, c) &&
+                    !(sim->gangs && cosched_idle_ok(sim, h, c)))
                     violate(sim, "a core is idle while a vCPU it may run is queued", i, k);
                 continue;
             }
@@ -1420,6 +1475,12 @@ static void check_invariants(struct sim *sim)
             if (caps_limited(sim, g) && g->budget_period == sim->now / sim->cap_period &&
                 g->budget < 0)
                 violate(sim, "a capped guest ran past its budget", i, -1);
+        }
+        if ((sim->gangs || sim->relaxed || h->hw->spin_fraction) &&
+            !sim_event_pending(&h->dispatch_ev)) {
+            const char *what = cosched_check(sim, h);
+            if (what)
+                violate(sim, what, i, -1);
         }
         if (!sim_event_pending(&h->refluid_ev)) {
             double used = 0;
@@ -1511,6 +1572,7 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
             sim_event_init(&c->ev, core_timer);
             sim_event_init(&c->exit_ev, core_exit);
             sim_event_init(&c->poll_ev, poll_timer);
+            sim_event_init(&c->lock_ev, cosched_lock_event);
         }
     }
     rooms_init(&sim->rooms, sim->hosts, x->nhosts);
@@ -1525,6 +1587,10 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
         }
     }
     sim->caps = !(sim->hosts[0].sched->flags & SCHED_OWN_CAPS);
+    sim->strict = x->cosched == SIM_COSCHED_STRICT;
+    sim->relaxed = x->cosched == SIM_COSCHED_RELAXED;
+    sim->gangs = sim->strict || x->rigid;
+    sim->skew = x->cosched_skew > 0 ? x->cosched_skew : SIM_COSCHED_SKEW;
     int rc = consolidate_create(sim, err);
     if (rc < 0) {
         sim_destroy(sim);
@@ -1636,6 +1702,8 @@ static void account_live_guests(struct sim *sim)
         for (int k = 0; k < h->ncores; k++)
             if (h->cores[k].poller)
                 poll_stop(sim, &h->cores[k]);
+        cosched_held_advance(sim, h);
+        sim->metrics.gang_idle_s += h->held_ns * 1e-9;
     }
 }
 
@@ -1719,3 +1787,28 @@ long sim_violations(const struct sim *sim, const char **first)
 }
 
 sim_time_t sim_now(const struct sim *sim) { return sim->now; }
+
+/* ---- the mechanism lent to sim/cosched.c ---- */
+
+void sim__core_start(struct sim *sim, struct pcpu *c, struct vcpu *v) { core_start(sim, c, v); }
+struct vcpu *sim__core_stop(struct sim *sim, struct pcpu *c) { return core_stop(sim, c); }
+void sim__core_arm_exit(struct sim *sim, struct pcpu *c)
+{
+    evq_cancel(&sim->evq, &c->exit_ev);
+    if (sim->x->discrete_exits && c->running->guest->rates)
+        core_arm_exit(sim, c);
+}
+void sim__vcpu_enqueue(struct sim *sim, struct vcpu *v, enum sched_enqueue_why why)
+{
+    vcpu_enqueue(sim, v, why);
+}
+void sim__vcpu_dequeue(struct sim *sim, struct vcpu *v)
+{
+    vcpu_dequeue(sim, v->guest->host->sched, v);
+}
+void sim__vcpu_set_state(struct sim *sim, struct vcpu *v, enum vcpu_state st)
+{
+    vcpu_set_state(sim, v, st);
+}
+struct pcpu *sim__host_next_idle(struct host *h, int k) { return host_next_idle(h, k); }
+void sim__poll_stop(struct sim *sim, struct pcpu *c) { poll_stop(sim, c); }

@@ -112,6 +112,10 @@ struct sim_hw_tables {
     sim_time_t ipi_cost;                /* a wake on another core */
     const char *const *class_names;     /* [nclasses], index 0 = default */
     const struct dist *const *bursts;   /* [nclasses]: burst lengths (s) of series guests */
+    /* Spinlocks (sim/cosched.c): NULL on ideal hardware, where no vCPU spins. */
+    const double *spin_fraction;        /* [nclasses]: fraction of a burst holding a spinlock */
+    const sim_time_t *critical_section; /* [nclasses]: ns held each time */
+    struct hw_ple ple;                  /* PAUSE-loop exiting (window 0 = none) */
 };
 
 /* One host of the platform. */
@@ -161,6 +165,12 @@ struct sim_experiment {
      * as on/off processes of vCPUs that the scheduler runs (false). */
     bool fluid;
     sim_time_t cap_period;              /* period of the engine's caps, 0 = 100 ms */
+    /* Co-scheduling of a VM's vCPUs (sim/cosched.c, docs/MODEL.md): none,
+     * strict (a gang: they start and stop together) or relaxed (VMware's:
+     * a vCPU that leads a sibling by cosched_skew is co-stopped). */
+    enum sim_cosched { SIM_COSCHED_NONE, SIM_COSCHED_STRICT, SIM_COSCHED_RELAXED } cosched;
+    sim_time_t cosched_skew;            /* relaxed: the skew threshold, 0 = SIM_COSCHED_SKEW */
+    bool rigid;                         /* a job's vCPUs start together (--rigid) */
     sim_time_t horizon;                 /* the run stops at this time, 0 = when the work is done */
     uint64_t seed;                      /* random streams derive from (seed, replication) */
     long warmup;                        /* completions left out of the statistics */
@@ -174,6 +184,9 @@ struct sim_experiment {
      * non-power-aware baseline). */
     bool power_aware;
 };
+
+/* Relaxed co-scheduling's default skew threshold (docs/MODEL.md). */
+#define SIM_COSCHED_SKEW SIM_MS(3)
 
 /* One host of 1 core, ideal hardware, every policy the default of its
  * family with default knobs, seed 1.  Returns 0 (an error is a bad

@@ -38,6 +38,14 @@ int hw_setup_load(struct hw_setup *hs, const char *name, const char *datadir,
         hs->tables.hlt_cost = (sim_time_t)llround(hw_hlt_cost(hs->model));
         hs->tables.halt_poll = (sim_time_t)llround(hw_halt_poll(hs->model));
         hs->tables.ipi_cost = (sim_time_t)llround(hw_ipi_cost(hs->model));
+        hs->spin_fraction = xcalloc(n, sizeof *hs->spin_fraction);
+        hs->critical_section = xcalloc(n, sizeof *hs->critical_section);
+        for (size_t i = 0; i < n; i++) {
+            double cs;
+            hw_class_spinlock(hs->model, i, &hs->spin_fraction[i], &cs);
+            hs->critical_section[i] = (sim_time_t)llround(cs);
+        }
+        hw_ple(hs->model, &hs->tables.ple);
     }
     hs->tables.nclasses = n;
     hs->tables.rates = hs->rates;
@@ -46,6 +54,8 @@ int hw_setup_load(struct hw_setup *hs, const char *name, const char *datadir,
     hs->tables.migration_cost = hs->migration_cost;
     hs->tables.class_names = hs->names;
     hs->tables.bursts = hs->bursts;
+    hs->tables.spin_fraction = hs->spin_fraction;
+    hs->tables.critical_section = hs->critical_section;
     return SIM_OK;
 }
 
@@ -58,6 +68,8 @@ void hw_setup_free(struct hw_setup *hs)
     free(hs->migration_cost);
     free(hs->names);
     free(hs->bursts);
+    free(hs->spin_fraction);
+    free(hs->critical_section);
     hw_model_free(hs->model);
     memset(hs, 0, sizeof *hs);
 }

@@ -17,6 +17,8 @@ struct hw_setup {
     sim_time_t *migration_cost;
     const struct dist **bursts;
     const char **names;
+    double *spin_fraction;       /* NULL for ideal hardware */
+    sim_time_t *critical_section;
     struct sim_hw_tables tables; /* points into the above */
 };
 

@@ -256,6 +256,11 @@ void metrics_guest(struct sim_metrics *m, const struct guest *g)
         ent += v->ent_ns;
     }
     m->vcpu_samples += (uint64_t)g->nvcpus;
+    m->spin_s += g->spin_seconds;
+    m->costop_s += g->costop_seconds;
+    m->ple_exits += (uint64_t)g->ple_exits;
+    m->costops += (uint64_t)g->costops;
+    m->lhp += (uint64_t)g->lhp;
     if (ent > 0) {
         double x = cpu / ent;
         m->ent_jain_sum += x;
@@ -363,10 +368,18 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
     r->steal_seconds = (double)(steal_ns * 1e-9L);
     r->steal_fraction = runnable_ns > 0 ? (double)(steal_ns / runnable_ns) : nan;
     /* Overhead as a fraction of busy core time: what the cores spent on
-     * exits, extra walk references, switches, IPIs, migrations' refills
-     * and halt polling instead of guest work. */
+     * exits, extra walk references, switches, IPIs, migrations' refills,
+     * halt polling and spinning on a preempted lock holder instead of
+     * guest work. */
+    r->spin_seconds = (double)m->spin_s;
+    r->spin_fraction = r->busy_seconds > 0 ? r->spin_seconds / r->busy_seconds : 0;
+    r->ple_exits = (double)m->ple_exits;
+    r->holder_preemptions = (double)m->lhp;
+    r->costops = (double)m->costops;
+    r->costop_seconds = (double)m->costop_s;
+    r->gang_idle_seconds = m->gang_idle_s;
     double ovh = r->exit_seconds + r->walk_seconds + r->switch_seconds + r->ipi_seconds +
-                 r->migration_seconds + r->poll_seconds;
+                 r->migration_seconds + r->poll_seconds + r->spin_seconds;
     r->overhead_fraction = r->busy_seconds > 0 ? ovh / r->busy_seconds : 0;
     r->events = (double)m->events;
     r->turnaround_ci[0] = r->turnaround_ci[1] = NAN;

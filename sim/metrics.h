@@ -71,6 +71,10 @@ struct sim_metrics {
     double ent_jain_sum, ent_jain_sq;   /* of x = CPU received / entitlement, per guest */
     long ent_n;
     uint64_t vcpu_samples;              /* vCPUs counted in runnable_ns */
+    /* co-scheduling and spinlocks (sim/cosched.c) */
+    long double spin_s, costop_s;       /* core time spinning; vCPU time co-stopped */
+    uint64_t ple_exits, costops, lhp;
+    double gang_idle_s;                 /* core time held idle for gangs */
 };
 
 /* Plain figures of one run; NAN where undefined (no completions). */
@@ -100,6 +104,8 @@ struct sim_result {
     double blocks, hlt_exits, ipis, vcpu_migrations, poll_wakes;
     double ipi_seconds, migration_seconds, poll_seconds;
     double runnable_seconds, steal_seconds, steal_fraction;
+    double spin_seconds, spin_fraction, ple_exits, holder_preemptions; /* spinlocks */
+    double costops, costop_seconds, gang_idle_seconds;  /* co-scheduling */
     /* consolidation and energy (sim/consolidate.c, or the preset's
      * time-stepped model); NAN where they do not apply (no power table:
      * no energy; no manager: no SLA metrics) */

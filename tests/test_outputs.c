@@ -98,7 +98,7 @@ Test(outputs, every_file_parses_back, .timeout = 60)
     cr_expect_str_eq(json_string_value(json_object_get(s, "schema")), REPORT_SCHEMA);
     cr_expect_eq(json_integer_value(json_object_get(json_object_get(s, "jobs"), "completed")), 60);
 
-    long jobs = check_csv(out, "jobs.csv", OUTPUT_JOBS_HEADER, 32, TEXT(13));
+    long jobs = check_csv(out, "jobs.csv", OUTPUT_JOBS_HEADER, 37, TEXT(13));
     cr_expect_eq(jobs, 60);
     long samples = check_csv(out, "timeline.csv",
                              "time,host,utilization,runnable,running,guests,demand,allocated,used,"

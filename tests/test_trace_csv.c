@@ -66,6 +66,32 @@ Test(trace_csv, header_only_is_an_empty_workload)
     th_cleanup();
 }
 
+/* A series column: the guests of a series format beside others in one
+ * trace (a consolidation study mixes PlanetLab VMs and phases VMs). */
+Test(trace_csv, series_column_beside_phases_and_work)
+{
+    th_tmpdir();
+    struct th_result r;
+    th_read(&r, th_write("t.csv", "id,arrival,vcpus,series,phases,work\n"
+                                  "pl,0,2,300s: 0.25 0.5 0.75,,\n"
+                                  "web,0,1,,2ms 98ms,\n"
+                                  "hog,1,1,,,60\n", -1), NULL);
+    cr_assert_eq(r.nerr, 0, "%s", r.err[0]);
+    cr_assert_eq(r.n, 3);
+    cr_assert_not_null(r.rec[0].series);
+    cr_expect_eq(r.rec[0].series->interval, 300);
+    cr_expect_eq(r.rec[0].series->n, 3);
+    cr_expect_eq(r.rec[0].series->util[2], 0.75);
+    cr_expect_eq(r.rec[0].work, 450, "work %g: the series' demand per vCPU", r.rec[0].work);
+    cr_expect_eq(r.rec[0].util, 0.5);
+    cr_expect_eq(r.rec[0].vcpus, 2);
+    cr_expect_null(r.rec[1].series);
+    cr_expect_not_null(r.rec[1].activity);
+    cr_expect_eq(r.rec[2].work, 60);
+    th_free(&r);
+    th_cleanup();
+}
+
 Test(trace_csv, bom_crlf_no_final_newline)
 {
     th_tmpdir();
@@ -272,6 +298,16 @@ static const struct th_case csv_cases[] = {
     CSV1("bad-class", "arrival,work,class\n0,1,Web\n", ":2:5", "bad workload class name 'Web'"),
     CSV1("long-class", "arrival,work,class\n0,1,abcdefghijabcdefghijabcdefghijab\n", ":2:5",
          "bad workload class name"),
+    CSV1("series-no-colon", "arrival,series\n0,0.5 0.2\n", ":2:3", "series: expected an interval"),
+    CSV1("series-bad-interval", "arrival,series\n0,0s: 0.5\n", ":2:3",
+         "series: interval '0s' is not a duration > 0"),
+    CSV1("series-negative", "arrival,series\n0,60s: 0.5 -0.1\n", ":2:3",
+         "series: value 2 is not a utilisation >= 0"),
+    CSV1("series-empty", "arrival,series\n0,60s:\n", ":2:3", "series: no values"),
+    CSV1("series-all-zero", "arrival,series\n0,60s: 0 0\n", ":2", "neither work, phases nor a "
+         "series with some demand"),
+    CSV1("series-and-phases", "arrival,series,phases\n0,60s: 0.5,1ms 9ms\n", ":2:12",
+         "a guest has phases or a series, not both"),
     CSV1("decreasing-arrival", "arrival,work\n5,1\n# c\n4,1\n", ":4:1",
          "arrival 4 is earlier than the previous one (5)"),
     CSV1("duplicate-id", "work,id,arrival\n1,a,0\n1,b,0\n1,a,1\n", ":4:3", "duplicate id 'a'"),

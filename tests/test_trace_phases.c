@@ -90,9 +90,9 @@ static const struct th_case phases_cases[] = {
     PH("empty-vcpu", "arrival,phases\n0,1 | \n", ":2:3", "vCPU 1 has no durations"),
     PH("no-phases-record", "arrival,work,phases\n0,1,\n", ":2",
        "no phases: every guest of a phases trace"),
-    PH("no-work-no-phases", "arrival,work,phases\n0,,\n", ":2", "neither work nor phases"),
+    PH("no-work-no-phases", "arrival,work,phases\n0,,\n", ":2", "neither work, phases nor a series"),
     PH("bad-repeat", "arrival,phases,repeat\n0,1,0\n", ":2:5", "repeat must be a whole number"),
-    PH("no-column", "arrival,vcpus\n0,1\n", ":1", "required: arrival, and work or phases"),
+    PH("no-column", "arrival,vcpus\n0,1\n", ":1", "required: arrival, and work, phases or series"),
     PH("negative-block", "arrival,phases\n0,1 -1\n", ":2:3", "'-1' is not a duration"),
 };
 

@@ -157,11 +157,12 @@ static int csv_read_header(struct trace_reader *r, struct csv_priv *p, struct si
             seen[f] = true;
         p->colmap[k] = f;
     }
-    if (!seen[TRACE_F_ARRIVAL] || !(seen[TRACE_F_WORK] || seen[TRACE_F_PHASES]))
+    if (!seen[TRACE_F_ARRIVAL] ||
+        !(seen[TRACE_F_WORK] || seen[TRACE_F_PHASES] || seen[TRACE_F_SERIES]))
         return sim_error_set(err, SIM_EINVAL, r->path, p->t.line, 0,
-                             "the header has no '%s' column (required: arrival, and work "
-                             "or phases)", seen[TRACE_F_ARRIVAL] ? "work" : "arrival");
-    p->phases = seen[TRACE_F_PHASES];
+                             "the header has no '%s' column (required: arrival, and work, "
+                             "phases or series)", seen[TRACE_F_ARRIVAL] ? "work" : "arrival");
+    p->phases = seen[TRACE_F_PHASES] || seen[TRACE_F_SERIES];
     return 0;
 }
 
@@ -244,8 +245,8 @@ static int csv_record(struct trace_reader *r, struct csv_priv *p, struct trace_r
                                  rec->id);
     }
     if (!(rec->work > 0))
-        return sim_error_set(err, SIM_EINVAL, file, line, 0, "neither work nor phases: a "
-                             "guest needs one of them");
+        return sim_error_set(err, SIM_EINVAL, file, line, 0, "neither work, phases nor a "
+                             "series with some demand: a guest needs one of them");
     p->prev_arrival = rec->arrival;
     rec->line = line;
     return TRACE_RECORD;

@@ -26,6 +26,7 @@ const char *const trace_field_names[TRACE_F_COUNT] = {
     [TRACE_F_PHASES] = "phases",
     [TRACE_F_REPEAT] = "repeat",
     [TRACE_F_NICE] = "nice",
+    [TRACE_F_SERIES] = "series",
 };
 
 const char *const trace_field_help[TRACE_F_COUNT] = {
@@ -57,6 +58,11 @@ const char *const trace_field_help[TRACE_F_COUNT] = {
                      "weight is Linux's for that nice value / 1024 (sched_prio_to_weight: nice "
                      "0 = 1, nice 5 = 335/1024), so that cfs and eevdf weigh the VM as Linux "
                      "weighs a task of that nice value",
+    [TRACE_F_SERIES] = "a CPU-utilisation series, as a PlanetLab or Bitbrains trace gives one: "
+                       "an interval, a colon, then one value per interval (fraction of each "
+                       "vCPU, >= 0), e.g. \"300s: 0.12 0.4 0.05\"; its vCPUs are on/off "
+                       "processes of that demand, as the series formats' VMs are; work is "
+                       "then optional (default: sum x interval); not with phases",
 };
 
 /* kernel/sched/core.c, sched_prio_to_weight[40] (Linux 2.6.23 to today). */
@@ -96,7 +102,7 @@ int trace_field_find(const char *name)
 bool trace_field_is_text(int f)
 {
     return f == TRACE_F_ID || f == TRACE_F_CLASS || f == TRACE_F_AFFINITY ||
-           f == TRACE_F_PHASES;
+           f == TRACE_F_PHASES || f == TRACE_F_SERIES;
 }
 
 bool trace_class_name_ok(const char *s)
@@ -201,6 +207,65 @@ const char *trace_field_set_number(struct trace_record *rec, int f, double v, ch
     }
 }
 
+/* "INTERVAL: u1 u2 ...": rec's series, its mean as util, and its demand
+ * (sum x interval) as work unless work was given. */
+static const char *set_series(struct trace_record *rec, const char *s, char *msg, size_t len)
+{
+    if (rec->activity)
+        return snprintf(msg, len, "a guest has phases or a series, not both"), msg;
+    const char *colon = strchr(s, ':');
+    if (!colon)
+        return snprintf(msg, len, "series: expected an interval, a colon and the values, "
+                        "e.g. \"300s: 0.1 0.5\""), msg;
+    char head[64];
+    size_t hn = (size_t)(colon - s);
+    while (hn > 0 && (s[hn - 1] == ' ' || s[hn - 1] == '\t'))
+        hn--;
+    while (hn > 0 && (*s == ' ' || *s == '\t'))
+        s++, hn--;
+    sim_time_t iv;
+    if (hn == 0 || hn >= sizeof head)
+        return snprintf(msg, len, "series: no interval before the colon"), msg;
+    memcpy(head, s, hn);
+    head[hn] = '\0';
+    if (!sim_parse_duration(head, &iv) || iv <= 0)
+        return snprintf(msg, len, "series: interval '%s' is not a duration > 0 (seconds, or "
+                        "a number with ns, us, ms, s, min, h or d)", head), msg;
+    size_t n = 0, cap = 0;
+    double *util = NULL, sum = 0;
+    for (const char *p = colon + 1;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        char *end;
+        double u = strtod(p, &end);
+        if (end == p || !isfinite(u) || u < 0) {
+            free(util);
+            return snprintf(msg, len, "series: value %zu is not a utilisation >= 0 at "
+                            "'%.20s'", n + 1, p), msg;
+        }
+        util = xgrow(util, &cap, n + 1, sizeof *util);
+        util[n++] = u;
+        sum += u;
+        p = end;
+    }
+    if (n == 0)
+        return snprintf(msg, len, "series: no values after the colon"), msg;
+    if (rec->series) {
+        free(rec->series->util);
+        free(rec->series);
+    }
+    rec->series = xmalloc(sizeof *rec->series);
+    rec->series->interval = sim_time_seconds(iv);
+    rec->series->n = n;
+    rec->series->util = util;
+    rec->util = sum / (double)n;
+    if (rec->work <= 0)
+        rec->work = sum * rec->series->interval;
+    return NULL;
+}
+
 const char *trace_field_set_text(struct trace_record *rec, int f, const char *s, char *msg,
                                  size_t len)
 {
@@ -214,7 +279,11 @@ const char *trace_field_set_text(struct trace_record *rec, int f, const char *s,
     }
     if (f == TRACE_F_AFFINITY)
         return trace_parse_cpuset(s, &rec->affinity, msg, len);
+    if (f == TRACE_F_SERIES)
+        return set_series(rec, s, msg, len);
     if (f == TRACE_F_PHASES) {
+        if (rec->series)
+            return snprintf(msg, len, "a guest has phases or a series, not both"), msg;
         struct activity *a;
         const char *why = trace_parse_phases(s, &a, msg, len);
         if (why)

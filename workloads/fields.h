@@ -27,6 +27,7 @@ enum trace_field {
     TRACE_F_PHASES,     /* run and block durations per vCPU (the phases format) */
     TRACE_F_REPEAT,     /* times through the phases */
     TRACE_F_NICE,       /* a Linux nice value: the weight from sched_prio_to_weight */
+    TRACE_F_SERIES,     /* a utilisation series, "INTERVAL: u1 u2 ..." */
     TRACE_F_COUNT,
     TRACE_F_EXTRA = -1,   /* an x_ column: read and ignored */
     TRACE_F_UNKNOWN = -2,

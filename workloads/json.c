@@ -209,9 +209,10 @@ static int json_record(struct trace_reader *r, struct json_priv *p, long line, l
             goto out;
         }
     }
-    if (!seen[TRACE_F_ARRIVAL] || !(seen[TRACE_F_WORK] || seen[TRACE_F_PHASES])) {
+    if (!seen[TRACE_F_ARRIVAL] ||
+        !(seen[TRACE_F_WORK] || seen[TRACE_F_PHASES] || seen[TRACE_F_SERIES])) {
         rc = sim_error_set(err, SIM_EINVAL, r->path, line, col,
-                           "missing '%s' (required: arrival, and work or phases)",
+                           "missing '%s' (required: arrival, and work, phases or series)",
                            seen[TRACE_F_ARRIVAL] ? "work" : "arrival");
         goto out;
     }
@@ -229,6 +230,11 @@ static int json_record(struct trace_reader *r, struct json_priv *p, long line, l
     }
     if (rec->id[0] && !trace_idset_add(&p->ids, rec->id)) {
         rc = sim_error_set(err, SIM_EINVAL, r->path, line, col, "duplicate id '%s'", rec->id);
+        goto out;
+    }
+    if (!(rec->work > 0)) {
+        rc = sim_error_set(err, SIM_EINVAL, r->path, line, col, "neither work, phases nor a "
+                           "series with some demand: a guest needs one of them");
         goto out;
     }
     p->prev_arrival = rec->arrival;
