@@ -242,7 +242,7 @@ Test(hw_ideal, none_with_data_is_still_zero)
 
 static void expect_tagged(const struct hw_param *p, const char *what)
 {
-    cr_expect(p->prov && strchr("RDMES", p->prov), "%s: provenance '%c'", what, p->prov);
+    cr_expect(p->prov && strchr("RDMESC", p->prov), "%s: provenance '%c'", what, p->prov);
     cr_expect(p->source && *p->source, "%s: no source", what);
 }
 
