@@ -19,7 +19,7 @@ CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(SAN) -I. -MMD -MP \
               $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
 LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lm $(LDLIBS)
 
-LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c schedulers/*.c workloads/*.c))
+LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c schedulers/*.c workloads/*.c calibrate/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/sim/main.o
 TEST_SRC := $(wildcard tests/*.c)
