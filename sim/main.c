@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calibrate/calibrate.h"
 #include "models/hw.h"
 #include "sim/compare.h"
 #include "sim/dist.h"
@@ -47,6 +48,8 @@ static void usage(FILE *out)
             "                       [--csv|--json] [--out DIR] for plots [--metric PATH]\n"
             "  explain --hw NAME    the costs a hardware profile implies, derived step by step\n"
             "                       [--class C] [--json]\n"
+            "  calibrate            measure this machine into a hardware profile\n"
+            "                       [--out PROFILE.json] [--quick]\n"
             "  --help, --version\n\n"
             "examples:\n"
             "  hvsim run --generate n=1000,interarrival=exp:1.25,work=exp:1 --sched rr --json\n"
@@ -452,6 +455,45 @@ static int cmd_explain(int argc, char **argv)
     return sim_error_exit_status(rc);
 }
 
+/* ---- calibrate ---- */
+
+static int cmd_calibrate(int argc, char **argv)
+{
+    struct calib_options opt;
+    const char *out = NULL;
+    calib_options_init(&opt);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            calib_usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            out = argv[++i];
+        } else if (strncmp(argv[i], "--out=", 6) == 0) {
+            out = argv[i] + 6;
+        } else if (strcmp(argv[i], "--quick") == 0) {
+            opt.quick = true;
+        } else {
+            fprintf(stderr, "hvsim: calibrate: unexpected argument '%s' (usage: hvsim calibrate "
+                    "[--out PROFILE.json] [--quick])\n", argv[i]);
+            return 2;
+        }
+    }
+    char name[32];
+    calib_name_from_path(out, name, sizeof name);
+    opt.name = name;
+    struct sim_error err = {0};
+    json_t *profile = NULL;
+    int rc = calib_run(&opt, stderr, &profile, &err);
+    if (rc == SIM_OK)
+        rc = calib_write_profile(profile, out, &err);
+    if (rc == SIM_OK && out)
+        fprintf(stderr, "profile written to %s (use it with --hw %s)\n", out, out);
+    json_decref(profile);
+    if (rc < 0)
+        sim_error_print(&err, stderr);
+    return sim_error_exit_status(rc);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -477,6 +519,8 @@ int main(int argc, char **argv)
         return cmd_explain(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
         return compare_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "calibrate") == 0)
+        return cmd_calibrate(argc - 1, argv + 1);
     fprintf(stderr, "hvsim: unknown command '%s' (see hvsim --help)\n", cmd);
     return 2;
 }
