@@ -384,11 +384,12 @@ static json_t *fit_json(const struct calib_report *r)
     set(o, "starts", json_integer(f->starts));
     json_t *pts = json_array();
     for (size_t i = 0; i < f->n; i++)
-        json_array_append_new(pts, json_pack("{s:I, s:f, s:f, s:f, s:f}", "ws_bytes",
+        json_array_append_new(pts, json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "ws_bytes",
                                              (json_int_t)r->mem.ws[i], "4k_ns", sig4(r->l4k[i]),
                                              "4k_model_ns", sig4(f->model_4k[i]), "thp_ns",
                                              sig4(r->lthp[i]), "thp_model_ns",
-                                             sig4(f->model_thp[i])));
+                                             sig4(f->model_thp[i]), "walk_per_miss_ns",
+                                             sig4(r->walk_at_ws[i])));
     set(o, "points", pts);
     set(o, "at_reference", json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
                                       "ws_bytes", w->ws_ref, "refs_2d", w->refs.total,
@@ -413,6 +414,8 @@ static json_t *sched_json(const struct calib_report *r)
         json_array_append_new(sw, e);
     }
     set(o, "switch_same_cpu", sw);
+    set(o, "refill_per_page_ns", json_real(sig4(r->refill_per_page_ns)));
+    set(o, "fitted_walk_at_both_working_sets_ns", json_real(sig4(r->refill_walk_ns)));
     if (s->cross_measured) {
         set(o, "round_trip_cross_cpu_ns", stat_json(&s->cross_round_trip_ns));
         set(o, "wake_cross_cpu_ns", stat_json(&s->wake_ns));

@@ -52,11 +52,23 @@ struct calib_report {
     bool splinters;                       /* fitted sigma >= 0.5: host maps guest memory in 4 KiB */
     struct calib_walk_fit fit;
     struct calib_walk_profile walk;       /* at walk.ws_ref */
+    double walk_at_ws[CALIB_MAX_POINTS];  /* the fitted walk per TLB miss at each ws, ns */
 
     /* switches, timer, wake */
     struct calib_sched_plan sched_plan;
     struct calib_sched_result sched;
+    /* The switch with a TLB's worth of pages per thread against the model:
+     * (switch - empty switch) / pages, and the fitted walk at the two
+     * threads' working set (0 when not fitted). */
+    double refill_per_page_ns;
+    double refill_walk_ns;
 };
+
+/* From the memory curves (r->mem, r->host filled) to the levels, the
+ * walk fit, DRAM without the walks it paid, and the profile's walk at the
+ * largest working set (r->levels, walk_fixed, fit, walk, walk_fitted,
+ * walk_note, splinters). */
+void calib_report_analyse(struct calib_report *r);
 
 /* The hardware profile (schema hvsim-hw-profile/1) with a "_calibration"
  * record of every measurement. */

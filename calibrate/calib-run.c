@@ -103,7 +103,7 @@ static void dram_without_walks(struct calib_report *r, const struct calib_dcurve
     }
 }
 
-static void fit_walk(struct calib_report *r)
+void calib_report_analyse(struct calib_report *r)
 {
     const struct calib_mem_result *m = &r->mem;
     struct calib_walk_fixed *k = &r->walk_fixed;
@@ -150,6 +150,8 @@ static void fit_walk(struct calib_report *r)
     struct calib_dcurve *d = calib_dcurve_new(k);
     dram_without_walks(r, d);
     calib_walk_to_profile(k, d, &r->fit.theta, r->levels.ns, m->ws[m->npoints - 1], &r->walk);
+    for (size_t i = 0; i < m->npoints; i++)
+        r->walk_at_ws[i] = calib_walk_per_miss(k, d, &r->fit.theta, k->g, m->ws[i]);
     calib_dcurve_free(d);
 }
 
@@ -183,8 +185,9 @@ static void log_table(FILE *log, const struct calib_report *r)
 
     fprintf(log, "\n  Pointer chase, ns per load (median of %d runs of %ld loads):\n",
             r->mem_plan.runs, r->mem_plan.accesses);
-    fprintf(log, "  %12s %10s %10s %10s %10s %10s %10s %10s\n", "working set", "4K 1/page",
-            "THP 1/page", "4K 32/page", "THP 32/page", "THP random", "fit 4K", "fit THP");
+    fprintf(log, "  %12s %10s %10s %10s %10s %10s %10s %10s %10s\n", "working set", "4K 1/page",
+            "THP 1/page", "4K 32/page", "THP 32/page", "THP random", "fit 4K", "fit THP",
+            "walk/miss");
     for (size_t i = 0; i < m->npoints; i++) {
         double ws = m->ws[i];
         if (ws >= GiB)
@@ -198,7 +201,8 @@ static void log_table(FILE *log, const struct calib_report *r)
                 m->ns[CALIB_CURVE_4K_SEVERAL][i].median, m->ns[CALIB_CURVE_THP_SEVERAL][i].median,
                 m->ns[CALIB_CURVE_THP_RANDOM][i].median);
         if (r->walk_fitted)
-            fprintf(log, " %10.2f %10.2f", r->fit.model_4k[i], r->fit.model_thp[i]);
+            fprintf(log, " %10.2f %10.2f %10.2f", r->fit.model_4k[i], r->fit.model_thp[i],
+                    r->walk_at_ws[i]);
         fprintf(log, "\n");
     }
     fprintf(log, "  huge pages: %.0f%% of the 4K region, %.0f%% of the THP region\n",
@@ -237,6 +241,10 @@ static void log_table(FILE *log, const struct calib_report *r)
                  r->sched_plan.wake_gap_ns / 1e6);
         log_stat(log, buf, &s->wake_ns, "_calibration only");
     }
+    if (r->refill_per_page_ns != 0)
+        fprintf(log, "  refill after a switch: %.3g ns per page of a TLB's worth; the fitted walk "
+                "at the two threads' %.0f MiB is %.3g ns per miss\n", r->refill_per_page_ns,
+                2.0 * 4096 * (double)s->ws_pages[s->nsets - 1] / MiB, r->refill_walk_ns);
     snprintf(buf, sizeof buf, "timer lateness after a %.0f ms sleep", r->sched_plan.timer_period_ns / 1e6);
     log_stat(log, buf, &s->timer_ns, "_calibration only");
     fprintf(log, "  world_switch: not measurable from a guest; scaled from the CPUID exit [E]\n");
@@ -292,7 +300,7 @@ int calib_run(const struct calib_options *opt, FILE *log, json_t **profile, stru
     struct mem_job mj = { r, rng, log, err, 0 };
     if ((rc = calib_on_cpu(cpu_a, mem_thread, &mj, err)) || (rc = mj.rc))
         goto done;
-    fit_walk(r);
+    calib_report_analyse(r);
 
     /* 3. switches, cross-CPU wake, timer */
     struct calib_sched_plan *sp = &r->sched_plan;
@@ -313,6 +321,18 @@ int calib_run(const struct calib_options *opt, FILE *log, json_t **profile, stru
     if ((rc = calib_sched_measure(sp, cpu_a, cpu_b, rng, log, &r->sched, err)))
         goto done;
 
+    int last = sp->nsets - 1;
+    if (sp->ws_pages[last] > 0) {
+        r->refill_per_page_ns = (r->sched.switch_ns[last].median - r->sched.switch_ns[0].median) /
+                                (double)sp->ws_pages[last];
+        if (r->walk_fitted) {
+            struct calib_dcurve *d = calib_dcurve_new(&r->walk_fixed);
+            r->refill_walk_ns = calib_walk_per_miss(&r->walk_fixed, d, &r->fit.theta,
+                                                    r->walk_fixed.g,
+                                                    2.0 * 4096 * (double)sp->ws_pages[last]);
+            calib_dcurve_free(d);
+        }
+    }
     calib_loadavg(r->load_after);
     r->seconds = now_s() - t0;
     *profile = calib_profile_json(r);
