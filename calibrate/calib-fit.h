@@ -35,7 +35,8 @@
  * held at its value there.  Fitted: c0, E, p, s, sigma; fixed: g', h', q,
  * c_up, L1TLB and D.  Nonlinear least squares (gsl_multifit_nlinear, trust
  * region, several starts) over both curves, residuals weighted by
- * 1/(0.05 L + 0.5 ns) so that short and long latencies count alike.
+ * 1/(0.05 L + 0.5 ns) so that short and long latencies count alike, then
+ * refined with Huber's weights so that a few spoilt points count less.
  */
 #ifndef CALIBRATE_CALIB_FIT_H
 #define CALIBRATE_CALIB_FIT_H
@@ -121,9 +122,11 @@ struct calib_walk_fit {
     double model_4k[CALIB_FIT_MAX], model_thp[CALIB_FIT_MAX];
     double residual_4k[CALIB_FIT_MAX], residual_thp[CALIB_FIT_MAX];   /* model - measured, ns */
     double rms_ns, max_abs_ns;     /* over all 2n residuals */
-    double chisq;                  /* weighted */
+    double chisq;                  /* weighted (1/sigma and Huber) */
     size_t iterations;
     int starts;                    /* starting points tried */
+    int downweighted;              /* residuals Huber's weights cut below one half */
+    bool at_bound;                 /* p or sigma ended within 0.01 of 0 or 1: its error means nothing */
 };
 
 /* Fit theta to the one-per-page curves l4k[i], lthp[i] at ws[i] (5 <= n <=

@@ -199,20 +199,16 @@ void calib_chase_walk(void ***pos, long n)
     *pos = p;
 }
 
-/* One point of one curve: warm the chain for a traversal (at most
- * `accesses` steps), then `runs` timed runs. */
-static void measure_point(const struct calib_region *r, size_t ws, enum calib_pattern pat,
-                          const struct calib_mem_plan *plan, gsl_rng *rng, struct calib_stat *out)
+/* One run of one point of one curve: a fresh chain, warmed for a
+ * traversal (at most `accesses` steps), then one timed run. */
+static double measure_run(const struct calib_region *r, size_t ws, enum calib_pattern pat,
+                          long accesses, gsl_rng *rng)
 {
     size_t nodes;
     void **pos = calib_chain_build(r, ws, pat, rng, &nodes);
-    long warm = (long)nodes < plan->accesses ? (long)nodes : plan->accesses;
+    long warm = (long)nodes < accesses ? (long)nodes : accesses;
     calib_chase_ns(&pos, warm < 8 ? 8 : warm);
-    double x[64];
-    int runs = plan->runs < 64 ? plan->runs : 64;
-    for (int k = 0; k < runs; k++)
-        x[k] = calib_chase_ns(&pos, plan->accesses);
-    calib_stat_of(x, (size_t)runs, out);
+    return calib_chase_ns(&pos, accesses);
 }
 
 int calib_mem_measure(const struct calib_mem_plan *plan, gsl_rng *rng, FILE *log,
@@ -221,7 +217,11 @@ int calib_mem_measure(const struct calib_mem_plan *plan, gsl_rng *rng, FILE *log
     /* Both regions are mapped together and every curve of a working set
      * is measured back to back, so that a neighbour's load drifting over
      * the minutes of a sweep shifts the curves alike, not one against
-     * another (their differences are what the walk fit reads). */
+     * another (their differences are what the walk fit reads).  The runs
+     * of a point are spread over the whole measurement, one per pass over
+     * every working set, so that a burst of someone else's work spoils
+     * one run of many points rather than every run of one point: the
+     * median then discards it. */
     static const struct {
         int region;
         enum calib_pattern pattern;
@@ -254,10 +254,20 @@ int calib_mem_measure(const struct calib_mem_plan *plan, gsl_rng *rng, FILE *log
                 "%zu working sets x %d curves\n", (double)max / (1 << 20),
                 100 * region[0].huge_fraction, 100 * region[1].huge_fraction, plan->npoints,
                 CALIB_CURVES);
-    for (size_t i = 0; i < plan->npoints; i++)
-        for (int c = 0; c < CALIB_CURVES; c++)
-            measure_point(&region[curves[c].region], (size_t)plan->ws[i], curves[c].pattern, plan,
-                          rng, &out->ns[c][i]);
+    int runs = plan->runs < CALIB_MAX_RUNS ? plan->runs : CALIB_MAX_RUNS;
+    double (*x)[CALIB_MAX_POINTS][CALIB_MAX_RUNS] = xcalloc(CALIB_CURVES, sizeof *x);
+    for (int k = 0; k < runs; k++) {
+        for (size_t i = 0; i < plan->npoints; i++)
+            for (int c = 0; c < CALIB_CURVES; c++)
+                x[c][i][k] = measure_run(&region[curves[c].region], (size_t)plan->ws[i],
+                                         curves[c].pattern, plan->accesses, rng);
+        if (log)
+            fprintf(log, "    pass %d of %d done\n", k + 1, runs);
+    }
+    for (int c = 0; c < CALIB_CURVES; c++)
+        for (size_t i = 0; i < plan->npoints; i++)
+            calib_stat_of(x[c][i], (size_t)runs, &out->ns[c][i]);
+    free(x);
     calib_region_unmap(&region[0]);
     calib_region_unmap(&region[1]);
     out->seconds = (now_ns() - t0) * 1e-9;

@@ -48,12 +48,13 @@ enum calib_curve {
 const char *calib_curve_name(enum calib_curve c);   /* "4k_one_per_page", ... */
 
 #define CALIB_MAX_POINTS 64
+#define CALIB_MAX_RUNS 16
 
 struct calib_mem_plan {
     size_t npoints;
     double ws[CALIB_MAX_POINTS];   /* working sets, bytes, ascending, multiples of 4 KiB */
     long accesses;                 /* timed loads per run */
-    int runs;                      /* runs per point */
+    int runs;                      /* runs per point (<= CALIB_MAX_RUNS), one per pass */
 };
 
 /* Working sets from 16 KiB to max_bytes, `per_octave` points per doubling. */

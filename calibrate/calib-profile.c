@@ -237,12 +237,15 @@ static void walk_keys(json_t *doc, const struct calib_report *r, const char *her
                 "the splintering of huge pages, to the one-per-page chases with 4 KiB and with "
                 "huge pages at %zu working sets %.0f KiB-%.0f MiB (model in calibrate/calib-fit.h "
                 "and docs/CALIBRATE.md; q and c_up = the L1 latency fixed); residuals rms %.3g ns, "
-                "largest %.3g ns.  In a guest the hardware walks the guest table against the "
+                "largest %.3g ns%s.  In a guest the hardware walks the guest table against the "
                 "host's %s (under nesting, L0's shadow of it: Ben-Yehuda et al., OSDI 2010, "
                 "multi-dimensional paging), so p is an effective rate; %s",
                 f->theta.p, f->se.p, f->n, r->mem.ws[0] / 1024,
-                r->mem.ws[r->mem.npoints - 1] / 1048576, f->rms_ns, f->max_abs_ns, h->walk_name,
-                here));
+                r->mem.ws[r->mem.npoints - 1] / 1048576, f->rms_ns, f->max_abs_ns,
+                f->at_bound ? "; p or sigma ended at the bound of its range, where the standard "
+                              "error means nothing"
+                            : "",
+                h->walk_name, here));
         json_object_set_new(doc, "nested_tlb_hit_rate",
             num(r->walk_fixed.q, "fraction", 'D',
                 "not identifiable from inside a guest: kept at the value of every shipped profile, "
@@ -382,6 +385,8 @@ static json_t *fit_json(const struct calib_report *r)
     set(o, "max_abs_residual_ns", json_real(f->max_abs_ns));
     set(o, "weighted_chisq", json_real(f->chisq));
     set(o, "starts", json_integer(f->starts));
+    set(o, "downweighted_residuals", json_integer(f->downweighted));
+    set(o, "at_bound", json_boolean(f->at_bound));
     json_t *pts = json_array();
     for (size_t i = 0; i < f->n; i++)
         json_array_append_new(pts, json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "ws_bytes",

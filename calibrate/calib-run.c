@@ -216,10 +216,13 @@ static void log_table(FILE *log, const struct calib_report *r)
         fprintf(log, "  walk fit over %zu working sets x 2 curves: TLB E = %.0f +- %.0f entries, "
                 "PWC hit p = %.3f +- %.3f,\n    leaf footprint s = 1/%.0f, L2-TLB lookup c0 = "
                 "%.2f ns, huge pages splinter sigma = %.2f +- %.2f (host pages %s);\n"
-                "    residuals: rms %.3g ns, largest %.3g ns  -> tlb_entries, pwc_hit_rate, "
-                "host_page\n", f->n, f->theta.tlb_entries, f->se.tlb_entries, f->theta.p, f->se.p,
-                1 / f->theta.s, f->theta.c0, f->theta.sigma, f->se.sigma,
-                r->splinters ? "4 KiB" : "2 MiB", f->rms_ns, f->max_abs_ns);
+                "    residuals: rms %.3g ns, largest %.3g ns, %d of %zu down-weighted (Huber)%s\n"
+                "    -> tlb_entries, pwc_hit_rate, host_page\n", f->n, f->theta.tlb_entries,
+                f->se.tlb_entries, f->theta.p, f->se.p, 1 / f->theta.s, f->theta.c0,
+                f->theta.sigma, f->se.sigma, r->splinters ? "4 KiB" : "2 MiB", f->rms_ns,
+                f->max_abs_ns, f->downweighted, 2 * f->n,
+                f->at_bound ? "; p or sigma at the bound of its range (its error means nothing)"
+                            : "");
         fprintf(log, "  at %.4g MiB: a 2D walk is %.2f references (%.2f upper at L1, %.2f leaf at "
                 "%.3g ns) = %.4g ns per TLB miss;\n    price %.3g ns per reference, native walk "
                 "%.3g ns, beyond native %.4g ns  -> walk_hit_fraction\n",

@@ -192,6 +192,27 @@ Test(calib_walk, fit_recovers_noisy_curves)
         }
 }
 
+/* Six points spoilt by +50% (a neighbour's burst): Huber's weights keep
+ * the fit within the noise-free tolerance of the noisy test. */
+Test(calib_walk, fit_resists_a_few_spoilt_points)
+{
+    struct synthetic s;
+    struct calib_walk_fit f;
+    synthesise(&s, 4, &truth_4k, 0.01, 7);
+    const size_t spoilt[] = { 20, 26, 31 };
+    for (size_t i = 0; i < 3; i++) {
+        s.l4k[spoilt[i]] *= 1.5;
+        s.lthp[spoilt[i] + 2] *= 1.5;
+    }
+    fit_ok(&s, &f);
+    cr_expect(fabs(f.theta.p - truth_4k.p) < 0.08, "p %g", f.theta.p);
+    cr_expect(fabs(f.theta.tlb_entries / truth_4k.tlb_entries - 1) < 0.06, "E %g",
+              f.theta.tlb_entries);
+    cr_expect(fabs(f.theta.s / truth_4k.s - 1) < 0.05, "s 1/%g", 1 / f.theta.s);
+    cr_expect(fabs(f.theta.sigma - truth_4k.sigma) < 0.1, "sigma %g", f.theta.sigma);
+    cr_expect_geq(f.downweighted, 6, "the spoilt points are down-weighted (%d)", f.downweighted);
+}
+
 Test(calib_walk, too_few_points_is_an_error)
 {
     double ws[3] = { 1e6, 2e6, 4e6 }, l[3] = { 1, 2, 3 };
