@@ -275,7 +275,7 @@ static void detect_virt(struct calib_host *h, uint32_t ecx1)
         int st = pclose(p);
         buf[strcspn(buf, "\n")] = '\0';
         if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) != 127 && buf[0])
-            snprintf(h->detect_virt, sizeof h->detect_virt, "%s", buf);
+            snprintf(h->detect_virt, sizeof h->detect_virt, "%.31s", buf);
     }
 }
 
