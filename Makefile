@@ -19,15 +19,25 @@ CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(SAN) -I. -MMD -MP \
               $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
 LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lm $(LDLIBS)
 
-LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c schedulers/*.c workloads/*.c calibrate/*.c))
+# The layers, bottom first: a file may include its own folder and the
+# folders before it, never one after it (scripts/check-layers.sh, run by
+# `make test`; README.md, "Architecture").
+LAYERS   := base workloads models calibrate schedulers allocators sim report cli
+LIB_SRC  := $(filter-out cli/main.c,$(foreach d,$(LAYERS),$(wildcard $(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/sim/main.o
+MAIN_OBJ := $(BUILD)/cli/main.o
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard scripts/bench/*.c)
 
-.PHONY: all test test-sweep asan bench demo validate clean install deps
-all: $(BUILD)/hvsim
+.PHONY: all test test-plugin test-sweep asan bench demo validate clean install deps
+all: $(BUILD)/hvsim docs/hvsim.1
+
+# The man page is generated from the commands' option tables and the
+# registries (cli/cmd-man.c); a test checks that docs/hvsim.1 is what the
+# binary prints, so it cannot drift from --help.
+docs/hvsim.1: $(BUILD)/hvsim
+	HVSIM_DATA=models $(BUILD)/hvsim --man > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -38,17 +48,29 @@ $(BUILD)/libhvsim.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The whole library, its symbols exported (-rdynamic): a policy plug-in
+# (--sched PATH.so) calls the helpers a policy may use (schedulers/sched.h)
+# from the binary that loads it.
+WHOLE_LIB = -rdynamic -Wl,--whole-archive $(BUILD)/libhvsim.a -Wl,--no-whole-archive
+
 $(BUILD)/hvsim: $(MAIN_OBJ) $(BUILD)/libhvsim.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -o $@ $(MAIN_OBJ) $(WHOLE_LIB) $(LDLIBS_ALL) -ldl
 
 $(BUILD)/hvsim-tests: $(TEST_OBJ) $(BUILD)/libhvsim.a
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(shell pkg-config --libs criterion) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -o $@ $(TEST_OBJ) $(WHOLE_LIB) $(shell pkg-config --libs criterion) \
+	    $(LDLIBS_ALL) -ldl
 
 # Tests run with the directory of the repository as working directory; they
 # find the binary under test through HVSIM_BIN.
-test: $(BUILD)/hvsim $(BUILD)/hvsim-tests
+test: $(BUILD)/hvsim $(BUILD)/hvsim-tests docs/hvsim.1
+	scripts/check-layers.sh $(LAYERS)
 	HVSIM_BIN=$(BUILD)/hvsim HVSIM_DATA=models $(BUILD)/hvsim-tests $(TEST_ARGS)
-	$(MAKE) --no-print-directory test-sweep
+	$(MAKE) --no-print-directory test-plugin test-sweep
+
+# The plug-in ABI: install into a staging prefix, build examples/lottery
+# against it, run it (tests/plugin/test_plugin.sh).
+test-plugin: $(BUILD)/hvsim $(BUILD)/hvsim-tests
+	BUILD=$(BUILD) tests/plugin/test_plugin.sh
 
 # scripts/sweep through GNU parallel and a single-node Slurm started by the test.
 test-sweep: $(BUILD)/hvsim
@@ -85,15 +107,31 @@ demo:
 deps:
 	scripts/deps.sh
 
+# The headers a policy plug-in needs (the plug-in ABI, base/registry.h),
+# installed under PREFIX/include/hvsim with their folders, and hvsim.pc.
+ABI_HEADERS := base/types.h base/error.h base/xalloc.h base/param.h base/registry.h \
+               base/evq.h base/dist.h base/latstat.h models/hw.h models/platform.h \
+               workloads/trace.h schedulers/sched.h allocators/alloc.h allocators/place.h
+INCLUDEDIR  ?= $(PREFIX)/include/hvsim
+PCDIR       ?= $(PREFIX)/lib/pkgconfig
+
 install: $(BUILD)/hvsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim
-	if [ -d models/profiles ]; then cp -r models/profiles $(DESTDIR)$(DATADIR)/; fi
-	if [ -d models/classes ]; then cp -r models/classes $(DESTDIR)$(DATADIR)/; fi
-	if [ -f docs/hvsim.1 ]; then install -m 644 docs/hvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+	cp -r models/profiles models/classes $(DESTDIR)$(DATADIR)/
+	install -m 644 docs/hvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	for h in $(ABI_HEADERS); do \
+	    install -d $(DESTDIR)$(INCLUDEDIR)/$$(dirname $$h) && \
+	    install -m 644 $$h $(DESTDIR)$(INCLUDEDIR)/$$h || exit 1; \
+	done
+	install -d $(DESTDIR)$(PCDIR)
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' '' 'Name: hvsim' \
+	    'Description: headers for hvsim policy plug-ins (hvsim run --sched PATH.so)' \
+	    'Version: $(VERSION)' 'Requires: gsl jansson' 'Cflags: -I$${includedir}' \
+	    > $(DESTDIR)$(PCDIR)/hvsim.pc
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-*
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
@@ -120,14 +158,19 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/harness.h fuzz-lib
 	    $(FUZZ_BUILD)/lib/libhvsim.a $(LDLIBS_ALL)
 
 fuzz: $(FUZZ_FMTS:%=$(FUZZ_BUILD)/fuzz_%)
-	@mkdir -p $(FUZZ_BUILD)/crashes
-	@set -e; for f in $(FUZZ_FMTS); do \
+	@mkdir -p $(FUZZ_BUILD)/crashes $(FUZZ_BUILD)/logs
+	@failed=""; for f in $(FUZZ_FMTS); do \
 	    mkdir -p $(FUZZ_BUILD)/corpus/$$f; \
 	    echo "== fuzz_$$f for $(FUZZ_SECONDS) s"; \
 	    $(FUZZ_BUILD)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	        -max_len=65536 -artifact_prefix=$(FUZZ_BUILD)/crashes/$$f- -print_final_stats=1 \
-	        $(FUZZ_BUILD)/corpus/$$f tests/fuzz/corpus/$$f 2>&1 | \
-	        grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' || true; \
-	done
-	@ls $(FUZZ_BUILD)/crashes | sed 's/^/crash: /'
-
+	        $(FUZZ_BUILD)/corpus/$$f tests/fuzz/corpus/$$f > $(FUZZ_BUILD)/logs/$$f.log 2>&1 \
+	        || failed="$$failed $$f"; \
+	    grep -E '^(#[0-9]+ +DONE|Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' \
+	        $(FUZZ_BUILD)/logs/$$f.log; \
+	done; \
+	ls $(FUZZ_BUILD)/crashes | sed 's/^/crash: /'; \
+	if [ -n "$$failed" ]; then \
+	    echo "fuzz: a target failed:$$failed (logs in $(FUZZ_BUILD)/logs, inputs in $(FUZZ_BUILD)/crashes)" >&2; \
+	    exit 1; \
+	fi

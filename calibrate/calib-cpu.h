@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "calibrate/calib-stats.h"
-#include "sim/error.h"
+#include "base/error.h"
 
 /* True on x86-64; otherwise calib_arch_check fails with the message. */
 bool calib_arch_supported(void);

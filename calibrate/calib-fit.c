@@ -18,7 +18,7 @@
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 #define PAGE 4096.0
 

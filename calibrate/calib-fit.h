@@ -44,7 +44,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sim/error.h"
+#include "base/error.h"
 
 enum { CALIB_L1, CALIB_L2, CALIB_L3, CALIB_DRAM, CALIB_LEVELS };
 

@@ -23,7 +23,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 #define PAGE 4096u
 #define LINE 64u

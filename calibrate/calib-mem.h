@@ -31,7 +31,7 @@
 #include <stdio.h>
 
 #include "calibrate/calib-stats.h"
-#include "sim/error.h"
+#include "base/error.h"
 
 enum calib_pages { CALIB_PAGES_4K, CALIB_PAGES_THP };
 enum calib_pattern { CALIB_ONE_PER_PAGE, CALIB_SEVERAL_PER_PAGE, CALIB_ALL_PAIRS };

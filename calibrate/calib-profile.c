@@ -94,8 +94,11 @@ static void where(const struct calib_report *r, char *buf, size_t len)
                  r->nested_likely ? " (likely nested)" : "");
     else
         snprintf(virt, sizeof virt, "not a guest");
-    snprintf(buf, len, "hvsim calibrate%s %.10s, %s, %s, %s", r->opt.quick ? " --quick" : "",
-             h->date, h->generation, virt, h->kernel);
+    /* The load says how quiet the machine was: a neighbour's work inflates
+     * every figure, so a reader of any measured value must see it. */
+    snprintf(buf, len, "hvsim calibrate%s %.10s, %s, %s, %s, load average %.2f before and "
+             "%.2f after on %d CPUs", calib_size_label(r->opt.size), h->date, h->generation,
+             virt, h->kernel, h->load_before[0], r->load_after[0], h->ncpus_online);
 }
 
 /* An exit reason not measured here: a multiple of the measured CPUID exit. */
@@ -236,7 +239,8 @@ static void walk_keys(json_t *doc, const struct calib_report *r, const char *her
                 "fitted here: p = %.3f +- %.3f, jointly with the TLB size, the leaf footprint and "
                 "the splintering of huge pages, to the one-per-page chases with 4 KiB and with "
                 "huge pages at %zu working sets %.0f KiB-%.0f MiB (model in calibrate/calib-fit.h "
-                "and docs/CALIBRATE.md; q and c_up = the L1 latency fixed); residuals rms %.3g ns, "
+                "and docs/MODEL.md, \"Measured profiles\"; q and c_up = the L1 latency fixed); "
+                "residuals rms %.3g ns, "
                 "largest %.3g ns%s.  In a guest the hardware walks the guest table against the "
                 "host's %s (under nesting, L0's shadow of it: Ben-Yehuda et al., OSDI 2010, "
                 "multi-dimensional paging), so p is an effective rate; %s",
@@ -435,7 +439,8 @@ static json_t *calibration_json(const struct calib_report *r)
 {
     json_t *o = json_object();
     set(o, "tool", json_string("hvsim calibrate " HVSIM_VERSION));
-    set(o, "quick", json_boolean(r->opt.quick));
+    static const char *const sizes[] = { "full", "quick", "test" };
+    set(o, "size", json_string(sizes[r->opt.size]));
     set(o, "seed", json_integer((json_int_t)r->opt.seed));
     set(o, "seconds", json_real(round(r->seconds * 10) / 10));
     set(o, "host", host_json(r));
@@ -451,7 +456,8 @@ static json_t *calibration_json(const struct calib_report *r)
     set(o, "memory", memory_json(r));
     set(o, "walk_fit", fit_json(r));
     set(o, "scheduling", sched_json(r));
-    set(o, "notes", json_string("What each number does and does not measure: docs/CALIBRATE.md."));
+    set(o, "notes", json_string("What each number does and does not measure: docs/MODEL.md, "
+                                "\"Measured profiles\"."));
     return o;
 }
 
@@ -465,8 +471,8 @@ json_t *calib_profile_json(const struct calib_report *r)
     set(doc, "_comment", json_string(
         "hvsim hardware profile measured by `hvsim calibrate`. Every value: value, unit, prov "
         "(C measured here, D fitted or derived, R read, M remembered, E estimate), source. "
-        "The model is in docs/MODEL.md, the measurements in docs/CALIBRATE.md; \"_calibration\" "
-        "keeps every run."));
+        "The model and the measurements are described in docs/MODEL.md (\"Measured profiles\"); "
+        "\"_calibration\" keeps every run."));
     set(doc, "_calibration", calibration_json(r));
     set(doc, "schema", json_string("hvsim-hw-profile/1"));
     set(doc, "name", json_string(r->opt.name ? r->opt.name : "calibrated"));

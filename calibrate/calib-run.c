@@ -22,11 +22,31 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "sim/rng.h"
-#include "sim/xalloc.h"
+#include "base/rng.h"
+#include "base/xalloc.h"
 
 #define MiB (1024.0 * 1024.0)
 #define GiB (1024.0 * MiB)
+
+/* The sizes of the runs (calibrate.h, enum calib_size). */
+static const struct calib_size_plan {
+    const char *label;          /* in the log and in every measured value's source */
+    long exit_iters;            /* CPUID or hypercall round trips per run */
+    int exit_runs;
+    double max_ws;              /* largest working set, bytes (capped by the memory) */
+    int per_octave;             /* working sets per doubling */
+    long accesses;              /* timed loads per chase */
+    int mem_runs;               /* passes over every working set */
+    long pingpong_iters;        /* round trips per switch run */
+    int sched_runs;
+    int timer_samples, wake_samples;
+} calib_sizes[] = {
+    [CALIB_SIZE_FULL] = { "", 200000, 7, 4 * GiB, 2, 1L << 20, 5, 20000, 5, 1000, 500 },
+    [CALIB_SIZE_QUICK] = { " --quick", 20000, 5, 256 * MiB, 1, 1L << 17, 3, 2000, 3, 100, 50 },
+    [CALIB_SIZE_TEST] = { " (test size)", 2000, 3, 8 * MiB, 1, 1L << 13, 1, 200, 2, 10, 5 },
+};
+
+const char *calib_size_label(enum calib_size size) { return calib_sizes[size].label; }
 
 void calib_options_init(struct calib_options *opt)
 {
@@ -269,6 +289,7 @@ int calib_run(const struct calib_options *opt, FILE *log, json_t **profile, stru
     r->opt = *opt;
     double t0 = now_s();
     char buf[800];
+    const struct calib_size_plan *sz = &calib_sizes[opt->size];
 
     calib_host_detect(&r->host);
     const struct calib_host *h = &r->host;
@@ -279,14 +300,14 @@ int calib_run(const struct calib_options *opt, FILE *log, json_t **profile, stru
     if (log) {
         calib_host_summary(h, buf, sizeof buf);
         fprintf(log, "hvsim calibrate%s: %s\n  load average %.2f %.2f %.2f, %d CPUs online, "
-                "measuring on CPU %d%s\n", opt->quick ? " --quick" : "", buf, h->load_before[0],
+                "measuring on CPU %d%s\n", sz->label, buf, h->load_before[0],
                 h->load_before[1], h->load_before[2], h->ncpus_online, cpu_a,
                 cpu_b >= 0 ? " (and the next allowed one)" : "");
     }
 
     /* 1. exits */
-    r->exit_iters = opt->quick ? 20000 : 200000;
-    r->exit_runs = opt->quick ? 5 : 7;
+    r->exit_iters = sz->exit_iters;
+    r->exit_runs = sz->exit_runs;
     r->hypercall = h->vendor == CALIB_VENDOR_AMD ? CALIB_VMMCALL : CALIB_VMCALL;
     r->hypercall_name = r->hypercall == CALIB_VMMCALL ? "VMMCALL" : "VMCALL";
     if (log)
@@ -297,9 +318,8 @@ int calib_run(const struct calib_options *opt, FILE *log, json_t **profile, stru
     r->nested_likely = h->guest && r->cpuid_ns.min > CALIB_NESTED_EXIT_NS;
 
     /* 2. memory, then the fit */
-    double max_ws = max_working_set(h, opt->quick ? 256 * MiB : 4 * GiB);   /* mapped twice */
-    calib_mem_plan_grid(&r->mem_plan, max_ws, opt->quick ? 1 : 2, opt->quick ? 1L << 17 : 1L << 20,
-                        opt->quick ? 3 : 5);
+    double max_ws = max_working_set(h, sz->max_ws);   /* mapped twice */
+    calib_mem_plan_grid(&r->mem_plan, max_ws, sz->per_octave, sz->accesses, sz->mem_runs);
     struct mem_job mj = { r, rng, log, err, 0 };
     if ((rc = calib_on_cpu(cpu_a, mem_thread, &mj, err)) || (rc = mj.rc))
         goto done;
@@ -307,17 +327,17 @@ int calib_run(const struct calib_options *opt, FILE *log, json_t **profile, stru
 
     /* 3. switches, cross-CPU wake, timer */
     struct calib_sched_plan *sp = &r->sched_plan;
-    sp->pingpong_iters = opt->quick ? 2000 : 20000;
-    sp->runs = opt->quick ? 3 : 5;
+    sp->pingpong_iters = sz->pingpong_iters;
+    sp->runs = sz->sched_runs;
     sp->nsets = 3;
     sp->ws_pages[0] = 0;
     sp->ws_pages[1] = 64;   /* inside the L1 DTLB of every part since Nehalem */
     double tlb = r->walk_fitted ? r->fit.theta.tlb_entries
                  : h->l2_dtlb_4k > 0 ? h->l2_dtlb_4k : 1536;
     sp->ws_pages[2] = (size_t)fmin(fmax(round(tlb), 128), 65536);   /* a TLB's worth each */
-    sp->timer_samples = opt->quick ? 100 : 1000;
+    sp->timer_samples = sz->timer_samples;
     sp->timer_period_ns = 1000000;
-    sp->wake_samples = opt->quick ? 50 : 500;
+    sp->wake_samples = sz->wake_samples;
     sp->wake_gap_ns = 2000000;   /* past guest and host halt polling (200 us defaults) */
     if (log)
         fprintf(log, "  scheduling: pipe ping-pong, timer and wake-ups\n");
@@ -409,53 +429,56 @@ int calib_write_profile(const json_t *profile, const char *path, struct sim_erro
     return rc;
 }
 
-void calib_usage(FILE *out)
+void calib_describe(FILE *out)
 {
     fprintf(out,
-        "usage: hvsim calibrate [--out PROFILE.json] [--quick]\n\n"
-        "Measure the machine hvsim runs on into a hardware profile (the format of\n"
-        "models/profiles/*.json; use it with --hw PROFILE.json, read it with hvsim explain).\n"
-        "Without --out the profile goes to stdout; progress and a table of what was\n"
-        "measured go to stderr.  Every value says where it comes from: [C] measured here\n"
-        "(with the date, CPU, kernel and whether this is a guest), [D] fitted to or derived\n"
-        "from those measurements, [R]/[M]/[E] taken from the literature where nothing here\n"
-        "can measure it.  A full run takes a few minutes and up to 4 GiB of memory (at most\n"
-        "a third of what is available); --quick takes under 30 s and 256 MiB, with fewer runs.\n"
-        "Each figure is the median of repeated runs, with their minimum and maximum; the\n"
-        "machine should be quiet (the load average is recorded before and after).\n\n"
-        "What is measured, on a thread pinned to one CPU (x86-64 only):\n"
-        "  exits      CPUID, and VMMCALL (AMD) or VMCALL (Intel) when it does not fault,\n"
-        "             in a loop: in a guest each one is a VM exit round trip (exit, the\n"
-        "             hypervisor's handler, entry), the best run goes into exit_cost.cpuid,\n"
-        "             exit_cost.vmcall and trivial_exit.  Not measured: any other exit reason\n"
-        "             (they are multiples of the CPUID exit, tagged with the multiple's\n"
-        "             provenance), and the indirect cost of an exit (cache and TLB pollution).\n"
-        "             On bare metal CPUID does not exit and the figure is just the instruction.\n"
-        "             Under nested virtualisation it is the exit as this guest sees it, through\n"
-        "             every level (Ben-Yehuda et al., OSDI 2010).\n"
-        "  memory     dependent pointer chases over working sets from 16 KiB up, one load\n"
-        "             per 4 KiB page and 32 per page, with 4 KiB pages and with transparent\n"
-        "             huge pages (madvise).  32 per page with huge pages gives the L1, L2, L3\n"
-        "             and DRAM latencies (mem_latency): the latency of one load with nothing\n"
-        "             to overlap, not bandwidth.  One per page, 4 KiB minus huge pages, is the\n"
-        "             cost of the TLB misses per load; the profile's walk model is fitted to it\n"
-        "             (tlb_entries, pwc_hit_rate, walk_hit_fraction) and the residuals are\n"
-        "             reported.  In a guest this is the whole 2D walk; the native walk and\n"
-        "             the nested-TLB rate cannot be measured from inside and come from the\n"
+        "Measure the machine hvsim runs on into a hardware profile, in the format of\n"
+        "models/profiles/*.json: use it with --hw PROFILE.json, read it with hvsim\n"
+        "explain --hw PROFILE.json.  No root is needed.  Without --out the profile goes\n"
+        "to stdout; progress and a table of what was measured go to stderr.\n\n"
+        "Every value says where it comes from: [C] measured here (the source names the\n"
+        "date, CPU, kernel, whether this is a guest, and the load average before and\n"
+        "after), [D] fitted to or derived from those measurements, [R]/[M]/[E] taken\n"
+        "from the literature where nothing here can measure it.  Each figure is the\n"
+        "median of repeated runs, kept with their minimum and maximum in the profile's\n"
+        "_calibration record.  Other work on the machine inflates every figure: run it\n"
+        "when the machine is quiet (see uptime).\n\n"
+        "A full run takes several minutes (5 passes over up to 37 working sets) and\n"
+        "maps two regions of up to 4 GiB each (each at most a fifth of the available\n"
+        "memory); --quick takes under 30 s and two regions of 256 MiB, with fewer runs.\n\n"
+        "What is measured, on a thread pinned to one CPU (x86-64 Linux only):\n"
+        "  exits      CPUID, and VMMCALL (AMD) or VMCALL (Intel) when it does not\n"
+        "             fault, in a loop: in a guest each one is a VM exit round trip\n"
+        "             (exit, the hypervisor's handler, entry); the best run goes into\n"
+        "             exit_cost.cpuid, exit_cost.vmcall and trivial_exit.  Not\n"
+        "             measured: any other exit reason (they are multiples of the CPUID\n"
+        "             exit, tagged with the multiple's provenance), and the indirect\n"
+        "             cost of an exit (cache and TLB pollution).  On bare metal CPUID\n"
+        "             does not exit and the figure is just the instruction.  Under\n"
+        "             nested virtualisation it is the exit as this guest sees it,\n"
+        "             through every level (Ben-Yehuda et al., OSDI 2010).\n"
+        "  memory     dependent pointer chases over working sets from 16 KiB up, one\n"
+        "             load per 4 KiB page and 32 per page, with 4 KiB pages and with\n"
+        "             transparent huge pages (madvise), and one over every line pair in\n"
+        "             a random order with huge pages: that one gives the L1, L2, L3 and\n"
+        "             DRAM latencies (mem_latency), the latency of one load with\n"
+        "             nothing to overlap, not bandwidth.  One per page, 4 KiB against\n"
+        "             huge pages, is the cost of the TLB misses per load; the profile's\n"
+        "             walk model is fitted to it (tlb_entries, pwc_hit_rate,\n"
+        "             walk_hit_fraction, host_page) and the residuals are reported.  In\n"
+        "             a guest this is the whole 2D walk; the native walk and the\n"
+        "             nested-TLB rate cannot be measured from inside and come from the\n"
         "             model and the literature.\n"
-        "  switch     lmbench's lat_ctx: two threads on one CPU pass a token through pipes,\n"
-        "             with no working set and with one of 64 pages and a TLB's worth per\n"
-        "             thread; the pipe cost timed in one thread is subtracted.  This is the\n"
-        "             guest kernel's own thread switch (plus refilling what the other thread\n"
-        "             evicted), not a hypervisor world switch, which a guest cannot cause:\n"
-        "             world_switch stays the literature's ratio to the trivial exit [E].\n"
-        "  wake-ups   the same ping-pong across two CPUs; the wake of a thread blocked for\n"
-        "             2 ms on the other CPU (an IPI, and in a guest the wake of a halted vCPU);\n"
-        "             and how late a 1 ms absolute sleep wakes (timer slack 1 ns).  Recorded\n"
-        "             in the profile's _calibration, not used by the model.\n\n"
-        "options:\n"
-        "  --out FILE   write the profile to FILE (atomically); its name is FILE's base name\n"
-        "  --quick      a short run (under 30 s): fewer runs, working sets up to 256 MiB\n"
-        "  --help       this text\n\n"
-        "See docs/CALIBRATE.md for the methods, the fit and the limits.\n");
+        "  switch     lmbench's lat_ctx: two threads on one CPU pass a token through\n"
+        "             pipes, with no working set and with one of 64 pages and a TLB's\n"
+        "             worth per thread; the pipe cost timed in one thread is\n"
+        "             subtracted.  This is the guest kernel's own thread switch (plus\n"
+        "             refilling what the other thread evicted), not a hypervisor world\n"
+        "             switch, which a guest cannot cause: world_switch stays the\n"
+        "             literature's ratio to the trivial exit [E].\n"
+        "  wake-ups   the same ping-pong across two CPUs; the wake of a thread blocked\n"
+        "             for 2 ms on the other CPU (an IPI, and in a guest the wake of a\n"
+        "             halted vCPU); and how late a 1 ms absolute sleep wakes (timer\n"
+        "             slack 1 ns).  Recorded in the profile's _calibration, not used by\n"
+        "             the model.\n");
 }

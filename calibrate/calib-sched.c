@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "calibrate/calib-mem.h"
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 #define STOP UINT64_MAX
 

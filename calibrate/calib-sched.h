@@ -27,7 +27,7 @@
 #include <stdio.h>
 
 #include "calibrate/calib-stats.h"
-#include "sim/error.h"
+#include "base/error.h"
 
 #define CALIB_SWITCH_SETS 3
 

@@ -4,7 +4,7 @@
  * models/profiles/NAME.json) whose every value says where it comes from.
  *
  * What is measured, and what each number does and does not mean, is in
- * docs/CALIBRATE.md and in calib_usage().  The fitting code the profile's
+ * docs/MODEL.md ("Measured profiles") and in calib_describe().  The fitting code the profile's
  * walk parameters come from is in calibrate/calib-fit.h.
  */
 #ifndef CALIBRATE_CALIBRATE_H
@@ -15,10 +15,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/error.h"
+#include "base/error.h"
+
+/* How much to measure: the full run (a few minutes, working sets up to
+ * 4 GiB), --quick (under 30 s, up to 256 MiB), or the test size (a few
+ * seconds, up to 8 MiB: too little for a walk fit worth having, enough to
+ * exercise every step; for the test suite, not offered on the command
+ * line).  The rows are calib_sizes in calibrate/calib-run.c. */
+enum calib_size { CALIB_SIZE_FULL, CALIB_SIZE_QUICK, CALIB_SIZE_TEST };
+/* How a run of that size is named after "hvsim calibrate" in the log and
+ * the sources: "", " --quick", " (test size)". */
+const char *calib_size_label(enum calib_size size);
 
 struct calib_options {
-    bool quick;            /* under 30 s: fewer runs, working sets up to 256 MiB */
+    enum calib_size size;
     const char *name;      /* the profile's name; NULL = from the output file, or "calibrated" */
     uint64_t seed;         /* layouts of the pointer chains (GSL MT19937) */
 };
@@ -41,7 +51,8 @@ int calib_write_profile(const json_t *profile, const char *path, struct sim_erro
  * ".json" when that is a valid profile name, else "calibrated". */
 void calib_name_from_path(const char *path, char *buf, size_t len);
 
-/* `hvsim calibrate --help`. */
-void calib_usage(FILE *out);
+/* What `hvsim calibrate` measures and how, for its --help (cli/cmd-calibrate.c
+ * adds the usage line and the options). */
+void calib_describe(FILE *out);
 
 #endif /* CALIBRATE_CALIBRATE_H */

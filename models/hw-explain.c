@@ -16,7 +16,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 #ifndef HVSIM_DATADIR
 #define HVSIM_DATADIR "models"   /* the Makefile defines the installed one */
@@ -167,6 +167,46 @@ static void text_switch_section(FILE *out, const struct hw_model *m, int only)
     }
 }
 
+/* The costs of the VM model's steps: a block, a wake on another core, a
+ * start on another core (sim/engine.c prices them from these). */
+static void text_block_section(FILE *out, const struct hw_model *m, int only)
+{
+    const struct hw_profile *p = &m->p;
+    char buf[64];
+    fprintf(out, "\n6. Blocking, waking and moving (vCPUs that halt and wake)\n");
+    fprintf(out, "  A vCPU that blocks takes an HLT exit (%.1f ns, section 2); with nobody else\n"
+                 "  waiting for the core, KVM then polls for a wake before it sleeps:\n",
+            hw_hlt_cost(m));
+    snprintf(buf, sizeof buf, "%.0f ns", p->halt_poll.value);
+    text_param(out, "halt polling window", &p->halt_poll, buf);
+    fprintf(out, "  A woken vCPU that starts on another core than it blocked on was sent an IPI:\n");
+    snprintf(buf, sizeof buf, "%s", p->posted_interrupts.value ? "yes" : "no");
+    text_param(out, "posted interrupts", &p->posted_interrupts, buf);
+    snprintf(buf, sizeof buf, "%.0f cycles", p->ipi.value);
+    text_param(out, "IPI", &p->ipi, buf);
+    snprintf(buf, sizeof buf, "%.0f cycles", p->ipi_posted.value);
+    text_param(out, "IPI, posted", &p->ipi_posted, buf);
+    fprintf(out, "  -> a wake-up IPI costs %.1f ns\n", hw_ipi_cost(m));
+    fprintf(out, "  A vCPU that starts on another core than its last refills that core's TLB\n"
+                 "  and private cache:\n");
+    snprintf(buf, sizeof buf, "%.0f KB", p->l2_kb.value);
+    text_param(out, "private L2", &p->l2_kb, buf);
+    snprintf(buf, sizeof buf, "%.0f", p->fill_buffers.value);
+    text_param(out, "fill buffers", &p->fill_buffers, buf);
+    fprintf(out, "\n  cost = TLB footprint x %.1f ns (a 2D walk each, as a switch without VPID)\n"
+                 "       + min(working set, L2) / 64 B x L3 latency %.1f ns / %.0f fill buffers\n\n",
+            m->walk.ns, hw__cycles_to_ns(m, p->mem_latency[HW_MEM_L3].value), p->fill_buffers.value);
+    fprintf(out, "    class               TLB entries   L2 lines   migration ns\n");
+    for (size_t i = 0; i < m->ncls; i++) {
+        if (only >= 0 && (int)i != only)
+            continue;
+        const struct hw_class *c = &m->cls[i];
+        double lines = fmin(c->ws_pages.value * 4096.0, p->l2_kb.value * 1024.0) / 64.0;
+        fprintf(out, "    %-18s  %11.0f  %9.0f  %13.1f\n", c->name, hw__tlb_footprint(m, c), lines,
+                hw_migration_cost(m, i));
+    }
+}
+
 static void text_class(FILE *out, const struct hw_model *m, const struct hw_class *c)
 {
     const struct hw_rates *r = &c->rates;
@@ -254,6 +294,7 @@ static void explain_text(FILE *out, const struct hw_model *m, int only)
         fprintf(out, "    %-18s %8.0f  %8.5f  %8.5f  %8.5f  %12.5f\n", m->cls[i].name, r->exits_per_s,
                 r->exit_h, r->walk_h, r->h, r->native_walk_h);
     }
+    text_block_section(out, m, only);
 }
 
 /* ---- JSON ---------------------------------------------------------- */
@@ -325,6 +366,7 @@ static json_t *class_json(const struct hw_model *m, int ci)
         "from_same_class_ns", hw__switch_ns(m, ci, ci), "worst_ns", switch_max_ns(m, ci),
         "from_same_class_vpid_on_ns", hw__switch_ns(on, ci, ci),
         "from_same_class_vpid_off_ns", hw__switch_ns(off, ci, ci)));
+    json_object_set_new(o, "migration_ns", json_real(hw_migration_cost(m, (size_t)ci)));
     return o;
 }
 
@@ -394,6 +436,17 @@ static json_t *explain_json(const struct hw_model *m, int only)
         json_object_set_new(sw, "ns", json_real(hw_model_world_switch_ns(m)));
         json_object_set_new(sw, "refill_walk_ns", json_real(m->walk.ns));
         json_object_set_new(root, "world_switch", sw);
+
+        json_t *bl = json_object();
+        json_object_set_new(bl, "hlt_ns", json_real(hw_hlt_cost(m)));
+        json_object_set_new(bl, "halt_poll", param_json(&p->halt_poll));
+        json_object_set_new(bl, "posted_interrupts", param_json(&p->posted_interrupts));
+        json_object_set_new(bl, "ipi", param_json(&p->ipi));
+        json_object_set_new(bl, "ipi_posted", param_json(&p->ipi_posted));
+        json_object_set_new(bl, "ipi_ns", json_real(hw_ipi_cost(m)));
+        json_object_set_new(bl, "l2_kb", param_json(&p->l2_kb));
+        json_object_set_new(bl, "fill_buffers", param_json(&p->fill_buffers));
+        json_object_set_new(root, "blocking", bl);
     }
     json_t *classes = json_array();
     for (size_t i = 0; i < m->ncls; i++)
@@ -426,16 +479,17 @@ int hw_explain(FILE *out, const struct hw_model *m, const char *cls, bool json,
 
 /* One line per data file of DATADIR/SUB: its name and "description",
  * read without validating the rest (hvsim explain validates). */
-static void list_dir(FILE *out, const char *datadir, const char *sub, const char *first)
+/* The data files in DATADIR/sub as [{name, desc, default}], the default
+ * (first) one first; NULL if the directory cannot be read. */
+static json_t *list_dir(const char *datadir, const char *sub, const char *first)
 {
     size_t dlen = strlen(datadir) + strlen(sub) + 2;
     char *dir = xmalloc(dlen);
     snprintf(dir, dlen, "%s/%s", datadir, sub);
     size_t n;
     char **names = hw__dir_names(dir, &n);
-    if (!names)
-        fprintf(out, "  (no %s found in %s)\n", sub, dir);
-    for (int pass = 0; pass < 2; pass++)   /* the default first, then the rest */
+    json_t *a = names ? json_array() : NULL;
+    for (int pass = 0; names && pass < 2; pass++)   /* the default first, then the rest */
         for (size_t i = 0; i < n; i++) {
             bool is_first = first && strcmp(names[i], first) == 0;
             if (is_first != (pass == 0))
@@ -445,22 +499,55 @@ static void list_dir(FILE *out, const char *datadir, const char *sub, const char
             snprintf(file, flen, "%s/%s.json", dir, names[i]);
             json_t *doc = json_load_file(file, 0, NULL);
             const char *desc = json_string_value(json_object_get(doc, "description"));
-            fprintf(out, "  %-20s %s%s\n", names[i], is_first ? "(default) " : "",
-                    desc ? desc : doc ? "" : "(unreadable)");
+            json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "name", names[i], "desc",
+                                               desc ? desc : doc ? "" : "(unreadable)",
+                                               "default", is_first));
             json_decref(doc);
             free(file);
         }
     hw__names_free(names, n);
     free(dir);
+    return a;
+}
+
+json_t *hw_list_json(const char *datadir)
+{
+    if (!datadir)
+        datadir = HVSIM_DATADIR;
+    json_t *profiles = list_dir(datadir, "profiles", NULL);
+    json_t *all = json_array();
+    json_array_append_new(all, json_pack("{s:s, s:s, s:b}", "name", "none", "desc",
+                                         "ideal hardware: no virtualisation overhead (for "
+                                         "theory)", "default", 1));
+    json_array_extend(all, profiles ? profiles : json_array());
+    json_decref(profiles);
+    json_t *classes = list_dir(datadir, "classes", HW_DEFAULT_CLASS);
+    json_t *o = json_pack("{s:o, s:o, s:s}", "profiles", all, "classes",
+                          classes ? classes : json_array(), "datadir", datadir);
+    return o;
+}
+
+static void print_list(FILE *out, const json_t *a, const char *what, const char *datadir)
+{
+    size_t i;
+    const json_t *e;
+    if (json_array_size(a) == 0)
+        fprintf(out, "  (no %s found in %s/%s)\n", what, datadir, what);
+    json_array_foreach(a, i, e) {
+        bool def = json_is_true(json_object_get(e, "default"));
+        fprintf(out, "  %-20s %s%s\n", json_string_value(json_object_get(e, "name")),
+                def && strcmp(what, "classes") == 0 ? "(default) " : "",
+                json_string_value(json_object_get(e, "desc")));
+    }
 }
 
 void hw_list(FILE *out, const char *datadir)
 {
-    if (!datadir)
-        datadir = HVSIM_DATADIR;
+    json_t *l = hw_list_json(datadir);
+    const char *dir = json_string_value(json_object_get(l, "datadir"));
     fprintf(out, "Hardware profiles (--hw NAME, or --hw FILE.json):\n");
-    fprintf(out, "  %-20s %s\n", "none", "ideal hardware: no virtualisation overhead (for theory)");
-    list_dir(out, datadir, "profiles", NULL);
+    print_list(out, json_object_get(l, "profiles"), "profiles", dir);
     fprintf(out, "Workload classes (the trace's class column):\n");
-    list_dir(out, datadir, "classes", HW_DEFAULT_CLASS);
+    print_list(out, json_object_get(l, "classes"), "classes", dir);
+    json_decref(l);
 }

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 #ifndef HVSIM_DATADIR
 #define HVSIM_DATADIR "models"
@@ -68,11 +68,15 @@ static const struct spec S_LEVELS = { K_INT, 4, 5, { "levels" } };
 static const struct spec S_ENTRIES = { K_INT, 1, 1e7, { "entries" } };
 static const struct spec S_BOOL = { K_BOOL, 0, 0, { NULL } };
 static const struct spec S_TEXT = { K_STR, 0, 0, { NULL } };
+static const struct spec S_DIST = { K_STR, 0, 0, { "s" } };
 static const struct spec S_PAGE = { K_PAGE, 0, 0, { NULL } };
 static const struct spec S_RATE = { K_NUM, 0.0, 1e8, { "1/s" } };
 static const struct spec S_MPKI = { K_NUM, 0.0, 1000.0, { "misses/kinstr" } };
 static const struct spec S_IPS = { K_NUM, 1.0, 1e11, { "instr/s" } };
 static const struct spec S_PAGES = { K_NUM, 0.0, 1e12, { "4K pages" } };
+static const struct spec S_NS = { K_NUM, 0.0, 1e9, { "ns" } };
+static const struct spec S_KB = { K_NUM, 0.0, 1e7, { "KB" } };
+static const struct spec S_COUNT = { K_INT, 1, 1024, { "entries" } };
 
 static bool is_comment_key(const char *k) { return k[0] == '_'; }
 
@@ -326,13 +330,47 @@ static int check_schema(const struct rd *r, json_t *doc, const char *want)
     return 0;
 }
 
+/* A value the file leaves out: the simulator's default, marked 'S'. */
+static void fallback(struct hw_param *p, double value, const char *unit, const char *source)
+{
+    if (p->prov)
+        return;
+    p->value = p->given = value;
+    p->prov = 'S';
+    p->unit = unit;
+    p->source = source;
+}
+
+/* The fallbacks of the VM model's costs (docs/MODEL.md, "Blocking, waking
+ * and moving"), for profiles written before it. */
+static void profile_defaults(struct hw_profile *p)
+{
+    double trivial = p->trivial_exit.prov ? p->trivial_exit.value : p->exit_cost[HW_EXIT_CPUID].value;
+    fallback(&p->ipi, 2.73 * trivial, "cycles", "no value in the profile: 2.73 x its trivial exit, "
+             "the ratio on Skylake-SP (IPI send to ACK 4238 cycles against a 1550-cycle "
+             "trivial exit, Wanpeng Li 2020) [S]");
+    fallback(&p->posted_interrupts, 0, "", "no value in the profile: no posted interrupts [S]");
+    p->posted_interrupts.is_bool = true;
+    fallback(&p->ipi_posted, 0.64 * p->ipi.value, "cycles", "no value in the profile: 0.64 x "
+             "its IPI, the APICv / no-APICv ratio of an injected timer interrupt on Skylake-SP "
+             "(2467 / 3851 cycles, Wanpeng Li 2020) [S]");
+    fallback(&p->halt_poll, 200000, "ns", "no value in the profile: KVM's default "
+             "halt_poll_ns on x86, KVM_HALT_POLL_NS_DEFAULT 200000 "
+             "(arch/x86/include/asm/kvm_host.h) [S]");
+    fallback(&p->l2_kb, 256, "KB", "no value in the profile: 256 KB, the private L2 of Intel "
+             "cores from Nehalem to Broadwell [S]");
+    fallback(&p->fill_buffers, 10, "entries", "no value in the profile: 10 L1 fill buffers, "
+             "Intel cores from Nehalem to Skylake [S]");
+}
+
 int hw__profile_read(struct hw_model *m, const char *path, struct sim_error *err)
 {
     static const char *const keys[] = {
         "schema", "name", "description", "generation", "clock_ghz", "trivial_exit", "exit_cost",
         "world_switch", "vpid", "guest_levels", "host_levels", "guest_page", "host_page",
         "pwc_hit_rate", "nested_tlb_hit_rate", "tlb_entries", "mem_latency",
-        "walk_hit_fraction", NULL
+        "walk_hit_fraction", "ipi", "posted_interrupts", "ipi_posted", "halt_poll_ns", "l2_kb",
+        "fill_buffers", NULL
     };
     struct rd r = { path, err };
     struct hw_profile *p = &m->p;
@@ -369,8 +407,19 @@ int hw__profile_read(struct hw_model *m, const char *path, struct sim_error *err
                            &p->ntlb_hit))
         || (rc = get_param(&r, doc, "tlb_entries", "tlb_entries", &S_ENTRIES, true, &p->tlb_entries))
         || (rc = get_level_table(&r, doc, "mem_latency", &S_LATENCY, p->mem_latency))
-        || (rc = get_level_table(&r, doc, "walk_hit_fraction", &S_FRACTION, p->hit_fraction)))
+        || (rc = get_level_table(&r, doc, "walk_hit_fraction", &S_FRACTION, p->hit_fraction))
+        || (rc = get_param(&r, doc, "ipi", "ipi", &S_CYCLES, false, &p->ipi))
+        || (rc = get_param(&r, doc, "posted_interrupts", "posted_interrupts", &S_BOOL, false,
+                           &p->posted_interrupts))
+        || (rc = get_param(&r, doc, "ipi_posted", "ipi_posted", &S_CYCLES, false, &p->ipi_posted))
+        || (rc = get_param(&r, doc, "halt_poll_ns", "halt_poll_ns", &S_NS, false, &p->halt_poll))
+        || (rc = get_param(&r, doc, "l2_kb", "l2_kb", &S_KB, false, &p->l2_kb))
+        || (rc = get_param(&r, doc, "fill_buffers", "fill_buffers", &S_COUNT, false,
+                           &p->fill_buffers)))
         return rc;
+    to_cycles(&p->ipi, p->ghz.value);
+    to_cycles(&p->ipi_posted, p->ghz.value);
+    profile_defaults(p);
 
     for (int i = 0; i < HW_EXIT_REASONS; i++)
         to_cycles(&p->exit_cost[i], p->ghz.value);
@@ -413,7 +462,7 @@ int hw__class_read(struct hw_class *c, const char *path, const char *name,
 {
     static const char *const keys[] = {
         "schema", "name", "description", "exit_rate", "tlb_mpki", "instructions_per_s",
-        "working_set_pages", NULL
+        "working_set_pages", "burst", NULL
     };
     struct rd r = { path, err };
     json_t *obj;
@@ -443,8 +492,21 @@ int hw__class_read(struct hw_class *c, const char *path, const char *name,
         || (rc = get_param(&r, c->doc, "instructions_per_s", "instructions_per_s", &S_IPS, true,
                            &c->ips))
         || (rc = get_param(&r, c->doc, "working_set_pages", "working_set_pages", &S_PAGES, true,
-                           &c->ws_pages)))
+                           &c->ws_pages))
+        || (rc = get_param(&r, c->doc, "burst", "burst", &S_DIST, false, &c->burst)))
         goto err_clear;
+    if (!c->burst.prov) {
+        c->burst.text = "exp:0.01";
+        c->burst.prov = 'S';
+        c->burst.source = "no value in the class: bursts Exp(10 ms) [S]";
+    }
+    struct sim_error derr = {0};
+    if (dist_parse(&c->burst_dist, "burst", c->burst.text, &derr) < 0 ||
+        !(dist_mean(&c->burst_dist) > 0)) {
+        rc = rd_fail(&r, "burst.value", "expected a distribution of seconds with a mean > 0, "
+                     "e.g. \"exp:0.03\" (%s)", derr.text);
+        goto err_clear;
+    }
     return 0;
 
 err_clear:
@@ -489,10 +551,15 @@ void hw__names_free(char **names, size_t n)
 }
 
 /* The shipped class names, for the ideal profile when no data directory
- * is installed: every rate is zero there, only the names matter (so a
- * trace naming a class still checks out with --hw none). */
-static const char *const builtin_classes[] = {
-    HW_DEFAULT_CLASS, "interactive", "io-bound", "memory-intensive", "network-heavy"
+ * is installed: every rate is zero there, only the names and the bursts
+ * matter (so a trace naming a class still checks out with --hw none, and
+ * series guests burst as with the data files: these mirror
+ * models/classes/, and a test checks that they agree). */
+static const struct {
+    const char *name, *burst;
+} builtin_classes[] = {
+    {HW_DEFAULT_CLASS, "exp:0.05"}, {"interactive", "exp:0.002"}, {"io-bound", "exp:0.001"},
+    {"memory-intensive", "exp:0.05"}, {"network-heavy", "exp:0.0005"},
 };
 
 static void builtin_classes_set(struct hw_model *m)
@@ -500,8 +567,12 @@ static void builtin_classes_set(struct hw_model *m)
     size_t n = sizeof builtin_classes / sizeof builtin_classes[0];
     m->cls = xcalloc(n, sizeof *m->cls);
     for (size_t i = 0; i < n; i++) {
-        m->cls[i].name = xstrdup(builtin_classes[i]);
+        m->cls[i].name = xstrdup(builtin_classes[i].name);
         m->cls[i].description = "built-in name (no data directory found)";
+        m->cls[i].burst.text = builtin_classes[i].burst;
+        m->cls[i].burst.prov = 'S';
+        m->cls[i].burst.source = "built in, as the shipped class file";
+        dist_parse(&m->cls[i].burst_dist, "burst", builtin_classes[i].burst, NULL);
     }
     m->ncls = n;
 }

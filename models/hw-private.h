@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "base/dist.h"
 #include "models/hw.h"
 
 /* Levels of the memory hierarchy a page-table reference can hit. */
@@ -56,6 +57,14 @@ struct hw_profile {
     struct hw_param tlb_entries;           /* STLB entries: the most a refill can cost */
     struct hw_param mem_latency[HW_MEM_LEVELS]; /* cycles (converted from ns if given so) */
     struct hw_param hit_fraction[HW_MEM_LEVELS]; /* where page-table references hit; sums to 1 */
+    /* Blocking, waking and moving (the VM model); optional in a file, each
+     * with a documented fallback (hw-json.c profile_defaults). */
+    struct hw_param ipi;                   /* cycles: a wake-up IPI, send to ACK */
+    struct hw_param posted_interrupts;     /* 1 = APICv posted interrupts are used */
+    struct hw_param ipi_posted;            /* cycles: the same IPI with posted interrupts */
+    struct hw_param halt_poll;             /* ns KVM polls a halted vCPU before it sleeps */
+    struct hw_param l2_kb;                 /* private cache of a core, KB: refilled after a migration */
+    struct hw_param fill_buffers;          /* L1 misses a core keeps in flight (refill overlap) */
 };
 
 struct hw_class {
@@ -66,6 +75,8 @@ struct hw_class {
     struct hw_param mpki;                  /* TLB misses per 1000 instructions */
     struct hw_param ips;                   /* instructions per s of guest work */
     struct hw_param ws_pages;              /* working set, 4K pages */
+    struct hw_param burst;                 /* text: the distribution of its CPU bursts, s */
+    struct dist burst_dist;                /* ... parsed */
     struct hw_rates rates;                 /* derived once at load */
     json_t *doc;                           /* owns the strings above */
 };

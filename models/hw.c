@@ -46,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 const char *const hw_mem_level_names[HW_MEM_LEVELS] = { "l1", "l2", "l3", "dram" };
 
@@ -195,6 +195,55 @@ double hw__switch_ns(const struct hw_model *m, int from_cls, int to_cls)
 sim_time_t hw_switch_cost(const struct hw_model *m, int from_cls, int to_cls)
 {
     return (sim_time_t)llround(hw__switch_ns(m, from_cls, to_cls));
+}
+
+void hw_class_rates_blocking(const struct hw_model *m, size_t cls, struct hw_rates *out)
+{
+    *out = *hw_class_rates(m, cls);
+    if (m->ideal)
+        return;
+    double hlt = out->exit_rate[HW_EXIT_HLT];
+    double hlt_h = hlt * m->p.exit_cost[HW_EXIT_HLT].value / (m->p.ghz.value * 1e9);
+    out->exit_rate[HW_EXIT_HLT] = 0;
+    out->exits_per_s -= hlt;
+    out->exit_h -= hlt_h;
+    out->h -= hlt_h;
+}
+
+const struct dist *hw_class_burst(const struct hw_model *m, size_t cls)
+{
+    return &m->cls[cls].burst_dist;
+}
+
+double hw_hlt_cost(const struct hw_model *m)
+{
+    return m->ideal ? 0 : hw__cycles_to_ns(m, m->p.exit_cost[HW_EXIT_HLT].value);
+}
+
+double hw_halt_poll(const struct hw_model *m) { return m->ideal ? 0 : m->p.halt_poll.value; }
+
+double hw_ipi_cost(const struct hw_model *m)
+{
+    if (m->ideal)
+        return 0;
+    return hw__cycles_to_ns(m, m->p.posted_interrupts.value ? m->p.ipi_posted.value
+                                                            : m->p.ipi.value);
+}
+
+/* A vCPU started on another core finds none of its translations in that
+ * core's TLB (as after a switch without VPID: its whole footprint is
+ * refilled, a 2D walk each) and none of its lines in the core's private
+ * L2: min(working set, L2) / 64 B lines come from L3, fill_buffers of them
+ * in flight at a time. */
+double hw_migration_cost(const struct hw_model *m, size_t cls)
+{
+    if (m->ideal)
+        return 0;
+    const struct hw_class *c = &m->cls[cls];
+    double tlb = hw__tlb_footprint(m, c) * m->walk.cycles;
+    double bytes = fmin(c->ws_pages.value * 4096.0, m->p.l2_kb.value * 1024.0);
+    double cache = bytes / 64.0 * m->p.mem_latency[HW_MEM_L3].value / m->p.fill_buffers.value;
+    return hw__cycles_to_ns(m, tlb + cache);
 }
 
 const char *hw_model_profile_name(const struct hw_model *m) { return m->name; }

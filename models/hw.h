@@ -17,10 +17,12 @@
 #ifndef MODELS_HW_H
 #define MODELS_HW_H
 
+#include <jansson.h>
 #include <stdio.h>
 
-#include "sim/error.h"
-#include "sim/types.h"
+#include "base/dist.h"
+#include "base/error.h"
+#include "base/types.h"
 
 struct hw_model;   /* one profile plus the workload classes; read-only once loaded */
 
@@ -125,6 +127,27 @@ size_t hw_class_count(const struct hw_model *m);
 const char *hw_class_name(const struct hw_model *m, size_t i);
 int hw_class_find(const struct hw_model *m, const char *name);   /* -1 = unknown */
 const struct hw_rates *hw_class_rates(const struct hw_model *m, size_t cls);
+/* The same for a vCPU that blocks explicitly (the VM model): its halts
+ * are its blocks, each an HLT exit charged as it happens, so the class's
+ * rate of HLT exits is left out of h. */
+void hw_class_rates_blocking(const struct hw_model *m, size_t cls, struct hw_rates *out);
+/* The distribution of the class's CPU bursts, s (an on/off process of a
+ * utilisation series draws its bursts from it). */
+const struct dist *hw_class_burst(const struct hw_model *m, size_t cls);
+
+/* The costs of blocking, waking and moving a vCPU, ns (0 on the ideal
+ * profile; docs/MODEL.md, "Blocking, waking and moving"):
+ *   hw_hlt_cost        the HLT exit and re-entry of a vCPU that blocks;
+ *   hw_halt_poll       how long KVM polls a halted vCPU before it sleeps;
+ *   hw_ipi_cost        the IPI that wakes a vCPU on another pCPU (posted
+ *                      interrupts when the profile has them);
+ *   hw_migration_cost  a vCPU of class cls started on another pCPU than
+ *                      its last: its TLB entries and the core's private
+ *                      cache refilled. */
+double hw_hlt_cost(const struct hw_model *m);
+double hw_halt_poll(const struct hw_model *m);
+double hw_ipi_cost(const struct hw_model *m);
+double hw_migration_cost(const struct hw_model *m, size_t cls);
 
 /* Cost of a world switch on a core to a vCPU of class to_cls after a vCPU
  * of class from_cls (from_cls < 0: the core was idle, nothing to evict).
@@ -142,5 +165,8 @@ int hw_explain(FILE *out, const struct hw_model *m, const char *cls, bool json,
 /* `hvsim list`: names and one-line descriptions of the profiles and the
  * classes found in DATADIR. */
 void hw_list(FILE *out, const char *datadir);
+/* The same as {"profiles": [{name, desc, default}], "classes": [...],
+ * "datadir": DIR} (`hvsim list --json`). */
+json_t *hw_list_json(const char *datadir);
 
 #endif /* MODELS_HW_H */

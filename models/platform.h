@@ -6,8 +6,12 @@
  * run, and each guest from its arrival to its completion, when its
  * metrics are recorded and it goes back to the engine's free list.  A
  * vCPU is embedded in its guest; a scheduler links vCPUs into its run
- * queue through the rq_* fields, which belong to the host's scheduler
- * while the vCPU is queued.
+ * queues through the rq_* fields, which belong to the host's scheduler
+ * while the vCPU is queued, and keeps its own state in sched_slot.
+ *
+ * A vCPU alternates bursts of work and blocked (halted) periods, as its
+ * guest's kind says (enum guest_kind, sim/activity.c): a job runs one
+ * burst; a closed loop, explicit phases and a utilisation series run many.
  *
  * Work is counted in nanoseconds of reference work: what an ideal,
  * unvirtualised reference core does in that time.  On virtualised
@@ -17,50 +21,95 @@
 #ifndef MODELS_PLATFORM_H
 #define MODELS_PLATFORM_H
 
-#include "sim/evq.h"
-#include "sim/types.h"
+#include <gsl/gsl_rng.h>
+
+#include "base/evq.h"
+#include "base/latstat.h"
+#include "base/types.h"
+#include "models/hw.h"
 #include "workloads/trace.h"
+
+/* Where a vCPU is in its life. */
+enum vcpu_state {
+    VCPU_BLOCKED,      /* halted: waits for its next burst (not runnable) */
+    VCPU_QUEUED,       /* runnable, in its scheduler's queues */
+    VCPU_RUNNING,      /* on a core (c->running == v) */
+    VCPU_THROTTLED,    /* runnable, but its guest's cap budget is spent */
+    VCPU_DONE,         /* finished its last burst */
+};
+
+/* A few words of per-vCPU (and per-guest) state that belong to the
+ * scheduling policy (a credit balance, a vruntime): zeroed when the guest
+ * is placed, before the policy's attach. */
+union sched_slot {
+    int64_t i;
+    double d;
+    void *p;
+};
+#define SCHED_SLOTS 4
 
 struct vcpu {
     struct guest *guest;
     int index;                 /* 0..nvcpus-1 within the guest */
-    sim_time_t work_left;      /* reference ns still to do */
+    enum vcpu_state state;
+    sim_time_t work_left;      /* reference ns still to do in its current burst */
     sim_time_t attained;       /* reference ns done (least-attained-service) */
     sim_time_t cpu_time;       /* core ns while running, overhead included */
     struct pcpu *core;         /* where it runs, NULL if not running */
+    uint64_t affinity;         /* cores it may run on (bit k = core k), 0 = every core */
+    int last_core;             /* index of the core it last ran on, -1 before its first run */
     /* run-queue linkage, owned by the scheduler while queued */
     size_t rq_idx;             /* slot in the scheduler's queue */
     uint64_t rq_seq;           /* enqueue order: FIFO among equal keys */
+    int rq_cpu;                /* the pCPU whose queue holds it, -1 = a shared queue */
     bool queued;               /* in a run queue (for assertions) */
+    union sched_slot sched_slot[SCHED_SLOTS];
+    /* activity: its bursts and blocks (sim/activity.c) */
+    struct sim_event wake_ev;  /* the end of its block, or its series' next burst */
+    long step;                 /* position in its activity */
+    double debt;               /* series: reference seconds of the current interval not yet given out */
+    /* accounting (sim/engine.c): times are ns */
+    sim_time_t since;          /* when it entered its state */
+    sim_time_t woke;           /* when it last became runnable from blocked (or arrived) */
+    bool awaiting_run;         /* woke and has not run since: a wake-up latency is due */
+    bool in_burst;             /* a burst's response (wake -> its end) is due */
+    bool woke_remote;          /* its wake may need an IPI (it ran somewhere before) */
+    sim_time_t runnable_ns;    /* time runnable (queued, throttled or running) */
+    sim_time_t steal_ns;       /* ... of which not running: queued or throttled */
+    double ent_ns;             /* CPU it was entitled to while runnable (sim/engine.c) */
+    double ent_mark;           /* its host's entitlement integral when it became runnable */
+    sim_time_t ent_from;       /* ... and when */
+    long migrations;           /* starts on another core than the last */
 };
 
 /* A guest whose demand varies over time (a utilisation series from the
- * PlanetLab or Bitbrains readers) is served as a fluid (sim/fluid.c):
- * reference work arrives at rate util(t) x vcpus, waits in a backlog, and
- * is served at the rate of the core time the host gives it, at most its
- * grant (the cap its allocator sets).  Owned by its guest. */
+ * PlanetLab or Bitbrains readers), under --model fluid, is served as a
+ * fluid (sim/fluid.c): reference work arrives at rate util(t) x vcpus,
+ * waits in a backlog, and is served at the rate of the core time the host
+ * gives it, at most its grant (the cap its allocator sets).  Owned by its
+ * guest. */
 struct fluid_guest {
-    struct util_series *series;  /* owned */
     size_t step;                 /* sample in force; == series->n once it ended */
     sim_time_t step_end;         /* when the next sample starts */
     double rate;                 /* reference work arriving, cores (util x vcpus) */
     double backlog;              /* reference CPU-seconds arrived, not yet served */
-    double grant;                /* cores allocated: a cap on its core time */
-    double wish;                 /* cores of core time it would use unconstrained */
     double used;                 /* cores of core time it gets */
     bool backlogged;             /* has a backlog: wishes all its vCPUs */
     double claim, cap, level;    /* its share of a short host (sim/fluid.c host_share) */
+    double win_wish_acc;         /* core-seconds wished in the current allocation window */
     sim_time_t last;             /* the integrals below run up to here */
     size_t idx;                  /* slot in host->fluid */
     struct sim_event ev;         /* next sample, or the backlog running dry */
-    double win_wish;             /* core-seconds wished in the current allocation window */
-    sim_time_t win_from;         /* ... counted from here */
     struct guest *guest;         /* back to the owner */
-    /* core-seconds over its life: */
-    double demand_s;             /* the trace's demand, rate x (1 + h) */
-    double unmet_s;              /* demanded but not granted: (demand - used)+ */
-    double idle_s;               /* granted but not used: (grant - used)+ */
-    double used_s;
+};
+
+/* What a guest does with its vCPUs. */
+enum guest_kind {
+    GUEST_JOB,         /* one burst of `work` per vCPU, then done */
+    GUEST_PHASES,      /* explicit runs and blocks (the phases format) */
+    GUEST_CLOSED,      /* think and burst in a loop (--generate think=,burst=) */
+    GUEST_SERIES,      /* a utilisation series as an on/off process per vCPU */
+    GUEST_FLUID,       /* a utilisation series served as a fluid (--model fluid) */
 };
 
 /* Field order is for the cache: what every dispatch touches comes first,
@@ -68,32 +117,88 @@ struct fluid_guest {
 struct guest {
     uint64_t seq;              /* trace order, 0-based */
     int cls;                   /* workload class index (models/hw.h) */
+    const struct hw_rates *rates; /* its class's costs on its host, NULL = ideal */
     int nvcpus;
     int vcpus_left;            /* vCPUs not yet finished */
     int vcpu_cap;              /* vCPUs this allocation can hold */
+    enum guest_kind kind;
     sim_time_t first_start;    /* first dispatch of any vCPU, -1 before */
     uint64_t switches;
     double switch_seconds;
     double priority;           /* smaller = more important */
-    double weight;             /* > 0 */
+    double weight;             /* > 0: the trace's share weight */
     struct host *host;         /* where it was placed */
     sim_time_t arrival;        /* ns */
-    sim_time_t work;           /* reference ns per vCPU */
+    sim_time_t work;           /* reference ns per vCPU (over its life) */
     double mem_mb;
     sim_time_t deadline;       /* absolute ns, < 0 = none */
+    union sched_slot sched_slot[SCHED_SLOTS]; /* the policy's per-guest state */
+    /* allocation (allocators/alloc.h): cores */
+    double grant;              /* what its allocator grants: a cap on its core time */
+    double cap;                /* the trace's own cap, 0 = none */
+    uint64_t affinity;         /* cores its vCPUs may run on, 0 = every core */
+    double wish;               /* cores it would use unconstrained, now */
+    double win_wish;           /* cores it wished, on average over the last window */
+    /* its cap, enforced by the engine (sim/caps.c) unless the policy does */
+    sim_time_t budget;         /* core ns it may still run in cap period budget_period */
+    int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
+    int nrunning;              /* its vCPUs on cores */
+    bool throttled;            /* its budget is spent until the next period */
+    struct sim_event cap_ev;   /* its budget running out at the present rate */
+    /* runnable time of its vCPUs (core ns), for the allocator's collect step */
+    int nrunnable;             /* its vCPUs queued, running or throttled */
+    sim_time_t runnable_acc;   /* integral of nrunnable, up to runnable_last */
+    sim_time_t runnable_last;
+    sim_time_t win_acc;        /* runnable_acc at the start of the window */
+    sim_time_t win_from;       /* the window's start (or the guest's placement) */
+    size_t host_idx;           /* slot in host->guests */
+    /* what its vCPUs do (sim/activity.c) */
+    struct activity *activity; /* phases or closed loop (owned), NULL otherwise */
+    struct util_series *series; /* utilisation series (owned), NULL otherwise */
+    sim_time_t series_start;   /* when its series began (its placement) */
+    gsl_rng *rng;              /* its own stream (closed loops, series bursts), or NULL */
     /* virtualisation overhead accounting (seconds / counts) */
     double done_s;             /* reference work done, s: the base of rate-charged overhead */
     double exit_seconds, walk_seconds, exits;
+    double ipi_seconds, migration_seconds, poll_seconds;
+    long hlt_exits, ipis, migrations;
+    /* per-VM figures: wake-up latency, burst response */
+    struct latstat wake_lat, burst_resp;
+    long bursts;               /* bursts completed */
+    /* allocation figures, core-seconds over its life; for a series guest
+     * reckoned per sample interval of its series (sim/fluid.c) */
+    double demand_s, used_s, unmet_s, idle_s;
+    struct sim_event acct_ev;  /* the end of its series' current sample interval */
+    long acct_step;            /* that interval */
+    double acct_used;          /* core-s it had used when the interval began */
+    double grant_acc;          /* integral of its grant, core-s, up to grant_last */
+    sim_time_t grant_last;
+    double acct_grant;         /* grant_acc when the interval began */
     char *id;                  /* the trace's id (owned), NULL = numbered (guest_id) */
-    struct fluid_guest *fl;    /* utilisation-series state (owned), NULL = a job guest */
+    struct fluid_guest *fl;    /* --model fluid state (owned), NULL otherwise */
     struct guest *free_next;   /* engine free list, or the admission queue */
     struct vcpu vcpu[];        /* nvcpus of them */
 };
 
+/* May v run on core k of its host?  (Cores past 63 cannot be named in an
+ * affinity: a pinned vCPU never runs there.) */
+/* The cpuset of cores 0..n-1. */
+static inline uint64_t cpuset_upto(int n)
+{
+    return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+}
+
+static inline bool vcpu_may_run(const struct vcpu *v, int k)
+{
+    return v->affinity == 0 || (k < 64 && ((v->affinity >> k) & 1));
+}
+
+/* A physical CPU of a host. */
 struct pcpu {
     struct host *host;
     int index;                 /* within the host */
-    struct vcpu *running;      /* NULL = idle */
+    int socket;                /* its socket within the host, 0-based */
+    struct vcpu *running;      /* NULL = idle (or polling) */
     /* The last vCPU that ran here, by identity (guest seq, vCPU index):
      * a pointer could be reused by a later guest.  last_guest is
      * UINT64_MAX before the first dispatch. */
@@ -107,11 +212,16 @@ struct pcpu {
      * ready its next quantum boundary, slice_base + k x quantum, is armed
      * (the same instants, without an event per idle quantum). */
     bool free_running;
+    bool resched;              /* asked to pick again at the end of the instant */
     sim_time_t slice_base;
     sim_time_t busy_since;     /* when the current busy period began */
     sim_time_t busy_total;     /* core ns busy (work + overhead) */
+    /* halt polling: a vCPU that just blocked, the core spinning for it */
+    struct vcpu *poller;       /* NULL = not polling */
+    sim_time_t poll_from, poll_end; /* the polling window; the HLT exit before poll_from */
     struct sim_event ev;       /* completion / quantum end of the running vCPU */
     struct sim_event exit_ev;  /* next VM exit of the running vCPU (discrete model) */
+    struct sim_event poll_ev;  /* the end of the polling window */
 };
 
 struct sim_hw_tables;
@@ -119,19 +229,36 @@ struct sim_hw_tables;
 struct host {
     int index;
     int ncores;
+    int nsockets;              /* sockets; cores are split evenly among them */
     const struct sim_hw_tables *hw; /* its hardware's costs (sim/engine.h) */
+    const uint64_t *class_affinity; /* [classes]: cores a class may use, 0 = all; or NULL */
     double mem_mb;             /* capacity, 0 = unlimited */
     double mem_used;
     long vcpus_placed;         /* vCPUs of the guests placed here (overcommit) */
+    double vcpu_limit;         /* at most this many placed vCPUs (overcommit x cores), 0 = none */
     struct pcpu *cores;        /* ncores of them */
     struct sched *sched;       /* this host's scheduler instance */
     int nrunnable;             /* vCPUs queued or running here */
+    int nqueued;               /* vCPUs in its scheduler's queues */
     int nidle;                 /* cores with nothing running */
     int nfree_running;         /* cores whose quantum runs on unarmed (pcpu) */
+    int nresched;              /* cores with resched set */
+    int npinned;               /* vCPUs placed here with an affinity */
+    int nseries;               /* guests placed here with a utilisation series */
     uint64_t *idle_bits;       /* bit k set = core k idle: dispatch finds the
                                   lowest idle core without scanning them all */
     struct sim_event dispatch_ev; /* deferred dispatch at the end of an instant */
-    /* utilisation-series guests (sim/fluid.c) */
+    struct sim_event tick_ev;  /* the policy's periodic tick */
+    /* every guest placed here */
+    struct guest **guests;
+    size_t nguests, guestcap;
+    /* time integrals for the timeline and the fairness index */
+    double queued_acc;         /* integral of nqueued dt, vCPU-ns */
+    sim_time_t queued_last;
+    double weight_runnable;    /* sum of the weights of its runnable vCPUs */
+    double ent_integral;       /* integral of min(1, cores / weight_runnable) dt per unit weight, ns */
+    sim_time_t ent_last;
+    /* utilisation-series guests under --model fluid (sim/fluid.c) */
     struct guest **fluid;      /* the fluid guests placed here */
     size_t nfluid, fluidcap;
     struct guest **fluid_tmp;  /* scratch for sharing the cores */
@@ -140,7 +267,32 @@ struct host {
     double sum_demand, sum_grant, sum_used;   /* cores, now */
     double acc_demand, acc_grant, acc_used;   /* core-seconds, up to acc_last */
     sim_time_t acc_last;
+    /* its series guests under --model discrete, for the timeline */
+    double ser_demand, ser_grant;             /* cores, now */
+    double ser_acc_demand, ser_acc_grant;     /* core-seconds, up to ser_last */
+    sim_time_t ser_last;
 };
+
+/* Does g fit on h now?  Memory is a hard limit; CPU only through the
+ * overcommit limit. */
+static inline bool host_fits(const struct host *h, const struct guest *g)
+{
+    if (h->mem_mb > 0 && h->mem_used + g->mem_mb > h->mem_mb)
+        return false;
+    if (h->vcpu_limit > 0 && (double)(h->vcpus_placed + g->nvcpus) > h->vcpu_limit)
+        return false;
+    return true;
+}
+
+/* Would g fit on h if h were empty? */
+static inline bool host_could_fit(const struct host *h, const struct guest *g)
+{
+    if (h->mem_mb > 0 && g->mem_mb > h->mem_mb)
+        return false;
+    if (h->vcpu_limit > 0 && (double)g->nvcpus > h->vcpu_limit)
+        return false;
+    return true;
+}
 
 /* The guest's id as text: the trace's, or its 1-based trace position
  * (formatted only when someone asks: most runs never print ids). */

@@ -8,7 +8,7 @@
  *
  * Theory: M/M/1 gives E[T] = 1/(mu - lambda); M/G/1 the
  * Pollaczek-Khinchine formula E[Wq] = lambda E[S^2] / (2(1 - rho));
- * M/M/c Erlang C (../shared/validation/queueing.md, sections 2, 4, 5).
+ * M/M/c Erlang C (docs/validation/queueing.md, sections 2, 4, 5).
  *
  * Cost: O(1) per operation (amortised; a ring buffer FIFO).
  */
@@ -16,11 +16,14 @@
 
 /* All of it is the shared FIFO: arrival order, no preemption. */
 const struct sched_ops sched_ops_fcfs = {
-    .name = "fcfs",
-    .desc = "first come, first served; non-preemptive, in arrival (trace) order",
+    .info = {
+        .name = "fcfs",
+        .desc = "first come, first served; non-preemptive, in arrival (trace) order",
+        .aliases = "fifo",
+    },
     .init = sched_fifo_init,
     .fini = sched_fifo_fini,
     .enqueue = sched_fifo_enqueue,
-    .peek = sched_fifo_peek,
+    .pick = sched_fifo_pick,
     .dequeue = sched_fifo_dequeue,
 };

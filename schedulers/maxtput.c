@@ -19,21 +19,37 @@
  */
 #include "schedulers/sched.h"
 
+struct maxtput_conf {
+    bool clairvoyant;     /* order by work (yes) or serve in arrival order (no) */
+};
+
+static const struct param_def maxtput_params[] = {
+    {"clairvoyant", PARAM_BOOL, offsetof(struct maxtput_conf, clairvoyant), "yes",
+     .metavar = "yes|no", .help = "maxtput: see each guest's work (SJF) or not (FCFS)"},
+    {NULL},
+};
+
 static int maxtput_compare(struct sched *s, const struct vcpu *a, const struct vcpu *b)
 {
-    if (!s->params.clairvoyant)
+    const struct maxtput_conf *c = s->conf;
+    if (!c->clairvoyant)
         return 0;   /* FIFO by enqueue order */
     return (a->work_left > b->work_left) - (a->work_left < b->work_left);
 }
 
 const struct sched_ops sched_ops_maxtput = {
-    .name = "maxtput",
-    .desc = "maximise throughput: non-preemptive shortest job first, one switch per vCPU",
+    .info = {
+        .name = "maxtput",
+        .desc = "maximise throughput: non-preemptive shortest job first, one switch per vCPU",
+        .aliases = "sjf",
+        .params = maxtput_params,
+        .conf_size = sizeof(struct maxtput_conf),
+    },
     .flags = SCHED_SIZE_BASED,
     .init = sched_heap_init,
     .fini = sched_heap_fini,
     .enqueue = sched_heap_enqueue,
-    .peek = sched_heap_peek,
+    .pick = sched_heap_pick,
     .dequeue = sched_heap_dequeue,
     .compare = maxtput_compare,
 };

@@ -30,6 +30,14 @@ run "10^5 guests at t=0, rr 10ms, 64 cores" --generate n=100000,interarrival=det
     --sched rr --quantum 10ms --cores 64
 run "M/M/1 SRPT (minlat) rho=0.9, 10^6 jobs" --generate n=1000000,interarrival=exp:1.1111111,work=exp:1 --sched minlat
 run "start-up: one guest" --generate n=1
+pl=workloads/samples/planetlab-20110303
+if [ -d "$pl" ]; then
+    echo
+    echo "== the PlanetLab day: 1,052 VMs, 40 hosts x 4 cores, --overcommit 7 (jobs/s = VMs/s) =="
+    run "fluid (--model fluid)" --trace "$pl" --hosts 40 --cores 4 --overcommit 7 --model fluid
+    run "discrete, fcfs (the default)" --trace "$pl" --hosts 40 --cores 4 --overcommit 7
+    run "discrete, rr 30 ms" --trace "$pl" --hosts 40 --cores 4 --overcommit 7 --sched rr
+fi
 if [ -x "$B/bench/trace_stream" ]; then
     echo
     echo "== streaming a trace =="

@@ -1,11 +1,62 @@
 /*
- * sim/engine-private.h - engine functions shared by the files of the
- * engine (engine.c, fluid.c); not for policies or the CLI.
+ * sim/engine-private.h - struct sim and the functions the files of the
+ * engine share (engine.c, activity.c, caps.c, fluid.c, experiment.c); not
+ * for policies, outputs or the command line, which see struct sim only
+ * through sim/engine.h.
  */
 #ifndef SIM_ENGINE_PRIVATE_H
 #define SIM_ENGINE_PRIVATE_H
 
 #include "sim/engine.h"
+
+struct sim {
+    sim_time_t now;
+    struct evq evq;
+    struct sim_rng rng;
+    const struct sim_experiment *x;   /* what to run (borrowed) */
+    struct sim_hooks hooks;
+    uint64_t rep;                /* replication number */
+    const struct sched_ops *sched;    /* x->sched's ops, and so on */
+    const struct alloc_ops *alloc;
+    const struct place_ops *place;
+    sim_time_t alloc_period;     /* the allocator's re-allocation period, 0 = none */
+    bool caps;                   /* the engine enforces caps (the policy does not) */
+    sim_time_t cap_period;       /* their period (sim/caps.c) */
+    sim_time_t horizon;          /* the run stops here (x->horizon), SIM_TIME_MAX = none */
+    int nhosts;
+    struct host *hosts;
+    struct pcpu *cores;          /* all cores, host-major */
+    int ncores_total;
+    int min_cores;               /* the smallest host's cores */
+    struct sim_metrics metrics;
+    /* workload */
+    struct trace_reader *source;
+    struct trace_record pending; /* the next guest, read ahead */
+    bool have_pending;
+    struct sim_event arrival_ev;
+    uint64_t next_guest_seq;
+    struct guest *free_guests;   /* completed guests, reused */
+    struct guest *admit_head, *admit_tail; /* waiting for memory, FIFO */
+    long live_guests;            /* allocated and not freed: bounded by the system */
+    long peak_live_guests;
+    /* timeline */
+    struct sim_event sample_ev;
+    sim_time_t sample;           /* its interval (widened by an adaptive consumer) */
+    sim_time_t last_sample;
+    double *sample_busy;         /* per host: busy ns at the last sample */
+    double *sample_acc;          /* per host: demand, grant, used core-s at the last sample */
+    double *sample_queued;       /* per host: the queued-vCPU integral at the last sample */
+    struct sim_event realloc_ev; /* the allocator's interval */
+    struct sim_event horizon_ev; /* the end of the run, when it has one */
+    bool stopped;                /* the horizon was reached */
+    long violations;
+    char violation[256];
+    /* a bad record met during the run stops it */
+    int status;
+    struct sim_error error;
+};
+
+/* ---- engine.c ---- */
 
 /* 1 + h of g's class on its host: core ns per ns of reference work (1 on
  * ideal hardware). */
@@ -16,5 +67,55 @@ void sim__guest_complete(struct sim *sim, struct guest *g);
 
 /* Charge the overhead of `done` reference seconds of g's work. */
 void sim__charge_work(struct sim *sim, struct guest *g, double done);
+
+/* Bring the progress of core c's running vCPU up to now. */
+void sim__core_sync(struct sim *sim, struct pcpu *c);
+/* Its work changed (a series burst joined its backlog): re-arm c's event. */
+void sim__core_rearm(struct sim *sim, struct pcpu *c);
+
+/* v (blocked) has work again: make it runnable, or, while its core still
+ * polls for it, resume it there. */
+void sim__vcpu_wake(struct sim *sim, struct vcpu *v);
+/* v (blocked) has nothing more to do. */
+void sim__vcpu_done(struct sim *sim, struct vcpu *v);
+/* v's guest's cap budget is spent: take v off its core or out of its
+ * queue; and back (enqueue UNTHROTTLE) when the next period begins. */
+void sim__vcpu_throttle(struct sim *sim, struct vcpu *v);
+void sim__vcpu_unthrottle(struct sim *sim, struct vcpu *v);
+/* A dispatch of h at the end of this instant (never at once: callers may
+ * be inside a loop over the host's vCPUs). */
+void sim__host_dispatch_soon(struct sim *sim, struct host *h);
+
+/* ---- activity.c: what a guest's vCPUs do ---- */
+
+enum activity_next {
+    ACTIVITY_BLOCK,    /* it blocks; its wake_ev is armed */
+    ACTIVITY_MORE,     /* more work is already there: it runs on */
+    ACTIVITY_DONE,     /* nothing more: the vCPU is done */
+};
+/* Take over rec's activity or series and set g->kind and g->work. */
+int activity_admit(struct sim *sim, struct guest *g, struct trace_record *rec,
+                   struct sim_error *err);
+void activity_release(struct guest *g);
+/* v's guest was placed: give v its first burst (true: it is runnable),
+ * or arm its first wake (false: it starts blocked). */
+bool activity_start(struct sim *sim, struct vcpu *v);
+/* v's burst ended (work_left == 0): what follows. */
+enum activity_next activity_burst_end(struct sim *sim, struct vcpu *v);
+/* The handler of v->wake_ev. */
+void activity_wake_event(struct sim *sim, struct sim_event *ev);
+
+/* ---- caps.c: the engine's enforcement of caps ---- */
+
+/* g's cap in cores (its grant, or the trace's cap if smaller). */
+double caps_cores(const struct guest *g);
+/* Does the engine limit g (caps on, a cap below its vCPUs)? */
+bool caps_limited(const struct sim *sim, const struct guest *g);
+/* ran core ns of g's were spent. */
+void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran);
+/* g's vCPUs on cores changed: re-arm its cap event. */
+void caps_update(struct sim *sim, struct guest *g);
+/* The handler of g->cap_ev. */
+void caps_event(struct sim *sim, struct sim_event *ev);
 
 #endif /* SIM_ENGINE_PRIVATE_H */

@@ -1,32 +1,61 @@
 /*
  * sim/engine.c - the event loop and the mechanism of running vCPUs on
- * cores; policies (schedulers/) only order the ready queue.
+ * cores; policies (schedulers/) decide which vCPU runs where.
  *
- * Events (sim/evq.h tie-break classes, in this order within an instant):
+ * Events (base/evq.h tie-break classes, in this order within an instant):
  *   ARRIVAL   the next guest of the workload arrives: it is placed on a
- *             host, its vCPUs are enqueued, and the next record is read
- *             (so the trace streams; one arrival is pending at a time);
- *   CORE      the running vCPU of a core finishes or its quantum ends;
- *   CONTROL   timeline sampling;
- *   DISPATCH  a host fills its idle cores from its scheduler and, for a
- *             preemptive policy, preempts.  Deferring this to the end of
- *             the instant lets a policy see every guest that arrived at
- *             the same time (textbook SJF with all arrivals at 0).
+ *             host and its vCPUs get their first bursts, and the next
+ *             record is read (so the trace streams; one arrival is pending
+ *             at a time); a blocked vCPU's wake (sim/activity.c);
+ *   CORE      the running vCPU of a core ends its burst or its slice; a VM
+ *             exit (discrete exits); a polling window ends; a guest's cap
+ *             budget runs out or is refilled (sim/caps.c);
+ *   CONTROL   timeline sampling, re-allocation, the policy's tick;
+ *   DISPATCH  a host gives its idle cores (and the cores a policy asked
+ *             to reschedule) the vCPUs its policy picks and, for a
+ *             preemptive host-wide policy, preempts.  Deferring this to
+ *             the end of the instant lets a policy see every vCPU that
+ *             became runnable at the same time (textbook SJF with all
+ *             arrivals at 0).
+ *
+ * The life of a vCPU (the VM model): it runs a burst of reference work,
+ * then blocks (halts) until its next burst, or is done (sim/activity.c
+ * says which, by guest kind); a job runs one burst.  While it runs it may
+ * be preempted at the end of its slice or by its policy's reschedule, and
+ * throttled when its guest's cap budget is spent (sim/caps.c).  Each of
+ * these steps costs what the hardware profile says (docs/MODEL.md,
+ * "Blocking, waking and moving"):
+ *   a world switch when a core changes vCPU;
+ *   a migration refill (TLB and private cache) when a vCPU starts on
+ *   another core than its last;
+ *   an IPI when a woken vCPU starts on another core than the one it
+ *   blocked on;
+ *   a block is an HLT exit; then, with nobody else waiting for the core,
+ *   KVM polls for up to halt_poll_ns: a wake inside the window resumes
+ *   the vCPU on the spot, with no switch, no IPI and no scheduling; a
+ *   vCPU that wants the core, or the window's end, stops the polling.
  *
  * Progress: a vCPU of class c advances one ns of reference work per
- * factor(c) = 1 + h(c) ns of core time (docs/MODEL.md), after the world
- * switch that started it.  Progress is brought up to date (core_sync)
- * only when something looks at it: a completion, a quantum end, a
- * preemption decision.  With ideal hardware factor = 1 and all arithmetic
- * is exact in integer nanoseconds.
+ * factor(c) = 1 + h(c) ns of core time (docs/MODEL.md), after the costs
+ * that started it.  Progress is brought up to date (core_sync) only when
+ * something looks at it: a burst's end, a slice's end, a preemption
+ * decision, a cap.  With ideal hardware factor = 1 and all arithmetic is
+ * exact in integer nanoseconds.
  *
  * Exit models.  Fluid (default): exits are a rate, their time is inside
  * h.  Discrete (--exit-model discrete): a running vCPU progresses at
  * 1/(1 + walk_h) only, and exits are Poisson events (rate: the class's
  * exits per second of work x that progress rate), each stalling the core
- * for its reason's cost.  The two agree in the mean (tests/test_hw_engine.c);
- * the discrete one exists to validate the fluid one and for small,
- * detailed studies.
+ * for its reason's cost.  A vCPU that blocks explicitly takes its HLT
+ * exits as its blocks, so its class's HLT rate is left out of both.
+ *
+ * Accounting: a vCPU's time is split by state (runnable: queued,
+ * throttled or running; of which steal: not running), its wake-up
+ * latencies and burst responses are kept per guest (base/latstat.h), and
+ * the CPU it was entitled to while runnable accrues at min(1, C w / W),
+ * its weight w's share of its host's C cores among the weights W of the
+ * host's runnable vCPUs (generalised processor sharing, integrated lazily
+ * per host: host->ent_integral).
  */
 #include "sim/engine.h"
 
@@ -37,24 +66,9 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "base/xalloc.h"
 #include "sim/engine-private.h"
 #include "sim/fluid.h"
-#include "sim/xalloc.h"
-
-void sim_params_init(struct sim_params *p)
-{
-    memset(p, 0, sizeof *p);
-    p->nhosts = 1;
-    p->ncores = 1;
-    p->sched = sched_at(0);
-    p->sched_params.quantum = SIM_MS(10);
-    p->sched_params.clairvoyant = true;
-    p->seed = 1;
-    p->alloc = alloc_at(0);
-    p->alloc_params.headroom = 1;
-    p->alloc_params.floor = 0.01;
-    p->alloc_params.interval = SIM_S(300);
-}
 
 int sim_class_find(const struct sim_hw_tables *hw, const char *name)
 {
@@ -70,18 +84,22 @@ int sim_class_find(const struct sim_hw_tables *hw, const char *name)
 
 /* ---- hardware cost lookups (ideal when the tables are absent) ---- */
 
-/* Hosts may differ in hardware (--platform): costs come from the host. */
-static inline double class_factor(const struct sim *sim, const struct host *h, int cls)
+static inline double class_factor(const struct sim *sim, const struct guest *g)
 {
-    if (!h->hw->rates)
+    if (!g->rates)
         return 1.0;
-    const struct hw_rates *hr = &h->hw->rates[cls];
-    return 1.0 + (sim->p.discrete_exits ? hr->walk_h : hr->h);
+    return 1.0 + (sim->x->discrete_exits ? g->rates->walk_h : g->rates->h);
 }
 
 double sim__class_factor(const struct sim *sim, const struct guest *g)
 {
-    return class_factor(sim, g->host, g->cls);
+    return class_factor(sim, g);
+}
+
+/* Does g's vCPU block explicitly (so that its HLT exits are its blocks)? */
+static bool guest_blocks(const struct guest *g)
+{
+    return g->kind == GUEST_PHASES || g->kind == GUEST_CLOSED || g->kind == GUEST_SERIES;
 }
 
 /* The overhead a rate model charges is proportional to the work done, so
@@ -95,13 +113,13 @@ void sim__charge_work(struct sim *sim, struct guest *g, double done)
 
 static void guest_charge_overhead(struct sim *sim, struct guest *g)
 {
-    if (!g->host->hw->rates)
+    const struct hw_rates *hr = g->rates;
+    if (!hr)
         return;
-    const struct hw_rates *hr = &g->host->hw->rates[g->cls];
     g->walk_seconds += g->done_s * hr->walk_h;
-    /* Discrete exits were charged one by one (core_exit); series guests
-     * always take them as a rate. */
-    if (sim->p.discrete_exits && !g->fl)
+    /* Discrete exits were charged one by one (core_exit); fluid series
+     * guests always take them as a rate. */
+    if (sim->x->discrete_exits && g->kind != GUEST_FLUID)
         return;
     g->exit_seconds += g->done_s * hr->exit_h;
     for (int r = 0; r < HW_EXIT_REASONS; r++)
@@ -117,9 +135,69 @@ static inline sim_time_t switch_cost(const struct host *h, int from_cls, int to_
     return hw->switch_cost[(size_t)(from_cls + 1) * hw->nclasses + (size_t)to_cls];
 }
 
+/* ---- the states of a vCPU, and what they add up to ---- */
+
+static inline bool state_runnable(enum vcpu_state s)
+{
+    return s == VCPU_QUEUED || s == VCPU_RUNNING || s == VCPU_THROTTLED;
+}
+
+/* The entitlement integral of h up to now: per unit of weight, the CPU a
+ * runnable vCPU is due under processor sharing, min(1, C / W) per ns. */
+static void host_ent_advance(struct sim *sim, struct host *h)
+{
+    sim_time_t dt = sim->now - h->ent_last;
+    if (dt > 0 && h->weight_runnable > 0)
+        h->ent_integral += (double)dt * (double)h->ncores / h->weight_runnable;
+    h->ent_last = sim->now;
+}
+
+static void host_queued_advance(struct sim *sim, struct host *h)
+{
+    h->queued_acc += (double)h->nqueued * (double)(sim->now - h->queued_last);
+    h->queued_last = sim->now;
+}
+
+/* Move v into state st, accounting the time spent in the old one. */
+static void vcpu_set_state(struct sim *sim, struct vcpu *v, enum vcpu_state st)
+{
+    struct guest *g = v->guest;
+    struct host *h = g->host;
+    sim_time_t dt = sim->now - v->since;
+    bool was = state_runnable(v->state), is = state_runnable(st);
+    if (was) {
+        v->runnable_ns += dt;
+        if (v->state != VCPU_RUNNING)
+            v->steal_ns += dt;
+    }
+    if (was != is) {
+        g->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->runnable_last);
+        g->runnable_last = sim->now;
+        g->nrunnable += is ? 1 : -1;
+        host_ent_advance(sim, h);
+        double w = g->weight;
+        if (is) {
+            v->ent_mark = h->ent_integral;
+            v->ent_from = sim->now;
+            h->weight_runnable += w;
+        } else {
+            /* Its due over the runnable stretch, never more than one core. */
+            double due = w * (h->ent_integral - v->ent_mark);
+            double span = (double)(sim->now - v->ent_from);
+            v->ent_ns += due < span ? due : span;
+            h->weight_runnable -= w;
+            if (h->weight_runnable < 1e-12)
+                h->weight_runnable = 0;
+        }
+    }
+    v->state = st;
+    v->since = sim->now;
+}
+
 /* ---- cores ---- */
 
 static void host_dispatch(struct sim *sim, struct sim_event *ev);
+static void host_tick_arm(struct sim *sim, struct host *h);
 
 /* Dispatch at the end of the current instant.  When no other event is
  * due at this instant the end is now, and the dispatch runs at once
@@ -135,9 +213,26 @@ static void host_request_dispatch(struct sim *sim, struct host *h)
         host_dispatch(sim, &h->dispatch_ev);
 }
 
+void sim__host_dispatch_soon(struct sim *sim, struct host *h)
+{
+    if (!sim_event_pending(&h->dispatch_ev))
+        evq_push(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
+}
+
+/* The policy asks core c to pick again at the end of the instant. */
+static void engine_resched(void *engine, struct pcpu *c)
+{
+    struct sim *sim = engine;
+    if (!c->resched) {
+        c->resched = true;
+        c->host->nresched++;
+    }
+    sim__host_dispatch_soon(sim, c->host);
+}
+
 /* Bring the running vCPU's progress up to now (and the work on which
- * the overhead is charged at completion). */
-static void core_sync(struct sim *sim, struct pcpu *c)
+ * the overhead is charged at completion, and its guest's cap). */
+void sim__core_sync(struct sim *sim, struct pcpu *c)
 {
     struct vcpu *v = c->running;
     if (!v || sim->now <= c->run_from)
@@ -145,8 +240,8 @@ static void core_sync(struct sim *sim, struct pcpu *c)
     sim_time_t wall = sim->now - c->run_from;
     struct guest *g = v->guest;
     sim_time_t done;
-    if (c->host->hw->rates) {
-        done = (sim_time_t)((double)wall / class_factor(sim, c->host, g->cls));
+    if (g->rates) {
+        done = (sim_time_t)((double)wall / class_factor(sim, g));
         if (done > v->work_left)
             done = v->work_left;
         g->done_s += sim_time_to_s(done);
@@ -156,14 +251,16 @@ static void core_sync(struct sim *sim, struct pcpu *c)
     v->work_left -= done;
     v->attained += done;
     c->run_from = sim->now;
+    if (sim->caps)
+        caps_charge(sim, g, wall);
 }
 
-/* Schedule the core's next event: completion of the running vCPU or the
- * end of its quantum, whichever comes first. */
+/* Schedule the core's next event: the end of the running vCPU's burst or
+ * of its slice, whichever comes first. */
 static void core_arm(struct sim *sim, struct pcpu *c)
 {
     struct vcpu *v = c->running;
-    double f = class_factor(sim, c->host, v->guest->cls);
+    double f = class_factor(sim, v->guest);
     sim_time_t need = f == 1.0 ? v->work_left : (sim_time_t)ceil((double)v->work_left * f);
     sim_time_t at = c->run_from + need;
     if (c->slice_end < at)
@@ -172,14 +269,25 @@ static void core_arm(struct sim *sim, struct pcpu *c)
     evq_push(&sim->evq, &c->ev, at, SIM_EVC_CORE);
 }
 
+void sim__core_rearm(struct sim *sim, struct pcpu *c)
+{
+    if (c->running && !c->free_running)
+        core_arm(sim, c);
+    else if (c->running) {
+        /* free running: the burst end is its only event */
+        evq_cancel(&sim->evq, &c->ev);
+        core_arm(sim, c);
+    }
+}
+
 /* Discrete exits: the next exit of the running vCPU, an exponential
  * time of progress after run_from. */
 static void core_arm_exit(struct sim *sim, struct pcpu *c)
 {
-    const struct hw_rates *hr = &c->host->hw->rates[c->running->guest->cls];
+    const struct hw_rates *hr = c->running->guest->rates;
     if (hr->exits_per_s <= 0)
         return;
-    double wall_rate = hr->exits_per_s / class_factor(sim, c->host, c->running->guest->cls);
+    double wall_rate = hr->exits_per_s / class_factor(sim, c->running->guest);
     double gap = gsl_ran_exponential(sim->rng.stream[SIM_STREAM_EXITS], 1e9 / wall_rate);
     evq_cancel(&sim->evq, &c->exit_ev);
     if (gap < 1e18)   /* else no exit within the clock's range */
@@ -193,8 +301,8 @@ static void core_exit(struct sim *sim, struct sim_event *ev)
     struct pcpu *c = container_of(ev, struct pcpu, exit_ev);
     struct vcpu *v = c->running;
     struct guest *g = v->guest;
-    const struct hw_rates *hr = &c->host->hw->rates[g->cls];
-    core_sync(sim, c);
+    const struct hw_rates *hr = g->rates;
+    sim__core_sync(sim, c);
     double u = gsl_rng_uniform(sim->rng.stream[SIM_STREAM_EXITS]) * hr->exits_per_s;
     int r = 0;
     for (; r < HW_EXIT_REASONS - 1; r++) {
@@ -222,46 +330,109 @@ static inline void core_set_idle(struct pcpu *c, bool idle)
     h->nidle += idle ? 1 : -1;
 }
 
-/* The lowest-numbered idle core of h, NULL if none. */
-static struct pcpu *host_first_idle(struct host *h)
+/* The lowest-numbered idle core of h at or after core k, NULL if none. */
+static struct pcpu *host_next_idle(struct host *h, int k)
 {
     if (h->nidle == 0)
         return NULL;
-    for (int w = 0;; w++)
-        if (h->idle_bits[w])
-            return &h->cores[w * 64 + __builtin_ctzll(h->idle_bits[w])];
+    int words = (h->ncores + 63) / 64;
+    for (int w = k / 64; w < words; w++) {
+        uint64_t bits = h->idle_bits[w];
+        if (w == k / 64)
+            bits &= ~UINT64_C(0) << (k % 64);
+        if (bits)
+            return &h->cores[w * 64 + __builtin_ctzll(bits)];
+    }
+    return NULL;
+}
+
+/* The polling of core c ends: its vCPU sleeps; the HLT exit and the
+ * polling were core time. */
+static void poll_stop(struct sim *sim, struct pcpu *c)
+{
+    struct vcpu *v = c->poller;
+    sim_time_t end = sim->now > c->poll_from ? sim->now : c->poll_from;
+    if (end > c->poll_end)
+        end = c->poll_end;
+    double polled = sim_time_to_s(end > c->poll_from ? end - c->poll_from : 0);
+    v->guest->poll_seconds += polled;
+    c->busy_total += end - c->busy_since;
+    v->cpu_time += end - c->busy_since;   /* KVM polls on the vCPU thread's time */
+    c->poller = NULL;
+    evq_cancel(&sim->evq, &c->poll_ev);
+}
+
+/* The polling window of core c ended without a wake. */
+static void poll_timer(struct sim *sim, struct sim_event *ev)
+{
+    struct pcpu *c = container_of(ev, struct pcpu, poll_ev);
+    poll_stop(sim, c);
+    host_request_dispatch(sim, c->host);
 }
 
 static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
 {
     assert(!c->running && !v->core && !v->queued);
     struct guest *g = v->guest;
+    struct host *h = c->host;
+    /* A core that polled for another vCPU gives up (the HLT exit ends
+     * first) */
+    sim_time_t delay = 0;
+    if (c->poller) {
+        delay = c->poll_from > sim->now ? c->poll_from - sim->now : 0;
+        poll_stop(sim, c);
+    }
     core_set_idle(c, false);
+    vcpu_set_state(sim, v, VCPU_RUNNING);
     c->running = v;
     v->core = c;
-    sim_time_t cost = 0;
+    sim_time_t cost = delay;
     if (c->last_guest != g->seq || c->last_vcpu != v->index) {
-        cost = switch_cost(c->host, c->last_cls, g->cls);
+        sim_time_t sw = switch_cost(h, c->last_cls, g->cls);
+        cost += sw;
         sim->metrics.switches++;
         g->switches++;
-        g->switch_seconds += sim_time_to_s(cost);
+        g->switch_seconds += sim_time_to_s(sw);
+    }
+    if (v->last_core >= 0 && v->last_core != c->index) {
+        sim_time_t mig = h->hw->migration_cost ? h->hw->migration_cost[g->cls] : 0;
+        cost += mig;
+        g->migrations++;
+        g->migration_seconds += sim_time_to_s(mig);
+        v->migrations++;
+        if (v->awaiting_run && v->woke_remote) {
+            cost += h->hw->ipi_cost;
+            g->ipis++;
+            g->ipi_seconds += sim_time_to_s(h->hw->ipi_cost);
+        }
     }
     c->busy_since = sim->now;
     c->run_from = sim->now + cost;
+    if (v->awaiting_run) {
+        double lat = sim_time_to_s(c->run_from - v->woke);
+        latstat_add(&g->wake_lat, lat);
+        latstat_add(&sim->metrics.wake_lat, lat);
+        v->awaiting_run = false;
+    }
     if (g->first_start < 0)
         g->first_start = sim->now;
-    sim_time_t slice = sched_timeslice(c->host->sched, v);
+    sim_time_t slice = sched_timeslice(h->sched, v, c);
     c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
+    g->nrunning++;
     core_arm(sim, c);
-    if (sim->p.discrete_exits && c->host->hw->rates)
+    if (sim->x->discrete_exits && g->rates)
         core_arm_exit(sim, c);
+    if (sim->caps && caps_limited(sim, g))
+        caps_update(sim, g);
 }
 
-/* Take the running vCPU off the core (it stays runnable or is done). */
+/* Take the running vCPU off the core (the caller sets its next state),
+ * and tell the policy how long it ran. */
 static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
 {
     struct vcpu *v = c->running;
-    core_sync(sim, c);
+    struct guest *g = v->guest;
+    sim__core_sync(sim, c);
     evq_cancel(&sim->evq, &c->ev);
     evq_cancel(&sim->evq, &c->exit_ev);
     if (c->free_running) {
@@ -269,19 +440,26 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
         c->host->nfree_running--;
     }
     sim_time_t ran = sim->now - c->busy_since;
-    if (sim->p.on_segment && ran > 0) {
-        struct sim_segment seg = {c->host->index, c->index, v->guest, v->index, c->busy_since,
+    if (sim->hooks.on_segment && ran > 0) {
+        struct sim_segment seg = {c->host->index, c->index, g, v->index, c->busy_since,
                                   sim->now};
-        sim->p.on_segment(sim->p.cb_ctx, &seg);
+        sim->hooks.on_segment(sim->hooks.cb_ctx, &seg);
     }
     v->cpu_time += ran;
     c->busy_total += ran;
-    c->last_guest = v->guest->seq;
+    c->last_guest = g->seq;
     c->last_vcpu = v->index;
-    c->last_cls = v->guest->cls;
+    c->last_cls = g->cls;
     c->running = NULL;
     core_set_idle(c, true);
     v->core = NULL;
+    v->last_core = c->index;
+    g->nrunning--;
+    struct sched *s = c->host->sched;
+    if (s->ops->stop)
+        s->ops->stop(s, v, c, ran);
+    if (sim->caps && caps_limited(sim, g))
+        caps_update(sim, g);
     return v;
 }
 
@@ -293,7 +471,9 @@ static void host_arm_free_cores(struct sim *sim, struct host *h)
         struct pcpu *c = &h->cores[i];
         if (!c->free_running)
             continue;
-        sim_time_t q = sched_timeslice(h->sched, c->running);
+        sim_time_t q = sched_timeslice(h->sched, c->running, c);
+        if (q <= 0)
+            q = 1;
         sim_time_t k = (sim->now - c->slice_base + q - 1) / q;
         c->slice_end = c->slice_base + k * q;
         c->free_running = false;
@@ -306,17 +486,131 @@ static void vcpu_enqueue(struct sim *sim, struct vcpu *v, enum sched_enqueue_why
 {
     struct host *h = v->guest->host;
     struct sched *s = h->sched;
+    vcpu_set_state(sim, v, VCPU_QUEUED);
+    host_queued_advance(sim, h);
+    h->nqueued++;
     v->queued = true;
     s->ops->enqueue(s, v, why);
     if (h->nfree_running)
         host_arm_free_cores(sim, h);
 }
 
-static void vcpu_dequeue(struct sched *s, struct vcpu *v)
+static void vcpu_dequeue(struct sim *sim, struct sched *s, struct vcpu *v)
 {
     assert(v->queued);
+    struct host *h = s->host;
     s->ops->dequeue(s, v);
     v->queued = false;
+    host_queued_advance(sim, h);
+    h->nqueued--;
+}
+
+/* ---- the life of a vCPU ---- */
+
+static void vcpu_finished(struct sim *sim, struct vcpu *v);
+
+/* v became runnable (arrived, or woke): queue it, or, if its guest's cap
+ * is spent, hold it until the next period. */
+static void vcpu_runnable(struct sim *sim, struct vcpu *v, enum sched_enqueue_why why)
+{
+    struct guest *g = v->guest;
+    v->woke = sim->now;
+    v->awaiting_run = true;
+    v->in_burst = true;
+    v->woke_remote = v->last_core >= 0;
+    g->host->nrunnable++;
+    host_tick_arm(sim, g->host);
+    if (g->throttled) {
+        vcpu_set_state(sim, v, VCPU_THROTTLED);
+        return;
+    }
+    vcpu_enqueue(sim, v, why);
+}
+
+void sim__vcpu_wake(struct sim *sim, struct vcpu *v)
+{
+    struct host *h = v->guest->host;
+    assert(v->state == VCPU_BLOCKED);
+    /* Still polled for on its core: it resumes there, at once. */
+    if (v->last_core >= 0) {
+        struct pcpu *c = &h->cores[v->last_core];
+        if (c->poller == v) {
+            sim_time_t resume = c->poll_from > sim->now ? c->poll_from : sim->now;
+            poll_stop(sim, c);
+            sim->metrics.poll_wakes++;
+            h->nrunnable++;
+            v->woke = sim->now;
+            v->in_burst = true;
+            core_set_idle(c, false);
+            vcpu_set_state(sim, v, VCPU_RUNNING);
+            c->running = v;
+            v->core = c;
+            c->busy_since = sim->now;
+            c->run_from = resume;
+            latstat_add(&v->guest->wake_lat, sim_time_to_s(resume - sim->now));
+            latstat_add(&sim->metrics.wake_lat, sim_time_to_s(resume - sim->now));
+            sim_time_t slice = sched_timeslice(h->sched, v, c);
+            c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
+            v->guest->nrunning++;
+            core_arm(sim, c);
+            if (sim->x->discrete_exits && v->guest->rates)
+                core_arm_exit(sim, c);
+            if (sim->caps && caps_limited(sim, v->guest))
+                caps_update(sim, v->guest);
+            return;
+        }
+    }
+    vcpu_runnable(sim, v, SCHED_ENQ_WAKE);
+    host_request_dispatch(sim, h);
+}
+
+void sim__vcpu_done(struct sim *sim, struct vcpu *v)
+{
+    vcpu_set_state(sim, v, VCPU_DONE);
+    vcpu_finished(sim, v);
+}
+
+void sim__vcpu_throttle(struct sim *sim, struct vcpu *v)
+{
+    if (v->state == VCPU_RUNNING) {
+        struct pcpu *c = v->core;
+        core_stop(sim, c);
+    } else {
+        vcpu_dequeue(sim, v->guest->host->sched, v);
+    }
+    vcpu_set_state(sim, v, VCPU_THROTTLED);
+}
+
+void sim__vcpu_unthrottle(struct sim *sim, struct vcpu *v)
+{
+    vcpu_enqueue(sim, v, SCHED_ENQ_UNTHROTTLE);
+}
+
+/* v's burst ended on core c (already taken off): it blocks.  The HLT exit
+ * costs the core hlt_cost; then, with nobody else waiting, KVM polls. */
+static void vcpu_block(struct sim *sim, struct pcpu *c, struct vcpu *v)
+{
+    struct guest *g = v->guest;
+    struct host *h = c->host;
+    struct sched *s = h->sched;
+    vcpu_set_state(sim, v, VCPU_BLOCKED);
+    h->nrunnable--;
+    if (s->ops->block)
+        s->ops->block(s, v);
+    sim->metrics.blocks++;
+    if (h->hw->rates) {
+        sim_time_t hlt = h->hw->hlt_cost;
+        g->exit_seconds += sim_time_to_s(hlt);
+        g->exits += 1;
+        sim->metrics.exits[HW_EXIT_HLT] += 1;
+        /* The exit occupies the core; the polling after it as well. */
+        c->poller = v;
+        c->busy_since = sim->now;
+        c->poll_from = sim->now + hlt;
+        c->poll_end = c->poll_from + h->hw->halt_poll;
+        evq_push(&sim->evq, &c->poll_ev, c->poll_end, SIM_EVC_CORE);
+    }
+    host_request_dispatch(sim, h);
 }
 
 /* ---- guests ---- */
@@ -339,6 +633,7 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
     int cap = g->vcpu_cap;
     memset(g, 0, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
     g->vcpu_cap = cap;
+    g->wake_lat.coarse = g->burst_resp.coarse = true;
     return g;
 }
 
@@ -347,44 +642,87 @@ static void guest_release(struct sim *sim, struct guest *g)
     free(g->id);
     g->id = NULL;
     fluid_guest_free(g);
+    activity_release(g);
+    latstat_free(&g->wake_lat);
+    latstat_free(&g->burst_resp);
     g->free_next = sim->free_guests;
     sim->free_guests = g;
+}
+
+static void host_remove_guest(struct sim *sim, struct guest *g)
+{
+    struct host *h = g->host;
+    h->guests[g->host_idx] = h->guests[--h->nguests];
+    h->guests[g->host_idx]->host_idx = g->host_idx;
+    (void)sim;
 }
 
 static void admit_waiting(struct sim *sim);
 
 void sim__guest_complete(struct sim *sim, struct guest *g)
 {
-    sim_time_t service = 0, cpu = 0, size = g->work;
+    sim_time_t service = 0, cpu = 0, size = metrics_slowdown_size(g);
     struct sim_metrics *m = &sim->metrics;
+    struct host *h = g->host;
     if (g->fl) {
         /* A series guest's natural life is its series: its "service" and
          * the base of its slowdown, so that waiting is the delay its caps
          * or its host caused, and slowdown 1 means it was never held back. */
-        cpu = sim_time_from_s(g->fl->used_s);
-        service = size = sim_time_from_s(g->fl->series->interval * (double)g->fl->series->n);
-        m->unmet_s += g->fl->unmet_s;
-        m->idle_s += g->fl->idle_s;
-        m->fluid_busy_s += g->fl->used_s;
+        cpu = sim_time_from_s(g->used_s);
+        m->fluid_busy_s += g->used_s;
     }
+    if (g->series)
+        service = size;
     for (int i = 0; i < g->nvcpus && !g->fl; i++) {
-        if (g->vcpu[i].cpu_time > service)
+        if (!g->series && g->vcpu[i].cpu_time > service)
             service = g->vcpu[i].cpu_time;
         cpu += g->vcpu[i].cpu_time;
     }
+    if (g->series || g->fl) {
+        fluid_series_account(sim, g);   /* the tail after its series: idle grant */
+        m->unmet_s += g->unmet_s;
+        m->idle_s += g->idle_s;
+    }
     guest_charge_overhead(sim, g);
     metrics_population(m, sim->now, -1);
-    metrics_complete(m, g->arrival, sim->now, g->first_start, service, g->work, size,
-                     g->nvcpus);
+    sim_time_t done = 0;   /* the work its vCPUs did (a fluid's: its series') */
+    for (int i = 0; i < g->nvcpus; i++)
+        done += g->fl ? g->work : g->vcpu[i].attained;
+    metrics_complete(m, g->arrival, sim->now, g->first_start, service, done, size);
+    metrics_guest(m, g);
     m->exit_seconds += g->exit_seconds;
     m->walk_seconds += g->walk_seconds;
     m->switch_seconds += g->switch_seconds;
-    if (sim->p.on_job) {
+    m->ipi_seconds += g->ipi_seconds;
+    m->migration_seconds += g->migration_seconds;
+    m->poll_seconds += g->poll_seconds;
+    m->ipis += (uint64_t)g->ipis;
+    m->vcpu_migrations += (uint64_t)g->migrations;
+    m->bursts += (uint64_t)g->bursts;
+    if (sim->hooks.on_job) {
         struct sim_job_info job = {g, sim->now, service, cpu};
-        sim->p.on_job(sim->p.cb_ctx, &job);
+        sim->hooks.on_job(sim->hooks.cb_ctx, &job);
     }
-    g->host->mem_used -= g->mem_mb;
-    g->host->vcpus_placed -= g->nvcpus;
+    evq_cancel(&sim->evq, &g->cap_ev);
+    evq_cancel(&sim->evq, &g->acct_ev);
+    if (g->series || g->fl) {
+        fluid_series_grants_advance(sim, h);
+        h->nseries--;
+    }
+    host_remove_guest(sim, g);
+    if (sim->alloc->depart)
+        sim->alloc->depart(sim->x->alloc.conf, h);
+    if (g->series && !g->fl)
+        fluid_series_host_rates(sim, h);
+    h->mem_used -= g->mem_mb;
+    h->vcpus_placed -= g->nvcpus;
+    struct sched *s = h->sched;
+    for (int i = 0; i < g->nvcpus && g->kind != GUEST_FLUID; i++) {
+        if (g->vcpu[i].affinity)
+            h->npinned--;
+        if (s->ops->detach)
+            s->ops->detach(s, &g->vcpu[i]);
+    }
     guest_release(sim, g);
     if (sim->admit_head)
         admit_waiting(sim);
@@ -393,37 +731,81 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
 static void vcpu_finished(struct sim *sim, struct vcpu *v)
 {
     struct guest *g = v->guest;
-    g->host->nrunnable--;
     if (--g->vcpus_left == 0)
         sim__guest_complete(sim, g);
 }
 
 /* ---- events ---- */
 
+/* The running vCPU's burst ended on core c. */
+static void burst_end(struct sim *sim, struct pcpu *c, struct vcpu *v)
+{
+    struct guest *g = v->guest;
+    struct host *h = c->host;
+    enum activity_next next = activity_burst_end(sim, v);
+    if (next == ACTIVITY_MORE) {
+        core_arm(sim, c);
+        return;
+    }
+    if (v->in_burst) {
+        double resp = sim_time_to_s(sim->now - v->woke);
+        latstat_add(&g->burst_resp, resp);
+        latstat_add(&sim->metrics.burst_resp, resp);
+        g->bursts++;
+        v->in_burst = false;
+        if (sim->hooks.on_burst) {
+            struct sim_burst b = {v, v->woke, sim->now};
+            sim->hooks.on_burst(sim->hooks.cb_ctx, &b);
+        }
+    }
+    core_stop(sim, c);
+    if (next == ACTIVITY_DONE) {
+        vcpu_set_state(sim, v, VCPU_DONE);
+        h->nrunnable--;
+        vcpu_finished(sim, v);
+        host_request_dispatch(sim, h);
+        return;
+    }
+    vcpu_block(sim, c, v);
+}
+
+/* The policy would rather run w than c's vCPU: put the running vCPU back
+ * into the queues, then run what the policy picks for c now - w, or
+ * another, or the same vCPU again (a lottery draws among all of them),
+ * in which case it goes on with no switch. */
+static void preempt(struct sim *sim, struct pcpu *c, struct vcpu *w)
+{
+    struct sched *s = c->host->sched;
+    struct vcpu *old = core_stop(sim, c);
+    vcpu_enqueue(sim, old, SCHED_ENQ_PREEMPTED);
+    struct vcpu *next = s->ops->pick(s, c);
+    if (!next)
+        next = w;   /* a policy that forgot it picked (defensive) */
+    vcpu_dequeue(sim, s, next);
+    core_start(sim, c, next);
+}
+
 static void core_timer(struct sim *sim, struct sim_event *ev)
 {
     struct pcpu *c = container_of(ev, struct pcpu, ev);
     struct vcpu *v = c->running;
     struct host *h = c->host;
-    core_sync(sim, c);
+    sim__core_sync(sim, c);
     if (v->work_left == 0) {
-        core_stop(sim, c);
-        vcpu_finished(sim, v);
-        host_request_dispatch(sim, h);
+        burst_end(sim, c, v);
         return;
     }
     if (sim->now >= c->slice_end) {
         struct sched *s = h->sched;
-        struct vcpu *w = s->ops->peek(s);
+        struct vcpu *w = s->ops->pick(s, c);
         /* Preempt only if someone is waiting (and, for a policy that
          * orders by a key, only for an equal or better one). */
         if (w && (!(s->flags & SCHED_PREEMPTIVE) || s->ops->compare(s, w, v) <= 0)) {
-            core_stop(sim, c);
-            vcpu_enqueue(sim, v, SCHED_ENQ_PREEMPTED);
+            preempt(sim, c, w);
             host_request_dispatch(sim, h);
             return;
         }
-        if (!w) {
+        if (!w && !(s->flags & SCHED_PERCPU)) {
             /* Nobody waits: run on without an event per quantum until
              * someone is enqueued (host_arm_free_cores). */
             c->free_running = true;
@@ -431,7 +813,7 @@ static void core_timer(struct sim *sim, struct sim_event *ev)
             c->slice_end = SIM_TIME_MAX;
             h->nfree_running++;
         } else {
-            sim_time_t slice = sched_timeslice(s, v);
+            sim_time_t slice = sched_timeslice(s, v, c);
             c->slice_end = slice > 0 ? sim->now + slice : SIM_TIME_MAX;
         }
     }
@@ -448,7 +830,7 @@ static struct pcpu *host_worst_running(struct sim *sim, struct host *h)
         struct pcpu *c = &h->cores[i];
         if (!c->running)
             continue;
-        core_sync(sim, c);
+        sim__core_sync(sim, c);
         if (!worst || s->ops->compare(s, c->running, worst->running) >= 0)
             worst = c;
     }
@@ -459,102 +841,119 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
 {
     struct host *h = container_of(ev, struct host, dispatch_ev);
     struct sched *s = h->sched;
-    struct pcpu *c;
-    while ((c = host_first_idle(h)) != NULL) {
-        struct vcpu *v = s->ops->peek(s);
-        if (!v)
-            return;   /* every ready vCPU has a core: nothing to preempt */
-        vcpu_dequeue(s, v);
+    /* Cores the policy asked to pick again (wake-up preemption, ticks). */
+    for (int i = 0; h->nresched > 0 && i < h->ncores; i++) {
+        struct pcpu *c = &h->cores[i];
+        if (!c->resched)
+            continue;
+        c->resched = false;
+        h->nresched--;
+        if (!c->running)
+            continue;   /* idle: offered below */
+        sim__core_sync(sim, c);
+        struct vcpu *w = s->ops->pick(s, c);
+        if (w)
+            preempt(sim, c, w);
+    }
+    /* Idle cores, lowest first.  A shared queue that has nothing for one
+     * core has nothing for the others (unless pinned vCPUs wait); queues
+     * per pCPU offer every idle core its pick, then a steal. */
+    bool percpu = s->flags & SCHED_PERCPU;
+    for (struct pcpu *c = host_next_idle(h, 0); c; c = host_next_idle(h, c->index + 1)) {
+        if (h->nqueued == 0 && !s->ops->balance)
+            break;
+        struct vcpu *v = s->ops->pick(s, c);
+        if (!v && s->ops->balance)
+            v = s->ops->balance(s, c);
+        if (!v) {
+            if (!percpu && !h->npinned)
+                break;
+            continue;
+        }
+        vcpu_dequeue(sim, s, v);
         core_start(sim, c, v);
     }
     if (!(s->flags & SCHED_PREEMPTIVE))
         return;
     for (;;) {
-        struct vcpu *v = s->ops->peek(s);
-        if (!v)
-            return;
         struct pcpu *worst = host_worst_running(sim, h);
-        if (s->ops->compare(s, v, worst->running) >= 0)
+        if (!worst)
             return;
-        struct vcpu *old = core_stop(sim, worst);
-        vcpu_enqueue(sim, old, SCHED_ENQ_PREEMPTED);
-        vcpu_dequeue(s, v);
-        core_start(sim, worst, v);
+        struct vcpu *v = s->ops->pick(s, worst);
+        if (!v || s->ops->compare(s, v, worst->running) >= 0)
+            return;
+        preempt(sim, worst, v);
     }
 }
 
 static int read_next(struct sim *sim);
 
-/* Does g fit on h now, or (with empty) if h were empty?
- * Memory is a hard constraint; CPU only through --overcommit. */
-static bool host_fits(const struct sim *sim, const struct host *h, const struct guest *g,
-                      bool empty)
-{
-    double mem_used = empty ? 0 : h->mem_used;
-    long placed = empty ? 0 : h->vcpus_placed;
-    if (h->mem_mb > 0 && mem_used + g->mem_mb > h->mem_mb)
-        return false;
-    if (sim->p.overcommit > 0 && placed + g->nvcpus > sim->p.overcommit * h->ncores)
-        return false;
-    return true;
-}
-
-/* What is left on h after placing g: free memory (MB, +inf when memory is
- * unlimited), then free vCPU slots; best fit takes the least, worst fit
- * the most, ties to the lowest host index. */
-static bool fit_tighter(const struct sim *sim, const struct host *a, const struct host *b)
-{
-    double ma = a->mem_mb > 0 ? a->mem_mb - a->mem_used : INFINITY;
-    double mb = b->mem_mb > 0 ? b->mem_mb - b->mem_used : INFINITY;
-    if (ma != mb)
-        return ma < mb;
-    double oc = sim->p.overcommit > 0 ? sim->p.overcommit : 1;
-    return oc * a->ncores - (double)a->vcpus_placed < oc * b->ncores - (double)b->vcpus_placed;
-}
-
 /* Placement (--place): a host where the guest fits now, or NULL. */
 static struct host *place_guest(struct sim *sim, const struct guest *g)
 {
-    struct host *pick = NULL;
-    for (int i = 0; i < sim->p.nhosts; i++) {
-        struct host *h = &sim->hosts[i];
-        if (!host_fits(sim, h, g, false))
-            continue;
-        if (sim->p.placement == SIM_PLACE_FIRST_FIT)
-            return h;
-        if (!pick || (sim->p.placement == SIM_PLACE_BEST_FIT ? fit_tighter(sim, h, pick)
-                                                             : fit_tighter(sim, pick, h)))
-            pick = h;
-    }
-    return pick;
+    return sim->place->choose(sim->x->place.conf, sim->hosts, sim->nhosts, g);
 }
 
 /* Could the guest fit on some host if that host were empty? */
 static bool guest_can_ever_fit(const struct sim *sim, const struct guest *g)
 {
-    for (int i = 0; i < sim->p.nhosts; i++)
-        if (host_fits(sim, &sim->hosts[i], g, true))
+    for (int i = 0; i < sim->nhosts; i++)
+        if (host_could_fit(&sim->hosts[i], g))
             return true;
     return false;
 }
 
-/* Put g on h: take its memory and make its vCPUs ready. */
+/* Put g on h: take its memory, give it a grant, start its vCPUs. */
 static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
 {
     g->host = h;
     h->mem_used += g->mem_mb;
     h->vcpus_placed += g->nvcpus;
-    if (g->fl) {
+    g->rates = NULL;
+    if (h->hw->rates)
+        g->rates = guest_blocks(g) ? &h->hw->rates_blocking[g->cls] : &h->hw->rates[g->cls];
+    g->series_start = sim->now;
+    g->budget_period = -1;
+    g->runnable_last = g->win_from = g->grant_last = sim->now;
+    h->guests = xgrow(h->guests, &h->guestcap, h->nguests + 1, sizeof *h->guests);
+    g->host_idx = h->nguests;
+    h->guests[h->nguests++] = g;
+    bool series = g->series || g->fl;
+    if (series) {
+        h->nseries++;
+        fluid_series_grants_advance(sim, h);
+    }
+    g->wish = series ? fluid_series_wish(sim, g, 0) : g->nvcpus;
+    sim->alloc->admit(sim->x->alloc.conf, h, g);
+    if (series)
+        fluid_series_begin(sim, g);
+    if (series && !g->fl)
+        fluid_series_host_rates(sim, h);
+    if (g->kind == GUEST_FLUID) {
         fluid_admit(sim, g, h);
         return;
     }
+    struct sched *s = h->sched;
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *v = &g->vcpu[i];
         v->guest = g;
         v->index = i;
-        v->work_left = g->work;
-        h->nrunnable++;
-        vcpu_enqueue(sim, v, SCHED_ENQ_ARRIVAL);
+        v->last_core = -1;
+        v->rq_cpu = -1;
+        v->since = sim->now;
+        v->affinity = g->affinity ? g->affinity
+                      : h->class_affinity ? h->class_affinity[g->cls] : 0;
+        if (v->affinity)
+            h->npinned++;
+        sim_event_init(&v->wake_ev, activity_wake_event);
+        if (s->ops->attach)
+            s->ops->attach(s, v);
+    }
+    for (int i = 0; i < g->nvcpus; i++) {
+        struct vcpu *v = &g->vcpu[i];
+        v->state = VCPU_BLOCKED;
+        if (activity_start(sim, v))
+            vcpu_runnable(sim, v, SCHED_ENQ_ARRIVAL);
     }
 }
 
@@ -572,7 +971,7 @@ static void admit_waiting(struct sim *sim)
             sim->admit_tail = NULL;
         g->free_next = NULL;
         guest_admit(sim, g, h);
-        host_request_dispatch(sim, h);
+        sim__host_dispatch_soon(sim, h);
     }
 }
 
@@ -581,7 +980,7 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     (void)ev;
     struct trace_record *rec = &sim->pending;
     struct sim_metrics *m = &sim->metrics;
-    int cls = sim_class_find(&sim->p.hw, rec->class_name);
+    int cls = sim_class_find(&sim->x->hw, rec->class_name);
     if (cls < 0) {
         sim->status = sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
                                     "unknown workload class '%s' (see `hvsim list`)",
@@ -593,23 +992,6 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     if (rec->id[0])
         g->id = xstrdup(rec->id);
     g->arrival = sim->now;
-    int mode = rec->series ? 2 : 1;
-    if (sim->mode && sim->mode != mode) {
-        guest_release(sim, g);
-        sim->status = sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
-                                    "a workload mixes guests with a utilisation series and "
-                                    "guests with fixed work; hvsim runs one kind at a time");
-        return;
-    }
-    if (mode == 1 && sim->p.alloc->periodic) {
-        guest_release(sim, g);
-        sim->status = sim_error_usage(&sim->error, "--alloc %s re-allocates by observed "
-                                      "demand, which needs guests with a utilisation series "
-                                      "(formats planetlab, bitbrains); these guests have fixed "
-                                      "work: use --alloc static", sim->p.alloc->name);
-        return;
-    }
-    sim->mode = mode;
     g->work = sim_time_from_s(rec->work);
     if (g->work < 1)
         g->work = 1;   /* work > 0 but below 1 ns: the clock's resolution */
@@ -619,11 +1001,32 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     g->weight = rec->weight;
     g->deadline = rec->deadline >= 0 ? sim_time_from_s(rec->deadline) : -1;
     g->cls = cls;
+    g->cap = rec->cap;
+    g->affinity = rec->affinity;
+    if (g->affinity && !(g->affinity & cpuset_upto(sim->min_cores))) {
+        sim->status = sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
+                                    "affinity names no core of the smallest host (cores 0-%d): "
+                                    "its vCPUs could never run",
+                                    sim->min_cores - 1);
+        guest_release(sim, g);
+        return;
+    }
     g->first_start = -1;
     g->vcpus_left = g->nvcpus;
-    if (rec->series)
+    g->grant = g->nvcpus;
+    sim_event_init(&g->cap_ev, caps_event);
+    sim_event_init(&g->acct_ev, NULL);   /* a series' (sim/fluid.c) */
+    if (rec->series && sim->x->fluid) {
+        g->kind = GUEST_FLUID;
         fluid_guest_init(g, rec);
-
+    } else {
+        int rc = activity_admit(sim, g, rec, &sim->error);
+        if (rc < 0) {
+            guest_release(sim, g);
+            sim->status = rc;
+            return;
+        }
+    }
     if (!m->any_arrival) {
         m->first_arrival = sim->now;
         m->last_change = sim->now;
@@ -635,7 +1038,7 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     if (h) {
         metrics_population(m, sim->now, +1);
         guest_admit(sim, g, h);
-    } else if (sim->p.admission_reject || !guest_can_ever_fit(sim, g)) {
+    } else if (sim->x->admission_reject || !guest_can_ever_fit(sim, g)) {
         m->rejected++;
         guest_release(sim, g);
     } else {
@@ -677,26 +1080,57 @@ static int read_next(struct sim *sim)
     if (at < sim->now)
         return sim_error_set(&sim->error, SIM_EINVAL, sim->source->path, rec->line, 0,
                              "arrival %.9g s is earlier than the previous one", rec->arrival);
+    if (at >= sim->horizon) {   /* past the end of the run: not read further */
+        sim->have_pending = false;
+        return SIM_OK;
+    }
     evq_push(&sim->evq, &sim->arrival_ev, at, SIM_EVC_ARRIVAL);
     return SIM_OK;
+}
+
+/* The policy's tick: at multiples of its period while the host has a
+ * runnable vCPU. */
+static void host_tick(struct sim *sim, struct sim_event *ev)
+{
+    struct host *h = container_of(ev, struct host, tick_ev);
+    struct sched *s = h->sched;
+    for (int i = 0; i < h->ncores; i++)
+        sim__core_sync(sim, &h->cores[i]);
+    s->ops->tick(s);
+    sim_time_t period = s->ops->tick_period(s->conf);
+    if (h->nrunnable > 0 || h->nqueued > 0)
+        evq_push(&sim->evq, ev, sim->now + period, SIM_EVC_CONTROL);
+}
+
+/* A host with a ticking policy starts ticking when something is
+ * runnable on it (armed lazily from the dispatch). */
+static void host_tick_arm(struct sim *sim, struct host *h)
+{
+    struct sched *s = h->sched;
+    if (!s->ops->tick || sim_event_pending(&h->tick_ev) || h->nrunnable == 0)
+        return;
+    sim_time_t period = s->ops->tick_period(s->conf);
+    sim_time_t next = (sim->now / period + 1) * period;
+    evq_push(&sim->evq, &h->tick_ev, next, SIM_EVC_CONTROL);
 }
 
 /* Timeline: utilisation of each host over the last interval. */
 static void sample_timer(struct sim *sim, struct sim_event *ev)
 {
     sim_time_t len = sim->now - sim->last_sample;
-    for (int i = 0; i < sim->p.nhosts; i++) {
+    for (int i = 0; i < sim->nhosts; i++) {
         struct host *h = &sim->hosts[i];
         double busy = 0;
         long running = 0;
         for (int k = 0; k < h->ncores; k++) {
             struct pcpu *c = &h->cores[k];
             busy += (double)c->busy_total;
-            if (c->running) {
+            if (c->running || c->poller) {
                 busy += (double)(sim->now - c->busy_since);
-                running++;
+                running += c->running != NULL;
             }
         }
+        host_queued_advance(sim, h);
         struct sim_sample s = {
             .time = sim->now,
             .interval = len,
@@ -708,10 +1142,12 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             .demand = (double)h->nrunnable,
             .allocated = (double)h->vcpus_placed,
             .used = (double)running,
+            .queued_mean = len > 0 ? (h->queued_acc - sim->sample_queued[i]) / (double)len : 0,
         };
         sim->sample_busy[i] = busy;
-        if (sim->mode == 2) {
-            /* series guests: means over the interval */
+        sim->sample_queued[i] = h->queued_acc;
+        if (h->nfluid > 0) {
+            /* series guests as fluids: means over the interval */
             fluid_host_advance(sim, h);
             double *last = &sim->sample_acc[3 * i], secs = sim_time_to_s(len);
             double acc[3] = {h->acc_demand, h->acc_grant, h->acc_used};
@@ -724,15 +1160,80 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             s.runnable = (long)h->nfluid;
             s.running = (long)h->nfluid;
             memcpy(last, acc, sizeof acc);
+        } else if (h->nseries > 0 || h->ser_acc_demand > 0) {
+            /* series guests as on/off vCPUs: the trace's demand and the
+             * grants as means over the interval, the cores used as busy */
+            double *last = &sim->sample_acc[3 * i], secs = sim_time_to_s(len);
+            double acc[2];
+            fluid_series_host_acc(sim, h, acc);
+            if (secs > 0) {
+                s.demand = (acc[0] - last[0]) / secs;
+                s.allocated = (acc[1] - last[1]) / secs;
+                s.used = s.utilization * h->ncores;
+            }
+            last[0] = acc[0];
+            last[1] = acc[1];
         }
-        sim_time_t want = sim->p.on_sample(sim->p.cb_ctx, &s);
+        sim_time_t want = sim->hooks.on_sample(sim->hooks.cb_ctx, &s);
         if (want > 0)
-            sim->p.sample = want;
+            sim->sample = want;
     }
     sim->last_sample = sim->now;
     /* Keep sampling while the workload is not over. */
     if (sim->have_pending || sim->metrics.in_system > 0)
-        evq_push(&sim->evq, ev, sim->now + sim->p.sample, SIM_EVC_CONTROL);
+        evq_push(&sim->evq, ev, sim->now + sim->sample, SIM_EVC_CONTROL);
+}
+
+/* The allocator's window: collect what each guest wished (R = C T: the
+ * runnable core-time of its vCPUs over the window, or a fluid's wish),
+ * re-allocate, and let the new grants act (caps, fluid rates). */
+static void reallocate_timer(struct sim *sim, struct sim_event *ev)
+{
+    double window = sim_time_to_s(sim->alloc_period);
+    for (int i = 0; i < sim->nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        if (h->nguests == 0)
+            continue;
+        if (h->nfluid)
+            fluid_host_advance(sim, h);
+        fluid_series_grants_advance(sim, h);
+        for (size_t k = 0; k < h->nguests; k++) {
+            struct guest *g = h->guests[k];
+            if (g->fl) {
+                g->win_wish = fluid_window_wish(sim, g);
+            } else {
+                g->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->runnable_last);
+                g->runnable_last = sim->now;
+                double there = sim_time_to_s(sim->now - g->win_from);
+                g->win_wish = there > 0 ? sim_time_to_s(g->runnable_acc - g->win_acc) / there
+                                        : g->wish;
+                g->win_acc = g->runnable_acc;
+            }
+            g->win_from = sim->now;
+        }
+        if (sim->alloc->reallocate(sim->x->alloc.conf, h, window))
+            sim->metrics.reallocations++;
+        if ((size_t)h->nseries > h->nfluid)
+            fluid_series_host_rates(sim, h);
+        if (h->nfluid)
+            fluid_host_recompute(sim, h);
+        for (size_t k = 0; k < h->nguests && sim->caps; k++)
+            if (caps_limited(sim, h->guests[k]))
+                caps_update(sim, h->guests[k]);
+    }
+    if (sim->have_pending || sim->metrics.in_system > 0)
+        evq_push(&sim->evq, ev, sim->now + sim->alloc_period, SIM_EVC_CONTROL);
+}
+
+/* The end of the run (--end with closed loops): nothing after it runs. */
+static void horizon_timer(struct sim *sim, struct sim_event *ev)
+{
+    (void)ev;
+    sim->stopped = true;
+    if (sim->metrics.in_system > 0) {
+        metrics_population(&sim->metrics, sim->now, 0);   /* its area up to the cut */
+        sim->metrics.cut_at = sim->now;
+    }
 }
 
 /* ---- invariants (debug) ---- */
@@ -746,38 +1247,46 @@ static void violate(struct sim *sim, const char *what, int host, int core)
 
 /* What must hold between events: a vCPU runs on at most one core and its
  * core points back at it; a running vCPU is not queued; a work-conserving
- * policy leaves no core idle while a vCPU is ready (unless the dispatch
- * of this instant is still pending); no host is over its memory. */
+ * policy leaves no core idle while a vCPU it may run waits (unless the
+ * dispatch of this instant is still pending); no host is over its memory
+ * or its vCPU limit; a capped guest never overruns its period's budget. */
 static void check_invariants(struct sim *sim)
 {
-    for (int i = 0; i < sim->p.nhosts; i++) {
+    for (int i = 0; i < sim->nhosts; i++) {
         struct host *h = &sim->hosts[i];
-        bool idle = false;
+        struct sched *s = h->sched;
         for (int k = 0; k < h->ncores; k++) {
             struct pcpu *c = &h->cores[k];
             if (!c->running) {
-                idle = true;
+                if (!(s->flags & SCHED_NOT_CONSERVING) && !sim_event_pending(&h->dispatch_ev) &&
+                    h->nqueued > 0 && s->ops->pick(s, c))
+                    violate(sim, "a core is idle while a vCPU it may run is queued", i, k);
                 continue;
             }
             if (c->running->core != c)
                 violate(sim, "vCPU does not point back at its core (on two cores?)", i, k);
-            if (c->running->queued)
+            if (c->running->queued || c->running->state != VCPU_RUNNING)
                 violate(sim, "running vCPU is also queued", i, k);
+            if (!vcpu_may_run(c->running, k))
+                violate(sim, "a vCPU runs on a core its affinity excludes", i, k);
         }
-        if (idle && !(h->sched->flags & SCHED_NOT_CONSERVING) &&
-            !sim_event_pending(&h->dispatch_ev) && h->sched->ops->peek(h->sched))
-            violate(sim, "a core is idle while a vCPU is ready", i, -1);
         if (h->mem_mb > 0 && h->mem_used > h->mem_mb * (1 + 1e-12))
             violate(sim, "host memory over capacity", i, -1);
-        if (sim->p.overcommit > 0 && h->vcpus_placed > sim->p.overcommit * h->ncores)
+        if (h->vcpu_limit > 0 && (double)h->vcpus_placed > h->vcpu_limit)
             violate(sim, "host vCPUs over the overcommit limit", i, -1);
+        for (size_t k = 0; sim->caps && k < h->nguests; k++) {
+            const struct guest *g = h->guests[k];
+            if (caps_limited(sim, g) && g->budget_period == sim->now / sim->cap_period &&
+                g->budget < 0)
+                violate(sim, "a capped guest ran past its budget", i, -1);
+        }
         if (!sim_event_pending(&h->refluid_ev)) {
             double used = 0;
             for (size_t k = 0; k < h->nfluid; k++) {
-                const struct fluid_guest *f = h->fluid[k]->fl;
-                if (f->used > f->grant * (1 + 1e-12) + 1e-12)
+                const struct guest *g = h->fluid[k];
+                if (g->fl->used > g->grant * (1 + 1e-12) + 1e-12)
                     violate(sim, "a series guest uses more than its grant", i, -1);
-                used += f->used;
+                used += g->fl->used;
             }
             if (used > h->ncores * (1 + 1e-12))
                 violate(sim, "series guests use more than the host's cores", i, -1);
@@ -787,48 +1296,71 @@ static void check_invariants(struct sim *sim)
 
 /* ---- life cycle ---- */
 
-int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *err)
+int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
+               const struct sim_hooks *hooks, struct sim_error *err)
 {
-    if (p->nhosts < 1 || (!p->host_specs && p->ncores < 1))
-        return sim_error_usage(err, "a platform needs at least one host and one core");
+    if (x->nhosts < 1 || !x->hosts)
+        return sim_error_usage(err, "a platform needs at least one host");
+    if (!x->sched.info || !x->alloc.info || !x->place.info)
+        return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0,
+                             "an experiment without a scheduler, allocator or placement");
     size_t total_cores = 0;
-    for (int i = 0; i < p->nhosts; i++) {
-        int n = p->host_specs ? p->host_specs[i].cores : p->ncores;
-        if (n < 1)
+    for (int i = 0; i < x->nhosts; i++) {
+        if (x->hosts[i].cores < 1)
             return sim_error_usage(err, "host %d has no cores", i);
-        total_cores += (size_t)n;
+        total_cores += (size_t)x->hosts[i].cores;
     }
     struct sim *sim = xcalloc(1, sizeof *sim);
-    sim->p = *p;
+    sim->x = x;
+    if (hooks)
+        sim->hooks = *hooks;
+    sim->rep = rep;
+    sim->sched = sched_ops_of(x->sched.info);
+    sim->alloc = alloc_ops_of(x->alloc.info);
+    sim->place = place_ops_of(x->place.info);
+    sim->alloc_period = alloc_period(sim->alloc, x->alloc.conf);
+    sim->sample = x->sample;
+    sim->horizon = x->horizon > 0 ? x->horizon : SIM_TIME_MAX;
+    sim->cap_period = x->cap_period > 0 ? x->cap_period : SIM_MS(100);
+    sim->nhosts = x->nhosts;
     sim->ncores_total = (int)total_cores;
     evq_init(&sim->evq);
-    sim_rng_init(&sim->rng, p->seed, p->rep);
-    metrics_init(&sim->metrics, p->warmup);
+    sim_rng_init(&sim->rng, x->seed, rep);
+    metrics_init(&sim->metrics, x->warmup);
     sim_event_init(&sim->arrival_ev, guest_arrival);
     sim_event_init(&sim->sample_ev, sample_timer);
+    sim_event_init(&sim->realloc_ev, reallocate_timer);
+    sim_event_init(&sim->horizon_ev, horizon_timer);
     trace_record_init(&sim->pending);
-    sim->hosts = xcalloc((size_t)p->nhosts, sizeof *sim->hosts);
+    sim->hosts = xcalloc((size_t)x->nhosts, sizeof *sim->hosts);
     sim->cores = xcalloc(total_cores, sizeof *sim->cores);
-    sim->sample_busy = xcalloc((size_t)p->nhosts, sizeof *sim->sample_busy);
-    sim->sample_acc = xcalloc((size_t)p->nhosts * 3, sizeof *sim->sample_acc);
-    sim_event_init(&sim->realloc_ev, fluid_reallocate);
+    sim->sample_busy = xcalloc((size_t)x->nhosts, sizeof *sim->sample_busy);
+    sim->sample_acc = xcalloc((size_t)x->nhosts * 3, sizeof *sim->sample_acc);
+    sim->sample_queued = xcalloc((size_t)x->nhosts, sizeof *sim->sample_queued);
     size_t first = 0;
-    for (int i = 0; i < p->nhosts; i++) {
+    for (int i = 0; i < x->nhosts; i++) {
         struct host *h = &sim->hosts[i];
-        const struct sim_host_spec *spec = p->host_specs ? &p->host_specs[i] : NULL;
+        const struct sim_host_spec *spec = &x->hosts[i];
         h->index = i;
-        h->ncores = spec ? spec->cores : p->ncores;
-        h->mem_mb = spec ? spec->mem_mb : p->host_mem_mb;
-        h->hw = spec && spec->hw ? spec->hw : &sim->p.hw;
+        h->ncores = spec->cores;
+        h->nsockets = spec->sockets > 0 && spec->sockets <= spec->cores ? spec->sockets : 1;
+        h->mem_mb = spec->mem_mb;
+        h->hw = spec->hw ? spec->hw : &x->hw;
+        h->class_affinity = spec->class_affinity;
+        if (h->ncores < sim->min_cores || i == 0)
+            sim->min_cores = h->ncores;
+        h->vcpu_limit = x->overcommit > 0 ? x->overcommit * h->ncores : 0;
         h->cores = &sim->cores[first];
         first += (size_t)h->ncores;
         h->idle_bits = xcalloc((size_t)(h->ncores + 63) / 64, sizeof *h->idle_bits);
         sim_event_init(&h->dispatch_ev, host_dispatch);
+        sim_event_init(&h->tick_ev, host_tick);
         sim_event_init(&h->refluid_ev, NULL);   /* handler set by sim/fluid.c */
         for (int k = 0; k < h->ncores; k++) {
             struct pcpu *c = &h->cores[k];
             c->host = h;
             c->index = k;
+            c->socket = k * h->nsockets / h->ncores;
             c->last_guest = UINT64_MAX;
             c->last_vcpu = -1;
             c->last_cls = -1;
@@ -836,16 +1368,20 @@ int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *e
             core_set_idle(c, true);
             sim_event_init(&c->ev, core_timer);
             sim_event_init(&c->exit_ev, core_exit);
+            sim_event_init(&c->poll_ev, poll_timer);
         }
     }
-    for (int i = 0; i < p->nhosts; i++) {
-        int rc = sched_create(&sim->hosts[i].sched, p->sched, &p->sched_params, &sim->hosts[i],
-                              sim, err);
+    struct sched_env env = {&sim->now, engine_resched, sim};
+    for (int i = 0; i < x->nhosts; i++) {
+        unsigned long seed = sim_rng_seed(x->seed, rep, SIM_STREAM_POLICY, (uint64_t)i);
+        int rc = sched_create(&sim->hosts[i].sched, sim->sched, x->sched.conf, &sim->hosts[i],
+                              &env, seed, err);
         if (rc < 0) {
             sim_destroy(sim);
             return rc;
         }
     }
+    sim->caps = !(sim->hosts[0].sched->flags & SCHED_OWN_CAPS);
     *out = sim;
     return SIM_OK;
 }
@@ -854,6 +1390,8 @@ static void free_guest_list(struct guest *g)
 {
     while (g) {
         struct guest *next = g->free_next;
+        latstat_free(&g->wake_lat);
+        latstat_free(&g->burst_resp);
         free(g);
         g = next;
     }
@@ -866,39 +1404,21 @@ void sim_destroy(struct sim *sim)
     /* Events live inside cores, hosts and guests: empty the queue before
      * any of them is freed. */
     evq_destroy(&sim->evq);
-
-    /* Guests still in the system (a run stopped by an error) are
-     * reachable only through their vCPUs on cores and in queues: collect
-     * each once (vcpus_left = -1 marks it) onto the free list. */
-    for (int i = 0; i < sim->p.nhosts; i++) {
+    /* Guests still in the system (a run stopped by an error or at its
+     * horizon) are on their hosts' lists. */
+    for (int i = 0; i < sim->nhosts; i++) {
         struct host *h = &sim->hosts[i];
-        if (!h->sched)
-            continue;
-        for (int k = 0; k < h->ncores; k++) {
-            struct vcpu *v = h->cores[k].running;
-            if (!v)
-                continue;
-            h->cores[k].running = NULL;
-            v->core = NULL;
-            if (v->guest->vcpus_left >= 0) {
-                v->guest->vcpus_left = -1;
-                guest_release(sim, v->guest);
-            }
+        for (size_t k = 0; k < h->nguests; k++) {
+            struct guest *g = h->guests[k];
+            for (int j = 0; j < g->nvcpus && h->sched && g->kind != GUEST_FLUID; j++)
+                if (g->vcpu[j].queued)
+                    vcpu_dequeue(sim, h->sched, &g->vcpu[j]);
+            guest_release(sim, g);
         }
-        struct vcpu *v;
-        while ((v = h->sched->ops->peek(h->sched)) != NULL) {
-            vcpu_dequeue(h->sched, v);
-            if (v->guest->vcpus_left >= 0) {
-                v->guest->vcpus_left = -1;
-                guest_release(sim, v->guest);
-            }
-        }
-        sched_destroy(h->sched);
-    }
-    for (int i = 0; i < sim->p.nhosts; i++) {
-        struct host *h = &sim->hosts[i];
-        for (size_t k = 0; k < h->nfluid; k++)   /* a run stopped by an error */
-            guest_release(sim, h->fluid[k]);
+        h->nguests = h->nfluid = 0;
+        if (h->sched)
+            sched_destroy(h->sched);
+        free(h->guests);
         free(h->fluid);
         free(h->fluid_tmp);
         free(h->idle_bits);
@@ -910,9 +1430,64 @@ void sim_destroy(struct sim *sim)
     trace_record_clear(&sim->pending);
     free(sim->sample_busy);
     free(sim->sample_acc);
+    free(sim->sample_queued);
     free(sim->cores);
     free(sim->hosts);
     free(sim);
+}
+
+/* Close v's accounting at the end of the run: its time in its state, and
+ * its entitlement while it is still runnable. */
+static void vcpu_close(struct sim *sim, struct vcpu *v)
+{
+    struct host *h = v->guest->host;
+    enum vcpu_state st = v->state;
+    vcpu_set_state(sim, v, st);
+    if (state_runnable(st)) {
+        host_ent_advance(sim, h);
+        double due = v->guest->weight * (h->ent_integral - v->ent_mark);
+        double span = (double)(sim->now - v->ent_from);
+        v->ent_ns += due < span ? due : span;
+        v->ent_mark = h->ent_integral;
+        v->ent_from = sim->now;
+    }
+}
+
+/* The run ended with guests still in the system (its horizon): their
+ * per-VM figures count, as far as they got. */
+static void account_live_guests(struct sim *sim)
+{
+    for (int i = 0; i < sim->nhosts; i++) {
+        struct host *h = &sim->hosts[i];
+        for (size_t k = 0; k < h->nguests; k++) {
+            struct guest *g = h->guests[k];
+            for (int j = 0; j < g->nvcpus; j++) {
+                struct vcpu *v = &g->vcpu[j];
+                if (v->state == VCPU_RUNNING) {
+                    struct pcpu *c = v->core;
+                    sim__core_sync(sim, c);
+                    v->cpu_time += sim->now - c->busy_since;
+                    c->busy_total += sim->now - c->busy_since;
+                    c->busy_since = sim->now;
+                }
+                vcpu_close(sim, v);
+            }
+            guest_charge_overhead(sim, g);
+            metrics_guest(&sim->metrics, g);
+            sim->metrics.exit_seconds += g->exit_seconds;
+            sim->metrics.walk_seconds += g->walk_seconds;
+            sim->metrics.bursts += (uint64_t)g->bursts;
+            sim->metrics.ipis += (uint64_t)g->ipis;
+            sim->metrics.vcpu_migrations += (uint64_t)g->migrations;
+            sim->metrics.switch_seconds += g->switch_seconds;
+            sim->metrics.ipi_seconds += g->ipi_seconds;
+            sim->metrics.migration_seconds += g->migration_seconds;
+            sim->metrics.poll_seconds += g->poll_seconds;
+        }
+        for (int k = 0; k < h->ncores; k++)
+            if (h->cores[k].poller)
+                poll_stop(sim, &h->cores[k]);
+    }
 }
 
 int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
@@ -923,12 +1498,14 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         *err = sim->error;
         return rc;
     }
-    if (sim->p.sample > 0 && sim->p.on_sample && sim->have_pending)
-        evq_push(&sim->evq, &sim->sample_ev, sim->p.sample, SIM_EVC_CONTROL);
-    if (sim->p.alloc->periodic && sim->have_pending)
-        evq_push(&sim->evq, &sim->realloc_ev, sim->p.alloc_params.interval, SIM_EVC_CONTROL);
+    if (sim->sample > 0 && sim->hooks.on_sample && sim->have_pending)
+        evq_push(&sim->evq, &sim->sample_ev, sim->sample, SIM_EVC_CONTROL);
+    if (sim->alloc_period > 0 && sim->have_pending)
+        evq_push(&sim->evq, &sim->realloc_ev, sim->alloc_period, SIM_EVC_CONTROL);
+    if (sim->horizon != SIM_TIME_MAX)
+        evq_push(&sim->evq, &sim->horizon_ev, sim->horizon, SIM_EVC_ARRIVAL);
     /* Progress: one countdown per event, the callback off the hot path. */
-    uint64_t every = sim->p.progress_every ? sim->p.progress_every : SIM_PROGRESS_EVERY;
+    uint64_t every = sim->hooks.progress_every ? sim->hooks.progress_every : SIM_PROGRESS_EVERY;
     uint64_t countdown = every;
     struct sim_event *ev;
     while ((ev = evq_pop(&sim->evq)) != NULL) {
@@ -938,18 +1515,23 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         sim->now = ev->time;
         sim->metrics.events++;
         ev->fn(sim, ev);
-        if (sim->p.check_invariants)
+        if (sim->hooks.check_invariants)
             check_invariants(sim);
         if (sim->status < 0) {
             *err = sim->error;
             return sim->status;
         }
+        if (sim->stopped)
+            break;
         if (--countdown == 0) {
             countdown = every;
-            if (sim->p.on_progress)
-                sim->p.on_progress(sim->p.progress_ctx, sim);
+            if (sim->hooks.on_progress) {
+                struct sim_progress pr = {sim->now, source->records, sim->metrics.events};
+                sim->hooks.on_progress(sim->hooks.progress_ctx, &pr);
+            }
         }
     }
+    account_live_guests(sim);
     memcpy(sim->metrics.skipped, source->skipped, sizeof sim->metrics.skipped);
     return SIM_OK;
 }
@@ -965,3 +1547,22 @@ void sim_result(const struct sim *sim, struct sim_result *r)
     r->peak_pending = (double)sim->evq.peak;
     r->peak_guests = (double)sim->peak_live_guests;
 }
+
+const struct sim_metrics *sim_metrics(const struct sim *sim) { return &sim->metrics; }
+
+sim_time_t sim_busy_ns(const struct sim *sim)
+{
+    sim_time_t busy = 0;
+    for (int i = 0; i < sim->ncores_total; i++)
+        busy += sim->cores[i].busy_total;
+    return busy;
+}
+
+long sim_violations(const struct sim *sim, const char **first)
+{
+    if (first)
+        *first = sim->violation;
+    return sim->violations;
+}
+
+sim_time_t sim_now(const struct sim *sim) { return sim->now; }

@@ -3,20 +3,23 @@
  * (clock, event queue, random streams, platform, policies, metrics), so
  * that several can run side by side in one process (replications, tests).
  *
- * Life cycle: sim_create(params) -> sim_run(source) -> sim_result() ->
- * sim_destroy().  The workload source is pulled one record at a time.
+ * Life cycle: sim_create(experiment, replication) -> sim_run(source) ->
+ * sim_result() -> sim_destroy().  The workload source is pulled one
+ * record at a time.  struct sim is opaque outside sim/.
  */
 #ifndef SIM_ENGINE_H
 #define SIM_ENGINE_H
 
-#include "models/alloc.h"
+#include "allocators/alloc.h"
+#include "allocators/place.h"
+#include "base/error.h"
+#include "base/evq.h"
+#include "base/registry.h"
+#include "base/rng.h"
 #include "models/hw.h"
 #include "models/platform.h"
 #include "schedulers/sched.h"
-#include "sim/error.h"
-#include "sim/evq.h"
 #include "sim/metrics.h"
-#include "sim/rng.h"
 #include "workloads/trace.h"
 
 /* Called for each guest as it completes (jobs.csv).  service is the core
@@ -43,6 +46,7 @@ struct sim_sample {
     long runnable;         /* vCPUs queued or running at the sample */
     long running;          /* vCPUs running at the sample */
     long guests;           /* guests in the system (all hosts) */
+    double queued_mean;    /* vCPUs waiting in its queues, mean over the interval */
 };
 /* Returns the sampling interval wanted from now on (0 = unchanged): a
  * consumer that keeps a bounded number of rows widens it as it merges. */
@@ -58,106 +62,120 @@ struct sim_segment {
 };
 typedef void (*sim_segment_fn)(void *ctx, const struct sim_segment *seg);
 
-/* Called every progress_every events (a long run's progress line): the
- * simulation is between two events; read it, do not change it. */
-struct sim;
-typedef void (*sim_progress_fn)(void *ctx, const struct sim *sim);
+/* Called when a vCPU's burst ends (the VM model): it became runnable at
+ * `woke` (a wake, or its guest's arrival) and its burst ended at `end`,
+ * so end - woke is the burst's response time. */
+struct sim_burst {
+    const struct vcpu *vcpu;
+    sim_time_t woke, end;
+};
+typedef void (*sim_burst_fn)(void *ctx, const struct sim_burst *b);
+
+/* Called every progress_every events (a long run's progress line). */
+struct sim_progress {
+    sim_time_t now;        /* simulated time */
+    long records_read;     /* guests read from the workload so far */
+    uint64_t events;       /* events processed so far */
+};
+typedef void (*sim_progress_fn)(void *ctx, const struct sim_progress *p);
 #define SIM_PROGRESS_EVERY 65536   /* default period, events */
 
 /* How a class costs on the modelled hardware, precomputed for the run.
- * NULL tables = ideal hardware. */
+ * NULL rates = ideal hardware (every cost 0). */
 struct sim_hw_tables {
     size_t nclasses;
     const struct hw_rates *rates;       /* [nclasses] */
+    const struct hw_rates *rates_blocking; /* [nclasses]: for vCPUs that block (no HLT rate) */
     const sim_time_t *switch_cost;      /* [(nclasses + 1) * nclasses]: row from+1, col to */
+    const sim_time_t *migration_cost;   /* [nclasses]: a start on another core */
+    sim_time_t hlt_cost;                /* a block: the HLT exit and re-entry */
+    sim_time_t halt_poll;               /* polling after a block, before the vCPU sleeps */
+    sim_time_t ipi_cost;                /* a wake on another core */
     const char *const *class_names;     /* [nclasses], index 0 = default */
+    const struct dist *const *bursts;   /* [nclasses]: burst lengths (s) of series guests */
 };
 
-enum sim_placement {
-    SIM_PLACE_FIRST_FIT,   /* the first host (by index) where the guest fits */
-    SIM_PLACE_BEST_FIT,    /* the tightest fit: least free memory left, then fewest slots */
-    SIM_PLACE_WORST_FIT,   /* the loosest fit: most free memory left, then most slots */
-};
-
-/* One host of a heterogeneous platform (--platform). */
+/* One host of the platform. */
 struct sim_host_spec {
     int cores;                          /* >= 1 */
+    int sockets;                        /* 0 or 1 = one; cores split evenly among them */
     double mem_mb;                      /* 0 = unlimited */
-    const struct sim_hw_tables *hw;     /* its hardware; NULL = the run's (p.hw) */
+    const struct sim_hw_tables *hw;     /* its hardware; NULL = the experiment's (x->hw) */
+    const char *hw_name;                /* its profile's name, for reports; NULL = the experiment's */
+    /* [hw's nclasses]: the cores a class's vCPUs may run on here, as a
+     * cpuset (bit k = core k), 0 = every core; NULL = none pinned.  A
+     * guest's own affinity (the trace's) takes precedence. */
+    const uint64_t *class_affinity;
 };
 
-struct sim_params {
-    int nhosts;                 /* >= 1 */
-    int ncores;                 /* cores per host, >= 1 (without host_specs) */
-    double host_mem_mb;         /* 0 = unlimited (without host_specs) */
-    const struct sim_host_spec *host_specs; /* [nhosts], NULL = nhosts identical hosts */
-    const struct sched_ops *sched;
-    struct sched_params sched_params;
-    struct sim_hw_tables hw;
-    uint64_t seed, rep;         /* random streams */
-    long warmup;                /* completions left out of the statistics */
-    sim_time_t sample;          /* timeline interval, 0 = no sampling */
+/*
+ * The resolved experiment: everything a run needs except the workload
+ * source, after every option, config key and platform file has been read.
+ * The command line builds it; the engine and every output read only this.
+ * It owns the host list and the policies' parameter values; the hardware
+ * tables are borrowed (they must outlive it).  Replications share one.
+ */
+struct sim_experiment {
+    int nhosts;                         /* >= 1 */
+    struct sim_host_spec *hosts;        /* [nhosts], owned */
+    struct sim_hw_tables hw;            /* hardware of hosts without their own */
+    const char *hw_name;                /* its profile's name ("none" = ideal) */
+    struct policy_choice sched;         /* vCPU scheduler, per host (schedulers/sched.h) */
+    struct policy_choice alloc;         /* CPU allocator (allocators/alloc.h) */
+    struct policy_choice place;         /* placement across hosts (allocators/place.h) */
+    double overcommit;                  /* a host takes at most overcommit x cores vCPUs; 0 = no limit */
+    /* A guest that does not fit in any host's free memory is rejected
+     * (true) or waits in a FIFO admission queue (false). */
+    bool admission_reject;
     /* VM exits as individual Poisson events on each running vCPU, each
      * charged its cost (true), or as a rate folded into the progress
      * rate (false, the fluid model).  docs/MODEL.md. */
     bool discrete_exits;
-    /* A guest that does not fit in any host's free memory is rejected
-     * (true) or waits in a FIFO admission queue (false, the default). */
-    bool admission_reject;
-    enum sim_placement placement;
-    const struct alloc_ops *alloc;      /* CPU allocator (models/alloc.h) */
-    struct alloc_params alloc_params;
-    double overcommit;          /* a host takes at most overcommit x cores vCPUs; 0 = no limit */
-    sim_job_fn on_job;          /* optional */
-    sim_sample_fn on_sample;    /* optional */
-    sim_segment_fn on_segment;  /* optional */
-    /* Check the engine's invariants after every event (tests, and
-     * HVSIM_CHECK=1 in the environment of `hvsim run`): costs O(cores)
-     * per event.  Violations are counted in sim->violations and the
-     * first is described in sim->violation. */
-    bool check_invariants;
-    void *cb_ctx;
-    sim_progress_fn on_progress; /* optional, called with progress_ctx */
+    /* Guests with a utilisation series as fluids (true, --model fluid) or
+     * as on/off processes of vCPUs that the scheduler runs (false). */
+    bool fluid;
+    sim_time_t cap_period;              /* period of the engine's caps, 0 = 100 ms */
+    sim_time_t horizon;                 /* the run stops at this time, 0 = when the work is done */
+    uint64_t seed;                      /* random streams derive from (seed, replication) */
+    long warmup;                        /* completions left out of the statistics */
+    sim_time_t sample;                  /* timeline interval, 0 = no sampling */
+};
+
+/* One host of 1 core, ideal hardware, every policy the default of its
+ * family with default knobs, seed 1.  Returns 0 (an error is a bad
+ * declaration of a default policy's knob). */
+int sim_experiment_init(struct sim_experiment *x, struct sim_error *err);
+/* nhosts identical hosts of ncores cores and mem_mb memory (0 = unlimited). */
+void sim_experiment_uniform(struct sim_experiment *x, int nhosts, int ncores, double mem_mb);
+/* The hosts of specs[0..n-1] (copied). */
+void sim_experiment_hosts(struct sim_experiment *x, const struct sim_host_spec *specs, int n);
+/* Total cores of the platform. */
+long sim_experiment_cores(const struct sim_experiment *x);
+void sim_experiment_release(struct sim_experiment *x);
+
+/* What a run reports as it goes, and how it is watched; all optional. */
+struct sim_hooks {
+    sim_job_fn on_job;
+    sim_sample_fn on_sample;
+    sim_segment_fn on_segment;
+    sim_burst_fn on_burst;
+    void *cb_ctx;               /* passed to the four above */
+    sim_progress_fn on_progress;
     uint64_t progress_every;    /* events between calls, 0 = SIM_PROGRESS_EVERY */
     void *progress_ctx;
-};
-void sim_params_init(struct sim_params *p);
-
-struct sim {
-    sim_time_t now;
-    struct evq evq;
-    struct sim_rng rng;
-    struct sim_params p;
-    struct host *hosts;
-    struct pcpu *cores;          /* all cores, host-major */
-    int ncores_total;
-    struct sim_metrics metrics;
-    /* workload */
-    struct trace_reader *source;
-    struct trace_record pending; /* the next guest, read ahead */
-    bool have_pending;
-    struct sim_event arrival_ev;
-    uint64_t next_guest_seq;
-    struct guest *free_guests;   /* completed guests, reused */
-    struct guest *admit_head, *admit_tail; /* waiting for memory, FIFO */
-    long live_guests;            /* allocated and not freed: bounded by the system */
-    long peak_live_guests;
-    /* timeline */
-    struct sim_event sample_ev;
-    sim_time_t last_sample;
-    double *sample_busy;         /* per host: busy ns at the last sample */
-    double *sample_acc;          /* per host: demand, grant, used core-s at the last sample */
-    struct sim_event realloc_ev; /* the allocator's interval */
-    int mode;                    /* 0 = no guest yet, 1 = job guests, 2 = series guests */
-    long violations;
-    char violation[256];
-    /* a bad record met during the run stops it */
-    int status;
-    struct sim_error error;
+    /* Check the engine's invariants after every event (tests, and
+     * HVSIM_CHECK=1 in the environment of `hvsim run`): costs O(cores)
+     * per event.  Violations are counted (sim_violations). */
+    bool check_invariants;
 };
 
-/* The rng of the simulation (workload generators draw from it). */
-int sim_create(struct sim **out, const struct sim_params *p, struct sim_error *err);
+struct sim;   /* opaque: one run */
+
+/* A run of x (which must outlive it) as replication rep, with hooks
+ * (copied; NULL = none).  SIM_EINVAL for a platform without hosts or
+ * cores, or an error of a policy's init. */
+int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
+               const struct sim_hooks *hooks, struct sim_error *err);
 void sim_destroy(struct sim *sim);
 
 /* Run the whole workload from source (opened by the caller, who also
@@ -167,7 +185,17 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
 /* The figures of a finished run (wall_seconds is filled by the caller). */
 void sim_result(const struct sim *sim, struct sim_result *r);
 
-static inline sim_time_t sim_now(const struct sim *sim) { return sim->now; }
+/* The run's accumulated measurements (batch means, tests). */
+const struct sim_metrics *sim_metrics(const struct sim *sim);
+
+/* Core time all cores were busy so far, ns (work and overhead). */
+sim_time_t sim_busy_ns(const struct sim *sim);
+
+/* Invariant violations seen (with check_invariants), and the first one
+ * described in *first (may be NULL). */
+long sim_violations(const struct sim *sim, const char **first);
+
+sim_time_t sim_now(const struct sim *sim);
 
 /* Class index of a name ("" = default), -1 if unknown. */
 int sim_class_find(const struct sim_hw_tables *hw, const char *name);

@@ -1,61 +1,72 @@
 /*
  * sim/fluid.c - guests whose demand varies over time (utilisation series:
- * PlanetLab, Bitbrains), served as fluids under the caps an allocator
- * sets (models/alloc.h).
+ * PlanetLab, Bitbrains): the fluid model of them (--model fluid), and the
+ * accounting of demand, unmet demand and idle grant that both models
+ * share.
  *
- * Model.  Reference work arrives at guest i at rate r_i(t) = util(t) x
- * vcpus (util from the trace, piecewise constant over its samples) and
- * joins a backlog b_i.  On virtualised hardware it needs f_i = 1 + h
- * core-seconds per second of work (docs/MODEL.md), so it wishes
+ * The fluid model.  Reference work arrives at guest i at rate r_i(t) =
+ * util(t) x vcpus (util from the trace, piecewise constant over its
+ * samples) and joins a backlog b_i.  On virtualised hardware it needs
+ * f_i = 1 + h core-seconds per second of work (docs/MODEL.md), so it wishes
  *     w_i = min(r_i f_i, vcpus)    while b_i = 0,
  *     w_i = vcpus                  while b_i > 0 (it catches up);
  * it may use at most its grant a_i (the cap), and a host whose guests
  * want more than its cores shares them by weighted water-filling: with
  * claims c_i = min(vcpus, a_i), a level L gives u_i = min(w_i, a_i, L c_i),
- * L as high as the cores allow (host_share),
- * so its backlog changes at r_i - u_i / f_i.  A guest leaves when its series has ended
- * and its backlog is served, so a throttled guest lives longer, as in
- * CloudSim's PlanetLab experiments.  Reported, in core-seconds:
- *     demand   r f           (what the trace asks for, now)
- *     unmet    (r f - u)+    demanded but not granted (CloudSim's SLA
- *                            violation measure)
- *     idle     (a - u)+      granted but not used
- * Rates are constant between events: a guest's next sample, its backlog
- * running dry, an arrival or departure on its host, a re-allocation.  All
- * changes at one instant are gathered into one recomputation per host at
- * the end of the instant (the host's refluid event), as dispatch is.
- * Schedulers do not act on fluid guests; they time-share their cores in
- * proportion to their capped wishes (processor sharing with caps).
+ * L as high as the cores allow (host_share), so its backlog changes at
+ * r_i - u_i / f_i.  A guest leaves when its series has ended and its
+ * backlog is served, so a throttled guest lives longer, as in CloudSim's
+ * PlanetLab experiments.  Rates are constant between events: a guest's
+ * next sample, its backlog running dry, an arrival or departure on its
+ * host, a re-allocation.  All changes at one instant are gathered into
+ * one recomputation per host at the end of the instant (the host's
+ * refluid event), as dispatch is.  Schedulers do not act on fluid
+ * guests; they time-share their cores in proportion to their capped
+ * wishes (processor sharing with caps).  The discrete model
+ * (sim/activity.c) runs the same series as on/off vCPUs that the
+ * scheduler and the caps act on.
+ *
+ * Accounting, per sample interval k of a series guest (length T,
+ * utilisation u_k), in core-seconds, the same in both models:
+ *     demand_k = min(u_k, 1) x T x vcpus x f   what the trace asks for
+ *     used_k   = core time the guest got in the interval
+ *     unmet   += (demand_k - used_k)+          demanded but not granted
+ *                                              (CloudSim's SLA measure)
+ *     idle    += (grant_k - used_k)+           granted but not used, with
+ *                                              grant_k = its grant's integral
+ * and after its series, while it serves its backlog, only idle grant.
+ * Work caught up in a later interval does not cancel an earlier unmet
+ * demand: the guest was held back when it asked.
  */
 #include "sim/fluid.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "models/alloc.h"
+#include "allocators/alloc.h"
+#include "base/xalloc.h"
 #include "sim/engine-private.h"
-#include "sim/xalloc.h"
 
 /* A backlog below one nanosecond of work is empty. */
 #define FLUID_EPS 1e-9
 
 static void fluid_guest_event(struct sim *sim, struct sim_event *ev);
+static void series_acct_event(struct sim *sim, struct sim_event *ev);
 
 void fluid_guest_init(struct guest *g, struct trace_record *rec)
 {
     struct fluid_guest *f = xcalloc(1, sizeof *f);
     f->guest = g;
-    f->series = rec->series;
+    g->series = rec->series;
     rec->series = NULL;
-    f->rate = f->series->util[0] * g->nvcpus;
+    f->rate = g->series->util[0] * g->nvcpus;
     f->last = g->arrival;
-    f->win_from = g->arrival;
     sim_event_init(&f->ev, fluid_guest_event);
     /* work per vCPU: what the series asks of each vCPU over its life */
     double sum = 0;
-    for (size_t k = 0; k < f->series->n; k++)
-        sum += f->series->util[k];
-    g->work = sim_time_from_s(sum * f->series->interval);
+    for (size_t k = 0; k < g->series->n; k++)
+        sum += g->series->util[k];
+    g->work = sim_time_from_s(sum * g->series->interval);
     if (g->work < 1)
         g->work = 1;
     g->fl = f;
@@ -63,10 +74,6 @@ void fluid_guest_init(struct guest *g, struct trace_record *rec)
 
 void fluid_guest_free(struct guest *g)
 {
-    if (!g->fl)
-        return;
-    free(g->fl->series->util);
-    free(g->fl->series);
     free(g->fl);
     g->fl = NULL;
 }
@@ -82,14 +89,8 @@ static void guest_advance(struct sim *sim, struct guest *g)
     f->backlog += f->rate * dt - served;
     if (f->backlog < FLUID_EPS)
         f->backlog = 0;
-    double demand = f->rate * fac;
-    f->demand_s += demand * dt;
-    f->used_s += f->used * dt;
-    if (demand > f->used)
-        f->unmet_s += (demand - f->used) * dt;
-    if (f->grant > f->used)
-        f->idle_s += (f->grant - f->used) * dt;
-    f->win_wish += f->wish * dt;
+    g->used_s += f->used * dt;
+    f->win_wish_acc += g->wish * dt;
     sim__charge_work(sim, g, served);
     f->last = sim->now;
 }
@@ -116,7 +117,6 @@ static double wish_of(const struct sim *sim, const struct guest *g)
     return w < g->nvcpus ? w : g->nvcpus;
 }
 
-/* New rates for h's guests (all brought up to now), and their next events. */
 static int by_level(const void *a, const void *b)
 {
     const struct fluid_guest *x = (*(struct guest *const *)a)->fl;
@@ -142,9 +142,9 @@ static void host_share(struct sim *sim, struct host *h)
         struct guest *g = h->fluid[i];
         struct fluid_guest *f = g->fl;
         f->backlogged = f->backlog > 0;
-        f->wish = wish_of(sim, g);
-        f->claim = fmin((double)g->nvcpus, f->grant);
-        f->cap = fmin(f->wish, f->claim);
+        g->wish = wish_of(sim, g);
+        f->claim = fmin((double)g->nvcpus, g->grant);
+        f->cap = fmin(g->wish, f->claim);
         f->used = 0;
         want += f->cap;
         if (f->claim > 0) {
@@ -175,7 +175,7 @@ static void host_share(struct sim *sim, struct host *h)
         h->fluid_tmp[i]->fl->used = level * h->fluid_tmp[i]->fl->claim;
 }
 
-static void host_recompute(struct sim *sim, struct host *h)
+void fluid_host_recompute(struct sim *sim, struct host *h)
 {
     host_share(sim, h);
     h->sum_demand = h->sum_grant = h->sum_used = 0;
@@ -184,11 +184,11 @@ static void host_recompute(struct sim *sim, struct host *h)
         struct fluid_guest *f = g->fl;
         double fac = sim__class_factor(sim, g);
         h->sum_demand += f->rate * fac;
-        h->sum_grant += f->grant;
+        h->sum_grant += g->grant;
         h->sum_used += f->used;
-        sim_time_t next = f->step < f->series->n ? f->step_end : SIM_TIME_MAX;
+        sim_time_t next = f->step < g->series->n ? f->step_end : SIM_TIME_MAX;
         double service = f->used / fac;
-        if (f->step >= f->series->n && f->backlog <= 0) {
+        if (f->step >= g->series->n && f->backlog <= 0) {
             next = sim->now;   /* over: leaves at once */
         } else if (f->backlog > 0 && service > f->rate) {
             /* compared in seconds first: a nearly balanced guest can take
@@ -207,7 +207,7 @@ static void host_refluid(struct sim *sim, struct sim_event *ev)
 {
     struct host *h = container_of(ev, struct host, refluid_ev);
     fluid_host_advance(sim, h);
-    host_recompute(sim, h);
+    fluid_host_recompute(sim, h);
 }
 
 static void request_refluid(struct sim *sim, struct host *h)
@@ -226,14 +226,20 @@ void fluid_admit(struct sim *sim, struct guest *g, struct host *h)
     f->idx = h->nfluid;
     h->fluid[h->nfluid++] = g;
     f->last = sim->now;
-    f->win_from = sim->now;
     /* Its series starts when it starts, which is later than its arrival
      * if it waited for memory in the admission queue. */
-    f->step_end = sim->now + sim_time_from_s(f->series->interval);
-    f->wish = wish_of(sim, g);
+    f->step_end = sim->now + sim_time_from_s(g->series->interval);
     g->first_start = sim->now;   /* served from its admission on */
-    sim->p.alloc->admit(&sim->p.alloc_params, h, g);
     request_refluid(sim, h);
+}
+
+double fluid_window_wish(struct sim *sim, struct guest *g)
+{
+    struct fluid_guest *f = g->fl;
+    double there = sim_time_to_s(sim->now - g->win_from);
+    double w = there > 0 ? f->win_wish_acc / there : g->wish;
+    f->win_wish_acc = 0;
+    return w;
 }
 
 static void fluid_depart(struct sim *sim, struct guest *g)
@@ -243,8 +249,6 @@ static void fluid_depart(struct sim *sim, struct guest *g)
     evq_cancel(&sim->evq, &f->ev);
     h->fluid[f->idx] = h->fluid[--h->nfluid];
     h->fluid[f->idx]->fl->idx = f->idx;
-    if (sim->p.alloc->depart)
-        sim->p.alloc->depart(&sim->p.alloc_params, h);
     sim__guest_complete(sim, g);
     request_refluid(sim, h);
 }
@@ -254,35 +258,142 @@ static void fluid_guest_event(struct sim *sim, struct sim_event *ev)
     struct fluid_guest *f = container_of(ev, struct fluid_guest, ev);
     struct guest *g = f->guest;
     fluid_host_advance(sim, g->host);
-    if (f->step < f->series->n && sim->now >= f->step_end) {
+    if (f->step < g->series->n && sim->now >= f->step_end) {
         f->step++;
-        f->rate = f->step < f->series->n ? f->series->util[f->step] * g->nvcpus : 0;
-        f->step_end += sim_time_from_s(f->series->interval);
+        f->rate = f->step < g->series->n ? g->series->util[f->step] * g->nvcpus : 0;
+        f->step_end += sim_time_from_s(g->series->interval);
     }
-    if (f->step >= f->series->n && f->backlog <= 0)
+    if (f->step >= g->series->n && f->backlog <= 0)
         fluid_depart(sim, g);
     else
         request_refluid(sim, g->host);
 }
 
-void fluid_reallocate(struct sim *sim, struct sim_event *ev)
+/* ---- series accounting, both models ---- */
+
+double fluid_series_wish(const struct sim *sim, const struct guest *g, size_t k)
 {
-    double window = sim_time_to_s(sim->p.alloc_params.interval);
-    for (int i = 0; i < sim->p.nhosts; i++) {
-        struct host *h = &sim->hosts[i];
-        fluid_host_advance(sim, h);
-        for (size_t k = 0; k < h->nfluid; k++) {
-            struct fluid_guest *f = h->fluid[k]->fl;
-            double there = sim_time_to_s(sim->now - f->win_from);
-            f->win_wish = there > 0 ? f->win_wish / there : f->wish;
-            f->win_from = sim->now;
-        }
-        if (sim->p.alloc->reallocate(&sim->p.alloc_params, h, window))
-            sim->metrics.reallocations++;
-        for (size_t k = 0; k < h->nfluid; k++)
-            h->fluid[k]->fl->win_wish = 0;
-        host_recompute(sim, h);
+    double u = k < g->series->n ? g->series->util[k] : 0;
+    double w = u * g->nvcpus * sim__class_factor(sim, g);
+    return w < g->nvcpus ? w : g->nvcpus;
+}
+
+static void grant_advance(struct sim *sim, struct guest *g)
+{
+    g->grant_acc += g->grant * sim_time_to_s(sim->now - g->grant_last);
+    g->grant_last = sim->now;
+}
+
+void fluid_series_grants_advance(struct sim *sim, struct host *h)
+{
+    for (size_t i = 0; h->nseries > 0 && i < h->nguests; i++)
+        if (h->guests[i]->series)
+            grant_advance(sim, h->guests[i]);
+}
+
+/* The core-seconds g has used so far. */
+static double used_so_far(struct sim *sim, struct guest *g)
+{
+    if (g->fl) {
+        fluid_host_advance(sim, g->host);
+        return g->used_s;
     }
-    if (sim->have_pending || sim->metrics.in_system > 0)
-        evq_push(&sim->evq, ev, sim->now + sim->p.alloc_params.interval, SIM_EVC_CONTROL);
+    double used = 0;
+    for (int i = 0; i < g->nvcpus; i++) {
+        const struct vcpu *v = &g->vcpu[i];
+        used += sim_time_to_s(v->cpu_time);
+        if (v->state == VCPU_RUNNING)
+            used += sim_time_to_s(sim->now - v->core->busy_since);
+    }
+    for (int i = 0; i < g->host->ncores; i++) {
+        const struct pcpu *c = &g->host->cores[i];
+        if (c->poller && c->poller->guest == g && sim->now > c->busy_since)
+            used += sim_time_to_s(sim->now - c->busy_since);   /* its HLT exit and polling */
+    }
+    return used;
+}
+
+/* Close g's interval in force at now: demand is the interval's if it is
+ * one of the series' (k < n), none after it. */
+static void account_interval(struct sim *sim, struct guest *g)
+{
+    const struct util_series *s = g->series;
+    double used_now = used_so_far(sim, g);
+    grant_advance(sim, g);
+    double used = used_now - g->acct_used;
+    double grant = g->grant_acc - g->acct_grant;
+    double demand = 0;
+    if (g->acct_step < (long)s->n)
+        demand = fmin(s->util[g->acct_step], 1.0) * s->interval * g->nvcpus *
+                 sim__class_factor(sim, g);
+    g->demand_s += demand;
+    if (demand > used)
+        g->unmet_s += demand - used;
+    if (grant > used)
+        g->idle_s += grant - used;
+    g->acct_used = used_now;
+    g->acct_grant = g->grant_acc;
+}
+
+void fluid_series_begin(struct sim *sim, struct guest *g)
+{
+    g->acct_step = 0;
+    g->acct_used = 0;
+    g->acct_grant = g->grant_acc;
+    g->acct_ev.fn = series_acct_event;
+    evq_push(&sim->evq, &g->acct_ev, g->series_start + sim_time_from_s(g->series->interval),
+             SIM_EVC_CONTROL);
+}
+
+static void series_acct_event(struct sim *sim, struct sim_event *ev)
+{
+    struct guest *g = container_of(ev, struct guest, acct_ev);
+    account_interval(sim, g);
+    g->acct_step++;
+    if (!g->fl)
+        fluid_series_host_rates(sim, g->host);
+    if (g->acct_step < (long)g->series->n)
+        evq_push(&sim->evq, ev,
+                 g->series_start + sim_time_from_s(g->series->interval * (double)(g->acct_step + 1)),
+                 SIM_EVC_CONTROL);
+}
+
+void fluid_series_account(struct sim *sim, struct guest *g)
+{
+    account_interval(sim, g);
+    g->acct_step = (long)g->series->n;
+}
+
+static void series_host_advance(struct sim *sim, struct host *h)
+{
+    double dt = sim_time_to_s(sim->now - h->ser_last);
+    if (dt > 0) {
+        h->ser_acc_demand += h->ser_demand * dt;
+        h->ser_acc_grant += h->ser_grant * dt;
+    }
+    h->ser_last = sim->now;
+}
+
+void fluid_series_host_rates(struct sim *sim, struct host *h)
+{
+    series_host_advance(sim, h);
+    double demand = 0, grant = 0;
+    for (size_t i = 0; i < h->nguests; i++) {
+        const struct guest *g = h->guests[i];
+        if (!g->series || g->fl)
+            continue;
+        if (g->acct_step < (long)g->series->n)
+            demand += fmin(g->series->util[g->acct_step], 1.0) * g->nvcpus *
+                      sim__class_factor(sim, g);
+        grant += fmin(caps_cores(g), g->nvcpus);
+    }
+    h->ser_demand = demand;
+    h->ser_grant = grant;
+}
+
+void fluid_series_host_acc(struct sim *sim, struct host *h, double out[2])
+{
+    series_host_advance(sim, h);
+    out[0] = h->ser_acc_demand;
+    out[1] = h->ser_acc_grant;
 }

@@ -1,24 +1,51 @@
 /*
  * sim/fluid.h - guests whose demand varies over time (utilisation
- * series), served as fluids under the caps of an allocator.  Part of the
- * engine: sim/engine.c calls these; see fluid.c for the model.
+ * series): the fluid model of them (--model fluid), and the accounting of
+ * their demand, unmet demand and idle grant per sample interval, which
+ * both models share.  Part of the engine: sim/engine.c calls these; see
+ * fluid.c for the model.
  */
 #ifndef SIM_FLUID_H
 #define SIM_FLUID_H
 
 #include "sim/engine.h"
 
-/* g (with g->fl set up from its record) has been placed on h. */
+/* ---- the fluid model ---- */
+
+/* Set up g->fl from a record's series (g takes the series). */
+void fluid_guest_init(struct guest *g, struct trace_record *rec);
+void fluid_guest_free(struct guest *g);
+
+/* g (a fluid, its grant set) has been placed on h. */
 void fluid_admit(struct sim *sim, struct guest *g, struct host *h);
 
 /* Bring every fluid guest of h and h's integrals up to now. */
 void fluid_host_advance(struct sim *sim, struct host *h);
 
-/* The allocation interval: collect, allocate, and recompute rates. */
-void fluid_reallocate(struct sim *sim, struct sim_event *ev);
+/* New rates for h's fluid guests (after a re-allocation). */
+void fluid_host_recompute(struct sim *sim, struct host *h);
 
-/* Set up g->fl from a record's series (takes the series). */
-void fluid_guest_init(struct guest *g, struct trace_record *rec);
-void fluid_guest_free(struct guest *g);
+/* A fluid guest's wish over the allocation window that ends now, in
+ * cores (and the window starts again). */
+double fluid_window_wish(struct sim *sim, struct guest *g);
+
+/* ---- series accounting, both models ---- */
+
+/* g's wish in cores in sample interval k: its demand, at most its vCPUs. */
+double fluid_series_wish(const struct sim *sim, const struct guest *g, size_t k);
+/* g's series begins now: account it interval by interval. */
+void fluid_series_begin(struct sim *sim, struct guest *g);
+/* Bring the integral of the grants of h's series guests up to now (before
+ * any of them changes). */
+void fluid_series_grants_advance(struct sim *sim, struct host *h);
+/* g completes: account the rest (the interval in force, or the tail after
+ * its series: idle grant only). */
+void fluid_series_account(struct sim *sim, struct guest *g);
+/* The demand and grant of h's series guests in the discrete model changed
+ * (an interval began, a guest came or went, a re-allocation): integrate
+ * the old rates up to now and take the new ones (the timeline's means). */
+void fluid_series_host_rates(struct sim *sim, struct host *h);
+/* ... their integrals up to now, core-seconds: demand, grant. */
+void fluid_series_host_acc(struct sim *sim, struct host *h, double out[2]);
 
 #endif /* SIM_FLUID_H */

@@ -12,7 +12,10 @@ struct hw_setup {
     char *name;                  /* as the user gave it */
     struct hw_model *model;
     struct hw_rates *rates;      /* NULL for ideal hardware */
+    struct hw_rates *rates_blocking;
     sim_time_t *switch_cost;
+    sim_time_t *migration_cost;
+    const struct dist **bursts;
     const char **names;
     struct sim_hw_tables tables; /* points into the above */
 };

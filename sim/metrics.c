@@ -7,8 +7,13 @@
  *   slowdown   = turnaround / work (work per vCPU on the reference core)
  *   makespan   = last finish - first arrival; throughput = completed / makespan
  *   utilization = busy core time / (cores x makespan)
- *   fairness_jain = Jain's index (sum x)^2 / (n sum x^2) of x = 1/slowdown,
- *                the share of a dedicated reference core each guest got
+ *   fairness_jain = Jain's index (sum x)^2 / (n sum x^2) of x = CPU a
+ *                guest received / CPU it was entitled to under weights and
+ *                caps while it was runnable (sim/engine.c)
+ *   fairness_slowdown_jain = the same index of x = 1/slowdown, the share
+ *                of a dedicated reference core each guest got
+ *   wake-up latency = run - wake; burst response = end of the burst - wake
+ *   steal      = time runnable (queued, throttled) but not running
  */
 #include "sim/metrics.h"
 
@@ -19,16 +24,20 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
+#include "models/platform.h"
 
 void metrics_init(struct sim_metrics *m, long warmup)
 {
     memset(m, 0, sizeof *m);
     m->warmup = warmup;
+    m->cut_at = -1;
 }
 
 void metrics_destroy(struct sim_metrics *m)
 {
+    latstat_free(&m->wake_lat);
+    latstat_free(&m->burst_resp);
     free(m->turnaround);
     free(m->slowdown);
     free(m->waiting);
@@ -46,17 +55,19 @@ void metrics_population(struct sim_metrics *m, sim_time_t now, int delta)
 }
 
 void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t finish,
-                      sim_time_t first_start, sim_time_t service, sim_time_t work_per_vcpu,
-                      sim_time_t size, int nvcpus)
+                      sim_time_t first_start, sim_time_t service, sim_time_t work,
+                      sim_time_t size)
 {
     m->completed++;
     m->last_finish = finish;
     sim_acc_add(&m->turn_ns_all, finish - arrival);
-    sim_acc_add(&m->work_ns, work_per_vcpu * nvcpus);
+    sim_acc_add(&m->work_ns, work);
     if (m->completed <= m->warmup)
         return;
-    double t = sim_time_to_s(finish - arrival);
-    double slow = t / sim_time_to_s(size);
+    /* exact conversions from the integer clock: a turnaround of 30 s is
+     * 30, and a waiting time of 0 is 0, not a rounding residue */
+    double t = sim_time_seconds(finish - arrival);
+    double slow = (double)(finish - arrival) / (double)size;
     if ((size_t)m->counted == m->cap) {
         size_t cap = m->cap;
         m->turnaround = xgrow(m->turnaround, &cap, m->cap + 1, sizeof(double));
@@ -66,16 +77,23 @@ void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t fini
     }
     m->turnaround[m->counted] = t;
     m->slowdown[m->counted] = slow;
-    double w = t - sim_time_to_s(service);
+    double w = sim_time_seconds(finish - arrival - service);
     m->waiting[m->counted] = w;
     m->counted++;
     m->sum_turn += t;
     m->sum_slow += slow;
     m->sum_wait += w;
-    m->sum_resp += sim_time_to_s(first_start - arrival);
+    m->sum_resp += sim_time_seconds(first_start - arrival);
     double share = 1.0 / slow;
     m->jain_sum += share;
     m->jain_sum_sq += share * share;
+}
+
+sim_time_t metrics_slowdown_size(const struct guest *g)
+{
+    if (!g->series)
+        return g->work;
+    return sim_time_from_s(g->series->interval * (double)g->series->n);
 }
 
 /* The f-quantile exactly as gsl_stats_quantile_from_sorted_data defines
@@ -98,6 +116,27 @@ double stats_quantile(double *data, size_t n, double f)
     return (1 - delta) * a + delta * b;
 }
 
+/* (Its latencies went into the run's as they happened: the run keeps the
+ * finer histogram.) */
+void metrics_guest(struct sim_metrics *m, const struct guest *g)
+{
+    double cpu = 0, ent = 0;
+    for (int i = 0; i < g->nvcpus; i++) {
+        const struct vcpu *v = &g->vcpu[i];
+        m->runnable_ns += v->runnable_ns;
+        m->steal_ns += v->steal_ns;
+        cpu += (double)v->cpu_time;
+        ent += v->ent_ns;
+    }
+    m->vcpu_samples += (uint64_t)g->nvcpus;
+    if (ent > 0) {
+        double x = cpu / ent;
+        m->ent_jain_sum += x;
+        m->ent_jain_sq += x * x;
+        m->ent_n++;
+    }
+}
+
 void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, struct sim_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -113,7 +152,7 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
     double nan = NAN;
     r->turnaround_mean = r->turnaround_p50 = r->turnaround_p95 = r->turnaround_p99 = nan;
     r->turnaround_max = r->waiting_mean = r->response_mean = nan;
-    r->slowdown_mean = r->slowdown_p99 = r->fairness_jain = nan;
+    r->slowdown_mean = r->slowdown_p99 = r->fairness_slowdown_jain = nan;
     if (n > 0) {
         /* Selection reorders: work on copies, the samples stay in
          * completion order for batch means. */
@@ -131,12 +170,17 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
         free(s);
         r->waiting_mean = m->sum_wait / (double)n;
         r->response_mean = m->sum_resp / (double)n;
-        r->fairness_jain = m->jain_sum * m->jain_sum / ((double)n * m->jain_sum_sq);
+        r->fairness_slowdown_jain = m->jain_sum * m->jain_sum / ((double)n * m->jain_sum_sq);
     }
-    double span = m->completed ? sim_time_to_s(m->last_finish - m->first_arrival) : 0;
+    /* A run that --end cut short spans up to the cut: rates are over it. */
+    double span = m->cut_at >= 0 && m->any_arrival
+                      ? sim_time_seconds(m->cut_at - m->first_arrival)
+                  : m->completed ? sim_time_seconds(m->last_finish - m->first_arrival) : 0;
     r->makespan = span;
-    r->busy_seconds = busy_ns * 1e-9;
-    r->work_seconds = (double)(sim_acc_value(&m->work_ns) * 1e-9L);
+    r->busy_seconds = busy_ns < 9e18 ? sim_time_seconds((sim_time_t)busy_ns) : busy_ns * 1e-9;
+    long double work_ns = sim_acc_value(&m->work_ns);
+    r->work_seconds = work_ns < 9e18L ? sim_time_seconds((sim_time_t)work_ns)
+                                      : (double)(work_ns * 1e-9L);
     r->vs_native = r->work_seconds > 0 ? (r->busy_seconds - r->work_seconds) / r->work_seconds
                                        : NAN;
     if (span > 0) {
@@ -154,9 +198,36 @@ void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, stru
     r->switches = (double)m->switches;
     for (int i = 0; i < HW_EXIT_REASONS; i++)
         r->exits[i] = (double)m->exits[i];
+    r->fairness_jain = m->ent_n ? m->ent_jain_sum * m->ent_jain_sum /
+                                      ((double)m->ent_n * m->ent_jain_sq) : nan;
+    r->wake_mean = latstat_mean(&m->wake_lat);
+    r->wake_p50 = latstat_quantile(&m->wake_lat, 0.50);
+    r->wake_p95 = latstat_quantile(&m->wake_lat, 0.95);
+    r->wake_p99 = latstat_quantile(&m->wake_lat, 0.99);
+    r->wake_max = m->wake_lat.n ? m->wake_lat.max : nan;
+    r->burst_mean = latstat_mean(&m->burst_resp);
+    r->burst_p50 = latstat_quantile(&m->burst_resp, 0.50);
+    r->burst_p95 = latstat_quantile(&m->burst_resp, 0.95);
+    r->burst_p99 = latstat_quantile(&m->burst_resp, 0.99);
+    r->burst_max = m->burst_resp.n ? m->burst_resp.max : nan;
+    r->bursts = (double)m->bursts;
+    r->burst_rate = span > 0 ? (double)m->bursts / span : nan;
+    r->blocks = (double)m->blocks;
+    r->hlt_exits = (double)m->exits[HW_EXIT_HLT];
+    r->ipis = (double)m->ipis;
+    r->vcpu_migrations = (double)m->vcpu_migrations;
+    r->poll_wakes = (double)m->poll_wakes;
+    r->ipi_seconds = (double)m->ipi_seconds;
+    r->migration_seconds = (double)m->migration_seconds;
+    r->poll_seconds = (double)m->poll_seconds;
+    r->runnable_seconds = (double)(m->runnable_ns * 1e-9L);
+    r->steal_seconds = (double)(m->steal_ns * 1e-9L);
+    r->steal_fraction = m->runnable_ns > 0 ? (double)(m->steal_ns / m->runnable_ns) : nan;
     /* Overhead as a fraction of busy core time: what the cores spent on
-     * exits, extra walk references and switches instead of guest work. */
-    double ovh = r->exit_seconds + r->walk_seconds + r->switch_seconds;
+     * exits, extra walk references, switches, IPIs, migrations' refills
+     * and halt polling instead of guest work. */
+    double ovh = r->exit_seconds + r->walk_seconds + r->switch_seconds + r->ipi_seconds +
+                 r->migration_seconds + r->poll_seconds;
     r->overhead_fraction = r->busy_seconds > 0 ? ovh / r->busy_seconds : 0;
     r->events = (double)m->events;
     r->turnaround_ci[0] = r->turnaround_ci[1] = NAN;

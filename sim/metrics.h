@@ -3,15 +3,17 @@
  *
  * struct sim_metrics accumulates during a run (owned by struct sim);
  * metrics_finish turns it into struct sim_result, plain numbers that
- * replications can average (sim/report.c).  Per-job samples of turnaround
+ * replications can average (report/report.c).  Per-job samples of turnaround
  * and slowdown are kept for exact percentiles (GSL sort + quantile), 16
  * bytes per completed guest: the one thing that grows with the trace.
  */
 #ifndef SIM_METRICS_H
 #define SIM_METRICS_H
 
+#include "base/latstat.h"
+#include "base/types.h"
 #include "models/hw.h"
-#include "sim/types.h"
+#include "models/platform.h"
 #include "workloads/trace.h"
 
 /* An exact sum of integer nanosecond quantities: int64 arithmetic on the
@@ -47,6 +49,7 @@ struct sim_metrics {
     struct sim_acc turn_ns_all;         /* every completed guest, ns (Little) */
     double jain_sum, jain_sum_sq;       /* of 1/slowdown, counted guests */
     sim_time_t first_arrival, last_finish;
+    sim_time_t cut_at;           /* --end stopped the run here with guests in it; -1 = no */
     bool any_arrival;
     long in_system, max_in_system;      /* guests arrived and not finished */
     struct sim_acc area_in_system;      /* integral of in_system dt, guest-ns */
@@ -58,6 +61,16 @@ struct sim_metrics {
     uint64_t switches;
     uint64_t events;
     long skipped[TRACE_SKIP_MAX];
+    /* the VM model: vCPUs that block, wake and move (every guest's, merged
+     * when it completes or when the run ends) */
+    struct latstat wake_lat;            /* wake -> run, s */
+    struct latstat burst_resp;          /* wake -> the end of that burst, s */
+    uint64_t bursts, blocks, ipis, vcpu_migrations, poll_wakes;
+    long double ipi_seconds, migration_seconds, poll_seconds;
+    long double runnable_ns, steal_ns;  /* vCPU time runnable, and of it not running */
+    double ent_jain_sum, ent_jain_sq;   /* of x = CPU received / entitlement, per guest */
+    long ent_n;
+    uint64_t vcpu_samples;              /* vCPUs counted in runnable_ns */
 };
 
 /* Plain figures of one run; NAN where undefined (no completions). */
@@ -67,6 +80,7 @@ struct sim_result {
     double turnaround_mean, turnaround_p50, turnaround_p95, turnaround_p99, turnaround_max;
     double waiting_mean, response_mean, slowdown_mean, slowdown_p99;
     double throughput, makespan, utilization, fairness_jain;
+    double fairness_slowdown_jain;  /* Jain's index of 1/slowdown (one dedicated core each) */
     double in_system_mean, in_system_max, arrival_rate;
     double overhead_fraction, exit_seconds, walk_seconds, switch_seconds, switches;
     double exits[HW_EXIT_REASONS];
@@ -79,6 +93,13 @@ struct sim_result {
     double work_seconds;    /* reference work of completed guests = native core time */
     double vs_native;       /* (busy - work) / work: extra core time over native */
     long skipped[TRACE_SKIP_MAX];
+    /* the VM model */
+    double wake_mean, wake_p50, wake_p95, wake_p99, wake_max;      /* s */
+    double burst_mean, burst_p50, burst_p95, burst_p99, burst_max; /* s */
+    double bursts, burst_rate;        /* bursts completed, and per second of makespan */
+    double blocks, hlt_exits, ipis, vcpu_migrations, poll_wakes;
+    double ipi_seconds, migration_seconds, poll_seconds;
+    double runnable_seconds, steal_seconds, steal_fraction;
 };
 
 void metrics_init(struct sim_metrics *m, long warmup);
@@ -87,11 +108,22 @@ void metrics_destroy(struct sim_metrics *m);
 /* The number of guests in the system changes at now by delta. */
 void metrics_population(struct sim_metrics *m, sim_time_t now, int delta);
 
-/* A guest completed.  size is the base of its slowdown: its work per
- * vCPU, or for a utilisation-series guest the length of its series. */
+/* A guest completed.  work is the reference work its vCPUs did (all of
+ * them, ns); size is the base of its slowdown: its work per vCPU, or for
+ * a utilisation-series guest the length of its series. */
 void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t finish,
-                      sim_time_t first_start, sim_time_t service, sim_time_t work_per_vcpu,
-                      sim_time_t size, int nvcpus);
+                      sim_time_t first_start, sim_time_t service, sim_time_t work,
+                      sim_time_t size);
+
+/* A guest leaves the system (completed, or still in it when the run
+ * ends): merge its per-VM figures (wake-up latency, burst response,
+ * steal, CPU against entitlement) into the run's. */
+void metrics_guest(struct sim_metrics *m, const struct guest *g);
+
+/* The base of a guest's slowdown, turnaround / size (docs/MODEL.md): its
+ * work per vCPU, or for a utilisation-series guest the length of its
+ * series.  The summary and jobs.csv both divide by it. */
+sim_time_t metrics_slowdown_size(const struct guest *g);
 
 /* busy = total core-ns busy, cores = number of cores. */
 void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores,

@@ -6,10 +6,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
+#include "cli/plugin.h"
 #include "workloads/synthetic.h"
 
 struct array_src {
@@ -30,6 +32,14 @@ static int array_next(struct trace_reader *r, struct trace_record *rec, struct s
     rec->vcpus = j->vcpus ? j->vcpus : 1;
     rec->priority = j->priority;
     rec->mem_mb = j->mem_mb;
+    rec->cap = j->cap;
+    rec->weight = j->weight > 0 ? j->weight : 1;
+    rec->repeat = j->repeat > 0 ? j->repeat : 1;
+    if (j->phases) {
+        char msg[200];
+        const char *why = trace_parse_phases(j->phases, &rec->activity, msg, sizeof msg);
+        cr_assert_null(why, "test job %s: %s", j->id ? j->id : "?", why);
+    }
     if (j->series) {
         rec->series = xmalloc(sizeof *rec->series);
         rec->series->n = j->nseries;
@@ -44,7 +54,7 @@ static int array_next(struct trace_reader *r, struct trace_record *rec, struct s
 static void array_close(struct trace_reader *r) { free(r->priv); }
 
 static const struct trace_fmt array_fmt = {
-    .name = "array", .desc = "test jobs", .next = array_next, .close = array_close,
+    .info = {.name = "array", .desc = "test jobs"}, .next = array_next, .close = array_close,
 };
 
 void test_array_open(struct trace_reader *r, const struct test_job *jobs, size_t n)
@@ -70,78 +80,134 @@ static void record_finish(void *ctx, const struct sim_job_info *j)
     }
 }
 
-/* Run jobs with params p (completed here: invariants checked, finish
- * times recorded), and fail the test on any error or violation. */
-static void run_with(struct sim_params *p, const struct test_job *jobs, size_t n,
+void test_load_plugins(void)
+{
+    static bool loaded;   /* once per process (each Criterion test is one) */
+    const char *list = getenv("HVSIM_TEST_PLUGINS");
+    if (loaded || !list || !*list)
+        return;
+    loaded = true;
+    char *copy = xstrdup(list), *save = NULL;
+    for (char *p = strtok_r(copy, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+        struct sim_error err;
+        if (cli_plugin_load(p, NULL, NULL, &err) < 0) {
+            /* Not an assertion: this also runs where Criterion builds the
+             * parameters of a test, outside any test, where a failed
+             * assertion waits forever for a runner. */
+            fprintf(stderr, "HVSIM_TEST_PLUGINS: %s: %s\n", p, err.text);
+            exit(2);
+        }
+    }
+    free(copy);
+}
+
+void test_experiment(struct sim_experiment *x, const char *sched, int ncores)
+{
+    struct sim_error err;
+    cr_assert_eq(sim_experiment_init(x, &err), 0, "%s", err.text);
+    cr_assert_eq(policy_choose(&x->sched, &sched_registry, sched, &err), 0, "%s", err.text);
+    sim_experiment_uniform(x, 1, ncores, 0);
+}
+
+void test_knob(struct policy_choice *c, const char *name, const char *text)
+{
+    if (!param_find(c->info->params, name))
+        return;
+    struct sim_error err;
+    cr_assert_eq(policy_set(c, name, text, &err), 0, "%s --%s %s: %s", c->info->name, name,
+                 text, err.text);
+}
+
+void test_knob_num(struct policy_choice *c, const char *name, double value)
+{
+    char text[64];
+    snprintf(text, sizeof text, "%.17g", value);
+    test_knob(c, name, text);
+}
+
+/* Run jobs on x (invariants checked, finish times recorded), and fail the
+ * test on any error or violation; x is released. */
+static void run_with(struct sim_experiment *x, const struct test_job *jobs, size_t n,
                      struct test_run *out)
 {
-    p->check_invariants = true;
-    p->on_job = record_finish;
-    p->cb_ctx = out;
+    struct sim_hooks hooks = {.check_invariants = true, .on_job = record_finish, .cb_ctx = out};
     struct sim_error err;
     struct sim *sim;
-    cr_assert_eq(sim_create(&sim, p, &err), 0, "%s", err.text);
+    cr_assert_eq(sim_create(&sim, x, 0, &hooks, &err), 0, "%s", err.text);
     struct trace_reader r;
     test_array_open(&r, jobs, n);
     cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
     sim_result(sim, &out->res);
     out->events = (long)out->res.events;
-    cr_expect_eq(sim->violations, 0, "invariant violated: %s", sim->violation);
+    const char *first;
+    long violations = sim_violations(sim, &first);
+    cr_expect_eq(violations, 0, "invariant violated: %s", first);
     trace_close(&r);
     sim_destroy(sim);
+    sim_experiment_release(x);
 }
 
 static void run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
-                     int ncores, int nhosts, double mem_mb, bool reject,
-                     enum sim_placement place, double overcommit, struct test_run *out)
+                     int ncores, int nhosts, double mem_mb, bool reject, const char *place,
+                     double overcommit, struct test_run *out)
 {
     memset(out, 0, sizeof *out);
-    struct sim_params p;
-    sim_params_init(&p);
-    p.sched = sched_find(sched);
-    cr_assert_not_null(p.sched, "scheduler %s", sched);
-    p.ncores = ncores;
-    p.nhosts = nhosts;
-    p.host_mem_mb = mem_mb;
-    p.admission_reject = reject;
-    p.placement = place;
-    p.overcommit = overcommit;
-    p.sched_params.quantum = sim_time_from_s(quantum);
-    run_with(&p, jobs, n, out);
+    struct sim_experiment x;
+    struct sim_error err;
+    test_experiment(&x, sched, ncores);
+    sim_experiment_uniform(&x, nhosts, ncores, mem_mb);
+    x.admission_reject = reject;
+    cr_assert_eq(policy_choose(&x.place, &place_registry, place, &err), 0, "%s", err.text);
+    x.overcommit = overcommit;
+    test_knob_num(&x.sched, "quantum", quantum);
+    run_with(&x, jobs, n, out);
 }
 
 void test_run_jobs(const struct test_job *jobs, size_t n, const char *sched, double quantum,
                    int ncores, struct test_run *out)
 {
-    run_jobs(jobs, n, sched, quantum, ncores, 1, 0, false, SIM_PLACE_FIRST_FIT, 0, out);
+    run_jobs(jobs, n, sched, quantum, ncores, 1, 0, false, "first-fit", 0, out);
+}
+
+void test_run_jobs_knobs(const struct test_job *jobs, size_t n, const char *sched,
+                         const char *const *knobs, int ncores, struct test_run *out)
+{
+    memset(out, 0, sizeof *out);
+    struct sim_experiment x;
+    test_experiment(&x, sched, ncores);
+    for (size_t i = 0; knobs && knobs[i]; i += 2) {
+        struct sim_error err;
+        cr_assert_eq(policy_set(&x.sched, knobs[i], knobs[i + 1], &err), 0, "%s", err.text);
+    }
+    run_with(&x, jobs, n, out);
 }
 
 void test_run_jobs_platform(const struct test_job *jobs, size_t n, const char *sched,
                             int ncores, int nhosts, double mem_mb, bool reject,
                             struct test_run *out)
 {
-    run_jobs(jobs, n, sched, 0.03, ncores, nhosts, mem_mb, reject, SIM_PLACE_FIRST_FIT, 0, out);
+    run_jobs(jobs, n, sched, 0.03, ncores, nhosts, mem_mb, reject, "first-fit", 0, out);
 }
 
 void test_run_alloc(const struct test_job *jobs, size_t n, const char *alloc, int ncores,
                     double interval, double headroom, double floor, bool equal_share,
-                    struct test_run *out)
+                    bool fluid, struct test_run *out)
 {
     memset(out, 0, sizeof *out);
-    struct sim_params p;
-    sim_params_init(&p);
-    p.ncores = ncores;
-    p.alloc = alloc_find(alloc);
-    cr_assert_not_null(p.alloc, "allocator %s", alloc);
-    p.alloc_params.interval = sim_time_from_s(interval);
-    p.alloc_params.headroom = headroom;
-    p.alloc_params.floor = floor;
-    p.alloc_params.equal_share = equal_share;
-    run_with(&p, jobs, n, out);
+    struct sim_experiment x;
+    struct sim_error err;
+    test_experiment(&x, "fcfs", ncores);
+    x.fluid = fluid;
+    cr_assert_eq(policy_choose(&x.alloc, &alloc_registry, alloc, &err), 0, "%s", err.text);
+    test_knob_num(&x.alloc, "interval", interval);
+    test_knob_num(&x.alloc, "headroom", headroom);
+    test_knob_num(&x.alloc, "floor", floor);
+    test_knob(&x.alloc, "share", equal_share ? "equal" : "requested");
+    run_with(&x, jobs, n, out);
 }
 
 void test_run_jobs_placed(const struct test_job *jobs, size_t n, int ncores, int nhosts,
-                          double mem_mb, enum sim_placement place, double overcommit,
+                          double mem_mb, const char *place, double overcommit,
                           struct test_run *out)
 {
     run_jobs(jobs, n, "fcfs", 0.03, ncores, nhosts, mem_mb, false, place, overcommit, out);
@@ -153,26 +219,25 @@ void test_run_generate(const char *spec, const char *sched, double quantum, int 
     struct synth_spec s;
     struct sim_error err;
     cr_assert_eq(synth_parse(&s, spec, &err), 0, "%s", err.text);
-    struct sim_params p;
-    sim_params_init(&p);
-    p.sched = sched_find(sched);
-    cr_assert_not_null(p.sched);
-    p.ncores = ncores;
-    p.sched_params.quantum = sim_time_from_s(quantum);
-    p.seed = seed;
-    p.warmup = warmup;
+    struct sim_experiment x;
+    test_experiment(&x, sched, ncores);
+    test_knob_num(&x.sched, "quantum", quantum);
+    x.seed = seed;
+    x.warmup = warmup;
     struct sim *sim;
-    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
+    cr_assert_eq(sim_create(&sim, &x, 0, NULL, &err), 0, "%s", err.text);
     struct trace_reader r;
     synth_open(&r, &s, seed, 0, NULL);
     cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
     sim_result(sim, out);
-    metrics_batch_means(&sim->metrics, batches, out);
+    metrics_batch_means(sim_metrics(sim), batches, out);
     trace_close(&r);
     sim_destroy(sim);
+    sim_experiment_release(&x);
 }
 
-static char *slurp_fd(int fd)
+/* Everything until end of file from fd (a file or a pipe). */
+static char *slurp_fd(int fd, size_t *lenp)
 {
     size_t cap = 4096, len = 0;
     char *buf = xmalloc(cap);
@@ -185,7 +250,33 @@ static char *slurp_fd(int fd)
         len += (size_t)n;
     }
     buf[len] = '\0';
+    if (lenp)
+        *lenp = len;
     return buf;
+}
+
+char *test_slurp(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    cr_assert(fd >= 0, "cannot open %s", path);
+    char *buf = slurp_fd(fd, len);
+    close(fd);
+    return buf;
+}
+
+char *test_slurp_in(const char *dir, const char *name)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return test_slurp(path, NULL);
+}
+
+bool test_exists(const char *dir, const char *name)
+{
+    char path[1200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &st) == 0;
 }
 
 void run_hvsim(struct cmd_result *r, const char *const *args)
@@ -219,8 +310,8 @@ void run_hvsim(struct cmd_result *r, const char *const *args)
     r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     lseek(ofd, 0, SEEK_SET);
     lseek(efd, 0, SEEK_SET);
-    r->out = slurp_fd(ofd);
-    r->err = slurp_fd(efd);
+    r->out = slurp_fd(ofd, NULL);
+    r->err = slurp_fd(efd, NULL);
     close(ofd);
     close(efd);
     unlink(outp);

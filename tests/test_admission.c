@@ -75,15 +75,14 @@ Test(admission, first_best_worst_fit_differ)
     static const struct test_job j[] = {
         {"A", 0, 10, 1, 0, 500}, {"B", 0, 10, 1, 0, 900}, {"C", 0, 10, 1, 0, 80},
     };
-    const enum sim_placement place[] = {SIM_PLACE_FIRST_FIT, SIM_PLACE_BEST_FIT,
-                                        SIM_PLACE_WORST_FIT};
+    const char *const place[] = {"first-fit", "best-fit", "worst-fit"};
     const int a_host[] = {0, 0, 0}, b_host[] = {1, 1, 1}, c_host[] = {0, 1, 2};
     for (int k = 0; k < 3; k++) {
         struct test_run r;
         test_run_jobs_placed(j, 3, 1, 3, 1000, place[k], 0, &r);
-        cr_expect_eq(r.host[0], a_host[k], "placement %d: A on host %d", k, r.host[0]);
-        cr_expect_eq(r.host[1], b_host[k], "placement %d: B on host %d", k, r.host[1]);
-        cr_expect_eq(r.host[2], c_host[k], "placement %d: C on host %d", k, r.host[2]);
+        cr_expect_eq(r.host[0], a_host[k], "%s: A on host %d", place[k], r.host[0]);
+        cr_expect_eq(r.host[1], b_host[k], "%s: B on host %d", place[k], r.host[1]);
+        cr_expect_eq(r.host[2], c_host[k], "%s: C on host %d", place[k], r.host[2]);
     }
 }
 
@@ -93,7 +92,7 @@ Test(admission, overcommit_limits_vcpus_per_host)
 {
     static const struct test_job j[] = {{"A", 0, 4}, {"B", 0, 2}, {"C", 0, 1}};
     struct test_run r;
-    test_run_jobs_placed(j, 3, 2, 1, 0, SIM_PLACE_FIRST_FIT, 1.0, &r);
+    test_run_jobs_placed(j, 3, 2, 1, 0, "first-fit", 1.0, &r);
     cr_expect_float_eq(r.finish[2], 3, 1e-12, "C waited for B's slot: finished at %g", r.finish[2]);
     cr_expect_eq(r.res.admission_waits, 1);
 }

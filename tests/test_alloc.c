@@ -28,12 +28,12 @@ Test(alloc, static_vs_demand_by_hand)
 {
     const struct test_job j[] = {{"A", 0, 1, 1, 0, 0, spiky, 3, 10}};
     struct test_run st, dm;
-    test_run_alloc(j, 1, "static", 1, 10, 1, 0, false, &st);
+    test_run_alloc(j, 1, "static", 1, 10, 1, 0, false, true, &st);
     cr_expect_float_eq(st.res.unmet_cpu_seconds, 0, 1e-9);
     cr_expect_float_eq(st.res.idle_cpu_seconds, 18, 1e-6, "static idle %g", st.res.idle_cpu_seconds);
     cr_expect_float_eq(st.finish[0], 30, 1e-9);
 
-    test_run_alloc(j, 1, "demand", 1, 10, 1, 0, false, &dm);
+    test_run_alloc(j, 1, "demand", 1, 10, 1, 0, false, true, &dm);
     cr_expect_float_eq(dm.res.unmet_cpu_seconds, 6, 1e-6, "demand unmet %g", dm.res.unmet_cpu_seconds);
     cr_expect_float_eq(dm.res.idle_cpu_seconds, 0, 1e-6, "demand idle %g", dm.res.idle_cpu_seconds);
     cr_expect_eq(dm.res.reallocations, 1);
@@ -52,7 +52,7 @@ Test(alloc, unmet_is_zero_when_capacity_is_ample)
         {"C", 100, 1, 3, 0, 0, a, 4, 300}, {"D", 200, 1, 1, 0, 0, b, 4, 300},
     };
     struct test_run r;
-    test_run_alloc(j, 4, "static", 8, 300, 1, 0, false, &r);
+    test_run_alloc(j, 4, "static", 8, 300, 1, 0, false, true, &r);
     cr_expect_float_eq(r.res.unmet_cpu_seconds, 0, 1e-9);
     cr_expect_eq(r.res.completed, 4);
     cr_expect_float_eq(r.finish[1], 1300, 1e-9);
@@ -66,7 +66,7 @@ Test(alloc, overcommitted_host_scales_and_delays)
     static const double u[] = {0.8};
     const struct test_job j[] = {{"A", 0, 1, 1, 0, 0, u, 1, 10}, {"B", 0, 1, 1, 0, 0, u, 1, 10}};
     struct test_run r;
-    test_run_alloc(j, 2, "static", 1, 10, 1, 0, false, &r);
+    test_run_alloc(j, 2, "static", 1, 10, 1, 0, false, true, &r);
     cr_expect_float_eq(r.res.unmet_cpu_seconds, 6, 1e-6, "unmet %g", r.res.unmet_cpu_seconds);
     cr_expect_float_eq(r.finish[0], 16, 1e-6, "A left at %g", r.finish[0]);
     cr_expect_float_eq(r.finish[1], 16, 1e-6);
@@ -79,7 +79,7 @@ Test(alloc, equal_shares)
     static const double lo[] = {0.2}, hi[] = {0.5};
     const struct test_job j[] = {{"A", 0, 1, 1, 0, 0, lo, 1, 10}, {"B", 0, 1, 1, 0, 0, hi, 1, 10}};
     struct test_run r;
-    test_run_alloc(j, 2, "static", 1, 10, 1, 0, true, &r);
+    test_run_alloc(j, 2, "static", 1, 10, 1, 0, true, true, &r);
     cr_expect_float_eq(r.res.idle_cpu_seconds, 3, 1e-6, "idle %g", r.res.idle_cpu_seconds);
     cr_expect_float_eq(r.res.unmet_cpu_seconds, 0, 1e-9);
 }
@@ -93,7 +93,8 @@ Test(alloc, equal_shares)
 Test(alloc, planetlab_day_static_vs_demand, .timeout = 120)
 {
     const char *base[] = {"run", "--trace", "workloads/samples/planetlab-20110303", "--hosts",
-                          "40", "--cores", "4", "--overcommit", "7", "--json", "--alloc"};
+                          "40", "--cores", "4", "--overcommit", "7", "--model", "fluid", "--json",
+                          "--alloc"};
     double unmet[2], idle[2];
     const char *alloc[2] = {"static", "demand"};
     for (int i = 0; i < 2; i++) {

@@ -2,7 +2,7 @@
  * tests/test_calibrate.c - `hvsim calibrate` (calibrate/): the statistics
  * and the walk-model fit against synthetic curves with known parameters,
  * the profile writer against the loader and `hvsim explain`, and the
- * plumbing of a real --quick run.
+ * plumbing of a real run at the test size (calibrate.h).
  *
  * Nothing here asserts a measured time: the machine is shared.  The
  * synthetic curves are built with the model itself from chosen
@@ -448,7 +448,7 @@ Test(calib_cli, help_and_bad_arguments)
     RUN(&r, "calibrate", "--help");
     cr_expect_eq(r.status, 0);
     const char *words[] = { "--out", "--quick", "exits", "memory", "switch", "wake-ups",
-                            "does not", "docs/CALIBRATE.md" };
+                            "does not", "docs/MODEL.md" };
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         cr_expect(strstr(r.out, words[i]) != NULL, "calibrate --help lacks '%s'", words[i]);
     cmd_result_free(&r);
@@ -462,42 +462,61 @@ Test(calib_cli, help_and_bad_arguments)
     cmd_result_free(&r);
 }
 
-/* One real --quick run (a few seconds): the profile file loads, explain
- * and run accept it, the table went to stderr and nothing to stdout. */
-Test(calib_cli, quick_run_writes_a_profile_that_loads)
+/* One real run at the test size (a few seconds; --quick takes 10-30 s,
+ * too long for every `make test`): the profile file loads, explain and run
+ * accept it, and the table went to the log.  The command line's own path
+ * (options, --out, nothing on stdout) is the same calib_run and
+ * calib_write_profile behind cli/cmd-calibrate.c, whose parsing the test
+ * above covers. */
+Test(calib_run, test_size_run_writes_a_profile_that_loads)
 {
     if (!calib_arch_supported())
         cr_skip_test("calibrate measures x86-64 instructions; not supported here");
-    char *dir = test_tmpdir("calib-cli");
-    char path[512];
+    char *dir = test_tmpdir("calib-run");
+    char path[512], logpath[512];
     snprintf(path, sizeof path, "%s/here.json", dir);
-    struct cmd_result r;
-    RUN(&r, "calibrate", "--quick", "--out", path);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_expect_str_empty(r.out, "the profile went to the file, nothing to stdout");
-    cr_expect(strstr(r.err, "What was measured") != NULL, "no table on stderr: %s", r.err);
-    cr_expect(strstr(r.err, "CPUID exit round trip") != NULL);
-    cmd_result_free(&r);
+    snprintf(logpath, sizeof logpath, "%s/log.txt", dir);
+    struct calib_options opt;
+    calib_options_init(&opt);
+    opt.size = CALIB_SIZE_TEST;
+    opt.name = "here";
+    FILE *log = fopen(logpath, "w");
+    cr_assert_not_null(log);
+    json_t *doc = NULL;
+    struct sim_error err = { 0 };
+    int rc = calib_run(&opt, log, &doc, &err);
+    fclose(log);
+    cr_assert_eq(rc, 0, "%s", err.text);
+    cr_assert_eq(calib_write_profile(doc, path, &err), 0, "%s", err.text);
+    json_decref(doc);
+    char *text = test_slurp(logpath, NULL);
+    cr_expect(strstr(text, "What was measured") != NULL, "no table in the log: %s", text);
+    cr_expect(strstr(text, "CPUID exit round trip") != NULL);
+    cr_expect(strstr(text, "hvsim calibrate (test size)") != NULL);
+    free(text);
 
     struct hw_model *m = NULL;
-    struct sim_error err = { 0 };
     cr_assert_eq(hw_model_load(path, datadir(), &m, &err), 0, "%s", err.text);
     cr_expect_str_eq(hw_model_profile_name(m), "here");
     cr_expect_eq(m->p.exit_cost[HW_EXIT_CPUID].prov, 'C');
     cr_expect_gt(m->p.exit_cost[HW_EXIT_CPUID].value, 0);
+    cr_expect(strstr(m->p.exit_cost[HW_EXIT_CPUID].source, "load average") != NULL,
+              "a measured value says how loaded the machine was: %s",
+              m->p.exit_cost[HW_EXIT_CPUID].source);
     hw_model_free(m);
 
-    json_t *doc = json_load_file(path, 0, NULL);
+    doc = json_load_file(path, 0, NULL);
     cr_assert_not_null(doc);
     json_t *cal = json_object_get(doc, "_calibration");
-    cr_expect(json_is_true(json_object_get(cal, "quick")));
+    cr_expect_str_eq(json_string_value(json_object_get(cal, "size")), "test");
     json_t *curves = json_object_get(json_object_get(cal, "memory"), "ns_per_access");
     cr_expect_geq(json_array_size(json_object_get(curves, "thp_random_lines")), 5);
     json_decref(doc);
 
+    struct cmd_result r;
     RUN(&r, "explain", "--hw", path);
     cr_expect_eq(r.status, 0, "%s", r.err);
-    cr_expect(strstr(r.out, "hvsim calibrate --quick") != NULL);
+    cr_expect(strstr(r.out, "hvsim calibrate (test size)") != NULL);
     cmd_result_free(&r);
     RUN(&r, "run", "--hw", path, "--generate", "n=50,interarrival=exp:1.25,work=exp:1", "--json");
     cr_expect_eq(r.status, 0, "%s", r.err);

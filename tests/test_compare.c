@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "tests/helpers.h"
 
 static void put(const char *dir, const char *name, const char *text)
@@ -24,30 +24,6 @@ static void put(const char *dir, const char *name, const char *text)
     cr_assert_not_null(f, "%s", path);
     fputs(text, f);
     fclose(f);
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    rewind(f);
-    char *buf = xmalloc((size_t)len + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static bool exists(const char *dir, const char *name)
-{
-    char path[1200];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return stat(path, &st) == 0;
 }
 
 /* A summary with known figures; quantum and the turnaround interval vary. */
@@ -173,12 +149,12 @@ Test(compare, out_writes_metric_and_cdf_data, .timeout = 60)
     RUN(&r, "compare", f.a, f.b, "--out", f.out);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    char *m = slurp(f.out, "compare-metric.csv");
+    char *m = test_slurp_in(f.out, "compare-metric.csv");
     cr_expect_str_eq(m, "x,turnaround.mean,ci_lo,ci_hi,run,quantum\n"
                         "0.01,1.5,1.4,1.6,q10ms,10ms\n"
                         "0.1,2,1.5,2.5,q100ms,100ms\n");
     free(m);
-    char *cdf = slurp(f.out, "compare-cdf.csv");
+    char *cdf = test_slurp_in(f.out, "compare-cdf.csv");
     char expect[3000];
     snprintf(expect, sizeof expect,
              "# run q100ms (%s): turnaround,cdf\n1,0.25\n2,0.5\n2,0.75\n4,1\n\n\n"
@@ -189,8 +165,8 @@ Test(compare, out_writes_metric_and_cdf_data, .timeout = 60)
                            "compare-cdf.gp", "compare-cdf.png", "compare-cdf.svg",
                            "compare-metric.gp", "compare-metric.png", "compare-metric.svg"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-        cr_expect(exists(f.out, files[i]), "%s missing", files[i]);
-    char *gp = slurp(f.out, "compare-metric.gp");
+        cr_expect(test_exists(f.out, files[i]), "%s missing", files[i]);
+    char *gp = test_slurp_in(f.out, "compare-metric.gp");
     cr_expect(strstr(gp, "yerrorlines") != NULL, "error bars: %s", gp);
     cr_expect(strstr(gp, "set logscale x") == NULL, "10ms..100ms is one decade: linear");
     free(gp);
@@ -203,9 +179,9 @@ Test(compare, out_writes_metric_and_cdf_data, .timeout = 60)
               "the note names the keys: %s", r.err);
     cr_expect(strstr(r.err, "no jobs.csv") != NULL, "fcfs has no jobs.csv: %s", r.err);
     cmd_result_free(&r);
-    cr_expect_not(exists(f.out, "compare-metric.csv"));
-    cr_expect_not(exists(f.out, "compare-metric.png"));
-    cr_expect(exists(f.out, "compare-cdf.png"));
+    cr_expect_not(test_exists(f.out, "compare-metric.csv"));
+    cr_expect_not(test_exists(f.out, "compare-metric.png"));
+    cr_expect(test_exists(f.out, "compare-cdf.png"));
     fixture_free(&f);
 }
 
@@ -227,13 +203,13 @@ Test(compare, categorical_key_and_replication_ci)
     RUN(&r, "compare", a, b, "--metric", "slowdown.mean", "--out", out);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    char *m = slurp(out, "compare-metric.csv");
+    char *m = test_slurp_in(out, "compare-metric.csv");
     /* a has slowdown.mean 3 and no interval for it: a bar without error */
     cr_expect_str_eq(m, "x,slowdown.mean,ci_lo,ci_hi,run,sched\n"
                         "0,3,3,3,x,rr\n"
                         "1,7,6,8,y,fcfs\n");
     free(m);
-    char *gp = slurp(out, "compare-metric.gp");
+    char *gp = test_slurp_in(out, "compare-metric.gp");
     cr_expect(strstr(gp, "set xtics ('rr' 0, 'fcfs' 1)") != NULL, "%s", gp);
     free(gp);
     test_remove_tree(root);
@@ -278,7 +254,7 @@ Test(compare, bad_input_exits_2_naming_it)
     cr_expect(strstr(r.err, nosum) != NULL && strstr(r.err, "summary.json") != NULL, "%s",
               r.err);
     cr_expect_str_eq(r.out, "");
-    cr_expect_not(exists(f.root, "cmp"), "--out created on bad input");
+    cr_expect_not(test_exists(f.root, "cmp"), "--out created on bad input");
     cmd_result_free(&r);
 
     char missing[800];
@@ -310,7 +286,7 @@ Test(compare, bad_input_exits_2_naming_it)
     RUN(&r, "compare", f.c, "--out", f.out);
     cr_expect_eq(r.status, 2);
     cr_expect(strstr(r.err, "jobs.csv:2:") != NULL, "%s", r.err);
-    cr_expect_not(exists(f.root, "cmp"));
+    cr_expect_not(test_exists(f.root, "cmp"));
     cmd_result_free(&r);
 
     RUN(&r, "compare", "--frob", f.a);
@@ -348,13 +324,91 @@ Test(compare, real_runs_end_to_end, .timeout = 60)
     cr_expect(strstr(r.out, "q1 ") != NULL && strstr(r.out, "q2 ") != NULL, "%s", r.out);
     cr_expect_str_eq(r.err, "");
     cmd_result_free(&r);
-    cr_expect(exists(out, "compare-metric.png") && exists(out, "compare-cdf.png"));
-    char *csv = slurp(out, "compare-cdf.csv");
+    cr_expect(test_exists(out, "compare-metric.png") && test_exists(out, "compare-cdf.png"));
+    char *csv = test_slurp_in(out, "compare-cdf.csv");
     int rows = 0;
     for (const char *c = csv; *c; c++)
         rows += *c == '\n';
     cr_expect_eq(rows, 2 * 400 + 2 + 2, "400 points and a comment per run, 2 blank lines");
     free(csv);
+    test_remove_tree(root);
+    free(root);
+}
+
+/* The table blanks an option the run's policy does not have (fcfs has no
+ * quantum: its config has no such key) and prints numbers a human reads:
+ * thousands separators, 4 significant digits, the CI half-width to 2. */
+Test(compare, human_numbers_and_blank_options)
+{
+    char *root = test_tmpdir("compare");
+    char a[700], b[700];
+    snprintf(a, sizeof a, "%s/fcfs", root);
+    snprintf(b, sizeof b, "%s/rr", root);
+    put(a, "summary.json",
+        "{\"config\": {\"sched\": \"fcfs\", \"hw\": \"none\"},"
+        " \"turnaround\": {\"mean\": 19652.3, \"p99\": 116512, \"ci95\": [13952.3, 25352.3]},"
+        " \"overhead\": {\"switches\": 2393914, \"fraction\": 0.0161}}");
+    put_summary(b, "rr", 60, 2, 1.5, 2.5, "");
+    struct cmd_result r;
+    RUN(&r, "compare", a, b);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "19,650 ± 5,700") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "116,500") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "2,393,914") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "1.61%") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "e+0") == NULL, "no exponent: %s", r.out);
+    /* the fcfs row: its quantum cell is blank, rr's is 1min */
+    const char *row = strstr(r.out, "\nfcfs ");
+    cr_assert_not_null(row, "%s", r.out);
+    cr_expect(strncmp(row + 1, "fcfs  fcfs            none", 26) == 0, "%.60s", row + 1);
+    cr_expect(strstr(r.out, "1min") != NULL, "%s", r.out);
+    cmd_result_free(&r);
+    test_remove_tree(root);
+    free(root);
+}
+
+/* Runs that differ in the scheduler (and so in its knobs, which the
+ * others lack) differ in one key: sched.  Curves that coincide are named
+ * together; an interval of a positive metric that reaches below 0 is cut
+ * at 0, and the plot says so. */
+Test(compare, one_key_same_curves_and_intervals_cut_at_zero, .timeout = 60)
+{
+    char *root = test_tmpdir("compare");
+    char a[700], b[700], c[700], out[700];
+    snprintf(a, sizeof a, "%s/fcfs", root);
+    snprintf(b, sizeof b, "%s/prio", root);
+    snprintf(c, sizeof c, "%s/rr", root);
+    snprintf(out, sizeof out, "%s/cmp", root);
+    put(a, "summary.json", "{\"config\": {\"sched\": \"fcfs\", \"hw\": \"none\"},"
+                           " \"turnaround\": {\"mean\": 2, \"ci95\": [-1, 5]}}");
+    put(b, "summary.json", "{\"config\": {\"sched\": \"prio\", \"tie\": \"fifo\", \"hw\": "
+                           "\"none\"}, \"turnaround\": {\"mean\": 2, \"ci95\": [-1, 5]}}");
+    put(c, "summary.json", "{\"config\": {\"sched\": \"rr\", \"quantum\": 0.1, \"hw\": \"none\"},"
+                           " \"turnaround\": {\"mean\": 1, \"ci95\": [0.5, 1.5]}}");
+    put(a, "jobs.csv", "id,turnaround\n1,1\n2,3\n");
+    put(b, "jobs.csv", "id,turnaround\n1,3\n2,1\n");
+    put(c, "jobs.csv", "id,turnaround\n1,1\n2,1\n");
+    struct cmd_result r;
+    RUN(&r, "compare", a, b, c, "--out", out, "--json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *j = json_loads(r.out, 0, NULL);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "varying")), "sched");
+    json_decref(j);
+    cmd_result_free(&r);
+    char *gp = test_slurp_in(out, "compare-cdf.gp");
+    cr_expect(strstr(gp, "'fcfs (same curve as prio)'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "'prio (same curve as fcfs)'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "'rr'") != NULL, "%s", gp);
+    free(gp);
+    char *m = test_slurp_in(out, "compare-metric.csv");
+    cr_expect_str_eq(m, "x,turnaround.mean,ci_lo,ci_hi,run,sched\n"
+                        "0,2,0,5,fcfs,fcfs\n"
+                        "1,2,0,5,prio,prio\n"
+                        "2,1,0.5,1.5,rr,rr\n");
+    free(m);
+    gp = test_slurp_in(out, "compare-metric.gp");
+    cr_expect(strstr(gp, "(cut at 0)") != NULL, "%s", gp);
+    free(gp);
     test_remove_tree(root);
     free(root);
 }

@@ -8,7 +8,9 @@
  *     vCPU on two cores, time never decreases (checked after every event);
  *   - the same seed gives the same figures, bit for bit.
  * Each policy runs with and without clairvoyance, preemptive and not,
- * on 1 and 3 cores, with guests of 1 to 3 vCPUs.
+ * on 1 and 3 cores, with guests of 1 to 3 vCPUs: jobs (one burst per
+ * vCPU) and VMs whose vCPUs block and wake (closed loops).  Plug-ins named in
+ * $HVSIM_TEST_PLUGINS are covered too (tests/plugin/test_plugin.sh).
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -23,7 +25,8 @@ ParameterizedTestParameters(conformance, invariants)
     /* Indices, not names: Criterion runs each test in a new process
      * (BoxFort re-executes the binary), where the parent's pointers are
      * meaningless under address-space randomisation. */
-    size_t n = sched_count();
+    test_load_plugins();
+    size_t n = registry_count(&sched_registry);
     size_t *idx = cr_malloc(n * sizeof *idx);
     for (size_t i = 0; i < n; i++)
         idx[i] = i;
@@ -37,56 +40,64 @@ struct outcome {
     char violation[256];
 };
 
-static void run_once(const char *sched, int cores, bool clairvoyant, bool preempt,
-                     uint64_t seed, struct outcome *o)
+/* Jobs (one burst per vCPU), as the textbook policies were written for. */
+#define JOBS "n=400,interarrival=exp:0.6,work=exp:1,vcpus=uniform:1:3,priority=uniform:0.5:2.5"
+/* VMs whose vCPUs block and wake: closed loops of think and burst. */
+#define BLOCKING "n=40,interarrival=exp:0.3,vcpus=uniform:1:3,priority=uniform:0.5:2.5," \
+                 "think=exp:0.05,burst=exp:0.02,cycles=60"
+
+static void run_once(const char *sched, const char *workload, int cores, bool clairvoyant,
+                     bool preempt, uint64_t seed, struct outcome *o)
 {
     struct synth_spec spec;
     struct sim_error err;
-    cr_assert_eq(synth_parse(&spec, "n=400,interarrival=exp:0.6,work=exp:1,vcpus=uniform:1:3,"
-                                    "priority=uniform:0.5:2.5", &err), 0);
-    struct sim_params p;
-    sim_params_init(&p);
-    p.sched = sched_find(sched);
-    p.ncores = cores;
-    p.sched_params.quantum = SIM_MS(50);
-    p.sched_params.clairvoyant = clairvoyant;
-    p.sched_params.preemptive = preempt;
-    p.seed = seed;
-    p.check_invariants = true;
+    cr_assert_eq(synth_parse(&spec, workload, &err), 0, "%s", err.text);
+    struct sim_experiment x;
+    test_experiment(&x, sched, cores);
+    test_knob(&x.sched, "quantum", "50ms");
+    test_knob(&x.sched, "clairvoyant", clairvoyant ? "yes" : "no");
+    test_knob(&x.sched, "preempt", preempt ? "yes" : "no");
+    x.seed = seed;
+    struct sim_hooks hooks = {.check_invariants = true};
     struct sim *sim;
-    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s: %s", sched, err.text);
+    cr_assert_eq(sim_create(&sim, &x, 0, &hooks, &err), 0, "%s: %s", sched, err.text);
     struct trace_reader r;
     synth_open(&r, &spec, seed, 0, NULL);
     cr_assert_eq(sim_run(sim, &r, &err), 0, "%s: %s", sched, err.text);
     sim_result(sim, &o->res);
-    o->work_ns = sim_acc_value(&sim->metrics.work_ns);
-    o->busy_ns = 0;
-    for (int i = 0; i < cores; i++)
-        o->busy_ns += sim->cores[i].busy_total;
-    o->violations = sim->violations;
-    memcpy(o->violation, sim->violation, sizeof o->violation);
+    o->work_ns = sim_acc_value(&sim_metrics(sim)->work_ns);
+    o->busy_ns = sim_busy_ns(sim);
+    const char *first;
+    o->violations = sim_violations(sim, &first);
+    snprintf(o->violation, sizeof o->violation, "%s", first);
     trace_close(&r);
     sim_destroy(sim);
+    sim_experiment_release(&x);
 }
 
 ParameterizedTest(size_t *index, conformance, invariants, .timeout = 60)
 {
-    const char *sched = sched_at(*index)->name;
+    test_load_plugins();
+    const char *sched = registry_at(&sched_registry, *index)->name;
+    const char *workloads[] = {JOBS, BLOCKING};
+    const int guests[] = {400, 40};
+    for (int wl = 0; wl < 2; wl++)
     for (int cores = 1; cores <= 3; cores += 2)
         for (int clair = 0; clair <= 1; clair++)
             for (int pre = 0; pre <= 1; pre++) {
                 struct outcome a, b;
-                run_once(sched, cores, clair, pre, 99, &a);
+                run_once(sched, workloads[wl], cores, clair, pre, 99, &a);
                 const char *how = clair ? "clairvoyant" : "blind";
                 cr_expect_eq(a.res.completed, a.res.arrived,
                              "%s %d cores %s: %g of %g guests completed", sched, cores, how,
                              a.res.completed, a.res.arrived);
-                cr_expect_eq(a.res.arrived, 400);
+                cr_expect_eq(a.res.arrived, guests[wl]);
                 cr_expect(a.busy_ns == a.work_ns, "%s %d cores %s: core time %.0Lf ns != work "
                           "%.0Lf ns", sched, cores, how, a.busy_ns, a.work_ns);
                 cr_expect_eq(a.violations, 0, "%s %d cores %s preempt %d: %ld violations, first: %s",
                              sched, cores, how, pre, a.violations, a.violation);
-                run_once(sched, cores, clair, pre, 99, &b);
+                run_once(sched, workloads[wl], cores, clair, pre, 99, &b);
+                a.res.wall_seconds = b.res.wall_seconds = 0;
                 cr_expect(memcmp(&a.res, &b.res, sizeof a.res) == 0,
                           "%s: same seed, different results", sched);
             }

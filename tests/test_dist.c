@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "sim/dist.h"
+#include "base/dist.h"
 #include "sim/metrics.h"
 #include "workloads/synthetic.h"
 #include <gsl/gsl_sort.h>

@@ -7,7 +7,7 @@
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
 
-#include "sim/evq.h"
+#include "base/evq.h"
 
 #define N_EVENTS 4096
 

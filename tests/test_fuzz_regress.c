@@ -10,26 +10,9 @@
 #include <dirent.h>
 
 #include "tests/fuzz/harness.h"
+#include "tests/helpers.h"
 
 static const char *const fmts[] = {"csv", "swf", "planetlab", "bitbrains", "azure", "json"};
-
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s", path);
-    unsigned char *buf = NULL;
-    size_t cap = 0;
-    *n = 0;
-    for (;;) {
-        buf = xgrow(buf, &cap, *n + 4096, 1);
-        size_t got = fread(buf + *n, 1, 4096, f);
-        *n += got;
-        if (got < 4096)
-            break;
-    }
-    fclose(f);
-    return buf;
-}
 
 /* Replay every input of dir; returns how many had an expected outcome. */
 static int replay(const char *dir, const char *fmt, int *inputs)
@@ -46,7 +29,7 @@ static int replay(const char *dir, const char *fmt, int *inputs)
         char path[512], exp[600];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t n;
-        unsigned char *data = slurp(path, &n);
+        unsigned char *data = (unsigned char *)test_slurp(path, &n);
         struct fuzz_outcome o = fuzz_one(fmt, data, n);
         free(data);
         (*inputs)++;
@@ -97,7 +80,7 @@ Test(fuzz_regress, seeds_are_clean)
     };
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
         size_t n;
-        unsigned char *data = slurp(seeds[i].file, &n);
+        unsigned char *data = (unsigned char *)test_slurp(seeds[i].file, &n);
         struct fuzz_outcome o = fuzz_one(seeds[i].fmt, data, n);
         free(data);
         cr_expect_eq(o.errors, 0, "%s", seeds[i].file);

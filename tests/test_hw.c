@@ -19,6 +19,7 @@
 
 #include "models/hw-private.h"
 #include "models/hw.h"
+#include "tests/helpers.h"
 
 static const char *datadir(void)
 {
@@ -27,19 +28,14 @@ static const char *datadir(void)
 }
 
 /* A scratch directory per test process (Criterion forks one per test). */
-static char scratch[64];
+static char *scratch;
 
-static void scratch_init(void)
-{
-    snprintf(scratch, sizeof scratch, "/tmp/hvsim-test-hw-XXXXXX");
-    cr_assert_not_null(mkdtemp(scratch));
-}
+static void scratch_init(void) { scratch = test_tmpdir("hw"); }
 
 static void scratch_fini(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
-    cr_assert_eq(system(cmd), 0);
+    test_remove_tree(scratch);
+    free(scratch);
 }
 
 static struct hw_model *load_ok(const char *name)

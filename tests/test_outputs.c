@@ -18,39 +18,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/options.h"
-#include "sim/plots.h"
-#include "sim/progress.h"
-#include "sim/report.h"
-#include "sim/xalloc.h"
+#include "report/output.h"
+#include "report/plots.h"
+#include "cli/progress.h"
+#include "report/report.h"
+#include "base/xalloc.h"
 #include "tests/helpers.h"
 #include "workloads/synthetic.h"
 
 /* ---- small file helpers ---- */
-
-static bool exists(const char *dir, const char *name)
-{
-    char path[1200];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return stat(path, &st) == 0;
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    rewind(f);
-    char *buf = xmalloc((size_t)len + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static bool is_number(const char *s)
 {
@@ -60,12 +36,14 @@ static bool is_number(const char *s)
     return end != s && *end == '\0' && errno == 0 && isfinite(v);
 }
 
-/* Check every line of DIR/NAME: ncols fields, numeric except column
- * text_col (-1 = none); the header is `header`.  Returns the data rows. */
+/* Check every line of DIR/NAME: ncols fields, numeric (or empty) except
+ * the columns of the bits of text_cols; the header is `header`.  Returns
+ * the data rows. */
+#define TEXT(col) (1ul << (col))
 static long check_csv(const char *dir, const char *name, const char *header, int ncols,
-                      int text_col)
+                      unsigned long text_cols)
 {
-    char *text = slurp(dir, name);
+    char *text = test_slurp_in(dir, name);
     char *save = NULL;
     char *line = strtok_r(text, "\n", &save);
     cr_assert_not_null(line, "%s is empty", name);
@@ -82,7 +60,7 @@ static long check_csv(const char *dir, const char *name, const char *header, int
         cr_expect_eq(commas + 1, ncols, "%s row %ld: %d fields: %s", name, rows, commas + 1,
                      line);
         for (char *f = strtok_r(line, ",", &fsave); f; f = strtok_r(NULL, ",", &fsave), n++)
-            if (n != text_col)
+            if (!(text_cols & TEXT(n)))
                 cr_expect(is_number(f), "%s row %ld column %d: '%s' is not a number", name,
                           rows, n + 1, f);
     }
@@ -92,7 +70,7 @@ static long check_csv(const char *dir, const char *name, const char *header, int
 
 static bool png_ok(const char *dir, const char *name)
 {
-    char *b = slurp(dir, name);
+    char *b = test_slurp_in(dir, name);
     bool ok = memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0;
     free(b);
     return ok;
@@ -120,15 +98,13 @@ Test(outputs, every_file_parses_back, .timeout = 60)
     cr_expect_str_eq(json_string_value(json_object_get(s, "schema")), REPORT_SCHEMA);
     cr_expect_eq(json_integer_value(json_object_get(json_object_get(s, "jobs"), "completed")), 60);
 
-    long jobs = check_csv(out, "jobs.csv",
-                          "id,arrival,start,finish,waiting,turnaround,slowdown,host,work,"
-                          "cpu_time,exits,vcpus,switches", 13, -1);
+    long jobs = check_csv(out, "jobs.csv", OUTPUT_JOBS_HEADER, 32, TEXT(13));
     cr_expect_eq(jobs, 60);
     long samples = check_csv(out, "timeline.csv",
-                             "time,host,utilization,runnable,running,guests,demand,allocated,used",
-                             9, -1);
+                             "time,host,utilization,runnable,running,guests,demand,allocated,used,queued",
+                             10, 0);
     cr_expect_gt(samples, 10);
-    long segs = check_csv(out, "segments.csv", "host,core,guest,vcpu,start,end", 6, 2);
+    long segs = check_csv(out, "segments.csv", "host,core,guest,vcpu,start,end", 6, TEXT(2));
     cr_expect_gt(segs, 60);
 
     /* Known relation: on ideal hardware the segments cover exactly the
@@ -159,18 +135,18 @@ Test(outputs, every_file_parses_back, .timeout = 60)
     free(jd);
 
     /* The derived plot data and every plot, script and images. */
-    check_csv(out, "turnaround-cdf.csv", "turnaround,cdf", 2, -1);
+    check_csv(out, "turnaround-cdf.csv", "turnaround,cdf", 2, 0);
     check_csv(out, "timeline-plot.csv",
-              "time,utilization,runnable,runnable_max,demand,allocated,used", 7, -1);
+              "time,utilization,runnable,runnable_max,demand,allocated,used", 7, 0);
     const char *plots[] = {"turnaround-cdf", "timeline", "overhead", "gantt"};
     for (size_t i = 0; i < 4; i++) {
         char name[64];
         snprintf(name, sizeof name, "%s.gp", plots[i]);
-        cr_expect(exists(out, name), "%s missing", name);
+        cr_expect(test_exists(out, name), "%s missing", name);
         snprintf(name, sizeof name, "%s.png", plots[i]);
-        cr_expect(exists(out, name) && png_ok(out, name), "%s missing or not a PNG", name);
+        cr_expect(test_exists(out, name) && png_ok(out, name), "%s missing or not a PNG", name);
         snprintf(name, sizeof name, "%s.svg", plots[i]);
-        cr_expect(exists(out, name), "%s missing", name);
+        cr_expect(test_exists(out, name), "%s missing", name);
     }
     /* No temporary file is left behind. */
     char cmd[700];
@@ -238,7 +214,7 @@ Test(outputs, textbook_rr_segments_csv)
         "--quantum", "2", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    char *seg = slurp(dir, "segments.csv");
+    char *seg = test_slurp_in(dir, "segments.csv");
     cr_expect_str_eq(seg, "host,core,guest,vcpu,start,end\n"
                           "0,0,1,0,0.000000000,2.000000000\n"
                           "0,0,2,0,2.000000000,4.000000000\n"
@@ -248,16 +224,52 @@ Test(outputs, textbook_rr_segments_csv)
                           "0,0,3,0,10.000000000,12.000000000\n");
     free(seg);
     /* waiting is exact: guest 1 waited 4 s (8 - 4), not 4 +- rounding */
-    char *jobs = slurp(dir, "jobs.csv");
+    char *jobs = test_slurp_in(dir, "jobs.csv");
     cr_expect(strstr(jobs, "\n1,0.000000000,0.000000000,8.000000000,4.000000000,") != NULL,
               "%s", jobs);
     free(jobs);
-    char *gantt = slurp(dir, "gantt.gp");
-    cr_expect(strstr(gantt, "'segments.csv'") != NULL);
+    char *gantt = test_slurp_in(dir, "gantt.gp");
+    cr_expect(strstr(gantt, "'gantt-plot.csv'") != NULL);
     cr_expect(strstr(gantt, "'cpu0' 0") != NULL, "one row labelled cpu0");
+    cr_expect(strstr(gantt, "set xtics ('0' 0, '2' 2, '4' 4, '6' 6, '8' 8, '10' 10, '12' 12)")
+              != NULL, "ticks at the boundaries: %s", gantt);
     free(gantt);
     test_remove_tree(dir);
     free(dir);
+}
+
+/* The Gantt plot gives each guest its colour, whatever its id (ids P1,
+ * P2, P3 were all drawn in one colour), and names it in its boxes. */
+Test(outputs, gantt_plot_one_colour_per_guest)
+{
+    char *trace = write_temp(".csv", "id,arrival,work\nP1,0,4\nP2,0,4\nP3,0,4\n");
+    char *dir = test_tmpdir("outputs");
+    struct cmd_result r;
+    RUN(&r, "run", "--trace", trace, "--sched", "rr", "--quantum", "2", "--out", dir, "--quiet");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cmd_result_free(&r);
+    char *csv = test_slurp_in(dir, "gantt-plot.csv");
+    /* row,start,end,colour,label,labelcolour: P1 P2 P3 P1 P2 P3 */
+    unsigned colour[6];
+    char label[6][8];
+    const char *line = strchr(csv, '\n') + 1;
+    for (int i = 0; i < 6; i++) {
+        cr_assert_eq(sscanf(line, "%*d,%*g,%*g,%u,%7[^,],", &colour[i], label[i]), 2, "%s", line);
+        line = strchr(line, '\n') + 1;
+    }
+    for (int i = 0; i < 3; i++) {
+        cr_expect_eq(colour[i], colour[i + 3], "one guest, one colour");
+        cr_expect_neq(colour[i], colour[(i + 1) % 3], "two guests, two colours");
+        cr_expect_str_eq(label[i], label[i + 3]);
+    }
+    cr_expect_str_eq(label[0], "P1");
+    cr_expect_str_eq(label[2], "P3");
+    free(csv);
+    cr_expect(test_exists(dir, "gantt.png"));
+    test_remove_tree(dir);
+    free(dir);
+    unlink(trace);
+    free(trace);
 }
 
 /* A guest that never waits has waiting 0 exactly (it used to be -4e-16). */
@@ -282,7 +294,7 @@ Test(outputs, waiting_is_never_negative)
         zeros += w[i] == 0;
     }
     cr_expect_gt(zeros, 50, "at rho 0.5 half the guests find the core idle");
-    char *text = slurp(dir, "jobs.csv");
+    char *text = test_slurp_in(dir, "jobs.csv");
     cr_expect_null(strstr(text, "-0.000000000"));
     free(text);
     free(w);
@@ -299,19 +311,19 @@ Test(outputs, large_workload_has_no_gantt_and_stale_files_go, .timeout = 60)
     RUN(&r, "run", "--generate", "n=20", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    cr_expect(exists(dir, "segments.csv") && exists(dir, "gantt.gp"));
+    cr_expect(test_exists(dir, "segments.csv") && test_exists(dir, "gantt.gp"));
     RUN(&r, "run", "--generate", "n=301", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    cr_expect_not(exists(dir, "segments.csv"), "segments.csv of 301 guests");
-    cr_expect_not(exists(dir, "gantt.gp"));
-    cr_expect_not(exists(dir, "gantt.png"));
-    cr_expect(exists(dir, "turnaround-cdf.png"));
+    cr_expect_not(test_exists(dir, "segments.csv"), "segments.csv of 301 guests");
+    cr_expect_not(test_exists(dir, "gantt.gp"));
+    cr_expect_not(test_exists(dir, "gantt.png"));
+    cr_expect(test_exists(dir, "turnaround-cdf.png"));
     /* the limit itself still has its chart */
     RUN(&r, "run", "--generate", "n=300", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    cr_expect(exists(dir, "segments.csv") && exists(dir, "gantt.png"));
+    cr_expect(test_exists(dir, "segments.csv") && test_exists(dir, "gantt.png"));
     test_remove_tree(dir);
     free(dir);
 }
@@ -324,11 +336,11 @@ Test(outputs, overhead_chart_on_ideal_hardware)
     RUN(&r, "run", "--generate", "n=20", "--hw", "none", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    char *gp = slurp(dir, "overhead.gp");
+    char *gp = test_slurp_in(dir, "overhead.gp");
     cr_expect(strstr(gp, "ideal hardware: no overhead") != NULL);
     cr_expect(strstr(gp, "$exits << EOD") != NULL);
     free(gp);
-    cr_expect(exists(dir, "overhead.png") && png_ok(dir, "overhead.png"));
+    cr_expect(test_exists(dir, "overhead.png") && png_ok(dir, "overhead.png"));
     test_remove_tree(dir);
     free(dir);
 }
@@ -348,9 +360,9 @@ Test(outputs, gnuplot_missing_is_a_note)
     cr_expect_eq(lines, 1, "one note, got: %s", r.err);
     cr_expect(strstr(r.err, "/nonexistent/gnuplot") != NULL, "%s", r.err);
     cmd_result_free(&r);
-    cr_expect(exists(dir, "turnaround-cdf.gp") && exists(dir, "gantt.gp"));
-    cr_expect(exists(dir, "turnaround-cdf.csv") && exists(dir, "summary.json"));
-    cr_expect_not(exists(dir, "turnaround-cdf.png"));
+    cr_expect(test_exists(dir, "turnaround-cdf.gp") && test_exists(dir, "gantt.gp"));
+    cr_expect(test_exists(dir, "turnaround-cdf.csv") && test_exists(dir, "summary.json"));
+    cr_expect_not(test_exists(dir, "turnaround-cdf.png"));
     test_remove_tree(dir);
     free(dir);
 }
@@ -376,7 +388,7 @@ Test(outputs, scripts_rerun_by_hand, .timeout = 60)
     int st;
     waitpid(pid, &st, 0);
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "gnuplot timeline.gp failed");
-    cr_expect(exists(dir, "timeline.png") && png_ok(dir, "timeline.png"));
+    cr_expect(test_exists(dir, "timeline.png") && png_ok(dir, "timeline.png"));
     test_remove_tree(dir);
     free(dir);
 }
@@ -445,13 +457,12 @@ struct tick_count {
     uint64_t last_events;
 };
 
-static void count_ticks(void *ctx, const struct sim *sim)
+static void count_ticks(void *ctx, const struct sim_progress *p)
 {
     struct tick_count *t = ctx;
     t->calls++;
-    cr_expect_eq(sim->metrics.events % 1000, 0, "called at event %lu",
-                 (unsigned long)sim->metrics.events);
-    t->last_events = sim->metrics.events;
+    cr_expect_eq(p->events % 1000, 0, "called at event %lu", (unsigned long)p->events);
+    t->last_events = p->events;
 }
 
 static void run_with_progress(sim_progress_fn fn, void *ctx, uint64_t every,
@@ -460,19 +471,18 @@ static void run_with_progress(sim_progress_fn fn, void *ctx, uint64_t every,
     struct synth_spec s;
     struct sim_error err;
     cr_assert_eq(synth_parse(&s, "n=5000,interarrival=exp:1.25,work=exp:1", &err), 0);
-    struct sim_params p;
-    sim_params_init(&p);
-    p.on_progress = fn;
-    p.progress_ctx = ctx;
-    p.progress_every = every;
+    struct sim_experiment x;
+    test_experiment(&x, "fcfs", 1);
+    struct sim_hooks hooks = {.on_progress = fn, .progress_ctx = ctx, .progress_every = every};
     struct sim *sim;
-    cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
+    cr_assert_eq(sim_create(&sim, &x, 0, &hooks, &err), 0, "%s", err.text);
     struct trace_reader r;
     synth_open(&r, &s, 1, 0, NULL);
     cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
     sim_result(sim, res);
     trace_close(&r);
     sim_destroy(sim);
+    sim_experiment_release(&x);
 }
 
 /* The engine calls back every progress_every events, exactly. */
@@ -498,12 +508,11 @@ Test(outputs, progress_line_says_where_the_run_is)
     progress_init(&pr, f, true, 5000, 1);
     pr.delay = 0;
     pr.interval = 0;
-    struct sim_params p;
-    sim_params_init(&p);
-    progress_attach(&pr, &p, 0);
-    cr_assert_eq(p.on_progress, progress_tick);
+    struct sim_hooks hooks = {0};
+    progress_attach(&pr, &hooks, 0);
+    cr_assert_eq(hooks.on_progress, progress_tick);
     struct sim_result res;
-    run_with_progress(p.on_progress, &pr, 1000, &res);
+    run_with_progress(hooks.on_progress, &pr, 1000, &res);
     progress_done(&pr);
     rewind(f);
     char buf[4096] = "";
@@ -515,8 +524,8 @@ Test(outputs, progress_line_says_where_the_run_is)
     cr_expect(strstr(buf, "events/s") != NULL, "%s", buf);
     /* disabled (--quiet or not a terminal): no callback at all */
     progress_init(&pr, stderr, false, 0, 1);
-    progress_attach(&pr, &p, 0);
-    cr_expect_null(p.on_progress);
+    progress_attach(&pr, &hooks, 0);
+    cr_expect_null(hooks.on_progress);
 }
 
 /* ---- replications ---- */
@@ -540,24 +549,19 @@ Test(outputs, replication_ci_coverage, .timeout = 300)
     struct synth_spec spec;
     struct sim_error err;
     cr_assert_eq(synth_parse(&spec, "n=2000,interarrival=exp:2,work=exp:1", &err), 0);
-    struct run_config cfg;
-    run_config_init(&cfg);
-    cfg.reps = REPS;
-    struct report_extra extra = {"mm1", NAN, "none"};
+    struct report_extra extra = {"mm1", "none", 0};
+    struct sim_experiment x;
+    test_experiment(&x, "fcfs", 1);
+    x.warmup = 200;
     int covered = 0;
     double width = 0;
     for (int e = 0; e < EXPERIMENTS; e++) {
         struct sim_result res[REPS];
         uint64_t seed = 1000 + (uint64_t)e;
         for (int rep = 0; rep < REPS; rep++) {
-            struct sim_params p;
-            sim_params_init(&p);
-            p.sched = sched_find("fcfs");
-            p.seed = seed;
-            p.rep = (uint64_t)rep;
-            p.warmup = 200;
+            x.seed = seed;
             struct sim *sim;
-            cr_assert_eq(sim_create(&sim, &p, &err), 0, "%s", err.text);
+            cr_assert_eq(sim_create(&sim, &x, (uint64_t)rep, NULL, &err), 0, "%s", err.text);
             struct trace_reader r;
             synth_open(&r, &spec, seed, (uint64_t)rep, NULL);
             cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
@@ -565,7 +569,8 @@ Test(outputs, replication_ci_coverage, .timeout = 300)
             trace_close(&r);
             sim_destroy(sim);
         }
-        json_t *s = report_summary(&cfg, res, REPS, &extra);
+        extra.seed = seed;
+        json_t *s = report_summary(json_object(), res, REPS, &extra);
         json_t *ci = json_object_get(json_object_get(s, "turnaround"), "ci95");
         cr_assert(json_is_array(ci), "no ci95 with %d replications", REPS);
         double lo = json_number_value(json_array_get(ci, 0));
@@ -574,7 +579,7 @@ Test(outputs, replication_ci_coverage, .timeout = 300)
         width += hi - lo;
         json_decref(s);
     }
-    run_config_free(&cfg);
+    sim_experiment_release(&x);
     double coverage = (double)covered / EXPERIMENTS;
     /* The figure for the record, on the test run's output. */
     printf("replication CI coverage %.3f (%d/%d), mean width %.3f\n", coverage, covered,
@@ -612,23 +617,24 @@ Test(outputs, plots_of_empty_run_and_real_overhead)
     struct sim_error err;
     cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
     json_decref(s);
-    char *gp = slurp(dir, "turnaround-cdf.gp");
+    char *gp = test_slurp_in(dir, "turnaround-cdf.gp");
     cr_expect(strstr(gp, "no guest completed") != NULL);
     free(gp);
-    gp = slurp(dir, "timeline.gp");
+    gp = test_slurp_in(dir, "timeline.gp");
     cr_expect(strstr(gp, "no samples") != NULL);
     free(gp);
-    gp = slurp(dir, "overhead.gp");
-    cr_expect(strstr(gp, "$cause << EOD\nVM exits,12.5\n2D page walks,30.25\n"
-                         "world switches,1.75\nEOD\n$exits << EOD\nhlt,3000\nio,40\nEOD\n") != NULL,
+    gp = test_slurp_in(dir, "overhead.gp");
+    cr_expect(strstr(gp, "$cause << EOD\nVM exits,12.5,12.5 s\n2D page walks,30.25,30.25 s\n"
+                         "world switches,1.75,1.75 s\nEOD\n$exits << EOD\nhlt,3000\nio,40\nEOD\n")
+              != NULL,
               "%s", gp);
     cr_expect_null(strstr(gp, "ideal hardware"));
-    cr_expect(strstr(gp, "12345") != NULL, "switch count in the title");
+    cr_expect(strstr(gp, "12,345 world switches") != NULL, "switch count in the title");
     free(gp);
     const char *png[] = {"turnaround-cdf.png", "timeline.png", "overhead.png"};
     for (int i = 0; i < 3; i++)
-        cr_expect(exists(dir, png[i]) && png_ok(dir, png[i]), "%s not drawn", png[i]);
-    cr_expect_not(exists(dir, "gantt.gp"), "no segments.csv, no Gantt chart");
+        cr_expect(test_exists(dir, png[i]) && png_ok(dir, png[i]), "%s not drawn", png[i]);
+    cr_expect_not(test_exists(dir, "gantt.gp"), "no segments.csv, no Gantt chart");
     test_remove_tree(dir);
     free(dir);
 }
@@ -642,16 +648,23 @@ Test(outputs, text_gantt_names_the_guests)
     RUN(&r, "run", "--generate", "n=3,interarrival=det:0,work=det:4", "--sched", "rr",
         "--quantum", "2", "--gantt");
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_expect(strstr(r.out, "cpu0       |1|2|3|1|2|3|") != NULL, "%s", r.out);
+    cr_expect(strstr(r.out, "cpu0 |      1      |      2      |      3      |      1      |"
+                            "      2      |      3      |\n"
+                            "     0             2             4             6             8"
+                            "             10            12\n") != NULL, "%s", r.out);
     cmd_result_free(&r);
     RUN(&r, "run", "--generate", "n=40,interarrival=exp:1,work=exp:1", "--sched", "rr",
         "--quantum", "100ms", "--gantt");
     cr_assert_eq(r.status, 0, "%s", r.err);
-    const char *line = strstr(r.out, "cpu0       |");
-    cr_assert_not_null(line);
-    for (const char *c = line + 12; *c && *c != '\n'; c++)
-        cr_expect((*c >= '0' && *c <= '9') || *c == '|' || *c == '=' || *c == '.',
-                  "stray byte 0x%02x in the chart: %.100s", (unsigned char)*c, line);
+    size_t bars = 0;
+    for (const char *line = strstr(r.out, "cpu0 "); line; line = strstr(line + 1, "\ncpu0 ")) {
+        line += *line == '\n';
+        bars++;
+        for (const char *c = line + 5; *c && *c != '\n'; c++)
+            cr_expect((*c >= '0' && *c <= '9') || *c == '|' || *c == ' ' || *c == '.',
+                      "stray byte 0x%02x in the chart: %.100s", (unsigned char)*c, line);
+    }
+    cr_expect(bars > 1, "the chart wraps over several lines:\n%s", r.out);
     cmd_result_free(&r);
 }
 
@@ -677,16 +690,16 @@ Test(outputs, timeline_shows_demand_and_grant_for_demand_allocation)
                           "alloc", "demand", "sample", 1.0, "utilization", 0.75, "overhead");
     struct sim_error err;
     cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
-    char *csv = slurp(dir, "timeline-plot.csv");
+    char *csv = test_slurp_in(dir, "timeline-plot.csv");
     cr_expect_str_eq(csv, "time,utilization,runnable,runnable_max,demand,allocated,used\n"
                           "1,0.75,4,4,4,4,3\n");
     free(csv);
-    char *gp = slurp(dir, "timeline.gp");
+    char *gp = test_slurp_in(dir, "timeline.gp");
     cr_expect(strstr(gp, "layout 3,1") != NULL && strstr(gp, "'demanded'") != NULL, "%s", gp);
     free(gp);
     json_object_set_new(json_object_get(s, "config"), "alloc", json_string("static"));
     cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
-    gp = slurp(dir, "timeline.gp");
+    gp = test_slurp_in(dir, "timeline.gp");
     cr_expect(strstr(gp, "layout 2,1") != NULL && strstr(gp, "'demanded'") == NULL);
     free(gp);
     json_decref(s);
@@ -708,14 +721,134 @@ Test(outputs, gantt_rows_of_a_heterogeneous_platform, .timeout = 60)
         "--platform", pf, "--sched", "rr", "--quantum", "200ms", "--out", dir, "--quiet");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cmd_result_free(&r);
-    char *gp = slurp(dir, "gantt.gp");
+    char *gp = test_slurp_in(dir, "gantt.gp");
     cr_expect(strstr(gp, "set ytics ('h0/cpu0' 0, 'h1/cpu0' 1, 'h2/cpu0' 2, 'h2/cpu1' 3, "
                          "'h2/cpu2' 4, 'h2/cpu3' 5)") != NULL, "%s", gp);
     cr_expect(strstr(gp, "platform ") != NULL, "the title names the platform file");
     free(gp);
-    cr_expect(exists(dir, "gantt.png"));
+    cr_expect(test_exists(dir, "gantt.png"));
     unlink(pf);
     free(pf);
+    test_remove_tree(dir);
+    free(dir);
+}
+
+/* Plots say what they show: the interval the timeline was sampled at
+ * (from the data: without --sample it widens during the run, and the
+ * config then has none), time axes in the unit of the span (a 40-day
+ * trace in days, not 3.5e+06 s), the mean and p99 in the key (a label
+ * beside a p99 line near the right edge left the frame), and titles that
+ * name the workload, the policy with its knobs and the hardware. */
+Test(outputs, plots_name_units_interval_and_run)
+{
+    char *dir = test_tmpdir("outputs");
+    char path[700];
+    snprintf(path, sizeof path, "%s/jobs.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("id,turnaround\n1,10\n2,100\n3,1000\n4,100000\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/timeline.csv", dir);
+    f = fopen(path, "w");
+    fputs("time,host,utilization,runnable,running,guests,demand,allocated,used\n", f);
+    for (int i = 1; i <= 1700; i++)
+        fprintf(f, "%d,0,0.5,1,1,1,0,0,0\n", 2048 * i);
+    fclose(f);
+    json_t *s = json_pack("{s:s, s:{s:s, s:f, s:i, s:i, s:s, s:s, s:n}, s:f, "
+                          "s:{s:f, s:f}, s:{}}",
+                          "workload", "workloads/samples/kth-sp2-1996-head3000.swf",
+                          "config", "sched", "rr", "quantum", 0.06, "hosts", 1, "cores", 100,
+                          "hw", "skylake-sp", "alloc", "static", "sample",
+                          "utilization", 0.5, "turnaround", "mean", 25277.5, "p99", 97000.0,
+                          "overhead");
+    struct sim_error err;
+    cr_assert_eq(plots_write(dir, s, &err), 0, "%s", err.text);
+    char *gp = test_slurp_in(dir, "timeline.gp");
+    cr_expect(strstr(gp, "sampled every 2048s, each point the mean of 2 samples") != NULL,
+              "%s", gp);
+    cr_expect(strstr(gp, "set xlabel 'simulated time (d)'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "'kth-sp2-1996-head3000.swf; sched rr (quantum 60ms); 100 cores; "
+                         "hw skylake-sp'") != NULL, "%s", gp);
+    free(gp);
+    gp = test_slurp_in(dir, "turnaround-cdf.gp");
+    cr_expect(strstr(gp, "title 'mean 7.022 h'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "title 'p99 26.94 h'") != NULL, "%s", gp);
+    cr_expect(strstr(gp, "set label") == NULL, "no label that can leave the frame: %s", gp);
+    cr_expect(strstr(gp, "'1 min' 60") != NULL && strstr(gp, "'1 d' 86400") != NULL,
+              "ticks at human durations: %s", gp);
+    free(gp);
+    json_decref(s);
+    test_remove_tree(dir);
+    free(dir);
+}
+
+/* The columns the man page documents are the header jobs.csv has. */
+Test(outputs, documented_columns_are_the_header)
+{
+    char header[600] = "";
+    for (size_t i = 0; output_jobs_columns[i].name; i++)
+        snprintf(header + strlen(header), sizeof header - strlen(header), "%s%s", i ? "," : "",
+                 output_jobs_columns[i].name);
+    cr_expect_str_eq(header, OUTPUT_JOBS_HEADER);
+    for (size_t i = 0; output_jobs_columns[i].name; i++)
+        cr_expect(output_jobs_columns[i].help && output_jobs_columns[i].help[0]);
+}
+
+/* jobs.csv's per-VM columns on the phases schedule of tests/test_vm.c, one
+ * core, fcfs: a "2 1" x 2 and b "1 2" x 2 arrive at 0.  a runs [0,2) and
+ * [3,5); b waits 2 s, runs [2,3), blocks, wakes at 5 onto the idle core,
+ * runs [5,6).  So a: wake-ups 0 and 0, bursts of response 2 and 2, never
+ * stolen; b: wake-ups 2 and 0 (median 1), responses 3 and 1, steal 2 s of
+ * 4 s runnable. */
+Test(outputs, jobs_vm_columns)
+{
+    char *dir = test_tmpdir("vmcols");
+    char trace[600], out[600];
+    snprintf(trace, sizeof trace, "%s/t.csv", dir);
+    snprintf(out, sizeof out, "%s/run", dir);
+    FILE *f = fopen(trace, "w");
+    cr_assert_not_null(f);
+    fputs("id,arrival,phases,repeat\na,0,2 1,2\nb,0,1 2,2\n", f);
+    fclose(f);
+    struct cmd_result r;
+    RUN(&r, "run", "--trace", trace, "--cores", "1", "--sched", "fcfs", "--out", out, "--quiet");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cmd_result_free(&r);
+    char *jobs = test_slurp_in(out, "jobs.csv");
+    char *save = NULL, *line = strtok_r(jobs, "\n", &save);
+    int col_wake = -1, col_resp = -1, col_bursts = -1, col_steal = -1;
+    char *hsave = NULL;
+    int n = 0;
+    for (char *h = strtok_r(line, ",", &hsave); h; h = strtok_r(NULL, ",", &hsave), n++) {
+        if (!strcmp(h, "wakeup_mean")) col_wake = n;
+        if (!strcmp(h, "burst_response_mean")) col_resp = n;
+        if (!strcmp(h, "bursts")) col_bursts = n;
+        if (!strcmp(h, "steal")) col_steal = n;
+    }
+    cr_assert(col_wake > 0 && col_resp > 0 && col_bursts > 0 && col_steal > 0);
+    /* expected per guest: wake mean p50 p95 p99 max, response mean .. max,
+     * bursts, steal, steal_fraction */
+    static const double want[2][13] = {
+        {0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 0, 0},
+        {1, 1, 1.9, 1.98, 2, 2, 2, 2.9, 2.98, 3, 2, 2, 0.5},
+    };
+    for (int g = 0; g < 2; g++) {
+        line = strtok_r(NULL, "\n", &save);
+        cr_assert_not_null(line);
+        double v[40];
+        int k = 0;
+        for (char *p = line; k < 40; k++) {
+            char *comma = strchr(p, ',');
+            v[k] = strtod(p, NULL);
+            if (!comma)
+                break;
+            p = comma + 1;
+        }
+        int gi = line[0] == 'a' ? 0 : 1;
+        for (int c = 0; c < 13; c++)
+            cr_expect(fabs(v[col_wake + c] - want[gi][c]) < 1e-9, "guest %c column %d: %g, not %g",
+                      line[0], col_wake + c, v[col_wake + c], want[gi][c]);
+    }
+    free(jobs);
     test_remove_tree(dir);
     free(dir);
 }

@@ -1,6 +1,6 @@
 /*
  * tests/test_queueing.c - closed-form queueing results on ideal hardware
- * (../shared/validation/queueing.md): the simulated mean turnaround must
+ * (docs/validation/queueing.md): the simulated mean turnaround must
  * lie within its 95% confidence interval (batch means, 20 batches) plus
  * 0.5% of the theory, as that file prescribes.  Fixed seeds: not flaky.
  */
@@ -127,22 +127,21 @@ static void busy_periods(const char *sched, bool preempt, struct busy_ends *b)
     struct synth_spec spec;
     struct sim_error err;
     cr_assert_eq(synth_parse(&spec, "n=20000,interarrival=exp:1.25,work=" "exp:1", &err), 0);
-    struct sim_params p;
-    sim_params_init(&p);
-    p.sched = sched_find(sched);
-    p.sched_params.quantum = SIM_MS(100);
-    p.sched_params.preemptive = preempt;
-    p.seed = 77;
-    p.on_job = note_busy_end;
-    p.cb_ctx = b;
+    struct sim_experiment x;
+    test_experiment(&x, sched, 1);
+    test_knob(&x.sched, "quantum", "100ms");
+    test_knob(&x.sched, "preempt", preempt ? "yes" : "no");
+    x.seed = 77;
+    struct sim_hooks hooks = {.on_job = note_busy_end, .cb_ctx = b};
     b->n = 0;
     struct sim *sim;
-    cr_assert_eq(sim_create(&sim, &p, &err), 0);
+    cr_assert_eq(sim_create(&sim, &x, 0, &hooks, &err), 0);
     struct trace_reader r;
     synth_open(&r, &spec, 77, 0, NULL);
     cr_assert_eq(sim_run(sim, &r, &err), 0);
     trace_close(&r);
     sim_destroy(sim);
+    sim_experiment_release(&x);
 }
 
 Test(queueing, work_conservation_same_busy_periods)
@@ -177,22 +176,23 @@ Test(queueing, erlang_b_blocking, .timeout = 120)
                                     "work=hyperexp:0.8873:0.56338:4.43656", &err), 0);
     double b[20];
     for (int batch = 0; batch < 20; batch++) {
-        struct sim_params p;
-        sim_params_init(&p);
-        p.ncores = 10;
-        p.overcommit = 1;
-        p.admission_reject = true;
-        p.seed = 500 + (uint64_t)batch;
+        struct sim_experiment x;
+        test_experiment(&x, "fcfs", 10);
+        x.overcommit = 1;
+        x.admission_reject = true;
+        x.seed = 500 + (uint64_t)batch;
         struct sim *sim;
-        cr_assert_eq(sim_create(&sim, &p, &err), 0);
+        cr_assert_eq(sim_create(&sim, &x, 0, NULL, &err), 0);
         struct synth_spec one = spec;
         one.n = 20000;
         struct trace_reader r;
-        synth_open(&r, &one, p.seed, 0, NULL);
+        synth_open(&r, &one, x.seed, 0, NULL);
         cr_assert_eq(sim_run(sim, &r, &err), 0);
-        b[batch] = (double)sim->metrics.rejected / (double)sim->metrics.arrived;
+        const struct sim_metrics *m = sim_metrics(sim);
+        b[batch] = (double)m->rejected / (double)m->arrived;
         trace_close(&r);
         sim_destroy(sim);
+        sim_experiment_release(&x);
     }
     double ci[2];
     stats_t_interval(b, 20, ci);

@@ -1,6 +1,6 @@
 /*
  * tests/test_textbook.c - the worked examples of Silberschatz, Galvin &
- * Gagne, "CPU Scheduling" (../shared/validation/textbook.md), exactly:
+ * Gagne, "CPU Scheduling" (docs/validation/textbook.md), exactly:
  * finish times, mean waiting and mean turnaround, on one ideal core.
  */
 #include <criterion/criterion.h>
@@ -37,7 +37,7 @@ Test(textbook, a_rr_quantum_4)
     expect(&r, (double[]){30, 7, 10}, 3, 17.0 / 3, 47.0 / 3);
 }
 
-/* The tie rule of SPEC.md: a guest arriving exactly when a quantum ends
+/* The textbook tie rule: a guest arriving exactly when a quantum ends
  * is queued ahead of the preempted one.  P1 (work 6) runs [0,2); P2
  * arrives at 2 = the end of P1's quantum, so P2 runs [2,4), then P1. */
 Test(textbook, rr_arrival_at_quantum_end_goes_first)
@@ -99,14 +99,42 @@ Test(textbook, c_sjf_maxtput)
     expect(&r, (double[]){8, 12, 26, 17}, 4, 7.75, 14.25);
 }
 
-/* prio with equal classes and weights and known work is Smith's rule
- * with equal weights, i.e. SJF: the same schedule as maxtput on B. */
-Test(textbook, b_prio_equal_weights_is_sjf)
+/* prio: equal priorities run in arrival order (FCFS), as textbooks
+ * assume: on B, P1 P2 P3 P4 = FCFS's 6, 14, 21, 24. */
+Test(textbook, b_prio_equal_priorities_in_arrival_order)
 {
     static const struct test_job b[] = {{"P1", 0, 6}, {"P2", 0, 8}, {"P3", 0, 7}, {"P4", 0, 3}};
     struct test_run r;
     test_run_jobs(b, 4, "prio", 0.03, 1, &r);
+    expect(&r, (double[]){6, 14, 21, 24}, 4, 41.0 / 4, 65.0 / 4);
+}
+
+/* prio --tie smith with equal classes and weights and known work is
+ * Smith's rule with equal weights, i.e. SJF: the same schedule as
+ * maxtput on B. */
+Test(textbook, b_prio_tie_smith_equal_weights_is_sjf)
+{
+    static const struct test_job b[] = {{"P1", 0, 6}, {"P2", 0, 8}, {"P3", 0, 7}, {"P4", 0, 3}};
+    static const char *const smith[] = {"tie", "smith", NULL};
+    struct test_run r;
+    test_run_jobs_knobs(b, 4, "prio", smith, 1, &r);
     expect(&r, (double[]){9, 24, 16, 3}, 4, 7, 13);
+}
+
+/* Preemptive prio keeps a preempted vCPU's place among its equals: P1
+ * (priority 2) runs from 0, P2 (priority 2) arrives at 0.5 and waits, H
+ * (priority 1) preempts P1 at 1; when H ends at 3, P1, the earlier
+ * arrival, resumes before P2 (in enqueue order P2 would go first). */
+Test(textbook, prio_preempted_keeps_its_place)
+{
+    static const struct test_job j[] = {{"P1", 0, 4, 1, 2}, {"P2", 0.5, 1, 1, 2},
+                                        {"H", 1, 2, 1, 1}};
+    static const char *const pr[] = {"preempt", "yes", NULL};
+    struct test_run r;
+    test_run_jobs_knobs(j, 3, "prio", pr, 1, &r);
+    cr_expect_float_eq(r.finish[2], 3, 1e-12, "H finished at %g", r.finish[2]);
+    cr_expect_float_eq(r.finish[0], 6, 1e-12, "P1 finished at %g", r.finish[0]);
+    cr_expect_float_eq(r.finish[1], 7, 1e-12, "P2 finished at %g", r.finish[1]);
 }
 
 /* prio classes dominate size: P1 (class 1, long) before P2 (class 2,

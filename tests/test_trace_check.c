@@ -3,6 +3,11 @@
 
 #include "workloads/check.h"
 
+#include <jansson.h>
+#include <unistd.h>
+
+#include "tests/helpers.h"
+
 #define VALID "tests/data/traces/valid/"
 
 struct captured {
@@ -159,4 +164,52 @@ Test(trace_check, series_formats)
     cr_assert(strstr(c.out, "offered load: 0.5037 (sum work*vcpus / duration of the longest"),
               "%s", c.out);
     captured_free(&c);
+}
+
+/* `hvsim check --json` with the cutting options of run: the offered load
+ * of the part of the trace a run replays.  4 jobs of 10 s x 2 vCPUs at 0,
+ * 10, 20, 40: 80 vCPU-s over 40 s on 4 cores is 0.5; the first 3 over
+ * 20 s, 0.75; from --start 10, 60 over 30 s, 0.5; on 2 hosts of 2 cores,
+ * 0.5 again. */
+static double check_load(const char *path, const char *const *extra)
+{
+    const char *argv[20] = {"check", path, "--json"};
+    size_t n = 3;
+    for (size_t i = 0; extra[i]; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    struct cmd_result r;
+    run_hvsim(&r, argv);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_error_t je;
+    json_t *j = json_loads(r.out, 0, &je);
+    cr_assert_not_null(j, "stdout is JSON only: %s", je.text);
+    double load = json_number_value(json_object_get(j, "offered_load"));
+    json_decref(j);
+    cmd_result_free(&r);
+    return load;
+}
+
+Test(trace_check, json_load_of_the_part_a_run_replays)
+{
+    char *path = write_temp(".csv", "id,arrival,work,vcpus\na,0,10,2\nb,10,10,2\nc,20,10,2\n"
+                                    "d,40,10,2\n");
+    cr_expect_float_eq(check_load(path, (const char *const[]){"--cores", "4", NULL}), 0.5, 1e-12);
+    cr_expect_float_eq(check_load(path, (const char *const[]){"--cores", "4", "--limit", "3",
+                                                             NULL}), 0.75, 1e-12);
+    cr_expect_float_eq(check_load(path, (const char *const[]){"--cores", "4", "--start", "10",
+                                                             NULL}), 0.5, 1e-12);
+    cr_expect_float_eq(check_load(path, (const char *const[]){"--cores", "4", "--end", "25",
+                                                             NULL}), 0.75, 1e-12);
+    cr_expect_float_eq(check_load(path, (const char *const[]){"--cores", "2", "--hosts", "2",
+                                                             NULL}), 0.5, 1e-12);
+    cr_expect_float_eq(check_load(path, (const char *const[]){"--cores", "4", "--scale-work",
+                                                             "2", NULL}), 1.0, 1e-12);
+    struct cmd_result r;
+    RUN(&r, "check", path, "--json", "--start", "30", "--end", "20");
+    cr_expect_eq(r.status, 2, "--start after --end");
+    cr_expect_str_eq(r.out, "");
+    cmd_result_free(&r);
+    unlink(path);
+    free(path);
 }

@@ -324,14 +324,17 @@ Test(trace_csv, write_errors_are_eio)
 /* Every registered format has its mandatory operations and a unique name. */
 Test(trace_registry, formats_complete_and_unique)
 {
-    static const char *const want[] = {"csv", "swf", "planetlab", "bitbrains", "azure", "json"};
-    cr_assert_eq(trace_fmt_count(), sizeof want / sizeof want[0]);
-    for (size_t i = 0; i < trace_fmt_count(); i++) {
-        const struct trace_fmt *f = trace_fmt_at(i);
-        cr_assert_str_eq(f->name, want[i]);
-        cr_assert(f->desc && *f->desc && f->open && f->next && f->close, "%s", f->name);
-        cr_assert_eq(trace_fmt_find(f->name), f);
+    static const char *const want[] = {"csv", "swf", "planetlab", "bitbrains", "azure", "json",
+                                       "phases"};
+    size_t n = registry_count(&trace_fmt_registry);
+    cr_assert_eq(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < n; i++) {
+        const struct trace_fmt *f = trace_fmt_of(registry_at(&trace_fmt_registry, i));
+        cr_assert_str_eq(f->info.name, want[i]);
+        cr_assert(f->info.desc && *f->info.desc && f->open && f->next && f->close, "%s",
+                  f->info.name);
+        cr_assert_eq(trace_fmt_find(f->info.name), f);
     }
-    cr_assert_null(trace_fmt_at(trace_fmt_count()));
+    cr_assert_null(registry_at(&trace_fmt_registry, n));
     cr_assert_null(trace_fmt_find("CSV"));
 }

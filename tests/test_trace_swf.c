@@ -98,7 +98,11 @@ Test(trace_swf, class_by_queue_and_partition)
     const char *p = th_write("s.swf", synth, -1);
     struct trace_options o;
     trace_options_init(&o);
-    o.swf_class_by = "queue";
+    struct policy_choice swf = {0};
+    struct sim_error e;
+    cr_assert_eq(policy_choose(&swf, &trace_fmt_registry, "swf", &e), 0);
+    cr_assert_eq(policy_set(&swf, "swf-class", "queue", &e), 0, "%s", e.text);
+    o.fmt_conf = swf.conf;
     struct th_result r;
     th_read_opt(&r, p, NULL, &o);
     cr_assert_eq(r.n, 3);
@@ -106,11 +110,12 @@ Test(trace_swf, class_by_queue_and_partition)
     cr_assert_str_eq(r.rec[1].class_name, "", "queue -1: default class");
     cr_assert_str_eq(r.rec[2].class_name, "q0");
     th_free(&r);
-    o.swf_class_by = "partition";
+    cr_assert_eq(policy_set(&swf, "swf-class", "partition", &e), 0, "%s", e.text);
     th_read_opt(&r, p, NULL, &o);
     cr_assert_str_eq(r.rec[0].class_name, "p2");
     cr_assert_str_eq(r.rec[2].class_name, "p7");
     th_free(&r);
+    policy_release(&swf);
     th_cleanup();
 }
 
@@ -127,6 +132,22 @@ Test(trace_swf, comments_only_is_an_empty_workload)
     th_cleanup();
 }
 
+/* Lines of an SWF file that are neither ';' comments nor blank: its jobs,
+ * counted without the reader. */
+static long job_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    char line[4096];
+    long n = 0;
+    while (fgets(line, sizeof line, f)) {
+        const char *p = line + strspn(line, " \t");
+        n += *p != ';' && *p != '\n' && *p != '\r' && *p != '\0';
+    }
+    fclose(f);
+    return n;
+}
+
 /* Record counts of the shipped logs (their READMEs give the job counts;
  * skipped = run time -1, run time 0, processors unknown). */
 static void shipped(const char *path, long n, long unknown_rt, long zero_rt, long unknown_p,
@@ -139,8 +160,10 @@ static void shipped(const char *path, long n, long unknown_rt, long zero_rt, lon
     cr_expect_eq(r.skipped[TRACE_SKIP_UNKNOWN_RUNTIME], unknown_rt, "%s", path);
     cr_expect_eq(r.skipped[TRACE_SKIP_ZERO_RUNTIME], zero_rt, "%s", path);
     cr_expect_eq(r.skipped[TRACE_SKIP_UNKNOWN_PROCS], unknown_p, "%s", path);
-    cr_expect_eq(r.n + unknown_rt + zero_rt + unknown_p,
-                 n + unknown_rt + zero_rt + unknown_p);
+    /* Nothing lost: every job line of the file is a record or skipped. */
+    cr_expect_eq(r.n + unknown_rt + zero_rt + unknown_p, job_lines(path),
+                 "%s: %ld records + %ld skipped != %ld job lines", path, r.n,
+                 unknown_rt + zero_rt + unknown_p, job_lines(path));
     cr_expect_eq(r.max_procs, max_procs, "%s", path);
     cr_expect_geq(r.rec[0].arrival, 0);
     th_free(&r);
@@ -200,7 +223,7 @@ static const struct th_case swf_cases[] = {
     {"fraction-queue", "swf", "t.swf", {{"t.swf", "1 0 0 10 2 -1 -1 4 -1 -1 1 1 1 -1 3.5 2 -1 -1\n", 0}},
      ":1:35", NULL, "field 15 (queue number): 3.5 is not a whole number", "queue"},
     {"bad-class-rule", "swf", "t.swf", {{"t.swf", "1 0" J18, 0}}, NULL, NULL,
-     "unknown SWF class rule 'user'", "user"},
+     "--swf-class: 'user' is not one of none|queue|partition", "user"},
 };
 
 TH_CASE_TABLE(trace_swf, swf_cases)

@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "workloads/trace.h"
 
 #define TH_UNUSED __attribute__((unused))
@@ -208,7 +208,20 @@ static TH_UNUSED void th_run_case(const struct th_case *c)
     }
     struct trace_options o;
     trace_options_init(&o);
-    o.swf_class_by = c->swf_class_by;
+    struct policy_choice swf = {0};
+    if (c->swf_class_by) {
+        /* A bad rule is refused when the knob is set, before any reading. */
+        struct sim_error e;
+        cr_assert_eq(policy_choose(&swf, &trace_fmt_registry, "swf", &e), 0);
+        if (policy_set(&swf, "swf-class", c->swf_class_by, &e) < 0) {
+            cr_expect(strstr(e.text, c->text) != NULL, "case %s: message '%s' lacks '%s'",
+                      c->name, e.text, c->text);
+            policy_release(&swf);
+            th_cleanup();
+            return;
+        }
+        o.fmt_conf = swf.conf;
+    }
     struct th_result res;
     char open_path[512];
     snprintf(open_path, sizeof open_path, "%s", th_path(c->open));
@@ -222,6 +235,7 @@ static TH_UNUSED void th_run_case(const struct th_case *c)
         snprintf(want, sizeof want, "%s", c->text);
     cr_expect(strncmp(res.err[0], want, strlen(want)) == 0,
               "case %s: message '%s' does not start with '%s'", c->name, res.err[0], want);
+    policy_release(&swf);
     cr_expect(strstr(res.err[0], c->text) != NULL, "case %s: message '%s' lacks '%s'", c->name,
               res.err[0], c->text);
     th_free(&res);

@@ -7,8 +7,7 @@
  * Improved Resource Management in Large Cloud Platforms", SOSP 2017;
  * processed by huaweicloud/trace_generation_rnn for S. Bergsma, T. Zeyl,
  * A. Senderovich, J. C. Beck, "Generating Complex, Realistic Cloud
- * Workloads using Recurrent Neural Networks", SOSP 2021.  See
- * shared/traces/azure-v1-vm-arrivals/README.md.
+ * Workloads using Recurrent Neural Networks", SOSP 2021.
  *
  * Format: two files with the same lines and token positions.
  *   arrivals  NAME.txt          "<t> <tok>,<tok>,...": one line per 300 s
@@ -45,8 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/types.h"
-#include "sim/xalloc.h"
+#include "base/types.h"
+#include "base/xalloc.h"
 #include "workloads/textio.h"
 #include "workloads/trace.h"
 
@@ -364,9 +363,16 @@ static void azure_close(struct trace_reader *r)
 }
 
 const struct trace_fmt trace_fmt_azure = {
-    .name = "azure",
-    .desc = "Azure 2017 VM arrivals (flavour and lifetime tokens, Bergsma et al. form)",
+    .info = {
+        .name = "azure",
+        .desc = "Azure 2017 VM arrivals (flavour and lifetime tokens, Bergsma et al. form)",
+    },
     .extensions = NULL,
+    .columns = "Two files: NAME.txt (one line per 300 s bin: time, then a token per VM, "
+               "a..p its flavour) and NAME.c<T>.txt (the same tokens as lifetime bins, "
+               "U<k> ended or C<k> still running at T).  arrival = the end of the VM's "
+               "bin, rebased; vcpus and mem_mb from the flavour; work = the lifetime "
+               "(a VM busy for its whole life)",
     .open = azure_open,
     .next = azure_next,
     .close = azure_close,

@@ -15,7 +15,7 @@
  * V. van Beek, A. Iosup, "Statistical Characterization of
  * Business-Critical Workloads Hosted in Cloud Datacenters", CCGrid 2015.
  *
- * Quirks (accepted, see shared/traces/bitbrains-rnd-2013-7/README.md):
+ * Quirks of the real trace (accepted):
  * the "[ms]" timestamps are Unix epoch SECONDS; VMs start at different
  * times; steps of 299/301 s and longer gaps; repeated timestamps in the
  * full files; "CPU cores" 0 with capacity 0 (read as unknown: 1 vCPU);
@@ -52,8 +52,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/types.h"
-#include "sim/xalloc.h"
+#include "base/types.h"
+#include "base/xalloc.h"
 #include "workloads/fields.h"
 #include "workloads/textio.h"
 #include "workloads/trace.h"
@@ -350,9 +350,16 @@ static void bb_close(struct trace_reader *r)
 }
 
 const struct trace_fmt trace_fmt_bitbrains = {
-    .name = "bitbrains",
-    .desc = "Bitbrains GWA-T-12 per-VM ';'-separated CSV (a file or a directory of them)",
+    .info = {
+        .name = "bitbrains",
+        .desc = "Bitbrains GWA-T-12 per-VM ';'-separated CSV (a file or a directory of them)",
+    },
     .extensions = NULL,
+    .columns = "One ';'-separated CSV per VM with a header; read: Timestamp [ms] "
+               "(epoch seconds), CPU cores, CPU usage [%] and Memory capacity provisioned "
+               "[KB].  id = file name; arrival = first timestamp, rebased; vcpus = the "
+               "largest CPU cores; mem_mb = the largest memory / 1024; the series is CPU "
+               "usage / 100 per vCPU at the mean sampling interval",
     .open = bb_open,
     .next = bb_next,
     .close = bb_close,

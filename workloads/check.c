@@ -8,7 +8,10 @@
 #include "workloads/check.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/xalloc.h"
 
 static void check_report(FILE *errout, const struct sim_error *e, long *nerr, long max)
 {
@@ -20,12 +23,14 @@ static void check_report(FILE *errout, const struct sim_error *e, long *nerr, lo
     fprintf(errout, "%s\n", buf);
 }
 
-int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_options *opt,
-                double cores, trace_class_known_fn class_known, void *ctx, long max_errors)
+int trace_check_summary(FILE *errout, const char *path, const struct trace_options *opt,
+                        double cores, trace_class_known_fn class_known, void *ctx,
+                        long max_errors, struct trace_summary *s)
 {
     struct trace_reader r;
     struct sim_error e;
     memset(&e, 0, sizeof e);
+    memset(s, 0, sizeof *s);
     int rc = trace_open(&r, path, opt, &e);
     if (rc < 0) {
         long n = 0;
@@ -71,44 +76,73 @@ int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_op
     if (max_errors > 0 && nerr > max_errors)
         fprintf(errout, "%s: ... and %ld more errors\n", r.path, nerr - max_errors);
 
-    const char *cores_from = "given";
+    s->cores_from = "given";
     if (cores <= 0) {
         if (r.max_procs > 0) {
             cores = (double)r.max_procs;
-            cores_from = "MaxProcs of the header";
+            s->cores_from = "MaxProcs of the header";
         } else {
             cores = 1;
-            cores_from = "default; give the platform's cores for a real estimate";
+            s->cores_from = "default; give the platform's cores for a real estimate";
         }
     }
+    snprintf(s->path, sizeof s->path, "%s", r.path);
+    s->format = r.fmt->info.name;
+    s->records = records;
+    s->errors = nerr;
+    memcpy(s->skipped, r.skipped, sizeof s->skipped);
+    s->first = first;
+    s->last = last;
+    s->time_offset = r.time_offset;
+    s->work = work;
+    s->cpu = cpu;
+    s->cores = cores;
+    /* Load over the arrival span; with one arrival instant, over the
+     * time until the last guest could end (> 0: work is > 0). */
     double span = last - first;
-    fprintf(out, "trace: %s\n", r.path);
-    fprintf(out, "format: %s\n", r.fmt->name);
-    fprintf(out, "records: %ld\n", records);
-    long skipped = 0;
-    for (int k = 0; k < TRACE_SKIP_MAX; k++)
-        skipped += r.skipped[k];
-    fprintf(out, "skipped: %ld", skipped);
-    for (int k = 0; k < TRACE_SKIP_MAX; k++)
-        if (r.skipped[k])
-            fprintf(out, " %s=%ld", trace_skip_names[k], r.skipped[k]);
-    fprintf(out, "\n");
-    fprintf(out, "errors: %ld\n", nerr);
-    if (records > 0) {
-        fprintf(out, "arrivals: %.17g .. %.17g s (span %.6g s)\n", first, last, span);
-        if (r.time_offset != 0)
-            fprintf(out, "time offset: %.17g s (subtracted so that the trace starts at 0)\n",
-                    r.time_offset);
-        fprintf(out, "total work: %.6g s per vCPU, %.6g vCPU-s\n", work, cpu);
-        fprintf(out, "cores: %g (%s)\n", cores, cores_from);
-        /* Load over the arrival span; with one arrival instant, over the
-         * time until the last guest could end (> 0: work is > 0). */
-        double window = span > 0 ? span : end - first;
-        fprintf(out, "offered load: %.4g (sum work*vcpus / %s / cores)\n", cpu / window / cores,
-                span > 0 ? "arrival span" : "duration of the longest guest");
-    }
+    s->window = span > 0 ? span : end - first;
+    s->window_from = span > 0 ? "arrival span" : "duration of the longest guest";
+    s->offered_load = records > 0 ? cpu / s->window / cores : NAN;
     trace_close(&r);
     if (io)
         return io;
     return nerr ? SIM_EINVAL : 0;
+}
+
+void trace_summary_print(FILE *out, const struct trace_summary *s)
+{
+    fprintf(out, "trace: %s\n", s->path);
+    fprintf(out, "format: %s\n", s->format);
+    fprintf(out, "records: %ld\n", s->records);
+    long skipped = 0;
+    for (int k = 0; k < TRACE_SKIP_MAX; k++)
+        skipped += s->skipped[k];
+    fprintf(out, "skipped: %ld", skipped);
+    for (int k = 0; k < TRACE_SKIP_MAX; k++)
+        if (s->skipped[k])
+            fprintf(out, " %s=%ld", trace_skip_names[k], s->skipped[k]);
+    fprintf(out, "\n");
+    fprintf(out, "errors: %ld\n", s->errors);
+    if (s->records > 0) {
+        fprintf(out, "arrivals: %.17g .. %.17g s (span %.6g s)\n", s->first, s->last,
+                s->last - s->first);
+        if (s->time_offset != 0)
+            fprintf(out, "time offset: %.17g s (subtracted so that the trace starts at 0)\n",
+                    s->time_offset);
+        fprintf(out, "total work: %.6g s per vCPU, %.6g vCPU-s\n", s->work, s->cpu);
+        fprintf(out, "cores: %g (%s)\n", s->cores, s->cores_from);
+        fprintf(out, "offered load: %.4g (sum work*vcpus / %s / cores)\n", s->offered_load,
+                s->window_from);
+    }
+}
+
+int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_options *opt,
+                double cores, trace_class_known_fn class_known, void *ctx, long max_errors)
+{
+    struct trace_summary *s = xmalloc(sizeof *s);   /* 4 kB of path */
+    int rc = trace_check_summary(errout, path, opt, cores, class_known, ctx, max_errors, s);
+    if (s->format)
+        trace_summary_print(out, s);
+    free(s);
+    return rc;
 }

@@ -31,4 +31,32 @@ typedef bool (*trace_class_known_fn)(const char *name, void *ctx);
 int trace_check(FILE *out, FILE *errout, const char *path, const struct trace_options *opt,
                 double cores, trace_class_known_fn class_known, void *ctx, long max_errors);
 
+/* What trace_check prints as its summary, as numbers (`hvsim check
+ * --json`).  Seconds after cutting and scaling, as a run sees them. */
+struct trace_summary {
+    char path[4096];
+    const char *format;           /* the format's name (static) */
+    long records, errors;
+    long skipped[TRACE_SKIP_MAX];
+    double first, last;           /* arrivals of the first and last record */
+    double time_offset;           /* subtracted by the reader so the trace starts at 0 */
+    double work;                  /* sum of work per vCPU */
+    double cpu;                   /* sum of work x vcpus */
+    double cores;                 /* of the offered load */
+    const char *cores_from;       /* "given", "MaxProcs of the header", "default ..." */
+    double window;                /* the load's time base: the arrival span, or ... */
+    const char *window_from;      /* ... "arrival span" or "duration of the longest guest" */
+    double offered_load;          /* cpu / window / cores; NAN without records */
+};
+
+/* The same reading, filling *s instead of printing it (errors still go to
+ * errout).  Returns as trace_check; *s is filled unless the trace could
+ * not be opened. */
+int trace_check_summary(FILE *errout, const char *path, const struct trace_options *opt,
+                        double cores, trace_class_known_fn class_known, void *ctx,
+                        long max_errors, struct trace_summary *s);
+
+/* The text summary trace_check prints. */
+void trace_summary_print(FILE *out, const struct trace_summary *s);
+
 #endif /* WORKLOADS_CHECK_H */

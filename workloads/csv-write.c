@@ -4,8 +4,7 @@
  * that they read back to the same double, optional fields left empty when
  * they hold their "none" value (deadline < 0, util < 0).
  */
-#include <string.h>
-
+#include "base/csv.h"
 #include "workloads/trace.h"
 
 int trace_write_csv_header(FILE *out)
@@ -15,26 +14,9 @@ int trace_write_csv_header(FILE *out)
     return 0;
 }
 
-/* An id is quoted when it holds a comma, a quote or leading/trailing
- * text that a reader could mistake ("" doubles a quote, RFC 4180). */
-static void csv_write_text(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    putc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            putc('"', out);
-        putc(*s, out);
-    }
-    putc('"', out);
-}
-
 int trace_write_csv(FILE *out, const struct trace_record *rec)
 {
-    csv_write_text(out, rec->id);
+    csv_put_field(out, rec->id);
     fprintf(out, ",%.17g,%.17g,%d,%.17g,%.17g,%.17g,", rec->arrival, rec->work, rec->vcpus,
             rec->mem_mb, rec->priority, rec->weight);
     if (rec->deadline >= 0)

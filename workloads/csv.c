@@ -4,7 +4,7 @@
  * Format (SPEC "Trace formats" and "Input rules / CSV"): a header line
  * naming the columns, then one guest per line.  Required columns
  * `arrival` (s) and `work` (s of CPU per vCPU); optional `id`, `vcpus`
- * (default 1), `mem_mb`, `priority`, `weight`, `deadline` (absolute s),
+ * (default 1), `mem_mb`, `priority`, `weight` or `nice`, `deadline` (absolute s),
  * `class` (workload class name) and `util` (mean utilisation), in any
  * order.  Column names are lower case and exact; a name starting with
  * `x_` is the user's own and is read and ignored; any other unknown, an
@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "workloads/fields.h"
 #include "workloads/textio.h"
 #include "workloads/trace.h"
@@ -52,6 +52,7 @@ struct csv_priv {
     char *scratch;              /* unquoted field texts */
     size_t scratch_cap;
     double prev_arrival;        /* last accepted arrival, -1 before the first */
+    bool phases;                /* the header has a phases column */
     struct trace_idset ids;     /* ids seen: grows with the trace */
 };
 
@@ -145,7 +146,7 @@ static int csv_read_header(struct trace_reader *r, struct csv_priv *p, struct si
         if (f == TRACE_F_UNKNOWN)
             return sim_error_set(err, SIM_EINVAL, r->path, p->t.line, col,
                                  "unknown column '%.64s' (known: id, arrival, work, vcpus, "
-                                 "mem_mb, priority, weight, deadline, class, util; names are "
+                                 "mem_mb, priority, weight, nice, deadline, class, util; names are "
                                  "lower case; prefix your own columns with x_)",
                                  name);
         for (size_t j = 0; j < k; j++)
@@ -156,10 +157,11 @@ static int csv_read_header(struct trace_reader *r, struct csv_priv *p, struct si
             seen[f] = true;
         p->colmap[k] = f;
     }
-    if (!seen[TRACE_F_ARRIVAL] || !seen[TRACE_F_WORK])
+    if (!seen[TRACE_F_ARRIVAL] || !(seen[TRACE_F_WORK] || seen[TRACE_F_PHASES]))
         return sim_error_set(err, SIM_EINVAL, r->path, p->t.line, 0,
-                             "the header has no '%s' column (required: arrival, work)",
-                             seen[TRACE_F_ARRIVAL] ? "work" : "arrival");
+                             "the header has no '%s' column (required: arrival, and work "
+                             "or phases)", seen[TRACE_F_ARRIVAL] ? "work" : "arrival");
+    p->phases = seen[TRACE_F_PHASES];
     return 0;
 }
 
@@ -194,14 +196,20 @@ static int csv_record(struct trace_reader *r, struct csv_priv *p, struct trace_r
                              p->ncols);
     }
     char msg[200];
+    bool given[TRACE_F_COUNT] = {false};
+    long given_col[TRACE_F_COUNT] = {0};
     for (size_t k = 0; k < p->ncols; k++) {
         int f = p->colmap[k];
         const char *s = csv_text(p, k);
         long col = p->fields[k].col;
         if (f == TRACE_F_EXTRA)
             continue;
+        if (*s) {
+            given[f] = true;
+            given_col[f] = col;
+        }
         if (!*s) {
-            if (f == TRACE_F_ARRIVAL || f == TRACE_F_WORK)
+            if (f == TRACE_F_ARRIVAL || (f == TRACE_F_WORK && !p->phases))
                 return sim_error_set(err, SIM_EINVAL, file, line, col,
                                      "%s: empty field (the column is required)",
                                      trace_field_names[f]);
@@ -220,6 +228,9 @@ static int csv_record(struct trace_reader *r, struct csv_priv *p, struct trace_r
         if (why)
             return sim_error_set(err, SIM_EINVAL, file, line, col, "%s", why);
     }
+    const char *why = trace_fields_check_weight(given, msg, sizeof msg);
+    if (why)
+        return sim_error_set(err, SIM_EINVAL, file, line, given_col[TRACE_F_NICE], "%s", why);
     /* Cross-record rules, checked once the record is otherwise valid. */
     for (size_t k = 0; k < p->ncols; k++) {
         long col = p->fields[k].col;
@@ -232,6 +243,9 @@ static int csv_record(struct trace_reader *r, struct csv_priv *p, struct trace_r
             return sim_error_set(err, SIM_EINVAL, file, line, col, "duplicate id '%s'",
                                  rec->id);
     }
+    if (!(rec->work > 0))
+        return sim_error_set(err, SIM_EINVAL, file, line, 0, "neither work nor phases: a "
+                             "guest needs one of them");
     p->prev_arrival = rec->arrival;
     rec->line = line;
     return TRACE_RECORD;
@@ -270,9 +284,15 @@ static size_t csv_state_size(const struct trace_reader *r)
 }
 
 const struct trace_fmt trace_fmt_csv = {
-    .name = "csv",
-    .desc = "native CSV: header line, one guest per line (arrival, work, vcpus, ...)",
+    .info = {
+        .name = "csv",
+        .desc = "native CSV: header line, one guest per line (arrival, work, vcpus, ...)",
+    },
     .extensions = ".csv",
+    .columns = "A header line names the columns, in any order; then one guest per line. "
+               "Required: arrival and work; the others are optional (see Native columns). "
+               "Fields are separated by commas and may be double-quoted; lines starting "
+               "with # are comments; a column named x_* is the user's own and ignored",
     .open = csv_open,
     .next = csv_next,
     .close = csv_close,

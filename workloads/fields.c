@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/types.h"
-#include "sim/xalloc.h"
+#include "base/types.h"
+#include "base/xalloc.h"
 
 const char *const trace_field_names[TRACE_F_COUNT] = {
     [TRACE_F_ID] = "id",
@@ -21,7 +21,66 @@ const char *const trace_field_names[TRACE_F_COUNT] = {
     [TRACE_F_DEADLINE] = "deadline",
     [TRACE_F_CLASS] = "class",
     [TRACE_F_UTIL] = "util",
+    [TRACE_F_CAP] = "cap",
+    [TRACE_F_AFFINITY] = "affinity",
+    [TRACE_F_PHASES] = "phases",
+    [TRACE_F_REPEAT] = "repeat",
+    [TRACE_F_NICE] = "nice",
 };
+
+const char *const trace_field_help[TRACE_F_COUNT] = {
+    [TRACE_F_ID] = "the guest's name (default: its 1-based position in the trace); unique",
+    [TRACE_F_ARRIVAL] = "arrival time, s >= 0, non-decreasing (required)",
+    [TRACE_F_WORK] = "CPU work per vCPU, s of a reference core, > 0 (required)",
+    [TRACE_F_VCPUS] = "virtual CPUs, a whole number >= 1 (default 1)",
+    [TRACE_F_MEM_MB] = "memory, MB (default 0: none needed)",
+    [TRACE_F_PRIORITY] = "priority class, smaller is more important (default 0); "
+                         "read by --sched prio and reported by priority",
+    [TRACE_F_WEIGHT] = "weight, > 0 (default 1); read by prio --tie smith, lottery, and cfs "
+                       "and eevdf (weight x 1024, nice 0's being 1024)",
+    [TRACE_F_DEADLINE] = "absolute deadline, s (default: none); a guest that finishes "
+                         "after it counts as a deadline miss",
+    [TRACE_F_CLASS] = "workload class (see hvsim list; default: the default class)",
+    [TRACE_F_UTIL] = "mean CPU utilisation of each vCPU, >= 0; checked, not used by the "
+                     "simulation",
+    [TRACE_F_CAP] = "a CPU cap, cores > 0 (default: none): its vCPUs together run at most "
+                    "cap x --cap-period of core time per period",
+    [TRACE_F_AFFINITY] = "the cores its vCPUs may run on, a cpuset such as 0-3,6 (cores "
+                         "0..63; default: every core)",
+    [TRACE_F_PHASES] = "what its vCPUs do: durations alternating run (CPU work) and block "
+                       "(halted), starting with a run, e.g. \"0.1ms 10ms\"; one sequence for "
+                       "every vCPU, or one per vCPU separated by |; work is then optional "
+                       "(default: the runs' sum)",
+    [TRACE_F_REPEAT] = "times through its phases, a whole number >= 1 (default 1)",
+    [TRACE_F_NICE] = "Linux nice value, a whole number in -20..19, instead of weight: the "
+                     "weight is Linux's for that nice value / 1024 (sched_prio_to_weight: nice "
+                     "0 = 1, nice 5 = 335/1024), so that cfs and eevdf weigh the VM as Linux "
+                     "weighs a task of that nice value",
+};
+
+/* kernel/sched/core.c, sched_prio_to_weight[40] (Linux 2.6.23 to today). */
+static const int nice_weight[40] = {
+    /* -20 */ 88761, 71755, 56483, 46273, 36291,
+    /* -15 */ 29154, 23254, 18705, 14949, 11916,
+    /* -10 */ 9548,  7620,  6100,  4904,  3906,
+    /*  -5 */ 3121,  2501,  1991,  1586,  1277,
+    /*   0 */ 1024,  820,   655,   526,   423,
+    /*   5 */ 335,   272,   215,   172,   137,
+    /*  10 */ 110,   87,    70,    56,    45,
+    /*  15 */ 36,    29,    23,    18,    15,
+};
+
+int trace_nice_weight(int nice)
+{
+    return nice_weight[(nice < -20 ? -20 : nice > 19 ? 19 : nice) + 20];
+}
+
+const char *trace_fields_check_weight(const bool *given, char *msg, size_t len)
+{
+    if (given[TRACE_F_WEIGHT] && given[TRACE_F_NICE])
+        return snprintf(msg, len, "give weight or nice, not both (nice sets the weight)"), msg;
+    return NULL;
+}
 
 int trace_field_find(const char *name)
 {
@@ -33,7 +92,11 @@ int trace_field_find(const char *name)
     return TRACE_F_UNKNOWN;
 }
 
-bool trace_field_is_text(int f) { return f == TRACE_F_ID || f == TRACE_F_CLASS; }
+bool trace_field_is_text(int f)
+{
+    return f == TRACE_F_ID || f == TRACE_F_CLASS || f == TRACE_F_AFFINITY ||
+           f == TRACE_F_PHASES;
+}
 
 bool trace_class_name_ok(const char *s)
 {
@@ -113,6 +176,22 @@ const char *trace_field_set_number(struct trace_record *rec, int f, double v, ch
             return snprintf(msg, len, "negative util (%g)", v), msg;
         rec->util = v;
         return NULL;
+    case TRACE_F_REPEAT:
+        if (v < 1 || v != floor(v) || v > 1e12)
+            return snprintf(msg, len, "repeat must be a whole number >= 1 (got %g)", v), msg;
+        rec->repeat = (long)v;
+        return NULL;
+    case TRACE_F_NICE:
+        if (v < -20 || v > 19 || v != floor(v))
+            return snprintf(msg, len, "nice must be a whole number in -20..19 (got %g)", v), msg;
+        rec->weight = trace_nice_weight((int)v) / 1024.0;
+        return NULL;
+    case TRACE_F_CAP:
+        if (!(v > 0) || v > TRACE_VCPUS_MAX)
+            return snprintf(msg, len, "cap must be > 0 cores (got %g); leave the field empty "
+                            "for none", v), msg;
+        rec->cap = v;
+        return NULL;
     default:
         return snprintf(msg, len, "%s is not a number field", name), msg;
     }
@@ -127,6 +206,27 @@ const char *trace_field_set_text(struct trace_record *rec, int f, const char *s,
         if (strlen(s) >= TRACE_ID_MAX)
             return snprintf(msg, len, "id longer than %d bytes", TRACE_ID_MAX - 1), msg;
         snprintf(rec->id, sizeof rec->id, "%s", s);
+        return NULL;
+    }
+    if (f == TRACE_F_AFFINITY)
+        return trace_parse_cpuset(s, &rec->affinity, msg, len);
+    if (f == TRACE_F_PHASES) {
+        struct activity *a;
+        const char *why = trace_parse_phases(s, &a, msg, len);
+        if (why)
+            return why;
+        activity_free(rec->activity);
+        rec->activity = a;
+        if (rec->work <= 0) {   /* work per vCPU: the longest vCPU's runs */
+            double most = 0;
+            for (int i = 0; i < a->nvcpus; i++) {
+                double run = 0;
+                for (size_t k = 0; k < a->seq[i].n; k += 2)
+                    run += a->seq[i].d[k];
+                most = run > most ? run : most;
+            }
+            rec->work = most;
+        }
         return NULL;
     }
     if (f == TRACE_F_CLASS) {

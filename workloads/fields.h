@@ -22,6 +22,11 @@ enum trace_field {
     TRACE_F_DEADLINE,
     TRACE_F_CLASS,
     TRACE_F_UTIL,
+    TRACE_F_CAP,        /* cores, a CPU cap */
+    TRACE_F_AFFINITY,   /* a cpuset, "0-3,6" */
+    TRACE_F_PHASES,     /* run and block durations per vCPU (the phases format) */
+    TRACE_F_REPEAT,     /* times through the phases */
+    TRACE_F_NICE,       /* a Linux nice value: the weight from sched_prio_to_weight */
     TRACE_F_COUNT,
     TRACE_F_EXTRA = -1,   /* an x_ column: read and ignored */
     TRACE_F_UNKNOWN = -2,
@@ -31,6 +36,16 @@ enum trace_field {
 #define TRACE_MEM_MB_MAX 1e12
 
 extern const char *const trace_field_names[TRACE_F_COUNT];
+/* What each column means: unit, default, rule (the man page). */
+extern const char *const trace_field_help[TRACE_F_COUNT];
+
+/* Linux's weight of a task of nice value nice (-20..19): kernel/sched/
+ * core.c, sched_prio_to_weight[nice + 20]; nice 0 = 1024, each step
+ * about 1.25 times lighter.  A record's `nice` sets its weight to this
+ * / 1024, so that cfs and eevdf (weight x 1024) weigh it as Linux does. */
+int trace_nice_weight(int nice);
+/* A record may give weight or nice, not both: the message, or NULL. */
+const char *trace_fields_check_weight(const bool *given, char *msg, size_t len);
 
 /* The field called name, TRACE_F_EXTRA for "x_...", TRACE_F_UNKNOWN. */
 int trace_field_find(const char *name);

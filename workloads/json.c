@@ -4,7 +4,7 @@
  *
  * Format: [ {"arrival": 0, "work": 1.5, "vcpus": 2, "id": "a"}, ... ]
  * with the keys and value rules of the native CSV (fields.c): numbers for
- * arrival, work, vcpus, mem_mb, priority, weight, deadline and util;
+ * arrival, work, vcpus, mem_mb, priority, weight (or nice), deadline and util;
  * strings for id and class (an integer id is accepted and printed in
  * decimal); null = the field's default; keys starting with "x_" are
  * ignored; other unknown keys, duplicate keys, a missing arrival or work,
@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "workloads/fields.h"
 #include "workloads/textio.h"
 #include "workloads/trace.h"
@@ -174,8 +174,8 @@ static int json_record(struct trace_reader *r, struct json_priv *p, long line, l
         if (f == TRACE_F_UNKNOWN) {
             rc = sim_error_set(err, SIM_EINVAL, r->path, line, col,
                                "unknown key '%.64s' (known: id, arrival, work, vcpus, mem_mb, "
-                               "priority, weight, deadline, class, util; prefix your own "
-                               "keys with x_)",
+                               "priority, weight, nice, deadline, class, util, cap, affinity, "
+                               "phases, repeat; prefix your own keys with x_)",
                                key);
             goto out;
         }
@@ -209,10 +209,15 @@ static int json_record(struct trace_reader *r, struct json_priv *p, long line, l
             goto out;
         }
     }
-    if (!seen[TRACE_F_ARRIVAL] || !seen[TRACE_F_WORK]) {
+    if (!seen[TRACE_F_ARRIVAL] || !(seen[TRACE_F_WORK] || seen[TRACE_F_PHASES])) {
         rc = sim_error_set(err, SIM_EINVAL, r->path, line, col,
-                           "missing '%s' (required: arrival, work)",
+                           "missing '%s' (required: arrival, and work or phases)",
                            seen[TRACE_F_ARRIVAL] ? "work" : "arrival");
+        goto out;
+    }
+    const char *why = trace_fields_check_weight(seen, msg, sizeof msg);
+    if (why) {
+        rc = sim_error_set(err, SIM_EINVAL, r->path, line, col, "%s", why);
         goto out;
     }
     if (rec->arrival < p->prev_arrival) {
@@ -321,9 +326,13 @@ static void json_close(struct trace_reader *r)
 static size_t json_state_size(const struct trace_reader *r) { return json_priv(r)->ids.n; }
 
 const struct trace_fmt trace_fmt_json = {
-    .name = "json",
-    .desc = "JSON array of guest objects with the CSV's keys",
+    .info = {
+        .name = "json",
+        .desc = "JSON array of guest objects with the CSV's keys",
+    },
     .extensions = ".json",
+    .columns = "A JSON array of objects, one guest each, with the keys of the native CSV "
+               "(see Native columns); null is the field's default; keys x_* are ignored",
     .open = json_open,
     .next = json_next,
     .close = json_close,

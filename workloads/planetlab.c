@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 #include "workloads/textio.h"
 #include "workloads/trace.h"
 
@@ -163,9 +163,15 @@ static void planetlab_close(struct trace_reader *r)
 }
 
 const struct trace_fmt trace_fmt_planetlab = {
-    .name = "planetlab",
-    .desc = "PlanetLab/CloudSim per-VM CPU %, a directory of one-integer-per-line files",
+    .info = {
+        .name = "planetlab",
+        .desc = "PlanetLab/CloudSim per-VM CPU %, a directory of one-integer-per-line files",
+    },
     .extensions = NULL,
+    .columns = "A directory of one file per VM, each line an integer 0..100, the VM's CPU "
+               "utilisation in percent over 5 minutes.  id = file name, arrival 0, one "
+               "vCPU; the series is its demand (util/100 of a core, 300 s per sample); work "
+               "= the CPU-seconds the series asks",
     .open = planetlab_open,
     .next = planetlab_next,
     .close = planetlab_close,

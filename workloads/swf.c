@@ -10,7 +10,7 @@
  * We read the header keys MaxProcs, MaxNodes and UnixStartTime into the
  * reader (their leading integer: "400 (48 interactive, ...)" is 400).
  *
- * Quirks of the real logs (see the READMEs in shared/traces/swf-*):
+ * Quirks of the real logs of the Parallel Workloads Archive:
  * decimals where integers are expected (field 6 "142.00"), so every field
  * is read as a decimal number; submit times that start far from 0 after
  * cleaning; cancelled jobs with run time -1 and processors -1; jobs with
@@ -28,7 +28,7 @@
  *              (field 8) when allocated is -1;
  *   mem_mb   = requested memory (field 10, KB per processor) x vcpus / 1024:
  *              the TOTAL memory of the guest in MB; 0 (unknown) if -1;
- *   class    = "" (the default class), or with r->opt.swf_class_by
+ *   class    = "" (the default class), or with --swf-class
  *              "queue" "q<N>" from field 15, "partition" "p<N>" from field
  *              16 (still "" when the field is -1); the engine checks that
  *              such a class exists.
@@ -44,8 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/types.h"
-#include "sim/xalloc.h"
+#include "base/types.h"
+#include "base/xalloc.h"
 #include "workloads/fields.h"
 #include "workloads/textio.h"
 #include "workloads/trace.h"
@@ -71,6 +71,19 @@ static const char *const swf_field_names[SWF_NFIELDS] = {
 };
 
 enum swf_class_rule { SWF_CLASS_NONE, SWF_CLASS_QUEUE, SWF_CLASS_PARTITION };
+
+/* The format's knobs (r->conf). */
+struct swf_conf {
+    int class_rule;          /* enum swf_class_rule */
+};
+
+static const struct param_def swf_params[] = {
+    {"swf-class", PARAM_CHOICE, offsetof(struct swf_conf, class_rule), "none",
+     .choices = "none|queue|partition", .metavar = "RULE", .help = "swf: workload class of "
+     "each job: none (the default class), queue or partition (classes qN / pN from fields 15 "
+     "and 16)"},
+    {NULL},
+};
 
 /* Private state of an SWF reader; owned by r->priv, freed by swf_close. */
 struct swf_priv {
@@ -129,18 +142,9 @@ static int swf_open(struct trace_reader *r, const char *path, struct sim_error *
 {
     struct swf_priv *p = xcalloc(1, sizeof *p);
     r->priv = p;
-    int rc = 0;
-    const char *rule = r->opt.swf_class_by;
-    if (!rule || !*rule)
-        p->class_rule = SWF_CLASS_NONE;
-    else if (strcmp(rule, "queue") == 0)
-        p->class_rule = SWF_CLASS_QUEUE;
-    else if (strcmp(rule, "partition") == 0)
-        p->class_rule = SWF_CLASS_PARTITION;
-    else
-        rc = sim_error_usage(err, "unknown SWF class rule '%s' (queue or partition)", rule);
-    if (rc == 0)
-        rc = textio_open(&p->t, path, r->path, err);
+    const struct swf_conf *conf = r->conf;
+    p->class_rule = (enum swf_class_rule)conf->class_rule;
+    int rc = textio_open(&p->t, path, r->path, err);
     /* Read the header comments now so that MaxProcs and the others are
      * known after open; the first job line is kept for swf_next. */
     while (rc == 0) {
@@ -312,9 +316,20 @@ static void swf_close(struct trace_reader *r)
 }
 
 const struct trace_fmt trace_fmt_swf = {
-    .name = "swf",
-    .desc = "Standard Workload Format (Parallel Workloads Archive job logs)",
+    .info = {
+        .name = "swf",
+        .desc = "Standard Workload Format (Parallel Workloads Archive job logs)",
+        .params = swf_params,
+        .conf_size = sizeof(struct swf_conf),
+    },
     .extensions = ".swf",
+    .columns = "18 numeric fields per job line (SWF v2.2); comment lines start with ';'.  "
+               "id = job number (field 1); arrival = submit time (field 2), rebased to the "
+               "first job; work = run time (field 4) per processor; vcpus = allocated "
+               "processors (field 5), else requested (field 8); mem_mb = requested memory "
+               "(field 10, KB per processor) x vcpus / 1024; class from the queue (15) or "
+               "partition (16) with --swf-class.  Jobs with run time -1 or 0, or no "
+               "processor count, are skipped and counted",
     .open = swf_open,
     .next = swf_next,
     .close = swf_close,

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/rng.h"
-#include "sim/xalloc.h"
+#include "base/rng.h"
+#include "base/xalloc.h"
 
 struct synth_state {
     struct synth_spec spec;
@@ -33,7 +33,7 @@ int synth_parse(struct synth_spec *spec, const char *text, struct sim_error *err
 
     char *copy = xstrdup(text);
     int rc = SIM_OK;
-    bool seen[7] = {false};
+    bool seen[10] = {false};
     for (char *save = NULL, *item = strtok_r(copy, ",", &save); item;
          item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
@@ -43,15 +43,16 @@ int synth_parse(struct synth_spec *spec, const char *text, struct sim_error *err
         }
         *eq = '\0';
         const char *key = item, *val = eq + 1;
-        static const char *const keys[] = {"n", "interarrival", "work", "vcpus",
-                                           "mem_mb", "priority", "class"};
+        static const char *const keys[] = {"n", "interarrival", "work", "vcpus", "mem_mb",
+                                           "priority", "class", "think", "burst", "cycles"};
         int k;
-        for (k = 0; k < 7; k++)
+        for (k = 0; k < 10; k++)
             if (strcmp(key, keys[k]) == 0)
                 break;
-        if (k == 7) {
+        if (k == 10) {
             rc = sim_error_usage(err, "--generate: unknown key '%s' (keys: n, interarrival, "
-                                 "work, vcpus, mem_mb, priority, class)", key);
+                                 "work, vcpus, mem_mb, priority, class, think, burst, cycles)",
+                                 key);
             goto out;
         }
         if (seen[k]) {
@@ -82,12 +83,36 @@ int synth_parse(struct synth_spec *spec, const char *text, struct sim_error *err
             }
             strcpy(spec->class_name, val);
             break;
+        case 7: rc = dist_parse(&spec->think, key, val, err); break;
+        case 8: rc = dist_parse(&spec->burst, key, val, err); break;
+        case 9: {
+            double v;
+            if (!sim_parse_double(val, &v) || v != floor(v) || v < 1 || v > 1e12) {
+                rc = sim_error_usage(err, "--generate cycles=%s: need a whole number of cycles "
+                                     ">= 1 (or leave it out and give --end)", val);
+                goto out;
+            }
+            spec->cycles = (long)v;
+            break;
+        }
         }
         if (rc < 0)
             goto out;
     }
+    spec->closed = seen[7] || seen[8];
     if (spec->n < 0)
         rc = sim_error_usage(err, "--generate: key n (number of guests, >= 1) is required");
+    else if (spec->closed && !(seen[7] && seen[8]))
+        rc = sim_error_usage(err, "--generate: a closed loop needs both think=DIST and "
+                             "burst=DIST");
+    else if (!spec->closed && seen[9])
+        rc = sim_error_usage(err, "--generate cycles=%ld: cycles count a closed loop's "
+                             "think-burst cycles; give think= and burst= too", spec->cycles);
+    else if (spec->closed && !(dist_mean(&spec->burst) > 0))
+        rc = sim_error_usage(err, "--generate burst: the mean burst must be > 0");
+    else if (spec->closed && seen[2])
+        rc = sim_error_usage(err, "--generate: a closed loop's work is its bursts; leave "
+                             "out work=");
     else if (spec->work.kind == DIST_DET && spec->work.p[0] <= 0)
         rc = sim_error_usage(err, "--generate work=%g: work must be > 0", spec->work.p[0]);
 out:
@@ -106,7 +131,15 @@ void synth_format(const struct synth_spec *spec, char *buf, size_t len)
     int n = snprintf(buf, len, "n=%ld,interarrival=%s,work=%s,vcpus=%s,mem_mb=%s,priority=%s",
                      spec->n, ia, w, vc, mem, pr);
     if (spec->class_name[0] && n > 0 && (size_t)n < len)
-        snprintf(buf + n, len - (size_t)n, ",class=%s", spec->class_name);
+        n += snprintf(buf + n, len - (size_t)n, ",class=%s", spec->class_name);
+    if (spec->closed && n > 0 && (size_t)n < len) {
+        char th[96], bu[96];
+        dist_format(&spec->think, th, sizeof th);
+        dist_format(&spec->burst, bu, sizeof bu);
+        n += snprintf(buf + n, len - (size_t)n, ",think=%s,burst=%s", th, bu);
+        if (spec->cycles > 0 && n > 0 && (size_t)n < len)
+            snprintf(buf + n, len - (size_t)n, ",cycles=%ld", spec->cycles);
+    }
 }
 
 static int synth_next(struct trace_reader *r, struct trace_record *rec, struct sim_error *err)
@@ -129,6 +162,16 @@ static int synth_next(struct trace_reader *r, struct trace_record *rec, struct s
     /* priority is a class number: rounded, but 0 (the default class) is allowed */
     rec->priority = round(dist_draw(&st->spec.priority, s[SIM_STREAM_PRIORITY]));
     memcpy(rec->class_name, st->spec.class_name, sizeof rec->class_name);
+    if (st->spec.closed) {
+        /* its draws are the engine's, from the guest's own stream */
+        struct activity *a = xcalloc(1, sizeof *a);
+        a->kind = ACTIVITY_CLOSED;
+        a->think = st->spec.think;
+        a->burst = st->spec.burst;
+        a->cycles = st->spec.cycles;
+        rec->activity = a;
+        rec->work = dist_mean(&st->spec.burst);
+    }
     st->emitted++;
     return TRACE_RECORD;
 }
@@ -141,8 +184,7 @@ static void synth_close(struct trace_reader *r)
 }
 
 static const struct trace_fmt synth_fmt = {
-    .name = "generate",
-    .desc = "synthetic workload from --generate",
+    .info = {.name = "generate", .desc = "synthetic workload from --generate"},
     .next = synth_next,
     .close = synth_close,
 };

@@ -3,7 +3,7 @@
  * through the same stream interface as a trace.
  *
  * SPEC is comma-separated key=value: n (guests, >= 1), interarrival,
- * work, vcpus, mem_mb, priority (numbers or distributions, sim/dist.h),
+ * work, vcpus, mem_mb, priority (numbers or distributions, base/dist.h),
  * and class (a workload class name).  n and vcpus are rounded and at
  * least 1; priority (a class number, smaller = more important) is
  * rounded and may be 0, the default class.  Each key draws from its own random stream.
@@ -11,7 +11,7 @@
 #ifndef WORKLOADS_SYNTHETIC_H
 #define WORKLOADS_SYNTHETIC_H
 
-#include "sim/dist.h"
+#include "base/dist.h"
 #include "workloads/trace.h"
 
 /* The workload `hvsim run` uses when given neither --trace nor
@@ -22,6 +22,11 @@ struct synth_spec {
     long n;
     struct dist interarrival, work, vcpus, mem_mb, priority;
     char class_name[TRACE_CLASS_MAX];
+    /* A closed loop (think= and burst= given): each vCPU blocks for a
+     * think time, then runs a burst, `cycles` times (0: until --end). */
+    bool closed;
+    struct dist think, burst;
+    long cycles;
 };
 
 int synth_parse(struct synth_spec *spec, const char *text, struct sim_error *err);

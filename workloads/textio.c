@@ -17,7 +17,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include "sim/xalloc.h"
+#include "base/xalloc.h"
 
 int textio_open(struct textio *t, const char *path, const char *display,
                 struct sim_error *err)

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "sim/error.h"
+#include "base/error.h"
 
 #define TEXTIO_LINE_MAX (1024L * 1024L) /* bytes, without the line end */
 

@@ -9,7 +9,9 @@
  *   2. the kept arrival is shifted by --start and divided by
  *      --scale-arrivals, so every inter-arrival time is divided by F;
  *   3. work is multiplied by --scale-work;
- *   4. --limit stops after N kept records.
+ *   4. a deadline keeps its distance from its arrival (the guest's own
+ *      time budget does not change with the rate of arrivals);
+ *   5. --limit stops after N kept records.
  */
 #include "workloads/trace.h"
 
@@ -20,17 +22,24 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include "sim/xalloc.h"
+#include "base/param.h"
+#include "base/xalloc.h"
 
 #define FMT(name) extern const struct trace_fmt trace_fmt_##name;
 #include "workloads/fmt-list.h"
 #undef FMT
 
-static const struct trace_fmt *const fmt_table[] = {
-#define FMT(name) &trace_fmt_##name,
+static const struct policy_info *const fmt_table[] = {
+#define FMT(name) &trace_fmt_##name.info,
 #include "workloads/fmt-list.h"
 #undef FMT
-    NULL,
+};
+
+struct registry trace_fmt_registry = {
+    .family = "trace format",
+    .option = "format",
+    .builtin = fmt_table,
+    .nbuiltin = sizeof fmt_table / sizeof fmt_table[0],
 };
 
 const char *const trace_skip_names[TRACE_SKIP_MAX] = {
@@ -39,21 +48,6 @@ const char *const trace_skip_names[TRACE_SKIP_MAX] = {
     [TRACE_SKIP_OUTSIDE_WINDOW] = "outside_window",
     [TRACE_SKIP_UNKNOWN_PROCS] = "unknown_procs",
 };
-
-size_t trace_fmt_count(void) { return sizeof fmt_table / sizeof fmt_table[0] - 1; }
-
-const struct trace_fmt *trace_fmt_at(size_t i)
-{
-    return i < trace_fmt_count() ? fmt_table[i] : NULL;
-}
-
-const struct trace_fmt *trace_fmt_find(const char *name)
-{
-    for (size_t i = 0; i < trace_fmt_count(); i++)
-        if (strcmp(fmt_table[i]->name, name) == 0)
-            return fmt_table[i];
-    return NULL;
-}
 
 /* A directory holds per-VM files: Bitbrains' are *.csv, PlanetLab's have
  * no extension. */
@@ -90,12 +84,13 @@ const struct trace_fmt *trace_fmt_for_path(const char *path)
     if (!dot || (slash && dot < slash))
         return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? fmt_for_directory(path) : NULL;
     size_t n = strlen(dot);
-    for (size_t i = 0; i < trace_fmt_count(); i++) {
-        const char *ext = fmt_table[i]->extensions;
+    for (size_t i = 0; i < registry_count(&trace_fmt_registry); i++) {
+        const struct trace_fmt *f = trace_fmt_of(registry_at(&trace_fmt_registry, i));
+        const char *ext = f->extensions;
         while (ext && *ext) {
             size_t len = strcspn(ext, " ");
             if (len == n && strncasecmp(ext, dot, n) == 0)
-                return fmt_table[i];
+                return f;
             ext += len;
             ext += strspn(ext, " ");
         }
@@ -111,11 +106,25 @@ void trace_record_init(struct trace_record *rec)
     rec->class_name[0] = '\0';
     rec->arrival = rec->work = rec->mem_mb = rec->priority = 0;
     rec->series = NULL;
+    rec->activity = NULL;
+    rec->cap = 0;
+    rec->affinity = 0;
+    rec->repeat = 1;
     rec->line = 0;
     rec->vcpus = 1;
     rec->weight = 1.0;
     rec->deadline = -1.0;
     rec->util = -1.0;
+}
+
+void activity_free(struct activity *a)
+{
+    if (!a)
+        return;
+    for (int i = 0; a->seq && i < a->nvcpus; i++)
+        free(a->seq[i].d);
+    free(a->seq);
+    free(a);
 }
 
 void trace_record_clear(struct trace_record *rec)
@@ -124,7 +133,90 @@ void trace_record_clear(struct trace_record *rec)
         free(rec->series->util);
         free(rec->series);
     }
+    activity_free(rec->activity);
     trace_record_init(rec);
+}
+
+const char *trace_parse_phases(const char *text, struct activity **out, char *msg, size_t len)
+{
+    struct activity *a = xcalloc(1, sizeof *a);
+    a->kind = ACTIVITY_PHASES;
+    a->repeat = 1;
+    const char *why = NULL;
+    char *copy = xstrdup(text);
+    for (char *save = NULL, *grp = strtok_r(copy, "|", &save); grp && !why;
+         grp = strtok_r(NULL, "|", &save)) {
+        a->seq = xrealloc(a->seq, (size_t)(a->nvcpus + 1) * sizeof *a->seq);
+        struct phase_seq *q = &a->seq[a->nvcpus++];
+        memset(q, 0, sizeof *q);
+        size_t cap = 0;
+        for (char *s2 = NULL, *tok = strtok_r(grp, " \t", &s2); tok;
+             tok = strtok_r(NULL, " \t", &s2)) {
+            sim_time_t t;
+            if (!sim_parse_duration(tok, &t)) {
+                snprintf(msg, len, "phases: '%.40s' is not a duration (seconds, or a number "
+                         "with ns, us, ms, s, min, h or d)", tok);
+                why = msg;
+                break;
+            }
+            if (q->n % 2 == 0 && t <= 0) {
+                snprintf(msg, len, "phases: run %zu of vCPU %d is 0 (a run must be > 0)",
+                         q->n / 2 + 1, a->nvcpus - 1);
+                why = msg;
+                break;
+            }
+            q->d = xgrow(q->d, &cap, q->n + 1, sizeof *q->d);
+            q->d[q->n++] = sim_time_seconds(t);
+        }
+        if (!why && q->n == 0) {
+            snprintf(msg, len, "phases: vCPU %d has no durations", a->nvcpus - 1);
+            why = msg;
+        }
+    }
+    free(copy);
+    if (!why && a->nvcpus == 0) {
+        snprintf(msg, len, "phases: empty");
+        why = msg;
+    }
+    if (why) {
+        activity_free(a);
+        return why;
+    }
+    *out = a;
+    return NULL;
+}
+
+const char *trace_parse_cpuset(const char *text, uint64_t *mask, char *msg, size_t len)
+{
+    uint64_t m = 0;
+    const char *p = text;
+    if (!*p)
+        return snprintf(msg, len, "empty cpuset"), msg;
+    while (*p) {
+        char *end;
+        long a = strtol(p, &end, 10), b;
+        if (end == p || a < 0 || a > 63)
+            return snprintf(msg, len, "cpuset '%s': a core number 0..63 expected at '%s'",
+                            text, p), msg;
+        b = a;
+        p = end;
+        if (*p == '-') {
+            const char *q = p + 1;
+            b = strtol(q, &end, 10);
+            if (end == q || b < a || b > 63)
+                return snprintf(msg, len, "cpuset '%s': bad range at '%s'", text, q), msg;
+            p = end;
+        }
+        for (long k = a; k <= b; k++)
+            m |= UINT64_C(1) << k;
+        if (*p == ',' || *p == ' ')
+            p++;
+        else if (*p)
+            return snprintf(msg, len, "cpuset '%s': unexpected '%c' (write e.g. 0-3,6)", text,
+                            *p), msg;
+    }
+    *mask = m;
+    return NULL;
 }
 
 void trace_options_init(struct trace_options *o)
@@ -133,6 +225,17 @@ void trace_options_init(struct trace_options *o)
     o->end = -1.0;
     o->scale_arrivals = 1.0;
     o->scale_work = 1.0;
+}
+
+/* The defaults trace_open made, if any. */
+static void free_conf(struct trace_reader *r)
+{
+    if (r->conf_owned) {
+        param_free(r->fmt ? r->fmt->info.params : NULL, r->conf_owned);
+        free(r->conf_owned);
+    }
+    r->conf_owned = NULL;
+    r->conf = NULL;
 }
 
 static void reader_reset(struct trace_reader *r, const struct trace_fmt *fmt, const char *name,
@@ -165,9 +268,23 @@ int trace_open(struct trace_reader *r, const char *path, const struct trace_opti
                                  "*.csv); give --format NAME (see `hvsim list`)");
     }
     reader_reset(r, fmt, path, opt);
+    if (opt && opt->fmt_conf) {
+        r->conf = opt->fmt_conf;
+    } else if (fmt->info.conf_size > 0) {
+        r->conf_owned = xcalloc(1, fmt->info.conf_size);
+        int rc = param_defaults(fmt->info.params, r->conf_owned, err);
+        if (rc < 0) {
+            free(r->conf_owned);
+            r->conf_owned = NULL;
+            return rc;
+        }
+        r->conf = r->conf_owned;
+    }
     int rc = fmt->open(r, path, err);
-    if (rc < 0)
+    if (rc < 0) {
+        free_conf(r);
         r->fmt = NULL;
+    }
     return rc;
 }
 
@@ -192,7 +309,10 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct sim_erro
             r->skipped[TRACE_SKIP_OUTSIDE_WINDOW]++;
             continue;
         }
-        rec->arrival = (rec->arrival - o->start) / o->scale_arrivals;
+        double arrival = (rec->arrival - o->start) / o->scale_arrivals;
+        if (rec->deadline >= 0)
+            rec->deadline = arrival + (rec->deadline - rec->arrival);
+        rec->arrival = arrival;
         rec->work *= o->scale_work;
         r->records++;
         return TRACE_RECORD;
@@ -208,6 +328,7 @@ void trace_close(struct trace_reader *r)
 {
     if (r->fmt && r->fmt->close)
         r->fmt->close(r);
+    free_conf(r);
     r->fmt = NULL;
     r->priv = NULL;
 }

@@ -13,8 +13,10 @@
 
 #include <stdio.h>
 
-#include "sim/error.h"
-#include "sim/types.h"
+#include "base/dist.h"
+#include "base/error.h"
+#include "base/registry.h"
+#include "base/types.h"
 
 #define TRACE_ID_MAX 64
 #define TRACE_CLASS_MAX 32
@@ -27,6 +29,40 @@ struct util_series {
     size_t n;          /* number of samples, >= 1 */
     double *util;      /* n values in [0, +inf) (can exceed 1: trace quirk) */
 };
+
+/* How a guest's vCPUs alternate runs and blocks (halts), when the trace
+ * says: explicit phases (the `phases` format) or a closed loop of think
+ * and burst (--generate think=,burst=).  Without one, a guest with a
+ * series is an on/off process of the series' utilisation, and any other
+ * guest runs one burst of `work` per vCPU.  Owned by the record;
+ * trace_record_clear frees it, the engine takes it over. */
+enum activity_kind {
+    ACTIVITY_PHASES,   /* per vCPU: run, block, run, ... seconds, `repeat` times */
+    ACTIVITY_CLOSED,   /* per vCPU: think (block), then burst (run), `cycles` times */
+};
+struct phase_seq {
+    double *d;         /* durations, s: d[0] a run, d[1] a block, d[2] a run ... */
+    size_t n;          /* >= 1 */
+};
+struct activity {
+    enum activity_kind kind;
+    int nvcpus;                /* PHASES: entries of seq */
+    struct phase_seq *seq;     /* PHASES: [nvcpus], owned */
+    long repeat;               /* PHASES: times through the sequence, >= 1 */
+    struct dist think, burst;  /* CLOSED: block, then run, each cycle */
+    long cycles;               /* CLOSED: cycles per vCPU, 0 = until the run's end */
+};
+void activity_free(struct activity *a);
+
+/* The phases of a guest from text: durations (seconds, or with a unit:
+ * 100us, 10ms) alternating run and block, starting with a run; one
+ * sequence for every vCPU, or one per vCPU separated by '|'.  Returns NULL
+ * or what is wrong; *out is owned by the caller (activity_free). */
+const char *trace_parse_phases(const char *text, struct activity **out, char *msg, size_t len);
+
+/* Cores a guest may run on, from a cpuset text "0-3,6" (cores 0..63):
+ * bit k = core k; 0 = every core.  Returns NULL or what is wrong. */
+const char *trace_parse_cpuset(const char *text, uint64_t *mask, char *msg, size_t len);
 
 /* One guest as a trace describes it.  Units: seconds and MB. */
 struct trace_record {
@@ -41,6 +77,10 @@ struct trace_record {
     char class_name[TRACE_CLASS_MAX]; /* "" = default class */
     double util;                     /* mean utilisation 0..1, < 0 = unknown */
     struct util_series *series;      /* NULL = constant demand */
+    struct activity *activity;       /* NULL = one burst per vCPU (or the series) */
+    double cap;                      /* at most this many cores (a CPU cap), 0 = none */
+    uint64_t affinity;               /* cores it may run on (cpuset bits), 0 = every core */
+    long repeat;                     /* times through its phases, >= 1 */
     long line;                       /* where it came from (1-based), 0 = generated */
 };
 
@@ -67,7 +107,7 @@ struct trace_options {
     double start, end;       /* window on arrival (s, after rebasing); end < 0 = none */
     double scale_arrivals;   /* inter-arrival times are multiplied by 1/F, default 1 */
     double scale_work;       /* work multiplied by F, default 1 */
-    const char *swf_class_by; /* SWF workload class rule: "queue", "partition" or NULL (default class) */
+    const void *fmt_conf;    /* values of the format's knobs (fmt->info.params); NULL = defaults */
 };
 void trace_options_init(struct trace_options *o);
 
@@ -82,9 +122,13 @@ enum {
 };
 
 struct trace_fmt {
-    const char *name;        /* --format NAME */
-    const char *desc;        /* one line for `hvsim list` */
+    /* name (--format NAME), description and the format's own knobs,
+     * whose values the reader finds in r->conf. */
+    struct policy_info info;
     const char *extensions;  /* space-separated, e.g. ".csv", or NULL */
+    /* What the reader takes from its input, column by column, and how it
+     * maps to a guest: a paragraph for the man page (cli/cmd-man.c). */
+    const char *columns;
     /* Open path (a file, or a directory for per-VM formats).  Store private
      * state in r->priv.  On failure free what was allocated. */
     int (*open)(struct trace_reader *r, const char *path, struct sim_error *err);
@@ -103,6 +147,8 @@ struct trace_fmt {
 struct trace_reader {
     const struct trace_fmt *fmt;
     void *priv;                       /* the format's own state */
+    const void *conf;                 /* values of fmt's knobs (opt.fmt_conf, or conf_owned) */
+    void *conf_owned;                 /* defaults made by trace_open when none were given */
     char path[512];                   /* as the user named it */
     struct trace_options opt;
     long records;                     /* records returned so far */
@@ -116,11 +162,19 @@ struct trace_reader {
     double time_offset;
 };
 
-/* The registry (fmt-list.h). */
-const struct trace_fmt *trace_fmt_find(const char *name);
+/* The registry (fmt-list.h, plus plug-ins). */
+extern struct registry trace_fmt_registry;
+static inline const struct trace_fmt *trace_fmt_of(const struct policy_info *info)
+{
+    return info ? container_of(info, const struct trace_fmt, info) : NULL;
+}
+static inline const struct trace_fmt *trace_fmt_find(const char *name)
+{
+    return trace_fmt_of(registry_find(&trace_fmt_registry, name));
+}
+/* The format of a path: by its extension, or for a directory by the
+ * files it holds; NULL if it cannot be told. */
 const struct trace_fmt *trace_fmt_for_path(const char *path);
-size_t trace_fmt_count(void);
-const struct trace_fmt *trace_fmt_at(size_t i);
 
 /* Open a trace file with opt (format from opt->format or the extension). */
 int trace_open(struct trace_reader *r, const char *path, const struct trace_options *opt,

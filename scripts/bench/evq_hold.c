@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "sim/evq.h"
-#include "sim/xalloc.h"
+#include "base/evq.h"
+#include "base/xalloc.h"
 
 static double now_s(void)
 {

@@ -108,8 +108,35 @@ check "plan: load 0.8 maps to interarrival=exp:1.25" grep -q 'interarrival=exp:1
 "$SWEEP" plan --axis load=0.5,1 --base "--trace $T/t.swf --cores 4" --trace-load 0.25 --dir "$T/trace" 2>/dev/null
 check "plan: load with a trace maps to --scale-arrivals load/trace-load" \
     sh -c "grep -q -e '--scale-arrivals	2	' '$T/trace/argv.tsv' && grep -q -e '--scale-arrivals	4	' '$T/trace/argv.tsv'"
-check "plan: load with a trace and no --trace-load: exit 2" \
-    test "$(rc_of "$SWEEP" plan --axis load=0.5 --base "--trace $T/t.swf" --dir "$T/x")" = 2
+# Without --trace-load, hvsim check --json measures the trace's own load on
+# each run's platform and part of the trace: 4 jobs of 10 s x 2 vCPUs
+# arriving over 40 s is 80 / 40 = 2 cores busy: load 0.5 on 4 cores, 0.25
+# on 8; the first 3 jobs arrive over 20 s: 60 / 20 / 4 = 0.75.
+printf 'id,arrival,work,vcpus\na,0,10,2\nb,10,10,2\nc,20,10,2\nd,40,10,2\n' > "$T/t4.csv"
+"$SWEEP" plan --axis load=0.5 --axis cores=4,8 --base "--trace $T/t4.csv" --dir "$T/tload" 2>/dev/null
+check "plan: a trace's own load from hvsim check (load 0.5 of 0.5 on 4 cores: scale 1)" \
+    test "$(grep -e '--cores	4	' "$T/tload/argv.tsv" | grep -c -e '--scale-arrivals	1	')" = 1
+check "plan: ... and of 0.25 on 8 cores: scale 2" \
+    test "$(grep -e '--cores	8	' "$T/tload/argv.tsv" | grep -c -e '--scale-arrivals	2	')" = 1
+"$SWEEP" plan --axis load=0.75 --base "--trace $T/t4.csv --cores 4 --limit 3" --dir "$T/tlimit" 2>/dev/null
+check "plan: ... of the part of the trace a run replays (--limit 3: load 0.75, scale 1)" \
+    grep -q -e '--scale-arrivals	1	' "$T/tlimit/argv.tsv"
+check "plan: load with a trace hvsim cannot read: exit 2" \
+    test "$(rc_of "$SWEEP" plan --axis load=0.5 --base "--trace $T/nonexistent.swf" --dir "$T/x")" = 2
+
+# Every value is checked against hvsim list --json before anything runs.
+for bad in "sched=fcfs,nosuch" "quantum=10ms,-1" "tie=fifo,lifo" "hw=none,nope" "cores=1,2.5" \
+           "frob=1" "gen.class=io-bound,nope" "clairvoyant=yes,maybe"; do
+    rc=$(rc_of "$SWEEP" plan --axis "$bad" --dir "$T/x")
+    check "plan: --axis $bad: exit 2 naming the axis" \
+        sh -c "[ $rc = 2 ] && grep -q -e '--axis ${bad%%=*}: ' '$T/err'"
+done
+check "plan: a bad value in the base: exit 2" \
+    test "$(rc_of "$SWEEP" plan --axis sched=fcfs --base '--quantum 0' --dir "$T/x")" = 2
+check "plan: bad values create nothing" test ! -e "$T/x"
+check "plan: aliases, units and every family pass" \
+    test "$(rc_of "$SWEEP" plan --axis sched=sjf,srtf,priority,fifo --axis quantum=1min,2h \
+        --axis alloc=static,demand --axis place=best-fit --axis hw=skylake-sp --dir "$T/ok")" = 0
 
 cat > "$T/desc.json" <<JSON
 {"axes": {"sched": ["fcfs", "rr"], "load": "0.5:0.8:0.1"}, "reps": 4, "seed": 7,
@@ -150,6 +177,20 @@ if command -v gnuplot >/dev/null; then
     check "aggregate: a PNG plot of turnaround against load" \
         sh -c "head -c 8 '$T/a/plots/turnaround_mean.png' | od -An -c | grep -q 'P   N   G'"
     check "aggregate: the same plot as SVG" grep -q '<svg' "$T/a/plots/turnaround_mean.svg"
+    # one plot style: the sweep's script carries hvsim's style block, line
+    # for line (hvsim compare writes it into compare-metric.gp)
+    mkdir -p "$T/r1" "$T/r2"
+    id1=$(sed -n 2p "$T/a/plan.tsv" | cut -f1)
+    id2=$(sed -n 3p "$T/a/plan.tsv" | cut -f1)
+    cp "$T/a/runs/$id1.json" "$T/r1/summary.json"
+    cp "$T/a/runs/$id2.json" "$T/r2/summary.json"
+    "$HVSIM" compare "$T/r1" "$T/r2" --out "$T/cmpstyle" >/dev/null 2>&1
+    style() { sed -n '/^# hvsim plot style$/,/^# end of the hvsim plot style$/p' "$1"; }
+    style "$T/a/plots/plots.gp" > "$T/style.sweep"
+    style "$T/cmpstyle/compare-cdf.gp" > "$T/style.hvsim"
+    check "aggregate: the plot style of hvsim compare, line for line" \
+        sh -c "[ -s '$T/style.sweep' ] && cmp -s '$T/style.sweep' '$T/style.hvsim'"
+    check "aggregate: a positive metric's axis starts at 0" grep -q 'set yrange \[0:\*\]' "$T/a/plots/plots.gp"
 else
     skip "plots: gnuplot is not installed"
 fi
@@ -246,14 +287,16 @@ fi
 [ ! -s "$T/sshd/sshd.pid" ] || kill "$(cat "$T/sshd/sshd.pid")" 2>/dev/null || true
 
 # ---------------------------------------------------------------- failures
-"$SWEEP" plan --axis sched=fcfs,nosuch --axis load=0.5,0.6 --base '--generate n=200' --dir "$T/c" 2>/dev/null
+# a value no list can check in advance (a --generate distribution) fails
+# at run time
+"$SWEEP" plan --axis gen.priority=det:0,nosuch:1 --axis load=0.5,0.6 --base '--generate n=200' --dir "$T/c" 2>/dev/null
 rc=$(rc_of "$SWEEP" run "$T/c" -j 2)
 check "failure: run exits 1" test "$rc" = 1
 check "failure: the other runs are done" test "$(count_runs "$T/c")" = 2
-check "failure: reported with its parameters" grep -q 'FAILED run .*sched=nosuch load=0.5 rep=1 seed=' "$T/err"
-check "failure: reported with its stderr" grep -q "unknown scheduler 'nosuch'" "$T/err"
+check "failure: reported with its parameters" grep -q 'FAILED run .*gen.priority=nosuch:1 load=0.5 rep=1 seed=' "$T/err"
+check "failure: reported with its stderr" grep -q "unknown distribution 'nosuch'" "$T/err"
 check "failure: stderr kept in a log file per run" \
-    test "$(grep -l "unknown scheduler" "$T"/c/logs/*.err | wc -l)" -eq 2
+    test "$(grep -l "unknown distribution" "$T"/c/logs/*.err | wc -l)" -eq 2
 check "failure: status exits 1 and counts" sh -c "'$SWEEP' status '$T/c' | grep -q '4 runs: 2 done, 2 failed, 0 missing'; [ \$? = 0 ] && ! '$SWEEP' status '$T/c' >/dev/null"
 rc=$(rc_of "$SWEEP" aggregate "$T/c" --no-plots)
 check "failure: aggregate keeps a row per run, status failed, exit 1" \

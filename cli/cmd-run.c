@@ -1,0 +1,724 @@
+/*
+ * cli/cmd-run.c - `hvsim run`: options -> one resolved experiment (struct
+ * sim_experiment and the workload) -> replications -> outputs.
+ *
+ * The options of run are the rows of run_opts below plus the knobs every
+ * registered policy declares in its own file (schedulers/, allocators/,
+ * workloads/): --help, --config keys, the config echo in the summary and
+ * the notes on options that do not apply are all generated from them.
+ * After parsing, nothing reads the command line again: the engine gets the
+ * experiment, the outputs get the experiment and the summary.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/datadir.h"
+#include "cli/platform-file.h"
+#include "cli/plugin.h"
+#include "cli/progress.h"
+#include "report/output.h"
+#include "report/report.h"
+#include "sim/engine.h"
+#include "sim/hwsetup.h"
+#include "workloads/synthetic.h"
+#include "workloads/trace.h"
+
+/* What the command line says, before it is resolved into an experiment. */
+struct run_options {
+    /* workload */
+    char *trace, *format, *generate;
+    long limit;
+    sim_time_t start, end;
+    double scale_arrivals, scale_work;
+    /* policies: a registered name or a plug-in's path */
+    char *sched, *alloc, *place;
+    /* platform */
+    double overcommit;
+    int admission;           /* 0 queue, 1 reject */
+    long hosts, cores, sockets;
+    double mem;
+    char *platform;
+    /* hardware */
+    char *hw;
+    int exit_model;          /* 0 fluid, 1 discrete */
+    int model;               /* 0 discrete, 1 fluid */
+    sim_time_t cap_period;
+    /* experiment */
+    long seed, reps, batches, warmup;
+    /* output */
+    char *out;
+    sim_time_t sample;
+    bool json, gantt, quiet;
+    char *config;
+};
+
+#define F(field) offsetof(struct run_options, field)
+/* The family options (sched, alloc, place, format) name a policy; their
+ * help lists the registry (run_help).  Group headings are in run_groups. */
+static const struct param_def run_opts[] = {
+    {"trace", PARAM_PATH, F(trace), .metavar = "FILE", .help = "workload from a trace file or "
+     "directory (format from the extension, a directory's files, or --format)"},
+    {"format", PARAM_STRING, F(format), .metavar = "NAME", .help = "trace format"},
+    {"generate", PARAM_STRING, F(generate), .metavar = "SPEC", .help = "synthetic workload, "
+     "e.g. n=1000,interarrival=exp:1.25,work=exp:1 (keys n, interarrival, work, vcpus, "
+     "mem_mb, priority, class; values are numbers or distributions det:V exp:MEAN "
+     "uniform:A:B lognormal:MU:SIGMA pareto:ALPHA:XMIN bpareto:ALPHA:L:H hyperexp:P:M1:M2 "
+     "gamma:K:THETA). Default when no --trace: " SYNTH_DEFAULT_SPEC " (M/M/1, load 0.8)"},
+    {"limit", PARAM_INT, F(limit), NULL, 1, 1e15, .metavar = "N",
+     .help = "read only the first N records of the trace"},
+    {"start", PARAM_DURATION, F(start), NULL, 0, SIM_SECONDS_MAX, .metavar = "T",
+     .help = "keep records arriving at or after T (trace time; arrivals are shifted so that "
+     "T becomes 0)"},
+    {"end", PARAM_DURATION, F(end), NULL, 0, SIM_SECONDS_MAX, PARAM_MIN_OPEN, .metavar = "T",
+     .help = "keep records arriving before T (trace time)"},
+    {"scale-arrivals", PARAM_REAL, F(scale_arrivals), "1", 0, 1e9, PARAM_MIN_OPEN,
+     .metavar = "F", .help = "divide inter-arrival times by F (F > 1 raises the load)"},
+    {"scale-work", PARAM_REAL, F(scale_work), "1", 0, 1e9, PARAM_MIN_OPEN, .metavar = "F",
+     .help = "multiply every guest's work by F"},
+
+    {"sched", PARAM_STRING, F(sched), .metavar = "NAME|PATH.so", .help = "vCPU scheduler"},
+    {"alloc", PARAM_STRING, F(alloc), .metavar = "NAME|PATH.so", .help = "CPU allocation"},
+    {"place", PARAM_STRING, F(place), .metavar = "NAME|PATH.so",
+     .help = "placement of guests across hosts"},
+
+    {"overcommit", PARAM_REAL, F(overcommit), NULL, 0, 1e6, PARAM_MIN_OPEN, .metavar = "R",
+     .help = "CPU overcommit: a host accepts at most R x cores vCPUs (default: no limit; "
+     "memory always is one)"},
+    {"admission", PARAM_CHOICE, F(admission), "queue", .choices = "queue|reject",
+     .metavar = "queue|reject", .help = "a guest that fits nowhere waits (queue) or is "
+     "rejected"},
+    {"hosts", PARAM_INT, F(hosts), "1", 1, 100000, .metavar = "N", .help = "number of hosts"},
+    {"cores", PARAM_INT, F(cores), "1", 1, 100000, .metavar = "N",
+     .help = "physical cores per host"},
+    {"sockets", PARAM_INT, F(sockets), "1", 1, 1024, .metavar = "N",
+     .help = "sockets per host; its cores are split evenly among them (the runqueues of "
+     "credit2 are per socket)"},
+    {"mem", PARAM_REAL, F(mem), "0", 0, 1e12, .metavar = "MB",
+     .help = "memory per host in MB (0 = unlimited)"},
+    {"platform", PARAM_PATH, F(platform), .metavar = "FILE", .help = "hosts of different "
+     "sizes and hardware from a JSON file: {\"hosts\": [{\"count\": 2, \"cores\": 16, "
+     "\"mem_mb\": 65536, \"hw\": \"skylake-sp\", \"sockets\": 2, \"affinity\": "
+     "{\"interactive\": \"0-1\"}}, ...]}; affinity pins a workload class to a cpuset of "
+     "each such host's cores, unless a guest has its own (the trace's affinity column)"},
+
+    {"hw", PARAM_STRING, F(hw), "none", .metavar = "NAME|FILE", .help = "hardware profile "
+     "(see `hvsim list`, `hvsim explain`): none is ideal hardware, for theory; e.g. "
+     "skylake-sp"},
+    {"exit-model", PARAM_CHOICE, F(exit_model), "fluid", .choices = "fluid|discrete",
+     .metavar = "MODEL", .help = "VM exits as a rate (fluid) or as individual events "
+     "(discrete)"},
+    {"model", PARAM_CHOICE, F(model), "discrete", .choices = "discrete|fluid",
+     .metavar = "discrete|fluid", .help = "guests with a utilisation series (PlanetLab, "
+     "Bitbrains): vCPUs that run bursts and block, ordered by the scheduler and capped by the "
+     "allocator (discrete), or fluids that share their host by water-filling, a fast "
+     "approximation that no scheduler orders (fluid)"},
+    {"cap-period", PARAM_DURATION, F(cap_period), "100ms", 0, 3600, PARAM_MIN_OPEN,
+     .metavar = "DUR", .help = "period of a guest's CPU cap (its grant, or the trace's cap "
+     "column): at most cap x period of core time per period; the default is Linux CFS "
+     "bandwidth control's cfs_period_us"},
+
+    {"seed", PARAM_INT, F(seed), "1", 0, 9.2e18, .metavar = "N", .help = "random seed"},
+    {"reps", PARAM_INT, F(reps), "1", 1, 1e6, .metavar = "N",
+     .help = "independent replications"},
+    {"batches", PARAM_INT, F(batches), NULL, 2, 1e6, .metavar = "N", .help = "batch means "
+     "over one run for the confidence intervals of turnaround and waiting (default 20); with "
+     "--reps N the interval is over the replications, unless they are all identical"},
+    {"warmup", PARAM_INT, F(warmup), "0", 0, 1e15, .metavar = "N",
+     .help = "completions left out of the statistics at the start"},
+
+    {"out", PARAM_PATH, F(out), .flags = PARAM_NEUTRAL, .metavar = "DIR", .help = "write "
+     "summary.json, jobs.csv, timeline.csv, reps.csv, segments.csv (up to 300 guests) and "
+     "plots there"},
+    {"sample", PARAM_DURATION, F(sample), "1s", 0, SIM_SECONDS_MAX,
+     PARAM_MIN_OPEN | PARAM_OWN_DEFAULT,
+     .metavar = "DUR", .help = "sampling interval of timeline.csv (default: adaptive, from 1s "
+     "and doubled as needed to keep 1,024-2,048 rows per host)"},
+    {"json", PARAM_FLAG, F(json), .flags = PARAM_NEUTRAL,
+     .help = "print the summary as JSON on stdout"},
+    {"gantt", PARAM_FLAG, F(gantt), .flags = PARAM_NEUTRAL,
+     .help = "print a text Gantt chart and the per-guest table (on stderr with --json, "
+     "which keeps stdout for the JSON)"},
+    {"quiet", PARAM_FLAG, F(quiet), .flags = PARAM_NEUTRAL, .help = "no progress or notes on "
+     "stderr"},
+    {"config", PARAM_PATH, F(config), .flags = PARAM_NEUTRAL, .metavar = "FILE",
+     .help = "read options from a JSON object whose keys are the long options (null = not "
+     "given; paths relative to the file), or from the summary.json of an earlier run, whose "
+     "config it reads: the same experiment again, byte for byte (paths as that run was given "
+     "them, relative to the current directory); options on the command line win"},
+    {NULL},
+};
+#undef F
+
+const struct param_def *cmd_run_options(void) { return run_opts; }
+
+/* --help headings: before the option of that name. */
+static const struct {
+    const char *before, *heading;
+} run_groups[] = {
+    {"trace", "Workload"},
+    {"sched", "Policies (each with its own options, listed below)"},
+    {"overcommit", "Platform"},
+    {"hw", "Hardware"},
+    {"seed", "Experiment"},
+    {"out", "Output"},
+};
+
+static bool is_family_option(const char *name) { return cli_family(name) != NULL; }
+
+/* The knobs of every policy a command can choose, with the policy they
+ * belong to, so that a knob's help names its owners. */
+static void help_family(FILE *out, const struct cli_family_desc *f)
+{
+    const struct registry *r = f->registry;
+    for (size_t i = 0; i < registry_count(r); i++) {
+        const struct policy_info *p = registry_at(r, i);
+        fprintf(out, "  %-24s", p->name);
+        char text[600];
+        snprintf(text, sizeof text, "%s%s%s%s%s", p->desc ? p->desc : "",
+                 p->aliases ? " (also: " : "", p->aliases ? p->aliases : "",
+                 p->aliases ? ")" : "", i == 0 && r != &trace_fmt_registry ? " [default]" : "");
+        param_wrap(out, text, 26, 26);
+        for (size_t k = 0; p->params && p->params[k].name; k++)
+            param_help(out, &p->params[k], 4);
+    }
+}
+
+const char *cmd_run_group(const char *option)
+{
+    for (size_t g = 0; g < sizeof run_groups / sizeof run_groups[0]; g++)
+        if (strcmp(run_groups[g].before, option) == 0)
+            return run_groups[g].heading;
+    return NULL;
+}
+
+void cmd_run_option_help(const struct param_def *d, char *buf, size_t len)
+{
+    if (!is_family_option(d->name)) {
+        param_help_text(d, buf, len);
+        return;
+    }
+    const struct registry *r = cli_family(d->name);
+    char names[400];
+    registry_names(r, names, sizeof names);
+    if (strcmp(d->name, "format") == 0)
+        snprintf(buf, len, "%s: %s (default: from the extension, or a directory's files)",
+                 d->help, names);
+    else
+        snprintf(buf, len, "%s: %s; or a plug-in built against the installed headers "
+                 "(default %s)", d->help, names, registry_at(r, 0)->name);
+}
+
+static void run_help(FILE *out)
+{
+    fprintf(out,
+            "usage: hvsim run [options]\n\n"
+            "Run one experiment: replay a workload (a trace or a synthetic one) against a\n"
+            "scheduling and an allocation policy on a modelled platform, and report latency,\n"
+            "throughput, utilisation, fairness and the cost of virtualisation.\n"
+            "Options are --name value or --name=value.  Durations are seconds or a number\n"
+            "with ns, us, ms, s, min, h or d.  Every option can also be given in a --config\n"
+            "JSON file under its long name.\n");
+    for (size_t i = 0; run_opts[i].name; i++) {
+        const struct param_def *d = &run_opts[i];
+        if (cmd_run_group(d->name))
+            fprintf(out, "\n%s:\n", cmd_run_group(d->name));
+        if (is_family_option(d->name)) {
+            char text[600];
+            cmd_run_option_help(d, text, sizeof text);
+            struct param_def row = *d;
+            row.help = text;
+            row.def = NULL;
+            param_help(out, &row, 2);
+            continue;
+        }
+        param_help(out, d, 2);
+    }
+    for (size_t f = 0; f < cli_nfamilies; f++) {
+        fprintf(out, "\n%s (--%s) and their options:\n", cli_families[f].heading,
+                cli_families[f].option);
+        help_family(out, &cli_families[f]);
+    }
+    fprintf(out,
+            "\nExit status: 0 success; 2 bad usage or input (FILE:LINE: what is wrong on\n"
+            "stderr); 1 any other failure.  Only the requested output goes to stdout.\n"
+            "Example: hvsim run --generate n=1000,interarrival=exp:1.25,work=exp:1 --sched rr "
+            "--quantum 10ms --json\n");
+}
+
+/* Every option run knows: its own and every registered policy's knobs. */
+static void run_optset(struct cli_optset *s)
+{
+    cli_optset_add(s, run_opts);
+    for (size_t f = 0; f < cli_nfamilies; f++) {
+        const struct registry *r = cli_families[f].registry;
+        for (size_t i = 0; i < registry_count(r); i++)
+            cli_optset_add(s, registry_at(r, i)->params);
+    }
+}
+
+/* Plug-ins named on the command line or in the config are loaded before
+ * parsing, so that their knobs are options like any other. */
+static int preload_plugins(int argc, char **argv, struct sim_error *err)
+{
+    const char *config = NULL;
+    for (int i = 1; i < argc; i++) {
+        for (size_t f = 0; f < cli_nfamilies; f++) {
+            const char *opt = cli_families[f].option;
+            size_t n = strlen(opt);
+            const char *a = argv[i], *val = NULL;
+            if (strncmp(a, "--", 2) == 0 && strncmp(a + 2, opt, n) == 0) {
+                if (a[2 + n] == '=')
+                    val = a + 3 + n;
+                else if (a[2 + n] == '\0' && i + 1 < argc)
+                    val = argv[i + 1];
+            }
+            if (val && cli_is_plugin_path(val)) {
+                int rc = cli_plugin_load(val, opt, NULL, err);
+                if (rc < 0)
+                    return rc;
+            }
+        }
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            config = argv[i + 1];
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            config = argv[i] + 9;
+    }
+    if (!config)
+        return SIM_OK;
+    json_t *root = json_load_file(config, 0, NULL);   /* errors are reported later */
+    for (size_t f = 0; root && f < cli_nfamilies; f++) {
+        const char *opt = cli_families[f].option;
+        const json_t *v = json_object_get(root, opt);
+        if (json_is_string(v) && cli_is_plugin_path(json_string_value(v))) {
+            /* relative to the config file, as its other paths */
+            char path[4096];
+            const char *p = json_string_value(v);
+            const char *slash = strrchr(config, '/');
+            if (p[0] != '/' && slash)
+                snprintf(path, sizeof path, "%.*s/%s", (int)(slash - config), config, p);
+            else
+                snprintf(path, sizeof path, "%s", p);
+            int rc = cli_plugin_load(path, opt, NULL, err);
+            if (rc < 0) {
+                json_decref(root);
+                return rc;
+            }
+        }
+    }
+    json_decref(root);
+    return SIM_OK;
+}
+
+/* The workload of the experiment: a trace or a synthetic spec. */
+struct workload {
+    bool synthetic;
+    struct synth_spec spec;
+    struct trace_options topt;
+    struct policy_choice fmt;   /* the trace's format and its knobs */
+    char desc[600];
+};
+
+/* Choose a policy of the family of option name (a registered name, or a
+ * plug-in loaded by preload_plugins) and read its knobs. */
+static int choose_policy(struct policy_choice *c, const char *option, const char *value,
+                         struct cli_args *args, struct sim_error *err)
+{
+    struct registry *r = cli_family(option);
+    int rc;
+    if (!value)
+        rc = policy_choose_info(c, registry_at(r, 0), err);
+    else if (cli_is_plugin_path(value)) {
+        const struct policy_info *p;
+        rc = cli_plugin_load(value, option, &p, err);
+        if (rc == SIM_OK)
+            rc = policy_choose_info(c, p, err);
+    } else {
+        rc = policy_choose(c, r, value, err);
+    }
+    if (rc == SIM_OK)
+        rc = cli_args_apply(args, c->info->params, c->conf, err);
+    return rc;
+}
+
+/* Options given but read by no chosen policy are still checked by the rule
+ * of every policy that declares them (a sweep that crosses --sched with
+ * --quantum must not hide a bad quantum), then noted as ignored: "--quantum
+ * applies to --sched rr, minlat; ignored with --sched fcfs". */
+static int check_unused(const struct cli_args *args, const struct sim_experiment *x,
+                        const struct workload *w, bool quiet, struct sim_error *err)
+{
+    const struct policy_choice *chosen[] = {&x->sched, &x->alloc, &x->place, &w->fmt};
+    for (size_t i = 0; i < args->narg; i++) {
+        const struct cli_arg *g = &args->arg[i];
+        if (g->used)
+            continue;
+        for (size_t f = 0; f < cli_nfamilies; f++) {
+            const struct registry *r = cli_families[f].registry;
+            char owners[300] = "";
+            size_t used = 0;
+            for (size_t p = 0; p < registry_count(r); p++) {
+                const struct policy_info *info = registry_at(r, p);
+                const struct param_def *d = param_find(info->params, g->name);
+                if (!d)
+                    continue;
+                void *scratch = xcalloc(1, info->conf_size);
+                int rc = g->json ? param_set_json(d, scratch, g->json, g->origin, g->base_dir, err)
+                                 : param_set(d, scratch, g->text ? g->text : "", g->origin,
+                                             g->base_dir, err);
+                param_free(info->params, scratch);
+                free(scratch);
+                if (rc < 0)
+                    return rc;
+                if (used < sizeof owners)
+                    used += (size_t)snprintf(owners + used, sizeof owners - used, "%s%s",
+                                             used ? ", " : "", info->name);
+            }
+            bool first = true;   /* one note per option, however often it was given */
+            for (size_t k = 0; k < i; k++)
+                first = first && strcmp(args->arg[k].name, g->name) != 0;
+            if (!used || quiet || !first)
+                continue;
+            const struct policy_choice *c = chosen[f];
+            if (c->info)
+                fprintf(stderr, "hvsim: note: --%s applies to --%s %s; ignored with --%s %s\n",
+                        g->name, cli_families[f].option, owners, cli_families[f].option,
+                        c->info->name);
+            else
+                fprintf(stderr, "hvsim: note: --%s applies to --%s %s; ignored without a "
+                        "trace of that format\n", g->name, cli_families[f].option, owners);
+        }
+    }
+    return SIM_OK;
+}
+
+/* The echo of the resolved experiment: every option that can change the
+ * results, in --help order, each policy followed by its knobs; an option
+ * without a default that was not given is null.  Read back with --config
+ * (a summary.json is accepted as is), it gives the same experiment: the
+ * same results, byte for byte. */
+static json_t *config_echo(const struct run_options *o, const struct sim_experiment *x,
+                           const struct workload *w, const struct cli_args *args)
+{
+    json_t *cfg = json_object();
+    for (size_t i = 0; run_opts[i].name; i++) {
+        const struct param_def *d = &run_opts[i];
+        if (d->flags & PARAM_NEUTRAL)
+            continue;
+        const struct policy_choice *c = NULL;
+        if (strcmp(d->name, "sched") == 0)
+            c = &x->sched;
+        else if (strcmp(d->name, "alloc") == 0)
+            c = &x->alloc;
+        else if (strcmp(d->name, "place") == 0)
+            c = &x->place;
+        else if (strcmp(d->name, "format") == 0)
+            c = &w->fmt;
+        if (c) {
+            json_object_set_new(cfg, d->name, c->info ? json_string(c->info->name) : json_null());
+            for (size_t k = 0; c->info && c->info->params && c->info->params[k].name; k++)
+                json_object_set_new(cfg, c->info->params[k].name,
+                                    param_to_json(&c->info->params[k], c->conf));
+            continue;
+        }
+        if (strcmp(d->name, "generate") == 0 && w->synthetic) {
+            char canon[400];
+            synth_format(&w->spec, canon, sizeof canon);
+            json_object_set_new(cfg, d->name, json_string(canon));
+            continue;
+        }
+        /* not given, and no default to echo (the adaptive --sample, no
+         * --end, no --limit): null, which --config reads as not given */
+        if ((!d->def || (d->flags & PARAM_OWN_DEFAULT)) && !cli_args_given(args, d->name)) {
+            json_object_set_new(cfg, d->name, json_null());
+            continue;
+        }
+        json_object_set_new(cfg, d->name, param_to_json(d, o));
+    }
+    return cfg;
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int open_workload(const struct workload *w, const struct run_options *o, long rep,
+                         struct trace_reader *r, struct sim_error *err)
+{
+    if (w->synthetic) {
+        synth_open(r, &w->spec, (uint64_t)o->seed, (uint64_t)rep, &w->topt);
+        return SIM_OK;
+    }
+    return trace_open(r, o->trace, &w->topt, err);
+}
+
+/* Options -> the workload, the platform and the policies. */
+static int resolve(struct run_options *o, struct cli_args *args, struct sim_experiment *x,
+                   struct workload *w, struct hw_setup *hs, struct platform *pf,
+                   struct sim_error *err)
+{
+    if (o->trace && o->generate)
+        return sim_error_usage(err, "--trace and --generate exclude each other");
+    if (o->end > 0 && o->start >= o->end) {
+        char start[64], end[64];
+        param_format(param_find(run_opts, "start"), o, start, sizeof start);
+        param_format(param_find(run_opts, "end"), o, end, sizeof end);
+        return sim_error_usage(err, "--start %s must be before --end %s", cli_args_text(args,
+                               "start") ? cli_args_text(args, "start") : start,
+                               cli_args_text(args, "end") ? cli_args_text(args, "end") : end);
+    }
+    if (o->platform && (cli_args_given(args, "hosts") || cli_args_given(args, "cores") ||
+                        cli_args_given(args, "mem") || cli_args_given(args, "sockets")))
+        return sim_error_usage(err, "--platform describes the hosts: leave out --hosts, "
+                               "--cores, --sockets and --mem");
+    int rc = choose_policy(&x->sched, "sched", o->sched, args, err);
+    if (rc == SIM_OK)
+        rc = choose_policy(&x->alloc, "alloc", o->alloc, args, err);
+    if (rc == SIM_OK)
+        rc = choose_policy(&x->place, "place", o->place, args, err);
+    if (rc < 0)
+        return rc;
+
+    trace_options_init(&w->topt);
+    w->topt.limit = o->limit;
+    w->topt.start = sim_time_seconds(o->start);
+    w->topt.end = o->end > 0 ? sim_time_seconds(o->end) : -1;
+    w->topt.scale_arrivals = o->scale_arrivals;
+    w->topt.scale_work = o->scale_work;
+    if (o->trace) {
+        snprintf(w->desc, sizeof w->desc, "%s", o->trace);
+        const struct trace_fmt *fmt = o->format ? trace_fmt_find(o->format)
+                                                : trace_fmt_for_path(o->trace);
+        if (!fmt && o->format)
+            return policy_choose(&w->fmt, &trace_fmt_registry, o->format, err);
+        if (!fmt)
+            return sim_error_set(err, SIM_EINVAL, o->trace, 0, 0,
+                                 "cannot tell the trace format from the name (a directory "
+                                 "of per-VM files is planetlab, or bitbrains if they are "
+                                 "*.csv); give --format NAME (see `hvsim list`)");
+        rc = policy_choose_info(&w->fmt, &fmt->info, err);
+        if (rc == SIM_OK)
+            rc = cli_args_apply(args, fmt->info.params, w->fmt.conf, err);
+        if (rc < 0)
+            return rc;
+        w->topt.format = fmt->info.name;
+        w->topt.fmt_conf = w->fmt.conf;
+    } else {
+        if (o->format)
+            return sim_error_usage(err, "--format applies to --trace");
+        w->synthetic = true;
+        const char *spec = o->generate ? o->generate : SYNTH_DEFAULT_SPEC;
+        rc = synth_parse(&w->spec, spec, err);
+        if (rc < 0)
+            return rc;
+        char canon[400];
+        synth_format(&w->spec, canon, sizeof canon);
+        snprintf(w->desc, sizeof w->desc, "generate %s", canon);
+    }
+
+    rc = hw_setup_load(hs, o->hw, cli_datadir(), err);
+    if (rc < 0)
+        return rc;
+    x->hw = hs->tables;
+    x->hw_name = hw_model_profile_name(hs->model);
+    if (w->synthetic && w->spec.class_name[0] && sim_class_find(&x->hw, w->spec.class_name) < 0)
+        return sim_error_usage(err, "--generate class=%s: unknown workload class (see `hvsim "
+                               "list`)", w->spec.class_name);
+    if (o->platform) {
+        rc = platform_load(pf, o->platform, o->hw, cli_datadir(), err);
+        if (rc < 0)
+            return rc;
+        sim_experiment_hosts(x, pf->specs, pf->nhosts);
+    } else {
+        if (o->sockets > o->cores)
+            return sim_error_usage(err, "--sockets %ld: more sockets than --cores %ld",
+                                   o->sockets, o->cores);
+        sim_experiment_uniform(x, (int)o->hosts, (int)o->cores, o->mem);
+        for (int i = 0; i < x->nhosts; i++)
+            x->hosts[i].sockets = (int)o->sockets;
+    }
+    x->overcommit = o->overcommit;
+    x->admission_reject = o->admission == 1;
+    x->discrete_exits = o->exit_model == 1;
+    /* A closed loop without a number of cycles runs until --end (in
+     * simulated time: the trace window's end, shifted and scaled as the
+     * arrivals are). */
+    if (w->synthetic && w->spec.closed && w->spec.cycles == 0) {
+        if (o->end <= 0)
+            return sim_error_usage(err, "--generate think=,burst= without cycles=N runs until "
+                                   "--end T: give one of them");
+        x->horizon = (sim_time_t)llround((double)(o->end - o->start) / o->scale_arrivals);
+    }
+    x->fluid = o->model == 1;
+    x->cap_period = o->cap_period;
+
+    x->seed = (uint64_t)o->seed;
+    x->warmup = o->warmup;
+    x->sample = o->sample;
+    return SIM_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_options o;
+    struct cli_args args = {0};
+    struct cli_optset known = {0};
+    struct sim_error err = {0};
+    struct sim_experiment x = {0};
+    struct workload w = {0};
+    struct hw_setup hs = {0};
+    struct platform pf = {0};
+    struct run_output out = {0};
+    struct sim_result *results = NULL;
+    struct breakdown *breakdowns = NULL;
+    json_t *summary = NULL;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    rc = param_defaults(run_opts, &o, &err);
+    if (rc == SIM_OK)
+        rc = preload_plugins(argc, argv, &err);
+    if (rc < 0)
+        goto fail;
+    run_optset(&known);
+    rc = cli_args_parse(&args, "run", argc, argv, &known, &err);
+    if (rc < 0)
+        goto fail;
+    if (args.help) {
+        run_help(stdout);
+        goto done;
+    }
+    rc = cli_args_positional(&args, 0, 0, "", &err);
+    const char *config = cli_args_text(&args, "config");
+    if (rc == SIM_OK && config)
+        rc = cli_args_load_config(&args, config, &known, &err);
+    if (rc == SIM_OK)
+        rc = cli_args_apply(&args, run_opts, &o, &err);
+    if (rc == SIM_OK)
+        rc = sim_experiment_init(&x, &err);
+    if (rc == SIM_OK)
+        rc = resolve(&o, &args, &x, &w, &hs, &pf, &err);
+    if (rc == SIM_OK)
+        rc = check_unused(&args, &x, &w, o.quiet, &err);
+    if (rc < 0)
+        goto fail;
+
+    bool adaptive = !cli_args_given(&args, "sample");
+    rc = run_output_open(&out, o.out != NULL, o.gantt, adaptive, &err);
+    if (rc < 0)
+        goto fail;
+
+    struct progress prog;
+    long total = w.synthetic ? w.spec.n : 0;
+    if (o.limit > 0 && (total == 0 || o.limit < total))
+        total = o.limit;
+    progress_init(&prog, stderr, !o.quiet && isatty(STDERR_FILENO), total, o.reps);
+    const char *check = getenv("HVSIM_CHECK");
+
+    results = xcalloc((size_t)o.reps, sizeof *results);
+    breakdowns = xcalloc((size_t)o.reps, sizeof *breakdowns);
+    for (long rep = 0; rep < o.reps; rep++) {
+        struct trace_reader src;
+        rc = open_workload(&w, &o, rep, &src, &err);
+        if (rc < 0)
+            goto fail;
+        struct sim_hooks hooks = {.check_invariants = check && strcmp(check, "1") == 0};
+        progress_attach(&prog, &hooks, rep);
+        /* Outputs per guest and over time describe the first replication;
+         * every replication has its breakdown (deadlines, classes). */
+        breakdown_init(&breakdowns[rep], &x);
+        run_output_attach(&out, &hooks, &x, rep, &breakdowns[rep]);
+        struct sim *sim;
+        rc = sim_create(&sim, &x, (uint64_t)rep, &hooks, &err);
+        if (rc < 0) {
+            trace_close(&src);
+            goto fail;
+        }
+        double t0 = wall_now();
+        rc = sim_run(sim, &src, &err);
+        const char *first;
+        long violations = sim_violations(sim, &first);
+        if (rc == SIM_OK && violations > 0)
+            rc = sim_error_set(&err, SIM_EINTERNAL, NULL, 0, 0,
+                               "HVSIM_CHECK: %ld engine invariant violations; the first: %s",
+                               violations, first);
+        double wall = wall_now() - t0;
+        trace_close(&src);
+        if (rc == SIM_OK) {
+            sim_result(sim, &results[rep]);
+            results[rep].wall_seconds = wall;
+            results[rep].events_per_second = wall > 0 ? results[rep].events / wall : NAN;
+            /* every replication: with replications that all come out the
+             * same, the first one's batch means give the interval */
+            metrics_batch_means(sim_metrics(sim), o.batches ? o.batches : 20, &results[rep]);
+        }
+        sim_destroy(sim);
+        if (rc < 0) {
+            progress_done(&prog);
+            goto fail;
+        }
+    }
+    progress_done(&prog);
+
+    struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed, breakdowns};
+    summary = report_summary(config_echo(&o, &x, &w, &args), results, (size_t)o.reps, &extra);
+    if (o.out) {
+        rc = run_output_write(&out, o.out, summary, &err);
+        if (rc < 0)
+            goto fail;
+    }
+    /* With --json, stdout is the summary alone (`| jq` must parse): the
+     * chart goes to stderr. */
+    if (o.gantt)
+        run_output_gantt(&out, o.json ? stderr : stdout, &x);
+    if (json_is_true(json_object_get(summary, "replications_identical")) && !o.quiet)
+        fprintf(stderr, "hvsim: note: the %ld replications are identical (the workload "
+                "replays the same way each time), so an interval over them would be "
+                "zero-wide; %s\n", o.reps,
+                strcmp(json_string_value(json_object_get(summary, "ci_method")),
+                       "batch-means") == 0
+                    ? "ci95 comes from the batch means of one run"
+                    : "too few guests for batch means: no ci95");
+    if (o.json) {
+        char *text = report_dumps(summary);
+        fputs(text, stdout);
+        free(text);
+    } else if (!o.gantt && !o.out) {
+        report_text(stdout, summary);
+    } else if (!o.gantt && !o.quiet) {
+        report_text(stderr, summary);
+    }
+    rc = SIM_OK;
+    goto done;
+fail:
+    sim_error_print(&err, stderr);
+done:
+    json_decref(summary);
+    free(results);
+    for (long rep = 0; breakdowns && rep < o.reps; rep++)
+        breakdown_free(&breakdowns[rep]);
+    free(breakdowns);
+    run_output_close(&out);
+    policy_release(&w.fmt);
+    sim_experiment_release(&x);
+    hw_setup_free(&hs);
+    platform_free(&pf);
+    param_free(run_opts, &o);
+    cli_args_free(&args);
+    cli_optset_free(&known);
+    if (fflush(stdout) != 0 && rc == SIM_OK) {
+        fprintf(stderr, "hvsim: cannot write to stdout: %s\n", strerror(errno));
+        return 1;
+    }
+    return sim_error_exit_status(rc);
+}

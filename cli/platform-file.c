@@ -1,0 +1,228 @@
+/* cli/platform-file.c - see platform-file.h */
+#include "cli/platform-file.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/xalloc.h"
+#include "models/platform.h"
+#include "workloads/trace.h"
+
+#define MAX_HOSTS 100000
+
+/* Load the profile called name and append it to pf->profiles.  Hosts
+ * point at a profile's tables only once all are loaded (the array moves
+ * while it grows; the tables' own arrays do not). */
+static int profile_add(struct platform *pf, const char *name, const char *datadir,
+                       struct sim_error *err)
+{
+    struct hw_setup hs;
+    int rc = hw_setup_load(&hs, name, datadir, err);
+    if (rc < 0)
+        return rc;
+    pf->profiles = xrealloc(pf->profiles, (pf->nprofiles + 1) * sizeof *pf->profiles);
+    pf->profiles[pf->nprofiles++] = hs;
+    return SIM_OK;
+}
+
+static int bad(struct sim_error *err, const char *path, const char *what, int i, const char *key)
+{
+    return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%d]: key '%s' %s", i, key, what);
+}
+
+/* A host row's "affinity": {"CLASS": "CPUSET", ...} -> a cpuset per class
+ * of its hardware's tables, each naming at least one of its cores. */
+static int class_affinity(uint64_t **out, json_t *obj, const struct sim_hw_tables *hw, int cores,
+                          const char *path, size_t row, struct sim_error *err)
+{
+    uint64_t *set = xcalloc(hw->nclasses ? hw->nclasses : 1, sizeof *set);
+    *out = set;
+    const char *cls;
+    json_t *v;
+    json_object_foreach(obj, cls, v) {
+        size_t k;
+        for (k = 0; k < hw->nclasses; k++)
+            if (strcmp(hw->class_names[k], cls) == 0)
+                break;
+        if (k == hw->nclasses)
+            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: affinity: unknown "
+                                 "workload class '%s' (see `hvsim list`)", row, cls);
+        char msg[160];
+        const char *wrong = json_is_string(v)
+                                ? trace_parse_cpuset(json_string_value(v), &set[k], msg, sizeof msg)
+                                : "must be a cpuset string such as \"0-3,6\"";
+        if (wrong)
+            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: affinity of '%s': %s",
+                                 row, cls, wrong);
+        if (!(set[k] & cpuset_upto(cores)))
+            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: affinity of '%s' "
+                                 "names none of its %d cores (0-%d)", row, cls, cores, cores - 1);
+    }
+    return SIM_OK;
+}
+
+int platform_load(struct platform *pf, const char *path, const char *default_hw,
+                  const char *datadir, struct sim_error *err)
+{
+    memset(pf, 0, sizeof *pf);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return sim_error_set(err, SIM_EINVAL, path, jerr.line > 0 ? jerr.line : 0,
+                             jerr.column > 0 ? jerr.column : 0, "%s", jerr.text);
+    int rc = SIM_OK;
+    char **hwnames = NULL;
+    json_t *hosts = json_object_get(root, "hosts");
+    if (!json_is_object(root) || json_object_size(root) != 1 || !json_is_array(hosts) ||
+        json_array_size(hosts) == 0) {
+        rc = sim_error_set(err, SIM_EINVAL, path, 0, 0,
+                           "a platform is an object {\"hosts\": [ {...}, ... ]} with at least "
+                           "one host");
+        goto out;
+    }
+    char *dup = xstrdup(path);
+    char *dir = xstrdup(dirname(dup));
+    free(dup);
+    size_t n = json_array_size(hosts);
+    hwnames = xcalloc(n, sizeof *hwnames);
+    long total = 0;
+    struct {
+        long count;
+        int cores, sockets;
+        double mem;
+        json_t *affinity;   /* borrowed from root */
+    } *row = xcalloc(n, sizeof *row);
+    for (size_t i = 0; i < n && rc == SIM_OK; i++) {
+        json_t *h = json_array_get(hosts, i);
+        if (!json_is_object(h)) {
+            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu] is not an object", i);
+            break;
+        }
+        row[i].count = 1;
+        row[i].cores = 0;
+        const char *key;
+        json_t *v;
+        json_object_foreach(h, key, v) {
+            if (strcmp(key, "sockets") == 0) {
+                if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+                    json_integer_value(v) > 1024) {
+                    rc = bad(err, path, "must be an integer 1..1024", (int)i, key);
+                    break;
+                }
+                row[i].sockets = (int)json_integer_value(v);
+            } else if (strcmp(key, "affinity") == 0) {
+                if (!json_is_object(v)) {
+                    rc = bad(err, path, "must be an object {\"CLASS\": \"CPUSET\", ...}", (int)i,
+                             key);
+                    break;
+                }
+                row[i].affinity = v;
+            } else if (strcmp(key, "count") == 0 || strcmp(key, "cores") == 0) {
+                if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+                    json_integer_value(v) > MAX_HOSTS) {
+                    rc = bad(err, path, "must be an integer 1..100000", (int)i, key);
+                    break;
+                }
+                if (key[1] == 'o' && key[2] == 'u')
+                    row[i].count = (long)json_integer_value(v);
+                else
+                    row[i].cores = (int)json_integer_value(v);
+            } else if (strcmp(key, "mem_mb") == 0) {
+                if (!json_is_number(v) || json_number_value(v) < 0 ||
+                    !isfinite(json_number_value(v))) {
+                    rc = bad(err, path, "must be a number >= 0", (int)i, key);
+                    break;
+                }
+                row[i].mem = json_number_value(v);
+            } else if (strcmp(key, "hw") == 0) {
+                if (!json_is_string(v) || !json_string_value(v)[0]) {
+                    rc = bad(err, path, "must be a profile name or a file", (int)i, key);
+                    break;
+                }
+                const char *s = json_string_value(v);
+                if (strchr(s, '/') && s[0] != '/') {
+                    size_t len = strlen(dir) + strlen(s) + 2;
+                    hwnames[i] = xmalloc(len);
+                    snprintf(hwnames[i], len, "%s/%s", dir, s);
+                } else {
+                    hwnames[i] = xstrdup(s);
+                }
+            } else {
+                rc = sim_error_set(err, SIM_EINVAL, path, 0, 0,
+                                   "hosts[%zu]: unknown key '%s' (count, cores, sockets, mem_mb, "
+                                   "hw, affinity)", i,
+                                   key);
+                break;
+            }
+        }
+        if (rc == SIM_OK && row[i].cores == 0)
+            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: key 'cores' is "
+                               "required", i);
+        if (rc == SIM_OK && row[i].sockets > row[i].cores)
+            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: %d sockets for %d "
+                               "cores", i, row[i].sockets, row[i].cores);
+        total += row[i].count;
+        if (rc == SIM_OK && total > MAX_HOSTS)
+            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "more than %d hosts", MAX_HOSTS);
+    }
+    /* load the distinct profiles, then lay out the hosts */
+    size_t *prof = xcalloc(n, sizeof *prof);
+    for (size_t i = 0; i < n && rc == SIM_OK; i++) {
+        const char *name = hwnames[i] ? hwnames[i] : default_hw;
+        size_t k;
+        for (k = 0; k < pf->nprofiles; k++)
+            if (strcmp(pf->profiles[k].name, name) == 0)
+                break;
+        if (k == pf->nprofiles)
+            rc = profile_add(pf, name, datadir, err);
+        prof[i] = k;
+    }
+    uint64_t **aff = xcalloc(n, sizeof *aff);
+    pf->affinity = aff;   /* freed with the platform, also on error */
+    pf->naffinity = n;
+    for (size_t i = 0; i < n && rc == SIM_OK; i++)
+        if (row[i].affinity)
+            rc = class_affinity(&aff[i], row[i].affinity, &pf->profiles[prof[i]].tables,
+                                row[i].cores, path, i, err);
+    if (rc == SIM_OK) {
+        pf->nhosts = (int)total;
+        pf->specs = xcalloc((size_t)total, sizeof *pf->specs);
+        long h = 0;
+        for (size_t i = 0; i < n; i++)
+            for (long c = 0; c < row[i].count; c++, h++) {
+                pf->specs[h].cores = row[i].cores;
+                pf->specs[h].sockets = row[i].sockets;
+                pf->specs[h].mem_mb = row[i].mem;
+                pf->specs[h].hw = &pf->profiles[prof[i]].tables;
+                pf->specs[h].class_affinity = aff[i];
+            }
+    }
+    free(prof);
+    free(row);
+    for (size_t i = 0; i < n; i++)
+        free(hwnames[i]);
+    free(dir);
+out:
+    free(hwnames);
+    json_decref(root);
+    if (rc < 0)
+        platform_free(pf);
+    return rc;
+}
+
+void platform_free(struct platform *pf)
+{
+    for (size_t i = 0; i < pf->nprofiles; i++)
+        hw_setup_free(&pf->profiles[i]);
+    free(pf->profiles);
+    free(pf->specs);
+    for (size_t i = 0; i < pf->naffinity; i++)
+        free(pf->affinity[i]);
+    free(pf->affinity);
+    memset(pf, 0, sizeof *pf);
+}

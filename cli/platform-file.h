@@ -1,0 +1,37 @@
+/*
+ * cli/platform-file.h - a platform of hosts of different sizes and
+ * hardware (--platform FILE.json):
+ *
+ *   {"hosts": [
+ *      {"count": 4, "cores": 16, "mem_mb": 65536, "hw": "skylake-sp"},
+ *      {"cores": 64, "mem_mb": 262144, "hw": "icelake-sp", "sockets": 2,
+ *       "affinity": {"interactive": "0-3", "cpu-bound": "4-63"}}
+ *   ]}
+ *
+ * count defaults to 1, mem_mb to 0 (unlimited), hw to the run's --hw; a
+ * hw that is a path is relative to the platform file.  affinity pins the
+ * vCPUs of a workload class to a cpuset of those hosts' cores (as a
+ * cpupool or a cgroup cpuset would); a guest with an affinity of its own,
+ * from the trace, keeps that.  Unknown or
+ * duplicate keys and wrong types are errors naming the file and the key.
+ */
+#ifndef CLI_PLATFORM_FILE_H
+#define CLI_PLATFORM_FILE_H
+
+#include "sim/hwsetup.h"
+
+struct platform {
+    int nhosts;
+    struct sim_host_spec *specs;   /* [nhosts] */
+    size_t nprofiles;
+    struct hw_setup *profiles;     /* distinct hardware, referenced by specs */
+    size_t naffinity;
+    uint64_t **affinity;           /* per-class cpusets, referenced by specs */
+};
+
+/* Load path; default_hw is the profile of hosts that name none. */
+int platform_load(struct platform *pf, const char *path, const char *default_hw,
+                  const char *datadir, struct sim_error *err);
+void platform_free(struct platform *pf);
+
+#endif /* CLI_PLATFORM_FILE_H */

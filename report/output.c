@@ -1,0 +1,458 @@
+/* report/output.c - see output.h */
+#include "report/output.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/csv.h"
+#include "report/plots.h"
+#include "report/report.h"
+#include "report/units.h"
+#include "sim/metrics.h"
+#include "base/xalloc.h"
+
+const struct output_column output_jobs_columns[] = {
+    {"id", "the guest's id"},
+    {"arrival", "arrival, s"},
+    {"start", "first dispatch of any vCPU, s"},
+    {"finish", "completion of the last vCPU, s"},
+    {"waiting", "turnaround - time run (the core time of its longest vCPU), s"},
+    {"turnaround", "finish - arrival, s"},
+    {"slowdown", "turnaround / work per vCPU (a series guest: / its series length): the "
+                 "summary's slowdown"},
+    {"host", "the host it ran on"},
+    {"work", "reference work per vCPU, s"},
+    {"cpu_time", "core time over its vCPUs, overhead included, s"},
+    {"exits", "VM exits"},
+    {"vcpus", "vCPUs"},
+    {"switches", "world switches to its vCPUs"},
+    {"class", "workload class"},
+    {"priority", "priority"},
+    {"deadline", "deadline, s (empty: none)"},
+    {"deadline_missed", "1 if it finished after its deadline, 0 if not (empty: none)"},
+    {"wakeup_mean", "wake-up latency (a vCPU becomes runnable to its code runs), mean over its "
+                    "wake-ups, s (empty: it never woke)"},
+    {"wakeup_p50", "wake-up latency, median, s (to within 6.3% past 8 wake-ups)"},
+    {"wakeup_p95", "wake-up latency, 95th percentile, s"},
+    {"wakeup_p99", "wake-up latency, 99th percentile, s"},
+    {"wakeup_max", "wake-up latency, largest, s"},
+    {"burst_response_mean", "burst response (wake to the end of that burst), mean, s (empty: "
+                            "no burst ended)"},
+    {"burst_response_p50", "burst response, median, s"},
+    {"burst_response_p95", "burst response, 95th percentile, s"},
+    {"burst_response_p99", "burst response, 99th percentile, s"},
+    {"burst_response_max", "burst response, largest, s"},
+    {"bursts", "bursts its vCPUs ran to their end"},
+    {"steal", "time its vCPUs were runnable but not running (queued or throttled), s"},
+    {"steal_fraction", "steal / time runnable: top's %st (empty: never runnable)"},
+    {"migrations", "times one of its vCPUs started on another core than the one it last ran on"},
+    {"cpu_entitlement", "core time received / core time entitled (its share of its host's "
+                        "cores by weight, at most its cap, while runnable; empty: none)"},
+    {NULL},
+};
+
+const struct output_column output_timeline_columns[] = {
+    {"time", "end of the sampling interval, s"},
+    {"host", "host"},
+    {"utilization", "busy core fraction over the interval"},
+    {"runnable", "vCPUs queued or running at the sample"},
+    {"running", "vCPUs running at the sample"},
+    {"guests", "guests in the system (all hosts)"},
+    {"demand", "cores demanded (series guests: mean over the interval)"},
+    {"allocated", "cores granted"},
+    {"used", "cores used"},
+    {"queued", "vCPUs waiting in the host's runqueues (runnable, not running, not throttled), "
+               "mean over the interval"},
+    {NULL},
+};
+
+const struct output_column output_segments_columns[] = {
+    {"host", "host"},
+    {"core", "core of the host"},
+    {"guest", "the guest's id"},
+    {"vcpu", "its vCPU"},
+    {"start", "when it started on the core (a world switch included), s"},
+    {"end", "when it left, s"},
+    {NULL},
+};
+
+/* A time in seconds, exactly from the integer clock: "12.000000132". */
+static void put_seconds(FILE *f, sim_time_t t)
+{
+    char buf[48];
+    time_seconds_text(buf, sizeof buf, t);
+    fputs(buf, f);
+}
+
+/* ",mean,p50,p95,p99,max" of a latency set, empty fields if it has none. */
+static void put_latency(FILE *f, const struct latstat *l)
+{
+    if (l->n == 0) {
+        fputs(",,,,,", f);
+        return;
+    }
+    fprintf(f, ",%.9g,%.9g,%.9g,%.9g,%.9g", latstat_mean(l), latstat_quantile(l, 0.50),
+            latstat_quantile(l, 0.95), latstat_quantile(l, 0.99), l->max);
+}
+
+/* One row of jobs.csv; the header is in run_output_open. */
+static void job_row(struct run_output *o, const struct sim_job_info *j)
+{
+    const struct guest *g = j->guest;
+    FILE *f = o->jobs;
+    sim_time_t turn = j->finish - g->arrival;
+    char idbuf[TRACE_ID_MAX];
+    csv_put_field(f, guest_id(g, idbuf));
+    fputc(',', f);
+    put_seconds(f, g->arrival);
+    fputc(',', f);
+    put_seconds(f, g->first_start);
+    fputc(',', f);
+    put_seconds(f, j->finish);
+    fputc(',', f);
+    /* waiting = turnaround - service, in integer ns: no rounding residue */
+    put_seconds(f, turn - j->service);
+    fputc(',', f);
+    put_seconds(f, turn);
+    /* slowdown as the summary defines it (sim/metrics.h) */
+    fprintf(f, ",%.9g,%d,", (double)turn / (double)metrics_slowdown_size(g), g->host->index);
+    put_seconds(f, g->work);
+    fputc(',', f);
+    put_seconds(f, j->cpu_time);
+    fprintf(f, ",%.0f,%d,%" PRIu64 ",", round(g->exits), g->nvcpus, g->switches);
+    csv_put_field(f, breakdown_class_name(o->x, g));
+    fprintf(f, ",%.15g,", g->priority);
+    if (g->deadline >= 0) {
+        put_seconds(f, g->deadline);
+        fprintf(f, ",%d", breakdown_missed(j));
+    } else {
+        fputc(',', f);
+    }
+    put_latency(f, &g->wake_lat);
+    put_latency(f, &g->burst_resp);
+    sim_time_t runnable = 0, steal = 0;
+    double cpu = 0, ent = 0;
+    for (int i = 0; i < g->nvcpus; i++) {
+        runnable += g->vcpu[i].runnable_ns;
+        steal += g->vcpu[i].steal_ns;
+        cpu += (double)g->vcpu[i].cpu_time;
+        ent += g->vcpu[i].ent_ns;
+    }
+    fprintf(f, ",%ld,", g->bursts);
+    put_seconds(f, steal);
+    fputc(',', f);
+    if (runnable > 0)
+        fprintf(f, "%.9g", (double)steal / (double)runnable);
+    fprintf(f, ",%ld,", (long)g->migrations);
+    if (ent > 0)
+        fprintf(f, "%.9g", cpu / ent);
+    fputc('\n', f);
+}
+
+static void on_job(void *ctx, const struct sim_job_info *j)
+{
+    struct run_output *o = ctx;
+    if (o->breakdown)
+        breakdown_add(o->breakdown, j);
+    if (o->rep > 0)
+        return;   /* per-guest files describe the first replication */
+    if (o->jobs)
+        job_row(o, j);
+    if (o->gantt)
+        gantt_table_add(&o->table, j);
+}
+
+#define TIMELINE_MAX_ROUNDS 2048
+
+static void timeline_row(FILE *f, const struct sim_sample *s)
+{
+    fprintf(f, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f,%.6f\n", sim_time_to_s(s->time), s->host,
+            s->utilization, s->runnable, s->running, s->guests, s->demand, s->allocated, s->used,
+            s->queued_mean);
+}
+
+/* Merge rounds 2k and 2k+1 into round k: means over the two intervals for
+ * the rates, the later sample's instantaneous counts. */
+static void timeline_halve(struct run_output *o)
+{
+    size_t h = (size_t)o->nhosts;
+    for (size_t k = 0; k < o->nrounds / 2; k++)
+        for (size_t i = 0; i < h; i++) {
+            const struct sim_sample *a = &o->trows[2 * k * h + i], *b = &o->trows[(2 * k + 1) * h + i];
+            double wa = (double)a->interval, wb = (double)b->interval, w = wa + wb;
+            struct sim_sample m = *b;
+            m.interval = a->interval + b->interval;
+            if (w > 0) {
+                m.utilization = (a->utilization * wa + b->utilization * wb) / w;
+                m.demand = (a->demand * wa + b->demand * wb) / w;
+                m.allocated = (a->allocated * wa + b->allocated * wb) / w;
+                m.used = (a->used * wa + b->used * wb) / w;
+                m.queued_mean = (a->queued_mean * wa + b->queued_mean * wb) / w;
+            }
+            o->trows[k * h + i] = m;
+        }
+    o->nrounds /= 2;
+}
+
+static sim_time_t on_sample(void *ctx, const struct sim_sample *s)
+{
+    struct run_output *o = ctx;
+    if (!o->adaptive) {
+        timeline_row(o->timeline, s);
+        return 0;
+    }
+    size_t h = (size_t)o->nhosts;
+    o->trows[o->nrounds * h + (size_t)s->host] = *s;
+    if (s->host < o->nhosts - 1)
+        return 0;
+    if (++o->nrounds < TIMELINE_MAX_ROUNDS)
+        return 0;
+    timeline_halve(o);
+    return 2 * s->interval;
+}
+
+/* The workload is too large for segments.csv: say so, and unless the
+ * text chart still wants them, drop the collected segments for good. */
+static void segments_lost(struct run_output *o)
+{
+    o->seg_lost = true;
+    if (o->gantt)
+        return;
+    free(o->seg);
+    o->seg = NULL;
+    o->nseg = o->segcap = 0;
+}
+
+static void on_segment(void *ctx, const struct sim_segment *seg)
+{
+    struct run_output *o = ctx;
+    if (o->seg_lost && !o->gantt)
+        return;
+    /* Guests are numbered from 0 in arrival order, so seq tells how many
+     * the workload has at least.  The text chart (--gantt) keeps its
+     * own, larger bound. */
+    if (seg->guest->seq >= OUTPUT_GANTT_GUESTS && !o->seg_lost) {
+        segments_lost(o);
+        if (!o->gantt)
+            return;
+    }
+    /* Merge with the previous segment of the same vCPU on the same core
+     * when contiguous (a quantum renewed without a switch). */
+    if (o->nseg) {
+        struct out_segment *p = &o->seg[o->nseg - 1];
+        if (p->end == seg->start && p->host == seg->host && p->core == seg->core &&
+            p->guest_seq == seg->guest->seq && p->vcpu == seg->vcpu) {
+            p->end = seg->end;
+            return;
+        }
+    }
+    if (o->nseg >= OUTPUT_MAX_SEGMENTS) {
+        o->seg_full = true;
+        if (!o->seg_lost)
+            segments_lost(o);
+        return;   /* the text chart shows the beginning */
+    }
+    o->seg = xgrow(o->seg, &o->segcap, o->nseg + 1, sizeof *o->seg);
+    struct out_segment *s = &o->seg[o->nseg++];
+    s->host = seg->host;
+    s->core = seg->core;
+    s->vcpu = seg->vcpu;
+    s->guest_seq = seg->guest->seq;
+    char idbuf[TRACE_ID_MAX];
+    snprintf(s->guest, sizeof s->guest, "%s", guest_id(seg->guest, idbuf));
+    s->start = seg->start;
+    s->end = seg->end;
+}
+
+int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_timeline,
+                    struct sim_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->gantt = gantt;
+    o->adaptive = adaptive_timeline;
+    o->segments = files;
+    if (!files)
+        return SIM_OK;
+    o->jobs = tmpfile();
+    o->timeline = tmpfile();
+    if (!o->jobs || !o->timeline) {
+        run_output_close(o);
+        return sim_error_set(err, SIM_EIO, NULL, 0, 0, "cannot create a temporary file: %s",
+                             strerror(errno));
+    }
+    fputs(OUTPUT_JOBS_HEADER "\n", o->jobs);
+    for (size_t i = 0; output_timeline_columns[i].name; i++)
+        fprintf(o->timeline, "%s%s", i ? "," : "", output_timeline_columns[i].name);
+    fputc('\n', o->timeline);
+    return SIM_OK;
+}
+
+void run_output_close(struct run_output *o)
+{
+    if (o->jobs)
+        fclose(o->jobs);
+    if (o->timeline)
+        fclose(o->timeline);
+    free(o->seg);
+    gantt_table_free(&o->table);
+    free(o->trows);
+    memset(o, 0, sizeof *o);
+}
+
+void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
+                       const struct sim_experiment *x, long rep, struct breakdown *bd)
+{
+    o->x = x;
+    o->rep = rep;
+    o->breakdown = bd;
+    hooks->cb_ctx = o;
+    hooks->on_job = (bd || (rep == 0 && (o->jobs || o->gantt))) ? on_job : NULL;
+    if (rep > 0)
+        return;
+    hooks->on_sample = o->timeline ? on_sample : NULL;
+    if (o->timeline && o->adaptive && !o->trows) {
+        o->nhosts = x->nhosts;
+        o->trows = xcalloc((size_t)TIMELINE_MAX_ROUNDS * (size_t)x->nhosts, sizeof *o->trows);
+    }
+    hooks->on_segment = (o->gantt || o->segments) ? on_segment : NULL;
+}
+
+int output_mkdirs(const char *dir, struct sim_error *err)
+{
+    char *p = xstrdup(dir);
+    int rc = SIM_OK;
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+                rc = sim_error_set(err, SIM_EIO, dir, 0, 0, "cannot create directory: %s",
+                                   strerror(errno));
+                break;
+            }
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    free(p);
+    if (rc == SIM_OK) {
+        struct stat st;
+        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+            rc = sim_error_set(err, SIM_EIO, dir, 0, 0, "not a directory");
+    }
+    return rc;
+}
+
+/* Copy stream (from its start) or data to DIR/NAME through a temporary
+ * file in DIR and a rename, so a reader never sees half a file. */
+static int write_atomic(const char *dir, const char *name, FILE *src, const char *data,
+                        size_t len, struct sim_error *err)
+{
+    char tmp[4096], dst[4096];
+    snprintf(dst, sizeof dst, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return sim_error_set(err, SIM_EIO, dst, 0, 0, "cannot write: %s", strerror(errno));
+    bool ok = true;
+    if (src) {
+        char buf[65536];
+        size_t n;
+        rewind(src);
+        while ((n = fread(buf, 1, sizeof buf, src)) > 0)
+            ok = ok && fwrite(buf, 1, n, f) == n;
+        ok = ok && !ferror(src);
+    } else {
+        ok = fwrite(data, 1, len, f) == len;
+    }
+    ok = (fflush(f) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, dst) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return sim_error_set(err, SIM_EIO, dst, 0, 0, "cannot write: %s", strerror(e));
+    }
+    return SIM_OK;
+}
+
+int output_write_atomic(const char *dir, const char *name, const char *data, size_t len,
+                        struct sim_error *err)
+{
+    return write_atomic(dir, name, NULL, data, len, err);
+}
+
+/* segments.csv: host,core,guest,vcpu,start,end (seconds), in the order
+ * the segments ended. */
+static int write_segments(const struct run_output *o, const char *dir, struct sim_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return sim_error_set(err, SIM_EIO, dir, 0, 0, "cannot buffer segments.csv: %s",
+                             strerror(errno));
+    fputs("host,core,guest,vcpu,start,end\n", m);
+    for (size_t i = 0; i < o->nseg; i++) {
+        const struct out_segment *s = &o->seg[i];
+        fprintf(m, "%d,%d,", s->host, s->core);
+        csv_put_field(m, s->guest);
+        fprintf(m, ",%d,", s->vcpu);
+        put_seconds(m, s->start);
+        fputc(',', m);
+        put_seconds(m, s->end);
+        fputc('\n', m);
+    }
+    fclose(m);
+    int rc = write_atomic(dir, "segments.csv", NULL, buf, len, err);
+    free(buf);
+    return rc;
+}
+
+int run_output_write(struct run_output *o, const char *dir, json_t *summary,
+                     struct sim_error *err)
+{
+    int rc = output_mkdirs(dir, err);
+    if (rc < 0)
+        return rc;
+    char *text = report_dumps(summary);
+    rc = write_atomic(dir, "summary.json", NULL, text, strlen(text), err);
+    free(text);
+    if (rc == SIM_OK) {
+        size_t len;
+        text = report_reps_csv(summary, &len);
+        rc = write_atomic(dir, "reps.csv", NULL, text, len, err);
+        free(text);
+    }
+    if (rc == SIM_OK && o->jobs)
+        rc = write_atomic(dir, "jobs.csv", o->jobs, NULL, 0, err);
+    if (rc == SIM_OK && o->timeline) {
+        if (o->adaptive) {
+            /* the kept rows, now that no more will merge */
+            for (size_t i = 0; i < o->nrounds * (size_t)o->nhosts; i++)
+                timeline_row(o->timeline, &o->trows[i]);
+            o->adaptive = false;   /* written once, even if called again */
+        }
+        rc = write_atomic(dir, "timeline.csv", o->timeline, NULL, 0, err);
+    }
+    if (rc == SIM_OK && o->segments && !o->seg_lost) {
+        rc = write_segments(o, dir, err);
+    } else if (rc == SIM_OK) {
+        /* One left by an earlier run in DIR would describe that run. */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/segments.csv", dir);
+        unlink(path);
+    }
+    if (rc == SIM_OK)
+        rc = plots_write(dir, summary, err);
+    return rc;
+}
+
+void run_output_gantt(struct run_output *o, FILE *out, const struct sim_experiment *x)
+{
+    gantt_print(out, o->seg, o->nseg, !o->seg_full, &o->table, x, 0);
+}
