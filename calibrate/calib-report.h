@@ -53,6 +53,7 @@ struct calib_report {
     struct calib_walk_fit fit;
     struct calib_walk_profile walk;       /* at walk.ws_ref */
     double walk_at_ws[CALIB_MAX_POINTS];  /* the fitted walk per TLB miss at each ws, ns */
+    double tlb_part_max_ns;               /* the most the fit took off the reference for levels */
 
     /* switches, timer, wake */
     struct calib_sched_plan sched_plan;
@@ -65,8 +66,8 @@ struct calib_report {
 };
 
 /* From the memory curves (r->mem, r->host filled) to the levels, the
- * walk fit, DRAM without the walks it paid, and the profile's walk at the
- * largest working set (r->levels, walk_fixed, fit, walk, walk_fitted,
+ * walk fit, the levels again without the walks the reference paid, and the
+ * profile's walk at the largest working set (r->levels, walk_fixed, fit, walk, walk_fitted,
  * walk_note, splinters). */
 void calib_report_analyse(struct calib_report *r);
 

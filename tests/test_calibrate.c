@@ -270,9 +270,11 @@ Test(calib_levels, plateaus_of_a_staircase)
 /* ---- the profile writer ---------------------------------------------------- */
 
 /* A report as calib_run would leave it, with the memory curves made by the
- * model (host with 2 MiB pages, so the analysis refits with h' = 3), and
- * every other figure chosen by hand. */
-static struct calib_report *synthetic_report(void)
+ * model for truth th on a host walking h levels, and every other figure
+ * chosen by hand.  The latency reference is the staircase plus the TLB
+ * part the model says a dense huge-page chase pays (nil unless huge pages
+ * splinter). */
+static struct calib_report *synthetic_report_of(const struct calib_walk_theta *th, int h_levels)
 {
     struct calib_report *r = calloc(1, sizeof *r);
     cr_assert_not_null(r);
@@ -315,14 +317,19 @@ static struct calib_report *synthetic_report(void)
     r->nested_likely = true;
 
     struct synthetic s;
-    synthesise(&s, 3, &truth_2m, 0, 1);
+    synthesise(&s, h_levels, th, 0, 1);
+    double ref[CALIB_MAX_POINTS];
+    struct calib_dcurve *dc = calib_dcurve_new(&s.k);
+    for (size_t i = 0; i < s.n; i++)
+        ref[i] = s.d[i] + calib_walk_tlb_part(&s.k, dc, th, true, s.ws[i]);
+    calib_dcurve_free(dc);
     calib_mem_plan_grid(&r->mem_plan, 4 * GiB, 2, 1000, 3);
     r->mem.npoints = s.n;
     memcpy(r->mem.ws, s.ws, s.n * sizeof *s.ws);
     r->mem.huge_fraction[0] = 0;
     r->mem.huge_fraction[1] = 1;
     for (size_t i = 0; i < s.n; i++) {
-        double v[CALIB_CURVES] = { s.l4k[i], s.lthp[i], s.d[i], s.d[i], s.d[i] };
+        double v[CALIB_CURVES] = { s.l4k[i], s.lthp[i], s.d[i], s.d[i], ref[i] };
         for (int c = 0; c < CALIB_CURVES; c++)
             r->mem.ns[c][i] = (struct calib_stat){ v[c], v[c], v[c], 3 };
     }
@@ -333,6 +340,35 @@ static struct calib_report *synthetic_report(void)
     r->sched.cpu_b = -1;
     r->sched_plan.timer_period_ns = 1000000;
     return r;
+}
+
+/* Host with 2 MiB pages, so the analysis refits with h' = 3. */
+static struct calib_report *synthetic_report(void) { return synthetic_report_of(&truth_2m, 3); }
+
+/* Host with 4 KiB pages: guest huge pages splinter, so the latency
+ * reference itself walks past the TLB's reach (512 entries, 2 MiB), inside
+ * the L3 window [2, 4] MiB; the levels must come out without the walks.
+ * c0 = 0 keeps the reference below the reach free of TLB costs, so the
+ * model reads the same D from it as from the staircase. */
+Test(calib_levels, splintering_huge_pages_walks_taken_off_the_levels)
+{
+    static const struct calib_walk_theta truth = { .c0 = 0, .tlb_entries = 512, .p = 0.7,
+                                                   .s = 1.0 / 300, .sigma = 1.0 };
+    struct calib_report *r = synthetic_report_of(&truth, 4);
+    calib_report_analyse(r);
+    cr_assert(r->walk_fitted, "%s", r->walk_note);
+    cr_expect(r->splinters);
+    cr_expect_gt(r->tlb_part_max_ns, 10, "the reference paid walks: %g ns", r->tlb_part_max_ns);
+    const double want[CALIB_LEVELS] = { 1, 3.3, 14, 140 };
+    for (int l = 0; l < CALIB_LEVELS; l++)
+        cr_expect(fabs(r->levels.ns[l] - want[l]) < 0.01 * want[l], "level %d: %g, want %g", l,
+                  r->levels.ns[l], want[l]);
+    json_t *doc = calib_profile_json(r);
+    json_t *l3 = json_object_get(json_object_get(doc, "mem_latency"), "l3");
+    cr_expect(strstr(json_string_value(json_object_get(l3, "source")), "minus the TLB misses") != NULL,
+              "the source says the walks were taken off");
+    json_decref(doc);
+    free(r);
 }
 
 static void expect_tagged(const struct hw_param *p, const char *what)
