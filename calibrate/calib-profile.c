@@ -298,6 +298,50 @@ static void walk_keys(json_t *doc, const struct calib_report *r, const char *her
     json_object_set_new(doc, "walk_hit_fraction", frac);
 }
 
+/* The costs of the VM model (docs/MODEL.md, "Costs of blocking, waking and
+ * moving"): what a guest can see is measured, the rest is scaled from the
+ * measured exit or kept at KVM's default, each said so. */
+static void vm_model_keys(json_t *doc, const struct calib_report *r, const char *here)
+{
+    const struct calib_host *h = &r->host;
+    const struct calib_sched_result *s = &r->sched;
+    bool apicv = h->vendor == CALIB_VENDOR_INTEL && !r->nested_likely;   /* as exit_table */
+    double ipi = 2.73 * r->cpuid_ns.min;
+    char wake[200] = "";
+    if (s->cross_measured)
+        snprintf(wake, sizeof wake, "; the wake of a thread halted 2 ms on the other CPU took "
+                 "%.3g us here (median; the latency, not the core time: _calibration.scheduling)",
+                 s->wake_ns.median / 1000);
+    json_object_set_new(doc, "ipi", num(sig4(ipi), "ns", 'D',
+        "not measured as such: the sender's ICR write and the receiver's injection are exits a "
+        "guest cannot time apart; 2.73 x the CPUID exit measured here (%.4g ns), the ratio of "
+        "IPI send to ACK 4238 cycles to the 1550-cycle trivial exit on Skylake-SP (Wanpeng Li "
+        "2020) [R]%s; %s", r->cpuid_ns.min, wake, here));
+    json_object_set_new(doc, "posted_interrupts", flag(apicv, 'E', "%s", apicv
+        ? "APICv with posted interrupts, used by KVM by default on Intel parts since Ivy "
+          "Bridge-EP (enable_apicv); not observable from a guest"
+        : h->vendor == CALIB_VENDOR_INTEL
+        ? "nested: the guest hypervisor's vCPUs get no APICv from L0 in this model; not "
+          "observable from a guest"
+        : "AMD: AVIC is off in KVM unless the avic module parameter is set, and nested SVM "
+          "offers L2 no AVIC; not observable from a guest"));
+    json_object_set_new(doc, "ipi_posted", num(sig4(0.64 * ipi), "ns", 'D',
+        "0.64 x the IPI above, the APICv / no-APICv ratio of an injected timer interrupt on "
+        "Skylake-SP (2467 / 3851 cycles, Wanpeng Li 2020) [R]; used only with "
+        "posted_interrupts"));
+    json_object_set_new(doc, "halt_poll_ns", num(200000, "ns", 'R',
+        "KVM's default halt_poll_ns on x86, KVM_HALT_POLL_NS_DEFAULT 200000 "
+        "(arch/x86/include/asm/kvm_host.h); the host's setting is not visible from a guest"));
+    if (h->l2_bytes > 0)
+        json_object_set_new(doc, "l2_kb", num(h->l2_bytes / 1024, "KB", 'C',
+            "the private L2 as sysfs reports it to this guest (/sys/devices/system/cpu/cpuN/"
+            "cache); %s", here));
+    json_object_set_new(doc, "fill_buffers", num(10, "entries", 'E',
+        "not measured here (a guest could time overlapping misses, hvsim calibrate does not): "
+        "the 10 L1 fill buffers of Intel cores from Nehalem to Skylake [M]; AMD cores track L1 "
+        "misses in miss address buffers, whose number is not read here"));
+}
+
 /* ---- the _calibration record ------------------------------------------ */
 
 static void set(json_t *o, const char *key, json_t *v) { json_object_set_new(o, key, v); }
@@ -532,5 +576,6 @@ json_t *calib_profile_json(const struct calib_report *r)
         set(doc, "host_page", text("4K", 'E', "not measured here (%s): 4K, the worst case",
                                    r->walk_note));
     walk_keys(doc, r, here);
+    vm_model_keys(doc, r, here);
     return doc;
 }

@@ -426,6 +426,16 @@ Test(calib_profile, synthetic_report_loads_and_prices_the_fitted_walk)
     for (int i = 0; i < HW_EXIT_REASONS; i++)
         expect_tagged(&p->exit_cost[i], hw_exit_reason_name((enum hw_exit_reason)i));
     expect_tagged(&p->world_switch, "world_switch");
+    /* the VM model's costs are written, not left to the loader's [S] fallbacks */
+    expect_tagged(&p->ipi, "ipi");
+    expect_tagged(&p->posted_interrupts, "posted_interrupts");
+    expect_tagged(&p->ipi_posted, "ipi_posted");
+    expect_tagged(&p->halt_poll, "halt_poll_ns");
+    expect_tagged(&p->l2_kb, "l2_kb");
+    expect_tagged(&p->fill_buffers, "fill_buffers");
+    cr_expect_float_eq(p->l2_kb.value, 1024, 1e-9, "the L2 sysfs reports");
+    cr_expect(!p->posted_interrupts.value, "no posted interrupts in a nested AMD guest");
+    cr_expect(fabs(p->ipi.value / (2.73 * 3900 * 2.5) - 1) < 1e-3, "ipi %g cycles", p->ipi.value);
     expect_tagged(&p->pwc_hit, "pwc_hit_rate");
     expect_tagged(&p->ntlb_hit, "nested_tlb_hit_rate");
     expect_tagged(&p->tlb_entries, "tlb_entries");
