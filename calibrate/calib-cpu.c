@@ -111,8 +111,7 @@ int calib_arch_check(struct sim_error *err)
 {
     return sim_error_set(err, SIM_EINTERNAL, NULL, 0, 0,
                          "calibrate: not supported on this architecture (it times x86-64 "
-                         "VM exits with CPUID and VMCALL/VMMCALL; see docs/MODEL.md, "
-                         "\"Measured profiles\")");
+                         "VM exits with CPUID and VMCALL/VMMCALL; see docs/CALIBRATE.md)");
 }
 
 void calib_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4])

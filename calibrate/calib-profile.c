@@ -244,7 +244,7 @@ static void walk_keys(json_t *doc, const struct calib_report *r, const char *her
                 "fitted here: p = %.3f +- %.3f, jointly with the TLB size, the leaf footprint and "
                 "the splintering of huge pages, to the one-per-page chases with 4 KiB and with "
                 "huge pages at %zu working sets %.0f KiB-%.0f MiB (model in calibrate/calib-fit.h "
-                "and docs/MODEL.md, \"Measured profiles\"; q and c_up = the L1 latency fixed); "
+                "and docs/CALIBRATE.md; q and c_up = the L1 latency fixed); "
                 "residuals rms %.3g ns, "
                 "largest %.3g ns%s.  In a guest the hardware walks the guest table against the "
                 "host's %s (under nesting, L0's shadow of it: Ben-Yehuda et al., OSDI 2010, "
@@ -505,8 +505,7 @@ static json_t *calibration_json(const struct calib_report *r)
     set(o, "memory", memory_json(r));
     set(o, "walk_fit", fit_json(r));
     set(o, "scheduling", sched_json(r));
-    set(o, "notes", json_string("What each number does and does not measure: docs/MODEL.md, "
-                                "\"Measured profiles\"."));
+    set(o, "notes", json_string("What each number does and does not measure: docs/CALIBRATE.md."));
     return o;
 }
 
@@ -520,7 +519,7 @@ json_t *calib_profile_json(const struct calib_report *r)
     set(doc, "_comment", json_string(
         "hvsim hardware profile measured by `hvsim calibrate`. Every value: value, unit, prov "
         "(C measured here, D fitted or derived, R read, M remembered, E estimate), source. "
-        "The model and the measurements are described in docs/MODEL.md (\"Measured profiles\"); "
+        "The model is in docs/MODEL.md, the measurements in docs/CALIBRATE.md; "
         "\"_calibration\" keeps every run."));
     set(doc, "_calibration", calibration_json(r));
     set(doc, "schema", json_string("hvsim-hw-profile/1"));

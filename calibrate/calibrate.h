@@ -4,7 +4,7 @@
  * models/profiles/NAME.json) whose every value says where it comes from.
  *
  * What is measured, and what each number does and does not mean, is in
- * docs/MODEL.md ("Measured profiles") and in calib_describe().  The fitting code the profile's
+ * docs/CALIBRATE.md and in calib_describe().  The fitting code the profile's
  * walk parameters come from is in calibrate/calib-fit.h.
  */
 #ifndef CALIBRATE_CALIBRATE_H

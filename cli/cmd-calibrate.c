@@ -42,7 +42,7 @@ static void calibrate_help(FILE *out)
                  "  hvsim run --hw myhost.json --generate \\\n"
                  "      n=1000,interarrival=exp:1.25,work=exp:1,class=memory-intensive\n"
                  "\nThe methods, the walk fit and what each number does and does not measure:\n"
-                 "docs/MODEL.md, \"Measured profiles\".\n");
+                 "docs/CALIBRATE.md.\n");
 }
 
 int cmd_calibrate(int argc, char **argv)

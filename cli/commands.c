@@ -56,8 +56,9 @@ const struct cli_command cli_commands[] = {
      "carries its provenance: [C] measured here (date, CPU, kernel, guest or not, load "
      "average), [D] fitted or derived from measurements, or the literature's tag where "
      "nothing here can measure it.  Progress and a table of what was measured go to "
-     "stderr.  x86-64 Linux only; a full run takes a few minutes and maps two regions of "
-     "up to 4 GiB each (at most a fifth of the available memory each).",
+     "stderr.  x86-64 Linux only; a full run takes several minutes and maps two regions "
+     "of up to 4 GiB each (at most a fifth of the available memory each): run it on a quiet "
+     "machine.",
      cmd_calibrate_options},
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];

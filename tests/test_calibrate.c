@@ -494,7 +494,7 @@ Test(calib_cli, help_and_bad_arguments)
     RUN(&r, "calibrate", "--help");
     cr_expect_eq(r.status, 0);
     const char *words[] = { "--out", "--quick", "exits", "memory", "switch", "wake-ups",
-                            "does not", "docs/MODEL.md" };
+                            "does not", "docs/CALIBRATE.md" };
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         cr_expect(strstr(r.out, words[i]) != NULL, "calibrate --help lacks '%s'", words[i]);
     cmd_result_free(&r);
