@@ -7,7 +7,9 @@ VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 BUILD     ?= build
 CC        ?= cc
-PKGS      := gsl jansson
+# zlib, liblzma, libzstd, libbz2: compressed traces (workloads/decompress.c);
+# libbz2 has no pkg-config file on Debian, hence -lbz2 below.
+PKGS      := gsl jansson zlib liblzma libzstd
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN      := -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wno-missing-field-initializers
 OPT       ?= -O2 -g
@@ -17,7 +19,7 @@ DATADIR   ?= $(PREFIX)/share/hvsim
 CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) $(SAN) -I. -MMD -MP \
               -DHVSIM_VERSION='"$(VERSION)"' -DHVSIM_DATADIR='"$(DATADIR)"' \
               $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
-LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lm $(LDLIBS)
+LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lbz2 -lm $(LDLIBS)
 
 # The layers, bottom first: a file may include its own folder and the
 # folders before it, never one after it (scripts/check-layers.sh, run by
@@ -70,7 +72,7 @@ test: $(BUILD)/hvsim $(BUILD)/hvsim-tests docs/hvsim.1
 # The plug-in ABI: install into a staging prefix, build examples/lottery
 # against it, run it (tests/plugin/test_plugin.sh).
 test-plugin: $(BUILD)/hvsim $(BUILD)/hvsim-tests
-	BUILD=$(BUILD) tests/plugin/test_plugin.sh
+	BUILD=$(BUILD) TEST_ARGS='$(TEST_ARGS)' tests/plugin/test_plugin.sh
 
 # scripts/sweep through GNU parallel and a single-node Slurm started by the test.
 test-sweep: $(BUILD)/hvsim
@@ -92,7 +94,8 @@ $(BUILD)/bench/%: scripts/bench/%.c $(BUILD)/libhvsim.a
 bench: $(BUILD)/hvsim $(BENCH_SRC:scripts/bench/%.c=$(BUILD)/bench/%)
 	BUILD=$(BUILD) scripts/bench.sh
 
-$(BUILD)/validate: scripts/validate.c $(BUILD)/tests/validation.o $(BUILD)/libhvsim.a
+$(BUILD)/validate: scripts/validate.c $(BUILD)/tests/validation.o $(BUILD)/tests/validation-sched.o \
+                   $(BUILD)/libhvsim.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 validate: $(BUILD)/validate
@@ -136,10 +139,12 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
 # Fuzzing with clang's libFuzzer: one target per trace reader
-# (tests/fuzz/fuzz_<fmt>.c), each run for FUZZ_SECONDS, seeded from
-# tests/fuzz/corpus/<fmt>.  New inputs collect in build-fuzz/corpus/<fmt>,
-# failing ones in build-fuzz/crashes/ (copy them to tests/fuzz/regress/<fmt>
-# so that `make test` replays them).
+# (tests/fuzz/fuzz_<fmt>.c, tests/fuzz/harness.h) and per other input
+# (config, generate, duration, platform, profile, summary:
+# tests/fuzz/targets.h), each run for FUZZ_SECONDS, seeded from
+# tests/fuzz/corpus/<name>.  New inputs collect in build-fuzz/corpus/<name>,
+# failing ones in build-fuzz/crashes/ (copy them to
+# tests/fuzz/regress/<name> so that `make test` replays them).
 FUZZ_SECONDS ?= 30
 FUZZ_CC      ?= clang
 FUZZ_BUILD   := build-fuzz
@@ -153,7 +158,7 @@ fuzz-lib:
 	$(MAKE) BUILD=$(FUZZ_BUILD)/lib CC=$(FUZZ_CC) OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' $(FUZZ_BUILD)/lib/libhvsim.a
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/harness.h fuzz-lib
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/harness.h tests/fuzz/targets.h fuzz-lib
 	$(FUZZ_CC) $(CSTD) $(WARN) -O1 -g -I. -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
 	    $(FUZZ_BUILD)/lib/libhvsim.a $(LDLIBS_ALL)
 

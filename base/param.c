@@ -180,6 +180,12 @@ int param_set(const struct param_def *d, void *values, const char *text, const c
         if (ns > 0 && t == 0)
             return sim_error_usage(err, "%s: %s is below the clock's resolution (1 ns)",
                                    label, text);
+        /* Time is whole nanoseconds: a fraction of one is refused, not
+         * rounded (a tolerance for the decimal-to-binary error only). */
+        double off = fabs(ns - (double)t);
+        if (off > 1e-3 && off > ns * 1e-12)
+            return sim_error_usage(err, "%s: %s is not a whole number of nanoseconds (the "
+                                   "clock's resolution is 1 ns)", label, text);
         double s = sim_time_to_s(t);
         if (has_range(d) && below_min(d, s))
             return sim_error_usage(err, "%s: %s must be %s %g s", label, text,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonfile.h"
 #include "base/xalloc.h"
 
 void cli_optset_add(struct cli_optset *s, const struct param_def *defs)
@@ -107,38 +108,26 @@ int cli_args_parse(struct cli_args *a, const char *cmd, int argc, char **argv,
     return SIM_OK;
 }
 
-int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_optset *known,
-                         struct sim_error *err)
+int cli_args_load_config(struct cli_args *a, const struct json_file *f,
+                         const struct cli_optset *known, struct sim_error *err)
 {
-    json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        FILE *f = fopen(path, "r");
-        if (!f)
-            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "cannot open config: %s",
-                                 strerror(errno));
-        fclose(f);
-        return sim_error_set(err, SIM_EINVAL, path, jerr.line, jerr.column, "%s", jerr.text);
-    }
-    if (!json_is_object(root)) {
-        json_decref(root);
-        return sim_error_set(err, SIM_EINVAL, path, 0, 0, "a config must be a JSON object");
-    }
+    const char *path = f->path;
+    json_t *root = f->root;
+    if (!json_is_object(root))
+        return json_file_error(f, "", err, "a config must be a JSON object whose keys are the "
+                               "long options");
+    int rc = SIM_OK;
     char *dir = NULL;
+    const char *prefix = "";   /* of the keys' paths in the file */
     const char *schema = json_string_value(json_object_get(root, "schema"));
     if (schema && strncmp(schema, "hvsim-summary/", 14) == 0) {
         /* A summary of an earlier run: its config object is the resolved
          * experiment, paths as that run was given them (relative to the
          * directory it ran in, taken to be this one). */
-        json_t *cfg = json_object_get(root, "config");
-        if (!json_is_object(cfg)) {
-            json_decref(root);
-            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "a summary without a \"config\" "
-                                 "object");
-        }
-        json_incref(cfg);
-        json_decref(root);
-        root = cfg;
+        root = json_object_get(root, "config");
+        if (!json_is_object(root))
+            return json_file_error(f, "", err, "a summary without a \"config\" object");
+        prefix = "config.";
     } else {
         char *dup = xstrdup(path);
         dir = xstrdup(dirname(dup));
@@ -148,12 +137,13 @@ int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_
     struct cli_args cfg = {0};
     const char *key;
     json_t *val;
-    int rc = SIM_OK;
     json_object_foreach(root, key, val) {
         const struct param_def *d = cli_optset_find(known, key);
         if (!d || strcmp(key, "config") == 0) {
-            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "unknown key '%s' (the keys are "
-                               "the long options of hvsim %s --help)", key, a->cmd);
+            char where[300];
+            snprintf(where, sizeof where, "%s%s", prefix, key);
+            rc = json_file_key_error(f, where, err, "unknown key '%s' (the keys are the long "
+                                     "options of hvsim %s --help)", key, a->cmd);
             break;
         }
         if (json_is_null(val))
@@ -161,10 +151,14 @@ int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_
         struct cli_arg *g = push(&cfg, key);
         g->json = json_incref(val);
         g->base_dir = dir ? xstrdup(dir) : NULL;
-        g->origin = origin_of("%s: key '%s'", path, key);
+        g->origin = origin_of("key '%s'", NULL, key);
+        g->file = xstrdup(path);
+        char where[300];
+        snprintf(where, sizeof where, "%s%s", prefix, key);
+        if (!json_text_locate(f->text, f->len, where, false, &g->line, &g->column))
+            g->line = g->column = 0;
     }
     free(dir);
-    json_decref(root);
     if (rc < 0) {
         cli_args_free(&cfg);
         return rc;
@@ -173,12 +167,31 @@ int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_
     size_t total = cfg.narg + a->narg;
     if (total > cfg.cap)
         cfg.arg = xgrow(cfg.arg, &cfg.cap, total, sizeof *cfg.arg);
-    memcpy(cfg.arg + cfg.narg, a->arg, a->narg * sizeof *a->arg);
+    if (a->narg > 0)   /* a->arg is NULL when the command line has no option */
+        memcpy(cfg.arg + cfg.narg, a->arg, a->narg * sizeof *a->arg);
     free(a->arg);
     a->arg = cfg.arg;
     a->narg = total;
     a->cap = cfg.cap;
     return SIM_OK;
+}
+
+void cli_arg_locate(const struct cli_arg *g, struct sim_error *err)
+{
+    if (!g->file || !err)
+        return;
+    snprintf(err->file, sizeof err->file, "%s", g->file);
+    err->line = g->line;
+    err->column = g->column;
+}
+
+const struct cli_arg *cli_args_last(const struct cli_args *a, const char *name)
+{
+    const struct cli_arg *last = NULL;
+    for (size_t i = 0; i < a->narg; i++)
+        if (strcmp(a->arg[i].name, name) == 0)
+            last = &a->arg[i];
+    return last;
 }
 
 int cli_args_apply(struct cli_args *a, const struct param_def *defs, void *values,
@@ -192,8 +205,10 @@ int cli_args_apply(struct cli_args *a, const struct param_def *defs, void *value
         int rc = g->json ? param_set_json(d, values, g->json, g->origin, g->base_dir, err)
                          : param_set(d, values, g->text ? g->text : "", g->origin, g->base_dir,
                                      err);
-        if (rc < 0)
+        if (rc < 0) {
+            cli_arg_locate(g, err);
             return rc;
+        }
         g->used = true;
     }
     return SIM_OK;
@@ -241,6 +256,7 @@ void cli_args_free(struct cli_args *a)
         json_decref(a->arg[i].json);
         free(a->arg[i].base_dir);
         free(a->arg[i].origin);
+        free(a->arg[i].file);
     }
     free(a->arg);
     free(a->pos);

@@ -30,6 +30,7 @@
 #include <stdbool.h>
 
 #include "base/error.h"
+#include "base/jsonfile.h"
 #include "base/param.h"
 
 /* One option as given. */
@@ -38,7 +39,9 @@ struct cli_arg {
     char *text;           /* the value; NULL for a flag or a config value */
     json_t *json;         /* a config file's value (owned), or NULL */
     char *base_dir;       /* the config file's directory (owned), NULL from argv */
-    char *origin;         /* for messages: "--quantum" or "FILE: key 'quantum'" */
+    char *origin;         /* for messages: "--quantum" or "key 'quantum'" */
+    char *file;           /* the config file of a config value (owned), else NULL */
+    long line, column;    /* where its value starts in that file, 0 if unknown */
     bool used;            /* read by some table (cli_args_apply) */
 };
 
@@ -67,17 +70,25 @@ void cli_optset_free(struct cli_optset *s);
 int cli_args_parse(struct cli_args *a, const char *cmd, int argc, char **argv,
                    const struct cli_optset *known, struct sim_error *err);
 
-/* Add the keys of the JSON object in path (or of a summary's config)
- * before the command line's options.  SIM_EINVAL (with FILE:LINE:COL for
- * broken JSON) for a file that is not an object, an unknown or duplicate
- * key. */
-int cli_args_load_config(struct cli_args *a, const char *path, const struct cli_optset *known,
-                         struct sim_error *err);
+/* Add the keys of the JSON object of config file f (read by
+ * json_file_load, which refuses a path that cannot be read and broken
+ * JSON), or of the config object of a run's summary.json, before the
+ * command line's options.  SIM_EINVAL with FILE:LINE:COL for a file that
+ * is not an object or an unknown key; a value's own errors, found later,
+ * carry its FILE:LINE:COL too.  A null value is an option not given. */
+int cli_args_load_config(struct cli_args *a, const struct json_file *f,
+                         const struct cli_optset *known, struct sim_error *err);
 
 /* Read every given option of defs into values, in order (the last wins),
- * marking them used.  SIM_EINVAL with the option named. */
+ * marking them used.  SIM_EINVAL with the option named (and, for a config
+ * value, its FILE:LINE:COL). */
 int cli_args_apply(struct cli_args *a, const struct param_def *defs, void *values,
                    struct sim_error *err);
+
+/* Put the config file and position of g (if it came from one) into err. */
+void cli_arg_locate(const struct cli_arg *g, struct sim_error *err);
+/* The last option named name that was given, or NULL. */
+const struct cli_arg *cli_args_last(const struct cli_args *a, const char *name);
 
 /* Was option name given (on the command line or in a config)? */
 bool cli_args_given(const struct cli_args *a, const char *name);

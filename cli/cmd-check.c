@@ -34,7 +34,7 @@ static const struct param_def check_opts[] = {
     {"format", PARAM_STRING, F(format), .metavar = "NAME", .help = "trace format (default: "
      "from the extension, or a directory's files; see `hvsim list`)"},
     {"cores", PARAM_INT, F(cores), NULL, 1, 100000, .metavar = "N", .help = "cores per host "
-     "of the offered load (default: the SWF header's MaxProcs, else 1)"},
+     "of the offered load (default: the SWF header's MaxProcs, else its MaxNodes, else 1)"},
     {"hosts", PARAM_INT, F(hosts), "1", 1, 100000, .metavar = "N",
      .help = "hosts of the offered load: the load is over hosts x cores"},
     {"limit", PARAM_INT, F(limit), NULL, 1, 1e15, .metavar = "N",
@@ -50,7 +50,7 @@ static const struct param_def check_opts[] = {
     {"max-errors", PARAM_INT, F(max_errors), "50", 1, 1e9, .metavar = "N",
      .help = "report at most N errors, then a count"},
     {"json", PARAM_FLAG, F(json), .help = "the summary as JSON on stdout (errors on stderr): "
-     "trace, format, records, skipped, errors, first_arrival, last_arrival, time_offset, "
+     "trace, format, records, skipped, not_read, errors, first_arrival, last_arrival, time_offset, "
      "work_seconds, cpu_seconds, cores, cores_from, window, window_from, offered_load"},
     {NULL},
 };
@@ -61,11 +61,13 @@ const struct param_def *cmd_check_options(void) { return check_opts; }
 static void check_help(FILE *out)
 {
     fprintf(out, "usage: hvsim check PATH [options]\n\n"
-                 "Read a trace (a file, or a directory for planetlab/bitbrains) the way `run`\n"
+                 "Read a trace (a file, a directory for planetlab/bitbrains, or - for standard\n"
+                 "input with --format; gzip, xz, zstd or bzip2 compressed or not) the way `run`\n"
                  "would and report every problem as FILE:LINE[:COLUMN]: what is wrong, then a\n"
-                 "summary: records, skipped records by reason, time span, total work and the\n"
-                 "offered load sum(work x vcpus) / span / (hosts x cores) of the records kept\n"
-                 "by --limit, --start and --end.  Exit status 2 if there is any error.\n\n");
+                 "summary: records, skipped records by reason, the entries of a directory not\n"
+                 "read, time span, total work and the offered load sum(work x vcpus) / span /\n"
+                 "(hosts x cores) of the records kept by --limit, --start and --end.  Exit\n"
+                 "status 2 if there is any error or PATH cannot be read, 1 if a read fails.\n\n");
     cli_help_options(out, check_opts);
     fprintf(out, "\nand the options of the trace formats (see `hvsim list`).\n"
                  "example: hvsim check kth.swf --limit 3000 --cores 100 --json | "
@@ -87,6 +89,7 @@ static json_t *summary_json(const struct trace_summary *s)
     }
     json_object_set_new(sk, "total", json_integer(total));
     json_object_set_new(o, "skipped", sk);
+    json_object_set_new(o, "not_read", json_string(s->not_read));
     json_object_set_new(o, "errors", json_integer(s->errors));
     bool any = s->records > 0;
     json_object_set_new(o, "first_arrival", any ? json_real(s->first) : json_null());

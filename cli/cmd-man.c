@@ -227,8 +227,17 @@ static void page(FILE *out)
           "separators, and the per\\-guest table with a mean row over every guest.\n"
           ".B \\-\\-out DIR\n"
           "writes the files below and the plots (gnuplot scripts NAME.gp beside PNG and SVG): "
-          "turnaround\\-cdf, timeline, overhead and, for at most 300 guests, gantt; every "
-          "file appears whole or not at all.\n", out);
+          "turnaround\\-cdf, timeline, overhead and, for at most 300 guests, gantt.  They "
+          "are written into a temporary directory beside DIR, every write checked, and DIR "
+          "is replaced by one rename at the end: a run that fails, or is stopped by SIGTERM, "
+          "SIGINT or SIGHUP (which exit 128 + the signal), leaves DIR as it was.  A later "
+          "run removes the temporaries of a run killed with SIGKILL; a second run on a DIR "
+          "being written refuses; an existing DIR is replaced only if it holds nothing but "
+          "files hvsim writes; timeline.csv has at most 10,000,000 rows.\n"
+          "The summary's notes say what hvsim decided for the run (an SWF log's cores from "
+          "its header, rounded --generate draws) and warn where a result changes meaning "
+          "(an offered load of 1 or more, hosts left empty beside an overcommitted one, "
+          "Gantt outputs cut short); they go to stderr too, unless --quiet.\n", out);
     fputs(".SS Files of \\-\\-out\n", out);
     fputs(".TP\n.B summary.json\nthe summary (keys below).\n", out);
     columns(out, "jobs.csv", "one row per completed guest of the first replication, times "
@@ -245,8 +254,11 @@ static void page(FILE *out)
     report_describe(key_entry, out);
 
     fputs(".SH EXIT STATUS\n"
-          "0 success; 2 bad usage or input (a message names the option, or FILE:LINE[:COL]); "
-          "1 any other failure.  A run that fails leaves no partial output.\n"
+          "0 success; 2 bad usage or input (a message names the option, or FILE:LINE[:COL], "
+          "or gives PATH: reason for a path that is missing, of the wrong type or a "
+          "symbolic\\-link loop, for every option that takes one); 1 any other failure, a "
+          "failed write to standard output included; 128 + N when stopped by signal N.  A "
+          "run that fails leaves no partial output.\n"
           ".SH ENVIRONMENT\n"
           ".TP\n.B HVSIM_DATA\n"
           "the directory holding profiles/ and classes/ (default: the installed data "

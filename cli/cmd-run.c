@@ -11,12 +11,14 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/jsonfile.h"
 #include "base/xalloc.h"
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -24,8 +26,12 @@
 #include "cli/platform-file.h"
 #include "cli/plugin.h"
 #include "cli/progress.h"
+#include "report/census.h"
+#include "report/outdir.h"
 #include "report/output.h"
+#include "report/plots.h"
 #include "report/report.h"
+#include "report/units.h"
 #include "sim/engine.h"
 #include "sim/hwsetup.h"
 #include "workloads/synthetic.h"
@@ -65,7 +71,8 @@ struct run_options {
  * help lists the registry (run_help).  Group headings are in run_groups. */
 static const struct param_def run_opts[] = {
     {"trace", PARAM_PATH, F(trace), .metavar = "FILE", .help = "workload from a trace file or "
-     "directory (format from the extension, a directory's files, or --format)"},
+     "directory, or - for standard input (format from the extension, a directory's files, or "
+     "--format); gzip, xz, zstd and bzip2 files are read as they are (kth.swf.gz is swf)"},
     {"format", PARAM_STRING, F(format), .metavar = "NAME", .help = "trace format"},
     {"generate", PARAM_STRING, F(generate), .metavar = "SPEC", .help = "synthetic workload, "
      "e.g. n=1000,interarrival=exp:1.25,work=exp:1 (keys n, interarrival, work, vcpus, "
@@ -97,7 +104,8 @@ static const struct param_def run_opts[] = {
      "rejected"},
     {"hosts", PARAM_INT, F(hosts), "1", 1, 100000, .metavar = "N", .help = "number of hosts"},
     {"cores", PARAM_INT, F(cores), "1", 1, 100000, .metavar = "N",
-     .help = "physical cores per host"},
+     .help = "physical cores per host; without it an SWF log runs on the MaxProcs (else "
+     "MaxNodes) of its header; hosts x cores at most 4,194,304"},
     {"sockets", PARAM_INT, F(sockets), "1", 1, 1024, .metavar = "N",
      .help = "sockets per host; its cores are split evenly among them (the runqueues of "
      "credit2 are per socket)"},
@@ -136,11 +144,13 @@ static const struct param_def run_opts[] = {
 
     {"out", PARAM_PATH, F(out), .flags = PARAM_NEUTRAL, .metavar = "DIR", .help = "write "
      "summary.json, jobs.csv, timeline.csv, reps.csv, segments.csv (up to 300 guests) and "
-     "plots there"},
+     "plots there: built beside DIR and moved into place at the end, so a run that fails or "
+     "is stopped leaves DIR as it was; an existing DIR is replaced only if it holds nothing "
+     "but hvsim's files"},
     {"sample", PARAM_DURATION, F(sample), "1s", 0, SIM_SECONDS_MAX,
      PARAM_MIN_OPEN | PARAM_OWN_DEFAULT,
      .metavar = "DUR", .help = "sampling interval of timeline.csv (default: adaptive, from 1s "
-     "and doubled as needed to keep 1,024-2,048 rows per host)"},
+     "and doubled as needed to keep 1,024-2,048 rows per host); at most 10,000,000 rows"},
     {"json", PARAM_FLAG, F(json), .flags = PARAM_NEUTRAL,
      .help = "print the summary as JSON on stdout"},
     {"gantt", PARAM_FLAG, F(gantt), .flags = PARAM_NEUTRAL,
@@ -158,6 +168,7 @@ static const struct param_def run_opts[] = {
 #undef F
 
 const struct param_def *cmd_run_options(void) { return run_opts; }
+unsigned long cmd_run_options_size(void) { return sizeof(struct run_options); }
 
 /* --help headings: before the option of that name. */
 static const struct {
@@ -224,8 +235,9 @@ static void run_help(FILE *out)
             "scheduling and an allocation policy on a modelled platform, and report latency,\n"
             "throughput, utilisation, fairness and the cost of virtualisation.\n"
             "Options are --name value or --name=value.  Durations are seconds or a number\n"
-            "with ns, us, ms, s, min, h or d.  Every option can also be given in a --config\n"
-            "JSON file under its long name.\n");
+            "with ns, us, ms, s, min, h or d (a whole number of nanoseconds).  Every option\n"
+            "can also be given in a --config JSON file under its long name; paths in it are\n"
+            "relative to it.\n");
     for (size_t i = 0; run_opts[i].name; i++) {
         const struct param_def *d = &run_opts[i];
         if (cmd_run_group(d->name))
@@ -247,8 +259,10 @@ static void run_help(FILE *out)
         help_family(out, &cli_families[f]);
     }
     fprintf(out,
-            "\nExit status: 0 success; 2 bad usage or input (FILE:LINE: what is wrong on\n"
-            "stderr); 1 any other failure.  Only the requested output goes to stdout.\n"
+            "\nExit status: 0 success; 2 bad usage or input (FILE:LINE:COL: what is wrong, or\n"
+            "PATH: reason, on stderr); 1 any other failure (an output that cannot be\n"
+            "written, stdout included; 128+N when stopped by signal N).  Only the requested\n"
+            "output goes to stdout; notes and warnings go to stderr and the summary.\n"
             "Example: hvsim run --generate n=1000,interarrival=exp:1.25,work=exp:1 --sched rr "
             "--quantum 10ms --json\n");
 }
@@ -264,11 +278,28 @@ static void run_optset(struct cli_optset *s)
     }
 }
 
-/* Plug-ins named on the command line or in the config are loaded before
- * parsing, so that their knobs are options like any other. */
-static int preload_plugins(int argc, char **argv, struct sim_error *err)
+/* The --config FILE of the command line, found before parsing (its
+ * plug-ins must be loaded first), or NULL. */
+static const char *config_path(int argc, char **argv)
 {
     const char *config = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            config = argv[++i];
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            config = argv[i] + 9;
+    }
+    return config;
+}
+
+/* Plug-ins named on the command line or in the config (cfg, may be NULL)
+ * are loaded before parsing, so that their knobs are options like any
+ * other. */
+static int preload_plugins(int argc, char **argv, const struct json_file *cfg,
+                           struct sim_error *err)
+{
     for (int i = 1; i < argc; i++) {
         for (size_t f = 0; f < cli_nfamilies; f++) {
             const char *opt = cli_families[f].option;
@@ -286,34 +317,26 @@ static int preload_plugins(int argc, char **argv, struct sim_error *err)
                     return rc;
             }
         }
-        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-            config = argv[i + 1];
-        else if (strncmp(argv[i], "--config=", 9) == 0)
-            config = argv[i] + 9;
     }
-    if (!config)
+    if (!cfg || !json_is_object(cfg->root))
         return SIM_OK;
-    json_t *root = json_load_file(config, 0, NULL);   /* errors are reported later */
-    for (size_t f = 0; root && f < cli_nfamilies; f++) {
+    for (size_t f = 0; f < cli_nfamilies; f++) {
         const char *opt = cli_families[f].option;
-        const json_t *v = json_object_get(root, opt);
+        const json_t *v = json_object_get(cfg->root, opt);
         if (json_is_string(v) && cli_is_plugin_path(json_string_value(v))) {
             /* relative to the config file, as its other paths */
             char path[4096];
             const char *p = json_string_value(v);
-            const char *slash = strrchr(config, '/');
+            const char *slash = strrchr(cfg->path, '/');
             if (p[0] != '/' && slash)
-                snprintf(path, sizeof path, "%.*s/%s", (int)(slash - config), config, p);
+                snprintf(path, sizeof path, "%.*s/%s", (int)(slash - cfg->path), cfg->path, p);
             else
                 snprintf(path, sizeof path, "%s", p);
             int rc = cli_plugin_load(path, opt, NULL, err);
-            if (rc < 0) {
-                json_decref(root);
+            if (rc < 0)
                 return rc;
-            }
         }
     }
-    json_decref(root);
     return SIM_OK;
 }
 
@@ -324,7 +347,40 @@ struct workload {
     struct trace_options topt;
     struct policy_choice fmt;   /* the trace's format and its knobs */
     char desc[600];
+    /* The trace, opened once by resolve (its header may set the platform,
+     * and standard input can be read only once): the first replication
+     * reads it, later ones open it again. */
+    struct trace_reader first;
+    bool first_open;
 };
+
+/* What hvsim decided for the user or warns about: printed to stderr (as
+ * it happens, unless --quiet) and kept for the summary's "notes". */
+struct run_notes {
+    json_t *list;   /* array of strings (owned) */
+    bool quiet;
+};
+
+static void run_note(struct run_notes *n, bool warning, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void run_note(struct run_notes *n, bool warning, const char *fmt, ...)
+{
+    char text[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    /* one note per line of text */
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (!n->list)
+            n->list = json_array();
+        json_array_append_new(n->list, json_sprintf("%s%s", warning ? "warning: " : "", line));
+        if (!n->quiet)
+            fprintf(stderr, "hvsim: %s: %s\n", warning ? "warning" : "note", line);
+    }
+}
 
 /* Choose a policy of the family of option name (a registered name, or a
  * plug-in loaded by preload_plugins) and read its knobs. */
@@ -375,8 +431,10 @@ static int check_unused(const struct cli_args *args, const struct sim_experiment
                                              g->base_dir, err);
                 param_free(info->params, scratch);
                 free(scratch);
-                if (rc < 0)
+                if (rc < 0) {
+                    cli_arg_locate(g, err);
                     return rc;
+                }
                 if (used < sizeof owners)
                     used += (size_t)snprintf(owners + used, sizeof owners - used, "%s%s",
                                              used ? ", " : "", info->name);
@@ -452,20 +510,59 @@ static double wall_now(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int open_workload(const struct workload *w, const struct run_options *o, long rep,
+static int open_workload(struct workload *w, const struct run_options *o, long rep,
                          struct trace_reader *r, struct sim_error *err)
 {
     if (w->synthetic) {
         synth_open(r, &w->spec, (uint64_t)o->seed, (uint64_t)rep, &w->topt);
         return SIM_OK;
     }
+    if (w->first_open) {
+        *r = w->first;   /* ownership moves to the caller, who closes it */
+        w->first_open = false;
+        return SIM_OK;
+    }
     return trace_open(r, o->trace, &w->topt, err);
+}
+
+/* The horizon of a synthetic workload, for the size of timeline.csv:
+ * n inter-arrival times and one work; 0 if a mean is not finite. */
+static double synth_horizon(const struct synth_spec *spec)
+{
+    double h = (double)spec->n * dist_mean(&spec->interarrival) + dist_mean(&spec->work);
+    return isfinite(h) ? h : 0;
+}
+
+/* An SWF log says how large its machine was (MaxProcs, else MaxNodes):
+ * without --cores or --platform, a replay runs on that many cores. */
+static int swf_default_cores(struct run_options *o, struct cli_args *args,
+                             const struct trace_reader *r, struct run_notes *notes,
+                             struct sim_error *err)
+{
+    if (o->platform || cli_args_given(args, "cores") || strcmp(r->fmt->info.name, "swf") != 0)
+        return SIM_OK;
+    long procs = r->max_procs > 0 ? r->max_procs : r->max_nodes;
+    const char *key = r->max_procs > 0 ? "MaxProcs" : "MaxNodes";
+    const struct param_def *d = param_find(run_opts, "cores");
+    if (procs <= 0) {
+        run_note(notes, true, "%s says nothing of its machine's size (no MaxProcs or MaxNodes "
+                 "in its header): it runs on --cores %ld; give --cores N", r->path, o->cores);
+        return SIM_OK;
+    }
+    if (procs > d->max)
+        return sim_error_set(err, SIM_EINVAL, r->path, 0, 0, "header %s: %ld processors, more "
+                             "than --cores allows (%g); give --cores or --hosts", key, procs,
+                             d->max);
+    o->cores = procs;
+    run_note(notes, false, "cores: %ld, the %s of %s's header (give --cores to change it)",
+             procs, key, r->path);
+    return SIM_OK;
 }
 
 /* Options -> the workload, the platform and the policies. */
 static int resolve(struct run_options *o, struct cli_args *args, struct sim_experiment *x,
                    struct workload *w, struct hw_setup *hs, struct platform *pf,
-                   struct sim_error *err)
+                   struct run_notes *notes, struct sim_error *err)
 {
     if (o->trace && o->generate)
         return sim_error_usage(err, "--trace and --generate exclude each other");
@@ -502,10 +599,7 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
         if (!fmt && o->format)
             return policy_choose(&w->fmt, &trace_fmt_registry, o->format, err);
         if (!fmt)
-            return sim_error_set(err, SIM_EINVAL, o->trace, 0, 0,
-                                 "cannot tell the trace format from the name (a directory "
-                                 "of per-VM files is planetlab, or bitbrains if they are "
-                                 "*.csv); give --format NAME (see `hvsim list`)");
+            return trace_format_unknown(o->trace, err);
         rc = policy_choose_info(&w->fmt, &fmt->info, err);
         if (rc == SIM_OK)
             rc = cli_args_apply(args, fmt->info.params, w->fmt.conf, err);
@@ -513,6 +607,20 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
             return rc;
         w->topt.format = fmt->info.name;
         w->topt.fmt_conf = w->fmt.conf;
+        /* Open it now: a path that cannot be read is bad input before
+         * anything is written, and its header may size the platform. */
+        rc = trace_open(&w->first, o->trace, &w->topt, err);
+        if (rc < 0)
+            return rc;
+        w->first_open = true;
+        if (w->first.once && o->reps > 1)
+            return sim_error_usage(err, "--trace %s can be read only once (standard input, a "
+                                   "FIFO or a device): --reps must be 1", o->trace);
+        if (w->first.dir_skipped[0])
+            run_note(notes, false, "%s: not read: %s", w->first.path, w->first.dir_skipped);
+        rc = swf_default_cores(o, args, &w->first, notes, err);
+        if (rc < 0)
+            return rc;
     } else {
         if (o->format)
             return sim_error_usage(err, "--format applies to --trace");
@@ -524,8 +632,24 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
         char canon[400];
         synth_format(&w->spec, canon, sizeof canon);
         snprintf(w->desc, sizeof w->desc, "generate %s", canon);
+        if (w->spec.note[0])
+            run_note(notes, false, "%s", w->spec.note);
     }
+    if (!o->platform && (double)o->hosts * (double)o->cores > (double)PLATFORM_MAX_CORES)
+        return sim_error_usage(err, "--hosts %ld x --cores %ld = %.4g cores, more than the "
+                               "limit of %ld (%s)", o->hosts, o->cores,
+                               (double)o->hosts * (double)o->cores, PLATFORM_MAX_CORES,
+                               PLATFORM_MAX_CORES_WHY);
 
+    /* A profile file named in a config file is relative to it, like the
+     * config's other paths (a profile name is not a path). */
+    const struct cli_arg *hw_arg = cli_args_last(args, "hw");
+    if (hw_arg && hw_arg->base_dir && o->hw && o->hw[0] != '/' && hw_model_is_path(o->hw)) {
+        char *joined = xmalloc(strlen(hw_arg->base_dir) + strlen(o->hw) + 2);
+        sprintf(joined, "%s/%s", hw_arg->base_dir, o->hw);
+        free(o->hw);
+        o->hw = joined;
+    }
     rc = hw_setup_load(hs, o->hw, cli_datadir(), err);
     if (rc < 0)
         return rc;
@@ -568,6 +692,65 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
     return SIM_OK;
 }
 
+/* Warnings and checks that need the resolved experiment. */
+static int check_experiment(const struct run_options *o, struct cli_args *args,
+                            const struct sim_experiment *x, const struct workload *w,
+                            struct run_notes *notes, struct sim_error *err)
+{
+    long cores = sim_experiment_cores(x);
+    /* An open workload at load >= 1 has no steady state: its queue grows
+     * with n, and so do the means it reports.  (det:0 arrivals are one
+     * batch, not an open stream.) */
+    double ia_mean = w->synthetic ? dist_mean(&w->spec.interarrival) : 0;
+    if (w->synthetic && ia_mean > 0) {
+        double rho = dist_mean(&w->spec.work) * dist_mean(&w->spec.vcpus) * o->scale_work *
+                     o->scale_arrivals / ia_mean / (double)cores;
+        char ia[96], wk[96];
+        dist_format(&w->spec.interarrival, ia, sizeof ia);
+        dist_format(&w->spec.work, wk, sizeof wk);
+        bool default_ia = !o->generate || !strstr(o->generate, "interarrival");
+        if (!(rho < 1))
+            run_note(notes, true, "offered load %.3g >= 1 (work=%s x vcpus / interarrival=%s "
+                     "/ %ld core%s): the queue grows without bound, so turnaround and waiting "
+                     "grow with n and have no steady state%s", rho, wk, ia, cores,
+                     cores == 1 ? "" : "s", default_ia ? " (interarrival=exp:1 is what a "
+                     "--generate without it takes)" : "");
+    }
+    /* An explicit --sample that would write more timeline rows than the
+     * limit: refused before the run when its length is known. */
+    if (o->out && cli_args_given(args, "sample")) {
+        double horizon = w->synthetic ? synth_horizon(&w->spec) / o->scale_arrivals
+                         : o->end > 0 ? sim_time_to_s(o->end - o->start) / o->scale_arrivals : 0;
+        double rows = output_timeline_rows(horizon, o->sample, x->nhosts);
+        if (rows > (double)OUTPUT_TIMELINE_MAX_ROWS) {
+            char fit[64];
+            plots_format_duration(nice_step(horizon * x->nhosts / (double)OUTPUT_TIMELINE_MAX_ROWS),
+                                  fit, sizeof fit);
+            return sim_error_usage(err, "--sample %s: timeline.csv would have about %.3g rows "
+                                   "(%d host%s over about %.4g s of simulated time), more than "
+                                   "its limit of %ld (about 0.7 GB): give --sample %s or "
+                                   "more, or leave --sample out for an adaptive interval",
+                                   cli_args_text(args, "sample") ? cli_args_text(args, "sample")
+                                                                 : "", rows, x->nhosts,
+                                   x->nhosts == 1 ? "" : "s", horizon,
+                                   OUTPUT_TIMELINE_MAX_ROWS, fit);
+        }
+    }
+    /* Options read by nothing in this experiment. */
+    if (cli_args_given(args, "batches") && o->reps > 1)
+        run_note(notes, false, "--batches applies to a single replication; ignored with --reps "
+                 "%ld (the intervals are over replications)", o->reps);
+    if (cli_args_given(args, "sample") && !o->out)
+        run_note(notes, false, "--sample sets the interval of timeline.csv; ignored without "
+                 "--out");
+    /* (the default value is no change: a config from a summary.json
+     * gives every key) */
+    if (cli_args_given(args, "exit-model") && o->exit_model != 0 && !x->hw.rates && !o->platform)
+        run_note(notes, false, "--exit-model applies to modelled hardware; ignored with --hw "
+                 "none (no VM exits)");
+    return SIM_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run_options o;
@@ -579,15 +762,24 @@ int cmd_run(int argc, char **argv)
     struct hw_setup hs = {0};
     struct platform pf = {0};
     struct run_output out = {0};
+    struct outdir od = {0};
+    struct census census = {0};
+    struct run_notes notes = {0};
+    struct json_file cfgfile = {0};
     struct sim_result *results = NULL;
     struct breakdown *breakdowns = NULL;
     json_t *summary = NULL;
+    bool transaction = false;
     int rc;
 
     memset(&o, 0, sizeof o);
     rc = param_defaults(run_opts, &o, &err);
+    /* The config is read once: it may be a pipe (--config <(...)). */
+    const char *config = config_path(argc, argv);
+    if (rc == SIM_OK && config)
+        rc = json_file_load(&cfgfile, config, JSON_REJECT_DUPLICATES, &err);
     if (rc == SIM_OK)
-        rc = preload_plugins(argc, argv, &err);
+        rc = preload_plugins(argc, argv, config ? &cfgfile : NULL, &err);
     if (rc < 0)
         goto fail;
     run_optset(&known);
@@ -599,24 +791,35 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     rc = cli_args_positional(&args, 0, 0, "", &err);
-    const char *config = cli_args_text(&args, "config");
     if (rc == SIM_OK && config)
-        rc = cli_args_load_config(&args, config, &known, &err);
+        rc = cli_args_load_config(&args, &cfgfile, &known, &err);
     if (rc == SIM_OK)
         rc = cli_args_apply(&args, run_opts, &o, &err);
+    notes.quiet = o.quiet;
     if (rc == SIM_OK)
         rc = sim_experiment_init(&x, &err);
     if (rc == SIM_OK)
-        rc = resolve(&o, &args, &x, &w, &hs, &pf, &err);
+        rc = resolve(&o, &args, &x, &w, &hs, &pf, &notes, &err);
     if (rc == SIM_OK)
         rc = check_unused(&args, &x, &w, o.quiet, &err);
+    if (rc == SIM_OK)
+        rc = check_experiment(&o, &args, &x, &w, &notes, &err);
     if (rc < 0)
         goto fail;
 
+    /* --out: the result is built in a temporary directory beside DIR and
+     * replaces it at the end (report/outdir.h). */
+    if (o.out) {
+        rc = outdir_begin(&od, o.out, run_output_names, false, &err);
+        if (rc < 0)
+            goto fail;
+        transaction = true;
+    }
     bool adaptive = !cli_args_given(&args, "sample");
-    rc = run_output_open(&out, o.out != NULL, o.gantt, adaptive, &err);
+    rc = run_output_open(&out, o.out ? outdir_tmp(&od) : NULL, o.gantt, adaptive, o.sample, &err);
     if (rc < 0)
         goto fail;
+    census_init(&census, &x);
 
     struct progress prog;
     long total = w.synthetic ? w.spec.n : 0;
@@ -638,6 +841,7 @@ int cmd_run(int argc, char **argv)
          * every replication has its breakdown (deadlines, classes). */
         breakdown_init(&breakdowns[rep], &x);
         run_output_attach(&out, &hooks, &x, rep, &breakdowns[rep]);
+        census_attach(&census, &hooks, rep);
         struct sim *sim;
         rc = sim_create(&sim, &x, (uint64_t)rep, &hooks, &err);
         if (rc < 0) {
@@ -670,10 +874,30 @@ int cmd_run(int argc, char **argv)
     }
     progress_done(&prog);
 
-    struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed, breakdowns};
+    /* What the run did that a reader of its figures should know. */
+    char text[1200];
+    census_warning(&census, x.place.info->name, text, sizeof text);
+    if (text[0])
+        run_note(&notes, true, "%s", text);
+    double rho = census_offered_load(&census, sim_experiment_cores(&x));
+    if (!w.synthetic && rho >= 1)
+        run_note(&notes, true, "offered load %.3g >= 1 over the trace's arrival span (sum of "
+                 "work x vcpus / span / %ld cores): the queue grows while guests arrive, and "
+                 "turnaround depends on the trace's length", rho, sim_experiment_cores(&x));
+    run_output_notes(&out, o.out != NULL, text, sizeof text);
+    if (text[0])
+        run_note(&notes, true, "%s", text);
+
+    struct report_extra extra = {w.desc, x.hw_name, (uint64_t)o.seed, breakdowns,
+                                 census_json(&census), notes.list};
+    notes.list = NULL;   /* the summary owns it now */
     summary = report_summary(config_echo(&o, &x, &w, &args), results, (size_t)o.reps, &extra);
     if (o.out) {
-        rc = run_output_write(&out, o.out, summary, &err);
+        rc = run_output_write(&out, summary, &err);
+        if (rc == SIM_OK) {
+            transaction = false;
+            rc = outdir_commit(&od, &err);
+        }
         if (rc < 0)
             goto fail;
     }
@@ -690,9 +914,9 @@ int cmd_run(int argc, char **argv)
                     ? "ci95 comes from the batch means of one run"
                     : "too few guests for batch means: no ci95");
     if (o.json) {
-        char *text = report_dumps(summary);
-        fputs(text, stdout);
-        free(text);
+        char *dump = report_dumps(summary);
+        fputs(dump, stdout);
+        free(dump);
     } else if (!o.gantt && !o.out) {
         report_text(stdout, summary);
     } else if (!o.gantt && !o.quiet) {
@@ -703,12 +927,18 @@ int cmd_run(int argc, char **argv)
 fail:
     sim_error_print(&err, stderr);
 done:
+    run_output_close(&out);   /* before the abort: its open files are in the directory */
+    if (transaction)
+        outdir_abort(&od);
+    if (w.first_open)
+        trace_close(&w.first);
     json_decref(summary);
+    json_decref(notes.list);
     free(results);
+    census_free(&census);
     for (long rep = 0; breakdowns && rep < o.reps; rep++)
         breakdown_free(&breakdowns[rep]);
     free(breakdowns);
-    run_output_close(&out);
     policy_release(&w.fmt);
     sim_experiment_release(&x);
     hw_setup_free(&hs);
@@ -716,9 +946,6 @@ done:
     param_free(run_opts, &o);
     cli_args_free(&args);
     cli_optset_free(&known);
-    if (fflush(stdout) != 0 && rc == SIM_OK) {
-        fprintf(stderr, "hvsim: cannot write to stdout: %s\n", strerror(errno));
-        return 1;
-    }
+    json_file_free(&cfgfile);
     return sim_error_exit_status(rc);
 }

@@ -12,9 +12,13 @@ const struct cli_command cli_commands[] = {
      "Replay a workload (a trace or a synthetic one) against a scheduling and an allocation "
      "policy on a modelled platform, and report latency, throughput, utilisation, fairness "
      "and the cost of virtualisation.  Options are --name value or --name=value; durations "
-     "are seconds or a number with ns, us, ms, s, min, h or d; every option can also be "
-     "given in a --config JSON file under its long name.  The options of each policy are "
-     "listed under POLICIES.",
+     "are seconds or a number with ns, us, ms, s, min, h or d, a whole number of "
+     "nanoseconds; every option can also be given in a --config JSON file under its long "
+     "name, paths in it relative to it.  A trace may be standard input (--trace - with "
+     "--format), a FIFO or a device, and gzip, xz, zstd or bzip2 compressed (told by its "
+     "first bytes; the format by the name without the compression suffix).  Without "
+     "--cores, an SWF log runs on the MaxProcs (else MaxNodes) of its header.  The options "
+     "of each policy are listed under POLICIES.",
      cmd_run_options},
     {"list", cmd_list, "[--json] [--plugin PATH.so ...]",
      "policies and trace formats with their options; hardware profiles, workload classes",
@@ -24,10 +28,12 @@ const struct cli_command cli_commands[] = {
      cmd_list_options},
     {"check", cmd_check, "PATH [options]", "read a trace and report every problem with its "
      "location",
-     "Read a trace the way run would and report every problem as FILE:LINE[:COLUMN]: what "
-     "is wrong, then a summary: records, skipped records by reason, time span, total work "
-     "and the offered load sum(work x vcpus) / span / (hosts x cores) of the records kept "
-     "by --limit, --start and --end.  Exit status 2 if there is any error.",
+     "Read a trace the way run would (a file, a per-VM directory, or - for standard input "
+     "with --format; compressed or not) and report every problem as FILE:LINE[:COLUMN]: "
+     "what is wrong, then a summary: records, skipped records by reason, the entries of a "
+     "directory not read, time span, total work and the offered load sum(work x vcpus) / "
+     "span / (hosts x cores) of the records kept by --limit, --start and --end.  Exit "
+     "status 2 if there is any error or PATH cannot be read, 1 if a read fails.",
      cmd_check_options},
     {"compare", cmd_compare, "[options] DIR...", "several runs (--out directories) side by "
      "side: a table, and with --out DIR plots",
@@ -36,7 +42,8 @@ const struct cli_command cli_commands[] = {
      "utilisation, overhead and world switches; an option a run's policy does not have is "
      "blank.  With --out, the turnaround CDFs of all runs on one chart and, when the runs' "
      "configurations differ in exactly one key (knobs of a policy only some runs chose do "
-     "not count), the metric against that key.",
+     "not count), the metric against that key.  --out is checked before the table is "
+     "printed, and each of its files is replaced whole.",
      cmd_compare_options},
     {"explain", cmd_explain, "--hw NAME|FILE [--class CLASS] [--json]",
      "the costs a hardware profile implies, derived step by step",

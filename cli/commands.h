@@ -14,9 +14,11 @@ int cmd_compare(int argc, char **argv);   /* cli/cmd-compare.c */
 int cmd_calibrate(int argc, char **argv); /* cli/cmd-calibrate.c */
 
 /* The options of run itself (its policies' knobs aside), for tests that
- * check no knob shadows one of them. */
+ * check no knob shadows one of them, and the size of the struct they fill
+ * (for the fuzzer of the config loader, tests/fuzz/targets.h). */
 struct param_def;
 const struct param_def *cmd_run_options(void);
+unsigned long cmd_run_options_size(void);
 /* The options of the other commands (the man page, cli/cmd-man.c). */
 const struct param_def *cmd_check_options(void);
 const struct param_def *cmd_list_options(void);

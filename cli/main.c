@@ -1,8 +1,10 @@
 /*
  * cli/main.c - the hvsim command line: dispatch to a subcommand
  * (cli/commands.h).  Exit status: 0 success, 2 bad usage or input, 1 any
- * other failure.
+ * other failure, a failed write to standard output included (for every
+ * command and for --help: `hvsim list > /dev/full` is not a success).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,7 +38,26 @@ static void usage(FILE *out)
             "The manual: man hvsim (docs/hvsim.1 in the source tree).\n");
 }
 
-int main(int argc, char **argv)
+/* The exit status once everything written to stdout has reached it:
+ * a write that failed (a full disk, /dev/full, a closed terminal) turns a
+ * success into exit 1; a failure keeps its own status. */
+static int stdout_status(int status)
+{
+    errno = 0;
+    int failed = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = 1;
+        e = errno;
+    }
+    if (!failed)
+        return status;
+    fprintf(stderr, "hvsim: cannot write to standard output: %s\n",
+            e ? strerror(e) : "a write failed");
+    return status == 0 ? 1 : status;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -58,4 +79,9 @@ int main(int argc, char **argv)
             return cli_commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "hvsim: unknown command '%s' (see hvsim --help)\n", cmd);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    return stdout_status(dispatch(argc, argv));
 }

@@ -9,11 +9,11 @@
 
 #include <jansson.h>
 
+#include "base/jsonfile.h"
 #include "base/xalloc.h"
 #include "models/platform.h"
 #include "workloads/trace.h"
 
-#define MAX_HOSTS 100000
 
 /* Load the profile called name and append it to pf->profiles.  Hosts
  * point at a profile's tables only once all are loaded (the array moves
@@ -30,15 +30,19 @@ static int profile_add(struct platform *pf, const char *name, const char *datadi
     return SIM_OK;
 }
 
-static int bad(struct sim_error *err, const char *path, const char *what, int i, const char *key)
+/* An error at the value of key of host i. */
+static int bad(struct sim_error *err, const struct json_file *f, const char *what, size_t i,
+               const char *key)
 {
-    return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%d]: key '%s' %s", i, key, what);
+    char where[128];
+    snprintf(where, sizeof where, "hosts.%zu.%s", i, key);
+    return json_file_error(f, where, err, "hosts[%zu]: key '%s' %s", i, key, what);
 }
 
 /* A host row's "affinity": {"CLASS": "CPUSET", ...} -> a cpuset per class
  * of its hardware's tables, each naming at least one of its cores. */
 static int class_affinity(uint64_t **out, json_t *obj, const struct sim_hw_tables *hw, int cores,
-                          const char *path, size_t row, struct sim_error *err)
+                          const struct json_file *f, size_t row, struct sim_error *err)
 {
     uint64_t *set = xcalloc(hw->nclasses ? hw->nclasses : 1, sizeof *set);
     *out = set;
@@ -49,19 +53,21 @@ static int class_affinity(uint64_t **out, json_t *obj, const struct sim_hw_table
         for (k = 0; k < hw->nclasses; k++)
             if (strcmp(hw->class_names[k], cls) == 0)
                 break;
+        char where[200];
+        snprintf(where, sizeof where, "hosts.%zu.affinity.%s", row, cls);
         if (k == hw->nclasses)
-            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: affinity: unknown "
-                                 "workload class '%s' (see `hvsim list`)", row, cls);
+            return json_file_key_error(f, where, err, "hosts[%zu]: affinity: unknown workload "
+                                       "class '%s' (see `hvsim list`)", row, cls);
         char msg[160];
         const char *wrong = json_is_string(v)
                                 ? trace_parse_cpuset(json_string_value(v), &set[k], msg, sizeof msg)
                                 : "must be a cpuset string such as \"0-3,6\"";
         if (wrong)
-            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: affinity of '%s': %s",
-                                 row, cls, wrong);
+            return json_file_error(f, where, err, "hosts[%zu]: affinity of '%s': %s", row, cls,
+                                   wrong);
         if (!(set[k] & cpuset_upto(cores)))
-            return sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: affinity of '%s' "
-                                 "names none of its %d cores (0-%d)", row, cls, cores, cores - 1);
+            return json_file_error(f, where, err, "hosts[%zu]: affinity of '%s' names none of "
+                                   "its %d cores (0-%d)", row, cls, cores, cores - 1);
     }
     return SIM_OK;
 }
@@ -70,19 +76,17 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                   const char *datadir, struct sim_error *err)
 {
     memset(pf, 0, sizeof *pf);
-    json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return sim_error_set(err, SIM_EINVAL, path, jerr.line > 0 ? jerr.line : 0,
-                             jerr.column > 0 ? jerr.column : 0, "%s", jerr.text);
-    int rc = SIM_OK;
+    struct json_file f;
+    int rc = json_file_load(&f, path, JSON_REJECT_DUPLICATES, err);
+    if (rc < 0)
+        return rc;
+    json_t *root = f.root;
     char **hwnames = NULL;
     json_t *hosts = json_object_get(root, "hosts");
     if (!json_is_object(root) || json_object_size(root) != 1 || !json_is_array(hosts) ||
         json_array_size(hosts) == 0) {
-        rc = sim_error_set(err, SIM_EINVAL, path, 0, 0,
-                           "a platform is an object {\"hosts\": [ {...}, ... ]} with at least "
-                           "one host");
+        rc = json_file_error(&f, "", err, "a platform is an object {\"hosts\": [ {...}, ... ]} "
+                             "with at least one host");
         goto out;
     }
     char *dup = xstrdup(path);
@@ -90,7 +94,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     free(dup);
     size_t n = json_array_size(hosts);
     hwnames = xcalloc(n, sizeof *hwnames);
-    long total = 0;
+    long total = 0, total_cores = 0;
     struct {
         long count;
         int cores, sockets;
@@ -99,8 +103,10 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     } *row = xcalloc(n, sizeof *row);
     for (size_t i = 0; i < n && rc == SIM_OK; i++) {
         json_t *h = json_array_get(hosts, i);
+        char where[64];
+        snprintf(where, sizeof where, "hosts.%zu", i);
         if (!json_is_object(h)) {
-            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu] is not an object", i);
+            rc = json_file_error(&f, where, err, "hosts[%zu] is not an object", i);
             break;
         }
         row[i].count = 1;
@@ -111,21 +117,20 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
             if (strcmp(key, "sockets") == 0) {
                 if (!json_is_integer(v) || json_integer_value(v) < 1 ||
                     json_integer_value(v) > 1024) {
-                    rc = bad(err, path, "must be an integer 1..1024", (int)i, key);
+                    rc = bad(err, &f, "must be an integer 1..1024", i, key);
                     break;
                 }
                 row[i].sockets = (int)json_integer_value(v);
             } else if (strcmp(key, "affinity") == 0) {
                 if (!json_is_object(v)) {
-                    rc = bad(err, path, "must be an object {\"CLASS\": \"CPUSET\", ...}", (int)i,
-                             key);
+                    rc = bad(err, &f, "must be an object {\"CLASS\": \"CPUSET\", ...}", i, key);
                     break;
                 }
                 row[i].affinity = v;
             } else if (strcmp(key, "count") == 0 || strcmp(key, "cores") == 0) {
                 if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-                    json_integer_value(v) > MAX_HOSTS) {
-                    rc = bad(err, path, "must be an integer 1..100000", (int)i, key);
+                    json_integer_value(v) > PLATFORM_MAX_HOSTS) {
+                    rc = bad(err, &f, "must be an integer 1..100000", i, key);
                     break;
                 }
                 if (key[1] == 'o' && key[2] == 'u')
@@ -135,13 +140,13 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
             } else if (strcmp(key, "mem_mb") == 0) {
                 if (!json_is_number(v) || json_number_value(v) < 0 ||
                     !isfinite(json_number_value(v))) {
-                    rc = bad(err, path, "must be a number >= 0", (int)i, key);
+                    rc = bad(err, &f, "must be a number >= 0", i, key);
                     break;
                 }
                 row[i].mem = json_number_value(v);
             } else if (strcmp(key, "hw") == 0) {
                 if (!json_is_string(v) || !json_string_value(v)[0]) {
-                    rc = bad(err, path, "must be a profile name or a file", (int)i, key);
+                    rc = bad(err, &f, "must be a profile name or a file", i, key);
                     break;
                 }
                 const char *s = json_string_value(v);
@@ -153,22 +158,25 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                     hwnames[i] = xstrdup(s);
                 }
             } else {
-                rc = sim_error_set(err, SIM_EINVAL, path, 0, 0,
-                                   "hosts[%zu]: unknown key '%s' (count, cores, sockets, mem_mb, "
-                                   "hw, affinity)", i,
-                                   key);
+                char kw[128];
+                snprintf(kw, sizeof kw, "%s.%s", where, key);
+                rc = json_file_key_error(&f, kw, err, "hosts[%zu]: unknown key '%s' (count, "
+                                         "cores, sockets, mem_mb, hw, affinity)", i, key);
                 break;
             }
         }
         if (rc == SIM_OK && row[i].cores == 0)
-            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: key 'cores' is "
-                               "required", i);
+            rc = json_file_error(&f, where, err, "hosts[%zu]: key 'cores' is required", i);
         if (rc == SIM_OK && row[i].sockets > row[i].cores)
-            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "hosts[%zu]: %d sockets for %d "
-                               "cores", i, row[i].sockets, row[i].cores);
+            rc = json_file_error(&f, where, err, "hosts[%zu]: %d sockets for %d cores", i,
+                                 row[i].sockets, row[i].cores);
         total += row[i].count;
-        if (rc == SIM_OK && total > MAX_HOSTS)
-            rc = sim_error_set(err, SIM_EINVAL, path, 0, 0, "more than %d hosts", MAX_HOSTS);
+        total_cores += row[i].count * row[i].cores;
+        if (rc == SIM_OK && total > PLATFORM_MAX_HOSTS)
+            rc = json_file_error(&f, where, err, "more than %d hosts", PLATFORM_MAX_HOSTS);
+        if (rc == SIM_OK && total_cores > PLATFORM_MAX_CORES)
+            rc = json_file_error(&f, where, err, "more than %ld cores in all (%s)",
+                                 PLATFORM_MAX_CORES, PLATFORM_MAX_CORES_WHY);
     }
     /* load the distinct profiles, then lay out the hosts */
     size_t *prof = xcalloc(n, sizeof *prof);
@@ -188,7 +196,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     for (size_t i = 0; i < n && rc == SIM_OK; i++)
         if (row[i].affinity)
             rc = class_affinity(&aff[i], row[i].affinity, &pf->profiles[prof[i]].tables,
-                                row[i].cores, path, i, err);
+                                row[i].cores, &f, i, err);
     if (rc == SIM_OK) {
         pf->nhosts = (int)total;
         pf->specs = xcalloc((size_t)total, sizeof *pf->specs);
@@ -209,7 +217,7 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     free(dir);
 out:
     free(hwnames);
-    json_decref(root);
+    json_file_free(&f);
     if (rc < 0)
         platform_free(pf);
     return rc;

@@ -12,13 +12,23 @@
  * hw that is a path is relative to the platform file.  affinity pins the
  * vCPUs of a workload class to a cpuset of those hosts' cores (as a
  * cpupool or a cgroup cpuset would); a guest with an affinity of its own,
- * from the trace, keeps that.  Unknown or
- * duplicate keys and wrong types are errors naming the file and the key.
+ * from the trace, keeps that.  Unknown or duplicate keys and wrong types
+ * are errors naming the key, at its FILE:LINE:COL.
  */
 #ifndef CLI_PLATFORM_FILE_H
 #define CLI_PLATFORM_FILE_H
 
 #include "sim/hwsetup.h"
+
+/* The size of a platform, from a file or from --hosts x --cores.  Each
+ * core costs the engine about 150 bytes (measured: 152 MB for 10^6
+ * cores), whatever the workload, so 2^22 cores take about 640 MB: more
+ * than that would not fit the machines hvsim is meant for, and is far
+ * beyond what a placement study needs (100,000 hosts of 40 cores). */
+#define PLATFORM_MAX_HOSTS 100000
+#define PLATFORM_MAX_CORES (4L * 1024 * 1024)
+#define PLATFORM_MAX_CORES_WHY "each core costs about 150 bytes of memory before any guest " \
+                               "arrives; 4,194,304 cores take about 640 MB"
 
 struct platform {
     int nhosts;

@@ -12,9 +12,10 @@
  *
  * Validation is strict, as for a config file: an unknown key, a missing
  * key, a wrong type, a value out of range or a bad unit is an error that
- * names the file and the key path ("exit_cost.hlt.value").  Keys starting
- * with '_' are comments.  Jansson gives line and column for syntax errors;
- * it keeps no position for values, so semantic errors carry the key only.
+ * names the file, the key path ("exit_cost.hlt.value") and where the value
+ * is (FILE:LINE:COL, found in the file's text by base/jsonfile.h; a
+ * missing key points at the object that lacks it).  Keys starting with
+ * '_' are comments.
  */
 #include "models/hw-private.h"
 
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/jsonfile.h"
 #include "base/xalloc.h"
 
 #ifndef HVSIM_DATADIR
@@ -34,21 +36,36 @@
 
 /* Where we are reading: for messages. */
 struct rd {
-    const char *file;
+    const struct json_file *jf;   /* the file, its text for positions */
     struct sim_error *err;
 };
 
 static int rd_fail(const struct rd *r, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The error at key path key: at its value, or, for a key that is not
+ * there, at the nearest object around it that is. */
 static int rd_fail(const struct rd *r, const char *key, const char *fmt, ...)
 {
-    char msg[400];
+    char msg[400], where[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return sim_error_set(r->err, SIM_EINVAL, r->file, 0, 0, "key \"%s\": %s", key, msg);
+    snprintf(where, sizeof where, "%s", key);
+    long line, col;
+    while (!json_text_locate(r->jf->text, r->jf->len, where, false, &line, &col)) {
+        char *dot = strrchr(where, '.');
+        if (dot)
+            *dot = '\0';
+        else if (where[0])
+            where[0] = '\0';
+        else
+            return sim_error_set(r->err, SIM_EINVAL, r->jf->path, 0, 0, "key \"%s\": %s", key,
+                                 msg);
+    }
+    return sim_error_set(r->err, SIM_EINVAL, r->jf->path, line, col, "key \"%s\": %s", key,
+                         msg);
 }
 
 /* What a parameter may hold. */
@@ -302,24 +319,17 @@ static int get_level_table(const struct rd *r, json_t *parent, const char *key,
     return 0;
 }
 
-static json_t *load_doc(const char *path, struct sim_error *err)
+/* Read path into *jf; its root must be an object. */
+static int load_doc(struct json_file *jf, const char *path, struct sim_error *err)
 {
-    json_error_t jerr;
-    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc) {
-        if (json_error_code(&jerr) == json_error_cannot_open_file)
-            sim_error_set(err, SIM_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-        else
-            sim_error_set(err, SIM_EINVAL, path, jerr.line > 0 ? jerr.line : 0,
-                          jerr.column > 0 ? jerr.column : 0, "bad JSON: %s", jerr.text);
-        return NULL;
+    int rc = json_file_load(jf, path, JSON_REJECT_DUPLICATES, err);
+    if (rc < 0)
+        return rc;
+    if (!json_is_object(jf->root)) {
+        rc = json_file_error(jf, "", err, "expected a JSON object at the top");
+        json_file_free(jf);
     }
-    if (!json_is_object(doc)) {
-        sim_error_set(err, SIM_EINVAL, path, 0, 0, "expected a JSON object at the top");
-        json_decref(doc);
-        return NULL;
-    }
-    return doc;
+    return rc;
 }
 
 static int check_schema(const struct rd *r, json_t *doc, const char *want)
@@ -363,7 +373,25 @@ static void profile_defaults(struct hw_profile *p)
              "Intel cores from Nehalem to Skylake [S]");
 }
 
+static int profile_read(struct hw_model *m, const struct rd *rp, json_t *doc);
+
 int hw__profile_read(struct hw_model *m, const char *path, struct sim_error *err)
+{
+    struct json_file jf;
+    struct rd r = { &jf, err };
+    json_t *doc;
+    int rc;
+
+    if ((rc = load_doc(&jf, path, err)))
+        return rc;
+    m->doc = doc = json_incref(jf.root);   /* owned by m from here on: freed by hw_model_free */
+    rc = profile_read(m, &r, doc);
+    json_file_free(&jf);
+    return rc;
+}
+
+/* The profile's keys, from doc (kept by m). */
+static int profile_read(struct hw_model *m, const struct rd *rp, json_t *doc)
 {
     static const char *const keys[] = {
         "schema", "name", "description", "generation", "clock_ghz", "trivial_exit", "exit_cost",
@@ -372,14 +400,11 @@ int hw__profile_read(struct hw_model *m, const char *path, struct sim_error *err
         "walk_hit_fraction", "ipi", "posted_interrupts", "ipi_posted", "halt_poll_ns", "l2_kb",
         "fill_buffers", NULL
     };
-    struct rd r = { path, err };
+    struct rd r = *rp;
     struct hw_profile *p = &m->p;
-    json_t *doc, *obj;
+    json_t *obj;
     int rc;
 
-    if (!(doc = load_doc(path, err)))
-        return err ? err->code : SIM_EINVAL;
-    m->doc = doc;   /* owned by m from here on: freed by hw_model_free */
     if ((rc = check_keys(&r, doc, "", keys)) || (rc = check_schema(&r, doc, "hvsim-hw-profile/1")))
         return rc;
     const char *name;
@@ -464,7 +489,8 @@ int hw__class_read(struct hw_class *c, const char *path, const char *name,
         "schema", "name", "description", "exit_rate", "tlb_mpki", "instructions_per_s",
         "working_set_pages", "burst", NULL
     };
-    struct rd r = { path, err };
+    struct json_file jf = {0};
+    struct rd r = { &jf, err };
     json_t *obj;
     const char *given;
     int rc;
@@ -473,8 +499,9 @@ int hw__class_read(struct hw_class *c, const char *path, const char *name,
     if (!hw__name_ok(name))
         return sim_error_set(err, SIM_EINVAL, path, 0, 0,
                              "a class name has 1-31 characters of a-z, 0-9, '.', '-', '_'");
-    if (!(c->doc = load_doc(path, err)))
-        return err ? err->code : SIM_EINVAL;
+    if ((rc = load_doc(&jf, path, err)))
+        return rc;
+    c->doc = json_incref(jf.root);
     c->name = xstrdup(name);
     c->file = xstrdup(path);
     if ((rc = check_keys(&r, c->doc, "", keys))
@@ -507,9 +534,11 @@ int hw__class_read(struct hw_class *c, const char *path, const char *name,
                      "e.g. \"exp:0.03\" (%s)", derr.text);
         goto err_clear;
     }
+    json_file_free(&jf);
     return 0;
 
 err_clear:
+    json_file_free(&jf);
     class_clear(c);
     return rc;
 }
@@ -627,7 +656,7 @@ out:
 
 /* A name (no '/', no ".json") is looked up in DATADIR/profiles; anything
  * else is a path the user gave. */
-static bool is_path(const char *s)
+bool hw_model_is_path(const char *s)
 {
     size_t n = strlen(s);
     return strchr(s, '/') || (n > 5 && strcmp(s + n - 5, ".json") == 0);
@@ -661,7 +690,7 @@ int hw_model_load(const char *name_or_file, const char *datadir, struct hw_model
     if (strcmp(name_or_file, "none") == 0) {
         m->ideal = true;
         m->name = xstrdup("none");
-    } else if (is_path(name_or_file)) {
+    } else if (hw_model_is_path(name_or_file)) {
         m->file = xstrdup(name_or_file);
     } else {
         if (!hw__name_ok(name_or_file)) {

@@ -110,13 +110,16 @@ double hw_model_world_switch_ns(const struct hw_model *m);
 /* Load profile NAME_OR_FILE ("none", a name found as
  * DATADIR/profiles/NAME.json, or a path to a .json file) and the classes
  * in DATADIR/classes/ (all *.json there; DATADIR NULL = the installed
- * one).  Returns 0; SIM_EINVAL for an unknown profile name or bad data
- * (the message names the file and the key path, or line:column for broken
- * JSON); SIM_EIO for a file or directory that cannot be read.  "none"
+ * one).  Returns 0; SIM_EINVAL for an unknown profile name, a profile
+ * path that cannot be read ("PATH: reason") or bad data (FILE:LINE:COL
+ * and the key path); SIM_EIO for a data directory that cannot be read.  "none"
  * needs no file: without DATADIR/classes it knows the shipped class names. */
 int hw_model_load(const char *name_or_file, const char *datadir, struct hw_model **out,
                   struct sim_error *err);
 void hw_model_free(struct hw_model *m);
+/* Whether name_or_file names a file (it has a '/' or ends in ".json")
+ * rather than a profile of DATADIR/profiles. */
+bool hw_model_is_path(const char *name_or_file);
 
 const char *hw_model_profile_name(const struct hw_model *m);
 bool hw_model_is_ideal(const struct hw_model *m);

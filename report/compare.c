@@ -25,7 +25,9 @@
 
 #include "base/csv.h"
 #include "base/error.h"
-#include "report/output.h"
+#include "base/infile.h"
+#include "base/jsonfile.h"
+#include "report/outdir.h"
 #include "report/plots.h"
 #include "report/report.h"
 #include "report/units.h"
@@ -131,19 +133,19 @@ static int load_run(struct compare_run *r, const char *metric, bool want_jobs,
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/summary.json", r->dir);
+    int rc = infile_check_dir(r->dir, NULL, true, err);
+    if (rc < 0)
+        return rc;
     struct stat st;
-    if (stat(r->dir, &st) < 0)
-        return sim_error_set(err, SIM_EINVAL, r->dir, 0, 0, "%s", strerror(errno));
-    if (!S_ISDIR(st.st_mode))
-        return sim_error_set(err, SIM_EINVAL, r->dir, 0, 0, "not a directory");
-    if (stat(path, &st) < 0)
+    if (lstat(path, &st) < 0 && errno == ENOENT)
         return sim_error_set(err, SIM_EINVAL, r->dir, 0, 0,
                              "no summary.json (not a directory written by `hvsim run --out`)");
-    json_error_t je;
-    r->summary = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!r->summary)
-        return sim_error_set(err, SIM_EINVAL, path, je.line > 0 ? je.line : 0,
-                             je.column > 0 ? je.column : 0, "%s", je.text);
+    struct json_file jf;
+    rc = json_file_load(&jf, path, JSON_REJECT_DUPLICATES, err);
+    if (rc < 0)
+        return rc;
+    r->summary = json_incref(jf.root);
+    json_file_free(&jf);
     if (!json_is_object(r->summary) || !json_is_object(json_object_get(r->summary, "config")))
         return sim_error_set(err, SIM_EINVAL, path, 0, 0,
                              "not an hvsim summary (no \"config\" object)");
@@ -159,7 +161,7 @@ static int load_run(struct compare_run *r, const char *metric, bool want_jobs,
             return SIM_OK;
         }
         static const char *const cols[] = {"turnaround"};
-        int rc = plots_csv_read(path, cols, 1, &r->turnaround, &r->nturnaround, err);
+        rc = plots_csv_read(path, cols, 1, &r->turnaround, &r->nturnaround, err);
         if (rc == SIM_EIO) {
             /* unreadable input is bad input here (exit 2), not a failed run */
             struct sim_error e = *err;
@@ -768,33 +770,32 @@ done:
     return rc;
 }
 
-static void remove_files(const char *dir, const char *name)
-{
-    static const char *const ext[] = {".gp", ".png", ".svg", ".csv"};
-    for (int i = 0; i < 4; i++) {
-        char path[4300];
-        snprintf(path, sizeof path, "%s/%s%s", dir, name, ext[i]);
-        unlink(path);
-    }
-}
+/* The files compare may write in --out (report/outdir.h, merge mode): a
+ * name this comparison does not write is removed from DIR. */
+static const char *const compare_names[] = {
+    "comparison.txt", "comparison.csv", "comparison.json",
+    "compare-cdf.csv", "compare-cdf.gp", "compare-cdf.png", "compare-cdf.svg",
+    "compare-metric.csv", "compare-metric.gp", "compare-metric.png", "compare-metric.svg",
+    NULL,
+};
 
-static int write_out(const struct compare *c, struct sim_error *err)
+/* Write the table and the plots into dir (the transaction's). */
+static int write_out(struct compare *c, const char *dir, struct sim_error *err)
 {
-    int rc = output_mkdirs(c->out, err);
-    if (rc == SIM_OK)
-        rc = write_table_files(c, err);
+    const char *out = c->out;
+    c->out = dir;   /* the writers put their files there */
+    int rc = write_table_files(c, err);
     bool missing = false;
     if (rc == SIM_OK)
         rc = plot_cdfs(c, &missing, err);
     if (rc == SIM_OK && c->varying) {
         rc = plot_metric(c, &missing, err);
     } else if (rc == SIM_OK) {
-        /* An earlier comparison's plot would describe other runs. */
-        remove_files(c->out, "compare-metric");
         fprintf(stderr, "hvsim: note: the runs' configurations differ in %zu keys%s%s%s, not "
                 "in exactly one: no plot of %s against a parameter\n", c->nvarying,
                 c->nvarying ? " (" : "", c->differing, c->nvarying ? ")" : "", c->metric);
     }
+    c->out = out;
     return rc;
 }
 
@@ -836,14 +837,26 @@ int compare_runs(const struct compare_options *opt, struct sim_error *err)
     free(clash);
     find_varying(&c);
 
+    /* --out first: the table is printed once it is written, so that a
+     * run that cannot write --out prints nothing. */
+    if (c.out) {
+        struct outdir od;
+        rc = outdir_begin(&od, c.out, compare_names, true, err);
+        if (rc == SIM_OK)
+            rc = write_out(&c, outdir_tmp(&od), err);
+        if (rc == SIM_OK)
+            rc = outdir_commit(&od, err);
+        else if (od.tmp)
+            outdir_abort(&od);
+        if (rc < 0)
+            goto done;
+    }
     if (c.csv)
         print_csv(&c, stdout);
     else if (c.json)
         print_json(&c, stdout);
     else
         print_text(&c, stdout);
-    if (c.out)
-        rc = write_out(&c, err);
 done:
     compare_free(&c);
     return rc;

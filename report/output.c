@@ -1,12 +1,11 @@
-/* report/output.c - see output.h */
+/* report/output.c - see output.h.  Every file goes through report/outdir.h: written
+ * once into the transaction's directory, each write checked. */
 #include "report/output.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/csv.h"
 #include "report/plots.h"
@@ -202,14 +201,22 @@ static sim_time_t on_sample(void *ctx, const struct sim_sample *s)
 {
     struct run_output *o = ctx;
     if (!o->adaptive) {
-        timeline_row(o->timeline, s);
-        return 0;
+        if (o->trows_written < o->max_rows) {
+            timeline_row(o->timeline, s);
+            o->trows_written++;
+            return 0;
+        }
+        /* Over the limit: the run will fail (run_output_write); sample
+         * ever less often meanwhile, so that it ends soon. */
+        if (!o->over_at)
+            o->over_at = s->time;
+        return s->host == o->nhosts - 1 ? 2 * s->interval : 0;
     }
     size_t h = (size_t)o->nhosts;
     o->trows[o->nrounds * h + (size_t)s->host] = *s;
     if (s->host < o->nhosts - 1)
         return 0;
-    if (++o->nrounds < TIMELINE_MAX_ROUNDS)
+    if (++o->nrounds < o->maxrounds)
         return 0;
     timeline_halve(o);
     return 2 * s->interval;
@@ -268,21 +275,33 @@ static void on_segment(void *ctx, const struct sim_segment *seg)
     s->end = seg->end;
 }
 
-int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_timeline,
-                    struct sim_error *err)
+const char *const run_output_names[] = {
+    "summary.json", "reps.csv", "jobs.csv", "timeline.csv", "segments.csv",
+    "turnaround-cdf.csv", "timeline-plot.csv",
+    "turnaround-cdf.gp", "turnaround-cdf.png", "turnaround-cdf.svg",
+    "timeline.gp", "timeline.png", "timeline.svg",
+    "overhead.gp", "overhead.png", "overhead.svg",
+    "gantt.gp", "gantt.png", "gantt.svg", "gantt-plot.csv",
+    NULL,
+};
+
+int run_output_open(struct run_output *o, const char *dir, bool gantt, bool adaptive_timeline,
+                    sim_time_t sample, struct sim_error *err)
 {
     memset(o, 0, sizeof *o);
     o->gantt = gantt;
     o->adaptive = adaptive_timeline;
-    o->segments = files;
-    if (!files)
+    o->sample = sample;
+    o->max_rows = OUTPUT_TIMELINE_MAX_ROWS;
+    o->segments = dir != NULL;
+    if (!dir)
         return SIM_OK;
-    o->jobs = tmpfile();
-    o->timeline = tmpfile();
+    o->dir = xstrdup(dir);
+    o->jobs = outdir_fopen(dir, "jobs.csv", err);
+    o->timeline = o->jobs ? outdir_fopen(dir, "timeline.csv", err) : NULL;
     if (!o->jobs || !o->timeline) {
         run_output_close(o);
-        return sim_error_set(err, SIM_EIO, NULL, 0, 0, "cannot create a temporary file: %s",
-                             strerror(errno));
+        return SIM_EIO;
     }
     fputs(OUTPUT_JOBS_HEADER "\n", o->jobs);
     for (size_t i = 0; output_timeline_columns[i].name; i++)
@@ -294,9 +313,10 @@ int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_
 void run_output_close(struct run_output *o)
 {
     if (o->jobs)
-        fclose(o->jobs);
+        fclose(o->jobs);   /* a run that failed: the transaction removes the file */
     if (o->timeline)
         fclose(o->timeline);
+    free(o->dir);
     free(o->seg);
     gantt_table_free(&o->table);
     free(o->trows);
@@ -314,142 +334,113 @@ void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
     if (rep > 0)
         return;
     hooks->on_sample = o->timeline ? on_sample : NULL;
+    o->nhosts = x->nhosts;
     if (o->timeline && o->adaptive && !o->trows) {
-        o->nhosts = x->nhosts;
-        o->trows = xcalloc((size_t)TIMELINE_MAX_ROUNDS * (size_t)x->nhosts, sizeof *o->trows);
+        /* At most TIMELINE_MAX_ROUNDS samples per host, and the rows of
+         * all hosts within the limit: an even number of rounds >= 2. */
+        long rounds = o->max_rows / (x->nhosts > 0 ? x->nhosts : 1);
+        if (rounds > TIMELINE_MAX_ROUNDS)
+            rounds = TIMELINE_MAX_ROUNDS;
+        rounds &= ~1L;
+        o->maxrounds = rounds >= 2 ? (size_t)rounds : 2;
+        o->trows = xcalloc(o->maxrounds * (size_t)x->nhosts, sizeof *o->trows);
     }
     hooks->on_segment = (o->gantt || o->segments) ? on_segment : NULL;
 }
 
-int output_mkdirs(const char *dir, struct sim_error *err)
+double output_timeline_rows(double horizon_s, sim_time_t sample, int nhosts)
 {
-    char *p = xstrdup(dir);
-    int rc = SIM_OK;
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || *s == '\0') {
-            char c = *s;
-            *s = '\0';
-            if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-                rc = sim_error_set(err, SIM_EIO, dir, 0, 0, "cannot create directory: %s",
-                                   strerror(errno));
-                break;
-            }
-            *s = c;
-            if (!c)
-                break;
-        }
-    }
-    free(p);
-    if (rc == SIM_OK) {
-        struct stat st;
-        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-            rc = sim_error_set(err, SIM_EIO, dir, 0, 0, "not a directory");
-    }
-    return rc;
-}
-
-/* Copy stream (from its start) or data to DIR/NAME through a temporary
- * file in DIR and a rename, so a reader never sees half a file. */
-static int write_atomic(const char *dir, const char *name, FILE *src, const char *data,
-                        size_t len, struct sim_error *err)
-{
-    char tmp[4096], dst[4096];
-    snprintf(dst, sizeof dst, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%ld", dir, name, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return sim_error_set(err, SIM_EIO, dst, 0, 0, "cannot write: %s", strerror(errno));
-    bool ok = true;
-    if (src) {
-        char buf[65536];
-        size_t n;
-        rewind(src);
-        while ((n = fread(buf, 1, sizeof buf, src)) > 0)
-            ok = ok && fwrite(buf, 1, n, f) == n;
-        ok = ok && !ferror(src);
-    } else {
-        ok = fwrite(data, 1, len, f) == len;
-    }
-    ok = (fflush(f) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, dst) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return sim_error_set(err, SIM_EIO, dst, 0, 0, "cannot write: %s", strerror(e));
-    }
-    return SIM_OK;
-}
-
-int output_write_atomic(const char *dir, const char *name, const char *data, size_t len,
-                        struct sim_error *err)
-{
-    return write_atomic(dir, name, NULL, data, len, err);
+    if (sample <= 0 || !(horizon_s > 0))
+        return 0;
+    return (floor(horizon_s / sim_time_to_s(sample)) + 1) * nhosts;
 }
 
 /* segments.csv: host,core,guest,vcpu,start,end (seconds), in the order
  * the segments ended. */
-static int write_segments(const struct run_output *o, const char *dir, struct sim_error *err)
+static int write_segments(const struct run_output *o, struct sim_error *err)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    if (!m)
-        return sim_error_set(err, SIM_EIO, dir, 0, 0, "cannot buffer segments.csv: %s",
-                             strerror(errno));
-    fputs("host,core,guest,vcpu,start,end\n", m);
+    FILE *f = outdir_fopen(o->dir, "segments.csv", err);
+    if (!f)
+        return SIM_EIO;
+    fputs("host,core,guest,vcpu,start,end\n", f);
     for (size_t i = 0; i < o->nseg; i++) {
         const struct out_segment *s = &o->seg[i];
-        fprintf(m, "%d,%d,", s->host, s->core);
-        csv_put_field(m, s->guest);
-        fprintf(m, ",%d,", s->vcpu);
-        put_seconds(m, s->start);
-        fputc(',', m);
-        put_seconds(m, s->end);
-        fputc('\n', m);
+        fprintf(f, "%d,%d,", s->host, s->core);
+        csv_put_field(f, s->guest);
+        fprintf(f, ",%d,", s->vcpu);
+        put_seconds(f, s->start);
+        fputc(',', f);
+        put_seconds(f, s->end);
+        fputc('\n', f);
     }
-    fclose(m);
-    int rc = write_atomic(dir, "segments.csv", NULL, buf, len, err);
-    free(buf);
-    return rc;
+    return outdir_fclose(f, o->dir, "segments.csv", err);
 }
 
-int run_output_write(struct run_output *o, const char *dir, json_t *summary,
-                     struct sim_error *err)
+/* An interval that keeps timeline.csv within its limit over horizon: the
+ * exact bound rounded up to 1, 2 or 5 times a power of ten. */
+static void fitting_interval(double horizon_s, long max_rows, int nhosts, char *buf, size_t len)
 {
-    int rc = output_mkdirs(dir, err);
-    if (rc < 0)
-        return rc;
+    double per_host = (double)max_rows / (nhosts > 0 ? nhosts : 1);
+    plots_format_duration(nice_step(horizon_s / (per_host - 1)), buf, len);
+}
+
+int run_output_write(struct run_output *o, json_t *summary, struct sim_error *err)
+{
+    if (o->over_at) {
+        double makespan = json_number_value(json_object_get(summary, "makespan"));
+        double horizon = fmax(makespan, sim_time_to_s(o->over_at));
+        char fit[64], asked[64];
+        fitting_interval(horizon, o->max_rows, o->nhosts, fit, sizeof fit);
+        plots_format_duration(sim_time_to_s(o->sample), asked, sizeof asked);
+        return sim_error_usage(err, "--sample %s: timeline.csv reached its limit of %ld rows "
+                               "at simulated time %g s; the whole run (%g s on %d host%s) "
+                               "would need about %.3g rows: give --sample %s or more, or "
+                               "leave --sample out for an adaptive interval", asked,
+                               o->max_rows, sim_time_to_s(o->over_at), horizon,
+                               o->nhosts, o->nhosts == 1 ? "" : "s",
+                               output_timeline_rows(horizon, o->sample, o->nhosts), fit);
+    }
     char *text = report_dumps(summary);
-    rc = write_atomic(dir, "summary.json", NULL, text, strlen(text), err);
+    int rc = outdir_write(o->dir, "summary.json", text, strlen(text), err);
     free(text);
     if (rc == SIM_OK) {
         size_t len;
         text = report_reps_csv(summary, &len);
-        rc = write_atomic(dir, "reps.csv", NULL, text, len, err);
+        rc = outdir_write(o->dir, "reps.csv", text, len, err);
         free(text);
     }
-    if (rc == SIM_OK && o->jobs)
-        rc = write_atomic(dir, "jobs.csv", o->jobs, NULL, 0, err);
+    if (rc == SIM_OK && o->jobs) {
+        rc = outdir_fclose(o->jobs, o->dir, "jobs.csv", err);
+        o->jobs = NULL;
+    }
     if (rc == SIM_OK && o->timeline) {
         if (o->adaptive) {
             /* the kept rows, now that no more will merge */
             for (size_t i = 0; i < o->nrounds * (size_t)o->nhosts; i++)
                 timeline_row(o->timeline, &o->trows[i]);
-            o->adaptive = false;   /* written once, even if called again */
         }
-        rc = write_atomic(dir, "timeline.csv", o->timeline, NULL, 0, err);
+        rc = outdir_fclose(o->timeline, o->dir, "timeline.csv", err);
+        o->timeline = NULL;
     }
-    if (rc == SIM_OK && o->segments && !o->seg_lost) {
-        rc = write_segments(o, dir, err);
-    } else if (rc == SIM_OK) {
-        /* One left by an earlier run in DIR would describe that run. */
-        char path[4200];
-        snprintf(path, sizeof path, "%s/segments.csv", dir);
-        unlink(path);
-    }
+    if (rc == SIM_OK && o->segments && !o->seg_lost)
+        rc = write_segments(o, err);
     if (rc == SIM_OK)
-        rc = plots_write(dir, summary, err);
+        rc = plots_write(o->dir, summary, err);
     return rc;
+}
+
+void run_output_notes(const struct run_output *o, bool files, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    if (files && o->seg_lost)
+        used += (size_t)snprintf(buf + used, len - used, "segments.csv and the Gantt plot are "
+                                 "left out: the workload has more than %s (a chart of more is "
+                                 "unreadable; memory would grow with the trace)",
+                                 o->seg_full ? "100,000 segments" : "300 guests");
+    if (o->gantt && o->seg_full && used < len)
+        snprintf(buf + used, len - used, "%sthe text Gantt chart shows the first %d segments "
+                 "only", used ? "\n" : "", OUTPUT_MAX_SEGMENTS);
 }
 
 void run_output_gantt(struct run_output *o, FILE *out, const struct sim_experiment *x)

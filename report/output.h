@@ -1,18 +1,29 @@
 /*
- * report/output.h - the files of --out DIR, written atomically: each file is
- * written to a temporary name inside DIR and renamed into place, and DIR
- * itself is created only once the run has succeeded, so a run that fails
- * (bad input) or is killed leaves no half-written file and nothing in DIR.
+ * report/output.h - the files of --out DIR: summary.json, reps.csv,
+ * jobs.csv, timeline.csv, segments.csv (small workloads) and the plots
+ * (report/plots.h), written once, into the temporary directory of the
+ * run's output transaction (report/outdir.h), which replaces DIR as a
+ * whole once everything is written and checked.  A run that fails (bad
+ * input, a full disk) or is killed leaves DIR as it was.
  *
- * During the run, per-job rows and timeline samples go to anonymous
- * temporary files (tmpfile), which vanish with the process.
+ * jobs.csv and timeline.csv stream into that directory as the run goes:
+ * on the target file system, written once, never copied.
+ *
+ * timeline.csv has at most OUTPUT_TIMELINE_MAX_ROWS rows: an explicit
+ * --sample that would write more is refused before the run when its
+ * length can be estimated (a synthetic workload, a trace with --end), and
+ * a run that reaches the limit fails with the estimate and the interval
+ * that would fit.  The adaptive timeline (no --sample) keeps 1,024-2,048
+ * rows per host, fewer on platforms of more than 4,882 hosts, so that it
+ * too stays within the limit.
  *
  * Segments (which vCPU ran on which core, when) are kept in memory for
  * the text Gantt chart (--gantt) and, with --out, for segments.csv and
  * the Gantt plot while the workload has at most OUTPUT_GANTT_GUESTS
  * guests: a chart of more is unreadable, and the memory would grow with
- * the trace.  A segment copies the guest's id, because the engine reuses
- * a completed guest's memory for the next arrival.
+ * the trace.  What the bounds leave out is said (run_output_notes).  A
+ * segment copies the guest's id, because the engine reuses a completed
+ * guest's memory for the next arrival.
  */
 #ifndef REPORT_OUTPUT_H
 #define REPORT_OUTPUT_H
@@ -22,10 +33,13 @@
 
 #include "report/breakdown.h"
 #include "report/gantt.h"
+#include "report/outdir.h"
 #include "sim/engine.h"
 
 #define OUTPUT_GANTT_GUESTS 300     /* segments.csv and gantt plot up to this many guests */
 #define OUTPUT_MAX_SEGMENTS 100000  /* memory bound of the segment list */
+/* timeline.csv: about 70 bytes a row, so at most about 0.7 GB */
+#define OUTPUT_TIMELINE_MAX_ROWS 10000000L
 
 /* The columns of jobs.csv, one row per completed guest (times in seconds,
  * exact from the integer clock; docs/MODEL.md defines each). */
@@ -50,8 +64,13 @@ struct run_output {
     const struct sim_experiment *x;   /* the run's (class names), from run_output_attach */
     long rep;                         /* replication being run */
     struct breakdown *breakdown;      /* this replication's, fed every guest; may be NULL */
+    char *dir;         /* where the files go (the transaction's temporary directory), NULL = none */
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
     FILE *timeline;    /* timeline.csv rows */
+    long trows_written;        /* rows written to timeline (explicit --sample) */
+    long max_rows;             /* OUTPUT_TIMELINE_MAX_ROWS (tests set less) */
+    sim_time_t sample;         /* the --sample interval asked for */
+    sim_time_t over_at;        /* simulated time the row limit was reached, 0 = not */
     /* Adaptive timeline (--sample not given): rows are kept in memory, at
      * most TIMELINE_MAX_ROUNDS samples per host; when full, neighbouring
      * samples are merged pairwise and the engine samples half as often,
@@ -59,7 +78,7 @@ struct run_output {
     bool adaptive;
     int nhosts;
     struct sim_sample *trows;   /* rounds x nhosts, round-major */
-    size_t nrounds;
+    size_t nrounds, maxrounds;  /* maxrounds: even, <= TIMELINE_MAX_ROUNDS */
     /* Gantt segments, kept in memory (small workloads only); copies,
      * since a guest's memory is reused once it completes */
     struct out_segment *seg;
@@ -71,9 +90,11 @@ struct run_output {
     struct gantt_table table;   /* per-guest table for --gantt */
 };
 
-/* files: --out was given; adaptive_timeline: --sample was not. */
-int run_output_open(struct run_output *o, bool files, bool gantt, bool adaptive_timeline,
-                    struct sim_error *err);
+/* dir: where the files go (NULL: no --out); adaptive_timeline: --sample
+ * was not given, else sample is its interval.  Opens jobs.csv and
+ * timeline.csv there. */
+int run_output_open(struct run_output *o, const char *dir, bool gantt, bool adaptive_timeline,
+                    sim_time_t sample, struct sim_error *err);
 void run_output_close(struct run_output *o);
 /* Hook the callbacks into hooks (cb_ctx = o) for replication rep of x:
  * every guest goes to bd (if not NULL); the per-guest files, the timeline
@@ -81,20 +102,27 @@ void run_output_close(struct run_output *o);
 void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
                        const struct sim_experiment *x, long rep, struct breakdown *bd);
 
-/* mkdir -p DIR, then write summary.json, jobs.csv, timeline.csv,
- * segments.csv (small workloads) atomically, then the plots
- * (report/plots.h).  SIM_EIO if DIR cannot be written. */
-int run_output_write(struct run_output *o, const char *dir, json_t *summary,
-                     struct sim_error *err);
+/* Write summary.json and reps.csv, finish jobs.csv and timeline.csv,
+ * write segments.csv (small workloads) and the plots (report/plots.h),
+ * each checked.  SIM_EINVAL if timeline.csv reached its row limit (the
+ * message says which --sample would fit); SIM_EIO if a file cannot be
+ * written. */
+int run_output_write(struct run_output *o, json_t *summary, struct sim_error *err);
+
+/* The names of the files a run may write in DIR (NULL-terminated), for
+ * report/outdir.h: an old DIR holding only these may be replaced. */
+extern const char *const run_output_names[];
+
+/* What the bounds above left out, one line each ("" if nothing): for
+ * notes on stderr and in the summary. */
+void run_output_notes(const struct run_output *o, bool files, char *buf, size_t len);
+
+/* Rows an explicit --sample would write over horizon seconds on nhosts
+ * hosts, for the check before a run. */
+double output_timeline_rows(double horizon_s, sim_time_t sample, int nhosts);
 
 /* Text Gantt chart (a row per core of x's platform) and per-guest table
  * (textbook style). */
 void run_output_gantt(struct run_output *o, FILE *out, const struct sim_experiment *x);
-
-/* Write data (len bytes) to DIR/NAME atomically. */
-int output_write_atomic(const char *dir, const char *name, const char *data, size_t len,
-                        struct sim_error *err);
-/* mkdir -p */
-int output_mkdirs(const char *dir, struct sim_error *err);
 
 #endif /* REPORT_OUTPUT_H */

@@ -32,6 +32,7 @@
 #include "report/units.h"
 #include "schedulers/sched.h"
 #include "base/xalloc.h"
+#include "report/outdir.h"
 #include "report/output.h"
 
 /* ---- CSV ---- */
@@ -418,7 +419,7 @@ void plots_run_caption(const json_t *summary, char *buf, size_t len)
 int plots_write_buffer(const char *dir, const char *name, char *buf, size_t len,
                        struct sim_error *err)
 {
-    int rc = output_write_atomic(dir, name, buf, len, err);
+    int rc = outdir_write(dir, name, buf, len, err);
     free(buf);
     return rc;
 }
@@ -443,6 +444,42 @@ static void first_line(FILE *f, char *buf, size_t len)
     }
 }
 
+/* Whether the image at path is whole: a PNG ends with its IEND chunk, an
+ * SVG with its closing tag.  gnuplot exits 0 even when a write of its
+ * fails (a full disk), leaving an empty or cut file. */
+static bool image_whole(const char *path, bool png)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char tail[64];
+    size_t n = 0;
+    bool ok = false;
+    if (fseek(f, -(long)sizeof tail, SEEK_END) == 0 || fseek(f, 0, SEEK_SET) == 0)
+        n = fread(tail, 1, sizeof tail, f);
+    if (png) {
+        static const char iend[] = "IEND\xae\x42\x60\x82";
+        ok = n >= 12 && memcmp(tail + n - 8, iend, 8) == 0;
+    } else {
+        while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r' || tail[n - 1] == ' '))
+            n--;
+        ok = n >= 6 && memcmp(tail + n - 6, "</svg>", 6) == 0;
+    }
+    fclose(f);
+    return ok;
+}
+
+/* Sync a file another process wrote. */
+static int sync_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
 int plots_render(const char *dir, const char *name, bool *missing, struct sim_error *err)
 {
     if (*missing)
@@ -450,10 +487,15 @@ int plots_render(const char *dir, const char *name, bool *missing, struct sim_er
     const char *gnuplot = getenv("HVSIM_GNUPLOT");
     if (!gnuplot || !*gnuplot)
         gnuplot = "gnuplot";
-    char tmpname[256], outvar[300], script[256];
-    snprintf(tmpname, sizeof tmpname, ".%s.tmp.%ld", name, (long)getpid());
-    snprintf(outvar, sizeof outvar, "out='%s'", tmpname);
+    char outvar[300], script[256], png_name[256], svg_name[256];
+    snprintf(outvar, sizeof outvar, "out='%s'", name);
     snprintf(script, sizeof script, "%s.gp", name);
+    snprintf(png_name, sizeof png_name, "%s.png", name);
+    snprintf(svg_name, sizeof svg_name, "%s.svg", name);
+    /* The directory is the transaction's own (report/outdir.h): gnuplot
+     * writes the images under their names; a signal removes them. */
+    outdir_track(dir, png_name);
+    outdir_track(dir, svg_name);
     FILE *errf = tmpfile();
     if (!errf)
         return sim_error_set(err, SIM_EIO, dir, 0, 0, "cannot create a temporary file: %s",
@@ -477,29 +519,37 @@ int plots_render(const char *dir, const char *name, bool *missing, struct sim_er
         execlp(gnuplot, gnuplot, "-e", outvar, script, (char *)NULL);
         _exit(127);
     }
+    outdir_child(pid);
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
+    outdir_child(0);
     int rc = SIM_OK;
-    char png_tmp[4500], svg_tmp[4500], png[4500], svg[4500];
-    snprintf(png_tmp, sizeof png_tmp, "%s/%s.png", dir, tmpname);
-    snprintf(svg_tmp, sizeof svg_tmp, "%s/%s.svg", dir, tmpname);
-    snprintf(png, sizeof png, "%s/%s.png", dir, name);
-    snprintf(svg, sizeof svg, "%s/%s.svg", dir, name);
+    char png[4500], svg[4500];
+    snprintf(png, sizeof png, "%s/%s", dir, png_name);
+    snprintf(svg, sizeof svg, "%s/%s", dir, svg_name);
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
         *missing = true;
         fprintf(stderr, "hvsim: note: %s not found; plots not drawn (the .gp scripts and the "
-                "data are in %s)\n", gnuplot, dir);
+                "data are written all the same)\n", gnuplot);
     } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         char why[512];
         first_line(errf, why, sizeof why);
-        fprintf(stderr, "hvsim: note: gnuplot failed on %s/%s: %s\n", dir, script,
+        fprintf(stderr, "hvsim: note: gnuplot failed on %s: %s\n", script,
                 why[0] ? why : "(no message)");
-    } else if (rename(png_tmp, png) < 0 || rename(svg_tmp, svg) < 0) {
-        rc = sim_error_set(err, SIM_EIO, png, 0, 0, "cannot write: %s", strerror(errno));
+    } else if (!image_whole(png, true) || !image_whole(svg, false)) {
+        char why[512];
+        first_line(errf, why, sizeof why);
+        rc = sim_error_set(err, SIM_EIO, image_whole(png, true) ? svg : png, 0, 0,
+                           "gnuplot left it empty or cut short (is the file system full?)%s%s",
+                           why[0] ? ": " : "", why);
+    } else if (sync_file(png) < 0 || sync_file(svg) < 0) {
+        rc = sim_error_set(err, SIM_EIO, png, 0, 0, "cannot sync: %s", strerror(errno));
     }
-    unlink(png_tmp);
-    unlink(svg_tmp);
+    if (rc < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        unlink(png);   /* no image rather than a broken one */
+        unlink(svg);
+    }
     fclose(errf);
     return rc;
 }

@@ -279,6 +279,12 @@ json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nru
         json_array_append_new(reps, rep_json(&runs[i], i, extra->breakdown ? &extra->breakdown[i]
                                                                            : NULL));
     json_object_set_new(root, "replications", reps);
+    if (extra->hosts)
+        json_object_set_new(root, "hosts", extra->hosts);
+    if (json_array_size(extra->notes) > 0)
+        json_object_set_new(root, "notes", extra->notes);
+    else
+        json_decref(extra->notes);
     free(vals);
     return root;
 }
@@ -447,6 +453,20 @@ void report_text(FILE *out, json_t *s)
     if (json_is_true(json_object_get(s, "replications_identical")))
         fprintf(out, "reps         %.0f identical replications (the workload replays the same "
                 "way): no interval over them\n", get(s, NULL, "reps"));
+    json_t *hosts = json_object_get(s, "hosts");
+    if (hosts && get(hosts, NULL, "count") > 1)
+        fprintf(out, "hosts        %.0f; guests per host min %.6g, mean %.6g, max %.6g; %.0f "
+                "empty, %.0f overcommitted\n", get(hosts, NULL, "count"),
+                get(hosts, "guests", "min"), get(hosts, "guests", "mean"),
+                get(hosts, "guests", "max"), get(hosts, NULL, "empty"),
+                get(hosts, NULL, "overcommitted"));
+    size_t n;
+    json_t *note;
+    json_array_foreach(json_object_get(s, "notes"), n, note) {
+        const char *t = json_string_value(note);
+        bool warning = t && strncmp(t, "warning: ", 9) == 0;
+        fprintf(out, "%-12s %s\n", warning ? "warning" : "note", warning ? t + 9 : t);
+    }
     fprintf(out, "engine       %.0f events in %.3f s (%.3g events/s), peak %.0f pending\n",
             get(s, "engine", "events"), get(s, "engine", "wall_seconds"),
             get(s, "engine", "events_per_second"), get(s, "engine", "peak_pending"));
@@ -484,6 +504,14 @@ void report_describe(void (*fn)(void *ctx, const char *key, const char *help), v
                  "the replications, by dotted path"},
         {"replications", "each replication's figures, laid out as the summary's (reps.csv "
                          "with --out)"},
+        {"hosts", "where the guests went: count (hosts), guests {min, mean, max} received per "
+                  "host (mean over replications), empty (hosts that received none), "
+                  "overcommitted (hosts that held more vCPUs than cores at once), "
+                  "peak_vcpus_per_core"},
+        {"notes", "what hvsim decided for the run (an SWF log's cores, rounded --generate "
+                  "draws, a per-VM directory's skipped entries) and, prefixed \"warning: \", "
+                  "where a result changes meaning (offered load >= 1, empty hosts beside an "
+                  "overcommitted one, Gantt outputs cut short); absent when there are none"},
     };
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         fn(ctx, head[i].key, head[i].help);

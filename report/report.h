@@ -23,16 +23,20 @@ struct report_extra {
     const char *hw_profile;
     uint64_t seed;
     const struct breakdown *breakdown;   /* [nruns], one per replication; may be NULL */
+    json_t *hosts;                /* the "hosts" object (report/census.h), stolen; NULL = none */
+    json_t *notes;                /* what hvsim decided or warns about: an array of
+                                     strings, stolen; NULL or empty = none */
 };
 
 /* Summary of runs[0..nruns-1] (replications of one configuration).  With
  * nruns >= 2 every metric is the mean over replications and ci95 holds
- * its Student-t 95% interval, and "replications" lists each one's
+  * its Student-t 95% interval, and "replications" lists each one's
  * figures; with one run, or replications that are all identical (a
  * trace without randomness replays the same way: "replications_identical"
  * says so), the intervals of turnaround and waiting come from the batch
  * means of the first (if computed).  config is the echo of the resolved
- * experiment (the caller's reference is stolen). */
+ * experiment (the caller's reference is stolen); so are extra's hosts and
+ * notes, which become the keys "hosts" and "notes". */
 json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nruns,
                        const struct report_extra *extra);
 

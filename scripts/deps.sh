@@ -2,7 +2,8 @@
 # Install the Debian packages hvsim needs to build, test and plot, when
 # they are missing.  Safe to run again: it does nothing when all is there.
 set -eu
-PKGS="build-essential pkg-config libgsl-dev libjansson-dev libcriterion-dev gnuplot-nox python3 parallel jq"
+PKGS="build-essential pkg-config libgsl-dev libjansson-dev libcriterion-dev gnuplot-nox
+      zlib1g-dev liblzma-dev libzstd-dev libbz2-dev python3 parallel jq"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -1,13 +1,16 @@
 /*
  * scripts/validate.c - `make validate`: the validation tables from the
- * same cases the tests assert (tests/validation.c): the queueing cases
- * (case, theory, simulated, 95% CI, within), then the hypervisor
- * schedulers' (case, target, simulated, within).  An argument, queueing
- * or sched, prints that table alone.
+ * same cases the tests assert: the queueing cases (case, theory,
+ * simulated, 95% CI, within; tests/validation.c), then the hypervisor
+ * schedulers' (case, target, simulated, within): Linux cfs and eevdf
+ * (tests/validation.c) and Xen credit and credit2
+ * (tests/validation-sched.c).  An argument, queueing or sched, prints that
+ * part alone.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "tests/validation-sched.h"
 #include "tests/validation.h"
 
 static int queueing(void)
@@ -42,6 +45,16 @@ static int sched(void)
                r.within ? "yes" : "NO", c->source);
         fflush(stdout);
         bad += !r.within;
+    }
+    for (size_t i = 0; i < vsched_ncases; i++) {
+        const struct vs_case *c = &vsched_cases[i];
+        struct vs_result r;
+        int rc = vsched_run(c, &r);
+        printf("| %s | %s | %s | %s | %s |\n", c->name, r.expected_text,
+               rc == 0 ? r.simulated_text : "(failed)", rc == 0 && r.within ? "yes" : "NO",
+               c->source);
+        fflush(stdout);
+        bad += rc != 0 || !r.within;
     }
     return bad;
 }

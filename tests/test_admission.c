@@ -86,6 +86,31 @@ Test(admission, first_best_worst_fit_differ)
     }
 }
 
+/* most-free (the default): the host with the most cores not claimed by
+ * placed vCPUs, ties to the lowest index; memory still decides where a
+ * guest fits. */
+Test(admission, most_free_takes_the_host_with_most_free_cores)
+{
+    static const struct test_job j[] = {
+        {"A", 0, 10, 3}, {"B", 0, 10, 1}, {"C", 0, 10, 2}, {"D", 0, 10, 1},
+    };
+    struct test_run r;
+    test_run_jobs_placed(j, 4, 4, 2, 0, "most-free", 0, &r);
+    /* A: tie (4, 4) -> 0; B: 1 vs 4 -> 1; C: 1 vs 3 -> 1; D: 1 vs 1 -> 0 */
+    const int want[] = {0, 1, 1, 0};
+    for (int i = 0; i < 4; i++)
+        cr_expect_eq(r.host[i], want[i], "%s on host %d", j[i].id, r.host[i]);
+    static const struct test_job m[] = {
+        {"A", 0, 10, 1, 0, 900}, {"B", 0, 10, 1, 0, 900}, {"C", 0, 10, 1, 0, 50},
+    };
+    test_run_jobs_placed(m, 3, 1, 2, 1000, "most-free", 0, &r);
+    /* C fits on both by memory: each has 0 free cores, so the first */
+    cr_expect_eq(r.host[0], 0);
+    cr_expect_eq(r.host[1], 1);
+    cr_expect_eq(r.host[2], 0);
+    cr_expect_eq(r.res.admission_waits, 0);
+}
+
 /* --overcommit 1 on 2 cores: a host takes 2 vCPUs; the third guest waits
  * for a slot (admission), not for a core. */
 Test(admission, overcommit_limits_vcpus_per_host)

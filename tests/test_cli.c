@@ -77,8 +77,8 @@ Test(cli, bad_options_exit_2_naming_them)
         {{"--headroom", "0.5"}, "headroom"},
         {{"--share", "half"}, "share: 'half' is not one of requested|equal"},
         {{"--platform", "/nonexistent/p.json"}, "/nonexistent/p.json"},
-        {{"--place", "random-fit"}, "unknown placement 'random-fit' (one of: first-fit, best-fit, "
-                                    "worst-fit)"},
+        {{"--place", "random-fit"}, "unknown placement 'random-fit' (one of: most-free, first-fit, "
+                                    "best-fit, worst-fit)"},
         {{"--overcommit", "0"}, "overcommit"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

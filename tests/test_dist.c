@@ -107,22 +107,48 @@ Test(dist, generate_spec_errors)
     }
 }
 
-Test(dist, integer_keys_are_rounded_and_at_least_one)
+/* A value is never silently changed: a constant that is not a whole
+ * number is refused with the rule; the draws of a distribution are
+ * rounded, and the note says so. */
+Test(dist, integer_keys_whole_or_refused_draws_rounded_with_a_note)
 {
+    const char *bad[][2] = {
+        {"n=2.6", "need a whole number of guests >= 1"},
+        {"n=10^13", "not a number of guests"},
+        {"n=1e13", "more than 1e+12 guests"},
+        {"n=5,vcpus=det:0", "whole number of vCPUs, 1..65536"},
+        {"n=5,vcpus=det:2.5", "vcpus=2.5"},
+        {"n=5,vcpus=1e9", "1..65536"},
+        {"n=5,priority=0.5", "priority=0.5: a priority is a class number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct synth_spec s;
+        struct sim_error err;
+        cr_expect_eq(synth_parse(&s, bad[i][0], &err), SIM_EINVAL, "%s accepted", bad[i][0]);
+        cr_expect(strstr(err.text, bad[i][1]) != NULL, "%s: message '%s' lacks '%s'", bad[i][0],
+                  err.text, bad[i][1]);
+    }
     struct synth_spec s;
     struct sim_error err;
-    cr_assert_eq(synth_parse(&s, "n=2.6,vcpus=det:0.2,work=1", &err), 0, "%s", err.text);
-    cr_expect_eq(s.n, 3);
+    cr_assert_eq(synth_parse(&s, "n=3,vcpus=det:4,priority=2,work=1", &err), 0, "%s", err.text);
+    cr_expect_str_empty(s.note, "constants are not rounded: no note");
+    cr_assert_eq(synth_parse(&s, "n=300,vcpus=uniform:0:3,work=1", &err), 0, "%s", err.text);
+    cr_expect_str_eq(s.note, "--generate vcpus=uniform:0:3: each draw is rounded to a whole "
+                             "number of vCPUs and kept within 1..65536");
     struct trace_reader r;
     synth_open(&r, &s, 1, 0, NULL);
     struct trace_record rec;
     trace_record_init(&rec);
-    int count = 0;
+    int count = 0, seen[4] = {0};
     while (trace_next(&r, &rec, &err) == TRACE_RECORD) {
-        cr_expect_eq(rec.vcpus, 1);
+        cr_expect(rec.vcpus >= 1 && rec.vcpus <= 3, "%d", rec.vcpus);
+        seen[rec.vcpus]++;
         count++;
     }
-    cr_expect_eq(count, 3);
+    cr_expect_eq(count, 300);
+    /* uniform on [0, 3): [0, 1.5) gives 1, [1.5, 2.5) 2, [2.5, 3) 3 */
+    cr_expect(seen[1] > 120 && seen[1] < 180, "%d", seen[1]);
+    cr_expect(seen[3] > 20 && seen[3] < 80, "%d", seen[3]);
     trace_record_clear(&rec);
     trace_close(&r);
 }

@@ -2,17 +2,22 @@
  * tests/test_fuzz_regress.c - replay the inputs that made a fuzz target
  * fail (tests/fuzz/regress/<fmt>/NAME, with NAME.expected holding
  * "records R errors E skipped S") and the seed corpora, through the same
- * harness the fuzzers use.  A crash, a sanitizer report or a hang fails
- * the test; the outcome must match the expected one.
+ * harness the fuzzers use; and the corpora of the other targets
+ * (tests/fuzz/targets.h: config, generate, duration, platform, profile,
+ * summary), whose properties abort when broken.  A crash, a sanitizer
+ * report or a hang fails the test; the outcome must match the expected
+ * one.
  */
 #include "trace_test_util.h"
 
 #include <dirent.h>
 
 #include "tests/fuzz/harness.h"
+#include "tests/fuzz/targets.h"
 #include "tests/helpers.h"
 
-static const char *const fmts[] = {"csv", "swf", "planetlab", "bitbrains", "azure", "json"};
+static const char *const fmts[] = {"csv", "swf", "planetlab", "bitbrains", "azure", "json",
+                                   "phases"};
 
 /* Replay every input of dir; returns how many had an expected outcome. */
 static int replay(const char *dir, const char *fmt, int *inputs)
@@ -85,5 +90,36 @@ Test(fuzz_regress, seeds_are_clean)
         free(data);
         cr_expect_eq(o.errors, 0, "%s", seeds[i].file);
         cr_expect_eq(o.records, seeds[i].records, "%s: %ld records", seeds[i].file, o.records);
+    }
+}
+
+/* The other targets: every input of their corpora and saved failures runs
+ * without a crash and keeps the target's properties. */
+Test(fuzz_regress, other_targets_corpora, .timeout = 120)
+{
+    for (size_t t = 0; t < sizeof fuzz_targets / sizeof fuzz_targets[0]; t++) {
+        int inputs = 0;
+        const char *kinds[] = {"corpus", "regress"};
+        for (int k = 0; k < 2; k++) {
+            char dir[256];
+            snprintf(dir, sizeof dir, "tests/fuzz/%s/%s", kinds[k], fuzz_targets[t].name);
+            DIR *d = opendir(dir);
+            if (!d)
+                continue;
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (e->d_name[0] == '.')
+                    continue;
+                char path[600];
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+                size_t n;
+                unsigned char *data = (unsigned char *)test_slurp(path, &n);
+                fuzz_targets[t].one(data, n);
+                free(data);
+                inputs++;
+            }
+            closedir(d);
+        }
+        cr_expect_geq(inputs, 1, "no seed for fuzz target %s", fuzz_targets[t].name);
     }
 }

@@ -423,8 +423,9 @@ Test(hw_units, ns_values_become_cycles, .init = scratch_init, .fini = scratch_fi
 
 Test(hw_errors, missing_file)
 {
-    load_fails("/nonexistent/dir/p.json", datadir(), SIM_EIO, "/nonexistent/dir/p.json",
-               "cannot open", NULL);
+    /* a path that cannot be read is bad input (exit 2), named */
+    load_fails("/nonexistent/dir/p.json", datadir(), SIM_EINVAL, "/nonexistent/dir/p.json",
+               "No such file or directory", NULL);
 }
 
 Test(hw_errors, unknown_name_lists_known)
@@ -512,8 +513,9 @@ Test(hw_errors, bad_class_names_file_and_key, .init = scratch_init, .fini = scra
     datadir_with_class("batch.json",
                        "{\"exit_rate\": {\"hlt\": {\"value\": -1, \"prov\": \"E\", \"source\": \"t\"}},"
                        " \"tlb_mpki\": 1, \"instructions_per_s\": 1e9, \"working_set_pages\": 10}\n");
-    load_fails("skylake-sp", scratch, SIM_EINVAL, "classes/batch.json", "\"exit_rate.hlt.value\"",
-               "must be >= 0", NULL);
+    /* FILE:LINE:COL of the value: "value": -1 starts at column 33 */
+    load_fails("skylake-sp", scratch, SIM_EINVAL, "classes/batch.json:1:33: ",
+               "\"exit_rate.hlt.value\"", "must be >= 0", NULL);
     /* The ideal profile reads the classes too when they are there. */
     load_fails("none", scratch, SIM_EINVAL, "classes/batch.json", NULL);
 }
@@ -522,8 +524,9 @@ Test(hw_errors, class_missing_key_and_name, .init = scratch_init, .fini = scratc
 {
     datadir_with_class("batch.json", "{\"name\": \"batch\", \"exit_rate\": {},"
                                      " \"instructions_per_s\": 1e9, \"working_set_pages\": 10}\n");
-    load_fails("skylake-sp", scratch, SIM_EINVAL, "classes/batch.json", "\"tlb_mpki\"", "missing",
-               NULL);
+    /* a missing key points at the object that lacks it */
+    load_fails("skylake-sp", scratch, SIM_EINVAL, "classes/batch.json:1:1: ", "\"tlb_mpki\"",
+               "missing", NULL);
     datadir_with_class("batch.json", "{\"name\": \"other\", \"exit_rate\": {}, \"tlb_mpki\": 1,"
                                      " \"instructions_per_s\": 1e9, \"working_set_pages\": 10}\n");
     load_fails("skylake-sp", scratch, SIM_EINVAL, "classes/batch.json", "\"name\"",
@@ -547,7 +550,8 @@ Test(hw_errors, user_class_with_bare_values_loads, .init = scratch_init, .fini =
 
 Test(hw_errors, classes_dir_missing)
 {
-    load_fails("/dev/null/x.json", "/nonexistent", SIM_EIO, "/dev/null/x.json", NULL);
+    load_fails("/dev/null/x.json", "/nonexistent", SIM_EINVAL, "/dev/null/x.json: Not a directory",
+               NULL);
     char path[512];
     snprintf(path, sizeof path, "%s/profiles/skylake-sp.json", datadir());
     load_fails(path, "/nonexistent", SIM_EIO, "/nonexistent/classes", NULL);

@@ -394,38 +394,6 @@ Test(outputs, scripts_rerun_by_hand, .timeout = 60)
 }
 
 /* kill -9 during a long run: DIR is not even created. */
-Test(outputs, killed_run_leaves_nothing, .timeout = 60)
-{
-    char *dir = test_tmpdir("outputs");
-    char out[600];
-    snprintf(out, sizeof out, "%s/run", dir);
-    const char *bin = getenv("HVSIM_BIN");
-    if (!bin)
-        bin = "build/hvsim";
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        freopen("/dev/null", "w", stderr);
-        execl(bin, bin, "run", "--generate", "n=50000000", "--sched", "rr", "--quantum", "10ms",
-              "--out", out, "--quiet", (char *)NULL);
-        _exit(127);
-    }
-    struct timespec ts = {0, 500 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-    int st;
-    cr_assert_eq(waitpid(pid, &st, WNOHANG), 0, "the run ended before it was killed");
-    kill(pid, SIGKILL);
-    waitpid(pid, &st, 0);
-    cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-    struct stat sb;
-    cr_expect_neq(stat(out, &sb), 0, "%s exists after kill -9", out);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", dir);
-    cr_expect_eq(system(cmd), 0, "files left beside DIR");
-    test_remove_tree(dir);
-    free(dir);
-}
-
 /* --reps 1 is the plain run: same summary bytes but for the wall clock. */
 Test(outputs, reps_1_is_the_plain_run)
 {

@@ -194,7 +194,7 @@ Test(registry, find_by_name_and_textbook_alias)
     cr_expect_eq(sched_find("fifo"), sched_find("fcfs"));
     cr_expect_eq(sched_find("priority"), sched_find("prio"));
     cr_expect_null(sched_find("FCFS"));
-    cr_expect_eq(place_find("best-fit"), place_ops_of(registry_at(&place_registry, 1)));
+    cr_expect_eq(place_find("best-fit"), place_ops_of(registry_at(&place_registry, 2)));
     struct policy_choice c = {0};
     struct sim_error err;
     cr_expect_eq(policy_choose(&c, &alloc_registry, "nope", &err), SIM_EINVAL);

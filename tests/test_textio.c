@@ -1,7 +1,9 @@
 /* tests/test_textio.c - the shared text rules and number parsing. */
 #include "trace_test_util.h"
 
+#include <fcntl.h>
 #include <math.h>
+#include <sys/wait.h>
 
 #include "workloads/textio.h"
 
@@ -92,7 +94,7 @@ Test(textio, valid_utf8_is_accepted)
     cr_assert_str_eq(e, "");
 }
 
-Test(textio, line_of_1_mib_is_accepted_longer_is_an_error)
+Test(textio, line_of_1_mib_is_accepted_longer_ends_the_reading)
 {
     size_t max = (size_t)TEXTIO_LINE_MAX;
     char *buf = malloc(3 * max + 16);
@@ -113,27 +115,30 @@ Test(textio, line_of_1_mib_is_accepted_longer_is_an_error)
     cr_assert_eq(e.line, 2);
     cr_assert_eq(e.column, TEXTIO_LINE_MAX + 1);
     cr_assert(strstr(e.text, "longer than 1 MiB"));
-    cr_assert_eq(textio_next(&t, &e), 1);
-    cr_assert_str_eq(t.buf, "z");
-    cr_assert_eq(t.line, 3);
-    cr_assert_eq(textio_next(&t, &e), 0);
+    cr_assert_eq(textio_next(&t, &e), 0, "line 3 is not read: the file is not text");
     textio_close(&t);
     th_cleanup();
 }
 
-Test(textio, open_errors_and_read_errors_are_eio)
+/* A path that cannot be opened as a file is bad input (exit 2), named;
+ * a read that fails after the open is a failure of the run (exit 1). */
+Test(textio, path_errors_are_einval_read_errors_eio)
 {
     struct textio t;
     struct sim_error e;
-    cr_assert_eq(textio_open(&t, "/nonexistent/x", "x", &e), SIM_EIO);
+    cr_assert_eq(textio_open(&t, "/nonexistent/x", "x", &e), SIM_EINVAL);
     cr_assert_str_eq(e.file, "x");
+    cr_assert_str_eq(e.text, "No such file or directory");
     textio_close(&t);
-    /* A directory opens but cannot be read. */
     th_tmpdir();
-    cr_assert_eq(textio_open(&t, th_dir, "d", &e), 0);
-    cr_assert_eq(textio_next(&t, &e), SIM_EIO);
-    cr_assert(strstr(e.text, "read error"));
-    textio_close(&t);
+    cr_assert_eq(textio_open(&t, th_dir, "d", &e), SIM_EINVAL);
+    cr_assert_str_eq(e.text, "is a directory, not a file");
+    cr_assert_eq(symlink("loop", th_path("loop")), 0);
+    cr_assert_eq(textio_open(&t, th_path("loop"), "loop", &e), SIM_EINVAL);
+    cr_assert(strstr(e.text, "symbolic-link loop"), "%s", e.text);
+    /* Offset 0 of a process's memory is not mapped: reading it fails. */
+    cr_assert_eq(textio_open(&t, "/proc/self/mem", "mem", &e), SIM_EIO);
+    cr_assert(strstr(e.text, "cannot read"), "%s", e.text);
     th_cleanup();
 }
 
@@ -213,28 +218,39 @@ Test(textio, trim_and_members)
     free(m);
 }
 
-Test(textio, list_dir_sorted_regular_files_only)
+Test(textio, list_dir_sorted_regular_files_only_and_says_what_it_skips)
 {
     th_tmpdir();
     th_write("b", "", 0);
     th_write("a", "", 0);
     th_write(".hidden", "", 0);
     th_mkdir("sub");
+    cr_assert_eq(mkfifo(th_path("fifo"), 0600), 0);
+    cr_assert_eq(symlink("loop", th_path("loop")), 0);
+    cr_assert_eq(symlink("nowhere", th_path("dangling")), 0);
     char **names;
     size_t n;
     struct sim_error e;
-    cr_assert_eq(textio_list_dir(th_dir, &names, &n, &e), 0);
+    char skipped[400];
+    cr_assert_eq(textio_list_dir(th_dir, &names, &n, skipped, sizeof skipped, &e), 0);
     cr_assert_eq(n, 2);
     cr_assert_str_eq(names[0], "a");
     cr_assert_str_eq(names[1], "b");
     textio_free_names(names, n);
+    cr_assert_str_eq(skipped, "1 hidden file ('.hidden'), 1 subdirectory ('sub'), 1 FIFO, "
+                              "socket or device ('fifo'), 1 symbolic-link loop ('loop'), 1 "
+                              "broken symbolic link ('dangling')");
     cr_assert(textio_is_dir(th_dir));
     cr_assert_not(textio_is_dir(th_path("a")));
-    cr_assert_eq(textio_list_dir(th_path("nope"), &names, &n, &e), SIM_EIO);
+    /* a path that is not a readable directory is bad input, named */
+    cr_assert_eq(textio_list_dir(th_path("nope"), &names, &n, NULL, 0, &e), SIM_EINVAL);
+    cr_assert(strstr(e.text, "No such file"), "%s", e.text);
+    cr_assert_eq(textio_list_dir(th_path("a"), &names, &n, NULL, 0, &e), SIM_EINVAL);
+    cr_assert_str_eq(e.text, "not a directory");
     th_cleanup();
 }
 
-Test(textio, much_longer_line_is_consumed)
+Test(textio, much_longer_line_ends_the_reading)
 {
     size_t n = (size_t)TEXTIO_LINE_MAX + 100;
     char *buf = malloc(n + 4);
@@ -248,9 +264,82 @@ Test(textio, much_longer_line_is_consumed)
     cr_assert_eq(textio_open(&t, p, "big.txt", &e), 0);
     cr_assert_eq(textio_next(&t, &e), SIM_EINVAL);
     cr_assert_eq(e.line, 1);
-    cr_assert_eq(textio_next(&t, &e), 1);
-    cr_assert_str_eq(t.buf, "ok");
-    cr_assert_eq(t.line, 2);
+    cr_assert(strstr(e.text, "reading stops here"), "%s", e.text);
+    cr_assert_eq(textio_next(&t, &e), 0, "nothing is read after a line too long");
     textio_close(&t);
+    th_cleanup();
+}
+
+/* /dev/zero has no line end and no end: the 1 MiB rule ends it after
+ * about 1 MiB read (a test that would hang if it did not). */
+Test(textio, endless_device_ends_at_the_line_limit, .timeout = 30)
+{
+    struct textio t;
+    struct sim_error e;
+    cr_assert_eq(textio_open(&t, "/dev/zero", NULL, &e), 0);
+    cr_assert_eq(t.kind, INFILE_DEVICE);
+    cr_assert_eq(textio_next(&t, &e), SIM_EINVAL);
+    cr_assert_str_eq(e.file, "/dev/zero");
+    cr_assert_eq(e.column, TEXTIO_LINE_MAX + 1);
+    cr_assert_eq(textio_next(&t, &e), 0);
+    cr_assert_leq(t.bytes, TEXTIO_LINE_MAX + TEXTIO_CHUNK);
+    textio_close(&t);
+}
+
+Test(textio, nul_byte_ends_the_reading)
+{
+    th_tmpdir();
+    const char *p = th_write("f.txt", "a\nb\0c\nd\n", 8);
+    struct textio t;
+    struct sim_error e;
+    cr_assert_eq(textio_open(&t, p, "f.txt", &e), 0);
+    cr_assert_eq(textio_next(&t, &e), 1);
+    cr_assert_eq(textio_next(&t, &e), SIM_EINVAL);
+    cr_assert_eq(e.line, 2);
+    cr_assert_eq(e.column, 2);
+    cr_assert_eq(textio_next(&t, &e), 0, "the line after a NUL byte is not read");
+    textio_close(&t);
+    th_cleanup();
+}
+
+/* Standard input ("-") and a FIFO are read like a file. */
+Test(textio, stdin_and_fifo)
+{
+    th_tmpdir();
+    const char *p = th_write("in.txt", "x\ny\n", -1);
+    int saved = dup(0);
+    int fd = open(p, O_RDONLY);
+    cr_assert_geq(fd, 0);
+    dup2(fd, 0);
+    close(fd);
+    struct textio t;
+    struct sim_error e;
+    cr_assert_eq(textio_open(&t, "-", NULL, &e), 0);
+    cr_assert_str_eq(t.name, "<stdin>");
+    cr_assert_eq(textio_next(&t, &e), 1);
+    cr_assert_str_eq(t.buf, "x");
+    cr_assert_eq(textio_next(&t, &e), 1);
+    cr_assert_eq(textio_next(&t, &e), 0);
+    textio_close(&t);
+    dup2(saved, 0);
+    close(saved);
+
+    const char *fifo = th_path("fifo");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int w = open(fifo, O_WRONLY);
+        (void)!write(w, "one\ntwo", 7);
+        _exit(0);
+    }
+    cr_assert_eq(textio_open(&t, fifo, "fifo", &e), 0);
+    cr_assert_eq(t.kind, INFILE_FIFO);
+    cr_assert_eq(textio_next(&t, &e), 1);
+    cr_assert_str_eq(t.buf, "one");
+    cr_assert_eq(textio_next(&t, &e), 1);
+    cr_assert_str_eq(t.buf, "two");
+    cr_assert_eq(textio_next(&t, &e), 0);
+    textio_close(&t);
+    waitpid(pid, NULL, 0);
     th_cleanup();
 }

@@ -71,6 +71,8 @@ Test(trace_azure, bins_and_censoring)
 
 Test(trace_azure, shipped_test_split, .timeout = 120)
 {
+    th_need_shared(SHARED "azure-v1-vm-arrivals/v1.test.txt",
+                   SHARED "azure-v1-vm-arrivals/v1.test.c2591400.txt");
     struct th_result r;
     th_read(&r, SHARED "azure-v1-vm-arrivals", "azure");
     cr_assert_eq(r.nerr, 0, "%s", r.err[0]);
@@ -100,7 +102,7 @@ static const struct th_case azure_cases[] = {
     {"two-companions", "azure", "v.txt",
      {{"v.txt", "0 a,|\n", 0}, {"v.c1.txt", "", 0}, {"v.c2.txt", "", 0}}, "", NULL,
      "more than one lifetimes file for it", NULL},
-    {"no-arrivals", "azure", ".", {{"v.c1.txt", "0 U1,|\n", 0}}, "", "v.txt", "cannot open",
+    {"no-arrivals", "azure", ".", {{"v.c1.txt", "0 U1,|\n", 0}}, "", "v.txt", "No such file or directory",
      NULL},
     AZ("empty", "", "", "", "v.txt", "empty file"),
     AZ("lifetimes-short", "0 a,|\n300 a,|\n", "0 U1,|\n", ":2", "v.txt",

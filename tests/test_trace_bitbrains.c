@@ -2,6 +2,13 @@
 #include "trace_test_util.h"
 
 #define VALID "tests/data/traces/valid/"
+/* The eleven GWA-T-12 columns, hvsim's four first; REST the seven others
+ * of a row. */
+#define BBH "Timestamp [ms];\tCPU cores;\tCPU usage [%];\tMemory capacity provisioned [KB];" \
+            "\tCPU capacity provisioned [MHZ];\tCPU usage [MHZ];\tMemory usage [KB];" \
+            "\tDisk read throughput [KB/s];\tDisk write throughput [KB/s];" \
+            "\tNetwork received throughput [KB/s];\tNetwork transmitted throughput [KB/s]\n"
+#define REST ";\t0;\t0;\t0;\t0;\t0;\t0;\t0\n"
 #define SHARED "../shared/traces/"
 
 Test(trace_bitbrains, fixture_mapping)
@@ -42,11 +49,14 @@ Test(trace_bitbrains, quirks_accepted)
     th_tmpdir();
     /* usage above 100 %, 0 cores, spaces, one row, blank line at the end */
     th_write("d/a.csv",
-             "Timestamp [ms]; CPU cores ;CPU usage [%];Memory capacity provisioned [KB]\n"
-             " 100 ;\t0;\t150;\t2048\n\n",
+             "Timestamp [ms]; CPU cores ;CPU usage [%];Memory capacity provisioned [KB];"
+             "CPU capacity provisioned [MHZ];CPU usage [MHZ];Memory usage [KB];"
+             "Disk read throughput [KB/s];Disk write throughput [KB/s];"
+             "Network received throughput [KB/s];Network transmitted throughput [KB/s]\n"
+             " 100 ;\t0;\t150;\t2048" REST "\n",
              -1);
-    th_write("d/b.csv", "Timestamp [ms];CPU cores;CPU usage [%]\n", -1);
-    th_write("d/c.csv", "Timestamp [ms];CPU cores;CPU usage [%]\n160;4;0\n760;4;0\n", -1);
+    th_write("d/b.csv", BBH, -1);
+    th_write("d/c.csv", BBH "160;4;0;0" REST "760;4;0;0" REST, -1);
     struct th_result r;
     th_read(&r, th_path("d"), "bitbrains");
     cr_assert_eq(r.nerr, 0, "%s", r.err[0]);
@@ -65,7 +75,7 @@ Test(trace_bitbrains, header_only_file_is_empty)
 {
     th_tmpdir();
     struct th_result r;
-    th_read(&r, th_write("h.csv", "Timestamp [ms];CPU cores;CPU usage [%]\n", -1), "bitbrains");
+    th_read(&r, th_write("h.csv", BBH, -1), "bitbrains");
     cr_assert_eq(r.open_rc, 0);
     cr_assert_eq(r.nerr, 0);
     cr_assert_eq(r.n, 0);
@@ -75,6 +85,7 @@ Test(trace_bitbrains, header_only_file_is_empty)
 
 Test(trace_bitbrains, shipped_rnd_month, .timeout = 60)
 {
+    th_need_shared(SHARED "bitbrains-rnd-2013-7/2013-7");
     struct th_result r;
     th_read(&r, SHARED "bitbrains-rnd-2013-7/2013-7", "bitbrains");
     cr_assert_eq(r.nerr, 0, "%s", r.err[0]);
@@ -86,35 +97,46 @@ Test(trace_bitbrains, shipped_rnd_month, .timeout = 60)
     th_free(&r);
 }
 
-#define BBH "Timestamp [ms];\tCPU cores;\tCPU usage [%]\n"
 #define BB(n, data, where, text) \
     {n, "bitbrains", "d", {{"d/a.csv", data, 0}}, where, "d/a.csv", text, NULL}
 
 static const struct th_case bitbrains_cases[] = {
     {"empty-directory", "bitbrains", "d", {{"d", NULL, 0}}, "", NULL, "empty directory", NULL},
-    {"missing", "bitbrains", "nope.csv", {{NULL, NULL, 0}}, "", NULL, "cannot open", NULL},
+    {"missing", "bitbrains", "nope.csv", {{NULL, NULL, 0}}, "", NULL,
+     "No such file or directory", NULL},
     BB("zero-byte", "", "", "empty file (no header line)"),
     BB("missing-column", "Timestamp [ms];\tCPU cores\n", ":1",
        "no 'CPU usage [%]' column in the header"),
+    BB("missing-unused-column",
+       "Timestamp [ms];CPU cores;CPU usage [%];Memory capacity provisioned [KB]\n", ":1",
+       "no 'CPU capacity provisioned [MHZ]' column in the header"),
     BB("duplicate-column", "Timestamp [ms];CPU cores;CPU usage [%];CPU cores\n", ":1:40",
        "duplicate column 'CPU cores'"),
-    BB("more-fields", BBH "0;\t1;\t5;\t7\n", ":2:10", "4 fields, but the header has 3"),
-    BB("fewer-fields", BBH "0;\t1\n", ":2:5", "2 fields, but the header has 3"),
-    BB("not-a-number", BBH "x;\t1;\t5\n", ":2:1", "Timestamp [ms]: not a decimal number: 'x'"),
-    BB("empty-field", BBH "0;\t;\t5\n", ":2:4", "CPU cores: empty field"),
-    BB("negative", BBH "0;\t1;\t-5\n", ":2:7", "CPU usage [%]: negative value -5"),
-    BB("fraction-cores", BBH "0;\t1.5;\t5\n", ":2:4", "1.5 is not a number of cores"),
-    BB("huge-timestamp", BBH "1e14;\t1;\t5\n", ":2:1", "Timestamp [ms]: 1e+14 is out of range"),
-    BB("huge-memory",
-       "Timestamp [ms];CPU cores;CPU usage [%];Memory capacity provisioned [KB]\n0;1;5;1e20\n",
-       ":2:7", "memory 1e+20 KB is out of range"),
-    BB("backwards", BBH "600;\t1;\t5\n300;\t1;\t5\n", ":3:1",
+    BB("more-fields", BBH "0;\t1;\t5;\t0;\t0;\t0;\t0;\t0;\t0;\t0;\t0;\t7\n", ":2:34",
+       "12 fields, but the header has 11"),
+    BB("fewer-fields", BBH "0;\t1\n", ":2:5", "2 fields, but the header has 11"),
+    BB("not-a-number", BBH "x;\t1;\t5;\t0" REST, ":2:1",
+       "Timestamp [ms]: not a decimal number: 'x'"),
+    BB("empty-field", BBH "0;\t;\t5;\t0" REST, ":2:4", "CPU cores: empty field"),
+    /* fields hvsim does not use follow the same text rules */
+    BB("nan-in-unused-column", BBH "0;\t1;\t5;\t0;\tnan;\t0;\t0;\t0;\t0;\t0;\t0\n", ":2:13",
+       "CPU capacity provisioned [MHZ]: not a decimal number: 'nan'"),
+    BB("empty-unused-column", BBH "0;\t1;\t5;\t0;\t0;\t0;\t0;\t0;\t0;\t0;\t\n", ":2:30",
+       "Network transmitted throughput [KB/s]: empty field"),
+    BB("garbage-in-unused-column", BBH "0;\t1;\t5;\t0;\t0;\t0;\t0;\t1.5kB;\t0;\t0;\t0\n",
+       ":2:22", "Disk read throughput [KB/s]: trailing garbage after the number: '1.5kB'"),
+    BB("negative", BBH "0;\t1;\t-5;\t0" REST, ":2:7", "CPU usage [%]: negative value -5"),
+    BB("fraction-cores", BBH "0;\t1.5;\t5;\t0" REST, ":2:4", "1.5 is not a number of cores"),
+    BB("huge-timestamp", BBH "1e14;\t1;\t5;\t0" REST, ":2:1",
+       "Timestamp [ms]: 1e+14 is out of range"),
+    BB("huge-memory", BBH "0;\t1;\t5;\t1e20" REST, ":2:10", "memory 1e+20 KB is out of range"),
+    BB("backwards", BBH "600;\t1;\t5;\t0" REST "300;\t1;\t5;\t0" REST, ":3:1",
        "timestamp 300 is earlier than the previous row's (600)"),
     BB("header-bad-utf8", "Timestamp [ms];\xc0\n", ":1:16", "overlong UTF-8 sequence"),
-    BB("bad-utf8", BBH "0;\t1;\t5\xff\n", ":2:8", "invalid UTF-8 byte"),
+    BB("bad-utf8", BBH "0;\t1;\t5\xff;\t0" REST, ":2:8", "invalid UTF-8 byte"),
     {"arrival-out-of-range", "bitbrains", "d",
-     {{"d/a.csv", BBH "0;\t1;\t5\n", 0}, {"d/b.csv", BBH "2e9;\t1;\t5\n", 0}}, ":2", "d/b.csv",
-     "times out of range", NULL},
+     {{"d/a.csv", BBH "0;\t1;\t5;\t0" REST, 0}, {"d/b.csv", BBH "2e9;\t1;\t5;\t0" REST, 0}},
+     ":2", "d/b.csv", "times out of range", NULL},
 };
 
 TH_CASE_TABLE(trace_bitbrains, bitbrains_cases)

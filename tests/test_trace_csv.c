@@ -47,7 +47,7 @@ Test(trace_csv, sample_fields_mapped)
     cr_assert_eq(c->arrival, 10);
     cr_assert_eq(c->mem_mb, 512.5);
     cr_assert_eq(c->priority, -3);
-    cr_assert_eq(c->util, 1.25);
+    cr_assert_eq(c->util, 0.25);
     cr_assert_str_eq(c->class_name, "batch-2");
     cr_assert_eq(c->line, 6);
     cr_assert_eq(r.state_max, 3, "the id set holds the three ids");
@@ -264,6 +264,8 @@ static const struct th_case csv_cases[] = {
     CSV1("huge-deadline", "arrival,work,deadline\n0,1,1e12\n", ":2:5",
          "deadline 1e+12 s is out of range"),
     CSV1("negative-util", "arrival,work,util\n0,1,-0.5\n", ":2:5", "negative util (-0.5)"),
+    CSV1("util-above-1", "arrival,work,util\n0,1,1.25\n", ":2:5",
+         "util 1.25 is above 1 (a mean utilisation is a fraction of the guest's vCPUs, 0..1)"),
     CSV1("long-id", "id,arrival,work\n"
                     "0123456789012345678901234567890123456789012345678901234567890123,0,1\n",
          ":2:1", "id longer than 63 bytes"),
@@ -273,8 +275,9 @@ static const struct th_case csv_cases[] = {
     CSV1("decreasing-arrival", "arrival,work\n5,1\n# c\n4,1\n", ":4:1",
          "arrival 4 is earlier than the previous one (5)"),
     CSV1("duplicate-id", "work,id,arrival\n1,a,0\n1,b,0\n1,a,1\n", ":4:3", "duplicate id 'a'"),
-    {"directory-as-file", "csv", "d", {{"d", NULL, 0}}, ":1", NULL, "read error", NULL},
-    {"missing-file", "csv", "nope.csv", {{NULL, NULL, 0}}, "", NULL, "cannot open", NULL},
+    {"directory-as-file", "csv", "d", {{"d", NULL, 0}}, "", NULL, "is a directory, not a file",
+     NULL},
+    {"missing-file", "csv", "nope.csv", {{NULL, NULL, 0}}, "", NULL, "No such file or directory", NULL},
     {"no-extension", NULL, "trace", {{"trace", "arrival,work\n", 0}}, "", NULL,
      "cannot tell the trace format", NULL},
 };

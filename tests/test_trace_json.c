@@ -87,7 +87,7 @@ Test(trace_json, errors_do_not_stop_the_reader)
 
 static const struct th_case json_cases[] = {
     JS("zero-byte", "", "", "empty file"),
-    {"missing", "json", "nope.json", {{NULL, NULL, 0}}, "", NULL, "cannot open", NULL},
+    {"missing", "json", "nope.json", {{NULL, NULL, 0}}, "", NULL, "No such file or directory", NULL},
     JS("blank", " \n\n", ":2", "no JSON array in the file"),
     JS("object", "{\"arrival\":0}", ":1:1", "expected '['"),
     JS("eof-after-open", "[\n", ":1", "end of file inside the array (missing ']')"),

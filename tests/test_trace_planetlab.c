@@ -57,6 +57,7 @@ Test(trace_planetlab, single_file_all_zero_and_no_final_newline)
 
 Test(trace_planetlab, shipped_day, .timeout = 60)
 {
+    th_need_shared(SHARED "planetlab-20110303/20110303");
     struct th_result r;
     th_read(&r, SHARED "planetlab-20110303/20110303", "planetlab");
     cr_assert_eq(r.nerr, 0, "%s", r.err[0]);
@@ -79,7 +80,7 @@ Test(trace_planetlab, shipped_day, .timeout = 60)
 static const struct th_case planetlab_cases[] = {
     {"empty-directory", "planetlab", "d", {{"d", NULL, 0}, {"d/sub", NULL, 0}}, "", NULL,
      "empty directory", NULL},
-    {"missing", "planetlab", "nope", {{NULL, NULL, 0}}, "", NULL, "cannot open", NULL},
+    {"missing", "planetlab", "nope", {{NULL, NULL, 0}}, "", NULL, "No such file or directory", NULL},
     {"empty-file", "planetlab", "d", {{"d/vm", "", 0}}, "", "d/vm", "empty file", NULL},
     PL("empty-line", "5\n\n6\n", ":2", "empty line"),
     PL("decimal", "5\n1.5\n", ":2:2", "expected one integer 0-100 (percent CPU), got '1.5'"),

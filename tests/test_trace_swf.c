@@ -171,6 +171,15 @@ static void shipped(const char *path, long n, long unknown_rt, long zero_rt, lon
 
 Test(trace_swf, shipped_logs_record_counts, .timeout = 60)
 {
+    th_need_shared(SHARED "swf-kth-sp2-1996/KTH-SP2-1996-2.1-cln.swf",
+                   SHARED "swf-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf",
+                   SHARED "swf-sdsc-par-1996/SDSC-Par-1996-3.1-cln.swf",
+                   SHARED "swf-sdsc-sp2-1998/SDSC-SP2-1998-4.2-cln.head20000.swf",
+                   SHARED "swf-ctc-sp2-1996/CTC-SP2-1996-3.1-cln.head20000.swf",
+                   SHARED "swf-lanl-cm5-1994/LANL-CM5-1994-4.1-cln.head20000.swf",
+                   SHARED "swf-hpc2n-2002/HPC2N-2002-2.2-cln.head20000.swf",
+                   SHARED "swf-llnl-atlas-2006/LLNL-Atlas-2006-2.1-cln.head20000.swf",
+                   SHARED "swf-lcg-2005/LCG-2005-1.head20000.swf");
     shipped(SHARED "swf-kth-sp2-1996/KTH-SP2-1996-2.1-cln.swf", 28467, 0, 8, 1, 100);
     shipped(SHARED "swf-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf", 18066, 0, 173, 0, 128);
     shipped(SHARED "swf-sdsc-par-1996/SDSC-Par-1996-3.1-cln.swf", 32128, 0, 7, 0, 400);

@@ -45,6 +45,25 @@ struct th_result {
 
 static TH_UNUSED char th_dir[64];
 
+/* The project's shared traces (../shared/traces) are beside the checkout
+ * where the project is developed and in CI, never in a user's clone: a
+ * test that reads them is skipped, saying what it needs, when they are
+ * not there.  Each path is checked, so a partial copy skips too. */
+#define th_need_shared(...) th_need_shared_((const char *const[]){__VA_ARGS__, NULL})
+static TH_UNUSED void th_need_shared_(const char *const *paths)
+{
+    for (size_t i = 0; paths[i]; i++) {
+        if (access(paths[i], R_OK) == 0)
+            continue;
+        /* on stderr too: Criterion shows a skip's reason only with --verbose */
+        fprintf(stderr, "[SKIP] %s::%s: needs %s (the project's shared traces beside the "
+                "checkout; a clone does not have them)\n", criterion_current_test->category,
+                criterion_current_test->name, paths[i]);
+        cr_skip_test("needs %s (the project's shared traces beside the checkout, "
+                     "../shared/traces; a clone does not have them)", paths[i]);
+    }
+}
+
 /* A fresh temporary directory; its path in th_dir. */
 static TH_UNUSED const char *th_tmpdir(void)
 {

@@ -99,11 +99,12 @@ struct azure_priv {
 
 static struct azure_priv *azure_priv(const struct trace_reader *r) { return r->priv; }
 
-/* If name is "STEM.c<digits>.txt", return the length of STEM and set *T. */
+/* If name is "STEM.c<digits>.txt" (compressed or not: .gz, .xz, .zst,
+ * .bz2 after it), return the length of STEM and set *T. */
 static size_t azure_lifetime_name(const char *name, double *censor)
 {
-    size_t n = strlen(name);
-    if (n < 8 || strcmp(name + n - 4, ".txt") != 0)
+    size_t n = textio_strip_compression(name);
+    if (n < 8 || strncmp(name + n - 4, ".txt", 4) != 0)
         return 0;
     size_t e = n - 4, b = e;
     while (b > 0 && name[b - 1] >= '0' && name[b - 1] <= '9')
@@ -123,7 +124,7 @@ static int azure_open(struct trace_reader *r, const char *path, struct sim_error
     if (textio_is_dir(path)) {
         char **names;
         size_t n, found = 0;
-        rc = textio_list_dir(path, &names, &n, err);
+        rc = textio_list_dir(path, &names, &n, r->dir_skipped, sizeof r->dir_skipped, err);
         for (size_t i = 0; rc == 0 && i < n; i++) {
             double censor;
             size_t stem = azure_lifetime_name(names[i], &censor);
@@ -138,12 +139,21 @@ static int azure_open(struct trace_reader *r, const char *path, struct sim_error
             p->censor = censor;
             free(dur);
             dur = textio_member(path, names[i]);
-            char *a = xmalloc(stem + 5);
-            memcpy(a, names[i], stem);
-            strcpy(a + stem, ".txt");
+            /* its arrivals file: STEM.txt, compressed or not */
             free(arr);
-            arr = textio_member(path, a);
-            free(a);
+            arr = NULL;
+            for (size_t k = 0; k < n && !arr; k++)
+                if (textio_strip_compression(names[k]) == stem + 4 &&
+                    strncmp(names[k], names[i], stem) == 0 &&
+                    strncmp(names[k] + stem, ".txt", 4) == 0)
+                    arr = textio_member(path, names[k]);
+            if (!arr) {
+                char *a = xmalloc(stem + 5);
+                memcpy(a, names[i], stem);
+                strcpy(a + stem, ".txt");
+                arr = textio_member(path, a);
+                free(a);
+            }
         }
         if (rc == 0 && !found)
             rc = sim_error_set(err, SIM_EINVAL, r->path, 0, 0,
@@ -162,14 +172,14 @@ static int azure_open(struct trace_reader *r, const char *path, struct sim_error
             dir = xstrdup(".");
         }
         const char *base = slash ? slash + 1 : path;
-        size_t blen = strlen(base);
-        if (blen < 5 || strcmp(base + blen - 4, ".txt") != 0) {
+        size_t blen = textio_strip_compression(base);
+        if (blen < 5 || strncmp(base + blen - 4, ".txt", 4) != 0) {
             rc = sim_error_set(err, SIM_EINVAL, r->path, 0, 0,
                                "expected the arrivals file NAME.txt or its directory");
         } else {
             char **names;
             size_t n;
-            rc = textio_list_dir(dir, &names, &n, err);
+            rc = textio_list_dir(dir, &names, &n, NULL, 0, err);
             for (size_t i = 0; rc == 0 && i < n; i++) {
                 double censor;
                 size_t stem = azure_lifetime_name(names[i], &censor);

@@ -8,8 +8,10 @@
  *   CPU usage [MHZ]; CPU usage [%]; Memory capacity provisioned [KB];
  *   Memory usage [KB]; Disk read/write throughput [KB/s]; Network ...
  * Columns are found by name (fields split on ';' and trimmed of spaces
- * and tabs); the ones we need are "Timestamp [ms]", "CPU cores" and
- * "CPU usage [%]", and "Memory capacity provisioned [KB]" if present.
+ * and tabs); all eleven must be there, each once.  hvsim uses
+ * "Timestamp [ms]", "CPU cores", "CPU usage [%]" and "Memory capacity
+ * provisioned [KB]"; every field of a row, used or not, must be a number
+ * by the text rules (workloads/textio.h).
  * Source: GWA-T-12 Bitbrains, Grid Workloads Archive, TU Delft,
  * http://gwa.ewi.tudelft.nl/datasets/gwa-t-12-bitbrains; cite S. Shen,
  * V. van Beek, A. Iosup, "Statistical Characterization of
@@ -40,9 +42,10 @@
  *             PlanetLab.
  * A file with only zero usage demands no CPU and is skipped as
  * zero_runtime; a header-only file is a valid empty VM (no guest).
- * Errors: 0-byte file, an empty directory, a header without a needed
- * column, a row with a different number of fields than the header, a
- * value that is not a number, negative values, timestamps going back.
+ * Errors: 0-byte file, an empty directory, a header without one of the
+ * eleven columns or with one twice, a row with a different number of
+ * fields than the header, a field that is not a number (NaN, garbage,
+ * empty), negative values where hvsim reads them, timestamps going back.
  *
  * Memory: open reads the header and first row of every file to sort them
  * (one name and one timestamp per file); next reads one file into its
@@ -60,14 +63,24 @@
 
 #define BB_DEFAULT_INTERVAL 300.0
 
-enum { BB_TS, BB_CORES, BB_PCT, BB_MEM, BB_NCOLS };
+/* The columns of a GWA-T-12 file, all required, each once, in any order;
+ * the first four are the ones hvsim uses. */
+enum { BB_TS, BB_CORES, BB_PCT, BB_MEM, BB_NCOLS = 11 };
 
 static const char *const bb_col_names[BB_NCOLS] = {
     [BB_TS] = "Timestamp [ms]",
     [BB_CORES] = "CPU cores",
     [BB_PCT] = "CPU usage [%]",
     [BB_MEM] = "Memory capacity provisioned [KB]",
+    "CPU capacity provisioned [MHZ]",
+    "CPU usage [MHZ]",
+    "Memory usage [KB]",
+    "Disk read throughput [KB/s]",
+    "Disk write throughput [KB/s]",
+    "Network received throughput [KB/s]",
+    "Network transmitted throughput [KB/s]",
 };
+#define BB_USED 4   /* columns read into a record: BB_TS .. BB_MEM */
 
 /* One VM file, in the order guests are produced. */
 struct bb_file {
@@ -145,17 +158,27 @@ static int bb_reader_open(struct bb_reader *b, const char *path, const char *dis
                                          "duplicate column '%s'", bb_col_names[c]);
                 b->col[c] = (int)k;
             }
-        if (b->col[c] < 0 && c != BB_MEM)
+        if (b->col[c] < 0)
             return sim_error_set(err, SIM_EINVAL, display, 1, 0,
-                                 "no '%s' column in the header (not a GWA-T-12 file?)",
-                                 bb_col_names[c]);
+                                 "no '%s' column in the header (a GWA-T-12 file has all "
+                                 "eleven: %s; %s; ...)", bb_col_names[c], bb_col_names[0],
+                                 bb_col_names[1]);
     }
     return 0;
 }
 
-/* Read the next data row: v[] gets the needed columns (mem 0 if the
- * column is absent).  Returns 1, 0 at the end, or an error. */
-static int bb_row(struct bb_reader *b, double v[BB_NCOLS], long *line, struct sim_error *err)
+/* The header's name of field k. */
+static const char *bb_field_name(const struct bb_reader *b, size_t k)
+{
+    for (int c = 0; c < BB_NCOLS; c++)
+        if (b->col[c] == (int)k)
+            return bb_col_names[c];
+    return "column";
+}
+
+/* Read the next data row: v[] gets the used columns.  Returns 1, 0 at
+ * the end, or an error. */
+static int bb_row(struct bb_reader *b, double v[BB_USED], long *line, struct sim_error *err)
 {
     int rc;
     while ((rc = textio_next(&b->t, err)) == 1 && textio_trim(b->t.buf)[0] == '\0')
@@ -168,16 +191,19 @@ static int bb_row(struct bb_reader *b, double v[BB_NCOLS], long *line, struct si
         return sim_error_set(err, SIM_EINVAL, b->t.name, b->t.line,
                              n > b->nfields ? b->fcol[b->nfields] : (long)b->t.len + 1,
                              "%zu fields, but the header has %zu", n, b->nfields);
-    for (int c = 0; c < BB_NCOLS; c++) {
-        v[c] = 0;
-        if (b->col[c] < 0)
-            continue;
+    /* Every field by the text rules, the ones used also by their own. */
+    for (size_t k = 0; k < n; k++) {
+        double x;
+        const char *why;
+        if (!textio_parse_double(b->field[k], &x, &why))
+            return sim_error_set(err, SIM_EINVAL, b->t.name, b->t.line, b->fcol[k],
+                                 "%s: %s: '%.40s'", bb_field_name(b, k), why, b->field[k]);
+    }
+    for (int c = 0; c < BB_USED; c++) {
         const char *s = b->field[b->col[c]];
         long col = b->fcol[b->col[c]];
         const char *why;
-        if (!textio_parse_double(s, &v[c], &why))
-            return sim_error_set(err, SIM_EINVAL, b->t.name, b->t.line, col, "%s: %s: '%.40s'",
-                                 bb_col_names[c], why, s);
+        textio_parse_double(s, &v[c], &why);
         if (v[c] < 0)
             return sim_error_set(err, SIM_EINVAL, b->t.name, b->t.line, col,
                                  "%s: negative value %g", bb_col_names[c], v[c]);
@@ -219,7 +245,8 @@ static int bb_open(struct trace_reader *r, const char *path, struct sim_error *e
     int rc = 0;
     if (textio_is_dir(path)) {
         p->dir = xstrdup(path);
-        rc = textio_list_dir(path, &names, &n, err);
+        rc = textio_list_dir(path, &names, &n, r->dir_skipped, sizeof r->dir_skipped,
+                             err);
         if (rc == 0 && n == 0)
             rc = sim_error_set(err, SIM_EINVAL, r->path, 0, 0,
                                "empty directory (expected one CSV per VM)");
@@ -235,16 +262,20 @@ static int bb_open(struct trace_reader *r, const char *path, struct sim_error *e
     }
     /* The first timestamp of each file decides its place.  A file that
      * cannot be read this far gets -inf: it comes first, and next()
-     * reports its error when it reads it in full. */
+     * reports its error when it reads it in full.  A single file needs
+     * no order (and may be standard input, which can be read only once):
+     * its first timestamp becomes the offset when it is read. */
     p->files = xcalloc(n, sizeof *p->files);
     p->n = n;
     bool have = false;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !p->dir; i++)
+        p->files[i] = (struct bb_file){names[i], -INFINITY};
+    for (size_t i = 0; i < n && p->dir; i++) {
         p->files[i].name = names[i];
         p->files[i].first_ts = -INFINITY;
         char *full = bb_path(p, names[i]);
         struct bb_reader b;
-        double v[BB_NCOLS];
+        double v[BB_USED];
         long line;
         if (bb_reader_open(&b, full, full, NULL) == 0 && bb_row(&b, v, &line, NULL) == 1) {
             p->files[i].first_ts = v[BB_TS];
@@ -266,7 +297,7 @@ static int bb_file(struct trace_reader *r, const char *path, const char *display
 {
     struct bb_reader b;
     int rc = bb_reader_open(&b, path, display, err);
-    double *util = NULL, sum = 0, first = 0, last = 0, v[BB_NCOLS];
+    double *util = NULL, sum = 0, first = 0, last = 0, v[BB_USED];
     size_t n = 0, cap = 0;
     long line;
     while (rc == 0 && (rc = bb_row(&b, v, &line, err)) == 1) {
@@ -297,6 +328,8 @@ static int bb_file(struct trace_reader *r, const char *path, const char *display
             r->skipped[TRACE_SKIP_ZERO_RUNTIME]++;
         return rc < 0 ? rc : TRACE_EOF;
     }
+    if (!bb_priv(r)->dir)
+        r->time_offset = first;   /* a single file starts at 0 */
     double interval = n > 1 && last > first ? (last - first) / (double)(n - 1)
                                             : BB_DEFAULT_INTERVAL;
     double arrival = first - r->time_offset;

@@ -81,6 +81,9 @@ int trace_check_summary(FILE *errout, const char *path, const struct trace_optio
         if (r.max_procs > 0) {
             cores = (double)r.max_procs;
             s->cores_from = "MaxProcs of the header";
+        } else if (r.max_nodes > 0) {
+            cores = (double)r.max_nodes;
+            s->cores_from = "MaxNodes of the header";
         } else {
             cores = 1;
             s->cores_from = "default; give the platform's cores for a real estimate";
@@ -94,6 +97,7 @@ int trace_check_summary(FILE *errout, const char *path, const struct trace_optio
     s->first = first;
     s->last = last;
     s->time_offset = r.time_offset;
+    snprintf(s->not_read, sizeof s->not_read, "%s", r.dir_skipped);
     s->work = work;
     s->cpu = cpu;
     s->cores = cores;
@@ -122,6 +126,8 @@ void trace_summary_print(FILE *out, const struct trace_summary *s)
         if (s->skipped[k])
             fprintf(out, " %s=%ld", trace_skip_names[k], s->skipped[k]);
     fprintf(out, "\n");
+    if (s->not_read[0])
+        fprintf(out, "not read: %s\n", s->not_read);
     fprintf(out, "errors: %ld\n", s->errors);
     if (s->records > 0) {
         fprintf(out, "arrivals: %.17g .. %.17g s (span %.6g s)\n", s->first, s->last,

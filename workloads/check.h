@@ -19,9 +19,10 @@ typedef bool (*trace_class_known_fn)(const char *name, void *ctx);
  * extension; cutting and scaling applied as in a run).  Every problem is
  * printed to errout as "FILE:LINE[:COLUMN]: what is wrong", at most
  * max_errors of them (<= 0: no limit), then "... and N more errors".  A
- * summary goes to out: format, records, skipped by reason, time span,
- * total work, and an offered-load estimate sum(work * vcpus) / span /
- * cores.  cores <= 0 means: MaxProcs of an SWF header when known, else 1;
+ * summary goes to out: format, records, skipped by reason, the entries of
+ * a per-VM directory that were not read, time span, total work, and an
+ * offered-load estimate sum(work * vcpus) / span / cores.  cores <= 0
+ * means: MaxProcs (else MaxNodes) of an SWF header when known, else 1;
  * the summary says which was used.  class_known may be NULL (class names
  * are then only checked for their syntax).
  * Returns 0 when the trace is clean, SIM_EINVAL if it has any error,
@@ -40,10 +41,11 @@ struct trace_summary {
     long skipped[TRACE_SKIP_MAX];
     double first, last;           /* arrivals of the first and last record */
     double time_offset;           /* subtracted by the reader so the trace starts at 0 */
+    char not_read[400];           /* entries of a per-VM directory not read, "" if none */
     double work;                  /* sum of work per vCPU */
     double cpu;                   /* sum of work x vcpus */
     double cores;                 /* of the offered load */
-    const char *cores_from;       /* "given", "MaxProcs of the header", "default ..." */
+    const char *cores_from;       /* "given", "MaxProcs (or MaxNodes) of the header", "default ..." */
     double window;                /* the load's time base: the arrival span, or ... */
     const char *window_from;      /* ... "arrival span" or "duration of the longest guest" */
     double offered_load;          /* cpu / window / cores; NAN without records */

@@ -5,7 +5,7 @@
  * naming the columns, then one guest per line.  Required columns
  * `arrival` (s) and `work` (s of CPU per vCPU); optional `id`, `vcpus`
  * (default 1), `mem_mb`, `priority`, `weight` or `nice`, `deadline` (absolute s),
- * `class` (workload class name) and `util` (mean utilisation), in any
+ * `class` (workload class name) and `util` (mean utilisation, 0..1), in any
  * order.  Column names are lower case and exact; a name starting with
  * `x_` is the user's own and is read and ignored; any other unknown, an
  * empty or a duplicate name is an error.  Fields are separated by commas

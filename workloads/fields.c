@@ -36,8 +36,9 @@ const char *const trace_field_help[TRACE_F_COUNT] = {
     [TRACE_F_MEM_MB] = "memory, MB (default 0: none needed)",
     [TRACE_F_PRIORITY] = "priority class, smaller is more important (default 0); "
                          "read by --sched prio and reported by priority",
-    [TRACE_F_WEIGHT] = "weight, > 0 (default 1); read by prio --tie smith, lottery, and cfs "
-                       "and eevdf (weight x 1024, nice 0's being 1024)",
+    [TRACE_F_WEIGHT] = "weight, > 0 (default 1); read by prio --tie smith, lottery, credit "
+                       "and credit2 (Xen's weight = 256 x weight), and cfs and eevdf "
+                       "(weight x 1024, nice 0's being 1024)",
     [TRACE_F_DEADLINE] = "absolute deadline, s (default: none); a guest that finishes "
                          "after it counts as a deadline miss",
     [TRACE_F_CLASS] = "workload class (see hvsim list; default: the default class)",
@@ -170,10 +171,13 @@ const char *trace_field_set_number(struct trace_record *rec, int f, double v, ch
         rec->deadline = v;
         return NULL;
     case TRACE_F_UTIL:
-        /* Above 1 is accepted: measured utilisation can exceed the
-         * provisioned capacity (the Bitbrains quirk). */
+        /* The guest's mean demand as a fraction of its vCPUs: a value
+         * above 1 would be more than the guest can use. */
         if (v < 0)
             return snprintf(msg, len, "negative util (%g)", v), msg;
+        if (v > 1)
+            return snprintf(msg, len, "util %g is above 1 (a mean utilisation is a fraction "
+                            "of the guest's vCPUs, 0..1)", v), msg;
         rec->util = v;
         return NULL;
     case TRACE_F_REPEAT:

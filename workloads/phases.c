@@ -17,13 +17,18 @@
  *
  * is an I/O-like VM that runs 0.1 ms then blocks 10 ms, 100,000 times,
  * beside a CPU hog of 60 s.  The file is JSON if its first character
- * (after blanks) is '[', CSV otherwise.  A record without phases is an
- * error with its location.
+ * (after blanks) is '[', CSV otherwise (standard input is taken to be
+ * CSV: it cannot be read twice).  A record without phases is an error
+ * with its location.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+#include <sys/stat.h>
+
 #include "base/xalloc.h"
+#include "workloads/textio.h"
 #include "workloads/trace.h"
 
 extern const struct trace_fmt trace_fmt_csv, trace_fmt_json;
@@ -34,20 +39,27 @@ struct phases_priv {
     void *inner_priv;
 };
 
-/* JSON if the first byte after blanks (and a BOM) is '['. */
+/* JSON if the first character after blanks is '[', read as the reader
+ * will read it (decompressed; a BOM skipped).  Standard input, a FIFO or
+ * a device cannot be read twice: taken to be CSV. */
 static bool looks_json(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    struct stat st;
+    if (strcmp(path, "-") == 0 || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
         return false;
-    int c;
-    long n = 0;
-    while ((c = fgetc(f)) != EOF && n++ < 4096)
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != 0xEF && c != 0xBB &&
-            c != 0xBF)
-            break;
-    fclose(f);
-    return c == '[';
+    struct textio t;
+    bool json = false;
+    if (textio_open(&t, path, NULL, NULL) == 0) {
+        for (int i = 0; i < 64 && textio_next(&t, NULL) == 1; i++) {
+            const char *s = textio_trim(t.buf);
+            if (*s) {
+                json = *s == '[';
+                break;
+            }
+        }
+    }
+    textio_close(&t);
+    return json;
 }
 
 static int phases_open(struct trace_reader *r, const char *path, struct sim_error *err)

@@ -57,7 +57,8 @@ static int planetlab_open(struct trace_reader *r, const char *path, struct sim_e
     int rc = 0;
     if (textio_is_dir(path)) {
         p->dir = xstrdup(path);
-        rc = textio_list_dir(path, &p->names, &p->n, err);
+        rc = textio_list_dir(path, &p->names, &p->n, r->dir_skipped,
+                             sizeof r->dir_skipped, err);
         if (rc == 0 && p->n == 0)
             rc = sim_error_set(err, SIM_EINVAL, r->path, 0, 0,
                                "empty directory (expected one file per VM)");

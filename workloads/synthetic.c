@@ -13,6 +13,7 @@
 
 #include "base/rng.h"
 #include "base/xalloc.h"
+#include "workloads/fields.h"
 
 struct synth_state {
     struct synth_spec spec;
@@ -20,6 +21,35 @@ struct synth_state {
     long emitted;
     double clock;
 };
+
+/* vcpus and priority are whole numbers: a constant must be one (vcpus
+ * within 1..TRACE_VCPUS_MAX); draws of a distribution are rounded (vcpus
+ * also kept within that range), which spec->note says. */
+static int whole_keys(struct synth_spec *spec, struct sim_error *err)
+{
+    const struct dist *v = &spec->vcpus, *p = &spec->priority;
+    char text[96];
+    if (v->kind == DIST_DET) {
+        if (v->p[0] < 1 || v->p[0] > TRACE_VCPUS_MAX || v->p[0] != floor(v->p[0]))
+            return sim_error_usage(err, "--generate vcpus=%g: a guest has a whole number of "
+                                   "vCPUs, 1..%d", v->p[0], TRACE_VCPUS_MAX);
+    } else {
+        dist_format(v, text, sizeof text);
+        snprintf(spec->note, sizeof spec->note, "--generate vcpus=%s: each draw is rounded to "
+                 "a whole number of vCPUs and kept within 1..%d", text, TRACE_VCPUS_MAX);
+    }
+    if (p->kind == DIST_DET) {
+        if (p->p[0] != floor(p->p[0]))
+            return sim_error_usage(err, "--generate priority=%g: a priority is a class number, "
+                                   "a whole number", p->p[0]);
+    } else {
+        size_t used = strlen(spec->note);
+        dist_format(p, text, sizeof text);
+        snprintf(spec->note + used, sizeof spec->note - used, "%s--generate priority=%s: each "
+                 "draw is rounded to a whole class number", used ? "; " : "", text);
+    }
+    return SIM_OK;
+}
 
 int synth_parse(struct synth_spec *spec, const char *text, struct sim_error *err)
 {
@@ -63,11 +93,23 @@ int synth_parse(struct synth_spec *spec, const char *text, struct sim_error *err
         switch (k) {
         case 0: {
             double v;
-            if (!sim_parse_double(val, &v) || v < 0.5 || v > 1e12) {
-                rc = sim_error_usage(err, "--generate n=%s: need a number of guests >= 1", val);
+            if (!sim_parse_double(val, &v)) {
+                rc = sim_error_usage(err, "--generate n=%s: not a number of guests (digits, "
+                                     "or an exponent: 1e6)", val);
                 goto out;
             }
-            spec->n = lround(v);
+            if (v < 1 || v != floor(v)) {
+                rc = sim_error_usage(err, "--generate n=%s: need a whole number of guests "
+                                     ">= 1", val);
+                goto out;
+            }
+            if (v > SYNTH_MAX_GUESTS) {
+                rc = sim_error_usage(err, "--generate n=%s: more than %g guests (at about 3 "
+                                     "million guests a second, %g already take days)", val,
+                                     SYNTH_MAX_GUESTS, SYNTH_MAX_GUESTS);
+                goto out;
+            }
+            spec->n = (long)v;
             break;
         }
         case 1: rc = dist_parse(&spec->interarrival, key, val, err); break;
@@ -115,6 +157,8 @@ int synth_parse(struct synth_spec *spec, const char *text, struct sim_error *err
                              "out work=");
     else if (spec->work.kind == DIST_DET && spec->work.p[0] <= 0)
         rc = sim_error_usage(err, "--generate work=%g: work must be > 0", spec->work.p[0]);
+    else
+        rc = whole_keys(spec, err);
 out:
     free(copy);
     return rc;
@@ -157,7 +201,7 @@ static int synth_next(struct trace_reader *r, struct trace_record *rec, struct s
     if (!(rec->work >= 1e-9))
         rec->work = 1e-9;
     double vc = dist_draw(&st->spec.vcpus, s[SIM_STREAM_VCPUS]);
-    rec->vcpus = vc < 1.5 ? 1 : (vc > 4096 ? 4096 : (int)lround(vc));
+    rec->vcpus = vc < 1.5 ? 1 : (vc > TRACE_VCPUS_MAX ? TRACE_VCPUS_MAX : (int)lround(vc));
     rec->mem_mb = dist_draw(&st->spec.mem_mb, s[SIM_STREAM_MEM]);
     /* priority is a class number: rounded, but 0 (the default class) is allowed */
     rec->priority = round(dist_draw(&st->spec.priority, s[SIM_STREAM_PRIORITY]));

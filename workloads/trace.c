@@ -19,11 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include "base/param.h"
 #include "base/xalloc.h"
+#include "workloads/textio.h"
 
 #define FMT(name) extern const struct trace_fmt trace_fmt_##name;
 #include "workloads/fmt-list.h"
@@ -50,24 +50,23 @@ const char *const trace_skip_names[TRACE_SKIP_MAX] = {
 };
 
 /* A directory holds per-VM files: Bitbrains' are *.csv, PlanetLab's have
- * no extension. */
+ * no extension (either compressed or not).  Only regular files that are
+ * not hidden count, as for the readers. */
 static const struct trace_fmt *fmt_for_directory(const char *path)
 {
-    DIR *d = opendir(path);
-    if (!d)
+    char **names;
+    size_t n;
+    if (textio_list_dir(path, &names, &n, NULL, 0, NULL) < 0)
         return NULL;
     bool csv = false, other = false;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        size_t n = strlen(e->d_name);
-        if (n > 4 && strcasecmp(e->d_name + n - 4, ".csv") == 0)
+    for (size_t i = 0; i < n; i++) {
+        size_t len = textio_strip_compression(names[i]);
+        if (len > 4 && strncasecmp(names[i] + len - 4, ".csv", 4) == 0)
             csv = true;
         else
             other = true;
     }
-    closedir(d);
+    textio_free_names(names, n);
     if (csv && !other)
         return trace_fmt_find("bitbrains");
     if (other && !csv)
@@ -75,15 +74,23 @@ static const struct trace_fmt *fmt_for_directory(const char *path)
     return NULL;
 }
 
-/* By the extension; failing that, a directory by what it holds. */
+/* A directory by what it holds; a file by the extension of its name
+ * without a compression suffix ("kth.swf.gz" is swf). */
 const struct trace_fmt *trace_fmt_for_path(const char *path)
 {
-    struct stat st;
-    const char *dot = strrchr(path, '.');
+    if (strcmp(path, "-") == 0)
+        return NULL;
+    if (textio_is_dir(path))
+        return fmt_for_directory(path);
     const char *slash = strrchr(path, '/');
-    if (!dot || (slash && dot < slash))
-        return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? fmt_for_directory(path) : NULL;
-    size_t n = strlen(dot);
+    const char *base = slash ? slash + 1 : path;
+    size_t end = textio_strip_compression(base), start = end;
+    while (start > 0 && base[start - 1] != '.')
+        start--;
+    if (start == 0)
+        return NULL;
+    const char *dot = base + start - 1;
+    size_t n = end - (start - 1);
     for (size_t i = 0; i < registry_count(&trace_fmt_registry); i++) {
         const struct trace_fmt *f = trace_fmt_of(registry_at(&trace_fmt_registry, i));
         const char *ext = f->extensions;
@@ -243,11 +250,27 @@ static void reader_reset(struct trace_reader *r, const struct trace_fmt *fmt, co
 {
     memset(r, 0, sizeof *r);
     r->fmt = fmt;
-    snprintf(r->path, sizeof r->path, "%s", name);
+    snprintf(r->path, sizeof r->path, "%s", strcmp(name, "-") == 0 ? "<stdin>" : name);
     if (opt)
         r->opt = *opt;
     else
         trace_options_init(&r->opt);
+}
+
+int trace_format_unknown(const char *path, struct sim_error *err)
+{
+    if (strcmp(path, "-") == 0)
+        return sim_error_usage(err, "standard input (--trace -) has no name to tell its format "
+                               "by: give --format NAME (see `hvsim list`)");
+    /* A path that cannot be read at all says so first. */
+    int rc = infile_check_dir(path, NULL, false, err);
+    if (rc < 0 && !textio_is_dir(path))
+        return rc;
+    return sim_error_set(err, SIM_EINVAL, path, 0, 0,
+                         "cannot tell the trace format from the name (a directory "
+                         "of per-VM files is planetlab, or bitbrains if they are "
+                         "*.csv; a compressed file is named by what it holds, e.g. "
+                         "kth.swf.gz); give --format NAME (see `hvsim list`)");
 }
 
 int trace_open(struct trace_reader *r, const char *path, const struct trace_options *opt,
@@ -262,12 +285,12 @@ int trace_open(struct trace_reader *r, const char *path, const struct trace_opti
     } else {
         fmt = trace_fmt_for_path(path);
         if (!fmt)
-            return sim_error_set(err, SIM_EINVAL, path, 0, 0,
-                                 "cannot tell the trace format from the name (a directory "
-                                 "of per-VM files is planetlab, or bitbrains if they are "
-                                 "*.csv); give --format NAME (see `hvsim list`)");
+            return trace_format_unknown(path, err);
     }
     reader_reset(r, fmt, path, opt);
+    struct stat st;
+    r->once = strcmp(path, "-") == 0 ||
+              (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
     if (opt && opt->fmt_conf) {
         r->conf = opt->fmt_conf;
     } else if (fmt->info.conf_size > 0) {

@@ -160,6 +160,13 @@ struct trace_reader {
      * (SWF: the first job line's submit time; Azure: the first bin;
      * Bitbrains: the earliest first timestamp of its files), 0 = none. */
     double time_offset;
+    /* Entries of a per-VM directory that were not read (hidden files,
+     * subdirectories, FIFOs, symbolic-link loops...), counted and named
+     * by textio_list_dir; "" when none. */
+    char dir_skipped[400];
+    /* Read only once: standard input, a FIFO or a device (a replication
+     * cannot read it again). */
+    bool once;
 };
 
 /* The registry (fmt-list.h, plus plug-ins). */
@@ -176,7 +183,13 @@ static inline const struct trace_fmt *trace_fmt_find(const char *name)
  * files it holds; NULL if it cannot be told. */
 const struct trace_fmt *trace_fmt_for_path(const char *path);
 
-/* Open a trace file with opt (format from opt->format or the extension). */
+/* The error for a path whose format cannot be told: the path's own
+ * problem if it cannot be read ("PATH: No such file or directory"), else
+ * a request for --format.  Returns SIM_EINVAL. */
+int trace_format_unknown(const char *path, struct sim_error *err);
+
+/* Open a trace file with opt (format from opt->format or the extension);
+ * path "-" is standard input (with a format). */
 int trace_open(struct trace_reader *r, const char *path, const struct trace_options *opt,
                struct sim_error *err);
 /* Open an already-made source (the synthetic generator, an in-memory

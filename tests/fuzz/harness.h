@@ -6,7 +6,8 @@
  * so a regression case runs exactly the code that found it.
  *
  * The input becomes files in a private temporary directory:
- *   csv, swf, json   the whole input is the file;
+ *   csv, swf, json,  the whole input is the file;
+ *   phases
  *   planetlab,       the input is split at each "\n@@" into up to 4 member
  *   bitbrains        files of one directory, which is read;
  *   azure            split at the first "\n@@" into the arrivals file
@@ -25,12 +26,15 @@
 
 #include "workloads/trace.h"
 
+/* Each target uses some of these helpers only. */
+#define FUZZ_UNUSED __attribute__((unused))
+
 struct fuzz_outcome {
     long records, errors, skipped;
     int open_rc;
 };
 
-static void fuzz_put(const char *path, const unsigned char *data, size_t n)
+static FUZZ_UNUSED void fuzz_put(const char *path, const unsigned char *data, size_t n)
 {
     FILE *f = fopen(path, "wb");
     if (!f) {
@@ -45,11 +49,11 @@ static void fuzz_put(const char *path, const unsigned char *data, size_t n)
 static char fuzz_dir_name[64];
 
 /* Every input removes its files, so the directory is empty at exit. */
-static void fuzz_dir_remove(void) { rmdir(fuzz_dir_name); }
+static FUZZ_UNUSED void fuzz_dir_remove(void) { rmdir(fuzz_dir_name); }
 
 /* The temporary directory of this process (made once, reused: a fuzzer
  * runs millions of inputs). */
-static const char *fuzz_dir(void)
+static FUZZ_UNUSED const char *fuzz_dir(void)
 {
     if (!fuzz_dir_name[0]) {
         snprintf(fuzz_dir_name, sizeof fuzz_dir_name, "/tmp/hvsim-fuzz-XXXXXX");
@@ -64,7 +68,7 @@ static const char *fuzz_dir(void)
 
 /* Next piece of data split at "\n@@": *len gets its length, the return
  * value the start of the rest (or NULL). */
-static const unsigned char *fuzz_split(const unsigned char *d, size_t n, size_t *len)
+static FUZZ_UNUSED const unsigned char *fuzz_split(const unsigned char *d, size_t n, size_t *len)
 {
     for (size_t i = 0; i + 3 <= n; i++)
         if (d[i] == '\n' && d[i + 1] == '@' && d[i + 2] == '@') {
@@ -75,7 +79,7 @@ static const unsigned char *fuzz_split(const unsigned char *d, size_t n, size_t 
     return NULL;
 }
 
-static struct fuzz_outcome fuzz_read(const char *path, const char *format)
+static FUZZ_UNUSED struct fuzz_outcome fuzz_read(const char *path, const char *format)
 {
     struct fuzz_outcome o = {0, 0, 0, 0};
     struct trace_options opt;
@@ -116,12 +120,13 @@ static struct fuzz_outcome fuzz_read(const char *path, const char *format)
 }
 
 /* Run one input through format fmt. */
-static struct fuzz_outcome fuzz_one(const char *fmt, const unsigned char *data, size_t n)
+static FUZZ_UNUSED struct fuzz_outcome fuzz_one(const char *fmt, const unsigned char *data, size_t n)
 {
     const char *dir = fuzz_dir();
     char path[256], sub[200];
     struct fuzz_outcome o;
-    if (strcmp(fmt, "csv") == 0 || strcmp(fmt, "swf") == 0 || strcmp(fmt, "json") == 0) {
+    if (strcmp(fmt, "csv") == 0 || strcmp(fmt, "swf") == 0 || strcmp(fmt, "json") == 0 ||
+        strcmp(fmt, "phases") == 0) {
         snprintf(path, sizeof path, "%s/in.%s", dir, fmt);
         fuzz_put(path, data, n);
         o = fuzz_read(path, fmt);
