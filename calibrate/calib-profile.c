@@ -265,15 +265,23 @@ static void walk_keys(json_t *doc, const struct calib_report *r, const char *her
                 "fitted here: the working set where TLB misses start, E = %.0f +- %.0f 4 KiB "
                 "entries (share of misses 1 - E/pages); %s; %s",
                 f->theta.tlb_entries, f->se.tlb_entries, cpuid_tlb, here));
+        /* The levels bound the price: a leaf latency outside [L1, DRAM]
+         * (above DRAM when the reference still pays walks there) cannot be
+         * reached by any split, and the profile's walk then differs from
+         * the fitted one; say by how much. */
+        char gap[200] = ", the fitted walk per TLB miss";
+        if (fabs(w->model_walk_ns / w->walk_ns - 1) > 0.005)
+            snprintf(gap, sizeof gap, ", against a fitted walk of %.4g ns per TLB miss (%+.0f%%: "
+                     "the leaf latency lies outside the levels' range, so no split reaches it)",
+                     w->walk_ns, 100 * (w->model_walk_ns / w->walk_ns - 1));
         for (int l = 0; l < CALIB_LEVELS; l++)
             json_object_set_new(frac, names[l],
                 num(round(w->fraction[l] * 1e4) / 1e4, "fraction", 'D',
                     "from the fit at the largest working set measured, %.0f MiB: %.2f upper-level "
                     "references at L1 and %.2f leaf references at D(s ws) = %.3g ns (s = 1/%.0f), "
-                    "split between the levels that bracket it, so that W x price = %.4g ns, the "
-                    "fitted walk per TLB miss; %s",
+                    "split between the levels that bracket it, so that W x price = %.4g ns%s; %s",
                     w->ws_ref / 1048576, w->refs.upper, w->refs.leaf, w->leaf_ns, 1 / f->theta.s,
-                    w->walk_ns, here));
+                    w->model_walk_ns, gap, here));
     } else {
         json_object_set_new(doc, "pwc_hit_rate",
             num(0.8333, "fraction", 'D',
@@ -288,6 +296,15 @@ static void walk_keys(json_t *doc, const struct calib_report *r, const char *her
                 : num(1536, "entries", 'E', "NOT measured here (%s): skylake-sp's STLB",
                       r->walk_note));
         static const double placeholder[CALIB_LEVELS] = { 0.4, 0.3, 0.2, 0.1 };
+        /* The levels bound the price: a leaf latency outside [L1, DRAM]
+         * (above DRAM when the reference still pays walks there) cannot be
+         * reached by any split, and the profile's walk then differs from
+         * the fitted one; say by how much. */
+        char gap[200] = ", the fitted walk per TLB miss";
+        if (fabs(w->model_walk_ns / w->walk_ns - 1) > 0.005)
+            snprintf(gap, sizeof gap, ", against a fitted walk of %.4g ns per TLB miss (%+.0f%%: "
+                     "the leaf latency lies outside the levels' range, so no split reaches it)",
+                     w->walk_ns, 100 * (w->model_walk_ns / w->walk_ns - 1));
         for (int l = 0; l < CALIB_LEVELS; l++)
             json_object_set_new(frac, names[l],
                 num(placeholder[l], "fraction", 'E',

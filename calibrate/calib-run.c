@@ -248,10 +248,10 @@ static void log_table(FILE *log, const struct calib_report *r)
                 f->at_bound ? "; p or sigma at the bound of its range (its error means nothing)"
                             : "");
         fprintf(log, "  at %.4g MiB: a 2D walk is %.2f references (%.2f upper at L1, %.2f leaf at "
-                "%.3g ns) = %.4g ns per TLB miss;\n    price %.3g ns per reference, native walk "
-                "%.3g ns, beyond native %.4g ns  -> walk_hit_fraction\n",
+                "%.3g ns) = %.4g ns per TLB miss;\n    price %.3g ns per reference, walk %.4g ns "
+                "in the profile, native %.3g ns, beyond native %.4g ns  -> walk_hit_fraction\n",
                 w->ws_ref / MiB, w->refs.total, w->refs.upper, w->refs.leaf, w->leaf_ns,
-                w->walk_ns, w->price_ns, w->native_ns, w->beyond_native_ns);
+                w->walk_ns, w->price_ns, w->model_walk_ns, w->native_ns, w->beyond_native_ns);
     } else {
         fprintf(log, "  walk NOT fitted: %s; literature values used, tagged as such\n",
                 r->walk_note);

@@ -367,6 +367,12 @@ Test(calib_levels, splintering_huge_pages_walks_taken_off_the_levels)
     json_t *l3 = json_object_get(json_object_get(doc, "mem_latency"), "l3");
     cr_expect(strstr(json_string_value(json_object_get(l3, "source")), "minus the TLB misses") != NULL,
               "the source says the walks were taken off");
+    /* the walk the profile prices against the fitted one: a gap is said */
+    json_t *l1f = json_object_get(json_object_get(doc, "walk_hit_fraction"), "l1");
+    const char *src = json_string_value(json_object_get(l1f, "source"));
+    bool gap = fabs(r->walk.model_walk_ns / r->walk.walk_ns - 1) > 0.005;
+    cr_expect((strstr(src, "against a fitted walk") != NULL) == gap, "profile walk %g ns, fitted "
+              "%g ns: %s", r->walk.model_walk_ns, r->walk.walk_ns, src);
     json_decref(doc);
     free(r);
 }
