@@ -541,7 +541,8 @@ json_t *calib_profile_json(const struct calib_report *r)
     set(doc, "_calibration", calibration_json(r));
     set(doc, "schema", json_string("hvsim-hw-profile/1"));
     set(doc, "name", json_string(r->opt.name ? r->opt.name : "calibrated"));
-    snprintf(buf, sizeof buf, "%s%s, %s, measured here %.10s: CPUID exit %.2f us, DRAM %.0f ns",
+    snprintf(buf, sizeof buf,
+             "%s%s, %s, measured by hvsim calibrate %.10s: CPUID exit %.2f us, DRAM %.0f ns",
              h->generation, h->guest ? (r->nested_likely ? " as a nested-virtualisation guest"
                                                          : " as a guest")
                                      : " (not a guest)",
