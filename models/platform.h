@@ -112,59 +112,40 @@ enum guest_kind {
     GUEST_FLUID,       /* a utilisation series served as a fluid (--model fluid) */
 };
 
-/* Field order is for the cache: what every dispatch touches comes first,
- * next to the vCPUs; the trace id and the accounting come last. */
+/* Field order is for the cache: what every dispatch touches (core_start,
+ * core_stop, the caps, the runnable accounting) comes last, right before
+ * the vCPUs, in a block of four cache lines that the run queues fetch
+ * ahead of a dispatch (schedulers/sched.c vcpu_fifo_remove); the trace's
+ * description, the per-VM statistics and the series accounting come
+ * first. */
 struct guest {
-    uint64_t seq;              /* trace order, 0-based */
-    int cls;                   /* workload class index (models/hw.h) */
-    const struct hw_rates *rates; /* its class's costs on its host, NULL = ideal */
-    int nvcpus;
+    /* ---- cold: what the trace said, read at admission and at the end ---- */
+    char *id;                  /* the trace's id (owned), NULL = numbered (guest_id) */
+    struct guest *free_next;   /* engine free list, or the admission queue */
+    struct fluid_guest *fl;    /* --model fluid state (owned), NULL otherwise */
     int vcpus_left;            /* vCPUs not yet finished */
     int vcpu_cap;              /* vCPUs this allocation can hold */
-    enum guest_kind kind;
-    sim_time_t first_start;    /* first dispatch of any vCPU, -1 before */
-    uint64_t switches;
-    double switch_seconds;
     double priority;           /* smaller = more important */
-    double weight;             /* > 0: the trace's share weight */
-    struct host *host;         /* where it was placed */
     sim_time_t arrival;        /* ns */
     sim_time_t work;           /* reference ns per vCPU (over its life) */
     double mem_mb;
     sim_time_t deadline;       /* absolute ns, < 0 = none */
-    union sched_slot sched_slot[SCHED_SLOTS]; /* the policy's per-guest state */
-    /* allocation (allocators/alloc.h): cores */
-    double grant;              /* what its allocator grants: a cap on its core time */
-    double cap;                /* the trace's own cap, 0 = none */
-    uint64_t affinity;         /* cores its vCPUs may run on, 0 = every core */
-    double wish;               /* cores it would use unconstrained, now */
-    double win_wish;           /* cores it wished, on average over the last window */
-    /* its cap, enforced by the engine (sim/caps.c) unless the policy does */
-    sim_time_t budget;         /* core ns it may still run in cap period budget_period */
-    int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
-    int nrunning;              /* its vCPUs on cores */
-    bool throttled;            /* its budget is spent until the next period */
-    struct sim_event cap_ev;   /* its budget running out at the present rate */
-    /* runnable time of its vCPUs (core ns), for the allocator's collect step */
-    int nrunnable;             /* its vCPUs queued, running or throttled */
-    sim_time_t runnable_acc;   /* integral of nrunnable, up to runnable_last */
-    sim_time_t runnable_last;
-    sim_time_t win_acc;        /* runnable_acc at the start of the window */
-    sim_time_t win_from;       /* the window's start (or the guest's placement) */
     size_t host_idx;           /* slot in host->guests */
     /* what its vCPUs do (sim/activity.c) */
     struct activity *activity; /* phases or closed loop (owned), NULL otherwise */
     struct util_series *series; /* utilisation series (owned), NULL otherwise */
     sim_time_t series_start;   /* when its series began (its placement) */
     gsl_rng *rng;              /* its own stream (closed loops, series bursts), or NULL */
-    /* virtualisation overhead accounting (seconds / counts) */
-    double done_s;             /* reference work done, s: the base of rate-charged overhead */
-    double exit_seconds, walk_seconds, exits;
-    double ipi_seconds, migration_seconds, poll_seconds;
-    long hlt_exits, ipis, migrations;
+    /* allocation (allocators/alloc.h): what it would use */
+    double wish;               /* cores it would use unconstrained, now */
+    double win_wish;           /* cores it wished, on average over the last window */
+    sim_time_t win_acc;        /* runnable_acc at the start of the window */
+    sim_time_t win_from;       /* the window's start (or the guest's placement) */
     /* per-VM figures: wake-up latency, burst response */
     struct latstat wake_lat, burst_resp;
     long bursts;               /* bursts completed */
+    double poll_seconds;
+    long hlt_exits;
     /* allocation figures, core-seconds over its life; for a series guest
      * reckoned per sample interval of its series (sim/fluid.c) */
     double demand_s, used_s, unmet_s, idle_s;
@@ -174,9 +155,37 @@ struct guest {
     double grant_acc;          /* integral of its grant, core-s, up to grant_last */
     sim_time_t grant_last;
     double acct_grant;         /* grant_acc when the interval began */
-    char *id;                  /* the trace's id (owned), NULL = numbered (guest_id) */
-    struct fluid_guest *fl;    /* --model fluid state (owned), NULL otherwise */
-    struct guest *free_next;   /* engine free list, or the admission queue */
+    struct sim_event cap_ev;   /* its budget running out at the present rate */
+    /* ---- hot: every dispatch ---- */
+    uint64_t seq;              /* trace order, 0-based */
+    int cls;                   /* workload class index (models/hw.h) */
+    int nvcpus;
+    const struct hw_rates *rates; /* its class's costs on its host, NULL = ideal */
+    enum guest_kind kind;
+    int nrunning;              /* its vCPUs on cores */
+    struct host *host;         /* where it was placed */
+    sim_time_t first_start;    /* first dispatch of any vCPU, -1 before */
+    double weight;             /* > 0: the trace's share weight */
+    uint64_t affinity;         /* cores its vCPUs may run on, 0 = every core */
+    union sched_slot sched_slot[SCHED_SLOTS]; /* the policy's per-guest state */
+    /* allocation: its grant and cap, enforced by the engine (sim/caps.c)
+     * unless the policy does */
+    double grant;              /* what its allocator grants: a cap on its core time */
+    double cap;                /* the trace's own cap, 0 = none */
+    sim_time_t budget;         /* core ns it may still run in cap period budget_period */
+    int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
+    bool throttled;            /* its budget is spent until the next period */
+    /* runnable time of its vCPUs (core ns), for the allocator's collect step */
+    int nrunnable;             /* its vCPUs queued, running or throttled */
+    sim_time_t runnable_acc;   /* integral of nrunnable, up to runnable_last */
+    sim_time_t runnable_last;
+    /* virtualisation overhead accounting (seconds / counts) */
+    uint64_t switches;
+    double switch_seconds;
+    double done_s;             /* reference work done, s: the base of rate-charged overhead */
+    double exit_seconds, walk_seconds, exits;
+    double ipi_seconds, migration_seconds;
+    long ipis, migrations;
     struct vcpu vcpu[];        /* nvcpus of them */
 };
 
