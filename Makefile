@@ -10,7 +10,7 @@ CC        ?= cc
 # zlib, liblzma, libzstd, libbz2: compressed traces (workloads/decompress.c);
 # libbz2 has no pkg-config file on Debian, hence -lbz2 below.
 PKGS      := gsl jansson zlib liblzma libzstd
-CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
+CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L -pthread
 WARN      := -Wall -Wextra -Werror -Wstrict-prototypes -Wshadow -Wno-missing-field-initializers
 OPT       ?= -O2 -g
 SAN       ?=
@@ -113,7 +113,7 @@ deps:
 # The headers a policy plug-in needs (the plug-in ABI, base/registry.h),
 # installed under PREFIX/include/hvsim with their folders, and hvsim.pc.
 ABI_HEADERS := base/types.h base/error.h base/xalloc.h base/param.h base/registry.h \
-               base/evq.h base/dist.h base/latstat.h models/hw.h models/platform.h \
+               base/evq.h base/otree.h base/dist.h base/latstat.h models/hw.h models/platform.h \
                workloads/trace.h schedulers/sched.h allocators/alloc.h allocators/place.h
 INCLUDEDIR  ?= $(PREFIX)/include/hvsim
 PCDIR       ?= $(PREFIX)/lib/pkgconfig

@@ -1,6 +1,7 @@
 /*
  * base/dist.h - the distributions of --generate, parsed from text and drawn
- * through GSL (gsl_ran_*).
+ * from GSL generators (gsl_ran_*; exponentials by the ziggurat,
+ * base/zigexp.h).
  *
  *   V | det:V          the constant V (det:0 is a valid zero)
  *   exp:MEAN           exponential, MEAN > 0

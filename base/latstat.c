@@ -57,21 +57,14 @@ static void hist_add(const struct latstat *l, double x)
     h->bin[i] += 1;
 }
 
-void latstat_add(struct latstat *l, double x)
+void latstat__add_binned(struct latstat *l, double x)
 {
-    if (l->n < LATSTAT_EXACT)
-        l->first[l->n] = x;
-    l->n++;
-    l->sum += x;
-    if (x > l->max)
-        l->max = x;
     if (l->n == LATSTAT_EXACT + 1) {
         l->hist = hist_new(l->coarse);
         for (size_t i = 0; i < LATSTAT_EXACT; i++)
             hist_add(l, l->first[i]);
     }
-    if (l->n > LATSTAT_EXACT)
-        hist_add(l, x);
+    hist_add(l, x);
 }
 
 void latstat_merge(struct latstat *a, const struct latstat *b)

@@ -28,8 +28,21 @@ struct latstat {
     gsl_histogram *hist;          /* every sample, once n > LATSTAT_EXACT (owned) */
 };
 
-/* Add one sample (seconds, >= 0). */
-void latstat_add(struct latstat *l, double x);
+/* The part of latstat_add past the first LATSTAT_EXACT samples. */
+void latstat__add_binned(struct latstat *l, double x);
+
+/* Add one sample (seconds, >= 0).  Inline: the engine adds two per burst. */
+static inline void latstat_add(struct latstat *l, double x)
+{
+    if (l->n < LATSTAT_EXACT)
+        l->first[l->n] = x;
+    l->n++;
+    l->sum += x;
+    if (x > l->max)
+        l->max = x;
+    if (l->n > LATSTAT_EXACT)
+        latstat__add_binned(l, x);
+}
 /* Add every sample of b to a (of the same resolution). */
 void latstat_merge(struct latstat *a, const struct latstat *b);
 /* The p-quantile (0..1): exact for small sets, else interpolated in the

@@ -9,14 +9,14 @@ uint64_t sim_mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* MT19937 takes a 32-bit seed: fold the 64-bit hash. */
+/* GSL generators take a 32-bit seed: fold the 64-bit hash. */
 static unsigned long fold32(uint64_t h) { return (unsigned long)((h ^ (h >> 32)) & 0xffffffffUL); }
 
 void sim_rng_init(struct sim_rng *r, uint64_t seed, uint64_t rep)
 {
     for (int i = 0; i < SIM_STREAM_COUNT; i++) {
         uint64_t h = sim_mix64(sim_mix64(sim_mix64(seed) ^ rep) ^ (uint64_t)(i + 1));
-        r->stream[i] = gsl_rng_alloc(gsl_rng_mt19937);
+        r->stream[i] = gsl_rng_alloc(SIM_RNG_TYPE);
         gsl_rng_set(r->stream[i], fold32(h));
     }
 }

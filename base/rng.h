@@ -4,6 +4,11 @@
  * Each stream's seed is derived from (--seed, replication, stream id) by
  * SplitMix64, so a change in how one consumer draws (say, a new workload
  * key) never shifts the numbers of another (the inter-arrival times).
+ *
+ * The generator is GSL's taus2 (L'Ecuyer's maximally equidistributed
+ * combined Tausworthe generator, period 2^88), the one each guest's own
+ * stream already used: on an M/M/1 run of 10^6 jobs MT19937's words were
+ * 8% of the run, taus2's are a third of that.
  */
 #ifndef BASE_RNG_H
 #define BASE_RNG_H
@@ -23,6 +28,8 @@ enum sim_stream {
     SIM_STREAM_GUESTS,     /* each guest's own stream (sim_rng_seed with its number) */
     SIM_STREAM_COUNT
 };
+
+#define SIM_RNG_TYPE gsl_rng_taus2
 
 struct sim_rng {
     gsl_rng *stream[SIM_STREAM_COUNT];

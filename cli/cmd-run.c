@@ -25,6 +25,7 @@
 #include "cli/datadir.h"
 #include "cli/platform-file.h"
 #include "cli/plugin.h"
+#include "cli/pool.h"
 #include "cli/progress.h"
 #include "report/census.h"
 #include "report/outdir.h"
@@ -59,6 +60,7 @@ struct run_options {
     sim_time_t cap_period;
     /* experiment */
     long seed, reps, batches, warmup;
+    long jobs;               /* replications at once, 0 = the online CPUs */
     /* output */
     char *out;
     sim_time_t sample;
@@ -136,6 +138,9 @@ static const struct param_def run_opts[] = {
     {"seed", PARAM_INT, F(seed), "1", 0, 9.2e18, .metavar = "N", .help = "random seed"},
     {"reps", PARAM_INT, F(reps), "1", 1, 1e6, .metavar = "N",
      .help = "independent replications"},
+    {"jobs", PARAM_INT, F(jobs), NULL, 1, 4096, PARAM_NEUTRAL | PARAM_OWN_DEFAULT,
+     .metavar = "N", .help = "run up to N replications at once, each on a thread of its own "
+     "(default: the number of online CPUs); the results are the same for every N"},
     {"batches", PARAM_INT, F(batches), NULL, 2, 1e6, .metavar = "N", .help = "batch means "
      "over one run for the confidence intervals of turnaround and waiting (default 20); with "
      "--reps N the interval is over the replications, unless they are all identical"},
@@ -517,7 +522,7 @@ static int open_workload(struct workload *w, const struct run_options *o, long r
         synth_open(r, &w->spec, (uint64_t)o->seed, (uint64_t)rep, &w->topt);
         return SIM_OK;
     }
-    if (w->first_open) {
+    if (rep == 0 && w->first_open) {   /* (only replication 0 touches it: --jobs) */
         *r = w->first;   /* ownership moves to the caller, who closes it */
         w->first_open = false;
         return SIM_OK;
@@ -692,6 +697,71 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
     return SIM_OK;
 }
 
+/* One replication of the experiment: its inputs are shared and read
+ * only, its hooks, result and error are its own (--jobs runs several at
+ * once; cli/pool.h). */
+struct rep_task {
+    struct sim_hooks hooks;
+    struct sim_result *result;
+    struct sim_error err;
+};
+struct rep_batch {
+    const struct sim_experiment *x;
+    struct workload *w;
+    const struct run_options *o;
+    struct rep_task *tasks;
+    struct progress *prog;
+    struct census *census;
+};
+
+static int run_rep(void *ctx, long rep)
+{
+    struct rep_batch *b = ctx;
+    struct rep_task *t = &b->tasks[rep];
+    struct trace_reader src;
+    int rc = open_workload(b->w, b->o, rep, &src, &t->err);
+    if (rc < 0)
+        return rc;
+    census_attach(b->census, &t->hooks, rep);
+    progress_attach(b->prog, &t->hooks, rep);
+    struct sim *sim;
+    rc = sim_create(&sim, b->x, (uint64_t)rep, &t->hooks, &t->err);
+    if (rc < 0) {
+        trace_close(&src);
+        census_rep_done(b->census, rep);
+        progress_rep_done(b->prog, rep);
+        return rc;
+    }
+    double t0 = wall_now();
+    rc = sim_run(sim, &src, &t->err);
+    const char *first;
+    long violations = sim_violations(sim, &first);
+    if (rc == SIM_OK && violations > 0)
+        rc = sim_error_set(&t->err, SIM_EINTERNAL, NULL, 0, 0,
+                           "HVSIM_CHECK: %ld engine invariant violations; the first: %s",
+                           violations, first);
+    double wall = wall_now() - t0;
+    trace_close(&src);
+    if (rc == SIM_OK) {
+        struct sim_result *r = t->result;
+        sim_result(sim, r);
+        r->wall_seconds = wall;
+        r->events_per_second = wall > 0 ? r->events / wall : NAN;
+        /* every replication: with replications that all come out the
+         * same, the first one's batch means give the interval */
+        metrics_batch_means(sim_metrics(sim), b->o->batches ? b->o->batches : 20, r);
+    }
+    sim_destroy(sim);
+    census_rep_done(b->census, rep);
+    progress_rep_done(b->prog, rep);
+    return rc;
+}
+
+/* A run of more events than this is announced before it starts, with
+ * its length at a typical rate of this engine on one core. */
+#define HUGE_RUN_EVENTS 1e10
+#define HUGE_RUN_EVENTS_PER_S 5e6
+
 /* Warnings and checks that need the resolved experiment. */
 static int check_experiment(const struct run_options *o, struct cli_args *args,
                             const struct sim_experiment *x, const struct workload *w,
@@ -748,6 +818,24 @@ static int check_experiment(const struct run_options *o, struct cli_args *args,
     if (cli_args_given(args, "exit-model") && o->exit_model != 0 && !x->hw.rates && !o->platform)
         run_note(notes, false, "--exit-model applies to modelled hardware; ignored with --hw "
                  "none (no VM exits)");
+    /* A run that will take hours, told before it starts where its events
+     * can be counted up front: discrete exits of a generated workload,
+     * one event per exit (the work of every guest times the largest exit
+     * rate of the hardware's classes). */
+    if (o->exit_model == 1 && x->hw.rates && w->synthetic && !w->spec.closed) {
+        double rate = 0;
+        for (size_t c = 0; c < x->hw.nclasses; c++)
+            rate = fmax(rate, x->hw.rates[c].exits_per_s);
+        double work = (double)w->spec.n * dist_mean(&w->spec.work) * dist_mean(&w->spec.vcpus) *
+                      o->scale_work;
+        double events = work * rate * (double)o->reps;
+        if (events > HUGE_RUN_EVENTS)
+            run_note(notes, true, "--exit-model discrete: about %.3g VM exits, one event each "
+                     "(%.3g core-seconds of work at up to %.3g exits/s): at %.0f M events/s, "
+                     "about %.3g hours; --exit-model fluid charges them as a rate", events, work,
+                     rate, HUGE_RUN_EVENTS_PER_S / 1e6,
+                     events / HUGE_RUN_EVENTS_PER_S / 3600);
+    }
     return SIM_OK;
 }
 
@@ -825,54 +913,36 @@ int cmd_run(int argc, char **argv)
     long total = w.synthetic ? w.spec.n : 0;
     if (o.limit > 0 && (total == 0 || o.limit < total))
         total = o.limit;
-    progress_init(&prog, stderr, !o.quiet && isatty(STDERR_FILENO), total, o.reps);
+    /* how long a replication lasts in simulated time, when it can be told */
+    double horizon = x.horizon > 0 ? sim_time_to_s(x.horizon)
+                     : w.synthetic && !w.spec.closed ? synth_horizon(&w.spec) / o.scale_arrivals
+                     : 0;
+    progress_init(&prog, stderr, !o.quiet && isatty(STDERR_FILENO), total, horizon, o.reps);
     const char *check = getenv("HVSIM_CHECK");
 
     results = xcalloc((size_t)o.reps, sizeof *results);
     breakdowns = xcalloc((size_t)o.reps, sizeof *breakdowns);
+    struct rep_task *tasks = xcalloc((size_t)o.reps, sizeof *tasks);
+    struct rep_batch batch = {&x, &w, &o, tasks, &prog, &census};
     for (long rep = 0; rep < o.reps; rep++) {
-        struct trace_reader src;
-        rc = open_workload(&w, &o, rep, &src, &err);
-        if (rc < 0)
-            goto fail;
-        struct sim_hooks hooks = {.check_invariants = check && strcmp(check, "1") == 0};
-        progress_attach(&prog, &hooks, rep);
+        struct rep_task *t = &tasks[rep];
+        t->result = &results[rep];
+        t->hooks.check_invariants = check && strcmp(check, "1") == 0;
         /* Outputs per guest and over time describe the first replication;
          * every replication has its breakdown (deadlines, classes). */
         breakdown_init(&breakdowns[rep], &x);
-        run_output_attach(&out, &hooks, &x, rep, &breakdowns[rep]);
-        census_attach(&census, &hooks, rep);
-        struct sim *sim;
-        rc = sim_create(&sim, &x, (uint64_t)rep, &hooks, &err);
-        if (rc < 0) {
-            trace_close(&src);
-            goto fail;
-        }
-        double t0 = wall_now();
-        rc = sim_run(sim, &src, &err);
-        const char *first;
-        long violations = sim_violations(sim, &first);
-        if (rc == SIM_OK && violations > 0)
-            rc = sim_error_set(&err, SIM_EINTERNAL, NULL, 0, 0,
-                               "HVSIM_CHECK: %ld engine invariant violations; the first: %s",
-                               violations, first);
-        double wall = wall_now() - t0;
-        trace_close(&src);
-        if (rc == SIM_OK) {
-            sim_result(sim, &results[rep]);
-            results[rep].wall_seconds = wall;
-            results[rep].events_per_second = wall > 0 ? results[rep].events / wall : NAN;
-            /* every replication: with replications that all come out the
-             * same, the first one's batch means give the interval */
-            metrics_batch_means(sim_metrics(sim), o.batches ? o.batches : 20, &results[rep]);
-        }
-        sim_destroy(sim);
-        if (rc < 0) {
-            progress_done(&prog);
-            goto fail;
-        }
+        run_output_attach(&out, &t->hooks, &x, rep, &breakdowns[rep]);
     }
+    long failed = 0;
+    int jobs = o.jobs > 0 ? (int)o.jobs : pool_online_cpus();
+    rc = pool_run(o.reps, jobs, run_rep, &batch, &failed);
     progress_done(&prog);
+    progress_free(&prog);
+    if (rc < 0)
+        err = tasks[failed].err;
+    free(tasks);
+    if (rc < 0)
+        goto fail;
 
     /* What the run did that a reader of its figures should know. */
     char text[1200];

@@ -24,6 +24,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "base/evq.h"
+#include "base/otree.h"
 #include "base/latstat.h"
 #include "base/types.h"
 #include "models/hw.h"
@@ -234,6 +235,19 @@ struct pcpu {
 };
 
 struct sim_hw_tables;
+struct host_rooms;
+
+/* A host's entry in the index of hosts by room (models/rooms.h): its key
+ * as it was when it was filed (the host itself may have changed since). */
+struct room_node {
+    struct otree_node node;
+    double mem_room, slot_room;   /* place_compare_room's key, then the host's index */
+    double fit_mem, fit_vcpus;    /* what host_fits allows (INFINITY: no limit) */
+    double max_mem, max_vcpus;    /* ... the most of them in the subtree */
+    bool filed;                   /* in the tree */
+    bool dirty;                   /* changed since it was filed: on the dirty list */
+    struct host *next_dirty;
+};
 
 struct host {
     int index;
@@ -276,6 +290,10 @@ struct host {
     double sum_demand, sum_grant, sum_used;   /* cores, now */
     double acc_demand, acc_grant, acc_used;   /* core-seconds, up to acc_last */
     sim_time_t acc_last;
+    /* the index of the platform's hosts by room (models/rooms.h), for
+     * best and worst fit; NULL outside the engine */
+    struct host_rooms *rooms;
+    struct room_node room;
     /* its series guests under --model discrete, for the timeline */
     double ser_demand, ser_grant;             /* cores, now */
     double ser_acc_demand, ser_acc_grant;     /* core-seconds, up to ser_last */

@@ -41,19 +41,22 @@ const char *breakdown_class_name(const struct sim_experiment *x, const struct gu
     return x->hw.class_names[g->cls];
 }
 
-static void group_add(struct breakdown_group *grp, const struct sim_job_info *j)
+/* What a guest adds to each group it belongs to. */
+struct group_sample {
+    sim_time_t turn, wait, resp;
+    double slow;
+    bool with_deadline, missed;
+};
+
+static void group_add(struct breakdown_group *grp, const struct group_sample *x)
 {
-    const struct guest *g = j->guest;
-    sim_time_t turn = j->finish - g->arrival;
     grp->completed++;
-    grp->sum_turn += (long double)turn;
-    grp->sum_wait += (long double)(turn - j->service);
-    grp->sum_resp += (long double)(g->first_start - g->arrival);
-    grp->sum_slow += (double)turn / (double)metrics_slowdown_size(g);
-    if (g->deadline >= 0) {
-        grp->with_deadline++;
-        grp->missed += breakdown_missed(j);
-    }
+    sim_acc_add(&grp->sum_turn, x->turn);
+    sim_acc_add(&grp->sum_wait, x->wait);
+    sim_acc_add(&grp->sum_resp, x->resp);
+    grp->sum_slow += x->slow;
+    grp->with_deadline += x->with_deadline;
+    grp->missed += x->missed;
 }
 
 /* The group of priority p, inserted in order if new. */
@@ -82,10 +85,19 @@ void breakdown_add(struct breakdown *b, const struct sim_job_info *j)
     if (b->seen++ < b->warmup)
         return;
     const struct guest *g = j->guest;
-    group_add(&b->all, j);
+    sim_time_t turn = j->finish - g->arrival;
+    struct group_sample x = {
+        .turn = turn,
+        .wait = turn - j->service,
+        .resp = g->first_start - g->arrival,
+        .slow = (double)turn / (double)metrics_slowdown_size(g),
+        .with_deadline = g->deadline >= 0,
+        .missed = breakdown_missed(j),
+    };
+    group_add(&b->all, &x);
     size_t c = g->cls >= 0 && (size_t)g->cls < b->nclasses ? (size_t)g->cls : 0;
-    group_add(&b->cls[c], j);
-    group_add(prio_group(b, g->priority), j);
+    group_add(&b->cls[c], &x);
+    group_add(prio_group(b, g->priority), &x);
 }
 
 void breakdown_deadlines(const struct breakdown *b, double *with_deadline, double *missed)
@@ -117,9 +129,9 @@ static void mean_add(struct group_mean *m, const struct breakdown_group *g)
     double n = (double)g->completed;
     m->n++;
     m->completed += n;
-    m->turn += (double)(g->sum_turn / n * 1e-9L);
-    m->wait += (double)(g->sum_wait / n * 1e-9L);
-    m->resp += (double)(g->sum_resp / n * 1e-9L);
+    m->turn += (double)(sim_acc_value(&g->sum_turn) / n * 1e-9L);
+    m->wait += (double)(sim_acc_value(&g->sum_wait) / n * 1e-9L);
+    m->resp += (double)(sim_acc_value(&g->sum_resp) / n * 1e-9L);
     m->slow += g->sum_slow / n;
     m->with_deadline += (double)g->with_deadline;
     m->missed += (double)g->missed;

@@ -20,7 +20,7 @@
 struct breakdown_group {
     double priority;          /* the group's priority (by_priority) */
     long completed;
-    long double sum_turn, sum_wait, sum_resp;   /* ns */
+    struct sim_acc sum_turn, sum_wait, sum_resp;   /* ns, exact (sim/metrics.h) */
     double sum_slow;
     long with_deadline, missed;
 };

@@ -8,6 +8,16 @@
 
 #include "base/xalloc.h"
 
+/* One replication's counts and the hooks it wraps. */
+struct census_tap {
+    struct census *c;
+    long rep;
+    double *guests;         /* [nhosts] */
+    long *peak_vcpus;       /* [nhosts] */
+    struct sim_hooks inner;
+    struct census_tap *next;
+};
+
 void census_init(struct census *c, const struct sim_experiment *x)
 {
     memset(c, 0, sizeof *c);
@@ -19,10 +29,27 @@ void census_init(struct census *c, const struct sim_experiment *x)
         c->cores[h] = x->hosts[h].cores;
     c->first_arrival = INFINITY;
     c->last_arrival = -INFINITY;
+    pthread_mutex_init(&c->lock, NULL);
+    c->ready = true;
+}
+
+static void tap_free(struct census_tap *t)
+{
+    free(t->guests);
+    free(t->peak_vcpus);
+    free(t);
 }
 
 void census_free(struct census *c)
 {
+    if (!c->ready)
+        return;
+    while (c->taps) {
+        struct census_tap *t = c->taps;
+        c->taps = t->next;
+        tap_free(t);
+    }
+    pthread_mutex_destroy(&c->lock);
     free(c->guests);
     free(c->peak_vcpus);
     free(c->cores);
@@ -31,15 +58,16 @@ void census_free(struct census *c)
 
 static void census_job(void *ctx, const struct sim_job_info *j)
 {
-    struct census *c = ctx;
+    struct census_tap *t = ctx;
+    struct census *c = t->c;
     const struct guest *g = j->guest;
     const struct host *h = g->host;
     if (h && h->index >= 0 && h->index < c->nhosts) {
-        c->guests[h->index] += 1;
-        if (h->vcpus_placed > c->peak_vcpus[h->index])
-            c->peak_vcpus[h->index] = h->vcpus_placed;
+        t->guests[h->index] += 1;
+        if (h->vcpus_placed > t->peak_vcpus[h->index])
+            t->peak_vcpus[h->index] = h->vcpus_placed;
     }
-    if (c->reps == 1) {
+    if (t->rep == 0) {   /* (the workload's own figures: only this tap writes them) */
         c->guests_first++;
         c->cpu_seconds += sim_time_to_s(g->work) * g->nvcpus;
         double a = sim_time_to_s(g->arrival);
@@ -47,31 +75,60 @@ static void census_job(void *ctx, const struct sim_job_info *j)
         c->last_arrival = fmax(c->last_arrival, a);
         c->series = c->series || g->fl != NULL;
     }
-    if (c->inner.on_job)
-        c->inner.on_job(c->inner.cb_ctx, j);
+    if (t->inner.on_job)
+        t->inner.on_job(t->inner.cb_ctx, j);
 }
 
 static sim_time_t census_sample(void *ctx, const struct sim_sample *s)
 {
-    struct census *c = ctx;
-    return c->inner.on_sample(c->inner.cb_ctx, s);
+    struct census_tap *t = ctx;
+    return t->inner.on_sample(t->inner.cb_ctx, s);
 }
 
 static void census_segment(void *ctx, const struct sim_segment *seg)
 {
-    struct census *c = ctx;
-    c->inner.on_segment(c->inner.cb_ctx, seg);
+    struct census_tap *t = ctx;
+    t->inner.on_segment(t->inner.cb_ctx, seg);
 }
 
 void census_attach(struct census *c, struct sim_hooks *hooks, long rep)
 {
-    c->inner = *hooks;
+    struct census_tap *t = xcalloc(1, sizeof *t);
+    t->c = c;
+    t->rep = rep;
+    t->guests = xcalloc((size_t)c->nhosts, sizeof *t->guests);
+    t->peak_vcpus = xcalloc((size_t)c->nhosts, sizeof *t->peak_vcpus);
+    t->inner = *hooks;
+    pthread_mutex_lock(&c->lock);
+    t->next = c->taps;
+    c->taps = t;
     if (rep + 1 > c->reps)
         c->reps = rep + 1;
-    hooks->cb_ctx = c;
+    pthread_mutex_unlock(&c->lock);
+    hooks->cb_ctx = t;
     hooks->on_job = census_job;
-    hooks->on_sample = c->inner.on_sample ? census_sample : NULL;
-    hooks->on_segment = c->inner.on_segment ? census_segment : NULL;
+    hooks->on_sample = t->inner.on_sample ? census_sample : NULL;
+    hooks->on_segment = t->inner.on_segment ? census_segment : NULL;
+}
+
+void census_rep_done(struct census *c, long rep)
+{
+    pthread_mutex_lock(&c->lock);
+    struct census_tap **p = &c->taps;
+    while (*p && (*p)->rep != rep)
+        p = &(*p)->next;
+    struct census_tap *t = *p;
+    if (t) {
+        *p = t->next;
+        for (int h = 0; h < c->nhosts; h++) {
+            c->guests[h] += t->guests[h];
+            if (t->peak_vcpus[h] > c->peak_vcpus[h])
+                c->peak_vcpus[h] = t->peak_vcpus[h];
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (t)
+        tap_free(t);
 }
 
 json_t *census_json(const struct census *c)

@@ -12,14 +12,22 @@
  * leaves its host, so host->vcpus_placed then counts every guest placed
  * there since the previous departure, and its largest value over all
  * completions on the host is the host's peak (exact when every guest
- * completes, as at the end of every run).  Memory: four numbers per host.
+ * completes, as at the end of every run).  Memory: four numbers per host,
+ * and two more per host for each replication running.
+ *
+ * Replications may run at once (--jobs): each counts into a tap of its
+ * own, folded into the totals (sums of counts and maxima, so the order
+ * does not matter) under a lock when it is done.
  */
 #ifndef REPORT_CENSUS_H
 #define REPORT_CENSUS_H
 
 #include <jansson.h>
+#include <pthread.h>
 
 #include "sim/engine.h"
+
+struct census_tap;
 
 struct census {
     int nhosts;
@@ -32,14 +40,19 @@ struct census {
     double first_arrival, last_arrival;
     long guests_first;      /* guests counted in the first replication */
     bool series;            /* some guest has a utilisation series (a fluid) */
-    /* the hooks wrapped */
-    struct sim_hooks inner;
+    /* the replications counting now, each with the hooks it wraps */
+    struct census_tap *taps;
+    pthread_mutex_t lock;
+    bool ready;             /* census_init ran */
 };
 
 void census_init(struct census *c, const struct sim_experiment *x);
 void census_free(struct census *c);
-/* Count replication rep: wrap the callbacks already in hooks. */
+/* Count replication rep: wrap the callbacks already in hooks (until
+ * census_rep_done). */
 void census_attach(struct census *c, struct sim_hooks *hooks, long rep);
+/* Replication rep ran (or failed): fold its counts into the totals. */
+void census_rep_done(struct census *c, long rep);
 
 /* The "hosts" object of the summary: count, guests{min, mean, max} per
  * host (mean over replications), empty, overcommitted, and the largest

@@ -157,8 +157,6 @@ static void on_job(void *ctx, const struct sim_job_info *j)
     struct run_output *o = ctx;
     if (o->breakdown)
         breakdown_add(o->breakdown, j);
-    if (o->rep > 0)
-        return;   /* per-guest files describe the first replication */
     if (o->jobs)
         job_row(o, j);
     if (o->gantt)
@@ -323,16 +321,25 @@ void run_output_close(struct run_output *o)
     memset(o, 0, sizeof *o);
 }
 
+/* A later replication's guests: its breakdown only. */
+static void on_job_breakdown(void *ctx, const struct sim_job_info *j)
+{
+    breakdown_add(ctx, j);
+}
+
 void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
                        const struct sim_experiment *x, long rep, struct breakdown *bd)
 {
+    if (rep > 0) {
+        /* nothing of o: replications may run at once (--jobs) */
+        hooks->cb_ctx = bd;
+        hooks->on_job = bd ? on_job_breakdown : NULL;
+        return;
+    }
     o->x = x;
-    o->rep = rep;
     o->breakdown = bd;
     hooks->cb_ctx = o;
-    hooks->on_job = (bd || (rep == 0 && (o->jobs || o->gantt))) ? on_job : NULL;
-    if (rep > 0)
-        return;
+    hooks->on_job = (bd || o->jobs || o->gantt) ? on_job : NULL;
     hooks->on_sample = o->timeline ? on_sample : NULL;
     o->nhosts = x->nhosts;
     if (o->timeline && o->adaptive && !o->trows) {

@@ -62,7 +62,6 @@ extern const struct output_column output_segments_columns[];
 
 struct run_output {
     const struct sim_experiment *x;   /* the run's (class names), from run_output_attach */
-    long rep;                         /* replication being run */
     struct breakdown *breakdown;      /* this replication's, fed every guest; may be NULL */
     char *dir;         /* where the files go (the transaction's temporary directory), NULL = none */
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
@@ -96,9 +95,10 @@ struct run_output {
 int run_output_open(struct run_output *o, const char *dir, bool gantt, bool adaptive_timeline,
                     sim_time_t sample, struct sim_error *err);
 void run_output_close(struct run_output *o);
-/* Hook the callbacks into hooks (cb_ctx = o) for replication rep of x:
- * every guest goes to bd (if not NULL); the per-guest files, the timeline
- * and the segments describe replication 0. */
+/* Hook the callbacks into hooks for replication rep of x: every guest
+ * goes to bd (if not NULL); the per-guest files, the timeline and the
+ * segments describe replication 0, and only its hooks touch o, so that
+ * the replications may run at once on threads of their own (--jobs). */
 void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
                        const struct sim_experiment *x, long rep, struct breakdown *bd);
 

@@ -17,7 +17,7 @@ run() {
     completed=$(sed -n 's/^ *"completed": \([0-9]*\),*$/\1/p' "$tmp" | head -1)
     set -- $stats
     awk -v l="$label" -v w="$1" -v m="$2" -v e="$events" -v j="$completed" 'BEGIN {
-        printf "%-44s %8.3f s %12.0f events/s %12.0f jobs/s %8.1f MB peak RSS\n",
+        printf "%-50s %8.3f s %12.0f events/s %12.0f jobs/s %8.1f MB peak RSS\n",
                l, w, e / w, j / w, m }'
 }
 tmp=$(mktemp)
@@ -30,6 +30,16 @@ run "10^5 guests at t=0, rr 10ms, 64 cores" --generate n=100000,interarrival=det
     --sched rr --quantum 10ms --cores 64
 run "M/M/1 SRPT (minlat) rho=0.9, 10^6 jobs" --generate n=1000000,interarrival=exp:1.1111111,work=exp:1 --sched minlat
 run "start-up: one guest" --generate n=1
+echo
+echo "== replications on several cores (--jobs): M/M/1 rho=0.9, 10^5 jobs, --reps 8 =="
+ncpu=$(getconf _NPROCESSORS_ONLN)
+jobs1=$( { "$RUNSTAT" "$HVSIM" run --generate n=100000,interarrival=exp:1.1111111,work=exp:1 \
+    --reps 8 --jobs 1 --json --quiet > "$tmp"; } 2>&1 )
+jobsn=$( { "$RUNSTAT" "$HVSIM" run --generate n=100000,interarrival=exp:1.1111111,work=exp:1 \
+    --reps 8 --jobs "$ncpu" --json --quiet > "$tmp"; } 2>&1 )
+awk -v a="${jobs1% *}" -v b="${jobsn% *}" -v n="$ncpu" 'BEGIN {
+    printf "--jobs 1: %.3f s wall; --jobs %d: %.3f s wall; speed-up %.2fx on %d CPUs\n",
+           a, n, b, a / b, n }'
 pl=workloads/samples/planetlab-20110303
 if [ -d "$pl" ]; then
     echo
@@ -37,6 +47,48 @@ if [ -d "$pl" ]; then
     run "fluid (--model fluid)" --trace "$pl" --hosts 40 --cores 4 --overcommit 7 --model fluid
     run "discrete, fcfs (the default)" --trace "$pl" --hosts 40 --cores 4 --overcommit 7
     run "discrete, rr 30 ms" --trace "$pl" --hosts 40 --cores 4 --overcommit 7 --sched rr
+fi
+
+echo
+echo "== placement: best fit and worst fit, 200,000 jobs (an index of the hosts by room) =="
+for hosts in 100 1000 10000; do
+    run "--place best-fit, $hosts hosts x 4 cores" --generate n=200000,interarrival=exp:0.0001,work=exp:1 \
+        --hosts "$hosts" --cores 4 --place best-fit
+done
+run "--place first-fit, 10000 hosts x 4 cores" --generate n=200000,interarrival=exp:0.0001,work=exp:1 \
+    --hosts 10000 --cores 4 --place first-fit
+
+if [ -d "$pl" ]; then
+    # The data-centre day: copies of the PlanetLab day (1,052 VMs each) on
+    # 40 hosts x 4 cores per copy, demand allocation every 300 s.  Linear
+    # growth = the same time per copy.
+    copies=$(mktemp -d)
+    trap 'rm -f "$tmp" "$swf"; rm -rf "$copies"' EXIT
+    echo
+    echo "== the data-centre day, fluid: N copies of the PlanetLab day on 40 N hosts x 4 cores, --overcommit 7, demand allocation every 300 s =="
+    for n in 1 2 5 10; do
+        mkdir "$copies/x$n"
+        (cd "$pl" && for f in *; do for k in $(seq "$n"); do ln -s "$PWD/$f" "$copies/x$n/${f}_c$k"; done; done)
+        run "fluid, $n cop$( [ "$n" = 1 ] && echo y || echo ies) ($((1052 * n)) VMs, $((40 * n)) hosts)" \
+            --trace "$copies/x$n" --hosts $((40 * n)) --cores 4 --overcommit 7 --alloc demand \
+            --interval 300s --model fluid
+    done
+    echo
+    echo "== fluid at 10, 100 and 1,000 VMs per host (the PlanetLab day, --place first-fit) =="
+    run "fluid, 10 VMs per host (106 hosts x 2 cores)" --trace "$pl" --hosts 106 --cores 2 \
+        --place first-fit --overcommit 5 --model fluid
+    run "fluid, 100 VMs per host (11 hosts x 16 cores)" --trace "$pl" --hosts 11 --cores 16 \
+        --place first-fit --overcommit 6.25 --model fluid
+    run "fluid, 1,052 VMs on 1 host x 128 cores" --trace "$pl" --hosts 1 --cores 128 --model fluid
+    echo
+    echo "== the data-centre day, discrete (first hour of each VM's series: the whole day is ~2 G events per copy) =="
+    for n in 1 10; do
+        mkdir "$copies/h$n"
+        (cd "$pl" && for f in *; do for k in $(seq "$n"); do head -12 "$f" > "$copies/h$n/${f}_c$k"; done; done)
+        run "discrete fcfs, $n cop$( [ "$n" = 1 ] && echo y || echo ies), first hour" \
+            --trace "$copies/h$n" --hosts $((40 * n)) --cores 4 --overcommit 7 --alloc demand \
+            --interval 300s
+    done
 fi
 if [ -x "$B/bench/trace_stream" ]; then
     echo

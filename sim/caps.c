@@ -124,6 +124,9 @@ void caps_event(struct sim *sim, struct sim_event *ev)
     for (int i = 0; i < g->nvcpus; i++)
         if (g->vcpu[i].state == VCPU_RUNNING || g->vcpu[i].state == VCPU_QUEUED)
             sim__vcpu_throttle(sim, &g->vcpu[i]);
-    evq_push(&sim->evq, &g->cap_ev, (g->budget_period + 1) * sim->cap_period, SIM_EVC_CORE);
+    /* Every guest throttled in this period runs again at its end: these
+     * events come in order, so they skip the heap (base/evq.h). */
+    evq_push_sorted(&sim->evq, &g->cap_ev, (g->budget_period + 1) * sim->cap_period,
+                    SIM_EVC_CORE);
     sim__host_dispatch_soon(sim, g->host);
 }

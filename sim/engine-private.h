@@ -7,6 +7,7 @@
 #ifndef SIM_ENGINE_PRIVATE_H
 #define SIM_ENGINE_PRIVATE_H
 
+#include "models/rooms.h"
 #include "sim/engine.h"
 
 struct sim {
@@ -23,11 +24,13 @@ struct sim {
     bool caps;                   /* the engine enforces caps (the policy does not) */
     sim_time_t cap_period;       /* their period (sim/caps.c) */
     sim_time_t horizon;          /* the run stops here (x->horizon), SIM_TIME_MAX = none */
+    sim_time_t series_end;       /* latest end of a series admitted so far (progress) */
     int nhosts;
     struct host *hosts;
     struct pcpu *cores;          /* all cores, host-major */
     int ncores_total;
     int min_cores;               /* the smallest host's cores */
+    struct host_rooms rooms;     /* hosts by room, for best and worst fit (models/rooms.h) */
     struct sim_metrics metrics;
     /* workload */
     struct trace_reader *source;

@@ -16,7 +16,9 @@
  *             preemptive host-wide policy, preempts.  Deferring this to
  *             the end of the instant lets a policy see every vCPU that
  *             became runnable at the same time (textbook SJF with all
- *             arrivals at 0).
+ *             arrivals at 0).  These wait in the event queue's FIFO of
+ *             the instant, not in its heap (base/evq.h), and when nothing
+ *             else is due at the instant the dispatch runs at once.
  *
  * The life of a vCPU (the VM model): it runs a burst of reference work,
  * then blocks (halts) until its next burst, or is done (sim/activity.c
@@ -208,7 +210,7 @@ static void host_request_dispatch(struct sim *sim, struct host *h)
     if (sim_event_pending(&h->dispatch_ev))
         return;
     if (evq_next_time(&sim->evq) == sim->now)
-        evq_push(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
+        evq_push_now(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
     else
         host_dispatch(sim, &h->dispatch_ev);
 }
@@ -216,7 +218,7 @@ static void host_request_dispatch(struct sim *sim, struct host *h)
 void sim__host_dispatch_soon(struct sim *sim, struct host *h)
 {
     if (!sim_event_pending(&h->dispatch_ev))
-        evq_push(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
+        evq_push_now(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
 }
 
 /* The policy asks core c to pick again at the end of the instant. */
@@ -615,6 +617,14 @@ static void vcpu_block(struct sim *sim, struct pcpu *c, struct vcpu *v)
 
 /* ---- guests ---- */
 
+/* a += x, skipped when x is 0 (on ideal hardware every overhead is):
+ * long double arithmetic is slow, and adding 0 changes nothing. */
+static inline void ld_add(long double *a, double x)
+{
+    if (x != 0)
+        *a += x;
+}
+
 static struct guest *guest_alloc(struct sim *sim, int nvcpus)
 {
     struct guest **pp = &sim->free_guests;
@@ -643,8 +653,11 @@ static void guest_release(struct sim *sim, struct guest *g)
     g->id = NULL;
     fluid_guest_free(g);
     activity_release(g);
-    latstat_free(&g->wake_lat);
-    latstat_free(&g->burst_resp);
+    /* (guest_alloc clears the rest) */
+    if (g->wake_lat.hist)
+        latstat_free(&g->wake_lat);
+    if (g->burst_resp.hist)
+        latstat_free(&g->burst_resp);
     g->free_next = sim->free_guests;
     sim->free_guests = g;
 }
@@ -690,12 +703,12 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         done += g->fl ? g->work : g->vcpu[i].attained;
     metrics_complete(m, g->arrival, sim->now, g->first_start, service, done, size);
     metrics_guest(m, g);
-    m->exit_seconds += g->exit_seconds;
-    m->walk_seconds += g->walk_seconds;
-    m->switch_seconds += g->switch_seconds;
-    m->ipi_seconds += g->ipi_seconds;
-    m->migration_seconds += g->migration_seconds;
-    m->poll_seconds += g->poll_seconds;
+    ld_add(&m->exit_seconds, g->exit_seconds);
+    ld_add(&m->walk_seconds, g->walk_seconds);
+    ld_add(&m->switch_seconds, g->switch_seconds);
+    ld_add(&m->ipi_seconds, g->ipi_seconds);
+    ld_add(&m->migration_seconds, g->migration_seconds);
+    ld_add(&m->poll_seconds, g->poll_seconds);
     m->ipis += (uint64_t)g->ipis;
     m->vcpu_migrations += (uint64_t)g->migrations;
     m->bursts += (uint64_t)g->bursts;
@@ -716,6 +729,7 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         fluid_series_host_rates(sim, h);
     h->mem_used -= g->mem_mb;
     h->vcpus_placed -= g->nvcpus;
+    rooms_changed(&sim->rooms, h);
     struct sched *s = h->sched;
     for (int i = 0; i < g->nvcpus && g->kind != GUEST_FLUID; i++) {
         if (g->vcpu[i].affinity)
@@ -909,10 +923,16 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     g->host = h;
     h->mem_used += g->mem_mb;
     h->vcpus_placed += g->nvcpus;
+    rooms_changed(&sim->rooms, h);
     g->rates = NULL;
     if (h->hw->rates)
         g->rates = guest_blocks(g) ? &h->hw->rates_blocking[g->cls] : &h->hw->rates[g->cls];
     g->series_start = sim->now;
+    if (g->series) {
+        double end = sim_time_to_s(sim->now) + g->series->interval * (double)g->series->n;
+        if (sim_time_from_s(end) > sim->series_end)
+            sim->series_end = sim_time_from_s(end);
+    }
     g->budget_period = -1;
     g->runnable_last = g->win_from = g->grant_last = sim->now;
     h->guests = xgrow(h->guests, &h->guestcap, h->nguests + 1, sizeof *h->guests);
@@ -1371,6 +1391,7 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
             sim_event_init(&c->poll_ev, poll_timer);
         }
     }
+    rooms_init(&sim->rooms, sim->hosts, x->nhosts);
     struct sched_env env = {&sim->now, engine_resched, sim};
     for (int i = 0; i < x->nhosts; i++) {
         unsigned long seed = sim_rng_seed(x->seed, rep, SIM_STREAM_POLICY, (uint64_t)i);
@@ -1526,7 +1547,8 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         if (--countdown == 0) {
             countdown = every;
             if (sim->hooks.on_progress) {
-                struct sim_progress pr = {sim->now, source->records, sim->metrics.events};
+                struct sim_progress pr = {sim->now, source->records, sim->metrics.events,
+                                          sim->series_end};
                 sim->hooks.on_progress(sim->hooks.progress_ctx, &pr);
             }
         }

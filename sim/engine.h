@@ -76,6 +76,7 @@ struct sim_progress {
     sim_time_t now;        /* simulated time */
     long records_read;     /* guests read from the workload so far */
     uint64_t events;       /* events processed so far */
+    sim_time_t series_end; /* latest end of a utilisation series read so far, 0 = none */
 };
 typedef void (*sim_progress_fn)(void *ctx, const struct sim_progress *p);
 #define SIM_PROGRESS_EVERY 65536   /* default period, events */

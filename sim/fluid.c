@@ -214,7 +214,7 @@ static void request_refluid(struct sim *sim, struct host *h)
 {
     if (!sim_event_pending(&h->refluid_ev)) {
         h->refluid_ev.fn = host_refluid;
-        evq_push(&sim->evq, &h->refluid_ev, sim->now, SIM_EVC_DISPATCH);
+        evq_push_now(&sim->evq, &h->refluid_ev, sim->now, SIM_EVC_DISPATCH);
     }
 }
 

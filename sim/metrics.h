@@ -67,7 +67,7 @@ struct sim_metrics {
     struct latstat burst_resp;          /* wake -> the end of that burst, s */
     uint64_t bursts, blocks, ipis, vcpu_migrations, poll_wakes;
     long double ipi_seconds, migration_seconds, poll_seconds;
-    long double runnable_ns, steal_ns;  /* vCPU time runnable, and of it not running */
+    struct sim_acc runnable_ns, steal_ns; /* vCPU time runnable, and of it not running */
     double ent_jain_sum, ent_jain_sq;   /* of x = CPU received / entitlement, per guest */
     long ent_n;
     uint64_t vcpu_samples;              /* vCPUs counted in runnable_ns */
@@ -139,6 +139,9 @@ void metrics_batch_means(const struct sim_metrics *m, long batches, struct sim_r
 /* The f-quantile of data[0..n-1] (reordered), equal to
  * gsl_stats_quantile_from_sorted_data on the sorted data. */
 double stats_quantile(double *data, size_t n, double f);
+/* The f[0..k-1]-quantiles of data[0..n-1] (left as it is) into q[0..k-1],
+ * each equal to stats_quantile's, in about one pass over a large set. */
+void stats_quantiles(const double *data, size_t n, const double *f, size_t k, double *q);
 
 /* Student-t 95% interval of the mean of x[0..n-1]; NAN for n < 2. */
 void stats_t_interval(const double *x, size_t n, double ci[2]);

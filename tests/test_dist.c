@@ -6,9 +6,11 @@
 #include <criterion/criterion.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/dist.h"
+#include "base/zigexp.h"
 #include "sim/metrics.h"
 #include "workloads/synthetic.h"
 #include <gsl/gsl_sort.h>
@@ -170,6 +172,151 @@ Test(dist, quantile_by_selection_equals_sorted_quantile)
                          gsl_stats_quantile_from_sorted_data(b, 1, n, fs[k]), "n=%zu f=%g", n,
                          fs[k]);
         }
+        /* several at once, each selected in the previous one's upper part */
+        double c[300], q[5];
+        memcpy(c, a, n * sizeof *c);
+        stats_quantiles(c, n, fs, 5, q);
+        for (size_t k = 0; k < 5; k++)
+            cr_expect_eq(q[k], gsl_stats_quantile_from_sorted_data(b, 1, n, fs[k]),
+                         "n=%zu f=%g (nested)", n, fs[k]);
+        double down[] = {0.99, 0.5, 0.95};   /* out of order: still right */
+        memcpy(c, a, n * sizeof *c);
+        stats_quantiles(c, n, down, 3, q);
+        for (size_t k = 0; k < 3; k++)
+            cr_expect_eq(q[k], gsl_stats_quantile_from_sorted_data(b, 1, n, down[k]),
+                         "n=%zu f=%g (out of order)", n, down[k]);
     }
     gsl_rng_free(r);
+}
+
+/* ---- the ziggurat's exponential (base/zigexp.h) ---- */
+
+/* The committed tables are what zigexp_build computes. */
+Test(dist, ziggurat_tables_are_the_built_ones)
+{
+    struct zigexp_table t;
+    zigexp_build(&t);
+    for (int i = 0; i < ZIGEXP_LAYERS; i++) {
+        cr_expect_eq(t.k[i], zigexp_table.k[i], "k[%d]", i);
+        cr_expect_eq(t.w[i], zigexp_table.w[i], "w[%d]", i);
+        cr_expect_eq(t.f[i], zigexp_table.f[i], "f[%d]", i);
+    }
+    /* every layer has the same area V: x_i (f(x_{i-1}) - f(x_i)) */
+    for (int i = 2; i < ZIGEXP_LAYERS; i++) {
+        double x = t.w[i] * 0x1p53;
+        cr_expect(fabs(x * (t.f[i - 1] - t.f[i]) - ZIGEXP_V) < 1e-12, "layer %d", i);
+    }
+}
+
+/* n draws from a generator of type T against Exp(1): Kolmogorov-Smirnov
+ * distance (sqrt(n) D > 1.95 has probability 0.001 under Exp(1)), the
+ * mean and variance within 4 standard errors, and the tail beyond the
+ * ziggurat's R (drawn apart) and beyond 12 in proportion. */
+static void expect_exp1(const gsl_rng_type *T, unsigned long seed, size_t n)
+{
+    gsl_rng *r = gsl_rng_alloc(T);
+    gsl_rng_set(r, seed);
+    struct dist d;
+    cr_assert_eq(dist_parse(&d, "work", "exp:1", NULL), 0);
+    double *x = malloc(n * sizeof *x);
+    double sum = 0, sq = 0;
+    size_t beyond_r = 0, beyond_12 = 0;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = dist_draw(&d, r);
+        cr_assert(x[i] >= 0 && isfinite(x[i]), "draw %zu = %g", i, x[i]);
+        sum += x[i];
+        sq += x[i] * x[i];
+        beyond_r += x[i] > ZIGEXP_R;
+        beyond_12 += x[i] > 12;
+    }
+    gsl_sort(x, 1, n);
+    double dmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        double f = 1 - exp(-x[i]);
+        double lo = f - (double)i / (double)n, hi = (double)(i + 1) / (double)n - f;
+        dmax = fmax(dmax, fmax(lo, hi));
+    }
+    double rn = sqrt((double)n);
+    cr_expect_lt(rn * dmax, 1.95, "%s: KS sqrt(n) D = %g", gsl_rng_name(r), rn * dmax);
+    double mean = sum / (double)n, var = sq / (double)n - mean * mean;
+    cr_expect_lt(fabs(mean - 1), 4 / rn, "%s: mean %g", gsl_rng_name(r), mean);
+    cr_expect_lt(fabs(var - 1), 4 * sqrt(8.0) / rn, "%s: variance %g", gsl_rng_name(r), var);
+    double pr = exp(-ZIGEXP_R) * (double)n, p12 = exp(-12.0) * (double)n;
+    cr_expect_lt(fabs((double)beyond_r - pr), 4 * sqrt(pr), "%s: %zu beyond R, expected %g",
+                 gsl_rng_name(r), beyond_r, pr);
+    cr_expect_lt(fabs((double)beyond_12 - p12), 4 * sqrt(p12) + 1, "%s: %zu beyond 12, "
+                 "expected %g", gsl_rng_name(r), beyond_12, p12);
+    free(x);
+    gsl_rng_free(r);
+}
+
+/* Fixed seeds: the outcome is repeatable (a wrong table or bit split
+ * fails it every time, a right one never). */
+Test(dist, ziggurat_draws_are_exponential, .timeout = 60)
+{
+    expect_exp1(gsl_rng_mt19937, 11, 2000000);   /* GSL's default (32-bit words) */
+    expect_exp1(gsl_rng_taus2, 12, 2000000);     /* the engine's streams and each guest's own */
+    expect_exp1(gsl_rng_ranlxs0, 13, 200000);    /* 24-bit words: GSL's own way */
+}
+
+/* hyperexp:P:M1:M2 has mean P M1 + (1 - P) M2 and, Exp branches being
+ * exponential, second moment 2 (P M1^2 + (1 - P) M2^2). */
+Test(dist, hyperexponential_moments)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    struct dist d;
+    cr_assert_eq(dist_parse(&d, "work", "hyperexp:0.2:4:0.5", NULL), 0);
+    size_t n = 1000000;
+    double sum = 0, sq = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = dist_draw(&d, r);
+        sum += x;
+        sq += x * x;
+    }
+    double m1 = 0.2 * 4 + 0.8 * 0.5, m2 = 2 * (0.2 * 16 + 0.8 * 0.25);
+    double m4 = 24 * (0.2 * 256 + 0.8 * 0.0625);   /* E[X^4] = 24 sum p m^4 */
+    cr_expect_lt(fabs(sum / (double)n - m1), 4 * sqrt(m2 - m1 * m1) / sqrt((double)n),
+                 "mean %g, expected %g", sum / (double)n, m1);
+    cr_expect_lt(fabs(sq / (double)n - m2), 4 * sqrt(m4 - m2 * m2) / sqrt((double)n),
+                 "second moment %g, expected %g", sq / (double)n, m2);
+    gsl_rng_free(r);
+}
+
+/* Large sets take the bracketed path (sim/metrics.c): the same answers as
+ * a sort, for data that a sample represents well and data made to fool
+ * it (sorted, constant, periodic with the sample's stride, heavy ties). */
+Test(dist, quantiles_of_large_sets_equal_sorted_quantiles, .timeout = 60)
+{
+    enum { N = 200003 };
+    double *a = malloc(N * sizeof *a), *sorted = malloc(N * sizeof *sorted);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 9);
+    const double fs[] = {0, 0.5, 0.95, 0.99, 0.999, 1};
+    for (int kind = 0; kind < 6; kind++) {
+        for (size_t i = 0; i < N; i++) {
+            double u = gsl_rng_uniform(r);
+            switch (kind) {
+            case 0: a[i] = -log1p(-u); break;                 /* continuous */
+            case 1: a[i] = floor(u * 7); break;               /* seven values */
+            case 2: a[i] = (double)i; break;                  /* sorted */
+            case 3: a[i] = (double)(N - i); break;            /* reversed */
+            case 4: a[i] = 3; break;                          /* constant */
+            case 5: a[i] = (double)(i % (N / 4096)); break;   /* the sample's stride */
+            }
+        }
+        memcpy(sorted, a, N * sizeof *a);
+        gsl_sort(sorted, 1, N);
+        double q[6];
+        stats_quantiles(a, N, fs, 6, q);
+        for (size_t k = 0; k < 6; k++)
+            cr_expect_eq(q[k], gsl_stats_quantile_from_sorted_data(sorted, 1, N, fs[k]),
+                         "kind %d f=%g", kind, fs[k]);
+        double one;
+        stats_quantiles(a, N, &fs[3], 1, &one);
+        cr_expect_eq(one, q[3], "kind %d alone", kind);
+    }
+    gsl_rng_free(r);
+    free(a);
+    free(sorted);
 }

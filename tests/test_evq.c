@@ -1,7 +1,8 @@
 /*
  * tests/test_evq.c - the event queue against a sorted reference: 10^5
  * random push / pop / cancel operations with many equal times, checking
- * (time, seq) order, FIFO among equal times, and O(log n) cancel.
+ * (time, seq) order, FIFO among equal times, and O(log n) cancel; and the
+ * FIFO lanes (evq_push_now, evq_push_sorted) against the heap alone.
  */
 #include <criterion/criterion.h>
 #include <gsl/gsl_rng.h>
@@ -123,4 +124,69 @@ Test(evq, cancel_of_unqueued_event_is_harmless)
     evq_cancel(&q, &a);
     cr_assert_eq(evq_len(&q), 0);
     evq_destroy(&q);
+}
+
+/* The lanes (evq_push_now, evq_push_sorted) change nothing in the order:
+ * two queues get the same random operations, one with the end-of-instant
+ * events through evq_push_now and events of non-decreasing times through
+ * evq_push_sorted, the other with all through evq_push, and pop the same
+ * events in the same order (cancels, peeks and next times too). */
+Test(evq, lanes_pop_as_the_heap_would)
+{
+    static struct sim_event a[N_EVENTS], b[N_EVENTS];
+    struct evq qa, qb;
+    evq_init(&qa);
+    evq_init(&qb);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    for (int i = 0; i < N_EVENTS; i++) {
+        sim_event_init(&a[i], nop);
+        sim_event_init(&b[i], nop);
+    }
+    sim_time_t now = 0, sorted_t = 0;
+    long pops = 0, nows = 0, sorted = 0;
+    for (long op = 0; op < 200000; op++) {
+        double u = gsl_rng_uniform(r);
+        int i = (int)gsl_rng_uniform_int(r, N_EVENTS);
+        if (u < 0.3 && !sim_event_pending(&a[i])) {
+            sim_time_t t = now + (sim_time_t)gsl_rng_uniform_int(r, 4);
+            enum sim_ev_class cls = (enum sim_ev_class)gsl_rng_uniform_int(r, 4);
+            evq_push(&qa, &a[i], t, cls);
+            evq_push(&qb, &b[i], t, cls);
+        } else if (u < 0.5 && !sim_event_pending(&a[i])) {
+            evq_push_now(&qa, &a[i], now, SIM_EVC_DISPATCH);
+            evq_push(&qb, &b[i], now, SIM_EVC_DISPATCH);
+            nows++;
+        } else if (u < 0.6 && !sim_event_pending(&a[i])) {
+            /* never earlier than the last one (nor than now) */
+            sorted_t = (sorted_t > now ? sorted_t : now) + (sim_time_t)gsl_rng_uniform_int(r, 3);
+            evq_push_sorted(&qa, &a[i], sorted_t, SIM_EVC_CORE);
+            evq_push(&qb, &b[i], sorted_t, SIM_EVC_CORE);
+            sorted++;
+        } else if (u < 0.65) {
+            cr_assert_eq(sim_event_pending(&a[i]), sim_event_pending(&b[i]));
+            evq_cancel(&qa, &a[i]);
+            evq_cancel(&qb, &b[i]);
+        } else {
+            cr_assert_eq(evq_next_time(&qa), evq_next_time(&qb));
+            struct sim_event *pa = evq_peek(&qa), *pb = evq_peek(&qb);
+            cr_assert_eq(pa ? pa - a : -1, pb ? pb - b : -1);
+            struct sim_event *ea = evq_pop(&qa), *eb = evq_pop(&qb);
+            cr_assert_eq(ea ? ea - a : -1, eb ? eb - b : -1, "op %ld", op);
+            if (ea) {
+                cr_assert_not(sim_event_pending(ea));
+                now = ea->time;
+                pops++;
+            }
+        }
+        cr_assert_eq(evq_len(&qa), evq_len(&qb));
+    }
+    cr_assert_gt(nows, 10000);
+    cr_assert_gt(sorted, 10000);
+    cr_assert_gt(pops, 10000);
+    gsl_rng_free(r);
+    evq_destroy(&qa);
+    evq_destroy(&qb);
+    for (int i = 0; i < N_EVENTS; i++)
+        cr_assert_not(sim_event_pending(&a[i]), "destroy leaves nothing queued");
 }

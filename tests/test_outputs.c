@@ -473,14 +473,15 @@ Test(outputs, progress_line_says_where_the_run_is)
 {
     FILE *f = tmpfile();
     struct progress pr;
-    progress_init(&pr, f, true, 5000, 1);
+    progress_init(&pr, f, true, 5000, 0, 1);
     pr.delay = 0;
     pr.interval = 0;
     struct sim_hooks hooks = {0};
     progress_attach(&pr, &hooks, 0);
     cr_assert_eq(hooks.on_progress, progress_tick);
     struct sim_result res;
-    run_with_progress(hooks.on_progress, &pr, 1000, &res);
+    run_with_progress(hooks.on_progress, hooks.progress_ctx, 1000, &res);
+    progress_rep_done(&pr, 0);
     progress_done(&pr);
     rewind(f);
     char buf[4096] = "";
@@ -490,10 +491,61 @@ Test(outputs, progress_line_says_where_the_run_is)
     cr_expect(strstr(buf, "simulated ") != NULL, "%s", buf);
     cr_expect(strstr(buf, "guests read (") != NULL, "%s", buf);
     cr_expect(strstr(buf, "events/s") != NULL, "%s", buf);
+    cr_expect(strstr(buf, "s left") != NULL, "the share read tells the time left: %s", buf);
     /* disabled (--quiet or not a terminal): no callback at all */
-    progress_init(&pr, stderr, false, 0, 1);
+    progress_free(&pr);
+    progress_init(&pr, stderr, false, 0, 0, 1);
     progress_attach(&pr, &hooks, 0);
     cr_expect_null(hooks.on_progress);
+    progress_free(&pr);
+}
+
+/* The time left: from the share of the horizon simulated, over the
+ * replications done and running; none past the horizon or unknown. */
+Test(outputs, progress_tells_the_time_left)
+{
+    FILE *f = tmpfile();
+    struct progress pr;
+    progress_init(&pr, f, true, 0, 100.0, 4);   /* 4 replications of 100 s */
+    pr.delay = 0;
+    pr.interval = 0;
+    struct sim_hooks h0 = {0}, h1 = {0};
+    progress_attach(&pr, &h0, 0);
+    progress_rep_done(&pr, 0);
+    progress_attach(&pr, &h1, 1);
+    struct sim_progress p = {sim_time_from_s(50), 10, 1000, 0};
+    pr.t0 -= 10;   /* 10 s of wall time so far */
+    progress_tick(h1.progress_ctx, &p);
+    /* 1.5 of 4 replications done in 10 s: 2.5 more take 16.7 s */
+    cr_expect_float_eq(progress_fraction(&pr), 1.5 / 4, 1e-12);
+    p.now = sim_time_from_s(120);   /* past the horizon: a backlog, no estimate */
+    progress_tick(h1.progress_ctx, &p);
+    cr_expect(isnan(progress_fraction(&pr)));
+    progress_done(&pr);
+    rewind(f);
+    char buf[4096] = "";
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    cr_expect(strstr(buf, "about 17s left") != NULL, "%s", buf);
+    const char *first = strstr(buf, " left");
+    cr_expect(first && !strstr(first + 1, " left"), "one estimate only: %s", buf);
+    progress_free(&pr);
+    /* a series' end stands for the horizon when none is given */
+    progress_init(&pr, NULL, false, 0, 0, 1);
+    pr.slot[0].running = true;
+    pr.slot[0].last = (struct sim_progress){sim_time_from_s(30), 1, 1, sim_time_from_s(120)};
+    cr_expect_float_eq(progress_fraction(&pr), 0.25, 1e-12);
+    pr.slot[0].last.series_end = 0;   /* nothing to tell by */
+    cr_expect(isnan(progress_fraction(&pr)));
+    progress_free(&pr);
+    char left[32];
+    progress_format_left(42.4, left, sizeof left);
+    cr_expect_str_eq(left, "42s");
+    progress_format_left(725, left, sizeof left);
+    cr_expect_str_eq(left, "12m05s");
+    progress_format_left(3 * 3600 + 7 * 60 + 20, left, sizeof left);
+    cr_expect_str_eq(left, "3h07m");
 }
 
 /* ---- replications ---- */
