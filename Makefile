@@ -24,7 +24,7 @@ LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lbz2 -lm $(LDLIBS)
 # The layers, bottom first: a file may include its own folder and the
 # folders before it, never one after it (scripts/check-layers.sh, run by
 # `make test`; README.md, "Architecture").
-LAYERS   := base workloads models calibrate schedulers allocators sim report cli
+LAYERS   := base workloads models calibrate schedulers allocators consolidation sim report cli
 LIB_SRC  := $(filter-out cli/main.c,$(foreach d,$(LAYERS),$(wildcard $(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/cli/main.o
@@ -121,7 +121,7 @@ PCDIR       ?= $(PREFIX)/lib/pkgconfig
 install: $(BUILD)/hvsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim
-	cp -r models/profiles models/classes $(DESTDIR)$(DATADIR)/
+	cp -r models/profiles models/classes models/power $(DESTDIR)$(DATADIR)/
 	install -m 644 docs/hvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	for h in $(ABI_HEADERS); do \
 	    install -d $(DESTDIR)$(INCLUDEDIR)/$$(dirname $$h) && \

@@ -26,7 +26,9 @@
 #include "cli/platform-file.h"
 #include "cli/plugin.h"
 #include "cli/pool.h"
+#include "cli/preset.h"
 #include "cli/progress.h"
+#include "consolidation/quirks.h"
 #include "report/census.h"
 #include "report/outdir.h"
 #include "report/output.h"
@@ -58,6 +60,11 @@ struct run_options {
     int exit_model;          /* 0 fluid, 1 discrete */
     int model;               /* 0 discrete, 1 fluid */
     sim_time_t cap_period;
+    /* consolidation and energy */
+    int preset;              /* 0 none, 1 cloudsim-planetlab */
+    char *consolidate, *select, *cons_place, *migration;   /* NAME[:V[,KEY=V...]] */
+    bool power_aware;
+    char *quirks;
     /* experiment */
     long seed, reps, batches, warmup;
     long jobs;               /* replications at once, 0 = the online CPUs */
@@ -135,6 +142,33 @@ static const struct param_def run_opts[] = {
      "column): at most cap x period of core time per period; the default is Linux CFS "
      "bandwidth control's cfs_period_us"},
 
+    {"preset", PARAM_CHOICE, F(preset), "none", .choices = "none|cloudsim-planetlab",
+     .metavar = "NAME", .help = "cloudsim-planetlab: CloudSim 5.0's PlanetLab consolidation "
+     "experiment (Beloglazov & Buyya 2012) on --trace DIR, a PlanetLab day: 800 hosts "
+     "alternating HP ProLiant ML110 G4 and G5, CloudSim's four VM types, its time steps and "
+     "every quirk of --quirks; with --consolidate none it is CloudSim's DVFS run, with "
+     "--power-aware no its NPA run"},
+    {"consolidate", PARAM_STRING, F(consolidate), .metavar = "NAME[:V]",
+     .help = "dynamic consolidation: how the manager finds overloaded hosts every --interval; "
+     "it then moves VMs off them and drains the least used hosts (live migration), and "
+     "hosts left empty switch off"},
+    {"select", PARAM_STRING, F(select), .metavar = "NAME",
+     .help = "which VMs leave an overloaded host"},
+    {"consolidate-place", PARAM_STRING, F(cons_place), .metavar = "NAME",
+     .help = "where the manager puts the VMs it moves and, while consolidating, the VMs that "
+     "arrive"},
+    {"migration", PARAM_STRING, F(migration), .metavar = "NAME[:V]",
+     .help = "live migration model"},
+    {"power-aware", PARAM_BOOL, F(power_aware), "yes", .metavar = "yes|no",
+     .help = "hosts with a power table draw P(utilisation) and switch off while they hold "
+     "no VM (yes), or draw their peak power all the time, as CloudSim's non-power-aware "
+     "baseline (no)"},
+    {"quirks", PARAM_STRING, F(quirks), .flags = PARAM_OWN_DEFAULT, .metavar = "LIST",
+     .help = "CloudSim 5.0's departures from physics to reproduce: all, none, or switch names "
+     "separated by commas, a leading - turning one off (all,-remove_zero_demand_vms); the "
+     "switches are listed in docs/MODEL.md.  Default: all with --preset, none without; the "
+     "data centre's switches exist only with --preset"},
+
     {"seed", PARAM_INT, F(seed), "1", 0, 9.2e18, .metavar = "N", .help = "random seed"},
     {"reps", PARAM_INT, F(reps), "1", 1, 1e6, .metavar = "N",
      .help = "independent replications"},
@@ -183,6 +217,7 @@ static const struct {
     {"sched", "Policies (each with its own options, listed below)"},
     {"overcommit", "Platform"},
     {"hw", "Hardware"},
+    {"preset", "Consolidation and energy (each policy with its own options, listed below)"},
     {"seed", "Experiment"},
     {"out", "Output"},
 };
@@ -221,10 +256,19 @@ void cmd_run_option_help(const struct param_def *d, char *buf, size_t len)
         param_help_text(d, buf, len);
         return;
     }
-    const struct registry *r = cli_family(d->name);
+    const struct cli_family_desc *fd = cli_family_desc(d->name);
+    const struct registry *r = fd->registry;
     char names[400];
     registry_names(r, names, sizeof names);
-    if (strcmp(d->name, "format") == 0)
+    if (strcmp(d->name, "migration") == 0)
+        snprintf(buf, len, "%s: %s (default %s; cloudsim with --preset); NAME:V sets the "
+                 "model's first option, NAME:KEY=V,... any", d->help, names,
+                 registry_at(r, 0)->name);
+    else if (!fd->plugins && strcmp(d->name, "format") != 0)
+        snprintf(buf, len, "%s: %s (default %s)%s", d->help, names, registry_at(r, 0)->name,
+                 param_count(registry_at(r, 1)->params) > 0
+                     ? "; NAME:V sets the policy's first option, NAME:KEY=V,... any" : "");
+    else if (strcmp(d->name, "format") == 0)
         snprintf(buf, len, "%s: %s (default: from the extension, or a directory's files)",
                  d->help, names);
     else
@@ -307,6 +351,8 @@ static int preload_plugins(int argc, char **argv, const struct json_file *cfg,
 {
     for (int i = 1; i < argc; i++) {
         for (size_t f = 0; f < cli_nfamilies; f++) {
+            if (!cli_families[f].plugins)
+                continue;
             const char *opt = cli_families[f].option;
             size_t n = strlen(opt);
             const char *a = argv[i], *val = NULL;
@@ -326,6 +372,8 @@ static int preload_plugins(int argc, char **argv, const struct json_file *cfg,
     if (!cfg || !json_is_object(cfg->root))
         return SIM_OK;
     for (size_t f = 0; f < cli_nfamilies; f++) {
+        if (!cli_families[f].plugins)
+            continue;
         const char *opt = cli_families[f].option;
         const json_t *v = json_object_get(cfg->root, opt);
         if (json_is_string(v) && cli_is_plugin_path(json_string_value(v))) {
@@ -358,6 +406,31 @@ struct workload {
     struct trace_reader first;
     bool first_open;
 };
+
+/* The policy chosen for the family option `option`, or NULL if option
+ * names no family. */
+static const struct policy_choice *chosen_of(const struct sim_experiment *x,
+                                             const struct workload *w, const char *option)
+{
+    static const struct {
+        const char *option;
+        size_t offset;   /* in struct sim_experiment */
+    } map[] = {
+        {"sched", offsetof(struct sim_experiment, sched)},
+        {"alloc", offsetof(struct sim_experiment, alloc)},
+        {"place", offsetof(struct sim_experiment, place)},
+        {"consolidate", offsetof(struct sim_experiment, cons.detector)},
+        {"select", offsetof(struct sim_experiment, cons.selector)},
+        {"consolidate-place", offsetof(struct sim_experiment, cons.placement)},
+        {"migration", offsetof(struct sim_experiment, cons.migration)},
+    };
+    if (strcmp(option, "format") == 0)
+        return &w->fmt;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].option, option) == 0)
+            return (const struct policy_choice *)((const char *)x + map[i].offset);
+    return NULL;
+}
 
 /* What hvsim decided for the user or warns about: printed to stderr (as
  * it happens, unless --quiet) and kept for the summary's "notes". */
@@ -392,9 +465,12 @@ static void run_note(struct run_notes *n, bool warning, const char *fmt, ...)
 static int choose_policy(struct policy_choice *c, const char *option, const char *value,
                          struct cli_args *args, struct sim_error *err)
 {
-    struct registry *r = cli_family(option);
+    const struct cli_family_desc *fd = cli_family_desc(option);
+    struct registry *r = fd->registry;
     int rc;
-    if (!value)
+    if (!fd->plugins)   /* NAME[:V[,KEY=V...]]; an option given on its own wins */
+        rc = cons_choose(c, r, value ? value : registry_at(r, 0)->name, err);
+    else if (!value)
         rc = policy_choose_info(c, registry_at(r, 0), err);
     else if (cli_is_plugin_path(value)) {
         const struct policy_info *p;
@@ -416,7 +492,6 @@ static int choose_policy(struct policy_choice *c, const char *option, const char
 static int check_unused(const struct cli_args *args, const struct sim_experiment *x,
                         const struct workload *w, bool quiet, struct sim_error *err)
 {
-    const struct policy_choice *chosen[] = {&x->sched, &x->alloc, &x->place, &w->fmt};
     for (size_t i = 0; i < args->narg; i++) {
         const struct cli_arg *g = &args->arg[i];
         if (g->used)
@@ -449,7 +524,7 @@ static int check_unused(const struct cli_args *args, const struct sim_experiment
                 first = first && strcmp(args->arg[k].name, g->name) != 0;
             if (!used || quiet || !first)
                 continue;
-            const struct policy_choice *c = chosen[f];
+            const struct policy_choice *c = chosen_of(x, w, cli_families[f].option);
             if (c->info)
                 fprintf(stderr, "hvsim: note: --%s applies to --%s %s; ignored with --%s %s\n",
                         g->name, cli_families[f].option, owners, cli_families[f].option,
@@ -475,20 +550,19 @@ static json_t *config_echo(const struct run_options *o, const struct sim_experim
         const struct param_def *d = &run_opts[i];
         if (d->flags & PARAM_NEUTRAL)
             continue;
-        const struct policy_choice *c = NULL;
-        if (strcmp(d->name, "sched") == 0)
-            c = &x->sched;
-        else if (strcmp(d->name, "alloc") == 0)
-            c = &x->alloc;
-        else if (strcmp(d->name, "place") == 0)
-            c = &x->place;
-        else if (strcmp(d->name, "format") == 0)
-            c = &w->fmt;
+        if (o->preset && preset_fixes(d->name)) {   /* the preset decides it: not given */
+            json_object_set_new(cfg, d->name, json_null());
+            continue;
+        }
+        const struct policy_choice *c = chosen_of(x, w, d->name);
         if (c) {
             json_object_set_new(cfg, d->name, c->info ? json_string(c->info->name) : json_null());
-            for (size_t k = 0; c->info && c->info->params && c->info->params[k].name; k++)
-                json_object_set_new(cfg, c->info->params[k].name,
-                                    param_to_json(&c->info->params[k], c->conf));
+            for (size_t k = 0; c->info && c->info->params && c->info->params[k].name; k++) {
+                const struct param_def *p = &c->info->params[k];
+                json_object_set_new(cfg, p->name, o->preset && preset_fixes(p->name)
+                                                      ? json_null()
+                                                      : param_to_json(p, c->conf));
+            }
             continue;
         }
         if (strcmp(d->name, "generate") == 0 && w->synthetic) {
@@ -498,8 +572,15 @@ static json_t *config_echo(const struct run_options *o, const struct sim_experim
             continue;
         }
         /* not given, and no default to echo (the adaptive --sample, no
-         * --end, no --limit): null, which --config reads as not given */
-        if ((!d->def || (d->flags & PARAM_OWN_DEFAULT)) && !cli_args_given(args, d->name)) {
+         * --end, no --limit): null, which --config reads as not given;
+         * nor the uniform platform's size when a platform file gives the
+         * hosts (--config would then refuse both) */
+        bool by_platform = o->platform && (strcmp(d->name, "hosts") == 0 ||
+                                           strcmp(d->name, "cores") == 0 ||
+                                           strcmp(d->name, "sockets") == 0 ||
+                                           strcmp(d->name, "mem") == 0);
+        if (((!d->def || (d->flags & PARAM_OWN_DEFAULT)) && !cli_args_given(args, d->name)) ||
+            by_platform) {
             json_object_set_new(cfg, d->name, json_null());
             continue;
         }
@@ -588,6 +669,14 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
         rc = choose_policy(&x->alloc, "alloc", o->alloc, args, err);
     if (rc == SIM_OK)
         rc = choose_policy(&x->place, "place", o->place, args, err);
+    if (rc == SIM_OK)
+        rc = choose_policy(&x->cons.detector, "consolidate", o->consolidate, args, err);
+    if (rc == SIM_OK)
+        rc = choose_policy(&x->cons.selector, "select", o->select, args, err);
+    if (rc == SIM_OK)
+        rc = choose_policy(&x->cons.placement, "consolidate-place", o->cons_place, args, err);
+    if (rc == SIM_OK)
+        rc = choose_policy(&x->cons.migration, "migration", o->migration, args, err);
     if (rc < 0)
         return rc;
 
@@ -689,6 +778,26 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
         x->horizon = (sim_time_t)llround((double)(o->end - o->start) / o->scale_arrivals);
     }
     x->fluid = o->model == 1;
+    x->power_aware = o->power_aware;
+    if (!o->preset) {
+        /* the manager's quirk switches (hvsim's default: none of them);
+         * the data centre's exist only in the preset's model */
+        struct cons_cloudsim_quirks dq;
+        bool dc_on;
+        rc = cons_quirks_parse(o->quirks ? o->quirks : "none", false, &x->cons.quirks, &dq,
+                               &dc_on, err);
+        if (rc < 0)
+            return rc;
+        if (dc_on)
+            return sim_error_usage(err, "--quirks %s: the data centre's switches (%s) exist only "
+                                   "in CloudSim's model: give --preset cloudsim-planetlab, or "
+                                   "only the manager's (lr_unweighted, iqr_index_quartiles, "
+                                   "mc_from_min_value, mc_commons_math_qr, "
+                                   "drain_overload_targets, power_diff_from_measured)",
+                                   o->quirks, "remove_zero_demand_vms, events_offset, "
+                                   "zero_util_is_off, energy_cloudsim, oversubscription_floor, "
+                                   "ram_released, history_of_demand");
+    }
     x->cap_period = o->cap_period;
 
     x->seed = (uint64_t)o->seed;
@@ -890,6 +999,11 @@ int cmd_run(int argc, char **argv)
         rc = resolve(&o, &args, &x, &w, &hs, &pf, &notes, &err);
     if (rc == SIM_OK)
         rc = check_unused(&args, &x, &w, o.quiet, &err);
+    if (rc == SIM_OK && o.preset) {
+        rc = preset_resolve(&args, &x, o.trace, o.quirks, &err);
+        if (!cli_args_given(&args, "hosts"))
+            o.hosts = 800;   /* CloudSim's NUMBER_OF_HOSTS, echoed as such */
+    }
     if (rc == SIM_OK)
         rc = check_experiment(&o, &args, &x, &w, &notes, &err);
     if (rc < 0)
@@ -903,10 +1017,18 @@ int cmd_run(int argc, char **argv)
             goto fail;
         transaction = true;
     }
-    bool adaptive = !cli_args_given(&args, "sample");
+    bool adaptive = !cli_args_given(&args, "sample") && !o.preset;
     rc = run_output_open(&out, o.out ? outdir_tmp(&od) : NULL, o.gantt, adaptive, o.sample, &err);
     if (rc < 0)
         goto fail;
+    if (o.preset && out.jobs) {   /* CloudSim's model runs no guest to completion and no vCPU */
+        fclose(out.jobs);
+        out.jobs = NULL;
+        out.segments = false;
+        char path[4200];
+        snprintf(path, sizeof path, "%s/jobs.csv", outdir_tmp(&od));
+        unlink(path);
+    }
     census_init(&census, &x);
 
     struct progress prog;
@@ -924,7 +1046,19 @@ int cmd_run(int argc, char **argv)
     breakdowns = xcalloc((size_t)o.reps, sizeof *breakdowns);
     struct rep_task *tasks = xcalloc((size_t)o.reps, sizeof *tasks);
     struct rep_batch batch = {&x, &w, &o, tasks, &prog, &census};
-    for (long rep = 0; rep < o.reps; rep++) {
+    if (o.preset) {   /* CloudSim's time-stepped model, one replication */
+        double t0 = wall_now();
+        rc = preset_run(&x, o.trace, o.quirks, o.hosts, &out, &results[0], &err);
+        if (rc < 0) {
+            free(tasks);
+            progress_done(&prog);
+            progress_free(&prog);
+            goto fail;
+        }
+        results[0].wall_seconds = wall_now() - t0;
+        breakdown_init(&breakdowns[0], &x);
+    }
+    for (long rep = 0; rep < o.reps && !o.preset; rep++) {
         struct rep_task *t = &tasks[rep];
         t->result = &results[rep];
         t->hooks.check_invariants = check && strcmp(check, "1") == 0;
@@ -935,7 +1069,8 @@ int cmd_run(int argc, char **argv)
     }
     long failed = 0;
     int jobs = o.jobs > 0 ? (int)o.jobs : pool_online_cpus();
-    rc = pool_run(o.reps, jobs, run_rep, &batch, &failed);
+    if (!o.preset)
+        rc = pool_run(o.reps, jobs, run_rep, &batch, &failed);
     progress_done(&prog);
     progress_free(&prog);
     if (rc < 0)
@@ -945,8 +1080,13 @@ int cmd_run(int argc, char **argv)
         goto fail;
 
     /* What the run did that a reader of its figures should know. */
-    char text[1200];
-    census_warning(&census, x.place.info->name, text, sizeof text);
+    char text[1200] = "";
+    /* (consolidation packs guests and moves them on purpose: --place is
+     * not what put them there) */
+    bool consolidating = o.preset || (x.cons.detector.info &&
+                                      x.cons.detector.info != registry_at(&cons_detector_registry, 0));
+    if (!consolidating)
+        census_warning(&census, x.place.info->name, text, sizeof text);
     if (text[0])
         run_note(&notes, true, "%s", text);
     double rho = census_offered_load(&census, sim_experiment_cores(&x));

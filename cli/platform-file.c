@@ -83,10 +83,15 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     json_t *root = f.root;
     char **hwnames = NULL;
     json_t *hosts = json_object_get(root, "hosts");
-    if (!json_is_object(root) || json_object_size(root) != 1 || !json_is_array(hosts) ||
-        json_array_size(hosts) == 0) {
+    json_t *interleave = json_object_get(root, "interleave");
+    if (!json_is_object(root) || json_object_size(root) != 1u + (interleave != NULL) ||
+        !json_is_array(hosts) || json_array_size(hosts) == 0) {
         rc = json_file_error(&f, "", err, "a platform is an object {\"hosts\": [ {...}, ... ]} "
-                             "with at least one host");
+                             "with at least one host (and optionally \"interleave\": true)");
+        goto out;
+    }
+    if (interleave && !json_is_boolean(interleave)) {
+        rc = json_file_error(&f, "interleave", err, "key 'interleave' must be true or false");
         goto out;
     }
     char *dup = xstrdup(path);
@@ -98,8 +103,9 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
     struct {
         long count;
         int cores, sockets;
-        double mem;
+        double mem, speed, link;
         json_t *affinity;   /* borrowed from root */
+        const char *power;  /* borrowed from root */
     } *row = xcalloc(n, sizeof *row);
     for (size_t i = 0; i < n && rc == SIM_OK; i++) {
         json_t *h = json_array_get(hosts, i);
@@ -137,6 +143,22 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                     row[i].count = (long)json_integer_value(v);
                 else
                     row[i].cores = (int)json_integer_value(v);
+            } else if (strcmp(key, "speed") == 0 || strcmp(key, "link_mbit") == 0) {
+                if (!json_is_number(v) || !(json_number_value(v) > 0) ||
+                    !isfinite(json_number_value(v)) || json_number_value(v) > 1e9) {
+                    rc = bad(err, &f, "must be a number > 0", i, key);
+                    break;
+                }
+                if (key[0] == 's')
+                    row[i].speed = json_number_value(v);
+                else
+                    row[i].link = json_number_value(v);
+            } else if (strcmp(key, "power") == 0) {
+                if (!json_is_string(v) || !json_string_value(v)[0]) {
+                    rc = bad(err, &f, "must be a power table's name or a .json file", i, key);
+                    break;
+                }
+                row[i].power = json_string_value(v);
             } else if (strcmp(key, "mem_mb") == 0) {
                 if (!json_is_number(v) || json_number_value(v) < 0 ||
                     !isfinite(json_number_value(v))) {
@@ -161,7 +183,8 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
                 char kw[128];
                 snprintf(kw, sizeof kw, "%s.%s", where, key);
                 rc = json_file_key_error(&f, kw, err, "hosts[%zu]: unknown key '%s' (count, "
-                                         "cores, sockets, mem_mb, hw, affinity)", i, key);
+                                         "cores, sockets, mem_mb, hw, affinity, speed, power, "
+                                         "link_mbit)", i, key);
                 break;
             }
         }
@@ -197,19 +220,60 @@ int platform_load(struct platform *pf, const char *path, const char *default_hw,
         if (row[i].affinity)
             rc = class_affinity(&aff[i], row[i].affinity, &pf->profiles[prof[i]].tables,
                                 row[i].cores, &f, i, err);
+    /* power tables: every row or none, each distinct table loaded once */
+    size_t with_power = 0, *pow = xcalloc(n, sizeof *pow);
+    for (size_t i = 0; i < n; i++)
+        with_power += row[i].power != NULL;
+    if (rc == SIM_OK && with_power != 0 && with_power != n)
+        rc = json_file_error(&f, "hosts", err, "key 'power' is given for %zu of the %zu rows: "
+                             "energy is metered for every host or for none", with_power, n);
+    pf->powers = with_power ? xcalloc(n, sizeof *pf->powers) : NULL;
+    for (size_t i = 0; i < n && rc == SIM_OK && with_power; i++) {
+        char file[4200];
+        const char *name = row[i].power;
+        if (strchr(name, '/') && name[0] != '/') {   /* relative to the platform file */
+            snprintf(file, sizeof file, "%s/%s", dir, name);
+            name = file;
+        }
+        size_t k;
+        for (k = 0; k < pf->npowers; k++)
+            if (strcmp(pf->powers[k].name, row[i].power) == 0)
+                break;
+        if (k == pf->npowers) {
+            rc = cons_power_load(name, datadir, &pf->powers[k], err);
+            if (rc == SIM_OK) {   /* keyed by the name as the file gives it */
+                snprintf(pf->powers[k].name, sizeof pf->powers[k].name, "%s", row[i].power);
+                pf->npowers++;
+            }
+        }
+        pow[i] = k;
+    }
     if (rc == SIM_OK) {
         pf->nhosts = (int)total;
         pf->specs = xcalloc((size_t)total, sizeof *pf->specs);
         long h = 0;
+        long *left = xcalloc(n, sizeof *left);
         for (size_t i = 0; i < n; i++)
-            for (long c = 0; c < row[i].count; c++, h++) {
-                pf->specs[h].cores = row[i].cores;
-                pf->specs[h].sockets = row[i].sockets;
-                pf->specs[h].mem_mb = row[i].mem;
-                pf->specs[h].hw = &pf->profiles[prof[i]].tables;
-                pf->specs[h].class_affinity = aff[i];
+            left[i] = row[i].count;
+        /* row after row, or round robin over the rows that have hosts left */
+        for (size_t i = 0; h < total; i = (i + 1) % n) {
+            long take = json_is_true(interleave) ? (left[i] > 0) : left[i];
+            for (long c = 0; c < take; c++, h++) {
+                struct sim_host_spec *s = &pf->specs[h];
+                s->cores = row[i].cores;
+                s->sockets = row[i].sockets;
+                s->mem_mb = row[i].mem;
+                s->hw = &pf->profiles[prof[i]].tables;
+                s->class_affinity = aff[i];
+                s->speed = row[i].speed;
+                s->link_mbit = row[i].link;
+                s->power = with_power ? &pf->powers[pow[i]] : NULL;
+                left[i]--;
             }
+        }
+        free(left);
     }
+    free(pow);
     free(prof);
     free(row);
     for (size_t i = 0; i < n; i++)
@@ -232,5 +296,6 @@ void platform_free(struct platform *pf)
     for (size_t i = 0; i < pf->naffinity; i++)
         free(pf->affinity[i]);
     free(pf->affinity);
+    free(pf->powers);
     memset(pf, 0, sizeof *pf);
 }

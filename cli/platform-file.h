@@ -9,7 +9,13 @@
  *   ]}
  *
  * count defaults to 1, mem_mb to 0 (unlimited), hw to the run's --hw; a
- * hw that is a path is relative to the platform file.  affinity pins the
+ * hw that is a path is relative to the platform file.  For consolidation
+ * and energy a row may also give "speed" (a core's speed against the
+ * reference core, CloudSim's MIPS / 1000; default 1), "power" (a power
+ * table: models/power/NAME.json by name, or a file; every host or none)
+ * and "link_mbit" (its network link, default 1000); "interleave": true at
+ * the top level lays the rows' hosts out round robin (G4, G5, G4, ...:
+ * CloudSim's order) instead of row after row.  affinity pins the
  * vCPUs of a workload class to a cpuset of those hosts' cores (as a
  * cpupool or a cgroup cpuset would); a guest with an affinity of its own,
  * from the trace, keeps that.  Unknown or duplicate keys and wrong types
@@ -18,6 +24,7 @@
 #ifndef CLI_PLATFORM_FILE_H
 #define CLI_PLATFORM_FILE_H
 
+#include "consolidation/power.h"
 #include "sim/hwsetup.h"
 
 /* The size of a platform, from a file or from --hosts x --cores.  Each
@@ -37,6 +44,8 @@ struct platform {
     struct hw_setup *profiles;     /* distinct hardware, referenced by specs */
     size_t naffinity;
     uint64_t **affinity;           /* per-class cpusets, referenced by specs */
+    size_t npowers;
+    struct cons_power *powers;     /* distinct power tables, referenced by specs */
 };
 
 /* Load path; default_hw is the profile of hosts that name none. */

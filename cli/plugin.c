@@ -11,6 +11,7 @@
 
 #include "allocators/alloc.h"
 #include "allocators/place.h"
+#include "consolidation/cons.h"
 #include "schedulers/sched.h"
 #include "workloads/trace.h"
 
@@ -21,19 +22,30 @@ bool cli_is_plugin_path(const char *value)
 }
 
 const struct cli_family_desc cli_families[] = {
-    {"sched", "schedulers", &sched_registry},
-    {"alloc", "allocators", &alloc_registry},
-    {"place", "placement", &place_registry},
-    {"format", "trace formats", &trace_fmt_registry},
+    {"sched", "schedulers", &sched_registry, true},
+    {"alloc", "allocators", &alloc_registry, true},
+    {"place", "placement", &place_registry, true},
+    {"consolidate", "overload detectors of dynamic consolidation", &cons_detector_registry,
+     false},
+    {"select", "VM selection for migration", &cons_selector_registry, false},
+    {"consolidate-place", "placement of consolidated VMs", &cons_place_registry, false},
+    {"migration", "live migration models", &cons_migration_registry, false},
+    {"format", "trace formats", &trace_fmt_registry, false},
 };
 const size_t cli_nfamilies = sizeof cli_families / sizeof cli_families[0];
 
-struct registry *cli_family(const char *option)
+const struct cli_family_desc *cli_family_desc(const char *option)
 {
     for (size_t i = 0; i < cli_nfamilies; i++)
         if (strcmp(cli_families[i].option, option) == 0)
-            return cli_families[i].registry;
+            return &cli_families[i];
     return NULL;
+}
+
+struct registry *cli_family(const char *option)
+{
+    const struct cli_family_desc *f = cli_family_desc(option);
+    return f ? f->registry : NULL;
 }
 
 int cli_plugin_load(const char *path, const char *expect_family, const struct policy_info **out,
@@ -60,7 +72,8 @@ int cli_plugin_load(const char *path, const char *expect_family, const struct po
                              "hvsim has ABI %d: rebuild it against this version's headers "
                              "(pkg-config --cflags hvsim)", abi, HVSIM_ABI_VERSION);
     }
-    struct registry *r = p->family ? cli_family(p->family) : NULL;
+    const struct cli_family_desc *fd = p->family ? cli_family_desc(p->family) : NULL;
+    struct registry *r = fd && fd->plugins ? fd->registry : NULL;
     if (!r || !p->policy || (expect_family && strcmp(expect_family, p->family) != 0) ||
         strcmp(p->family, "format") == 0) {
         /* the text lives in the plug-in: copy it before unloading it */

@@ -19,13 +19,18 @@ struct cli_family_desc {
     const char *option;          /* "sched": --sched NAME */
     const char *heading;         /* "schedulers" */
     struct registry *registry;
+    /* Its policies can be plug-ins (PATH.so).  The consolidation families
+     * cannot: their operations are not part of the installed headers.
+     * Their option takes a spec, NAME[:VALUE[,KEY=VALUE...]]. */
+    bool plugins;
 };
 extern const struct cli_family_desc cli_families[];
 extern const size_t cli_nfamilies;
 
 /* The registry of the family chosen with --option ("sched", "alloc",
- * "place", "format"), or NULL. */
+ * "place", "format", "consolidate", ...), or NULL; and its description. */
 struct registry *cli_family(const char *option);
+const struct cli_family_desc *cli_family_desc(const char *option);
 
 /* Load the plug-in at path and register its policy in its family; *out
  * (may be NULL) is the policy.  A path loaded before is not loaded again.

@@ -157,6 +157,13 @@ struct guest {
     sim_time_t grant_last;
     double acct_grant;         /* grant_acc when the interval began */
     struct sim_event cap_ev;   /* its budget running out at the present rate */
+    /* dynamic consolidation (sim/consolidate.c): its state (owned there),
+     * NULL when no manager runs */
+    struct cons_vm_state *cons;
+    double mig_cap;            /* a live migration serves at most this many cores of it
+                                  (sim/migrate.c), 0 = no such limit */
+    double speed;              /* its vCPUs' speed against the reference core: a series'
+                                  demand is util x speed reference cores (trace, 1) */
     /* ---- hot: every dispatch ---- */
     uint64_t seq;              /* trace order, 0-based */
     int cls;                   /* workload class index (models/hw.h) */
@@ -176,6 +183,8 @@ struct guest {
     sim_time_t budget;         /* core ns it may still run in cap period budget_period */
     int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
     bool throttled;            /* its budget is spent until the next period */
+    bool paused;               /* a live migration's stop-and-copy holds it: it runs
+                                  nowhere (sim/migrate.c) */
     /* runnable time of its vCPUs (core ns), for the allocator's collect step */
     int nrunnable;             /* its vCPUs queued, running or throttled */
     sim_time_t runnable_acc;   /* integral of nrunnable, up to runnable_last */
@@ -252,6 +261,7 @@ struct room_node {
 struct host {
     int index;
     int ncores;
+    double speed;              /* a core's speed against the reference core (1) */
     int nsockets;              /* sockets; cores are split evenly among them */
     const struct sim_hw_tables *hw; /* its hardware's costs (sim/engine.h) */
     const uint64_t *class_affinity; /* [classes]: cores a class may use, 0 = all; or NULL */

@@ -91,6 +91,18 @@ static void census_segment(void *ctx, const struct sim_segment *seg)
     t->inner.on_segment(t->inner.cb_ctx, seg);
 }
 
+static void census_burst(void *ctx, const struct sim_burst *b)
+{
+    struct census_tap *t = ctx;
+    t->inner.on_burst(t->inner.cb_ctx, b);
+}
+
+static void census_host(void *ctx, const struct sim_host_report *h)
+{
+    struct census_tap *t = ctx;
+    t->inner.on_host(t->inner.cb_ctx, h);
+}
+
 void census_attach(struct census *c, struct sim_hooks *hooks, long rep)
 {
     struct census_tap *t = xcalloc(1, sizeof *t);
@@ -109,6 +121,8 @@ void census_attach(struct census *c, struct sim_hooks *hooks, long rep)
     hooks->on_job = census_job;
     hooks->on_sample = t->inner.on_sample ? census_sample : NULL;
     hooks->on_segment = t->inner.on_segment ? census_segment : NULL;
+    hooks->on_host = t->inner.on_host ? census_host : NULL;
+    hooks->on_burst = t->inner.on_burst ? census_burst : NULL;
 }
 
 void census_rep_done(struct census *c, long rep)

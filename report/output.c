@@ -66,6 +66,21 @@ const struct output_column output_timeline_columns[] = {
     {"used", "cores used"},
     {"queued", "vCPUs waiting in the host's runqueues (runnable, not running, not throttled), "
                "mean over the interval"},
+    {"power_w", "the host's mean power over the interval, W (empty without power tables)"},
+    {"energy_kwh", "the host's energy from the start, kWh (empty without power tables)"},
+    {NULL},
+};
+
+const struct output_column output_hosts_columns[] = {
+    {"host", "host"},
+    {"power_model", "its power table (models/power/NAME.json)"},
+    {"cores", "its cores"},
+    {"speed", "a core's speed against the reference core (CloudSim's MIPS / 1000)"},
+    {"energy_kwh", "the energy it drew over the run, kWh"},
+    {"on_seconds", "the time it was switched on, s"},
+    {"shutdowns", "times it was switched off"},
+    {"migrations_in", "live migrations to it"},
+    {"migrations_out", "live migrations from it"},
     {NULL},
 };
 
@@ -167,9 +182,13 @@ static void on_job(void *ctx, const struct sim_job_info *j)
 
 static void timeline_row(FILE *f, const struct sim_sample *s)
 {
-    fprintf(f, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f,%.6f\n", sim_time_to_s(s->time), s->host,
+    fprintf(f, "%.9f,%d,%.6f,%ld,%ld,%ld,%.6f,%.6f,%.6f,%.6f", sim_time_to_s(s->time), s->host,
             s->utilization, s->runnable, s->running, s->guests, s->demand, s->allocated, s->used,
             s->queued_mean);
+    if (isnan(s->power_w))
+        fputs(",,\n", f);
+    else
+        fprintf(f, ",%.6f,%.9f\n", s->power_w, s->energy_kwh);
 }
 
 /* Merge rounds 2k and 2k+1 into round k: means over the two intervals for
@@ -189,10 +208,50 @@ static void timeline_halve(struct run_output *o)
                 m.allocated = (a->allocated * wa + b->allocated * wb) / w;
                 m.used = (a->used * wa + b->used * wb) / w;
                 m.queued_mean = (a->queued_mean * wa + b->queued_mean * wb) / w;
+                m.power_w = (a->power_w * wa + b->power_w * wb) / w;
             }
             o->trows[k * h + i] = m;
         }
     o->nrounds /= 2;
+}
+
+static void on_host(void *ctx, const struct sim_host_report *h)
+{
+    struct run_output *o = ctx;
+    if (!o->hosts) {   /* the first row: the run reports hosts */
+        if (o->hosts_err.code < 0)
+            return;
+        o->hosts = outdir_fopen(o->dir, "hosts.csv", &o->hosts_err);
+        if (!o->hosts) {
+            if (o->hosts_err.code >= 0)
+                o->hosts_err.code = SIM_EIO;
+            return;
+        }
+        for (size_t i = 0; output_hosts_columns[i].name; i++)
+            fprintf(o->hosts, "%s%s", i ? "," : "", output_hosts_columns[i].name);
+        fputc('\n', o->hosts);
+    }
+    FILE *f = o->hosts;
+    fprintf(f, "%d,%s,%d,%.9g,", h->host, h->power ? h->power : "", h->cores, h->speed);
+    if (isnan(h->energy_kwh))
+        fputc(',', f);
+    else
+        fprintf(f, "%.9f,", h->energy_kwh);
+    fprintf(f, "%.9f,%ld,%ld,%ld\n", h->on_seconds, h->shutdowns, h->migrations_in,
+            h->migrations_out);
+    o->nhost_rows++;
+}
+
+void run_output_host(struct run_output *o, const struct sim_host_report *h)
+{
+    if (o->dir)
+        on_host(o, h);
+}
+
+void run_output_sample(struct run_output *o, const struct sim_sample *s)
+{
+    if (o->timeline)
+        timeline_row(o->timeline, s);
 }
 
 static sim_time_t on_sample(void *ctx, const struct sim_sample *s)
@@ -274,7 +333,7 @@ static void on_segment(void *ctx, const struct sim_segment *seg)
 }
 
 const char *const run_output_names[] = {
-    "summary.json", "reps.csv", "jobs.csv", "timeline.csv", "segments.csv",
+    "summary.json", "reps.csv", "jobs.csv", "timeline.csv", "hosts.csv", "segments.csv",
     "turnaround-cdf.csv", "timeline-plot.csv",
     "turnaround-cdf.gp", "turnaround-cdf.png", "turnaround-cdf.svg",
     "timeline.gp", "timeline.png", "timeline.svg",
@@ -314,6 +373,8 @@ void run_output_close(struct run_output *o)
         fclose(o->jobs);   /* a run that failed: the transaction removes the file */
     if (o->timeline)
         fclose(o->timeline);
+    if (o->hosts)
+        fclose(o->hosts);
     free(o->dir);
     free(o->seg);
     gantt_table_free(&o->table);
@@ -341,6 +402,7 @@ void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
     hooks->cb_ctx = o;
     hooks->on_job = (bd || o->jobs || o->gantt) ? on_job : NULL;
     hooks->on_sample = o->timeline ? on_sample : NULL;
+    hooks->on_host = o->dir ? on_host : NULL;   /* hosts.csv, for runs that report hosts */
     o->nhosts = x->nhosts;
     if (o->timeline && o->adaptive && !o->trows) {
         /* At most TIMELINE_MAX_ROUNDS samples per host, and the rows of
@@ -428,6 +490,14 @@ int run_output_write(struct run_output *o, json_t *summary, struct sim_error *er
         }
         rc = outdir_fclose(o->timeline, o->dir, "timeline.csv", err);
         o->timeline = NULL;
+    }
+    if (rc == SIM_OK && o->hosts_err.code < 0) {
+        *err = o->hosts_err;
+        rc = err->code;
+    }
+    if (rc == SIM_OK && o->hosts) {
+        rc = outdir_fclose(o->hosts, o->dir, "hosts.csv", err);
+        o->hosts = NULL;
     }
     if (rc == SIM_OK && o->segments && !o->seg_lost)
         rc = write_segments(o, err);

@@ -59,6 +59,7 @@ struct output_column {
 extern const struct output_column output_jobs_columns[];
 extern const struct output_column output_timeline_columns[];
 extern const struct output_column output_segments_columns[];
+extern const struct output_column output_hosts_columns[];
 
 struct run_output {
     const struct sim_experiment *x;   /* the run's (class names), from run_output_attach */
@@ -66,6 +67,10 @@ struct run_output {
     char *dir;         /* where the files go (the transaction's temporary directory), NULL = none */
     FILE *jobs;        /* jobs.csv rows, NULL if not wanted */
     FILE *timeline;    /* timeline.csv rows */
+    FILE *hosts;       /* hosts.csv, opened at its first row (runs that meter energy or
+                        * consolidate); NULL before */
+    size_t nhost_rows;
+    struct sim_error hosts_err;   /* why hosts.csv could not be opened (code < 0) */
     long trows_written;        /* rows written to timeline (explicit --sample) */
     long max_rows;             /* OUTPUT_TIMELINE_MAX_ROWS (tests set less) */
     sim_time_t sample;         /* the --sample interval asked for */
@@ -102,9 +107,14 @@ void run_output_close(struct run_output *o);
 void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
                        const struct sim_experiment *x, long rep, struct breakdown *bd);
 
+/* A timeline row and a hosts.csv row given directly (the preset's
+ * time-stepped model, which is not the engine). */
+void run_output_sample(struct run_output *o, const struct sim_sample *s);
+void run_output_host(struct run_output *o, const struct sim_host_report *h);
+
 /* Write summary.json and reps.csv, finish jobs.csv and timeline.csv,
- * write segments.csv (small workloads) and the plots (report/plots.h),
- * each checked.  SIM_EINVAL if timeline.csv reached its row limit (the
+ * write hosts.csv (runs that meter energy or consolidate), segments.csv
+ * (small workloads) and the plots (report/plots.h), each checked.  SIM_EINVAL if timeline.csv reached its row limit (the
  * message says which --sample would fit); SIM_EIO if a file cannot be
  * written. */
 int run_output_write(struct run_output *o, json_t *summary, struct sim_error *err);

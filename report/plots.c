@@ -390,8 +390,19 @@ static size_t policy_text(char *buf, size_t len, const json_t *cfg, const char *
 void plots_run_caption(const json_t *summary, char *buf, size_t len)
 {
     const json_t *cfg = json_object_get(summary, "config");
-    char work[128], sched[200], alloc[200] = "", platform[200];
+    char work[128], sched[200], alloc[200] = "", platform[200], cons[200] = "";
     workload_text(json_string_value(json_object_get(summary, "workload")), work, sizeof work);
+    const char *det = str_at(cfg, "consolidate", "none");
+    if (strcmp(det, "none") != 0)
+        snprintf(cons, sizeof cons, "; %s-%s, %s migration", det, str_at(cfg, "select", "?"),
+                 str_at(cfg, "migration", "?"));
+    if (strcmp(str_at(cfg, "preset", "none"), "none") != 0) {
+        snprintf(buf, len, "%s; %s, quirks %s%s%s; %g hosts", work, str_at(cfg, "preset", "?"),
+                 str_at(cfg, "quirks", "all"), cons[0] ? cons : "; no consolidation",
+                 json_is_false(json_object_get(cfg, "power-aware")) ? ", not power-aware" : "",
+                 num_at(cfg, "hosts"));
+        return;
+    }
     const char *sname = json_string_value(json_object_get(cfg, "sched"));
     policy_text(sched, sizeof sched, cfg, "sched", sname ? registry_find(&sched_registry, sname)
                                                          : NULL);
@@ -412,8 +423,8 @@ void plots_run_caption(const json_t *summary, char *buf, size_t len)
         snprintf(platform, sizeof platform, "%g core%s", cores, cores == 1 ? "" : "s");
     /* Fluids are not scheduled: say which model served the series. */
     const char *model = str_at(cfg, "model", "discrete");
-    snprintf(buf, len, "%s; %s%s%s; %s; hw %s", work, strcmp(model, "fluid") == 0 ?
-             "model fluid; " : "", sched, alloc, platform, str_at(cfg, "hw", "?"));
+    snprintf(buf, len, "%s; %s%s%s; %s; hw %s%s", work, strcmp(model, "fluid") == 0 ?
+             "model fluid; " : "", sched, alloc, platform, str_at(cfg, "hw", "?"), cons);
 }
 
 int plots_write_buffer(const char *dir, const char *name, char *buf, size_t len,
@@ -638,20 +649,22 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/timeline.csv", dir);
-    /* time, utilization, runnable, demand, allocated, used */
-    enum { NC = 6 };
-    static const char *const cols[NC] = {"time", "utilization", "runnable", "demand",
-                                         "allocated", "used"};
+    /* time, utilization, runnable, demand, allocated, used, and with power
+     * tables the power drawn (summed over hosts like the rest) */
+    bool power = isfinite(num_at(summary, "energy_kwh"));
+    const int NC = power ? 7 : 6;
+    static const char *const cols[7] = {"time", "utilization", "runnable", "demand",
+                                        "allocated", "used", "power_w"};
     double *d;
     size_t n;
-    int rc = plots_csv_read(path, cols, NC, &d, &n, err);
+    int rc = plots_csv_read(path, cols, (size_t)NC, &d, &n, err);
     if (rc < 0)
         return rc;
     /* Aggregate the hosts of each sample instant: the mean utilisation,
      * the sums of the rest. */
     size_t ns = 0;
     for (size_t i = 0; i < n;) {
-        double t = d[i * NC], sum[NC] = {0};
+        double t = d[i * NC], sum[7] = {0};
         size_t k = 0;
         for (; i < n && d[i * NC] == t; i++, k++)
             for (int c = 1; c < NC; c++)
@@ -667,9 +680,10 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
     char *buf;
     size_t len;
     FILE *m = open_memstream(&buf, &len);
-    fputs("time,utilization,runnable,runnable_max,demand,allocated,used\n", m);
+    fputs(power ? "time,utilization,runnable,runnable_max,demand,allocated,used,power_kw\n"
+                : "time,utilization,runnable,runnable_max,demand,allocated,used\n", m);
     for (size_t i = 0; i < ns; i += per) {
-        double mean[NC] = {0}, rmax = 0, t = 0;
+        double mean[7] = {0}, rmax = 0, t = 0;
         size_t k = 0;
         for (size_t j = i; j < ns && j < i + per; j++, k++) {
             t = d[j * NC];
@@ -679,8 +693,11 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
         }
         for (int c = 1; c < NC; c++)
             mean[c] /= (double)k;
-        fprintf(m, "%.9g,%.6g,%.6g,%.9g,%.6g,%.6g,%.6g\n", t, mean[1], mean[2], rmax, mean[3],
+        fprintf(m, "%.9g,%.6g,%.6g,%.9g,%.6g,%.6g,%.6g", t, mean[1], mean[2], rmax, mean[3],
                 mean[4], mean[5]);
+        if (power)
+            fprintf(m, ",%.6g", mean[6] / 1000);
+        fputc('\n', m);
     }
     fclose(m);
     double tlast = ns ? d[(ns - 1) * NC] : 0;
@@ -701,21 +718,23 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
     /* The demand allocator's story is demand against grant: a third panel. */
     const struct alloc_ops *alloc = alloc_find(str_at(cfg, "alloc", ""));
     bool alloc_panel = alloc && alloc->period;
+    int panels = 2 + alloc_panel + power;
     m = open_memstream(&buf, &len);
     plots_gp_begin(m, "timeline",
                    "utilisation and runnable vCPUs (and, with --alloc demand, cores\n"
                    "# demanded, allocated and used) over simulated time; data:\n"
                    "# timeline-plot.csv, from timeline.csv: mean over hosts of the\n"
                    "# utilisation, sums over hosts of the rest, averaged over bins of\n"
-                   "# consecutive samples (runnable_max = the peak in the bin); times in s", 1000,
-                   alloc_panel ? 960 : 720);
+                   "# consecutive samples (runnable_max = the peak in the bin), power_kw\n"
+                   "# the power drawn by all hosts (with power tables); times in s", 1000,
+                   240 * panels + 240);
     double tend = ns ? tlast : 1;
     const struct time_unit *u = time_unit_for_seconds(tend, true);
     double util = num_at(summary, "utilization");
     if (!isfinite(util))
         util = 0;
     fprintf(m, "    set multiplot layout %d,1 title 'Load over time: sampled every %s%s'.\"\\n\".",
-            alloc_panel ? 3 : 2, sample, note);
+            panels, sample, note);
     plots_gp_quote(m, caption);
     fprintf(m, "\n"
             "    set lmargin 10\n"
@@ -746,10 +765,12 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
     char xlabel[80];
     snprintf(xlabel, sizeof xlabel, "    set format x '%%g'\n    set xlabel 'simulated time (%s)'\n",
              u->name);
-    if (!alloc_panel)
+    if (panels == 2)
         fputs(xlabel, m);
-    fputs("    set ylabel 'runnable vCPUs (queued + running)'\n"
-          "    set yrange [0:*]\n", m);
+    /* CloudSim's model has VMs, each one vCPU, and no queues */
+    bool vms = strcmp(str_at(cfg, "preset", "none"), "none") != 0;
+    fprintf(m, "    set ylabel '%s'\n"
+            "    set yrange [0:*]\n", vms ? "VMs placed" : "runnable vCPUs (queued + running)");
     if (ns == 0)
         fputs("    set yrange [0:1]\n"
               "    plot NaN notitle\n", m);
@@ -760,10 +781,12 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
                 "title 'mean in bin'\n", x, x);
     else
         fprintf(m, "    plot 'timeline-plot.csv' skip 1 using %s:3 with fillsteps fs solid 0.3 "
-                "noborder lc rgb '#b03030' title 'runnable vCPUs', \\\n"
-                "         '' skip 1 using %s:3 with steps lw 1 dt 1 lc rgb '#b03030' notitle\n", x, x);
+                "noborder lc rgb '#b03030' title '%s', \\\n"
+                "         '' skip 1 using %s:3 with steps lw 1 dt 1 lc rgb '#b03030' notitle\n", x,
+                vms ? "VMs" : "runnable vCPUs", x);
     if (alloc_panel) {
-        fputs(xlabel, m);
+        if (!power)
+            fputs(xlabel, m);
         fputs("    set ylabel 'cores (all hosts)'\n", m);
         if (ns == 0)
             fputs("    plot NaN notitle\n", m);
@@ -774,6 +797,20 @@ static int plot_timeline(const char *dir, const json_t *summary, bool *missing,
                     "\\\n"
                     "         '' skip 1 using %s:7 with steps lt 3 lw 1.5 dt 1 title 'used'\n",
                     x, x, x);
+    }
+    if (power) {
+        fputs(xlabel, m);
+        double kwh = num_at(summary, "energy_kwh");
+        fputs("    set ylabel 'power drawn, all hosts (kW)'\n"
+              "    set yrange [0:*]\n", m);
+        if (ns == 0)
+            fputs("    plot NaN notitle\n", m);
+        else
+            fprintf(m, "    plot 'timeline-plot.csv' skip 1 using %s:8 with fillsteps fs solid 0.3 "
+                    "noborder lc rgb '#2f7f3f' title sprintf('power (energy over the run %%.2f "
+                    "kWh)', %.9g), \\\n"
+                    "         '' skip 1 using %s:8 with steps lw 1 dt 1 lc rgb '#2f7f3f' "
+                    "notitle\n", x, kwh, x);
     }
     fputs("    unset multiplot\n", m);
     plots_gp_end(m);
@@ -1224,6 +1261,14 @@ static void remove_plot(const char *dir, const char *name)
 int plots_write(const char *dir, const json_t *summary, struct sim_error *err)
 {
     bool missing = false;
+    const char *preset = str_at(json_object_get(summary, "config"), "preset", "none");
+    if (strcmp(preset, "none") != 0) {
+        /* CloudSim's model runs no guest to completion and no vCPU */
+        remove_plot(dir, "turnaround-cdf");
+        remove_plot(dir, "overhead");
+        remove_plot(dir, "gantt");
+        return plot_timeline(dir, summary, &missing, err);
+    }
     int rc = plot_cdf(dir, summary, &missing, err);
     if (rc == SIM_OK)
         rc = plot_timeline(dir, summary, &missing, err);

@@ -95,6 +95,35 @@ static const struct metric_desc metric_table[] = {
     M("allocation", "reallocations", reallocations, "re-allocations that changed a grant"),
     M("allocation", "rejected", rejected, "guests rejected (--admission reject)"),
     M("allocation", "admission_waits", admission_waits, "guests that waited for memory"),
+    M(NULL, "energy_kwh", energy_kwh, "energy drawn by the hosts with a power table, kWh "
+      "(null without power tables)"),
+    M("migrations", "count", live_migrations, "VM live migrations started by the "
+      "consolidation manager (vCPU moves between cores are overhead.vcpu_migrations)"),
+    M("migrations", "seconds", live_migration_seconds, "their total duration, s"),
+    M("migrations", "mean_seconds", live_migration_mean_seconds, "their mean duration, s"),
+    M("migrations", "downtime_seconds", downtime_seconds, "their total downtime (stop-and-copy: "
+      "the VM runs nowhere), s"),
+    M("migrations", "bytes", migration_bytes, "bytes sent over the links (1 MB = 10^6 bytes)"),
+    M("sla", "slatah", slatah, "SLA time per active host: time a host's VMs got less CPU than "
+      "they asked / time active (CloudSim's SLATAH, a fraction)"),
+    M("sla", "pdm", pdm, "performance degradation due to migration: CPU asked and not given "
+      "to migrating VMs / CPU asked (CloudSim's PDM, a fraction)"),
+    M("sla", "slav", slav, "SLATAH x PDM"),
+    M("sla", "esv", esv, "energy_kwh x SLAV"),
+    M("sla", "overall", sla_overall, "CPU asked and not given / CPU asked, all VM time"),
+    M("sla", "average", sla_average, "mean over under-served VM intervals of (asked - given) "
+      "/ asked"),
+    M("hosts", "shutdowns", host_shutdowns, "hosts switched off (active -> inactive)"),
+    M("hosts", "shutdown_mean_seconds", shutdown_mean_seconds, "mean time a host was active "
+      "before a shutdown, s"),
+    M("hosts", "shutdown_sd_seconds", shutdown_sd_seconds, "its standard deviation, s"),
+    M("hosts", "on_mean", hosts_on_mean, "hosts switched on, time average"),
+    M("consolidation", "steps", cons_steps, "times the manager ran"),
+    M("consolidation", "overloaded", cons_overloaded, "hosts it found overloaded, summed over "
+      "its runs"),
+    M("consolidation", "drained", cons_drained, "under-utilised hosts it emptied"),
+    M("consolidation", "vms_removed", vms_removed, "VMs removed at zero demand (CloudSim's "
+      "quirk remove_zero_demand_vms)"),
     M("engine", "events", events, "events processed"),
     M("engine", "wall_seconds", wall_seconds, "wall-clock time of the run, s"),
     M("engine", "events_per_second", events_per_second, "events / wall_seconds"),
@@ -279,8 +308,15 @@ json_t *report_summary(json_t *config, const struct sim_result *runs, size_t nru
         json_array_append_new(reps, rep_json(&runs[i], i, extra->breakdown ? &extra->breakdown[i]
                                                                            : NULL));
     json_object_set_new(root, "replications", reps);
-    if (extra->hosts)
-        json_object_set_new(root, "hosts", extra->hosts);
+    if (extra->hosts) {   /* where the guests went, beside the hosts' energy figures */
+        json_t *have = json_object_get(root, "hosts");
+        if (json_is_object(have)) {
+            json_object_update(have, extra->hosts);
+            json_decref(extra->hosts);
+        } else {
+            json_object_set_new(root, "hosts", extra->hosts);
+        }
+    }
     if (json_array_size(extra->notes) > 0)
         json_object_set_new(root, "notes", extra->notes);
     else
@@ -364,14 +400,85 @@ static double get(json_t *root, const char *group, const char *key)
     return v && json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* The consolidation lines: energy, live migrations, CloudSim's SLA
+ * metrics and the hosts switched off, where they apply. */
+static void consolidation_text(FILE *out, json_t *s)
+{
+    double kwh = get(s, NULL, "energy_kwh"), n = get(s, "migrations", "count");
+    if (isnan(kwh) && isnan(n))
+        return;
+    char energy[64] = "not metered (no power tables)";
+    if (!isnan(kwh))
+        snprintf(energy, sizeof energy, "%.2f kWh", kwh);
+    fprintf(out, "energy       %s; hosts on %.4g on average, %.0f shutdowns", energy,
+            get(s, "hosts", "on_mean"), get(s, "hosts", "shutdowns"));
+    if (get(s, "hosts", "shutdowns") > 0)
+        fprintf(out, " (active %.6g s before one, sd %.6g)",
+                get(s, "hosts", "shutdown_mean_seconds"), get(s, "hosts", "shutdown_sd_seconds"));
+    fputc('\n', out);
+    if (isnan(n))
+        return;
+    if (n == 0) {
+        fprintf(out, "migrations   none (the manager ran %.0f times)\n",
+                get(s, "consolidation", "steps"));
+        return;
+    }
+    fprintf(out, "migrations   %.0f live (%.6g s, mean %.4g s, downtime %.6g s, %.6g GB sent); "
+            "manager ran %.0f times, %.0f overloaded hosts, %.0f drained\n", n,
+            get(s, "migrations", "seconds"), get(s, "migrations", "mean_seconds"),
+            get(s, "migrations", "downtime_seconds"), get(s, "migrations", "bytes") / 1e9,
+            get(s, "consolidation", "steps"), get(s, "consolidation", "overloaded"),
+            get(s, "consolidation", "drained"));
+    fprintf(out, "SLA          SLATAH %.4g%%, PDM %.4g%%, SLAV %.5f%%, ESV %.5f; under-served "
+            "%.4g%% of the CPU asked (%.4g%% in intervals that were)\n",
+            100 * get(s, "sla", "slatah"), 100 * get(s, "sla", "pdm"),
+            100 * get(s, "sla", "slav"), get(s, "sla", "esv"), 100 * get(s, "sla", "overall"),
+            100 * get(s, "sla", "average"));
+    if (get(s, "consolidation", "vms_removed") > 0)
+        fprintf(out, "             %.0f VMs removed at zero demand (quirk "
+                "remove_zero_demand_vms)\n", get(s, "consolidation", "vms_removed"));
+}
+
 void report_text(FILE *out, json_t *s)
 {
     json_t *cfg = json_object_get(s, "config");
+    const char *preset = json_string_value(json_object_get(cfg, "preset"));
+    if (preset && strcmp(preset, "none") != 0) {
+        char quirks[64];
+        const json_t *q = json_object_get(cfg, "quirks");
+        snprintf(quirks, sizeof quirks, "%s", json_is_string(q) ? json_string_value(q) : "all");
+        fprintf(out, "workload     %s: %.0f VMs\n",
+                json_string_value(json_object_get(s, "workload")), get(s, "jobs", "arrived"));
+        fprintf(out, "preset       %s: CloudSim 5.0's set-up, consolidate %s, select %s, "
+                "migration %s, power-aware %s, quirks %s\n", preset,
+                json_string_value(json_object_get(cfg, "consolidate")),
+                json_string_value(json_object_get(cfg, "select")),
+                json_string_value(json_object_get(cfg, "migration")),
+                json_is_true(json_object_get(cfg, "power-aware")) ? "yes" : "no", quirks);
+        consolidation_text(out, s);
+        fprintf(out, "engine       CloudSim's time steps, %.3f s\n",
+                get(s, "engine", "wall_seconds"));
+        return;
+    }
     fprintf(out, "workload     %s\n", json_string_value(json_object_get(s, "workload")));
-    fprintf(out, "policy       sched %s, alloc %s, %.0f host(s) x %.0f core(s), hw %s\n",
-            json_string_value(json_object_get(cfg, "sched")),
-            json_string_value(json_object_get(cfg, "alloc")), get(cfg, NULL, "hosts"),
-            get(cfg, NULL, "cores"), json_string_value(json_object_get(cfg, "hw")));
+    const char *pf = json_string_value(json_object_get(cfg, "platform"));
+    if (pf)
+        fprintf(out, "policy       sched %s, alloc %s, platform %s, hw %s\n",
+                json_string_value(json_object_get(cfg, "sched")),
+                json_string_value(json_object_get(cfg, "alloc")), pf,
+                json_string_value(json_object_get(cfg, "hw")));
+    else
+        fprintf(out, "policy       sched %s, alloc %s, %.0f host(s) x %.0f core(s), hw %s\n",
+                json_string_value(json_object_get(cfg, "sched")),
+                json_string_value(json_object_get(cfg, "alloc")), get(cfg, NULL, "hosts"),
+                get(cfg, NULL, "cores"), json_string_value(json_object_get(cfg, "hw")));
+    const char *det = json_string_value(json_object_get(cfg, "consolidate"));
+    if (det && strcmp(det, "none") != 0)
+        fprintf(out, "consolidate  %s, select %s, place %s, migration %s, power-aware %s\n", det,
+                json_string_value(json_object_get(cfg, "select")),
+                json_string_value(json_object_get(cfg, "consolidate-place")),
+                json_string_value(json_object_get(cfg, "migration")),
+                json_is_false(json_object_get(cfg, "power-aware")) ? "no" : "yes");
     fprintf(out, "jobs         %.0f arrived, %.0f completed, %.0f rejected\n",
             get(s, "jobs", "arrived"), get(s, "jobs", "completed"),
             get(s, "allocation", "rejected"));
@@ -418,6 +525,7 @@ void report_text(FILE *out, json_t *s)
                 get(s, "overhead", "poll_wakes"), get(s, "overhead", "ipi_seconds"),
                 get(s, "overhead", "ipis"), get(s, "overhead", "migration_seconds"),
                 get(s, "overhead", "vcpu_migrations"));
+    consolidation_text(out, s);
     const json_t *dl = json_object_get(s, "deadlines");
     if (get(s, "deadlines", "guests") > 0)
         fprintf(out, "deadlines    %.6g of %.6g guests with a deadline missed it (ratio %.4g)\n",

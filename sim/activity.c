@@ -96,7 +96,7 @@ int activity_admit(struct sim *sim, struct guest *g, struct trace_record *rec,
         double sum = 0;
         for (size_t k = 0; k < g->series->n; k++)
             sum += fmin(g->series->util[k], 1.0);
-        g->work = sim_time_from_s(sum * g->series->interval);
+        g->work = sim_time_from_s(sum * g->series->interval * g->speed);
     } else if (g->kind == GUEST_PHASES) {
         double run = 0;
         for (int i = 0; i < g->nvcpus; i++) {
@@ -143,9 +143,10 @@ static const struct dist *burst_dist(const struct guest *g)
 /* The vCPU's position in its series: step = the sample interval its next
  * arrival falls in (series->n once the series is over), debt = reference
  * seconds of that interval's budget not yet given out as bursts. */
+/* The reference work a vCPU of g's asks per second in interval step. */
 static double series_util(const struct guest *g, long step)
 {
-    return step < (long)g->series->n ? fmin(g->series->util[step], 1.0) : 0;
+    return step < (long)g->series->n ? fmin(g->series->util[step], 1.0) * g->speed : 0;
 }
 
 static sim_time_t series_interval_end(const struct guest *g, long step)
@@ -153,9 +154,19 @@ static sim_time_t series_interval_end(const struct guest *g, long step)
     return g->series_start + sim_time_from_s(g->series->interval * (double)(step + 1));
 }
 
+/* The wall time a vCPU of g's needs for ref reference seconds at its own
+ * speed (a 2,500-MIPS vCPU does 2.5 reference seconds per second): the
+ * on/off process lays its bursts out on that clock, whatever the core it
+ * lands on does. */
+static double series_busy_s(const struct guest *g, double ref)
+{
+    return g->speed == 1.0 ? ref : ref / g->speed;
+}
+
 /* Arm v's next arrival, planned from t0 (the start of an interval, or the
- * end of the burst that arrived last if it ran at once).  The idle time
- * left in the interval, I = (end - t0) - debt, is shared among the gaps
+ * end of the burst that arrived last if it ran at once at the vCPU's own
+ * speed).  The idle time left in the interval, I = (end - t0) - the busy
+ * time of debt, is shared among the gaps
  * still to come, one before each remaining burst and one after the last,
  * as uniform spacings: this gap is I x Beta(1, N) with N the expected
  * number of bursts left, 1 + debt / E[B].  (With N exact these are the
@@ -176,7 +187,8 @@ static void series_plan(struct sim *sim, struct vcpu *v, sim_time_t t0)
     }
     sim_time_t next = t0;
     if (v->step < (long)s->n) {
-        double idle = sim_time_to_s(series_interval_end(g, v->step) - t0) - v->debt;
+        double idle = sim_time_to_s(series_interval_end(g, v->step) - t0) -
+                      series_busy_s(g, v->debt);
         if (idle > 0) {
             double mean = dist_mean(burst_dist(g));
             double left = mean > 0 && isfinite(mean) ? 1 + v->debt / mean : 1;
@@ -199,7 +211,7 @@ static sim_time_t series_burst(struct sim *sim, struct vcpu *v)
     double b = fmin(fmax(draw_nonneg(burst_dist(g), g->rng), 1e-9), v->debt);
     v->debt -= b;
     sim_time_t run = run_ns(b);
-    series_plan(sim, v, sim->now + run);
+    series_plan(sim, v, sim->now + (g->speed == 1.0 ? run : run_ns(series_busy_s(g, b))));
     return run;
 }
 

@@ -33,6 +33,8 @@ double caps_cores(const struct guest *g)
     double c = g->grant;
     if (g->cap > 0 && g->cap < c)
         c = g->cap;
+    if (g->mig_cap > 0 && g->mig_cap < c)   /* a live migration serves only part of it */
+        c = g->mig_cap;
     return c;
 }
 
@@ -105,6 +107,8 @@ void caps_update(struct sim *sim, struct guest *g)
 void caps_event(struct sim *sim, struct sim_event *ev)
 {
     struct guest *g = container_of(ev, struct guest, cap_ev);
+    if (g->paused)
+        return;   /* its migration's stop-and-copy holds it; the move releases it */
     if (g->throttled) {
         g->throttled = false;
         refill(sim, g);

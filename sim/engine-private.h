@@ -10,6 +10,8 @@
 #include "models/rooms.h"
 #include "sim/engine.h"
 
+struct sim_cons;   /* sim/consolidate.c */
+
 struct sim {
     sim_time_t now;
     struct evq evq;
@@ -57,6 +59,8 @@ struct sim {
     /* a bad record met during the run stops it */
     int status;
     struct sim_error error;
+    /* dynamic consolidation and energy (sim/consolidate.c), NULL = none */
+    struct sim_cons *cons;
 };
 
 /* ---- engine.c ---- */
@@ -88,6 +92,17 @@ void sim__vcpu_unthrottle(struct sim *sim, struct vcpu *v);
 /* A dispatch of h at the end of this instant (never at once: callers may
  * be inside a loop over the host's vCPUs). */
 void sim__host_dispatch_soon(struct sim *sim, struct host *h);
+
+/* A live migration (sim/migrate.c).  pause: g stops running anywhere
+ * (its stop-and-copy): its vCPUs leave their cores and queues and wait,
+ * runnable, as if throttled; wakes meanwhile only add to their work.
+ * move: g leaves its host for to (whose memory and vCPU slots the
+ * migration already holds) with its state: its vCPUs leave the old
+ * host's scheduler and join to's, the runnable ones queued there at once
+ * (their wait since they woke goes on: the downtime is wake-up latency),
+ * a fluid keeps its backlog; g is no longer paused. */
+void sim__guest_pause(struct sim *sim, struct guest *g);
+void sim__guest_move(struct sim *sim, struct guest *g, struct host *to);
 
 /* ---- activity.c: what a guest's vCPUs do ---- */
 

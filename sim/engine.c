@@ -69,6 +69,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "base/xalloc.h"
+#include "sim/consolidate.h"
 #include "sim/engine-private.h"
 #include "sim/fluid.h"
 
@@ -86,11 +87,12 @@ int sim_class_find(const struct sim_hw_tables *hw, const char *name)
 
 /* ---- hardware cost lookups (ideal when the tables are absent) ---- */
 
+/* Core ns per ns of reference work: 1 + h of its class on its host
+ * (1 on ideal hardware), over the host's core speed. */
 static inline double class_factor(const struct sim *sim, const struct guest *g)
 {
-    if (!g->rates)
-        return 1.0;
-    return 1.0 + (sim->x->discrete_exits ? g->rates->walk_h : g->rates->h);
+    double f = !g->rates ? 1.0 : 1.0 + (sim->x->discrete_exits ? g->rates->walk_h : g->rates->h);
+    return f / g->host->speed;
 }
 
 double sim__class_factor(const struct sim *sim, const struct guest *g)
@@ -242,11 +244,12 @@ void sim__core_sync(struct sim *sim, struct pcpu *c)
     sim_time_t wall = sim->now - c->run_from;
     struct guest *g = v->guest;
     sim_time_t done;
-    if (g->rates) {
+    if (g->rates || g->host->speed != 1.0) {
         done = (sim_time_t)((double)wall / class_factor(sim, g));
         if (done > v->work_left)
             done = v->work_left;
-        g->done_s += sim_time_to_s(done);
+        if (g->rates)
+            g->done_s += sim_time_to_s(done);
     } else {
         done = wall < v->work_left ? wall : v->work_left;
     }
@@ -672,11 +675,119 @@ static void host_remove_guest(struct sim *sim, struct guest *g)
 
 static void admit_waiting(struct sim *sim);
 
+void sim__guest_pause(struct sim *sim, struct guest *g)
+{
+    g->paused = true;
+    if (g->kind == GUEST_FLUID)
+        return;   /* sim/fluid.c gives it nothing while paused */
+    g->throttled = true;
+    evq_cancel(&sim->evq, &g->cap_ev);
+    for (int i = 0; i < g->nvcpus; i++)
+        if (g->vcpu[i].state == VCPU_RUNNING || g->vcpu[i].state == VCPU_QUEUED)
+            sim__vcpu_throttle(sim, &g->vcpu[i]);
+    sim__host_dispatch_soon(sim, g->host);
+}
+
+/* The hardware rates of g's class on h. */
+static const struct hw_rates *guest_rates(const struct guest *g, const struct host *h)
+{
+    if (!h->hw->rates)
+        return NULL;
+    return guest_blocks(g) ? &h->hw->rates_blocking[g->cls] : &h->hw->rates[g->cls];
+}
+
+void sim__guest_move(struct sim *sim, struct guest *g, struct host *to)
+{
+    struct host *from = g->host;
+    bool series = g->series || g->fl;
+    bool discrete = g->kind != GUEST_FLUID;
+    /* Off the old host: running vCPUs stop, queued ones leave the queues,
+     * a core polling for one gives up; the runnable ones leave from's
+     * accounting (blocked for no time) and are queued on to below. */
+    bool *was_runnable = discrete ? xcalloc((size_t)g->nvcpus, sizeof *was_runnable) : NULL;
+    for (int i = 0; discrete && i < g->nvcpus; i++) {
+        struct vcpu *v = &g->vcpu[i];
+        if (v->state == VCPU_RUNNING)
+            sim__vcpu_throttle(sim, v);
+        else if (v->state == VCPU_QUEUED)
+            sim__vcpu_throttle(sim, v);
+        for (int k = 0; k < from->ncores; k++)
+            if (from->cores[k].poller == v)
+                poll_stop(sim, &from->cores[k]);
+        if (v->state == VCPU_THROTTLED) {
+            was_runnable[i] = true;
+            vcpu_set_state(sim, v, VCPU_BLOCKED);
+            from->nrunnable--;
+        }
+        if (v->affinity)
+            from->npinned--;
+        if (from->sched->ops->detach)
+            from->sched->ops->detach(from->sched, v);
+    }
+    if (series)
+        fluid_series_grants_advance(sim, from);
+    if (g->fl)
+        fluid_guest_leave(sim, g);
+    host_remove_guest(sim, g);
+    if (sim->alloc->depart)
+        sim->alloc->depart(sim->x->alloc.conf, from);
+    from->mem_used -= g->mem_mb;
+    from->vcpus_placed -= g->nvcpus;
+    if (series) {
+        from->nseries--;
+        fluid_series_host_rates(sim, from);
+        fluid_series_grants_advance(sim, to);
+    }
+
+    /* Onto the new one (its memory and vCPU slots are already held). */
+    g->host = to;
+    g->rates = guest_rates(g, to);
+    to->guests = xgrow(to->guests, &to->guestcap, to->nguests + 1, sizeof *to->guests);
+    g->host_idx = to->nguests;
+    to->guests[to->nguests++] = g;
+    if (series)
+        to->nseries++;
+    sim->alloc->admit(sim->x->alloc.conf, to, g);
+    g->paused = false;
+    g->throttled = false;
+    g->budget_period = -1;
+    evq_cancel(&sim->evq, &g->cap_ev);
+    if (g->fl)
+        fluid_guest_join(sim, g);
+    memset(g->sched_slot, 0, sizeof g->sched_slot);
+    for (int i = 0; discrete && i < g->nvcpus; i++) {
+        struct vcpu *v = &g->vcpu[i];
+        memset(v->sched_slot, 0, sizeof v->sched_slot);
+        v->rq_cpu = -1;
+        v->last_core = -1;   /* none of to's cores ran it */
+        v->affinity = g->affinity ? g->affinity
+                      : to->class_affinity ? to->class_affinity[g->cls] : 0;
+        if (v->affinity)
+            to->npinned++;
+        if (to->sched->ops->attach)
+            to->sched->ops->attach(to->sched, v);
+    }
+    for (int i = 0; discrete && i < g->nvcpus; i++) {
+        if (!was_runnable[i])
+            continue;
+        struct vcpu *v = &g->vcpu[i];
+        to->nrunnable++;
+        host_tick_arm(sim, to);
+        vcpu_enqueue(sim, v, SCHED_ENQ_WAKE);
+    }
+    free(was_runnable);
+    if (series && discrete)
+        fluid_series_host_rates(sim, to);
+    sim__host_dispatch_soon(sim, from);
+    sim__host_dispatch_soon(sim, to);
+}
+
 void sim__guest_complete(struct sim *sim, struct guest *g)
 {
     sim_time_t service = 0, cpu = 0, size = metrics_slowdown_size(g);
     struct sim_metrics *m = &sim->metrics;
     struct host *h = g->host;
+    consolidate_leaving(sim, g);
     if (g->fl) {
         /* A series guest's natural life is its series: its "service" and
          * the base of its slowdown, so that waiting is the delay its caps
@@ -738,6 +849,7 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
             s->ops->detach(s, &g->vcpu[i]);
     }
     guest_release(sim, g);
+    consolidate_left(sim, h);
     if (sim->admit_head)
         admit_waiting(sim);
 }
@@ -902,9 +1014,13 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
 
 static int read_next(struct sim *sim);
 
-/* Placement (--place): a host where the guest fits now, or NULL. */
+/* Placement (--place, or the consolidation manager's): a host where the
+ * guest fits now, or NULL. */
 static struct host *place_guest(struct sim *sim, const struct guest *g)
 {
+    struct host *h;
+    if (consolidate_place(sim, g, &h))
+        return h;
     return sim->place->choose(sim->x->place.conf, sim->hosts, sim->nhosts, g);
 }
 
@@ -947,6 +1063,7 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     sim->alloc->admit(sim->x->alloc.conf, h, g);
     if (series)
         fluid_series_begin(sim, g);
+    consolidate_admitted(sim, g);
     if (series && !g->fl)
         fluid_series_host_rates(sim, h);
     if (g->kind == GUEST_FLUID) {
@@ -1018,6 +1135,7 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     g->nvcpus = rec->vcpus;
     g->mem_mb = rec->mem_mb;
     g->priority = rec->priority;
+    g->speed = rec->speed > 0 ? rec->speed : 1.0;
     g->weight = rec->weight;
     g->deadline = rec->deadline >= 0 ? sim_time_from_s(rec->deadline) : -1;
     g->cls = cls;
@@ -1163,7 +1281,10 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             .allocated = (double)h->vcpus_placed,
             .used = (double)running,
             .queued_mean = len > 0 ? (h->queued_acc - sim->sample_queued[i]) / (double)len : 0,
+            .power_w = NAN,
+            .energy_kwh = NAN,
         };
+        consolidate_sample(sim, h, &s);
         sim->sample_busy[i] = busy;
         sim->sample_queued[i] = h->queued_acc;
         if (h->nfluid > 0) {
@@ -1363,6 +1484,7 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
         const struct sim_host_spec *spec = &x->hosts[i];
         h->index = i;
         h->ncores = spec->cores;
+        h->speed = spec->speed > 0 ? spec->speed : 1.0;
         h->nsockets = spec->sockets > 0 && spec->sockets <= spec->cores ? spec->sockets : 1;
         h->mem_mb = spec->mem_mb;
         h->hw = spec->hw ? spec->hw : &x->hw;
@@ -1403,6 +1525,11 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
         }
     }
     sim->caps = !(sim->hosts[0].sched->flags & SCHED_OWN_CAPS);
+    int rc = consolidate_create(sim, err);
+    if (rc < 0) {
+        sim_destroy(sim);
+        return rc;
+    }
     *out = sim;
     return SIM_OK;
 }
@@ -1425,6 +1552,7 @@ void sim_destroy(struct sim *sim)
     /* Events live inside cores, hosts and guests: empty the queue before
      * any of them is freed. */
     evq_destroy(&sim->evq);
+    consolidate_destroy(sim);
     /* Guests still in the system (a run stopped by an error or at its
      * horizon) are on their hosts' lists. */
     for (int i = 0; i < sim->nhosts; i++) {
@@ -1525,6 +1653,7 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         evq_push(&sim->evq, &sim->realloc_ev, sim->alloc_period, SIM_EVC_CONTROL);
     if (sim->horizon != SIM_TIME_MAX)
         evq_push(&sim->evq, &sim->horizon_ev, sim->horizon, SIM_EVC_ARRIVAL);
+    consolidate_start(sim);
     /* Progress: one countdown per event, the callback off the hot path. */
     uint64_t every = sim->hooks.progress_every ? sim->hooks.progress_every : SIM_PROGRESS_EVERY;
     uint64_t countdown = every;
@@ -1554,6 +1683,7 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
         }
     }
     account_live_guests(sim);
+    consolidate_finish(sim);
     memcpy(sim->metrics.skipped, source->skipped, sizeof sim->metrics.skipped);
     return SIM_OK;
 }
@@ -1568,6 +1698,7 @@ void sim_result(const struct sim *sim, struct sim_result *r)
     metrics_finish(&sim->metrics, busy, cores, r);
     r->peak_pending = (double)sim->evq.peak;
     r->peak_guests = (double)sim->peak_live_guests;
+    consolidate_result(sim, r);
 }
 
 const struct sim_metrics *sim_metrics(const struct sim *sim) { return &sim->metrics; }

@@ -16,6 +16,8 @@
 #include "base/evq.h"
 #include "base/registry.h"
 #include "base/rng.h"
+#include "consolidation/cons.h"
+#include "consolidation/power.h"
 #include "models/hw.h"
 #include "models/platform.h"
 #include "schedulers/sched.h"
@@ -47,6 +49,8 @@ struct sim_sample {
     long running;          /* vCPUs running at the sample */
     long guests;           /* guests in the system (all hosts) */
     double queued_mean;    /* vCPUs waiting in its queues, mean over the interval */
+    double power_w;        /* mean power over the interval, W; NAN = no power table */
+    double energy_kwh;     /* its energy so far, kWh; NAN = no power table */
 };
 /* Returns the sampling interval wanted from now on (0 = unchanged): a
  * consumer that keeps a bounded number of rows widens it as it merges. */
@@ -70,6 +74,20 @@ struct sim_burst {
     sim_time_t woke, end;
 };
 typedef void (*sim_burst_fn)(void *ctx, const struct sim_burst *b);
+
+/* Called for each host at the end of a run that meters energy or
+ * consolidates (hosts.csv). */
+struct sim_host_report {
+    int host;
+    const char *power;     /* its power model's name, NULL = none */
+    int cores;
+    double speed;          /* per core, against the reference core */
+    double energy_kwh;     /* NAN without a power table */
+    double on_seconds;     /* switched on */
+    long shutdowns;        /* on -> off */
+    long migrations_in, migrations_out;
+};
+typedef void (*sim_host_fn)(void *ctx, const struct sim_host_report *h);
 
 /* Called every progress_every events (a long run's progress line). */
 struct sim_progress {
@@ -107,6 +125,13 @@ struct sim_host_spec {
      * cpuset (bit k = core k), 0 = every core; NULL = none pinned.  A
      * guest's own affinity (the trace's) takes precedence. */
     const uint64_t *class_affinity;
+    /* Consolidation and energy (sim/consolidate.c).  speed: one core's
+     * speed against the reference core (0 = 1; CloudSim's MIPS / 1000);
+     * power: its SPECpower table (borrowed), NULL = not metered; link:
+     * its network link in Mbit/s, which migrations share (0 = 1000). */
+    double speed;
+    const struct cons_power *power;
+    double link_mbit;
 };
 
 /*
@@ -140,6 +165,14 @@ struct sim_experiment {
     uint64_t seed;                      /* random streams derive from (seed, replication) */
     long warmup;                        /* completions left out of the statistics */
     sim_time_t sample;                  /* timeline interval, 0 = no sampling */
+    /* Dynamic consolidation (sim/consolidate.c): the manager's policies
+     * with their knobs (owned), its seed and its quirk switches (hvsim's
+     * default: none of CloudSim's).  Detector none = no migrations. */
+    struct cons_config cons;
+    /* Hosts with power tables draw P(u) and switch off when empty (true),
+     * or every host draws its peak all the time (false: CloudSim's
+     * non-power-aware baseline). */
+    bool power_aware;
 };
 
 /* One host of 1 core, ideal hardware, every policy the default of its
@@ -160,7 +193,8 @@ struct sim_hooks {
     sim_sample_fn on_sample;
     sim_segment_fn on_segment;
     sim_burst_fn on_burst;
-    void *cb_ctx;               /* passed to the four above */
+    sim_host_fn on_host;
+    void *cb_ctx;               /* passed to the five above */
     sim_progress_fn on_progress;
     uint64_t progress_every;    /* events between calls, 0 = SIM_PROGRESS_EVERY */
     void *progress_ctx;

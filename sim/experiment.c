@@ -16,6 +16,16 @@ int sim_experiment_init(struct sim_experiment *x, struct sim_error *err)
         rc = policy_choose_info(&x->alloc, registry_at(&alloc_registry, 0), err);
     if (rc == SIM_OK)
         rc = policy_choose_info(&x->place, registry_at(&place_registry, 0), err);
+    if (rc == SIM_OK)
+        rc = cons_config_init(&x->cons, err);
+    if (rc == SIM_OK) {
+        /* hvsim's own choices (the preset takes CloudSim's): the first of
+         * each family, and what is physically right where CloudSim errs */
+        cons_quirks_right(&x->cons.quirks);
+        rc = policy_choose_info(&x->cons.migration,
+                                registry_at(&cons_migration_registry, 0), err);
+        x->power_aware = true;
+    }
     if (rc < 0)
         sim_experiment_release(x);
     return rc;
@@ -53,6 +63,7 @@ void sim_experiment_release(struct sim_experiment *x)
     policy_release(&x->sched);
     policy_release(&x->alloc);
     policy_release(&x->place);
+    cons_config_release(&x->cons);
     free(x->hosts);
     x->hosts = NULL;
     x->nhosts = 0;

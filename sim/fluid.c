@@ -59,14 +59,14 @@ void fluid_guest_init(struct guest *g, struct trace_record *rec)
     f->guest = g;
     g->series = rec->series;
     rec->series = NULL;
-    f->rate = g->series->util[0] * g->nvcpus;
+    f->rate = g->series->util[0] * g->nvcpus * g->speed;
     f->last = g->arrival;
     sim_event_init(&f->ev, fluid_guest_event);
     /* work per vCPU: what the series asks of each vCPU over its life */
     double sum = 0;
     for (size_t k = 0; k < g->series->n; k++)
         sum += g->series->util[k];
-    g->work = sim_time_from_s(sum * g->series->interval);
+    g->work = sim_time_from_s(sum * g->series->interval * g->speed);
     if (g->work < 1)
         g->work = 1;
     g->fl = f;
@@ -144,6 +144,10 @@ static void host_share(struct sim *sim, struct host *h)
         f->backlogged = f->backlog > 0;
         g->wish = wish_of(sim, g);
         f->claim = fmin((double)g->nvcpus, g->grant);
+        if (g->mig_cap > 0)   /* a live migration serves only part of it */
+            f->claim = fmin(f->claim, g->mig_cap);
+        if (g->paused)        /* its stop-and-copy: it runs nowhere */
+            f->claim = 0;
         f->cap = fmin(g->wish, f->claim);
         f->used = 0;
         want += f->cap;
@@ -233,6 +237,35 @@ void fluid_admit(struct sim *sim, struct guest *g, struct host *h)
     request_refluid(sim, h);
 }
 
+void fluid_guest_leave(struct sim *sim, struct guest *g)
+{
+    struct host *h = g->host;
+    struct fluid_guest *f = g->fl;
+    fluid_host_advance(sim, h);
+    evq_cancel(&sim->evq, &f->ev);
+    h->fluid[f->idx] = h->fluid[--h->nfluid];
+    h->fluid[f->idx]->fl->idx = f->idx;
+    request_refluid(sim, h);
+}
+
+void fluid_guest_join(struct sim *sim, struct guest *g)
+{
+    struct host *h = g->host;
+    struct fluid_guest *f = g->fl;
+    fluid_host_advance(sim, h);
+    h->fluid = xgrow(h->fluid, &h->fluidcap, h->nfluid + 1, sizeof *h->fluid);
+    f->idx = h->nfluid;
+    h->fluid[h->nfluid++] = g;
+    f->last = sim->now;
+    request_refluid(sim, h);
+}
+
+void fluid_guest_changed(struct sim *sim, struct guest *g)
+{
+    fluid_host_advance(sim, g->host);
+    request_refluid(sim, g->host);
+}
+
 double fluid_window_wish(struct sim *sim, struct guest *g)
 {
     struct fluid_guest *f = g->fl;
@@ -260,7 +293,7 @@ static void fluid_guest_event(struct sim *sim, struct sim_event *ev)
     fluid_host_advance(sim, g->host);
     if (f->step < g->series->n && sim->now >= f->step_end) {
         f->step++;
-        f->rate = f->step < g->series->n ? g->series->util[f->step] * g->nvcpus : 0;
+        f->rate = f->step < g->series->n ? g->series->util[f->step] * g->nvcpus * g->speed : 0;
         f->step_end += sim_time_from_s(g->series->interval);
     }
     if (f->step >= g->series->n && f->backlog <= 0)
@@ -274,7 +307,7 @@ static void fluid_guest_event(struct sim *sim, struct sim_event *ev)
 double fluid_series_wish(const struct sim *sim, const struct guest *g, size_t k)
 {
     double u = k < g->series->n ? g->series->util[k] : 0;
-    double w = u * g->nvcpus * sim__class_factor(sim, g);
+    double w = u * g->nvcpus * g->speed * sim__class_factor(sim, g);
     return w < g->nvcpus ? w : g->nvcpus;
 }
 
@@ -313,6 +346,8 @@ static double used_so_far(struct sim *sim, struct guest *g)
     return used;
 }
 
+double fluid_series_used(struct sim *sim, struct guest *g) { return used_so_far(sim, g); }
+
 /* Close g's interval in force at now: demand is the interval's if it is
  * one of the series' (k < n), none after it. */
 static void account_interval(struct sim *sim, struct guest *g)
@@ -324,7 +359,7 @@ static void account_interval(struct sim *sim, struct guest *g)
     double grant = g->grant_acc - g->acct_grant;
     double demand = 0;
     if (g->acct_step < (long)s->n)
-        demand = fmin(s->util[g->acct_step], 1.0) * s->interval * g->nvcpus *
+        demand = fmin(s->util[g->acct_step], 1.0) * s->interval * g->nvcpus * g->speed *
                  sim__class_factor(sim, g);
     g->demand_s += demand;
     if (demand > used)
@@ -383,7 +418,7 @@ void fluid_series_host_rates(struct sim *sim, struct host *h)
         if (!g->series || g->fl)
             continue;
         if (g->acct_step < (long)g->series->n)
-            demand += fmin(g->series->util[g->acct_step], 1.0) * g->nvcpus *
+            demand += fmin(g->series->util[g->acct_step], 1.0) * g->nvcpus * g->speed *
                       sim__class_factor(sim, g);
         grant += fmin(caps_cores(g), g->nvcpus);
     }

@@ -19,6 +19,16 @@ void fluid_guest_free(struct guest *g);
 /* g (a fluid, its grant set) has been placed on h. */
 void fluid_admit(struct sim *sim, struct guest *g, struct host *h);
 
+/* A live migration moves fluid g (sim__guest_move): it leaves its host
+ * (still g->host) with its backlog and series position, then joins its
+ * new g->host. */
+void fluid_guest_leave(struct sim *sim, struct guest *g);
+void fluid_guest_join(struct sim *sim, struct guest *g);
+
+/* g's rates changed (a migration paused it, or limits it): recompute its
+ * host's shares at the end of the instant. */
+void fluid_guest_changed(struct sim *sim, struct guest *g);
+
 /* Bring every fluid guest of h and h's integrals up to now. */
 void fluid_host_advance(struct sim *sim, struct host *h);
 
@@ -30,6 +40,9 @@ void fluid_host_recompute(struct sim *sim, struct host *h);
 double fluid_window_wish(struct sim *sim, struct guest *g);
 
 /* ---- series accounting, both models ---- */
+
+/* The core-seconds g has used so far (both models). */
+double fluid_series_used(struct sim *sim, struct guest *g);
 
 /* g's wish in cores in sample interval k: its demand, at most its vCPUs. */
 double fluid_series_wish(const struct sim *sim, const struct guest *g, size_t k);

@@ -264,9 +264,21 @@ void metrics_guest(struct sim_metrics *m, const struct guest *g)
     }
 }
 
+void metrics_no_consolidation(struct sim_result *r)
+{
+    r->energy_kwh = NAN;
+    r->live_migrations = r->live_migration_seconds = r->live_migration_mean_seconds = NAN;
+    r->downtime_seconds = r->migration_bytes = NAN;
+    r->slatah = r->pdm = r->slav = r->esv = r->sla_overall = r->sla_average = NAN;
+    r->host_shutdowns = r->shutdown_mean_seconds = r->shutdown_sd_seconds = NAN;
+    r->hosts_on_mean = NAN;
+    r->cons_steps = r->cons_overloaded = r->cons_drained = r->vms_removed = NAN;
+}
+
 void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores, struct sim_result *r)
 {
     memset(r, 0, sizeof *r);
+    metrics_no_consolidation(r);
     r->arrived = (double)m->arrived;
     r->completed = (double)m->completed;
     r->rejected = (double)m->rejected;

@@ -100,7 +100,20 @@ struct sim_result {
     double blocks, hlt_exits, ipis, vcpu_migrations, poll_wakes;
     double ipi_seconds, migration_seconds, poll_seconds;
     double runnable_seconds, steal_seconds, steal_fraction;
+    /* consolidation and energy (sim/consolidate.c, or the preset's
+     * time-stepped model); NAN where they do not apply (no power table:
+     * no energy; no manager: no SLA metrics) */
+    double energy_kwh;
+    double live_migrations, live_migration_seconds, live_migration_mean_seconds;
+    double downtime_seconds, migration_bytes;
+    double slatah, pdm, slav, esv, sla_overall, sla_average;   /* fractions */
+    double host_shutdowns, shutdown_mean_seconds, shutdown_sd_seconds, hosts_on_mean;
+    double cons_steps, cons_overloaded, cons_drained, vms_removed;
 };
+
+/* Every consolidation figure of r NAN: what a run without a manager or
+ * power tables reports. */
+void metrics_no_consolidation(struct sim_result *r);
 
 void metrics_init(struct sim_metrics *m, long warmup);
 void metrics_destroy(struct sim_metrics *m);

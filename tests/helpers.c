@@ -34,6 +34,7 @@ static int array_next(struct trace_reader *r, struct trace_record *rec, struct s
     rec->mem_mb = j->mem_mb;
     rec->cap = j->cap;
     rec->weight = j->weight > 0 ? j->weight : 1;
+    rec->speed = j->speed > 0 ? j->speed : 1;
     rec->repeat = j->repeat > 0 ? j->repeat : 1;
     if (j->phases) {
         char msg[200];

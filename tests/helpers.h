@@ -23,6 +23,7 @@ struct test_job {
     long repeat;            /* times through the phases, 0 = once */
     double cap;             /* a CPU cap in cores, 0 = none */
     double weight;          /* 0 = 1 */
+    double speed;           /* its vCPUs' speed, 0 = 1 */
 };
 
 /* Open a reader over jobs[0..n-1] (the array must outlive the reader). */

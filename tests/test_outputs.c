@@ -101,8 +101,9 @@ Test(outputs, every_file_parses_back, .timeout = 60)
     long jobs = check_csv(out, "jobs.csv", OUTPUT_JOBS_HEADER, 32, TEXT(13));
     cr_expect_eq(jobs, 60);
     long samples = check_csv(out, "timeline.csv",
-                             "time,host,utilization,runnable,running,guests,demand,allocated,used,queued",
-                             10, 0);
+                             "time,host,utilization,runnable,running,guests,demand,allocated,used,"
+                             "queued,power_w,energy_kwh",
+                             12, 0);
     cr_expect_gt(samples, 10);
     long segs = check_csv(out, "segments.csv", "host,core,guest,vcpu,start,end", 6, TEXT(2));
     cr_expect_gt(segs, 60);

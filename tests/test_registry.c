@@ -15,6 +15,7 @@
 #include "base/param.h"
 #include "base/registry.h"
 #include "cli/commands.h"
+#include "consolidation/cons.h"
 #include "schedulers/sched.h"
 #include "workloads/trace.h"
 
@@ -207,12 +208,14 @@ Test(registry, find_by_name_and_textbook_alias)
  * flag means the same whatever the policy), with help. */
 Test(registry, knobs_never_shadow_run_options_and_agree_on_type)
 {
-    struct registry *fam[] = {&sched_registry, &alloc_registry, &place_registry,
-                              &trace_fmt_registry};
+    struct registry *fam[] = {&sched_registry,         &alloc_registry,
+                              &place_registry,         &trace_fmt_registry,
+                              &cons_detector_registry, &cons_selector_registry,
+                              &cons_place_registry,    &cons_migration_registry};
     const struct param_def *run = cmd_run_options();
     const struct param_def *seen[256];
     size_t nseen = 0;
-    for (size_t f = 0; f < 4; f++)
+    for (size_t f = 0; f < sizeof fam / sizeof fam[0]; f++)
         for (size_t i = 0; i < registry_count(fam[f]); i++) {
             const struct policy_info *p = registry_at(fam[f], i);
             cr_expect(p->desc && p->desc[0], "%s has no description", p->name);

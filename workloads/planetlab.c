@@ -23,6 +23,11 @@
  *   work = sum_k util[k] * 300: the CPU-seconds the series demands, so a
  *          guest that received its full demand would finish when its
  *          series ends.
+ * With --planetlab-vm-types cloudsim each VM also gets the type CloudSim's
+ * examples give it (examples/power/Helper.java:67, Constants.java:41-45):
+ * VM i of the n files in name order (all-zero files counted) has type
+ * i / ceil(n / 4): 2500, 2000, 1000, 500 MIPS (speed 2.5, 2, 1, 0.5 of
+ * the reference core) and 870, 1740, 1740, 613 MB (mem_mb).
  * A file whose values are all 0 demands no CPU and is skipped as
  * zero_runtime.  A single file (not a directory) is read as one guest.
  * Errors: an empty directory, an empty file, an empty line, anything but
@@ -37,6 +42,25 @@
 #include "workloads/trace.h"
 
 #define PLANETLAB_INTERVAL 300.0
+
+/* The format's knobs (r->conf). */
+struct planetlab_conf {
+    int vm_types;            /* 0 none, 1 cloudsim */
+};
+
+static const struct param_def planetlab_params[] = {
+    {"planetlab-vm-types", PARAM_CHOICE, offsetof(struct planetlab_conf, vm_types), "none",
+     .choices = "none|cloudsim", .metavar = "none|cloudsim", .help = "planetlab: every VM one "
+     "reference-speed vCPU of unknown memory (none), or the type CloudSim's examples give it "
+     "by its place in name order (cloudsim: 2500/2000/1000/500 MIPS = speed 2.5/2/1/0.5, "
+     "870/1740/1740/613 MB; examples/power/Constants.java:41-45)"},
+    {NULL},
+};
+
+/* CloudSim's VM types (X/Constants.java:41-45): MIPS / 1000, RAM MB. */
+static const struct {
+    double speed, mem_mb;
+} cloudsim_vm_types[4] = {{2.5, 870}, {2.0, 1740}, {1.0, 1740}, {0.5, 613}};
 
 /* Private state: the sorted member names and the next one to read.
  * Owned by r->priv, freed by planetlab_close.  Memory: one name per VM
@@ -119,6 +143,13 @@ static int planetlab_file(struct trace_reader *r, const char *path, const char *
     snprintf(rec->id, sizeof rec->id, "%s", id);
     rec->arrival = 0;
     rec->vcpus = 1;
+    const struct planetlab_conf *conf = r->conf;
+    struct planetlab_priv *p = r->priv;
+    if (conf && conf->vm_types == 1) {
+        size_t per = (p->n + 3) / 4, type = (p->next - 1) / per;
+        rec->speed = cloudsim_vm_types[type].speed;
+        rec->mem_mb = cloudsim_vm_types[type].mem_mb;
+    }
     rec->work = sum * PLANETLAB_INTERVAL;
     rec->util = sum / (double)n;
     rec->series = xmalloc(sizeof *rec->series);
@@ -167,6 +198,8 @@ const struct trace_fmt trace_fmt_planetlab = {
     .info = {
         .name = "planetlab",
         .desc = "PlanetLab/CloudSim per-VM CPU %, a directory of one-integer-per-line files",
+        .params = planetlab_params,
+        .conf_size = sizeof(struct planetlab_conf),
     },
     .extensions = NULL,
     .columns = "A directory of one file per VM, each line an integer 0..100, the VM's CPU "

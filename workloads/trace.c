@@ -117,6 +117,7 @@ void trace_record_init(struct trace_record *rec)
     rec->cap = 0;
     rec->affinity = 0;
     rec->repeat = 1;
+    rec->speed = 1.0;
     rec->line = 0;
     rec->vcpus = 1;
     rec->weight = 1.0;

@@ -81,6 +81,8 @@ struct trace_record {
     double cap;                      /* at most this many cores (a CPU cap), 0 = none */
     uint64_t affinity;               /* cores it may run on (cpuset bits), 0 = every core */
     long repeat;                     /* times through its phases, >= 1 */
+    double speed;                    /* its vCPUs' speed against the reference core (the
+                                        work of a utilisation series scales with it), 1 */
     long line;                       /* where it came from (1-based), 0 = generated */
 };
 
