@@ -24,7 +24,7 @@ LDLIBS_ALL := $(shell pkg-config --libs $(PKGS)) -lbz2 -lm $(LDLIBS)
 # The layers, bottom first: a file may include its own folder and the
 # folders before it, never one after it (scripts/check-layers.sh, run by
 # `make test`; README.md, "Architecture").
-LAYERS   := base workloads models schedulers allocators consolidation sim report cli
+LAYERS   := base workloads models calibrate schedulers allocators consolidation sim report cli
 LIB_SRC  := $(filter-out cli/main.c,$(foreach d,$(LAYERS),$(wildcard $(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/cli/main.o

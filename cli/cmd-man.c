@@ -284,10 +284,12 @@ static void page(FILE *out)
           "hvsim check jobs.swf \\-\\-limit 3000 \\-\\-cores 128 \\-\\-json\n"
           "hvsim compare results/q10ms results/q100ms \\-\\-out results/quantum\n"
           "hvsim explain \\-\\-hw skylake\\-sp \\-\\-class memory\\-intensive\n"
+          "hvsim calibrate \\-\\-out myhost.json; hvsim explain \\-\\-hw myhost.json\n"
           ".fi\n"
           ".SH SEE ALSO\n"
           "README.md and docs/MODEL.md in the source tree: the model, every formula and the "
-          "source of every default.\n", out);
+          "source of every default; docs/CALIBRATE.md: what hvsim calibrate measures and "
+          "how.\n", out);
 }
 
 int cmd_man(int argc, char **argv)

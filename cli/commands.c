@@ -51,5 +51,21 @@ const struct cli_command cli_commands[] = {
      "costs in ns, the references and latency of a 2D page walk for each page-size pair, "
      "the cost of a world switch, and the slowdown of each workload class.",
      cmd_explain_options},
+    {"calibrate", cmd_calibrate, "[--out PROFILE.json] [--quick]",
+     "measure this machine into a hardware profile",
+     "Measure the machine hvsim runs on into a hardware profile in the format of the bundled "
+     "ones, for --hw PROFILE.json and hvsim explain: the round trip of a CPUID (in a guest, a "
+     "VM exit), dependent pointer chases over working sets from 16 KiB to several GiB with "
+     "4 KiB and transparent huge pages (cache and DRAM latencies, and the page-walk model "
+     "fitted to the cost of TLB misses, with its residuals), a pipe ping-pong between "
+     "threads (lmbench's lat_ctx), cross-CPU wake-ups and timer lateness.  Each figure is "
+     "the median of repeated runs with its minimum and maximum; each value of the profile "
+     "carries its provenance: [C] measured here (date, CPU, kernel, guest or not, load "
+     "average), [D] fitted or derived from measurements, or the literature's tag where "
+     "nothing here can measure it.  Progress and a table of what was measured go to "
+     "stderr.  x86-64 Linux only; a full run takes several minutes and maps two regions "
+     "of up to 4 GiB each (at most a fifth of the available memory each): run it on a quiet "
+     "machine.",
+     cmd_calibrate_options},
 };
 const size_t cli_ncommands = sizeof cli_commands / sizeof cli_commands[0];

@@ -11,6 +11,7 @@ int cmd_list(int argc, char **argv);      /* cli/cmd-list.c */
 int cmd_check(int argc, char **argv);     /* cli/cmd-check.c */
 int cmd_explain(int argc, char **argv);   /* cli/cmd-explain.c */
 int cmd_compare(int argc, char **argv);   /* cli/cmd-compare.c */
+int cmd_calibrate(int argc, char **argv); /* cli/cmd-calibrate.c */
 
 /* The options of run itself (its policies' knobs aside), for tests that
  * check no knob shadows one of them, and the size of the struct they fill
@@ -23,6 +24,7 @@ const struct param_def *cmd_check_options(void);
 const struct param_def *cmd_list_options(void);
 const struct param_def *cmd_compare_options(void);
 const struct param_def *cmd_explain_options(void);
+const struct param_def *cmd_calibrate_options(void);
 
 /* The help of one of run's own options as `hvsim run --help` prints it
  * (for a family option, with the registered names), into buf; and the

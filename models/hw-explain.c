@@ -30,6 +30,7 @@ static const char *prov_text(char prov)
     case 'M': return "M";
     case 'E': return "E";
     case 'S': return "S";
+    case 'C': return "C";
     case 'U': return "U";
     default: return "-";
     }
@@ -295,8 +296,9 @@ static void explain_text(FILE *out, const struct hw_model *m, int only)
     if (m->file)
         fprintf(out, "File: %s\n", m->file);
     fprintf(out, "Provenance: [R] read in the source, [D] derived from read numbers, [M] remembered,\n"
-                 "not re-verified, [E] engineering estimate, [S] simulator default, [U] given without\n"
-                 "a source.  Model and sources: docs/MODEL.md.\n");
+                 "not re-verified, [E] engineering estimate, [S] simulator default, [C] measured on the\n"
+                 "named machine by hvsim calibrate, [U] given without a source.  Model and sources:\n"
+                 "docs/MODEL.md.\n");
 
     fprintf(out, "\n1. CPU and clock\n");
     text_param(out, "generation", &p->generation, p->generation.text);

@@ -5,7 +5,8 @@
  * or an object
  *     {"value": 1550, "unit": "cycles", "prov": "R", "source": "..."}
  * where prov is the provenance tag of docs/MODEL.md (R read, D derived,
- * M remembered, E estimate, S simulator default) and source says where the
+ * M remembered, E estimate, S simulator default, C measured on the named
+ * machine by `hvsim calibrate`) and source says where the
  * value comes from.  Shipped files always use the object form; a bare
  * value in a user's own file is accepted and shown as provenance "U".
  *
@@ -203,8 +204,8 @@ static int get_param(const struct rd *r, json_t *parent, const char *key, const 
     if (!prov)
         return rd_fail(r, sub, "missing (every value carries a provenance tag)");
     const char *ps = json_string_value(prov);
-    if (!ps || strlen(ps) != 1 || !strchr("RDMES", ps[0]))
-        return rd_fail(r, sub, "expected one of \"R\", \"D\", \"M\", \"E\", \"S\"");
+    if (!ps || strlen(ps) != 1 || !strchr("RDMESC", ps[0]))
+        return rd_fail(r, sub, "expected one of \"R\", \"D\", \"M\", \"E\", \"S\", \"C\"");
     out->prov = ps[0];
 
     snprintf(sub, sizeof sub, "%s.source", path);

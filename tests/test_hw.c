@@ -238,7 +238,7 @@ Test(hw_ideal, none_with_data_is_still_zero)
 
 static void expect_tagged(const struct hw_param *p, const char *what)
 {
-    cr_expect(p->prov && strchr("RDMES", p->prov), "%s: provenance '%c'", what, p->prov);
+    cr_expect(p->prov && strchr("RDMESC", p->prov), "%s: provenance '%c'", what, p->prov);
     cr_expect(p->source && *p->source, "%s: no source", what);
 }
 
@@ -282,7 +282,11 @@ Test(hw_data, every_profile_and_class_loads_with_provenance)
             for (int e = 0; e < HW_EXIT_REASONS; e++)
                 if (k->exit_rate[e].value > 0)
                     expect_tagged(&k->exit_rate[e], hw_exit_reason_name(e));
-            cr_expect(r->h > 0 && r->h < 1, "%s/%s: h = %g", names[i], k->name, r->h);
+            /* Literature profiles stay below h = 1; a measured one may not: a
+             * network-heavy guest (150,000 exits/s) on a nested host whose
+             * trivial exit takes ~4 us loses about a second per second of work. */
+            double h_max = p->trivial_exit.prov == 'C' ? 5 : 1;
+            cr_expect(r->h > 0 && r->h < h_max, "%s/%s: h = %g", names[i], k->name, r->h);
             cr_expect_gt(hw_switch_cost(m, (int)c, (int)c), 0);
         }
         hw_model_free(m);
