@@ -166,7 +166,6 @@ struct guest {
     struct sim_event cap_ev;   /* its budget running out at the present rate */
     /* co-scheduling and spinlocks (sim/cosched.c) */
     struct sim_event cosched_ev; /* relaxed: its next co-stop or co-start */
-    double spin_fraction;      /* its class's, on its host; 0 = it takes no spinlock */
     sim_time_t critical_section; /* ns held each time */
     gsl_rng *lock_rng;         /* its spinlock draws (owned), or NULL */
     int lock_holder;           /* the vCPU preempted inside a critical section, -1 = none */
@@ -180,8 +179,6 @@ struct guest {
     /* dynamic consolidation (sim/consolidate.c): its state (owned there),
      * NULL when no manager runs */
     struct cons_vm_state *cons;
-    double mig_cap;            /* a live migration serves at most this many cores of it
-                                  (sim/migrate.c), 0 = no such limit */
     double speed;              /* its vCPUs' speed against the reference core: a series'
                                   demand is util x speed reference cores (trace, 1) */
     /* ---- hot: every dispatch ---- */
@@ -200,6 +197,8 @@ struct guest {
      * unless the policy does */
     double grant;              /* what its allocator grants: a cap on its core time */
     double cap;                /* the trace's own cap, 0 = none */
+    double mig_cap;            /* a live migration serves at most this many cores of it
+                                  (sim/migrate.c), 0 = no such limit */
     sim_time_t budget;         /* core ns it may still run in cap period budget_period */
     int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
     bool throttled;            /* its budget is spent until the next period */
@@ -216,6 +215,8 @@ struct guest {
     double exit_seconds, walk_seconds, exits;
     double ipi_seconds, migration_seconds;
     long ipis, migrations;
+    double spin_fraction;      /* its class's, on its host; 0 = it takes no spinlock
+                                  (sim/cosched.c; read at every start and stop) */
     struct vcpu vcpu[];        /* nvcpus of them */
 };
 
