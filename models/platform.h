@@ -22,6 +22,7 @@
 #define MODELS_PLATFORM_H
 
 #include <gsl/gsl_rng.h>
+#include <stddef.h>
 
 #include "base/evq.h"
 #include "base/otree.h"
@@ -51,6 +52,8 @@ union sched_slot {
 #define SCHED_SLOTS 4
 
 struct vcpu {
+    /* ---- hot: what a dispatch touches (VCPU_HOT_BYTES; the run queues
+     * fetch it ahead, schedulers/sched.c) ---- */
     struct guest *guest;
     int index;                 /* 0..nvcpus-1 within the guest */
     enum vcpu_state state;
@@ -61,34 +64,38 @@ struct vcpu {
     uint64_t affinity;         /* cores it may run on (bit k = core k), 0 = every core */
     int last_core;             /* index of the core it last ran on, -1 before its first run */
     /* run-queue linkage, owned by the scheduler while queued */
+    int rq_cpu;                /* the pCPU whose queue holds it, -1 = a shared queue */
     size_t rq_idx;             /* slot in the scheduler's queue */
     uint64_t rq_seq;           /* enqueue order: FIFO among equal keys */
-    int rq_cpu;                /* the pCPU whose queue holds it, -1 = a shared queue */
     bool queued;               /* in a run queue (for assertions) */
+    /* accounting (sim/engine.c): times are ns */
+    bool awaiting_run;         /* woke and has not run since: a wake-up latency is due */
+    bool in_burst;             /* a burst's response (wake -> its end) is due */
+    bool woke_remote;          /* its wake may need an IPI (it ran somewhere before) */
+    bool spinning;             /* waits for its guest's spinlock (spins while on a core;
+                                  sim/cosched.c) */
+    sim_time_t since;          /* when it entered its state */
+    sim_time_t runnable_ns;    /* time runnable (queued, throttled or running) */
+    sim_time_t steal_ns;       /* ... of which not running: queued or throttled */
+    long migrations;           /* starts on another core than the last */
     union sched_slot sched_slot[SCHED_SLOTS];
+    /* ---- what wakes, blocks and co-scheduling touch ---- */
+    sim_time_t woke;           /* when it last became runnable from blocked (or arrived) */
+    double ent_ns;             /* CPU it was entitled to while runnable (sim/engine.c) */
+    double ent_mark;           /* its host's entitlement integral when it became runnable */
+    sim_time_t ent_from;       /* ... and when */
     /* activity: its bursts and blocks (sim/activity.c) */
     struct sim_event wake_ev;  /* the end of its block, or its series' next burst */
     long step;                 /* position in its activity */
     double debt;               /* series: reference seconds of the current interval not yet given out */
-    /* accounting (sim/engine.c): times are ns */
-    sim_time_t since;          /* when it entered its state */
-    sim_time_t woke;           /* when it last became runnable from blocked (or arrived) */
-    bool awaiting_run;         /* woke and has not run since: a wake-up latency is due */
-    bool in_burst;             /* a burst's response (wake -> its end) is due */
-    bool woke_remote;          /* its wake may need an IPI (it ran somewhere before) */
-    sim_time_t runnable_ns;    /* time runnable (queued, throttled or running) */
-    sim_time_t steal_ns;       /* ... of which not running: queued or throttled */
-    double ent_ns;             /* CPU it was entitled to while runnable (sim/engine.c) */
-    double ent_mark;           /* its host's entitlement integral when it became runnable */
-    sim_time_t ent_from;       /* ... and when */
-    long migrations;           /* starts on another core than the last */
     /* co-scheduling and spinlocks (sim/cosched.c) */
     sim_time_t progress;       /* relaxed: ns it ran or was halted, up to `since` */
     sim_time_t lock_mark;      /* attained at its next critical-section entry, or (the
                                   holder) at the end of its critical section */
     sim_time_t ple_window;     /* its PAUSE-loop window now, ns */
-    bool spinning;             /* waits for its guest's spinlock (spins while on a core) */
 };
+/* Where the fields a dispatch touches end. */
+#define VCPU_HOT_BYTES offsetof(struct vcpu, woke)
 
 /* A guest whose demand varies over time (a utilisation series from the
  * PlanetLab or Bitbrains readers), under --model fluid, is served as a
@@ -121,11 +128,14 @@ enum guest_kind {
 };
 
 /* Field order is for the cache: what every dispatch touches (core_start,
- * core_stop, the caps, the runnable accounting) comes last, right before
- * the vCPUs, in a block of four cache lines that the run queues fetch
- * ahead of a dispatch (schedulers/sched.c vcpu_fifo_remove); the trace's
+ * core_stop, the caps) comes last, right before the vCPUs, in about two
+ * cache lines that the run queues fetch with the vCPU's own hot fields
+ * ahead of a dispatch (schedulers/sched.c vcpu_fifo_remove); before it
+ * what wakes, blocks and a profile's rates touch; the trace's
  * description, the per-VM statistics and the series accounting come
- * first. */
+ * first.  A field added here goes to the part whose paths read it: one
+ * read per dispatch outside the hot block costs a cache miss per
+ * dispatch on large runs (cachegrind: 10^5 vCPUs under rr). */
 struct guest {
     /* ---- cold: what the trace said, read at admission and at the end ---- */
     char *id;                  /* the trace's id (owned), NULL = numbered (guest_id) */
@@ -181,7 +191,21 @@ struct guest {
     struct cons_vm_state *cons;
     double speed;              /* its vCPUs' speed against the reference core: a series'
                                   demand is util x speed reference cores (trace, 1) */
-    /* ---- hot: every dispatch ---- */
+    /* ---- warm: what a wake, a block, a placement or hardware costs touch ---- */
+    double weight;             /* > 0: the trace's share weight */
+    uint64_t affinity;         /* cores its vCPUs may run on, 0 = every core */
+    union sched_slot sched_slot[SCHED_SLOTS]; /* the policy's per-guest state */
+    /* runnable time of its vCPUs (core ns), for the allocator's collect step */
+    int nrunnable;             /* its vCPUs queued, running or throttled */
+    sim_time_t runnable_acc;   /* integral of nrunnable, up to runnable_last */
+    sim_time_t runnable_last;
+    double ipi_seconds;        /* wake-up IPIs: core time and count */
+    long ipis;
+    /* virtualisation overhead charged by rate (a profile's exits and walks) */
+    double done_s;             /* reference work done, s: the base of rate-charged overhead */
+    double exit_seconds, walk_seconds, exits;
+    /* ---- hot: every dispatch, right before the vCPUs (the run queues
+     * fetch it with the vCPU, schedulers/sched.c) ---- */
     uint64_t seq;              /* trace order, 0-based */
     int cls;                   /* workload class index (models/hw.h) */
     int nvcpus;
@@ -190,9 +214,6 @@ struct guest {
     int nrunning;              /* its vCPUs on cores */
     struct host *host;         /* where it was placed */
     sim_time_t first_start;    /* first dispatch of any vCPU, -1 before */
-    double weight;             /* > 0: the trace's share weight */
-    uint64_t affinity;         /* cores its vCPUs may run on, 0 = every core */
-    union sched_slot sched_slot[SCHED_SLOTS]; /* the policy's per-guest state */
     /* allocation: its grant and cap, enforced by the engine (sim/caps.c)
      * unless the policy does */
     double grant;              /* what its allocator grants: a cap on its core time */
@@ -204,17 +225,11 @@ struct guest {
     bool throttled;            /* its budget is spent until the next period */
     bool paused;               /* a live migration's stop-and-copy holds it: it runs
                                   nowhere (sim/migrate.c) */
-    /* runnable time of its vCPUs (core ns), for the allocator's collect step */
-    int nrunnable;             /* its vCPUs queued, running or throttled */
-    sim_time_t runnable_acc;   /* integral of nrunnable, up to runnable_last */
-    sim_time_t runnable_last;
-    /* virtualisation overhead accounting (seconds / counts) */
+    /* switches and moves */
     uint64_t switches;
     double switch_seconds;
-    double done_s;             /* reference work done, s: the base of rate-charged overhead */
-    double exit_seconds, walk_seconds, exits;
-    double ipi_seconds, migration_seconds;
-    long ipis, migrations;
+    double migration_seconds;
+    long migrations;
     double spin_fraction;      /* its class's, on its host; 0 = it takes no spinlock
                                   (sim/cosched.c; read at every start and stop) */
     struct vcpu vcpu[];        /* nvcpus of them */

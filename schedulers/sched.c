@@ -137,7 +137,7 @@ void vcpu_fifo_remove(struct vcpu_fifo *f, struct vcpu *v)
             if (soon) {
                 const char *hot = soon - (offsetof(struct guest, vcpu) -
                                           offsetof(struct guest, seq));
-                for (const char *b = hot; b < soon + sizeof(struct vcpu); b += 64)
+                for (const char *b = hot; b < soon + VCPU_HOT_BYTES; b += 64)
                     __builtin_prefetch(b);
             }
         }
