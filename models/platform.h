@@ -99,24 +99,9 @@ struct vcpu {
 
 /* A guest whose demand varies over time (a utilisation series from the
  * PlanetLab or Bitbrains readers), under --model fluid, is served as a
- * fluid (sim/fluid.c): reference work arrives at rate util(t) x vcpus,
- * waits in a backlog, and is served at the rate of the core time the host
- * gives it, at most its grant (the cap its allocator sets).  Owned by its
- * guest. */
-struct fluid_guest {
-    size_t step;                 /* sample in force; == series->n once it ended */
-    sim_time_t step_end;         /* when the next sample starts */
-    double rate;                 /* reference work arriving, cores (util x vcpus) */
-    double backlog;              /* reference CPU-seconds arrived, not yet served */
-    double used;                 /* cores of core time it gets */
-    bool backlogged;             /* has a backlog: wishes all its vCPUs */
-    double claim, cap, level;    /* its share of a short host (sim/fluid.c host_share) */
-    double win_wish_acc;         /* core-seconds wished in the current allocation window */
-    sim_time_t last;             /* the integrals below run up to here */
-    size_t idx;                  /* slot in host->fluid */
-    struct sim_event ev;         /* next sample, or the backlog running dry */
-    struct guest *guest;         /* back to the owner */
-};
+ * fluid (sim/fluid.c, which owns this state and its host's). */
+struct fluid_guest;
+struct fluid_host;
 
 /* What a guest does with its vCPUs. */
 enum guest_kind {
@@ -333,8 +318,7 @@ struct host {
     /* utilisation-series guests under --model fluid (sim/fluid.c) */
     struct guest **fluid;      /* the fluid guests placed here */
     size_t nfluid, fluidcap;
-    struct guest **fluid_tmp;  /* scratch for sharing the cores */
-    size_t fluid_tmpcap;
+    struct fluid_host *fh;     /* their water level and indexes (sim/fluid.c, owned), or NULL */
     struct sim_event refluid_ev;  /* recompute their rates at the end of an instant */
     double sum_demand, sum_grant, sum_used;   /* cores, now */
     double acc_demand, acc_grant, acc_used;   /* core-seconds, up to acc_last */

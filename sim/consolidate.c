@@ -104,7 +104,7 @@ double consolidate_demand(struct sim *sim, struct guest *g)
 double consolidate_done(struct sim *sim, struct guest *g)
 {
     if (g->fl) {
-        fluid_host_advance(sim, g->host);
+        fluid_guest_sync(sim, g);
         return g->done_s;
     }
     double ns = 0;

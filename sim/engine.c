@@ -1486,9 +1486,10 @@ static void check_invariants(struct sim *sim)
             double used = 0;
             for (size_t k = 0; k < h->nfluid; k++) {
                 const struct guest *g = h->fluid[k];
-                if (g->fl->used > g->grant * (1 + 1e-12) + 1e-12)
+                double rate = fluid_guest_rate(g);
+                if (rate > g->grant * (1 + 1e-12) + 1e-12)
                     violate(sim, "a series guest uses more than its grant", i, -1);
-                used += g->fl->used;
+                used += rate;
             }
             if (used > h->ncores * (1 + 1e-12))
                 violate(sim, "series guests use more than the host's cores", i, -1);
@@ -1635,7 +1636,7 @@ void sim_destroy(struct sim *sim)
             sched_destroy(h->sched);
         free(h->guests);
         free(h->fluid);
-        free(h->fluid_tmp);
+        fluid_host_free(h);
         free(h->idle_bits);
     }
     free_guest_list(sim->admit_head);   /* still waiting for memory */

@@ -13,7 +13,7 @@
  * it may use at most its grant a_i (the cap), and a host whose guests
  * want more than its cores shares them by weighted water-filling: with
  * claims c_i = min(vcpus, a_i), a level L gives u_i = min(w_i, a_i, L c_i),
- * L as high as the cores allow (host_share), so its backlog changes at
+ * L as high as the cores allow (water_level), so its backlog changes at
  * r_i - u_i / f_i.  A guest leaves when its series has ended and its
  * backlog is served, so a throttled guest lives longer, as in CloudSim's
  * PlanetLab experiments.  Rates are constant between events: a guest's
@@ -37,6 +37,27 @@
  * and after its series, while it serves its backlog, only idle grant.
  * Work caught up in a later interval does not cancel an earlier unmet
  * demand: the guest was held back when it asked.
+ *
+ * Work per event independent of the host's population.  Only the level
+ * L is common to a host's guests: a guest whose satisfaction level
+ * ell = cap / claim is at least L gets L x claim ("capped"), the others
+ * their cap.  So each host keeps L, its integral Lambda = int L dt, and
+ * its guests in a treap by ell with subtree sums of caps and claims
+ * (base/otree.h): the level is found by one descent, O(log n), as the
+ * sorted scan found it.  A guest's own state (backlog, core-seconds used,
+ * its window's wish) is brought up to date only when it is touched: its
+ * core time since then is its cap x dt, or claim x (Lambda - its mark)
+ * while capped.  An event touches its guest, the guests whose mode flips
+ * because L crossed their ell (ell between the old and the new L), and
+ * the few whose flags can change before their own next event: a guest
+ * whose backlog is growing from empty (it wishes all its vCPUs from the
+ * next recomputation on), and the backlogged guests that drain, whose
+ * dry moment depends on L (kept in a second treap by the level
+ * theta = rate x f / claim at which their service equals their arrivals:
+ * they are its guests with theta < L).  These are brought up to date at
+ * every point where the eager model advanced every guest, so backlogs
+ * are clamped (FLUID_EPS) at the same moments.  The host's sums (demand,
+ * grants, cores used) are the treap's root aggregates.
  */
 #include "sim/fluid.h"
 
@@ -44,11 +65,61 @@
 #include <stdlib.h>
 
 #include "allocators/alloc.h"
+#include "base/otree.h"
+#include "base/rng.h"
 #include "base/xalloc.h"
 #include "sim/engine-private.h"
 
 /* A backlog below one nanosecond of work is empty. */
 #define FLUID_EPS 1e-9
+/* Visits of the drain treap by theta reach this far past L: an
+ * over-inclusion costs a visit, a miss would cost a wrong dry moment. */
+#define THETA_MARGIN 1e-9
+
+/* A fluid guest's state.  Owned by its guest. */
+struct fluid_guest {
+    size_t step;                 /* sample in force; == series->n once it ended */
+    sim_time_t step_end;         /* when the next sample starts */
+    double rate;                 /* reference work arriving, cores (util x vcpus) */
+    double backlog;              /* reference CPU-seconds arrived, not yet served */
+    double fac;                  /* core time per unit of work on its host (f) */
+    bool backlogged;             /* has a backlog: wishes all its vCPUs */
+    bool capped;                 /* gets L x claim (ell >= L), else its cap */
+    bool in_level, in_theta;     /* in its host's treaps */
+    bool queued;                 /* on its host's touch list of this recomputation */
+    bool dirty;                  /* on its host's dirty list */
+    double claim, cap, ell;      /* its share of a short host; ell = cap / claim, -1: no claim */
+    double theta;                /* rate x f / claim: L above this drains its backlog */
+    double demand, grant_seen;   /* rate x f and grant as summed in the treap */
+    double mig_cap_seen;         /* mig_cap and paused as last read */
+    bool paused_seen;
+    double win_wish_acc;         /* core-seconds wished in the current allocation window */
+    sim_time_t last;             /* its integrals run up to here */
+    long double level_mark;      /* its host's Lambda at last */
+    size_t idx;                  /* slot in host->fluid */
+    size_t watch_idx;            /* slot in its host's watch list, SIZE_MAX = not there */
+    struct otree_node level_node, theta_node;
+    /* subtree sums of the level treap: caps, claims, demand, grants */
+    double agg_cap, agg_claim, agg_demand, agg_grant;
+    struct sim_event ev;         /* next sample, or the backlog running dry */
+    struct guest *guest;         /* back to the owner */
+};
+
+/* A host's fluid state (sim/fluid.c only).  Owned by its host. */
+struct fluid_host {
+    struct otree by_level;       /* every fluid guest, by (ell, seq) */
+    struct otree by_theta;       /* backlogged guests with a claim, by (theta, seq) */
+    double level;                /* L; 1 when the host is not short */
+    long double level_acc;       /* Lambda = int L dt, up to host->acc_last */
+    sim_time_t level_since;      /* L has been what it is since then */
+    bool rescan;                 /* grants may have changed (a guest came or went) */
+    struct guest **watch;        /* unbacklogged guests whose backlog grows */
+    size_t nwatch, watchcap;
+    struct guest **dirty;        /* touched by their own events since the last recomputation */
+    size_t ndirty, dirtycap;
+    struct guest **touch;        /* scratch: the guests one recomputation re-shapes */
+    size_t ntouch, touchcap;
+};
 
 static void fluid_guest_event(struct sim *sim, struct sim_event *ev);
 static void series_acct_event(struct sim *sim, struct sim_event *ev);
@@ -61,6 +132,7 @@ void fluid_guest_init(struct guest *g, struct trace_record *rec)
     rec->series = NULL;
     f->rate = g->series->util[0] * g->nvcpus * g->speed;
     f->last = g->arrival;
+    f->watch_idx = SIZE_MAX;
     sim_event_init(&f->ev, fluid_guest_event);
     /* work per vCPU: what the series asks of each vCPU over its life */
     double sum = 0;
@@ -78,140 +150,475 @@ void fluid_guest_free(struct guest *g)
     g->fl = NULL;
 }
 
-static void guest_advance(struct sim *sim, struct guest *g)
+void fluid_host_free(struct host *h)
 {
-    struct fluid_guest *f = g->fl;
-    double dt = sim_time_to_s(sim->now - f->last);
-    if (dt <= 0)
+    struct fluid_host *fh = h->fh;
+    if (!fh)
         return;
-    double fac = sim__class_factor(sim, g);
-    double served = f->used / fac * dt;
-    f->backlog += f->rate * dt - served;
-    if (f->backlog < FLUID_EPS)
-        f->backlog = 0;
-    g->used_s += f->used * dt;
-    f->win_wish_acc += g->wish * dt;
-    sim__charge_work(sim, g, served);
-    f->last = sim->now;
+    free(fh->watch);
+    free(fh->dirty);
+    free(fh->touch);
+    free(fh);
+    h->fh = NULL;
 }
 
-void fluid_host_advance(struct sim *sim, struct host *h)
+/* ---- the treaps ---- */
+
+static struct fluid_guest *of_level(const struct otree_node *n)
+{
+    return container_of(n, struct fluid_guest, level_node);
+}
+
+static struct fluid_guest *of_theta(const struct otree_node *n)
+{
+    return container_of(n, struct fluid_guest, theta_node);
+}
+
+static int key_cmp(double ka, uint64_t sa, double kb, uint64_t sb)
+{
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    return (sa > sb) - (sa < sb);
+}
+
+static int level_cmp(const struct otree_node *a, const struct otree_node *b)
+{
+    const struct fluid_guest *x = of_level(a), *y = of_level(b);
+    return key_cmp(x->ell, x->guest->seq, y->ell, y->guest->seq);
+}
+
+static int theta_cmp(const struct otree_node *a, const struct otree_node *b)
+{
+    const struct fluid_guest *x = of_theta(a), *y = of_theta(b);
+    return key_cmp(x->theta, x->guest->seq, y->theta, y->guest->seq);
+}
+
+static void level_update(struct otree_node *n)
+{
+    struct fluid_guest *f = of_level(n);
+    f->agg_cap = f->cap;
+    f->agg_claim = f->claim;
+    f->agg_demand = f->demand;
+    f->agg_grant = f->grant_seen;
+    for (int side = 0; side < 2; side++) {
+        const struct otree_node *c = side ? n->right : n->left;
+        if (!c)
+            continue;
+        const struct fluid_guest *k = of_level(c);
+        f->agg_cap += k->agg_cap;
+        f->agg_claim += k->agg_claim;
+        f->agg_demand += k->agg_demand;
+        f->agg_grant += k->agg_grant;
+    }
+}
+
+static struct fluid_host *host_fl(struct host *h)
+{
+    if (!h->fh) {
+        struct fluid_host *fh = xcalloc(1, sizeof *fh);
+        otree_init(&fh->by_level, level_cmp, level_update);
+        otree_init(&fh->by_theta, theta_cmp, NULL);
+        fh->level = 1;
+        fh->level_since = h->acc_last;
+        h->fh = fh;
+    }
+    return h->fh;
+}
+
+typedef void (*visit_fn)(struct sim *sim, struct host *h, struct fluid_guest *f);
+
+/* Visit the guests of a treap whose key is in [lo, hi) (hi_incl: [lo,
+ * hi]), in order: O(k + log n). */
+static void visit_range(struct sim *sim, struct host *h, const struct otree_node *n, bool theta,
+                        double lo, double hi, bool hi_incl, visit_fn fn)
+{
+    while (n) {
+        struct fluid_guest *f = theta ? of_theta(n) : of_level(n);
+        double k = theta ? f->theta : f->ell;
+        if (k < lo) {
+            n = n->right;
+        } else if (k > hi || (k == hi && !hi_incl)) {
+            n = n->left;
+        } else {
+            visit_range(sim, h, n->left, theta, lo, hi, hi_incl, fn);
+            fn(sim, h, f);
+            n = n->right;
+        }
+    }
+}
+
+/* ---- bringing things up to now ---- */
+
+/* h's integrals (Lambda, demand, grants, cores used) up to now. */
+static void host_integrals(struct sim *sim, struct host *h)
 {
     double dt = sim_time_to_s(sim->now - h->acc_last);
     if (dt <= 0)
         return;
-    for (size_t i = 0; i < h->nfluid; i++)
-        guest_advance(sim, h->fluid[i]);
+    if (h->fh)
+        h->fh->level_acc += (long double)(h->fh->level * dt);
     h->acc_demand += h->sum_demand * dt;
     h->acc_grant += h->sum_grant * dt;
     h->acc_used += h->sum_used * dt;
     h->acc_last = sim->now;
 }
 
-static double wish_of(const struct sim *sim, const struct guest *g)
+/* Cores of core time g gets now. */
+static double rate_of(const struct fluid_host *fh, const struct fluid_guest *f)
+{
+    return f->capped ? fh->level * f->claim : f->cap;
+}
+
+/* g's backlog, use and wish up to now (its host's integrals are). */
+static void guest_advance(struct sim *sim, struct guest *g)
+{
+    struct fluid_guest *f = g->fl;
+    struct fluid_host *fh = g->host->fh;
+    double dt = sim_time_to_s(sim->now - f->last);
+    if (dt <= 0)
+        return;
+    double used, served;
+    if (!f->capped || f->last >= fh->level_since) {
+        /* one rate since last: as the eager model reckoned it */
+        double u = rate_of(fh, f);
+        served = u / f->fac * dt;
+        used = u * dt;
+    } else {
+        used = f->claim * (double)(fh->level_acc - f->level_mark);
+        served = used / f->fac;
+    }
+    f->backlog += f->rate * dt - served;
+    if (f->backlog < FLUID_EPS)
+        f->backlog = 0;
+    g->used_s += used;
+    f->win_wish_acc += g->wish * dt;
+    sim__charge_work(sim, g, served);
+    f->last = sim->now;
+    f->level_mark = fh->level_acc;
+}
+
+static void advance_visit(struct sim *sim, struct host *h, struct fluid_guest *f)
+{
+    (void)h;
+    guest_advance(sim, f->guest);
+}
+
+/* Where the eager model advanced every guest of h: the integrals, and the
+ * guests whose backlog may cross zero before their own next event (the
+ * watched ones, growing from empty, and those that drain), so that their
+ * backlogs are clamped at the same moments. */
+void fluid_host_advance(struct sim *sim, struct host *h)
+{
+    if (sim->now <= h->acc_last)
+        return;
+    host_integrals(sim, h);
+    struct fluid_host *fh = h->fh;
+    if (!fh)
+        return;
+    for (size_t i = 0; i < fh->nwatch; i++)
+        guest_advance(sim, fh->watch[i]);
+    visit_range(sim, h, fh->by_theta.root, true, -INFINITY,
+                 fh->level * (1 + THETA_MARGIN), true, advance_visit);
+}
+
+void fluid_guest_sync(struct sim *sim, struct guest *g)
+{
+    fluid_host_advance(sim, g->host);
+    guest_advance(sim, g);
+}
+
+double fluid_guest_rate(const struct guest *g)
+{
+    return rate_of(g->host->fh, g->fl);
+}
+
+/* ---- the lists ---- */
+
+static void watch_set(struct fluid_host *fh, struct guest *g, bool on)
+{
+    struct fluid_guest *f = g->fl;
+    if (on == (f->watch_idx != SIZE_MAX))
+        return;
+    if (on) {
+        fh->watch = xgrow(fh->watch, &fh->watchcap, fh->nwatch + 1, sizeof *fh->watch);
+        f->watch_idx = fh->nwatch;
+        fh->watch[fh->nwatch++] = g;
+    } else {
+        fh->watch[f->watch_idx] = fh->watch[--fh->nwatch];
+        fh->watch[f->watch_idx]->fl->watch_idx = f->watch_idx;
+        f->watch_idx = SIZE_MAX;
+    }
+}
+
+static void mark_dirty(struct fluid_host *fh, struct guest *g)
+{
+    struct fluid_guest *f = g->fl;
+    if (f->dirty)
+        return;
+    f->dirty = true;
+    fh->dirty = xgrow(fh->dirty, &fh->dirtycap, fh->ndirty + 1, sizeof *fh->dirty);
+    fh->dirty[fh->ndirty++] = g;
+}
+
+static void touch(struct sim *sim, struct host *h, struct fluid_guest *f)
+{
+    (void)sim;
+    struct fluid_host *fh = h->fh;
+    if (f->queued)
+        return;
+    f->queued = true;
+    fh->touch = xgrow(fh->touch, &fh->touchcap, fh->ntouch + 1, sizeof *fh->touch);
+    fh->touch[fh->ntouch++] = f->guest;
+}
+
+/* g leaves h's structures (it departs or migrates). */
+static void host_drop(struct host *h, struct guest *g)
+{
+    struct fluid_host *fh = h->fh;
+    struct fluid_guest *f = g->fl;
+    if (f->in_level)
+        otree_erase(&fh->by_level, &f->level_node);
+    if (f->in_theta)
+        otree_erase(&fh->by_theta, &f->theta_node);
+    f->in_level = f->in_theta = false;
+    watch_set(fh, g, false);
+    if (f->dirty) {
+        for (size_t i = 0; i < fh->ndirty; i++)
+            if (fh->dirty[i] == g) {
+                fh->dirty[i] = fh->dirty[--fh->ndirty];
+                break;
+            }
+        f->dirty = false;
+    }
+    fh->rescan = true;   /* its allocator may share the host anew */
+}
+
+/* ---- sharing the cores ---- */
+
+static double wish_of(const struct guest *g)
 {
     const struct fluid_guest *f = g->fl;
     if (f->backlogged)
         return g->nvcpus;
-    double w = f->rate * sim__class_factor(sim, g);
+    double w = f->rate * f->fac;
     return w < g->nvcpus ? w : g->nvcpus;
 }
 
-static int by_level(const void *a, const void *b)
+/* Re-read g's flags, wish, claim and cap (it is up to date), and re-file
+ * it in h's treaps if its keys or sums changed. */
+static void guest_reshape(struct sim *sim, struct host *h, struct guest *g)
 {
-    const struct fluid_guest *x = (*(struct guest *const *)a)->fl;
-    const struct fluid_guest *y = (*(struct guest *const *)b)->fl;
-    return (x->level > y->level) - (x->level < y->level);
+    struct fluid_host *fh = h->fh;
+    struct fluid_guest *f = g->fl;
+    f->fac = sim__class_factor(sim, g);
+    f->backlogged = f->backlog > 0;
+    g->wish = wish_of(g);
+    double claim = fmin((double)g->nvcpus, g->grant);
+    if (g->mig_cap > 0)   /* a live migration serves only part of it */
+        claim = fmin(claim, g->mig_cap);
+    if (g->paused)        /* its stop-and-copy: it runs nowhere */
+        claim = 0;
+    double cap = fmin(g->wish, claim);
+    double ell = claim > 0 ? cap / claim : -1;   /* the level at which it is satisfied */
+    double demand = f->rate * f->fac;
+    f->mig_cap_seen = g->mig_cap;
+    f->paused_seen = g->paused;
+    if (!f->in_level || ell != f->ell || cap != f->cap || claim != f->claim ||
+        demand != f->demand || g->grant != f->grant_seen) {
+        if (f->in_level)
+            otree_erase(&fh->by_level, &f->level_node);
+        f->ell = ell;
+        f->cap = cap;
+        f->claim = claim;
+        f->demand = demand;
+        f->grant_seen = g->grant;
+        otree_insert(&fh->by_level, &f->level_node, sim_mix64(g->seq));
+        f->in_level = true;
+    }
+    bool drains = f->backlogged && claim > 0;
+    double theta = drains ? f->rate * f->fac / claim : 0;
+    if (f->in_theta && (!drains || theta != f->theta)) {
+        otree_erase(&fh->by_theta, &f->theta_node);
+        f->in_theta = false;
+    }
+    if (drains && !f->in_theta) {
+        f->theta = theta;
+        otree_insert(&fh->by_theta, &f->theta_node, sim_mix64(g->seq ^ 0x5bd1e995u));
+        f->in_theta = true;
+    }
 }
 
-/* Share h's cores among its guests: weighted water-filling.  Each guest
- * claims w = min(vcpus, grant) and takes at most c: all of w while it has
- * a backlog, min(rate x f, w) while it has none.  A common level L gives
- * guest i min(c_i, L w_i), with L as high as the cores allow.  A guest
- * whose share is below its arrival rate gets the same share whether its
- * backlog is empty or not, so the rates never flip back and forth as a
- * backlog empties and refills (proportional scaling of wishes did, every
- * few nanoseconds).  A guest with an empty backlog is never served above
- * its rate: no work out of nothing. */
-static void host_share(struct sim *sim, struct host *h)
+/* The water level of h's treap: weighted water-filling.  Each guest
+ * claims c = min(vcpus, grant) and takes at most its cap: all of c while
+ * it has a backlog, min(rate x f, c) while it has none.  A common level L
+ * gives guest i min(cap_i, L c_i), with L as high as the cores allow.  A
+ * guest whose share is below its arrival rate gets the same share whether
+ * its backlog is empty or not, so the rates never flip back and forth as
+ * a backlog empties and refills (proportional scaling of wishes did,
+ * every few nanoseconds).  A guest with an empty backlog is never served
+ * above its rate: no work out of nothing.
+ *
+ * In ell order the guests satisfied come first: the first guest i with
+ * ell_i x (claims from i on) + (caps before i) > cores is the first
+ * capped one, and L = (cores - caps before i) / (claims from i on).  One
+ * descent finds it.  Returns L (1 if nobody is short) and the cores
+ * used. */
+static double water_level(const struct host *h, double *used)
 {
-    size_t n = h->nfluid, k = 0;
-    h->fluid_tmp = xgrow(h->fluid_tmp, &h->fluid_tmpcap, n, sizeof *h->fluid_tmp);
-    double want = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct guest *g = h->fluid[i];
-        struct fluid_guest *f = g->fl;
-        f->backlogged = f->backlog > 0;
-        g->wish = wish_of(sim, g);
-        f->claim = fmin((double)g->nvcpus, g->grant);
-        if (g->mig_cap > 0)   /* a live migration serves only part of it */
-            f->claim = fmin(f->claim, g->mig_cap);
-        if (g->paused)        /* its stop-and-copy: it runs nowhere */
-            f->claim = 0;
-        f->cap = fmin(g->wish, f->claim);
-        f->used = 0;
-        want += f->cap;
-        if (f->claim > 0) {
-            f->level = f->cap / f->claim;   /* the level at which it is satisfied */
-            h->fluid_tmp[k++] = g;
+    const struct otree_node *root = h->fh->by_level.root;
+    double cores = h->ncores;
+    if (!root || of_level(root)->agg_cap <= cores) {   /* everyone gets what it takes */
+        *used = root ? of_level(root)->agg_cap : 0;
+        return 1;
+    }
+    double before = 0, after = 0;   /* caps before the subtree, claims after it */
+    double best_before = -1, best_from = 0;
+    for (const struct otree_node *n = root; n;) {
+        const struct fluid_guest *f = of_level(n);
+        double caps_before = before + (n->left ? of_level(n->left)->agg_cap : 0);
+        double claims_from = f->claim + (n->right ? of_level(n->right)->agg_claim : 0) + after;
+        if (f->ell * claims_from + caps_before > cores) {
+            best_before = caps_before;
+            best_from = claims_from;
+            after = claims_from;
+            n = n->left;
+        } else {
+            before = caps_before + f->cap;
+            n = n->right;
         }
     }
-    if (want <= h->ncores) {   /* everyone gets what it takes */
-        for (size_t i = 0; i < n; i++)
-            h->fluid[i]->fl->used = h->fluid[i]->fl->cap;
-        return;
+    if (best_before < 0 || best_from <= 0) {   /* rounding: nobody is short after all */
+        *used = of_level(root)->agg_cap;
+        return 1;
     }
-    qsort(h->fluid_tmp, k, sizeof *h->fluid_tmp, by_level);
-    double left = h->ncores, weight = 0;
-    for (size_t i = 0; i < k; i++)
-        weight += h->fluid_tmp[i]->fl->claim;
-    size_t i = 0;
-    for (; i < k; i++) {   /* the least demanding are satisfied first */
-        struct fluid_guest *f = h->fluid_tmp[i]->fl;
-        if (f->level * weight > left)
-            break;
-        f->used = f->cap;
-        left -= f->cap;
-        weight -= f->claim;
+    double level = (cores - best_before) / best_from;
+    if (level > 1)
+        level = 1;
+    if (level < 0)
+        level = 0;
+    *used = best_before + level * best_from;
+    return level;
+}
+
+/* g's next event: its next sample, its backlog running dry, or now if it
+ * is over. */
+static void guest_rearm(struct sim *sim, struct host *h, struct guest *g)
+{
+    struct fluid_guest *f = g->fl;
+    sim_time_t next = f->step < g->series->n ? f->step_end : SIM_TIME_MAX;
+    double service = rate_of(h->fh, f) / f->fac;
+    if (f->step >= g->series->n && f->backlog <= 0) {
+        next = sim->now;   /* over: leaves at once */
+    } else if (f->backlog > 0 && service > f->rate) {
+        /* compared in seconds first: a nearly balanced guest can take
+         * longer to drain than the clock can count */
+        double dry = f->backlog / (service - f->rate);
+        if (dry < sim_time_to_s(next - sim->now))
+            next = sim->now + (sim_time_t)ceil(dry * 1e9);
     }
-    double level = weight > 0 ? left / weight : 0;
-    for (; i < k; i++)
-        h->fluid_tmp[i]->fl->used = level * h->fluid_tmp[i]->fl->claim;
+    if (sim_event_pending(&f->ev)) {
+        if (f->ev.time == next)
+            return;
+        evq_cancel(&sim->evq, &f->ev);
+    }
+    if (next != SIM_TIME_MAX)
+        evq_push(&sim->evq, &f->ev, next, SIM_EVC_CORE);
+}
+
+/* After L is known: g's mode, its watch, its event. */
+static void guest_settle(struct sim *sim, struct host *h, struct guest *g)
+{
+    struct fluid_host *fh = h->fh;
+    struct fluid_guest *f = g->fl;
+    f->capped = f->claim > 0 && f->ell >= fh->level;
+    f->level_mark = fh->level_acc;
+    bool watch = false;
+    if (!f->backlogged && f->claim > 0) {
+        /* its backlog grows from empty: it wishes all its vCPUs from the
+         * next recomputation on.  A capped one grows (up to ties, kept
+         * too); a satisfied one only if its cap is below its arrivals by
+         * more than rounding over the time to its next sample. */
+        double grow = f->rate - rate_of(fh, f) / f->fac;
+        double horizon = f->step < g->series->n ? sim_time_to_s(f->step_end - sim->now) : 0;
+        watch = f->capped || grow * horizon > FLUID_EPS * 1e-3;
+    }
+    watch_set(fh, g, watch);
+    guest_rearm(sim, h, g);
+}
+
+static void settle_visit(struct sim *sim, struct host *h, struct fluid_guest *f)
+{
+    if (!f->queued)
+        guest_rearm(sim, h, f->guest);
+}
+
+/* The end of an instant on h (or a re-allocation): the guests touched
+ * since the last one re-read their flags, the level is found anew, and
+ * the guests it concerns take their new rates. */
+static void host_refresh(struct sim *sim, struct host *h)
+{
+    struct fluid_host *fh = host_fl(h);
+    fluid_host_advance(sim, h);
+    if (fh->rescan) {   /* a guest came or went: its allocator may have moved grants */
+        fh->rescan = false;
+        for (size_t i = 0; i < h->nfluid; i++) {
+            struct guest *g = h->fluid[i];
+            if (g->grant != g->fl->grant_seen)
+                mark_dirty(fh, g);
+        }
+    }
+    fh->ntouch = 0;
+    for (size_t i = 0; i < fh->ndirty; i++) {
+        fh->dirty[i]->fl->dirty = false;
+        touch(sim, h, fh->dirty[i]->fl);
+    }
+    fh->ndirty = 0;
+    for (size_t i = 0; i < fh->nwatch; i++)
+        touch(sim, h, fh->watch[i]->fl);
+    visit_range(sim, h, fh->by_theta.root, true, -INFINITY, fh->level * (1 + THETA_MARGIN), true,
+                touch);
+    size_t reshaped = fh->ntouch;
+    for (size_t i = 0; i < reshaped; i++) {
+        guest_advance(sim, fh->touch[i]);
+        guest_reshape(sim, h, fh->touch[i]);
+    }
+    double used, level = water_level(h, &used), old = fh->level;
+    if (level != old) {
+        /* guests whose mode flips (ell between the two levels), and the
+         * backlogged ones whose draining may start or stop; all are up to
+         * date under the old level before it changes */
+        double lo = fmin(level, old), hi = fmax(level, old);
+        visit_range(sim, h, fh->by_level.root, false, lo, hi, false, touch);
+        visit_range(sim, h, fh->by_theta.root, true, lo * (1 - THETA_MARGIN),
+                    hi * (1 + THETA_MARGIN), true, touch);
+        for (size_t i = reshaped; i < fh->ntouch; i++)
+            guest_advance(sim, fh->touch[i]);
+        fh->level = level;
+        fh->level_since = sim->now;
+    }
+    for (size_t i = 0; i < fh->ntouch; i++)
+        guest_settle(sim, h, fh->touch[i]);
+    if (level != old)   /* every draining guest's dry moment moved */
+        visit_range(sim, h, fh->by_theta.root, true, -INFINITY, level * (1 + THETA_MARGIN), true,
+                    settle_visit);
+    for (size_t i = 0; i < fh->ntouch; i++)
+        fh->touch[i]->fl->queued = false;
+    fh->ntouch = 0;
+    const struct otree_node *root = fh->by_level.root;
+    h->sum_demand = root ? of_level(root)->agg_demand : 0;
+    h->sum_grant = root ? of_level(root)->agg_grant : 0;
+    h->sum_used = used;
 }
 
 void fluid_host_recompute(struct sim *sim, struct host *h)
 {
-    host_share(sim, h);
-    h->sum_demand = h->sum_grant = h->sum_used = 0;
-    for (size_t i = 0; i < h->nfluid; i++) {
-        struct guest *g = h->fluid[i];
-        struct fluid_guest *f = g->fl;
-        double fac = sim__class_factor(sim, g);
-        h->sum_demand += f->rate * fac;
-        h->sum_grant += g->grant;
-        h->sum_used += f->used;
-        sim_time_t next = f->step < g->series->n ? f->step_end : SIM_TIME_MAX;
-        double service = f->used / fac;
-        if (f->step >= g->series->n && f->backlog <= 0) {
-            next = sim->now;   /* over: leaves at once */
-        } else if (f->backlog > 0 && service > f->rate) {
-            /* compared in seconds first: a nearly balanced guest can take
-             * longer to drain than the clock can count */
-            double dry = f->backlog / (service - f->rate);
-            if (dry < sim_time_to_s(next - sim->now))
-                next = sim->now + (sim_time_t)ceil(dry * 1e9);
-        }
-        evq_cancel(&sim->evq, &f->ev);
-        if (next != SIM_TIME_MAX)
-            evq_push(&sim->evq, &f->ev, next, SIM_EVC_CORE);
-    }
+    host_fl(h)->rescan = true;   /* the allocator set new grants */
+    host_refresh(sim, h);
 }
 
 static void host_refluid(struct sim *sim, struct sim_event *ev)
 {
-    struct host *h = container_of(ev, struct host, refluid_ev);
-    fluid_host_advance(sim, h);
-    fluid_host_recompute(sim, h);
+    host_refresh(sim, container_of(ev, struct host, refluid_ev));
 }
 
 static void request_refluid(struct sim *sim, struct host *h)
@@ -222,53 +629,68 @@ static void request_refluid(struct sim *sim, struct host *h)
     }
 }
 
-void fluid_admit(struct sim *sim, struct guest *g, struct host *h)
+/* g (up to date at now) joins h: filed at the end of the instant. */
+static void host_add(struct sim *sim, struct host *h, struct guest *g)
 {
-    fluid_host_advance(sim, h);
+    struct fluid_host *fh = host_fl(h);
     struct fluid_guest *f = g->fl;
+    fluid_host_advance(sim, h);
     h->fluid = xgrow(h->fluid, &h->fluidcap, h->nfluid + 1, sizeof *h->fluid);
     f->idx = h->nfluid;
     h->fluid[h->nfluid++] = g;
     f->last = sim->now;
+    f->level_mark = fh->level_acc;
+    f->capped = false;
+    f->cap = 0;   /* it uses nothing until the instant's recomputation */
+    f->fac = sim__class_factor(sim, g);
+    mark_dirty(fh, g);
+    fh->rescan = true;
+    request_refluid(sim, h);
+}
+
+static void host_remove(struct host *h, struct guest *g)
+{
+    struct fluid_guest *f = g->fl;
+    host_drop(h, g);
+    h->fluid[f->idx] = h->fluid[--h->nfluid];
+    h->fluid[f->idx]->fl->idx = f->idx;
+}
+
+void fluid_admit(struct sim *sim, struct guest *g, struct host *h)
+{
+    struct fluid_guest *f = g->fl;
     /* Its series starts when it starts, which is later than its arrival
      * if it waited for memory in the admission queue. */
     f->step_end = sim->now + sim_time_from_s(g->series->interval);
     g->first_start = sim->now;   /* served from its admission on */
-    request_refluid(sim, h);
+    host_add(sim, h, g);
 }
 
 void fluid_guest_leave(struct sim *sim, struct guest *g)
 {
     struct host *h = g->host;
-    struct fluid_guest *f = g->fl;
-    fluid_host_advance(sim, h);
-    evq_cancel(&sim->evq, &f->ev);
-    h->fluid[f->idx] = h->fluid[--h->nfluid];
-    h->fluid[f->idx]->fl->idx = f->idx;
+    fluid_guest_sync(sim, g);
+    evq_cancel(&sim->evq, &g->fl->ev);
+    host_remove(h, g);
     request_refluid(sim, h);
 }
 
 void fluid_guest_join(struct sim *sim, struct guest *g)
 {
-    struct host *h = g->host;
-    struct fluid_guest *f = g->fl;
-    fluid_host_advance(sim, h);
-    h->fluid = xgrow(h->fluid, &h->fluidcap, h->nfluid + 1, sizeof *h->fluid);
-    f->idx = h->nfluid;
-    h->fluid[h->nfluid++] = g;
-    f->last = sim->now;
-    request_refluid(sim, h);
+    host_add(sim, g->host, g);
 }
 
 void fluid_guest_changed(struct sim *sim, struct guest *g)
 {
-    fluid_host_advance(sim, g->host);
+    fluid_guest_sync(sim, g);
+    mark_dirty(host_fl(g->host), g);
     request_refluid(sim, g->host);
 }
 
 double fluid_window_wish(struct sim *sim, struct guest *g)
 {
     struct fluid_guest *f = g->fl;
+    fluid_guest_sync(sim, g);
     double there = sim_time_to_s(sim->now - g->win_from);
     double w = there > 0 ? f->win_wish_acc / there : g->wish;
     f->win_wish_acc = 0;
@@ -278,10 +700,8 @@ double fluid_window_wish(struct sim *sim, struct guest *g)
 static void fluid_depart(struct sim *sim, struct guest *g)
 {
     struct host *h = g->host;
-    struct fluid_guest *f = g->fl;
-    evq_cancel(&sim->evq, &f->ev);
-    h->fluid[f->idx] = h->fluid[--h->nfluid];
-    h->fluid[f->idx]->fl->idx = f->idx;
+    evq_cancel(&sim->evq, &g->fl->ev);
+    host_remove(h, g);
     sim__guest_complete(sim, g);
     request_refluid(sim, h);
 }
@@ -290,16 +710,18 @@ static void fluid_guest_event(struct sim *sim, struct sim_event *ev)
 {
     struct fluid_guest *f = container_of(ev, struct fluid_guest, ev);
     struct guest *g = f->guest;
-    fluid_host_advance(sim, g->host);
+    fluid_guest_sync(sim, g);
     if (f->step < g->series->n && sim->now >= f->step_end) {
         f->step++;
         f->rate = f->step < g->series->n ? g->series->util[f->step] * g->nvcpus * g->speed : 0;
         f->step_end += sim_time_from_s(g->series->interval);
     }
-    if (f->step >= g->series->n && f->backlog <= 0)
+    if (f->step >= g->series->n && f->backlog <= 0) {
         fluid_depart(sim, g);
-    else
+    } else {
+        mark_dirty(g->host->fh, g);
         request_refluid(sim, g->host);
+    }
 }
 
 /* ---- series accounting, both models ---- */
@@ -328,7 +750,7 @@ void fluid_series_grants_advance(struct sim *sim, struct host *h)
 static double used_so_far(struct sim *sim, struct guest *g)
 {
     if (g->fl) {
-        fluid_host_advance(sim, g->host);
+        fluid_guest_sync(sim, g);
         return g->used_s;
     }
     double used = 0;

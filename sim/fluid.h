@@ -15,6 +15,8 @@
 /* Set up g->fl from a record's series (g takes the series). */
 void fluid_guest_init(struct guest *g, struct trace_record *rec);
 void fluid_guest_free(struct guest *g);
+/* Free h's fluid state (h->fh), if any. */
+void fluid_host_free(struct host *h);
 
 /* g (a fluid, its grant set) has been placed on h. */
 void fluid_admit(struct sim *sim, struct guest *g, struct host *h);
@@ -29,8 +31,13 @@ void fluid_guest_join(struct sim *sim, struct guest *g);
  * host's shares at the end of the instant. */
 void fluid_guest_changed(struct sim *sim, struct guest *g);
 
-/* Bring every fluid guest of h and h's integrals up to now. */
+/* Bring h's integrals (acc_demand, acc_grant, acc_used) up to now.  Its
+ * guests are brought up to date lazily: fluid_guest_sync. */
 void fluid_host_advance(struct sim *sim, struct host *h);
+/* Bring fluid g (its backlog, used_s, done_s) up to now. */
+void fluid_guest_sync(struct sim *sim, struct guest *g);
+/* The cores of core time fluid g gets now. */
+double fluid_guest_rate(const struct guest *g);
 
 /* New rates for h's fluid guests (after a re-allocation). */
 void fluid_host_recompute(struct sim *sim, struct host *h);
