@@ -111,6 +111,35 @@ void otree_erase(struct otree *t, struct otree_node *n)
     t->n--;
 }
 
+static void update_all(const struct otree *t, struct otree_node *n)
+{
+    if (!n)
+        return;
+    update_all(t, n->left);
+    update_all(t, n->right);
+    upd(t, n);
+}
+
+/* The Cartesian tree of the sequence by priority: the right spine is a
+ * stack (kept in sorted[0, top), which the scan has passed). */
+void otree_build(struct otree *t, struct otree_node **sorted, size_t n)
+{
+    size_t top = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct otree_node *x = sorted[i], *last = NULL;
+        x->left = x->right = NULL;
+        while (top > 0 && sorted[top - 1]->prio < x->prio)
+            last = sorted[--top];
+        x->left = last;
+        if (top > 0)
+            sorted[top - 1]->right = x;
+        sorted[top++] = x;
+    }
+    t->root = top > 0 ? sorted[0] : NULL;
+    t->n = n;
+    update_all(t, t->root);
+}
+
 struct otree_node *otree_first(const struct otree *t)
 {
     struct otree_node *n = t->root;

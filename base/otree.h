@@ -9,7 +9,8 @@
  *   - order is the owner's cmp, which must be a total order (break ties
  *     with an id); a node's key must not change while it is in the tree
  *     (erase, change, insert);
- *   - insert and erase are O(log n) expected, and after each the owner's
+ *   - insert and erase are O(log n) expected, a build from sorted nodes
+ *     O(n), and after each the owner's
  *     update callback has recomputed the aggregates of every node whose
  *     subtree changed, from its children (so sums are recomputed, never
  *     accumulated: they carry no drift);
@@ -52,6 +53,11 @@ void otree_init(struct otree *t, otree_cmp_fn cmp, otree_update_fn update);
 void otree_insert(struct otree *t, struct otree_node *n, uint64_t prio);
 /* Remove n (in the tree). */
 void otree_erase(struct otree *t, struct otree_node *n);
+/* Make t (emptied first) of the n nodes of sorted, in t's order, each with
+ * its prio already set: O(n), the very tree the inserts would build (a
+ * treap's shape depends only on its keys and priorities, when these are
+ * distinct).  The array is used as scratch and left in no order. */
+void otree_build(struct otree *t, struct otree_node **sorted, size_t n);
 /* The first and last nodes in order, NULL if empty. */
 struct otree_node *otree_first(const struct otree *t);
 struct otree_node *otree_last(const struct otree *t);

@@ -119,6 +119,8 @@ struct fluid_host {
     size_t ndirty, dirtycap;
     struct guest **touch;        /* scratch: the guests one recomputation re-shapes */
     size_t ntouch, touchcap;
+    struct otree_node **nodes;   /* scratch: a rebuild of by_level */
+    size_t nodecap;
 };
 
 static void fluid_guest_event(struct sim *sim, struct sim_event *ev);
@@ -158,6 +160,7 @@ void fluid_host_free(struct host *h)
     free(fh->watch);
     free(fh->dirty);
     free(fh->touch);
+    free(fh->nodes);
     free(fh);
     h->fh = NULL;
 }
@@ -340,7 +343,8 @@ static void watch_set(struct fluid_host *fh, struct guest *g, bool on)
     if (on == (f->watch_idx != SIZE_MAX))
         return;
     if (on) {
-        fh->watch = xgrow(fh->watch, &fh->watchcap, fh->nwatch + 1, sizeof *fh->watch);
+        if (fh->nwatch == fh->watchcap)
+            fh->watch = xgrow(fh->watch, &fh->watchcap, fh->nwatch + 1, sizeof *fh->watch);
         f->watch_idx = fh->nwatch;
         fh->watch[fh->nwatch++] = g;
     } else {
@@ -356,7 +360,8 @@ static void mark_dirty(struct fluid_host *fh, struct guest *g)
     if (f->dirty)
         return;
     f->dirty = true;
-    fh->dirty = xgrow(fh->dirty, &fh->dirtycap, fh->ndirty + 1, sizeof *fh->dirty);
+    if (fh->ndirty == fh->dirtycap)
+        fh->dirty = xgrow(fh->dirty, &fh->dirtycap, fh->ndirty + 1, sizeof *fh->dirty);
     fh->dirty[fh->ndirty++] = g;
 }
 
@@ -367,7 +372,8 @@ static void touch(struct sim *sim, struct host *h, struct fluid_guest *f)
     if (f->queued)
         return;
     f->queued = true;
-    fh->touch = xgrow(fh->touch, &fh->touchcap, fh->ntouch + 1, sizeof *fh->touch);
+    if (fh->ntouch == fh->touchcap)
+        fh->touch = xgrow(fh->touch, &fh->touchcap, fh->ntouch + 1, sizeof *fh->touch);
     fh->touch[fh->ntouch++] = f->guest;
 }
 
@@ -405,8 +411,9 @@ static double wish_of(const struct guest *g)
 }
 
 /* Re-read g's flags, wish, claim and cap (it is up to date), and re-file
- * it in h's treaps if its keys or sums changed. */
-static void guest_reshape(struct sim *sim, struct host *h, struct guest *g)
+ * it in h's treaps if its keys or sums changed (in by_level only if
+ * file_level: else the caller rebuilds it). */
+static void guest_reshape(struct sim *sim, struct host *h, struct guest *g, bool file_level)
 {
     struct fluid_host *fh = h->fh;
     struct fluid_guest *f = g->fl;
@@ -423,8 +430,14 @@ static void guest_reshape(struct sim *sim, struct host *h, struct guest *g)
     double demand = f->rate * f->fac;
     f->mig_cap_seen = g->mig_cap;
     f->paused_seen = g->paused;
-    if (!f->in_level || ell != f->ell || cap != f->cap || claim != f->claim ||
-        demand != f->demand || g->grant != f->grant_seen) {
+    if (!file_level) {
+        f->ell = ell;
+        f->cap = cap;
+        f->claim = claim;
+        f->demand = demand;
+        f->grant_seen = g->grant;
+    } else if (!f->in_level || ell != f->ell || cap != f->cap || claim != f->claim ||
+               demand != f->demand || g->grant != f->grant_seen) {
         if (f->in_level)
             otree_erase(&fh->by_level, &f->level_node);
         f->ell = ell;
@@ -446,6 +459,39 @@ static void guest_reshape(struct sim *sim, struct host *h, struct guest *g)
         otree_insert(&fh->by_theta, &f->theta_node, sim_mix64(g->seq ^ 0x5bd1e995u));
         f->in_theta = true;
     }
+}
+
+static int node_order(const void *a, const void *b)
+{
+    return level_cmp(*(struct otree_node *const *)a, *(struct otree_node *const *)b);
+}
+
+/* by_level anew from h's guests: when most of them changed at once (their
+ * samples begin together), a sort and an O(n) build cost less than an
+ * erase and an insert for each. */
+static void level_rebuild(struct host *h)
+{
+    struct fluid_host *fh = h->fh;
+    size_t n = h->nfluid;
+    fh->nodes = xgrow(fh->nodes, &fh->nodecap, n, sizeof *fh->nodes);
+    for (size_t i = 0; i < n; i++) {
+        struct fluid_guest *f = h->fluid[i]->fl;
+        f->in_level = true;
+        f->level_node.prio = sim_mix64(f->guest->seq);
+        fh->nodes[i] = &f->level_node;
+    }
+    if (n > 32) {
+        qsort(fh->nodes, n, sizeof *fh->nodes, node_order);
+    } else {   /* a host's few guests: insertion sort, no calls */
+        for (size_t i = 1; i < n; i++) {
+            struct otree_node *x = fh->nodes[i];
+            size_t j = i;
+            for (; j > 0 && level_cmp(fh->nodes[j - 1], x) > 0; j--)
+                fh->nodes[j] = fh->nodes[j - 1];
+            fh->nodes[j] = x;
+        }
+    }
+    otree_build(&fh->by_level, fh->nodes, n);
 }
 
 /* The water level of h's treap: weighted water-filling.  Each guest
@@ -578,10 +624,13 @@ static void host_refresh(struct sim *sim, struct host *h)
     visit_range(sim, h, fh->by_theta.root, true, -INFINITY, fh->level * (1 + THETA_MARGIN), true,
                 touch);
     size_t reshaped = fh->ntouch;
+    bool rebuild = reshaped >= 16 && reshaped * 4 >= h->nfluid;
     for (size_t i = 0; i < reshaped; i++) {
         guest_advance(sim, fh->touch[i]);
-        guest_reshape(sim, h, fh->touch[i]);
+        guest_reshape(sim, h, fh->touch[i], !rebuild);
     }
+    if (rebuild)
+        level_rebuild(h);
     double used, level = water_level(h, &used), old = fh->level;
     if (level != old) {
         /* guests whose mode flips (ell between the two levels), and the

@@ -168,3 +168,49 @@ Test(rooms, treap_order_and_aggregates)
     cr_expect_eq(otree_last(&t), &prev->node);
     gsl_rng_free(r);
 }
+
+/* A build from sorted nodes is the tree the inserts make: same shape
+ * (so the aggregates are summed in the same order), same sums. */
+static int node_cmp_sort(const void *a, const void *b)
+{
+    return item_cmp(*(struct otree_node *const *)a, *(struct otree_node *const *)b);
+}
+
+Test(rooms, treap_build_equals_inserts)
+{
+    enum { N = 1500 };
+    static struct item it[N];
+    static struct otree_node *sorted[N];
+    static struct otree_node *left[N], *right[N];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 11);
+    struct otree t, b;
+    otree_init(&t, item_cmp, item_update);
+    otree_init(&b, item_cmp, item_update);
+    for (int k = 0; k < N; k++) {
+        it[k].key = floor(gsl_rng_uniform(r) * 100);   /* ties, broken by id */
+        it[k].id = k;
+        otree_insert(&t, &it[k].node, gsl_rng_get(r));
+    }
+    for (int k = 0; k < N; k++) {   /* the inserted tree, before the build relinks it */
+        left[k] = it[k].node.left;
+        right[k] = it[k].node.right;
+        sorted[k] = &it[k].node;
+    }
+    const struct otree_node *root = t.root;
+    double sum = container_of(root, struct item, node)->sum;
+    qsort(sorted, N, sizeof *sorted, node_cmp_sort);
+    otree_build(&b, sorted, N);
+    cr_assert_eq(b.root, root);
+    cr_assert_eq(b.n, (size_t)N);
+    for (int k = 0; k < N; k++) {
+        cr_assert_eq(it[k].node.left, left[k], "node %d: another left child", k);
+        cr_assert_eq(it[k].node.right, right[k], "node %d: another right child", k);
+    }
+    cr_expect_eq(container_of(b.root, struct item, node)->sum, sum);
+    const struct item *prev = NULL;
+    cr_assert_eq(walk(b.root, &prev), N);
+    otree_build(&b, sorted, 0);
+    cr_assert_null(b.root);
+    gsl_rng_free(r);
+}
