@@ -592,12 +592,6 @@ static void guest_settle(struct sim *sim, struct host *h, struct guest *g)
     guest_rearm(sim, h, g);
 }
 
-static void settle_visit(struct sim *sim, struct host *h, struct fluid_guest *f)
-{
-    if (!f->queued)
-        guest_rearm(sim, h, f->guest);
-}
-
 /* The end of an instant on h (or a re-allocation): the guests touched
  * since the last one re-read their flags, the level is found anew, and
  * the guests it concerns take their new rates. */
@@ -647,9 +641,6 @@ static void host_refresh(struct sim *sim, struct host *h)
     }
     for (size_t i = 0; i < fh->ntouch; i++)
         guest_settle(sim, h, fh->touch[i]);
-    if (level != old)   /* every draining guest's dry moment moved */
-        visit_range(sim, h, fh->by_theta.root, true, -INFINITY, level * (1 + THETA_MARGIN), true,
-                    settle_visit);
     for (size_t i = 0; i < fh->ntouch; i++)
         fh->touch[i]->fl->queued = false;
     fh->ntouch = 0;
