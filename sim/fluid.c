@@ -618,7 +618,7 @@ static void host_refresh(struct sim *sim, struct host *h)
     visit_range(sim, h, fh->by_theta.root, true, -INFINITY, fh->level * (1 + THETA_MARGIN), true,
                 touch);
     size_t reshaped = fh->ntouch;
-    bool rebuild = reshaped >= 16 && reshaped * 4 >= h->nfluid;
+    bool rebuild = reshaped >= 2 && reshaped * 4 >= h->nfluid;
     for (size_t i = 0; i < reshaped; i++) {
         guest_advance(sim, fh->touch[i]);
         guest_reshape(sim, h, fh->touch[i], !rebuild);
