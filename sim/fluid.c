@@ -63,6 +63,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "allocators/alloc.h"
 #include "base/otree.h"
@@ -76,6 +77,15 @@
  * over-inclusion costs a visit, a miss would cost a wrong dry moment. */
 #define THETA_MARGIN 1e-9
 
+/* A guest's share of a short host, as filed in its level treap. */
+struct level_rec {
+    double ell;                  /* cap / claim: the level at which it is satisfied; -1: no claim */
+    double cap;                  /* what it would take: min(wish, claim) */
+    double claim;                /* min(vcpus, grant, a migration's limit); 0 while paused */
+    double demand;               /* rate x f, for the host's sum */
+    double grant;                /* for the host's sum */
+};
+
 /* A fluid guest's state.  Owned by its guest. */
 struct fluid_guest {
     size_t step;                 /* sample in force; == series->n once it ended */
@@ -88,11 +98,11 @@ struct fluid_guest {
     bool in_level, in_theta;     /* in its host's treaps */
     bool queued;                 /* on its host's touch list of this recomputation */
     bool dirty;                  /* on its host's dirty list */
-    double claim, cap, ell;      /* its share of a short host; ell = cap / claim, -1: no claim */
+    bool relevel;                /* next differs from rec: re-file it */
+    struct level_rec rec;        /* as filed in by_level */
+    struct level_rec next;       /* as re-read by the recomputation under way */
     double theta;                /* rate x f / claim: L above this drains its backlog */
-    double demand, grant_seen;   /* rate x f and grant as summed in the treap */
-    double mig_cap_seen;         /* mig_cap and paused as last read */
-    bool paused_seen;
+    uint64_t prio;               /* its treap priority: a hash of its trace order */
     double win_wish_acc;         /* core-seconds wished in the current allocation window */
     sim_time_t last;             /* its integrals run up to here */
     long double level_mark;      /* its host's Lambda at last */
@@ -187,7 +197,7 @@ static int key_cmp(double ka, uint64_t sa, double kb, uint64_t sb)
 static int level_cmp(const struct otree_node *a, const struct otree_node *b)
 {
     const struct fluid_guest *x = of_level(a), *y = of_level(b);
-    return key_cmp(x->ell, x->guest->seq, y->ell, y->guest->seq);
+    return key_cmp(x->rec.ell, x->guest->seq, y->rec.ell, y->guest->seq);
 }
 
 static int theta_cmp(const struct otree_node *a, const struct otree_node *b)
@@ -199,10 +209,10 @@ static int theta_cmp(const struct otree_node *a, const struct otree_node *b)
 static void level_update(struct otree_node *n)
 {
     struct fluid_guest *f = of_level(n);
-    f->agg_cap = f->cap;
-    f->agg_claim = f->claim;
-    f->agg_demand = f->demand;
-    f->agg_grant = f->grant_seen;
+    f->agg_cap = f->rec.cap;
+    f->agg_claim = f->rec.claim;
+    f->agg_demand = f->rec.demand;
+    f->agg_grant = f->rec.grant;
     for (int side = 0; side < 2; side++) {
         const struct otree_node *c = side ? n->right : n->left;
         if (!c)
@@ -237,7 +247,7 @@ static void visit_range(struct sim *sim, struct host *h, const struct otree_node
 {
     while (n) {
         struct fluid_guest *f = theta ? of_theta(n) : of_level(n);
-        double k = theta ? f->theta : f->ell;
+        double k = theta ? f->theta : f->rec.ell;
         if (k < lo) {
             n = n->right;
         } else if (k > hi || (k == hi && !hi_incl)) {
@@ -269,7 +279,7 @@ static void host_integrals(struct sim *sim, struct host *h)
 /* Cores of core time g gets now. */
 static double rate_of(const struct fluid_host *fh, const struct fluid_guest *f)
 {
-    return f->capped ? fh->level * f->claim : f->cap;
+    return f->capped ? fh->level * f->rec.claim : f->rec.cap;
 }
 
 /* g's backlog, use and wish up to now (its host's integrals are). */
@@ -287,7 +297,7 @@ static void guest_advance(struct sim *sim, struct guest *g)
         served = u / f->fac * dt;
         used = u * dt;
     } else {
-        used = f->claim * (double)(fh->level_acc - f->level_mark);
+        used = f->rec.claim * (double)(fh->level_acc - f->level_mark);
         served = used / f->fac;
     }
     f->backlog += f->rate * dt - served;
@@ -410,10 +420,10 @@ static double wish_of(const struct guest *g)
     return w < g->nvcpus ? w : g->nvcpus;
 }
 
-/* Re-read g's flags, wish, claim and cap (it is up to date), and re-file
- * it in h's treaps if its keys or sums changed (in by_level only if
- * file_level: else the caller rebuilds it). */
-static void guest_reshape(struct sim *sim, struct host *h, struct guest *g, bool file_level)
+/* Re-read g's flags, wish, claim and cap (it is up to date) into its
+ * pending record, and re-file it in by_theta.  Whether its record in
+ * by_level must change. */
+static bool guest_reshape(struct sim *sim, struct host *h, struct guest *g)
 {
     struct fluid_host *fh = h->fh;
     struct fluid_guest *f = g->fl;
@@ -425,29 +435,12 @@ static void guest_reshape(struct sim *sim, struct host *h, struct guest *g, bool
         claim = fmin(claim, g->mig_cap);
     if (g->paused)        /* its stop-and-copy: it runs nowhere */
         claim = 0;
-    double cap = fmin(g->wish, claim);
-    double ell = claim > 0 ? cap / claim : -1;   /* the level at which it is satisfied */
-    double demand = f->rate * f->fac;
-    f->mig_cap_seen = g->mig_cap;
-    f->paused_seen = g->paused;
-    if (!file_level) {
-        f->ell = ell;
-        f->cap = cap;
-        f->claim = claim;
-        f->demand = demand;
-        f->grant_seen = g->grant;
-    } else if (!f->in_level || ell != f->ell || cap != f->cap || claim != f->claim ||
-               demand != f->demand || g->grant != f->grant_seen) {
-        if (f->in_level)
-            otree_erase(&fh->by_level, &f->level_node);
-        f->ell = ell;
-        f->cap = cap;
-        f->claim = claim;
-        f->demand = demand;
-        f->grant_seen = g->grant;
-        otree_insert(&fh->by_level, &f->level_node, sim_mix64(g->seq));
-        f->in_level = true;
-    }
+    struct level_rec *r = &f->next;
+    r->cap = fmin(g->wish, claim);
+    r->ell = claim > 0 ? r->cap / claim : -1;   /* the level at which it is satisfied */
+    r->claim = claim;
+    r->demand = f->rate * f->fac;
+    r->grant = g->grant;
     bool drains = f->backlogged && claim > 0;
     double theta = drains ? f->rate * f->fac / claim : 0;
     if (f->in_theta && (!drains || theta != f->theta)) {
@@ -456,9 +449,11 @@ static void guest_reshape(struct sim *sim, struct host *h, struct guest *g, bool
     }
     if (drains && !f->in_theta) {
         f->theta = theta;
-        otree_insert(&fh->by_theta, &f->theta_node, sim_mix64(g->seq ^ 0x5bd1e995u));
+        otree_insert(&fh->by_theta, &f->theta_node, f->prio ^ 0x5bd1e995u);
         f->in_theta = true;
     }
+    f->relevel = !f->in_level || memcmp(r, &f->rec, sizeof *r) != 0;
+    return f->relevel;
 }
 
 static int node_order(const void *a, const void *b)
@@ -466,9 +461,7 @@ static int node_order(const void *a, const void *b)
     return level_cmp(*(struct otree_node *const *)a, *(struct otree_node *const *)b);
 }
 
-/* by_level anew from h's guests: when most of them changed at once (their
- * samples begin together), a sort and an O(n) build cost less than an
- * erase and an insert for each. */
+/* by_level anew from h's guests. */
 static void level_rebuild(struct host *h)
 {
     struct fluid_host *fh = h->fh;
@@ -477,7 +470,7 @@ static void level_rebuild(struct host *h)
     for (size_t i = 0; i < n; i++) {
         struct fluid_guest *f = h->fluid[i]->fl;
         f->in_level = true;
-        f->level_node.prio = sim_mix64(f->guest->seq);
+        f->level_node.prio = f->prio;
         fh->nodes[i] = &f->level_node;
     }
     if (n > 32) {
@@ -522,14 +515,14 @@ static double water_level(const struct host *h, double *used)
     for (const struct otree_node *n = root; n;) {
         const struct fluid_guest *f = of_level(n);
         double caps_before = before + (n->left ? of_level(n->left)->agg_cap : 0);
-        double claims_from = f->claim + (n->right ? of_level(n->right)->agg_claim : 0) + after;
-        if (f->ell * claims_from + caps_before > cores) {
+        double claims_from = f->rec.claim + (n->right ? of_level(n->right)->agg_claim : 0) + after;
+        if (f->rec.ell * claims_from + caps_before > cores) {
             best_before = caps_before;
             best_from = claims_from;
             after = claims_from;
             n = n->left;
         } else {
-            before = caps_before + f->cap;
+            before = caps_before + f->rec.cap;
             n = n->right;
         }
     }
@@ -576,10 +569,10 @@ static void guest_settle(struct sim *sim, struct host *h, struct guest *g)
 {
     struct fluid_host *fh = h->fh;
     struct fluid_guest *f = g->fl;
-    f->capped = f->claim > 0 && f->ell >= fh->level;
+    f->capped = f->rec.claim > 0 && f->rec.ell >= fh->level;
     f->level_mark = fh->level_acc;
     bool watch = false;
-    if (!f->backlogged && f->claim > 0) {
+    if (!f->backlogged && f->rec.claim > 0) {
         /* its backlog grows from empty: it wishes all its vCPUs from the
          * next recomputation on.  A capped one grows (up to ties, kept
          * too); a satisfied one only if its cap is below its arrivals by
@@ -603,7 +596,7 @@ static void host_refresh(struct sim *sim, struct host *h)
         fh->rescan = false;
         for (size_t i = 0; i < h->nfluid; i++) {
             struct guest *g = h->fluid[i];
-            if (g->grant != g->fl->grant_seen)
+            if (g->grant != g->fl->rec.grant)
                 mark_dirty(fh, g);
         }
     }
@@ -617,11 +610,26 @@ static void host_refresh(struct sim *sim, struct host *h)
         touch(sim, h, fh->watch[i]->fl);
     visit_range(sim, h, fh->by_theta.root, true, -INFINITY, fh->level * (1 + THETA_MARGIN), true,
                 touch);
-    size_t reshaped = fh->ntouch;
-    bool rebuild = reshaped >= 2 && reshaped * 4 >= h->nfluid;
+    size_t reshaped = fh->ntouch, changed = 0;
     for (size_t i = 0; i < reshaped; i++) {
         guest_advance(sim, fh->touch[i]);
-        guest_reshape(sim, h, fh->touch[i], !rebuild);
+        changed += guest_reshape(sim, h, fh->touch[i]);
+    }
+    /* Re-file the changed: one by one, or all at once when they are many
+     * (their samples begin together) and a sort and an O(n) build cost
+     * less than an erase and an insert each. */
+    bool rebuild = changed >= 2 && changed * 4 >= h->nfluid;
+    for (size_t i = 0; i < reshaped && changed > 0; i++) {
+        struct fluid_guest *f = fh->touch[i]->fl;
+        if (!f->relevel)
+            continue;
+        if (f->in_level && !rebuild)
+            otree_erase(&fh->by_level, &f->level_node);
+        f->rec = f->next;
+        if (!rebuild) {
+            otree_insert(&fh->by_level, &f->level_node, f->prio);
+            f->in_level = true;
+        }
     }
     if (rebuild)
         level_rebuild(h);
@@ -681,7 +689,8 @@ static void host_add(struct sim *sim, struct host *h, struct guest *g)
     f->last = sim->now;
     f->level_mark = fh->level_acc;
     f->capped = false;
-    f->cap = 0;   /* it uses nothing until the instant's recomputation */
+    f->rec.cap = 0;   /* it uses nothing until the instant's recomputation */
+    f->prio = sim_mix64(g->seq);
     f->fac = sim__class_factor(sim, g);
     mark_dirty(fh, g);
     fh->rescan = true;
