@@ -88,7 +88,7 @@ Test(fluid, many_guests_drain_past_their_series)
 {
     enum { BIG = 40, SMALL = 8 };
     const char *names[BIG + SMALL], *lines[BIG + SMALL];
-    char buf[BIG + SMALL][16];
+    char buf[BIG + SMALL][24];
     for (int i = 0; i < BIG + SMALL; i++) {
         snprintf(buf[i], sizeof buf[i], "%s%02d", i < BIG ? "big" : "small", i);
         names[i] = buf[i];
