@@ -80,6 +80,12 @@ if [ -d "$pl" ]; then
     run "fluid, 100 VMs per host (11 hosts x 16 cores)" --trace "$pl" --hosts 11 --cores 16 \
         --place first-fit --overcommit 6.25 --model fluid
     run "fluid, 1,052 VMs on 1 host x 128 cores" --trace "$pl" --hosts 1 --cores 128 --model fluid
+    # 20,000 VMs: 19 copies of the day and the first 12 VMs of another
+    mkdir "$copies/v20k"
+    (cd "$pl" && for f in *; do for k in $(seq 19); do ln -s "$PWD/$f" "$copies/v20k/${f}_c$k"; done; done
+     ls | head -12 | while read -r f; do ln -s "$PWD/$f" "$copies/v20k/${f}_c20"; done)
+    run "fluid, 20,000 VMs, 1,000 hosts x 8 cores" --trace "$copies/v20k" --hosts 1000 --cores 8 \
+        --overcommit 7 --model fluid
     echo
     echo "== the data-centre day, discrete (first hour of each VM's series: the whole day is ~2 G events per copy) =="
     for n in 1 10; do
