@@ -123,6 +123,8 @@ struct fluid_host {
     long double level_acc;       /* Lambda = int L dt, up to host->acc_last */
     sim_time_t level_since;      /* L has been what it is since then */
     bool rescan;                 /* grants may have changed (a guest came or went) */
+    bool stale;                  /* by_level was not rebuilt after its keys changed
+                                    (the host was not short): rebuild before use */
     struct guest **watch;        /* unbacklogged guests whose backlog grows */
     size_t nwatch, watchcap;
     struct guest **dirty;        /* touched by their own events since the last recomputation */
@@ -392,7 +394,7 @@ static void host_drop(struct host *h, struct guest *g)
 {
     struct fluid_host *fh = h->fh;
     struct fluid_guest *f = g->fl;
-    if (f->in_level)
+    if (f->in_level && !fh->stale)   /* a stale index is rebuilt without it */
         otree_erase(&fh->by_level, &f->level_node);
     if (f->in_theta)
         otree_erase(&fh->by_theta, &f->theta_node);
@@ -618,28 +620,60 @@ static void host_refresh(struct sim *sim, struct host *h)
     /* Re-file the changed: one by one, or all at once when they are many
      * (their samples begin together) and a sort and an O(n) build cost
      * less than an erase and an insert each. */
-    bool rebuild = changed >= 2 && changed * 4 >= h->nfluid;
+    bool many = changed >= 2 && changed * 4 >= h->nfluid;
+    bool bulk = many || fh->stale;   /* the index is rebuilt (or left stale), not edited */
     for (size_t i = 0; i < reshaped && changed > 0; i++) {
         struct fluid_guest *f = fh->touch[i]->fl;
         if (!f->relevel)
             continue;
-        if (f->in_level && !rebuild)
+        if (f->in_level && !bulk)
             otree_erase(&fh->by_level, &f->level_node);
         f->rec = f->next;
-        if (!rebuild) {
+        if (!bulk) {
             otree_insert(&fh->by_level, &f->level_node, f->prio);
             f->in_level = true;
         }
     }
-    if (rebuild)
+    /* When many changed, one pass gives the sums; if the host is not
+     * short, nobody is capped below its cap, the order does not matter
+     * and the sort waits until it does: the index stays stale until an
+     * instant that changes few guests (or makes the host short). */
+    double caps = 0, demand = 0, grant = 0, used, level, old = fh->level;
+    fh->stale = false;
+    if (many) {
+        for (size_t i = 0; i < h->nfluid; i++) {
+            const struct level_rec *r = &h->fluid[i]->fl->rec;
+            caps += r->cap;
+            demand += r->demand;
+            grant += r->grant;
+        }
+        fh->stale = caps <= h->ncores;
+    }
+    if (bulk && !fh->stale)
         level_rebuild(h);
-    double used, level = water_level(h, &used), old = fh->level;
+    if (fh->stale) {
+        level = 1;
+        used = caps;
+    } else {
+        level = water_level(h, &used);
+        const struct otree_node *root = fh->by_level.root;
+        demand = root ? of_level(root)->agg_demand : 0;
+        grant = root ? of_level(root)->agg_grant : 0;
+    }
     if (level != old) {
         /* guests whose mode flips (ell between the two levels), and the
          * backlogged ones whose draining may start or stop; all are up to
          * date under the old level before it changes */
         double lo = fmin(level, old), hi = fmax(level, old);
-        visit_range(sim, h, fh->by_level.root, false, lo, hi, false, touch);
+        if (fh->stale) {   /* level 1: the capped below it flip */
+            for (size_t i = 0; i < h->nfluid; i++) {
+                struct fluid_guest *f = h->fluid[i]->fl;
+                if (f->capped && f->rec.ell < 1)
+                    touch(sim, h, f);
+            }
+        } else {
+            visit_range(sim, h, fh->by_level.root, false, lo, hi, false, touch);
+        }
         visit_range(sim, h, fh->by_theta.root, true, lo * (1 - THETA_MARGIN),
                     hi * (1 + THETA_MARGIN), true, touch);
         for (size_t i = reshaped; i < fh->ntouch; i++)
@@ -652,9 +686,8 @@ static void host_refresh(struct sim *sim, struct host *h)
     for (size_t i = 0; i < fh->ntouch; i++)
         fh->touch[i]->fl->queued = false;
     fh->ntouch = 0;
-    const struct otree_node *root = fh->by_level.root;
-    h->sum_demand = root ? of_level(root)->agg_demand : 0;
-    h->sum_grant = root ? of_level(root)->agg_grant : 0;
+    h->sum_demand = demand;
+    h->sum_grant = grant;
     h->sum_used = used;
 }
 
