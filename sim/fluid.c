@@ -57,7 +57,15 @@
  * they are its guests with theta < L).  These are brought up to date at
  * every point where the eager model advanced every guest, so backlogs
  * are clamped (FLUID_EPS) at the same moments.  The host's sums (demand,
- * grants, cores used) are the treap's root aggregates.
+ * grants, cores used) are the treap's root aggregates.  When a quarter
+ * or more of a host's guests change at one instant (the samples of a
+ * trace's series begin together), the treap is rebuilt by a sort and an
+ * O(n) build instead, or, if the host is not short, left stale (one pass
+ * gives the sums; nobody is capped, so the order is not needed) until an
+ * instant that needs it: O(1) amortised per guest changed.  Results
+ * equal the eager model's (every guest advanced and the guests sorted at
+ * every event, as before) up to the order of floating-point sums:
+ * scripts/fluid-same.sh.
  */
 #include "sim/fluid.h"
 
