@@ -289,8 +289,15 @@ static void core_arm(struct sim *sim, struct pcpu *c)
     struct vcpu *v = c->running;
     double f = class_factor(sim, v->guest);
     sim_time_t need = f == 1.0 ? v->work_left : (sim_time_t)ceil((double)v->work_left * f);
-    if (sim->exits_counted && v->guest->rates && !v->spinning)
-        need += exits_plan(sim, c, need);   /* the stalls of its exits (sim/exits.c) */
+    if (sim->exits_counted && v->guest->rates && !v->spinning) {
+        /* The stalls of its exits (sim/exits.c), drawn no further than
+         * the slice's end: the segment ends there or later, and a draw
+         * for less progress is cheaper. */
+        sim_time_t horizon = c->slice_end - c->run_from;
+        if (c->slice_end != SIM_TIME_MAX && horizon >= 0 && horizon < need)
+            need = horizon;
+        need += exits_plan(sim, c, need);
+    }
     sim_time_t at = v->spinning ? SIM_TIME_MAX : c->run_from + need;   /* a spinner does no work */
     if (c->slice_end < at)
         at = c->slice_end;
