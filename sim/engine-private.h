@@ -128,10 +128,22 @@ void activity_wake_event(struct sim *sim, struct sim_event *ev);
 
 /* ---- caps.c: the engine's enforcement of caps ---- */
 
-/* g's cap in cores (its grant, or the trace's cap if smaller). */
-double caps_cores(const struct guest *g);
+/* g's cap in cores (its grant, or the trace's cap if smaller).  Inline,
+ * as caps_limited: every start, stop and sync of a vCPU asks. */
+static inline double caps_cores(const struct guest *g)
+{
+    double c = g->grant;
+    if (g->cap > 0 && g->cap < c)
+        c = g->cap;
+    if (g->mig_cap > 0 && g->mig_cap < c)   /* a live migration serves only part of it */
+        c = g->mig_cap;
+    return c;
+}
 /* Does the engine limit g (caps on, a cap below its vCPUs)? */
-bool caps_limited(const struct sim *sim, const struct guest *g);
+static inline bool caps_limited(const struct sim *sim, const struct guest *g)
+{
+    return sim->caps && g->kind != GUEST_FLUID && caps_cores(g) < g->nvcpus;
+}
 /* ran core ns of g's were spent. */
 void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran);
 /* g's vCPUs on cores changed: re-arm its cap event. */

@@ -141,9 +141,12 @@ static inline sim_time_t switch_cost(const struct host *h, int from_cls, int to_
 
 /* ---- the states of a vCPU, and what they add up to ---- */
 
+/* (a mask, not four compares: every change of state asks twice) */
+#define RUNNABLE_STATES ((1u << VCPU_QUEUED) | (1u << VCPU_RUNNING) | (1u << VCPU_THROTTLED) | \
+                         (1u << VCPU_COSTOPPED))
 static inline bool state_runnable(enum vcpu_state s)
 {
-    return s == VCPU_QUEUED || s == VCPU_RUNNING || s == VCPU_THROTTLED || s == VCPU_COSTOPPED;
+    return (RUNNABLE_STATES >> s) & 1;
 }
 
 /* The entitlement integral of h up to now: per unit of weight, the CPU a
