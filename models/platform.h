@@ -118,6 +118,15 @@ struct fluid_guest {
     struct guest *guest;         /* back to the owner */
 };
 
+/* A guest's own wake-up latencies and burst responses (coarse sets, 8
+ * bins per octave), kept only for a consumer that reads them
+ * (sim_hooks.vm_latency: jobs.csv): two sets embedded in every guest were
+ * a fifth of its record, zeroed at each arrival, and two more sample
+ * additions per burst, in runs that never print them. */
+struct guest_latency {
+    struct latstat wake, burst;
+};
+
 /* What a guest does with its vCPUs. */
 enum guest_kind {
     GUEST_JOB,         /* one burst of `work` per vCPU, then done */
@@ -159,8 +168,10 @@ struct guest {
     double win_wish;           /* cores it wished, on average over the last window */
     sim_time_t win_acc;        /* runnable_acc at the start of the window */
     sim_time_t win_from;       /* the window's start (or the guest's placement) */
-    /* per-VM figures: wake-up latency, burst response */
-    struct latstat wake_lat, burst_resp;
+    /* per-VM figures: wake-up latency, burst response (owned by the
+     * record and kept with it when it is reused), NULL when no consumer
+     * asked for them (sim_hooks.vm_latency) */
+    struct guest_latency *lat;
     long bursts;               /* bursts completed */
     double poll_seconds;
     long hlt_exits;

@@ -151,8 +151,8 @@ static void job_row(struct run_output *o, const struct sim_job_info *j)
     } else {
         fputc(',', f);
     }
-    put_latency(f, &g->wake_lat);
-    put_latency(f, &g->burst_resp);
+    put_latency(f, &g->lat->wake);    /* (kept: hooks.vm_latency, run_output_attach) */
+    put_latency(f, &g->lat->burst);
     sim_time_t runnable = 0, steal = 0;
     double cpu = 0, ent = 0;
     for (int i = 0; i < g->nvcpus; i++) {
@@ -407,6 +407,7 @@ void run_output_attach(struct run_output *o, struct sim_hooks *hooks,
     o->breakdown = bd;
     hooks->cb_ctx = o;
     hooks->on_job = (bd || o->jobs || o->gantt) ? on_job : NULL;
+    hooks->vm_latency = o->jobs != NULL;   /* jobs.csv prints each guest's latencies */
     hooks->on_sample = o->timeline ? on_sample : NULL;
     hooks->on_host = o->dir ? on_host : NULL;   /* hosts.csv, for runs that report hosts */
     o->nhosts = x->nhosts;

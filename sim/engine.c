@@ -429,7 +429,8 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     c->run_from = sim->now + cost;
     if (v->awaiting_run) {
         double lat = sim_time_to_s(c->run_from - v->woke);
-        latstat_add(&g->wake_lat, lat);
+        if (g->lat)
+            latstat_add(&g->lat->wake, lat);
         latstat_add(&sim->metrics.wake_lat, lat);
         v->awaiting_run = false;
     }
@@ -572,7 +573,8 @@ void sim__vcpu_wake(struct sim *sim, struct vcpu *v)
             v->core = c;
             c->busy_since = sim->now;
             c->run_from = resume;
-            latstat_add(&v->guest->wake_lat, sim_time_to_s(resume - sim->now));
+            if (v->guest->lat)
+                latstat_add(&v->guest->lat->wake, sim_time_to_s(resume - sim->now));
             latstat_add(&sim->metrics.wake_lat, sim_time_to_s(resume - sim->now));
             sim_time_t slice = sched_timeslice(h->sched, v, c);
             c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
@@ -661,14 +663,20 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
     } else {
         g = xmalloc(sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
         g->vcpu_cap = nvcpus;
+        g->lat = NULL;
         sim->live_guests++;
         if (sim->live_guests > sim->peak_live_guests)
             sim->peak_live_guests = sim->live_guests;
     }
     int cap = g->vcpu_cap;
+    struct guest_latency *lat = g->lat;   /* (emptied by guest_release) */
     memset(g, 0, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
     g->vcpu_cap = cap;
-    g->wake_lat.coarse = g->burst_resp.coarse = true;
+    if (!lat && sim->hooks.vm_latency) {
+        lat = xcalloc(1, sizeof *lat);
+        lat->wake.coarse = lat->burst.coarse = true;
+    }
+    g->lat = lat;
     return g;
 }
 
@@ -680,10 +688,10 @@ static void guest_release(struct sim *sim, struct guest *g)
     activity_release(g);
     cosched_release(g);
     /* (guest_alloc clears the rest) */
-    if (g->wake_lat.hist)
-        latstat_free(&g->wake_lat);
-    if (g->burst_resp.hist)
-        latstat_free(&g->burst_resp);
+    if (g->lat) {
+        latstat_free(&g->lat->wake);
+        latstat_free(&g->lat->burst);
+    }
     g->free_next = sim->free_guests;
     sim->free_guests = g;
 }
@@ -899,7 +907,8 @@ static void burst_end(struct sim *sim, struct pcpu *c, struct vcpu *v)
     }
     if (v->in_burst) {
         double resp = sim_time_to_s(sim->now - v->woke);
-        latstat_add(&g->burst_resp, resp);
+        if (g->lat)
+            latstat_add(&g->lat->burst, resp);
         latstat_add(&sim->metrics.burst_resp, resp);
         g->bursts++;
         v->in_burst = false;
@@ -1607,8 +1616,11 @@ static void free_guest_list(struct guest *g)
 {
     while (g) {
         struct guest *next = g->free_next;
-        latstat_free(&g->wake_lat);
-        latstat_free(&g->burst_resp);
+        if (g->lat) {
+            latstat_free(&g->lat->wake);
+            latstat_free(&g->lat->burst);
+            free(g->lat);
+        }
         free(g);
         g = next;
     }
