@@ -8,6 +8,7 @@
 #define SIM_ENGINE_PRIVATE_H
 
 #include "models/rooms.h"
+#include "sim/guest-pool.h"
 #include "sim/engine.h"
 
 struct sim_cons;   /* sim/consolidate.c */
@@ -44,6 +45,7 @@ struct sim {
     struct sim_event arrival_ev;
     uint64_t next_guest_seq;
     struct guest *free_guests;   /* completed guests, reused */
+    struct guest_pool guest_pool; /* the memory of every guest record (sim/guest-pool.h) */
     struct guest *admit_head, *admit_tail; /* waiting for memory, FIFO */
     long live_guests;            /* allocated and not freed: bounded by the system */
     long peak_live_guests;

@@ -72,6 +72,7 @@
 #include "sim/consolidate.h"
 #include "sim/engine-private.h"
 #include "sim/fluid.h"
+#include "sim/guest-pool.h"
 
 int sim_class_find(const struct sim_hw_tables *hw, const char *name)
 {
@@ -661,7 +662,8 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
     if (g) {
         *pp = g->free_next;
     } else {
-        g = xmalloc(sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
+        /* (64-byte aligned: struct guest's hot block starts a cache line) */
+        g = guest_pool_take(&sim->guest_pool, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
         g->vcpu_cap = nvcpus;
         g->lat = NULL;
         sim->live_guests++;
@@ -1621,8 +1623,7 @@ static void free_guest_list(struct guest *g)
             latstat_free(&g->lat->burst);
             free(g->lat);
         }
-        free(g);
-        g = next;
+        g = next;   /* (the record itself is the pool's) */
     }
 }
 
@@ -1655,6 +1656,7 @@ void sim_destroy(struct sim *sim)
     }
     free_guest_list(sim->admit_head);   /* still waiting for memory */
     free_guest_list(sim->free_guests);
+    guest_pool_free(&sim->guest_pool);
     sim_rng_destroy(&sim->rng);
     metrics_destroy(&sim->metrics);
     trace_record_clear(&sim->pending);
