@@ -684,11 +684,18 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
 
 static void guest_release(struct sim *sim, struct guest *g)
 {
-    free(g->id);
-    g->id = NULL;
-    fluid_guest_free(g);
-    activity_release(g);
-    cosched_release(g);
+    if (g->id) {
+        free(g->id);
+        g->id = NULL;
+    }
+    /* (each only if it has something to free: a job guest has nothing,
+     * and these calls were a tenth of a job's release) */
+    if (g->fl)
+        fluid_guest_free(g);
+    if (g->activity || g->series || g->rng)
+        activity_release(g);
+    if (g->lock_rng)
+        cosched_release(g);
     /* (guest_alloc clears the rest) */
     if (g->lat) {
         latstat_free(&g->lat->wake);
@@ -820,7 +827,8 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     sim_time_t service = 0, cpu = 0, size = metrics_slowdown_size(g);
     struct sim_metrics *m = &sim->metrics;
     struct host *h = g->host;
-    consolidate_leaving(sim, g);
+    if (sim->cons)   /* (the consolidation calls: only with a manager) */
+        consolidate_leaving(sim, g);
     if (g->fl) {
         /* A series guest's natural life is its series: its "service" and
          * the base of its slowdown, so that waiting is the delay its caps
@@ -883,7 +891,8 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
             s->ops->detach(s, &g->vcpu[i]);
     }
     guest_release(sim, g);
-    consolidate_left(sim, h);
+    if (sim->cons)
+        consolidate_left(sim, h);
     if (sim->admit_head)
         admit_waiting(sim);
 }
@@ -1076,7 +1085,7 @@ static int read_next(struct sim *sim);
 static struct host *place_guest(struct sim *sim, const struct guest *g)
 {
     struct host *h;
-    if (consolidate_place(sim, g, &h))
+    if (sim->cons && consolidate_place(sim, g, &h))
         return h;
     return sim->place->choose(sim->x->place.conf, sim->hosts, sim->nhosts, g);
 }
@@ -1120,7 +1129,8 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     sim->alloc->admit(sim->x->alloc.conf, h, g);
     if (series)
         fluid_series_begin(sim, g);
-    consolidate_admitted(sim, g);
+    if (sim->cons)
+        consolidate_admitted(sim, g);
     if (series && !g->fl)
         fluid_series_host_rates(sim, h);
     if (g->kind == GUEST_FLUID) {

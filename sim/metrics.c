@@ -90,12 +90,6 @@ void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t fini
     m->jain_sum_sq += share * share;
 }
 
-sim_time_t metrics_slowdown_size(const struct guest *g)
-{
-    if (!g->series)
-        return g->work;
-    return sim_time_from_s(g->series->interval * (double)g->series->n);
-}
 
 /* The f-quantile exactly as gsl_stats_quantile_from_sorted_data defines
  * it on the sorted data (linear interpolation between order statistics
