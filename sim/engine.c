@@ -210,6 +210,17 @@ static void vcpu_set_state(struct sim *sim, struct vcpu *v, enum vcpu_state st)
 static void host_dispatch(struct sim *sim, struct sim_event *ev);
 static void host_tick_arm(struct sim *sim, struct host *h);
 
+/* Would host_dispatch do anything now?  Not when no core asked to pick
+ * again, no core is idle (or nothing waits for an idle one) and the
+ * policy neither preempts nor runs gangs: an arrival on a busy host
+ * (most arrivals of a loaded M/M/1) then skips the call. */
+static inline bool host_dispatch_would_act(const struct sim *sim, const struct host *h)
+{
+    const struct sched *s = h->sched;
+    return h->nresched > 0 || sim->gangs || (s->flags & SCHED_PREEMPTIVE) ||
+           (h->nidle > 0 && (h->nqueued > 0 || s->ops->balance));
+}
+
 /* Dispatch at the end of the current instant.  When no other event is
  * due at this instant the end is now, and the dispatch runs at once
  * (saving a trip through the heap); callers therefore request it last,
@@ -220,7 +231,7 @@ static void host_request_dispatch(struct sim *sim, struct host *h)
         return;
     if (evq_next_time(&sim->evq) == sim->now)
         evq_push_now(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
-    else
+    else if (host_dispatch_would_act(sim, h))
         host_dispatch(sim, &h->dispatch_ev);
 }
 
@@ -1117,7 +1128,8 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     }
     g->budget_period = -1;
     g->runnable_last = g->win_from = g->grant_last = sim->now;
-    h->guests = xgrow(h->guests, &h->guestcap, h->nguests + 1, sizeof *h->guests);
+    if (h->nguests == h->guestcap)
+        h->guests = xgrow(h->guests, &h->guestcap, h->nguests + 1, sizeof *h->guests);
     g->host_idx = h->nguests;
     h->guests[h->nguests++] = g;
     bool series = g->series || g->fl;
