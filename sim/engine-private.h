@@ -122,9 +122,24 @@ int activity_admit(struct sim *sim, struct guest *g, struct trace_record *rec,
 void activity_release(struct guest *g);
 /* v's guest was placed: give v its first burst (true: it is runnable),
  * or arm its first wake (false: it starts blocked). */
-bool activity_start(struct sim *sim, struct vcpu *v);
+bool activity__start(struct sim *sim, struct vcpu *v);
 /* v's burst ended (work_left == 0): what follows. */
-enum activity_next activity_burst_end(struct sim *sim, struct vcpu *v);
+enum activity_next activity__burst_end(struct sim *sim, struct vcpu *v);
+/* The two above, a job's case inline (a job is one burst: once per
+ * guest of an M/M/1 run, where a call each was a percent of the run). */
+static inline bool activity_start(struct sim *sim, struct vcpu *v)
+{
+    if (v->guest->kind != GUEST_JOB)
+        return activity__start(sim, v);
+    v->step = 0;
+    v->debt = 0;
+    v->work_left = v->guest->work;
+    return true;
+}
+static inline enum activity_next activity_burst_end(struct sim *sim, struct vcpu *v)
+{
+    return v->guest->kind == GUEST_JOB ? ACTIVITY_DONE : activity__burst_end(sim, v);
+}
 /* The handler of v->wake_ev. */
 void activity_wake_event(struct sim *sim, struct sim_event *ev);
 

@@ -166,42 +166,50 @@ static void host_queued_advance(struct sim *sim, struct host *h)
     h->queued_last = sim->now;
 }
 
-/* Move v into state st, accounting the time spent in the old one. */
-static void vcpu_set_state(struct sim *sim, struct vcpu *v, enum vcpu_state st)
+/* v becomes runnable (is) or stops being runnable: its guest's runnable
+ * time, and its entitlement over the runnable stretch. */
+static void vcpu_runnable_changed(struct sim *sim, struct vcpu *v, bool is)
 {
     struct guest *g = v->guest;
     struct host *h = g->host;
+    g->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->runnable_last);
+    g->runnable_last = sim->now;
+    g->nrunnable += is ? 1 : -1;
+    host_ent_advance(sim, h);
+    double w = g->weight;
+    if (is) {
+        v->ent_mark = h->ent_integral;
+        v->ent_from = sim->now;
+        h->weight_runnable += w;
+    } else {
+        /* Its due over the runnable stretch, never more than one core. */
+        double due = w * (h->ent_integral - v->ent_mark);
+        double span = (double)(sim->now - v->ent_from);
+        v->ent_ns += due < span ? due : span;
+        h->weight_runnable -= w;
+        if (h->weight_runnable < 1e-12)
+            h->weight_runnable = 0;
+    }
+}
+
+/* Move v into state st, accounting the time spent in the old one.
+ * (Inline, the rarer change of runnability apart: every dispatch makes
+ * two of these.) */
+static inline void vcpu_set_state(struct sim *sim, struct vcpu *v, enum vcpu_state st)
+{
+    enum vcpu_state from = v->state;
     sim_time_t dt = sim->now - v->since;
-    bool was = state_runnable(v->state), is = state_runnable(st);
+    bool was = state_runnable(from), is = state_runnable(st);
     if (was) {
         v->runnable_ns += dt;
-        if (v->state != VCPU_RUNNING)
+        if (from != VCPU_RUNNING)
             v->steal_ns += dt;
     }
-    if (was != is) {
-        g->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->runnable_last);
-        g->runnable_last = sim->now;
-        g->nrunnable += is ? 1 : -1;
-        host_ent_advance(sim, h);
-        double w = g->weight;
-        if (is) {
-            v->ent_mark = h->ent_integral;
-            v->ent_from = sim->now;
-            h->weight_runnable += w;
-        } else {
-            /* Its due over the runnable stretch, never more than one core. */
-            double due = w * (h->ent_integral - v->ent_mark);
-            double span = (double)(sim->now - v->ent_from);
-            v->ent_ns += due < span ? due : span;
-            h->weight_runnable -= w;
-            if (h->weight_runnable < 1e-12)
-                h->weight_runnable = 0;
-        }
-    }
-    enum vcpu_state from = v->state;
+    if (was != is)
+        vcpu_runnable_changed(sim, v, is);
     v->state = st;
     v->since = sim->now;
-    if (sim->relaxed && g->nvcpus > 1)
+    if (sim->relaxed && v->guest->nvcpus > 1)
         cosched_relaxed_state(sim, v, from, dt);
 }
 
