@@ -60,7 +60,7 @@ struct run_options {
     char *platform;
     /* hardware */
     char *hw;
-    int exit_model;          /* 0 fluid, 1 discrete */
+    int exit_model;          /* 0 fluid, 1 discrete (counted), 2 discrete-events */
     int model;               /* 0 discrete, 1 fluid */
     sim_time_t cap_period;
     /* consolidation and energy */
@@ -147,9 +147,12 @@ static const struct param_def run_opts[] = {
     {"hw", PARAM_STRING, F(hw), "none", .metavar = "NAME|FILE", .help = "hardware profile "
      "(see `hvsim list`, `hvsim explain`): none is ideal hardware, for theory; e.g. "
      "skylake-sp"},
-    {"exit-model", PARAM_CHOICE, F(exit_model), "fluid", .choices = "fluid|discrete",
-     .metavar = "MODEL", .help = "VM exits as a rate (fluid) or as individual events "
-     "(discrete)"},
+    {"exit-model", PARAM_CHOICE, F(exit_model), "fluid",
+     .choices = "fluid|discrete|discrete-events", .metavar = "MODEL", .help = "VM exits as a "
+     "rate folded into the progress rate (fluid), or as individual exits, Poisson in each "
+     "vCPU's progress, each stalling its core for its cost: counted per run segment "
+     "(discrete, fast) or one event each (discrete-events, the same model drawn exit by exit: "
+     "slow, the reference)"},
     {"model", PARAM_CHOICE, F(model), "discrete", .choices = "discrete|fluid",
      .metavar = "discrete|fluid", .help = "guests with a utilisation series (PlanetLab, "
      "Bitbrains): vCPUs that run bursts and block, ordered by the scheduler and capped by the "
@@ -785,7 +788,8 @@ static int resolve(struct run_options *o, struct cli_args *args, struct sim_expe
     }
     x->overcommit = o->overcommit;
     x->admission_reject = o->admission == 1;
-    x->discrete_exits = o->exit_model == 1;
+    x->discrete_exits = o->exit_model != 0;
+    x->exit_events = o->exit_model == 2;
     /* A closed loop without a number of cycles runs until --end (in
      * simulated time: the trace window's end, shifted and scaled as the
      * arrivals are). */
@@ -955,7 +959,7 @@ static int check_experiment(const struct run_options *o, struct cli_args *args,
      * can be counted up front: discrete exits of a generated workload,
      * one event per exit (the work of every guest times the largest exit
      * rate of the hardware's classes). */
-    if (o->exit_model == 1 && x->hw.rates && w->synthetic && !w->spec.closed) {
+    if (o->exit_model == 2 && x->hw.rates && w->synthetic && !w->spec.closed) {
         double rate = 0;
         for (size_t c = 0; c < x->hw.nclasses; c++)
             rate = fmax(rate, x->hw.rates[c].exits_per_s);
@@ -963,9 +967,10 @@ static int check_experiment(const struct run_options *o, struct cli_args *args,
                       o->scale_work;
         double events = work * rate * (double)o->reps;
         if (events > HUGE_RUN_EVENTS)
-            run_note(notes, true, "--exit-model discrete: about %.3g VM exits, one event each "
-                     "(%.3g core-seconds of work at up to %.3g exits/s): at %.0f M events/s, "
-                     "about %.3g hours; --exit-model fluid charges them as a rate", events, work,
+            run_note(notes, true, "--exit-model discrete-events: about %.3g VM exits, one event "
+                     "each (%.3g core-seconds of work at up to %.3g exits/s): at %.0f M events/s, "
+                     "about %.3g hours; --exit-model discrete draws the same exits as counts",
+                     events, work,
                      rate, HUGE_RUN_EVENTS_PER_S / 1e6,
                      events / HUGE_RUN_EVENTS_PER_S / 3600);
     }

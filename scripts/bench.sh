@@ -31,6 +31,15 @@ run "10^5 guests at t=0, rr 10ms, 64 cores" --generate n=100000,interarrival=det
 run "M/M/1 SRPT (minlat) rho=0.9, 10^6 jobs" --generate n=1000000,interarrival=exp:1.1111111,work=exp:1 --sched minlat
 run "start-up: one guest" --generate n=1
 echo
+echo "== discrete VM exits (--exit-model discrete, counted per run segment): the KTH demo trace =="
+kth=workloads/samples/kth-sp2-1996-head3000.swf
+run "3,000 KTH jobs, skylake-sp, 100 cores, fcfs" --trace "$kth" --hw skylake-sp --cores 100 \
+    --exit-model discrete
+run "3,000 KTH jobs, skylake-sp, 100 cores, rr 60 s" --trace "$kth" --hw skylake-sp --cores 100 \
+    --exit-model discrete --sched rr --quantum 60s
+run "3,000 KTH jobs, skylake-sp, 100 cores, minlat" --trace "$kth" --hw skylake-sp --cores 100 \
+    --exit-model discrete --sched minlat
+echo
 echo "== replications on several cores (--jobs): M/M/1 rho=0.9, 10^5 jobs, --reps 8 =="
 ncpu=$(getconf _NPROCESSORS_ONLN)
 jobs1=$( { "$RUNSTAT" "$HVSIM" run --generate n=100000,interarrival=exp:1.1111111,work=exp:1 \

@@ -25,6 +25,10 @@ struct sim {
     const struct place_ops *place;
     sim_time_t alloc_period;     /* the allocator's re-allocation period, 0 = none */
     bool caps;                   /* the engine enforces caps (the policy does not) */
+    /* Discrete exits: one event each (exit_events), or counted per run
+     * segment (exits_counted: exit_plans[core], sim/exits.c). */
+    bool exit_events, exits_counted;
+    struct exit_plan *exit_plans;
     bool strict, relaxed;        /* x->cosched */
     bool gangs;                  /* vCPUs start together: strict, or --rigid (sim/cosched.c) */
     sim_time_t skew;             /* relaxed: the skew threshold */
@@ -108,6 +112,40 @@ void sim__host_dispatch_soon(struct sim *sim, struct host *h);
  * a fluid keeps its backlog; g is no longer paused. */
 void sim__guest_pause(struct sim *sim, struct guest *g);
 void sim__guest_move(struct sim *sim, struct guest *g, struct host *to);
+
+/* ---- exits.c: discrete exits counted per run segment ---- */
+
+/* The exits still to come on core c's running vCPU, from c->run_from:
+ * stretches of progress, each with the count of each reason's exits in
+ * it (uniform within it, independent of the others), the next to come
+ * last (s[depth - 1]). */
+struct exit_stretch {
+    sim_time_t len, stall;           /* ns of progress; sum of n[r] x the cost of r */
+    uint64_t n[HW_EXIT_REASONS];
+};
+struct exit_plan {
+    bool valid;
+    const struct vcpu *v;
+    sim_time_t from;                 /* where the first stretch starts (wall) */
+    sim_time_t len, stall;           /* sums over the stretches */
+    struct exit_stretch *s;
+    size_t depth, cap;
+};
+/* c's exits over the next len ns of progress from c->run_from: drawn,
+ * or what is already drawn, extended or cut at its far end; returns
+ * their stall. */
+sim_time_t exits_plan(struct sim *sim, struct pcpu *c, sim_time_t len);
+/* The progress c's vCPU made from c->run_from to now: the exits before
+ * it are charged, the plan goes on from it.  *resume: when progress goes
+ * on (after now while an exit's stall lasts); the plan starts there. */
+sim_time_t exits_resolve(struct sim *sim, struct pcpu *c, sim_time_t *resume);
+/* Is c's plan its running vCPU's, from its present run_from? */
+bool exits_planned(struct sim *sim, struct pcpu *c);
+/* c's vCPU leaves it: its plan is void (what is not yet come is
+ * dropped: a Poisson process starts afresh at any point). */
+void exits_forget(struct sim *sim, struct pcpu *c);
+/* Free the plans' stretches (sim_destroy). */
+void exits_free(struct sim *sim);
 
 /* ---- activity.c: what a guest's vCPUs do ---- */
 

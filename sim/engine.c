@@ -260,6 +260,8 @@ static void engine_resched(void *engine, struct pcpu *c)
     sim__host_dispatch_soon(sim, c->host);
 }
 
+static void core_arm(struct sim *sim, struct pcpu *c);
+
 /* Bring the running vCPU's progress up to now (and the work on which
  * the overhead is charged at completion, and its guest's cap). */
 void sim__core_sync(struct sim *sim, struct pcpu *c)
@@ -277,6 +279,14 @@ void sim__core_sync(struct sim *sim, struct pcpu *c)
             caps_charge(sim, g, wall);
         return;
     }
+    sim_time_t resume = sim->now;
+    bool replan = false;
+    if (sim->exits_counted && exits_planned(sim, c)) {
+        /* the progress between the exits that came by now (sim/exits.c);
+         * a segment still to come is drawn afresh from here */
+        wall = exits_resolve(sim, c, &resume);
+        replan = sim_event_pending(&c->ev);
+    }
     if (g->rates || g->host->speed != 1.0) {
         done = (sim_time_t)((double)wall / class_factor(sim, g));
         if (done > v->work_left)
@@ -288,9 +298,11 @@ void sim__core_sync(struct sim *sim, struct pcpu *c)
     }
     v->work_left -= done;
     v->attained += done;
-    c->run_from = sim->now;
+    c->run_from = resume;
     if (sim->caps)
         caps_charge(sim, g, wall);
+    if (replan)
+        core_arm(sim, c);
 }
 
 /* Schedule the core's next event: the end of the running vCPU's burst or
@@ -300,6 +312,15 @@ static void core_arm(struct sim *sim, struct pcpu *c)
     struct vcpu *v = c->running;
     double f = class_factor(sim, v->guest);
     sim_time_t need = f == 1.0 ? v->work_left : (sim_time_t)ceil((double)v->work_left * f);
+    if (sim->exits_counted && v->guest->rates && !v->spinning) {
+        /* The stalls of its exits (sim/exits.c), drawn no further than
+         * the slice's end: the segment ends there or later, and a draw
+         * for less progress is cheaper. */
+        sim_time_t horizon = c->slice_end - c->run_from;
+        if (c->slice_end != SIM_TIME_MAX && horizon >= 0 && horizon < need)
+            need = horizon;
+        need += exits_plan(sim, c, need);
+    }
     sim_time_t at = v->spinning ? SIM_TIME_MAX : c->run_from + need;   /* a spinner does no work */
     if (c->slice_end < at)
         at = c->slice_end;
@@ -319,12 +340,13 @@ void sim__core_rearm(struct sim *sim, struct pcpu *c)
     }
 }
 
-/* Discrete exits: the next exit of the running vCPU, an exponential
- * time of progress after run_from. */
+/* Discrete exits one event each (--exit-model discrete-events): the
+ * next exit of the running vCPU, an exponential time of progress after
+ * run_from. */
 static void core_arm_exit(struct sim *sim, struct pcpu *c)
 {
     const struct hw_rates *hr = c->running->guest->rates;
-    if (hr->exits_per_s <= 0)
+    if (!sim->exit_events || hr->exits_per_s <= 0)
         return;
     double wall_rate = hr->exits_per_s / class_factor(sim, c->running->guest);
     double gap = gsl_ran_exponential(sim->rng.stream[SIM_STREAM_EXITS], 1e9 / wall_rate);
@@ -460,7 +482,7 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
     g->nrunning++;
     core_arm(sim, c);
-    if (sim->x->discrete_exits && g->rates)
+    if (sim->exit_events && g->rates)
         core_arm_exit(sim, c);
     if (sim->caps && caps_limited(sim, g))
         caps_update(sim, g);
@@ -474,9 +496,11 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
 {
     struct vcpu *v = c->running;
     struct guest *g = v->guest;
+    evq_cancel(&sim->evq, &c->ev);   /* first: a sync would draw the segment on */
     sim__core_sync(sim, c);
-    evq_cancel(&sim->evq, &c->ev);
     evq_cancel(&sim->evq, &c->exit_ev);
+    if (sim->exits_counted)
+        exits_forget(sim, c);
     if (c->free_running) {
         c->free_running = false;
         c->host->nfree_running--;
@@ -600,7 +624,7 @@ void sim__vcpu_wake(struct sim *sim, struct vcpu *v)
             c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
             v->guest->nrunning++;
             core_arm(sim, c);
-            if (sim->x->discrete_exits && v->guest->rates)
+            if (sim->exit_events && v->guest->rates)
                 core_arm_exit(sim, c);
             if (sim->caps && caps_limited(sim, v->guest))
                 caps_update(sim, v->guest);
@@ -1634,6 +1658,10 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
     sim->strict = x->cosched == SIM_COSCHED_STRICT;
     sim->relaxed = x->cosched == SIM_COSCHED_RELAXED;
     sim->gangs = sim->strict || x->rigid;
+    sim->exit_events = x->discrete_exits && x->exit_events;
+    sim->exits_counted = x->discrete_exits && !x->exit_events;
+    if (sim->exits_counted)
+        sim->exit_plans = xcalloc((size_t)sim->ncores_total, sizeof *sim->exit_plans);
     sim->skew = x->cosched_skew > 0 ? x->cosched_skew : SIM_COSCHED_SKEW;
     int rc = consolidate_create(sim, err);
     if (rc < 0) {
@@ -1693,6 +1721,7 @@ void sim_destroy(struct sim *sim)
     free(sim->sample_busy);
     free(sim->sample_acc);
     free(sim->sample_queued);
+    exits_free(sim);
     free(sim->cores);
     free(sim->hosts);
     free(sim);
@@ -1842,7 +1871,7 @@ struct vcpu *sim__core_stop(struct sim *sim, struct pcpu *c) { return core_stop(
 void sim__core_arm_exit(struct sim *sim, struct pcpu *c)
 {
     evq_cancel(&sim->evq, &c->exit_ev);
-    if (sim->x->discrete_exits && c->running->guest->rates)
+    if (sim->exit_events && c->running->guest->rates)
         core_arm_exit(sim, c);
 }
 void sim__vcpu_enqueue(struct sim *sim, struct vcpu *v, enum sched_enqueue_why why)

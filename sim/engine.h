@@ -161,6 +161,10 @@ struct sim_experiment {
      * charged its cost (true), or as a rate folded into the progress
      * rate (false, the fluid model).  docs/MODEL.md. */
     bool discrete_exits;
+    /* With discrete_exits: every exit an event of its own (true,
+     * --exit-model discrete-events: the reference, slow), or the exits of
+     * each run segment drawn as Poisson counts (false; sim/exits.c). */
+    bool exit_events;
     /* Guests with a utilisation series as fluids (true, --model fluid) or
      * as on/off processes of vCPUs that the scheduler runs (false). */
     bool fluid;

@@ -36,6 +36,8 @@ static int array_next(struct trace_reader *r, struct trace_record *rec, struct s
     rec->weight = j->weight > 0 ? j->weight : 1;
     rec->speed = j->speed > 0 ? j->speed : 1;
     rec->repeat = j->repeat > 0 ? j->repeat : 1;
+    if (j->cls)
+        snprintf(rec->class_name, sizeof rec->class_name, "%s", j->cls);
     if (j->phases) {
         char msg[200];
         const char *why = trace_parse_phases(j->phases, &rec->activity, msg, sizeof msg);

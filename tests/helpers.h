@@ -24,6 +24,7 @@ struct test_job {
     double cap;             /* a CPU cap in cores, 0 = none */
     double weight;          /* 0 = 1 */
     double speed;           /* its vCPUs' speed, 0 = 1 */
+    const char *cls;        /* its workload class, NULL = the default */
 };
 
 /* Open a reader over jobs[0..n-1] (the array must outlive the reader). */
