@@ -140,9 +140,10 @@ enum guest_kind {
 };
 
 /* Field order is for the cache: what every dispatch touches (core_start,
- * core_stop, the caps) comes last, right before the vCPUs, in about two
- * cache lines that the run queues fetch with the vCPU's own hot fields
- * ahead of a dispatch (schedulers/sched.c vcpu_fifo_remove); before it
+ * core_stop, the caps) comes last, right before the vCPUs, 112 bytes
+ * from a cache line's start that the run queues fetch with the vCPU's
+ * own hot fields ahead of a dispatch (schedulers/sched.c
+ * vcpu_fifo_remove; four lines with one vCPU's); before it
  * what wakes, blocks and a profile's rates touch; the trace's
  * description, the per-VM statistics and the series accounting come
  * first.  A field added here goes to the part whose paths read it: one
