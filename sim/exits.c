@@ -72,9 +72,11 @@ static inline struct exit_plan *plan_of(struct sim *sim, struct pcpu *c)
     return &sim->exit_plans[c - sim->cores];
 }
 
+/* One exit's cost, ns: rounded as core_exit rounds it (llround, for a
+ * cost that is never negative). */
 static inline sim_time_t exit_cost(const struct hw_rates *hr, int r)
 {
-    return (sim_time_t)llround(hr->exit_cost_ns[r]);
+    return (sim_time_t)(hr->exit_cost_ns[r] + 0.5);
 }
 
 /* A new stretch on top of p's stack (the next to come); the caller fills it. */
@@ -87,7 +89,10 @@ static struct exit_stretch *push(struct exit_plan *p)
     return &p->s[p->depth++];
 }
 
-/* A stretch of len ns of progress of c's vCPU, its counts drawn. */
+/* A stretch of len ns of progress of v, its counts drawn: the total
+ * N ~ Poisson(len x the sum of the rates), split among the reasons in
+ * proportion to their rates (a multinomial: the same law as a Poisson
+ * draw per reason, for one Poisson draw instead of one per reason). */
 static void draw_stretch(struct sim *sim, const struct vcpu *v, struct exit_stretch *st,
                          sim_time_t len)
 {
@@ -95,13 +100,20 @@ static void draw_stretch(struct sim *sim, const struct vcpu *v, struct exit_stre
     const gsl_rng *rng = sim->rng.stream[SIM_STREAM_EXITS];
     /* exits per ns of progress: per s of work, over the progress factor */
     double per_ns = 1e-9 / sim__class_factor(sim, v->guest);
+    uint64_t total = draw_poisson(rng, hr->exits_per_s * per_ns * (double)len);
     st->len = len;
     st->stall = 0;
-    for (int r = 0; r < HW_EXIT_REASONS; r++) {
-        st->n[r] = hr->exit_rate[r] > 0 ? draw_poisson(rng, hr->exit_rate[r] * per_ns * (double)len)
-                                        : 0;
-        st->stall += (sim_time_t)st->n[r] * exit_cost(hr, r);
+    memset(st->n, 0, sizeof st->n);
+    unsigned int part[HW_EXIT_REASONS];
+    while (total > 0) {
+        unsigned int chunk = total > UINT_MAX ? UINT_MAX : (unsigned int)total;
+        gsl_ran_multinomial(rng, HW_EXIT_REASONS, chunk, hr->exit_rate, part);
+        for (int r = 0; r < HW_EXIT_REASONS; r++)
+            st->n[r] += part[r];
+        total -= chunk;
     }
+    for (int r = 0; r < HW_EXIT_REASONS; r++)
+        st->stall += (sim_time_t)st->n[r] * exit_cost(hr, r);
 }
 
 sim_time_t exits_plan(struct sim *sim, struct pcpu *c, sim_time_t len)
