@@ -9,12 +9,6 @@
 
 #include "base/xalloc.h"
 
-/* Bin 0 holds [0, 2^-30 s); then LATSTAT_PER_OCTAVE bins per octave up
- * to 2^14 s; the last bin takes everything above. */
-#define LATSTAT_LOW_EXP (-30)
-#define LATSTAT_OCTAVES 44
-#define LATSTAT_MIN 0x1p-30
-
 static gsl_histogram *hist_new(bool coarse)
 {
     size_t per = coarse ? LATSTAT_PER_OCTAVE_COARSE : LATSTAT_PER_OCTAVE;
@@ -34,33 +28,16 @@ static gsl_histogram *hist_new(bool coarse)
     return h;
 }
 
-/* The bin of x: its binary exponent picks the octave, the top 5 (or 3)
- * bits of its mantissa the bin within it (a search over 1,400 bins was a
- * third of the run time of a day of PlanetLab VMs). */
 static void hist_add(const struct latstat *l, double x)
 {
-    gsl_histogram *h = l->hist;
-    size_t i = 0;
-    if (x >= LATSTAT_MIN) {
-        _Static_assert(LATSTAT_PER_OCTAVE == 32 && LATSTAT_PER_OCTAVE_COARSE == 8,
-                       "5 or 3 mantissa bits pick the bin");
-        uint64_t bits;
-        memcpy(&bits, &x, sizeof bits);
-        int e = (int)((bits >> 52) & 0x7ff) - 1023 - LATSTAT_LOW_EXP;
-        if (e >= LATSTAT_OCTAVES)
-            i = h->n - 1;
-        else if (l->coarse)
-            i = 1 + (size_t)e * LATSTAT_PER_OCTAVE_COARSE + (size_t)((bits >> 49) & 7);
-        else
-            i = 1 + (size_t)e * LATSTAT_PER_OCTAVE + (size_t)((bits >> 47) & 31);
-    }
-    h->bin[i] += 1;
+    l->hist->bin[latstat__bin(l->coarse, x)] += 1;
 }
 
 void latstat__add_binned(struct latstat *l, double x)
 {
     if (l->n == LATSTAT_EXACT + 1) {
         l->hist = hist_new(l->coarse);
+        l->bins = l->hist->bin;
         for (size_t i = 0; i < LATSTAT_EXACT; i++)
             hist_add(l, l->first[i]);
     }
@@ -77,6 +54,7 @@ void latstat_merge(struct latstat *a, const struct latstat *b)
     /* b has a histogram: a needs one too, then bins add up. */
     if (a->n <= LATSTAT_EXACT) {
         a->hist = hist_new(a->coarse);
+        a->bins = a->hist->bin;
         for (size_t i = 0; i < a->n; i++)
             hist_add(a, a->first[i]);
     }

@@ -78,6 +78,9 @@ struct vcpu {
     sim_time_t runnable_ns;    /* time runnable (queued, throttled or running) */
     sim_time_t steal_ns;       /* ... of which not running: queued or throttled */
     long migrations;           /* starts on another core than the last */
+    /* ---- the policy's state: right after the hot fields, outside
+     * them (rr and fcfs never read it; with the guest's hot block the
+     * hot fields fit in four cache lines) ---- */
     union sched_slot sched_slot[SCHED_SLOTS];
     /* ---- what wakes, blocks and co-scheduling touch ---- */
     sim_time_t woke;           /* when it last became runnable from blocked (or arrived) */
@@ -95,13 +98,22 @@ struct vcpu {
     sim_time_t ple_window;     /* its PAUSE-loop window now, ns */
 };
 /* Where the fields a dispatch touches end. */
-#define VCPU_HOT_BYTES offsetof(struct vcpu, woke)
+#define VCPU_HOT_BYTES offsetof(struct vcpu, sched_slot)
 
 /* A guest whose demand varies over time (a utilisation series from the
  * PlanetLab or Bitbrains readers), under --model fluid, is served as a
  * fluid (sim/fluid.c, which owns this state and its host's). */
 struct fluid_guest;
 struct fluid_host;
+
+/* A guest's own wake-up latencies and burst responses (coarse sets, 8
+ * bins per octave), kept only for a consumer that reads them
+ * (sim_hooks.vm_latency: jobs.csv): two sets embedded in every guest were
+ * a fifth of its record, zeroed at each arrival, and two more sample
+ * additions per burst, in runs that never print them. */
+struct guest_latency {
+    struct latstat wake, burst;
+};
 
 /* What a guest does with its vCPUs. */
 enum guest_kind {
@@ -113,9 +125,10 @@ enum guest_kind {
 };
 
 /* Field order is for the cache: what every dispatch touches (core_start,
- * core_stop, the caps) comes last, right before the vCPUs, in about two
- * cache lines that the run queues fetch with the vCPU's own hot fields
- * ahead of a dispatch (schedulers/sched.c vcpu_fifo_remove); before it
+ * core_stop, the caps) comes last, right before the vCPUs, 112 bytes
+ * from a cache line's start that the run queues fetch with the vCPU's
+ * own hot fields ahead of a dispatch (schedulers/sched.c
+ * vcpu_fifo_remove; four lines with one vCPU's); before it
  * what wakes, blocks and a profile's rates touch; the trace's
  * description, the per-VM statistics and the series accounting come
  * first.  A field added here goes to the part whose paths read it: one
@@ -144,8 +157,10 @@ struct guest {
     double win_wish;           /* cores it wished, on average over the last window */
     sim_time_t win_acc;        /* runnable_acc at the start of the window */
     sim_time_t win_from;       /* the window's start (or the guest's placement) */
-    /* per-VM figures: wake-up latency, burst response */
-    struct latstat wake_lat, burst_resp;
+    /* per-VM figures: wake-up latency, burst response (owned by the
+     * record and kept with it when it is reused), NULL when no consumer
+     * asked for them (sim_hooks.vm_latency) */
+    struct guest_latency *lat;
     long bursts;               /* bursts completed */
     double poll_seconds;
     long hlt_exits;
@@ -167,6 +182,9 @@ struct guest {
     int last_boosted;          /* where KVM's directed yield starts its round (kvm_vcpu_on_spin) */
     bool gang_partial;         /* strict: on its host's list of gangs with a vCPU left out */
     bool cosched_busy;         /* relaxed: its event is being handled (no re-arming meanwhile) */
+    bool throttled;            /* caps: its budget is spent until the next period */
+    bool paused;               /* a live migration's stop-and-copy holds it: it runs
+                                  nowhere (sim/migrate.c) */
     struct guest *gang_next;   /* ... that list */
     double spin_seconds, costop_seconds; /* core time spinning; vCPU time co-stopped */
     long ple_exits, costops;   /* PAUSE exits; co-stops (a vCPU, or under strict a gang) */
@@ -189,9 +207,21 @@ struct guest {
     /* virtualisation overhead charged by rate (a profile's exits and walks) */
     double done_s;             /* reference work done, s: the base of rate-charged overhead */
     double exit_seconds, walk_seconds, exits;
+    /* caps, when the engine enforces them on this guest (sim/caps.c:
+     * guests whose cap is below their vCPUs) */
+    sim_time_t budget;         /* core ns it may still run in cap period budget_period */
+    int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
+    /* (throttled and paused, caps' as well, are with the co-scheduling
+     * flags above: two bools alone took 8 bytes, and the cold part is a
+     * whole number of cache lines, so the hot block starts without
+     * padding) */
     /* ---- hot: every dispatch, right before the vCPUs (the run queues
-     * fetch it with the vCPU, schedulers/sched.c) ---- */
-    uint64_t seq;              /* trace order, 0-based */
+     * fetch it with the vCPU, schedulers/sched.c).  It starts a cache
+     * line (the engine allocates guests 64-byte aligned), and with a
+     * single vCPU's hot fields it fills four lines (GUEST_HOT_LINES): 10^5
+     * vCPUs' dispatch state then stays within a 32 MB last-level cache
+     * (five lines did not). ---- */
+    _Alignas(64) uint64_t seq; /* trace order, 0-based */
     int cls;                   /* workload class index (models/hw.h) */
     int nvcpus;
     const struct hw_rates *rates; /* its class's costs on its host, NULL = ideal */
@@ -205,11 +235,6 @@ struct guest {
     double cap;                /* the trace's own cap, 0 = none */
     double mig_cap;            /* a live migration serves at most this many cores of it
                                   (sim/migrate.c), 0 = no such limit */
-    sim_time_t budget;         /* core ns it may still run in cap period budget_period */
-    int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
-    bool throttled;            /* its budget is spent until the next period */
-    bool paused;               /* a live migration's stop-and-copy holds it: it runs
-                                  nowhere (sim/migrate.c) */
     /* switches and moves */
     uint64_t switches;
     double switch_seconds;
@@ -219,6 +244,11 @@ struct guest {
                                   (sim/cosched.c; read at every start and stop) */
     struct vcpu vcpu[];        /* nvcpus of them */
 };
+/* The guest's hot block and its first vCPU's hot fields, in cache lines. */
+#define GUEST_HOT_LINES 4
+_Static_assert(offsetof(struct guest, vcpu) - offsetof(struct guest, seq) + VCPU_HOT_BYTES <=
+                   GUEST_HOT_LINES * 64,
+               "a dispatch's fields of a one-vCPU guest fit in GUEST_HOT_LINES cache lines");
 
 /* May v run on core k of its host?  (Cores past 63 cannot be named in an
  * affinity: a pinned vCPU never runs there.) */

@@ -94,10 +94,37 @@ void breakdown_add(struct breakdown *b, const struct sim_job_info *j)
         .with_deadline = g->deadline >= 0,
         .missed = breakdown_missed(j),
     };
-    group_add(&b->all, &x);
     size_t c = g->cls >= 0 && (size_t)g->cls < b->nclasses ? (size_t)g->cls : 0;
-    group_add(&b->cls[c], &x);
-    group_add(prio_group(b, g->priority), &x);
+    if (!b->mixed) {
+        if (b->all.completed == 0) {
+            b->only_cls = c;
+            prio_group(b, g->priority);   /* its key; its sums are all's */
+        } else if (c != b->only_cls || g->priority != b->prio[0].priority) {
+            /* The groups so far were all: they become groups of their own. */
+            double p = b->prio[0].priority;
+            b->cls[b->only_cls] = b->all;
+            b->prio[0] = b->all;
+            b->prio[0].priority = p;
+            b->mixed = true;
+        }
+    }
+    group_add(&b->all, &x);
+    if (b->mixed) {
+        group_add(&b->cls[c], &x);
+        group_add(prio_group(b, g->priority), &x);
+    }
+}
+
+/* Class c's group, and priority group i, as the summary reads them
+ * (until a guest of another class or priority came, they are `all`). */
+static const struct breakdown_group *class_group(const struct breakdown *b, size_t c)
+{
+    return !b->mixed && b->all.completed > 0 && c == b->only_cls ? &b->all : &b->cls[c];
+}
+
+static const struct breakdown_group *prio_group_of(const struct breakdown *b, size_t i)
+{
+    return !b->mixed ? &b->all : &b->prio[i];
 }
 
 void breakdown_deadlines(const struct breakdown *b, double *with_deadline, double *missed)
@@ -169,7 +196,7 @@ void breakdown_summary(json_t *summary, const struct breakdown *b, size_t n)
     for (size_t c = 0; n > 0 && c < (b[0].nclasses ? b[0].nclasses : 1); c++) {
         struct group_mean m = {0};
         for (size_t r = 0; r < n; r++)
-            mean_add(&m, &b[r].cls[c]);
+            mean_add(&m, class_group(&b[r], c));
         if (m.n > 0)
             json_object_set_new(by_class, b[0].nclasses ? b[0].class_names[c] : "default",
                                 group_json(&m));
@@ -201,7 +228,7 @@ void breakdown_summary(json_t *summary, const struct breakdown *b, size_t n)
         for (size_t r = 0; r < n; r++)
             for (size_t i = 0; i < b[r].nprio; i++)
                 if (b[r].prio[i].priority == keys[k])
-                    mean_add(&m, &b[r].prio[i]);
+                    mean_add(&m, prio_group_of(&b[r], i));
         json_t *o = json_object();
         json_object_set_new(o, "priority", num(keys[k]));
         json_object_update_new(o, group_json(&m));

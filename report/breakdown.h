@@ -33,6 +33,13 @@ struct breakdown {
     struct breakdown_group *prio;     /* sorted by priority */
     size_t nprio, priocap;
     struct breakdown_group all;
+    /* While every counted guest had the same class and priority (most
+     * runs), that class's and that priority's groups are `all` itself:
+     * they are not added to guest by guest, but copied from `all` when
+     * the first guest of another class or priority comes (mixed), and
+     * read as `all` by the summary until then. */
+    bool mixed;
+    size_t only_cls;                  /* the one class so far (until mixed) */
 };
 
 void breakdown_init(struct breakdown *b, const struct sim_experiment *x);

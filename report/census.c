@@ -71,8 +71,11 @@ static void census_job(void *ctx, const struct sim_job_info *j)
         c->guests_first++;
         c->cpu_seconds += sim_time_to_s(g->work) * g->nvcpus;
         double a = sim_time_to_s(g->arrival);
-        c->first_arrival = fmin(c->first_arrival, a);
-        c->last_arrival = fmax(c->last_arrival, a);
+        /* (compares, not fmin and fmax: calls into libm for every guest) */
+        if (a < c->first_arrival)
+            c->first_arrival = a;
+        if (a > c->last_arrival)
+            c->last_arrival = a;
         c->series = c->series || g->fl != NULL;
     }
     if (t->inner.on_job)

@@ -217,7 +217,7 @@ static sim_time_t series_burst(struct sim *sim, struct vcpu *v)
 
 /* ---- the life of a vCPU ---- */
 
-bool activity_start(struct sim *sim, struct vcpu *v)
+bool activity__start(struct sim *sim, struct vcpu *v)
 {
     struct guest *g = v->guest;
     const struct activity *a = g->activity;
@@ -246,7 +246,7 @@ bool activity_start(struct sim *sim, struct vcpu *v)
     return false;
 }
 
-enum activity_next activity_burst_end(struct sim *sim, struct vcpu *v)
+enum activity_next activity__burst_end(struct sim *sim, struct vcpu *v)
 {
     struct guest *g = v->guest;
     const struct activity *a = g->activity;

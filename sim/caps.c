@@ -23,21 +23,6 @@
 
 #include "sim/engine-private.h"
 
-bool caps_limited(const struct sim *sim, const struct guest *g)
-{
-    return sim->caps && g->kind != GUEST_FLUID && caps_cores(g) < g->nvcpus;
-}
-
-double caps_cores(const struct guest *g)
-{
-    double c = g->grant;
-    if (g->cap > 0 && g->cap < c)
-        c = g->cap;
-    if (g->mig_cap > 0 && g->mig_cap < c)   /* a live migration serves only part of it */
-        c = g->mig_cap;
-    return c;
-}
-
 /* A new period since the budget was last set: refill it. */
 static void refill(struct sim *sim, struct guest *g)
 {

@@ -8,6 +8,7 @@
 #define SIM_ENGINE_PRIVATE_H
 
 #include "models/rooms.h"
+#include "sim/guest-pool.h"
 #include "sim/engine.h"
 
 struct sim_cons;   /* sim/consolidate.c */
@@ -48,6 +49,7 @@ struct sim {
     struct sim_event arrival_ev;
     uint64_t next_guest_seq;
     struct guest *free_guests;   /* completed guests, reused */
+    struct guest_pool guest_pool; /* the memory of every guest record (sim/guest-pool.h) */
     struct guest *admit_head, *admit_tail; /* waiting for memory, FIFO */
     long live_guests;            /* allocated and not freed: bounded by the system */
     long peak_live_guests;
@@ -158,18 +160,45 @@ int activity_admit(struct sim *sim, struct guest *g, struct trace_record *rec,
 void activity_release(struct guest *g);
 /* v's guest was placed: give v its first burst (true: it is runnable),
  * or arm its first wake (false: it starts blocked). */
-bool activity_start(struct sim *sim, struct vcpu *v);
+bool activity__start(struct sim *sim, struct vcpu *v);
 /* v's burst ended (work_left == 0): what follows. */
-enum activity_next activity_burst_end(struct sim *sim, struct vcpu *v);
+enum activity_next activity__burst_end(struct sim *sim, struct vcpu *v);
+/* The two above, a job's case inline (a job is one burst: once per
+ * guest of an M/M/1 run, where a call each was a percent of the run). */
+static inline bool activity_start(struct sim *sim, struct vcpu *v)
+{
+    if (v->guest->kind != GUEST_JOB)
+        return activity__start(sim, v);
+    v->step = 0;
+    v->debt = 0;
+    v->work_left = v->guest->work;
+    return true;
+}
+static inline enum activity_next activity_burst_end(struct sim *sim, struct vcpu *v)
+{
+    return v->guest->kind == GUEST_JOB ? ACTIVITY_DONE : activity__burst_end(sim, v);
+}
 /* The handler of v->wake_ev. */
 void activity_wake_event(struct sim *sim, struct sim_event *ev);
 
 /* ---- caps.c: the engine's enforcement of caps ---- */
 
-/* g's cap in cores (its grant, or the trace's cap if smaller). */
-double caps_cores(const struct guest *g);
+/* g's cap in cores (its grant, or the trace's cap if smaller).  Inline,
+ * as caps_limited: every start, stop and sync of a vCPU asks. */
+static inline double caps_cores(const struct guest *g)
+{
+    double c = g->grant;
+    if (g->cap > 0 && g->cap < c)
+        c = g->cap;
+    if (g->mig_cap > 0 && g->mig_cap < c)   /* a live migration serves only part of it */
+        c = g->mig_cap;
+    return c;
+}
 /* Does the engine limit g (caps on, a cap below its vCPUs)? */
-bool caps_limited(const struct sim *sim, const struct guest *g);
+static inline bool caps_limited(const struct sim *sim, const struct guest *g)
+{
+    return sim->caps && g->kind != GUEST_FLUID && caps_cores(g) < g->nvcpus;
+}
 /* ran core ns of g's were spent. */
 void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran);
 /* g's vCPUs on cores changed: re-arm its cap event. */

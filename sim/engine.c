@@ -72,6 +72,7 @@
 #include "sim/consolidate.h"
 #include "sim/engine-private.h"
 #include "sim/fluid.h"
+#include "sim/guest-pool.h"
 
 int sim_class_find(const struct sim_hw_tables *hw, const char *name)
 {
@@ -141,9 +142,12 @@ static inline sim_time_t switch_cost(const struct host *h, int from_cls, int to_
 
 /* ---- the states of a vCPU, and what they add up to ---- */
 
+/* (a mask, not four compares: every change of state asks twice) */
+#define RUNNABLE_STATES ((1u << VCPU_QUEUED) | (1u << VCPU_RUNNING) | (1u << VCPU_THROTTLED) | \
+                         (1u << VCPU_COSTOPPED))
 static inline bool state_runnable(enum vcpu_state s)
 {
-    return s == VCPU_QUEUED || s == VCPU_RUNNING || s == VCPU_THROTTLED || s == VCPU_COSTOPPED;
+    return (RUNNABLE_STATES >> s) & 1;
 }
 
 /* The entitlement integral of h up to now: per unit of weight, the CPU a
@@ -162,42 +166,50 @@ static void host_queued_advance(struct sim *sim, struct host *h)
     h->queued_last = sim->now;
 }
 
-/* Move v into state st, accounting the time spent in the old one. */
-static void vcpu_set_state(struct sim *sim, struct vcpu *v, enum vcpu_state st)
+/* v becomes runnable (is) or stops being runnable: its guest's runnable
+ * time, and its entitlement over the runnable stretch. */
+static void vcpu_runnable_changed(struct sim *sim, struct vcpu *v, bool is)
 {
     struct guest *g = v->guest;
     struct host *h = g->host;
+    g->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->runnable_last);
+    g->runnable_last = sim->now;
+    g->nrunnable += is ? 1 : -1;
+    host_ent_advance(sim, h);
+    double w = g->weight;
+    if (is) {
+        v->ent_mark = h->ent_integral;
+        v->ent_from = sim->now;
+        h->weight_runnable += w;
+    } else {
+        /* Its due over the runnable stretch, never more than one core. */
+        double due = w * (h->ent_integral - v->ent_mark);
+        double span = (double)(sim->now - v->ent_from);
+        v->ent_ns += due < span ? due : span;
+        h->weight_runnable -= w;
+        if (h->weight_runnable < 1e-12)
+            h->weight_runnable = 0;
+    }
+}
+
+/* Move v into state st, accounting the time spent in the old one.
+ * (Inline, the rarer change of runnability apart: every dispatch makes
+ * two of these.) */
+static inline void vcpu_set_state(struct sim *sim, struct vcpu *v, enum vcpu_state st)
+{
+    enum vcpu_state from = v->state;
     sim_time_t dt = sim->now - v->since;
-    bool was = state_runnable(v->state), is = state_runnable(st);
+    bool was = state_runnable(from), is = state_runnable(st);
     if (was) {
         v->runnable_ns += dt;
-        if (v->state != VCPU_RUNNING)
+        if (from != VCPU_RUNNING)
             v->steal_ns += dt;
     }
-    if (was != is) {
-        g->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->runnable_last);
-        g->runnable_last = sim->now;
-        g->nrunnable += is ? 1 : -1;
-        host_ent_advance(sim, h);
-        double w = g->weight;
-        if (is) {
-            v->ent_mark = h->ent_integral;
-            v->ent_from = sim->now;
-            h->weight_runnable += w;
-        } else {
-            /* Its due over the runnable stretch, never more than one core. */
-            double due = w * (h->ent_integral - v->ent_mark);
-            double span = (double)(sim->now - v->ent_from);
-            v->ent_ns += due < span ? due : span;
-            h->weight_runnable -= w;
-            if (h->weight_runnable < 1e-12)
-                h->weight_runnable = 0;
-        }
-    }
-    enum vcpu_state from = v->state;
+    if (was != is)
+        vcpu_runnable_changed(sim, v, is);
     v->state = st;
     v->since = sim->now;
-    if (sim->relaxed && g->nvcpus > 1)
+    if (sim->relaxed && v->guest->nvcpus > 1)
         cosched_relaxed_state(sim, v, from, dt);
 }
 
@@ -205,6 +217,17 @@ static void vcpu_set_state(struct sim *sim, struct vcpu *v, enum vcpu_state st)
 
 static void host_dispatch(struct sim *sim, struct sim_event *ev);
 static void host_tick_arm(struct sim *sim, struct host *h);
+
+/* Would host_dispatch do anything now?  Not when no core asked to pick
+ * again, no core is idle (or nothing waits for an idle one) and the
+ * policy neither preempts nor runs gangs: an arrival on a busy host
+ * (most arrivals of a loaded M/M/1) then skips the call. */
+static inline bool host_dispatch_would_act(const struct sim *sim, const struct host *h)
+{
+    const struct sched *s = h->sched;
+    return h->nresched > 0 || sim->gangs || (s->flags & SCHED_PREEMPTIVE) ||
+           (h->nidle > 0 && (h->nqueued > 0 || s->ops->balance));
+}
 
 /* Dispatch at the end of the current instant.  When no other event is
  * due at this instant the end is now, and the dispatch runs at once
@@ -216,7 +239,7 @@ static void host_request_dispatch(struct sim *sim, struct host *h)
         return;
     if (evq_next_time(&sim->evq) == sim->now)
         evq_push_now(&sim->evq, &h->dispatch_ev, sim->now, SIM_EVC_DISPATCH);
-    else
+    else if (host_dispatch_would_act(sim, h))
         host_dispatch(sim, &h->dispatch_ev);
 }
 
@@ -448,7 +471,8 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     c->run_from = sim->now + cost;
     if (v->awaiting_run) {
         double lat = sim_time_to_s(c->run_from - v->woke);
-        latstat_add(&g->wake_lat, lat);
+        if (g->lat)
+            latstat_add(&g->lat->wake, lat);
         latstat_add(&sim->metrics.wake_lat, lat);
         v->awaiting_run = false;
     }
@@ -593,7 +617,8 @@ void sim__vcpu_wake(struct sim *sim, struct vcpu *v)
             v->core = c;
             c->busy_since = sim->now;
             c->run_from = resume;
-            latstat_add(&v->guest->wake_lat, sim_time_to_s(resume - sim->now));
+            if (v->guest->lat)
+                latstat_add(&v->guest->lat->wake, sim_time_to_s(resume - sim->now));
             latstat_add(&sim->metrics.wake_lat, sim_time_to_s(resume - sim->now));
             sim_time_t slice = sched_timeslice(h->sched, v, c);
             c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
@@ -680,31 +705,45 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
     if (g) {
         *pp = g->free_next;
     } else {
-        g = xmalloc(sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
+        /* (64-byte aligned: struct guest's hot block starts a cache line) */
+        g = guest_pool_take(&sim->guest_pool, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
         g->vcpu_cap = nvcpus;
+        g->lat = NULL;
         sim->live_guests++;
         if (sim->live_guests > sim->peak_live_guests)
             sim->peak_live_guests = sim->live_guests;
     }
     int cap = g->vcpu_cap;
+    struct guest_latency *lat = g->lat;   /* (emptied by guest_release) */
     memset(g, 0, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
     g->vcpu_cap = cap;
-    g->wake_lat.coarse = g->burst_resp.coarse = true;
+    if (!lat && sim->hooks.vm_latency) {
+        lat = xcalloc(1, sizeof *lat);
+        lat->wake.coarse = lat->burst.coarse = true;
+    }
+    g->lat = lat;
     return g;
 }
 
 static void guest_release(struct sim *sim, struct guest *g)
 {
-    free(g->id);
-    g->id = NULL;
-    fluid_guest_free(g);
-    activity_release(g);
-    cosched_release(g);
+    if (g->id) {
+        free(g->id);
+        g->id = NULL;
+    }
+    /* (each only if it has something to free: a job guest has nothing,
+     * and these calls were a tenth of a job's release) */
+    if (g->fl)
+        fluid_guest_free(g);
+    if (g->activity || g->series || g->rng)
+        activity_release(g);
+    if (g->lock_rng)
+        cosched_release(g);
     /* (guest_alloc clears the rest) */
-    if (g->wake_lat.hist)
-        latstat_free(&g->wake_lat);
-    if (g->burst_resp.hist)
-        latstat_free(&g->burst_resp);
+    if (g->lat) {
+        latstat_free(&g->lat->wake);
+        latstat_free(&g->lat->burst);
+    }
     g->free_next = sim->free_guests;
     sim->free_guests = g;
 }
@@ -831,7 +870,8 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     sim_time_t service = 0, cpu = 0, size = metrics_slowdown_size(g);
     struct sim_metrics *m = &sim->metrics;
     struct host *h = g->host;
-    consolidate_leaving(sim, g);
+    if (sim->cons)   /* (the consolidation calls: only with a manager) */
+        consolidate_leaving(sim, g);
     if (g->fl) {
         /* A series guest's natural life is its series: its "service" and
          * the base of its slowdown, so that waiting is the delay its caps
@@ -894,7 +934,8 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
             s->ops->detach(s, &g->vcpu[i]);
     }
     guest_release(sim, g);
-    consolidate_left(sim, h);
+    if (sim->cons)
+        consolidate_left(sim, h);
     if (sim->admit_head)
         admit_waiting(sim);
 }
@@ -920,7 +961,8 @@ static void burst_end(struct sim *sim, struct pcpu *c, struct vcpu *v)
     }
     if (v->in_burst) {
         double resp = sim_time_to_s(sim->now - v->woke);
-        latstat_add(&g->burst_resp, resp);
+        if (g->lat)
+            latstat_add(&g->lat->burst, resp);
         latstat_add(&sim->metrics.burst_resp, resp);
         g->bursts++;
         v->in_burst = false;
@@ -1086,7 +1128,7 @@ static int read_next(struct sim *sim);
 static struct host *place_guest(struct sim *sim, const struct guest *g)
 {
     struct host *h;
-    if (consolidate_place(sim, g, &h))
+    if (sim->cons && consolidate_place(sim, g, &h))
         return h;
     return sim->place->choose(sim->x->place.conf, sim->hosts, sim->nhosts, g);
 }
@@ -1118,7 +1160,8 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     }
     g->budget_period = -1;
     g->runnable_last = g->win_from = g->grant_last = sim->now;
-    h->guests = xgrow(h->guests, &h->guestcap, h->nguests + 1, sizeof *h->guests);
+    if (h->nguests == h->guestcap)
+        h->guests = xgrow(h->guests, &h->guestcap, h->nguests + 1, sizeof *h->guests);
     g->host_idx = h->nguests;
     h->guests[h->nguests++] = g;
     bool series = g->series || g->fl;
@@ -1130,7 +1173,8 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     sim->alloc->admit(sim->x->alloc.conf, h, g);
     if (series)
         fluid_series_begin(sim, g);
-    consolidate_admitted(sim, g);
+    if (sim->cons)
+        consolidate_admitted(sim, g);
     if (series && !g->fl)
         fluid_series_host_rates(sim, h);
     if (g->kind == GUEST_FLUID) {
@@ -1633,10 +1677,12 @@ static void free_guest_list(struct guest *g)
 {
     while (g) {
         struct guest *next = g->free_next;
-        latstat_free(&g->wake_lat);
-        latstat_free(&g->burst_resp);
-        free(g);
-        g = next;
+        if (g->lat) {
+            latstat_free(&g->lat->wake);
+            latstat_free(&g->lat->burst);
+            free(g->lat);
+        }
+        g = next;   /* (the record itself is the pool's) */
     }
 }
 
@@ -1669,6 +1715,7 @@ void sim_destroy(struct sim *sim)
     }
     free_guest_list(sim->admit_head);   /* still waiting for memory */
     free_guest_list(sim->free_guests);
+    guest_pool_free(&sim->guest_pool);
     sim_rng_destroy(&sim->rng);
     metrics_destroy(&sim->metrics);
     trace_record_clear(&sim->pending);

@@ -212,6 +212,9 @@ struct sim_hooks {
     sim_burst_fn on_burst;
     sim_host_fn on_host;
     void *cb_ctx;               /* passed to the five above */
+    /* on_job reads each guest's own latency sets (guest->lat, e.g. for
+     * jobs.csv); without it they are not kept (NULL) */
+    bool vm_latency;
     sim_progress_fn on_progress;
     uint64_t progress_every;    /* events between calls, 0 = SIM_PROGRESS_EVERY */
     void *progress_ctx;

@@ -45,15 +45,6 @@ void metrics_destroy(struct sim_metrics *m)
     m->turnaround = m->slowdown = m->waiting = NULL;
 }
 
-void metrics_population(struct sim_metrics *m, sim_time_t now, int delta)
-{
-    if (m->any_arrival)
-        sim_acc_add(&m->area_in_system, m->in_system * (now - m->last_change));
-    m->last_change = now;
-    m->in_system += delta;
-    if (m->in_system > m->max_in_system)
-        m->max_in_system = m->in_system;
-}
 
 void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t finish,
                       sim_time_t first_start, sim_time_t service, sim_time_t work,
@@ -90,12 +81,6 @@ void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t fini
     m->jain_sum_sq += share * share;
 }
 
-sim_time_t metrics_slowdown_size(const struct guest *g)
-{
-    if (!g->series)
-        return g->work;
-    return sim_time_from_s(g->series->interval * (double)g->series->n);
-}
 
 /* The f-quantile exactly as gsl_stats_quantile_from_sorted_data defines
  * it on the sorted data (linear interpolation between order statistics

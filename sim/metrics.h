@@ -124,8 +124,17 @@ void metrics_no_consolidation(struct sim_result *r);
 void metrics_init(struct sim_metrics *m, long warmup);
 void metrics_destroy(struct sim_metrics *m);
 
-/* The number of guests in the system changes at now by delta. */
-void metrics_population(struct sim_metrics *m, sim_time_t now, int delta);
+/* The number of guests in the system changes at now by delta (inline:
+ * twice per guest). */
+static inline void metrics_population(struct sim_metrics *m, sim_time_t now, int delta)
+{
+    if (m->any_arrival)
+        sim_acc_add(&m->area_in_system, m->in_system * (now - m->last_change));
+    m->last_change = now;
+    m->in_system += delta;
+    if (m->in_system > m->max_in_system)
+        m->max_in_system = m->in_system;
+}
 
 /* A guest completed.  work is the reference work its vCPUs did (all of
  * them, ns); size is the base of its slowdown: its work per vCPU, or for
@@ -141,8 +150,14 @@ void metrics_guest(struct sim_metrics *m, const struct guest *g);
 
 /* The base of a guest's slowdown, turnaround / size (docs/MODEL.md): its
  * work per vCPU, or for a utilisation-series guest the length of its
- * series.  The summary and jobs.csv both divide by it. */
-sim_time_t metrics_slowdown_size(const struct guest *g);
+ * series.  The summary and jobs.csv both divide by it.  (Inline: asked
+ * twice per guest.) */
+static inline sim_time_t metrics_slowdown_size(const struct guest *g)
+{
+    if (!g->series)
+        return g->work;
+    return sim_time_from_s(g->series->interval * (double)g->series->n);
+}
 
 /* busy = total core-ns busy, cores = number of cores. */
 void metrics_finish(const struct sim_metrics *m, double busy_ns, int cores,

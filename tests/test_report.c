@@ -90,6 +90,66 @@ Test(report, deadlines_classes_and_priorities)
     free(trace);
 }
 
+/* The breakdown's groups by class and by priority, fed directly: while
+ * every counted guest had one class and one priority it adds each guest
+ * to one group only, and when another comes the groups split; either
+ * way the figures are those of adding each guest to each of its groups.
+ * One warm-up guest (class b, priority 9) is not counted.  Turnarounds
+ * (s): a at priority 1: 2, 4, 6, then b at 2: 10, then a at 1: 8. */
+static void breakdown_feed(struct breakdown *b, const int *cls, const double *prio,
+                           const double *turn, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct guest g = {0};
+        g.cls = cls[i];
+        g.priority = prio[i];
+        g.work = 1000000000;
+        g.deadline = -1;
+        sim_time_t t = (sim_time_t)(turn[i] * 1e9);
+        struct sim_job_info j = {&g, t, t, t};
+        breakdown_add(b, &j);
+    }
+}
+
+Test(report, breakdown_groups_one_then_split)
+{
+    static const char *const names[] = {"a", "b"};
+    struct sim_experiment x = {0};
+    x.warmup = 1;
+    x.hw.class_names = names;
+    x.hw.nclasses = 2;
+    static const int cls[] = {1, 0, 0, 0, 1, 0};
+    static const double prio[] = {9, 1, 1, 1, 2, 1};
+    static const double turn[] = {50, 2, 4, 6, 10, 8};
+    for (size_t n = 4; n <= 6; n += 2) {   /* a alone (one group), then a and b */
+        struct breakdown b;
+        breakdown_init(&b, &x);
+        breakdown_feed(&b, cls, prio, turn, n);
+        json_t *s = json_object();
+        breakdown_summary(s, &b, 1);
+        const json_t *bc = json_object_get(s, "by_class");
+        const json_t *bp = json_object_get(s, "by_priority");
+        double a_n = n == 4 ? 3 : 4, a_mean = n == 4 ? 4 : 5;
+        cr_expect_eq(num_at(bc, "a", "completed"), a_n, "n = %zu", n);
+        cr_expect_float_eq(num_at(bc, "a", "turnaround_mean"), a_mean, 1e-12, "n = %zu", n);
+        cr_expect_float_eq(num_at(bc, "a", "slowdown_mean"), a_mean, 1e-12, "n = %zu", n);
+        cr_assert_eq(json_array_size(bp), n == 4 ? 1 : 2, "n = %zu", n);
+        cr_expect_eq(num_at(json_array_get(bp, 0), "priority", NULL), 1);
+        cr_expect_eq(num_at(json_array_get(bp, 0), "completed", NULL), a_n);
+        cr_expect_float_eq(num_at(json_array_get(bp, 0), "turnaround_mean", NULL), a_mean, 1e-12);
+        if (n == 4) {
+            cr_expect_null(json_object_get(bc, "b"), "b only in the warm-up");
+        } else {
+            cr_expect_eq(num_at(bc, "b", "completed"), 1);
+            cr_expect_eq(num_at(bc, "b", "turnaround_mean"), 10);
+            cr_expect_eq(num_at(json_array_get(bp, 1), "priority", NULL), 2);
+            cr_expect_eq(num_at(json_array_get(bp, 1), "turnaround_mean", NULL), 10);
+        }
+        json_decref(s);
+        breakdown_free(&b);
+    }
+}
+
 /* --start shifts a deadline with its arrival: the guest keeps its 5 s. */
 Test(report, deadline_moves_with_its_arrival)
 {

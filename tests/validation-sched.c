@@ -159,9 +159,9 @@ static void vs_job(void *ctx, const struct sim_job_info *j)
     if (j->guest->seq != 0)
         return;
     col->completed = true;
-    col->wakeups = (long)j->guest->wake_lat.n;
-    col->p99 = latstat_quantile(&j->guest->wake_lat, 0.99);
-    col->mean = latstat_mean(&j->guest->wake_lat);
+    col->wakeups = (long)j->guest->lat->wake.n;
+    col->p99 = latstat_quantile(&j->guest->lat->wake, 0.99);
+    col->mean = latstat_mean(&j->guest->lat->wake);
 }
 
 /* The policy's knobs from "name=value,...". */
@@ -269,7 +269,8 @@ int vsched_run(const struct vs_case *c, struct vs_result *out)
     }
     if (rc == 0)
         rc = vs_knobs(&x.sched, c->knobs, &err);
-    struct sim_hooks hooks = {.on_segment = vs_segment, .on_job = vs_job, .cb_ctx = &col};
+    struct sim_hooks hooks = {.on_segment = vs_segment, .on_job = vs_job, .cb_ctx = &col,
+                              .vm_latency = true};
     if (rc == 0)
         rc = sim_create(&sim, &x, 0, &hooks, &err);
     if (rc == 0) {
