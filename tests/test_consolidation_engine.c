@@ -262,3 +262,34 @@ Test(cons_engine, one_migration_at_a_time_on_a_link)
         sim_experiment_release(&x);
     }
 }
+
+/* ---------------------------------------------------------------- SLA */
+
+/* VMs that always get what they ask (a host with a core each) are never
+ * under-served: no VM interval counts as a violation, however demand and
+ * service are summed (each apart: they may differ by rounding), in both
+ * models. */
+Test(cons_engine, vms_served_in_full_violate_nothing)
+{
+    static const double a[] = {0.13, 0.71, 0.333, 0.29, 0.97, 0.05};
+    static const double b[] = {0.61, 0.07, 0.919, 0.44, 0.21, 0.38};
+    static const double c[] = {0.27, 0.55, 0.11, 0.83, 0.62, 0.19};
+    static const struct test_job jobs[] = {
+        {"a", 0, 1, 1, .series = a, .nseries = 6, .interval = 300},
+        {"b", 0, 1, 1, .series = b, .nseries = 6, .interval = 300},
+        {"c", 0, 1, 1, .series = c, .nseries = 6, .interval = 300},
+    };
+    for (int fluid = 0; fluid < 2; fluid++) {
+        struct sim_experiment x;
+        experiment(&x, 1, 4, 0, true, "none", "precopy", fluid);
+        struct sim_result res;
+        struct done_check dc = {0};
+        run(&x, jobs, 3, &res, &dc);
+        cr_expect_eq(dc.guests, 3);
+        cr_expect_eq(res.sla_average, 0, "%s model: mean shortfall %g over under-served "
+                     "intervals", fluid ? "fluid" : "discrete", res.sla_average);
+        cr_expect_eq(res.sla_overall, 0, "%s model: overall %g", fluid ? "fluid" : "discrete",
+                     res.sla_overall);
+        sim_experiment_release(&x);
+    }
+}
