@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -457,6 +458,14 @@ int outdir_begin(struct outdir *d, const char *dir, const char *const *known, bo
     size_t blen = strlen(base);
     d->lockpath = xmalloc(strlen(d->parent) + blen + 16);
     sprintf(d->lockpath, "%s/.%s.hvsim-lock", d->parent, base);
+    /* From the lock's creation until the handler knows what to undo, a
+     * SIGINT, SIGTERM or SIGHUP waits (blocked) instead of killing the
+     * run with its lock and temporary directory left behind. */
+    sigset_t block, unblocked;
+    sigemptyset(&block);
+    for (size_t i = 0; i < NCAUGHT; i++)
+        sigaddset(&block, caught[i]);
+    pthread_sigmask(SIG_BLOCK, &block, &unblocked);
     int rc = make_parents(d, d->parent, err);
     if (rc == SIM_OK)
         rc = take_lock(d, err);
@@ -481,11 +490,13 @@ int outdir_begin(struct outdir *d, const char *dir, const char *const *known, bo
     }
     if (rc < 0) {
         outdir_abort(d);
+        pthread_sigmask(SIG_SETMASK, &unblocked, NULL);
         return rc;
     }
     active = d;
     track_reset();
     signals_catch();
+    pthread_sigmask(SIG_SETMASK, &unblocked, NULL);   /* a signal held meanwhile runs now */
     return SIM_OK;
 }
 
