@@ -1,16 +1,17 @@
 /*
  * sim/exits.c - discrete VM exits counted per run segment, not placed one
- * by one (--exit-model discrete; docs/MODEL.md, "Exit models").
+ * by one (--exit-model discrete; docs/MODEL.md, "Progress and overhead").
  *
  * The model is the one of --exit-model discrete-events (sim/engine.c,
  * core_exit): while a vCPU makes progress, exits of reason r come as a
  * Poisson process of rate lambda_r per ns of progress (the class's exits
  * per second of work over its progress factor), and each stalls the core
  * for its reason's cost.  What differs is how it is drawn.  When a core
- * starts a run segment of L ns of progress (what is left of the burst),
- * the number of exits of each reason in it is drawn at once,
- * N_r ~ Poisson(lambda_r L), and the segment ends at L + sum N_r c_r: one
- * event instead of one per exit.
+ * starts a run segment of L ns of progress (what is left of the burst,
+ * no further than the slice's end), the number of exits of each reason in
+ * it is drawn at once, N_r ~ Poisson(lambda_r L) (as a total split by a
+ * multinomial), and the segment ends at L + sum N_r c_r: one event
+ * instead of one per exit.
  *
  * When something looks at the vCPU's progress before that end (a slice
  * end, a preemption, a cap, a tick) at wall time t, the progress made by
@@ -22,9 +23,9 @@
  * left of the point reached have happened and are charged.  Those right
  * of it stay drawn, as the stretches the splitting left behind, each
  * with its counts (uniform within it): the plan goes on from the point
- * reached, and the next look at the vCPU splits the next stretch.  A
- * burst of hours costs one Poisson draw per reason, however often it is
- * looked at.  More work (a series' backlog) extends the plan at its far
+ * reached, and the next look at the vCPU splits the next stretch: a
+ * segment costs one Poisson draw and one multinomial split however often
+ * it is looked at while it runs.  More work (a series' backlog) extends the plan at its far
  * end with a Poisson draw for the extra progress, less work cuts it there
  * (a binomial thinning of the last stretch); a vCPU that leaves its core
  * drops its plan, and its next run draws a new one.  Dropping what is not
