@@ -346,7 +346,7 @@ void sim__core_rearm(struct sim *sim, struct pcpu *c)
 static void core_arm_exit(struct sim *sim, struct pcpu *c)
 {
     const struct hw_rates *hr = c->running->guest->rates;
-    if (!sim->exit_events || hr->exits_per_s <= 0)
+    if (hr->exits_per_s <= 0)
         return;
     double wall_rate = hr->exits_per_s / class_factor(sim, c->running->guest);
     double gap = gsl_ran_exponential(sim->rng.stream[SIM_STREAM_EXITS], 1e9 / wall_rate);
@@ -423,6 +423,25 @@ static void poll_stop(struct sim *sim, struct pcpu *c)
     evq_cancel(&sim->evq, &c->poll_ev);
 }
 
+/* v, now c's running vCPU from c->run_from, runs: its slice, its next
+ * event (burst or slice end), its exits, its cap, its spinlock.  The
+ * common end of a start (core_start) and of a resume on the core that
+ * polled for it (sim__vcpu_wake). */
+static void core_run(struct sim *sim, struct pcpu *c, struct vcpu *v)
+{
+    struct guest *g = v->guest;
+    sim_time_t slice = sched_timeslice(c->host->sched, v, c);
+    c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
+    g->nrunning++;
+    core_arm(sim, c);
+    if (sim->exit_events && g->rates)
+        core_arm_exit(sim, c);
+    if (sim->caps && caps_limited(sim, g))
+        caps_update(sim, g);
+    if (g->spin_fraction > 0)
+        cosched_lock_started(sim, c);
+}
+
 /* The polling window of core c ended without a wake. */
 static void poll_timer(struct sim *sim, struct sim_event *ev)
 {
@@ -478,16 +497,7 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
     }
     if (g->first_start < 0)
         g->first_start = sim->now;
-    sim_time_t slice = sched_timeslice(h->sched, v, c);
-    c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
-    g->nrunning++;
-    core_arm(sim, c);
-    if (sim->exit_events && g->rates)
-        core_arm_exit(sim, c);
-    if (sim->caps && caps_limited(sim, g))
-        caps_update(sim, g);
-    if (g->spin_fraction > 0)
-        cosched_lock_started(sim, c);
+    core_run(sim, c, v);
 }
 
 /* Take the running vCPU off the core (the caller sets its next state),
@@ -620,16 +630,7 @@ void sim__vcpu_wake(struct sim *sim, struct vcpu *v)
             if (v->guest->lat)
                 latstat_add(&v->guest->lat->wake, sim_time_to_s(resume - sim->now));
             latstat_add(&sim->metrics.wake_lat, sim_time_to_s(resume - sim->now));
-            sim_time_t slice = sched_timeslice(h->sched, v, c);
-            c->slice_end = slice > 0 ? c->run_from + slice : SIM_TIME_MAX;
-            v->guest->nrunning++;
-            core_arm(sim, c);
-            if (sim->exit_events && v->guest->rates)
-                core_arm_exit(sim, c);
-            if (sim->caps && caps_limited(sim, v->guest))
-                caps_update(sim, v->guest);
-            if (v->guest->spin_fraction > 0)
-                cosched_lock_started(sim, c);
+            core_run(sim, c, v);
             return;
         }
     }
