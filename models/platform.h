@@ -87,18 +87,80 @@ struct vcpu {
     double ent_ns;             /* CPU it was entitled to while runnable (sim/engine.c) */
     double ent_mark;           /* its host's entitlement integral when it became runnable */
     sim_time_t ent_from;       /* ... and when */
-    /* activity: its bursts and blocks (sim/activity.c) */
+    /* (its activity's position and wake event, and its co-scheduling and
+     * spinlock state, are in its guest's side records, struct
+     * guest_activity and struct guest_cosched: a job's vCPU needs none) */
+};
+/* Where the fields a dispatch touches end. */
+#define VCPU_HOT_BYTES offsetof(struct vcpu, sched_slot)
+
+/* Side records: what only some guests use, allocated for those (one
+ * pointer each in struct guest, NULL otherwise).  A job guest under the
+ * default options has none: with them embedded a one-vCPU job was 960
+ * bytes, and 10^5 of them in the system at once (the rr benchmark) were
+ * 96 MB.  Each is owned by its guest from its admission (or the first use,
+ * caps) and freed when the guest is released (sim/engine.c guest_release,
+ * sim_destroy); a record reused from the free list starts without any. */
+
+/* A vCPU's position in its activity and its wake event (sim/activity.c). */
+struct vcpu_activity {
     struct sim_event wake_ev;  /* the end of its block, or its series' next burst */
+    struct vcpu *vcpu;         /* whose (the event's handler finds it here) */
     long step;                 /* position in its activity */
     double debt;               /* series: reference seconds of the current interval not yet given out */
-    /* co-scheduling and spinlocks (sim/cosched.c) */
+};
+/* Phases, closed loops and series under the discrete model (sim/activity.c). */
+struct guest_activity {
+    gsl_rng *rng;              /* its own stream (closed loops, series bursts; owned), or NULL */
+    struct vcpu_activity v[];  /* one per vCPU */
+};
+
+/* A utilisation series' accounting per sample interval, both models
+ * (sim/fluid.c): allocation figures in core-seconds over its life. */
+struct series_acct {
+    struct sim_event acct_ev;  /* the end of its series' current sample interval */
+    struct guest *guest;       /* whose */
+    long acct_step;            /* that interval */
+    double acct_used;          /* core-s it had used when the interval began */
+    double grant_acc;          /* integral of its grant, core-s, up to grant_last */
+    sim_time_t grant_last;
+    double acct_grant;         /* grant_acc when the interval began */
+    double demand_s, used_s, unmet_s, idle_s;
+};
+
+/* The engine's caps on a guest it limits (sim/caps.c), from the first
+ * time it does. */
+struct guest_caps {
+    struct sim_event cap_ev;   /* its budget running out at the present rate */
+    struct guest *guest;       /* whose */
+    sim_time_t budget;         /* core ns it may still run in cap period budget_period */
+    int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
+};
+
+/* A vCPU's co-scheduling and spinlock state (sim/cosched.c). */
+struct vcpu_cosched {
     sim_time_t progress;       /* relaxed: ns it ran or was halted, up to `since` */
     sim_time_t lock_mark;      /* attained at its next critical-section entry, or (the
                                   holder) at the end of its critical section */
     sim_time_t ple_window;     /* its PAUSE-loop window now, ns */
 };
-/* Where the fields a dispatch touches end. */
-#define VCPU_HOT_BYTES offsetof(struct vcpu, sched_slot)
+/* Co-scheduling and spinlocks (sim/cosched.c): every guest of a run with
+ * --cosched or --rigid, and a guest whose class takes a spinlock. */
+struct guest_cosched {
+    struct sim_event cosched_ev; /* relaxed: its next co-stop or co-start */
+    struct guest *guest;       /* whose */
+    sim_time_t critical_section; /* ns held each time */
+    gsl_rng *lock_rng;         /* its spinlock draws (owned), or NULL */
+    struct guest *gang_next;   /* strict: its host's list of gangs with a vCPU left out */
+    int lock_holder;           /* the vCPU preempted inside a critical section, -1 = none */
+    int last_boosted;          /* where KVM's directed yield starts its round (kvm_vcpu_on_spin) */
+    bool gang_partial;         /* strict: on that list */
+    bool cosched_busy;         /* relaxed: its event is being handled (no re-arming meanwhile) */
+    double spin_seconds, costop_seconds; /* core time spinning; vCPU time co-stopped */
+    long ple_exits, costops;   /* PAUSE exits; co-stops (a vCPU, or under strict a gang) */
+    long lhp;                  /* times a vCPU of it was preempted holding its lock */
+    struct vcpu_cosched vc[];  /* one per vCPU */
+};
 
 /* A guest whose demand varies over time (a utilisation series from the
  * PlanetLab or Bitbrains readers), under --model fluid, is served as a
@@ -151,7 +213,7 @@ struct guest {
     struct activity *activity; /* phases or closed loop (owned), NULL otherwise */
     struct util_series *series; /* utilisation series (owned), NULL otherwise */
     sim_time_t series_start;   /* when its series began (its placement) */
-    gsl_rng *rng;              /* its own stream (closed loops, series bursts), or NULL */
+    struct guest_activity *act; /* its vCPUs' activity (owned), NULL for a job or a fluid */
     /* allocation (allocators/alloc.h): what it would use */
     double wish;               /* cores it would use unconstrained, now */
     double win_wish;           /* cores it wished, on average over the last window */
@@ -163,32 +225,10 @@ struct guest {
     struct guest_latency *lat;
     long bursts;               /* bursts completed */
     double poll_seconds;
-    long hlt_exits;
-    /* allocation figures, core-seconds over its life; for a series guest
-     * reckoned per sample interval of its series (sim/fluid.c) */
-    double demand_s, used_s, unmet_s, idle_s;
-    struct sim_event acct_ev;  /* the end of its series' current sample interval */
-    long acct_step;            /* that interval */
-    double acct_used;          /* core-s it had used when the interval began */
-    double grant_acc;          /* integral of its grant, core-s, up to grant_last */
-    sim_time_t grant_last;
-    double acct_grant;         /* grant_acc when the interval began */
-    struct sim_event cap_ev;   /* its budget running out at the present rate */
-    /* co-scheduling and spinlocks (sim/cosched.c) */
-    struct sim_event cosched_ev; /* relaxed: its next co-stop or co-start */
-    sim_time_t critical_section; /* ns held each time */
-    gsl_rng *lock_rng;         /* its spinlock draws (owned), or NULL */
-    int lock_holder;           /* the vCPU preempted inside a critical section, -1 = none */
-    int last_boosted;          /* where KVM's directed yield starts its round (kvm_vcpu_on_spin) */
-    bool gang_partial;         /* strict: on its host's list of gangs with a vCPU left out */
-    bool cosched_busy;         /* relaxed: its event is being handled (no re-arming meanwhile) */
-    bool throttled;            /* caps: its budget is spent until the next period */
-    bool paused;               /* a live migration's stop-and-copy holds it: it runs
-                                  nowhere (sim/migrate.c) */
-    struct guest *gang_next;   /* ... that list */
-    double spin_seconds, costop_seconds; /* core time spinning; vCPU time co-stopped */
-    long ple_exits, costops;   /* PAUSE exits; co-stops (a vCPU, or under strict a gang) */
-    long lhp;                  /* times a vCPU of it was preempted holding its lock */
+    /* side records (above): a series' accounting, caps, co-scheduling */
+    struct series_acct *sa;    /* (owned) NULL unless it has a series */
+    struct guest_caps *caps;   /* (owned) NULL until the engine first limits it */
+    struct guest_cosched *co;  /* (owned) NULL unless co-scheduled or taking a spinlock */
     /* dynamic consolidation (sim/consolidate.c): its state (owned there),
      * NULL when no manager runs */
     struct cons_vm_state *cons;
@@ -200,21 +240,18 @@ struct guest {
     union sched_slot sched_slot[SCHED_SLOTS]; /* the policy's per-guest state */
     /* runnable time of its vCPUs (core ns), for the allocator's collect step */
     int nrunnable;             /* its vCPUs queued, running or throttled */
+    bool throttled;            /* caps: its budget is spent until the next period */
+    bool paused;               /* a live migration's stop-and-copy holds it: it runs
+                                  nowhere (sim/migrate.c) */
     sim_time_t runnable_acc;   /* integral of nrunnable, up to runnable_last */
     sim_time_t runnable_last;
-    double ipi_seconds;        /* wake-up IPIs: core time and count */
-    long ipis;
+    double ipi_seconds;        /* wake-up IPIs' core time (their count is the run's only) */
     /* virtualisation overhead charged by rate (a profile's exits and walks) */
     double done_s;             /* reference work done, s: the base of rate-charged overhead */
     double exit_seconds, walk_seconds, exits;
-    /* caps, when the engine enforces them on this guest (sim/caps.c:
-     * guests whose cap is below their vCPUs) */
-    sim_time_t budget;         /* core ns it may still run in cap period budget_period */
-    int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
-    /* (throttled and paused, caps' as well, are with the co-scheduling
-     * flags above: two bools alone took 8 bytes, and the cold part is a
-     * whole number of cache lines, so the hot block starts without
-     * padding) */
+    /* (throttled and paused, caps' as well, fill nrunnable's hole: the
+     * cold part is a whole number of cache lines, so the hot block starts
+     * without padding) */
     /* ---- hot: every dispatch, right before the vCPUs (the run queues
      * fetch it with the vCPU, schedulers/sched.c).  It starts a cache
      * line (the engine allocates guests 64-byte aligned), and with a
@@ -249,6 +286,12 @@ struct guest {
 _Static_assert(offsetof(struct guest, vcpu) - offsetof(struct guest, seq) + VCPU_HOT_BYTES <=
                    GUEST_HOT_LINES * 64,
                "a dispatch's fields of a one-vCPU guest fit in GUEST_HOT_LINES cache lines");
+/* A one-vCPU job guest's whole record (the pool rounds it to 64 bytes),
+ * its side records aside: 10^5 of them live at once is the rr
+ * benchmark's peak memory (960 bytes before the side records). */
+#define GUEST_JOB1_LINES 10
+_Static_assert(offsetof(struct guest, vcpu) + sizeof(struct vcpu) <= GUEST_JOB1_LINES * 64,
+               "a one-vCPU job guest's record fits in GUEST_JOB1_LINES cache lines");
 
 /* May v run on core k of its host?  (Cores past 63 cannot be named in an
  * affinity: a pinned vCPU never runs there.) */

@@ -169,8 +169,6 @@ static inline bool activity_start(struct sim *sim, struct vcpu *v)
 {
     if (v->guest->kind != GUEST_JOB)
         return activity__start(sim, v);
-    v->step = 0;
-    v->debt = 0;
     v->work_left = v->guest->work;
     return true;
 }
@@ -178,7 +176,7 @@ static inline enum activity_next activity_burst_end(struct sim *sim, struct vcpu
 {
     return v->guest->kind == GUEST_JOB ? ACTIVITY_DONE : activity__burst_end(sim, v);
 }
-/* The handler of v->wake_ev. */
+/* The handler of a vCPU's wake event (struct vcpu_activity). */
 void activity_wake_event(struct sim *sim, struct sim_event *ev);
 
 /* ---- caps.c: the engine's enforcement of caps ---- */
@@ -203,7 +201,7 @@ static inline bool caps_limited(const struct sim *sim, const struct guest *g)
 void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran);
 /* g's vCPUs on cores changed: re-arm its cap event. */
 void caps_update(struct sim *sim, struct guest *g);
-/* The handler of g->cap_ev. */
+/* The handler of g->caps->cap_ev. */
 void caps_event(struct sim *sim, struct sim_event *ev);
 
 /* The mechanism of engine.c that sim/cosched.c drives (each as its static

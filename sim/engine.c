@@ -273,7 +273,7 @@ void sim__core_sync(struct sim *sim, struct pcpu *c)
     struct guest *g = v->guest;
     sim_time_t done;
     if (v->spinning) {   /* core time, no work (sim/cosched.c) */
-        g->spin_seconds += sim_time_to_s(wall);
+        g->co->spin_seconds += sim_time_to_s(wall);
         c->run_from = sim->now;
         if (sim->caps)
             caps_charge(sim, g, wall);
@@ -482,7 +482,7 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
         v->migrations++;
         if (v->awaiting_run && v->woke_remote) {
             cost += h->hw->ipi_cost;
-            g->ipis++;
+            sim->metrics.ipis++;   /* (an integer count: the run's sum, in any order) */
             g->ipi_seconds += sim_time_to_s(h->hw->ipi_cost);
         }
     }
@@ -697,6 +697,13 @@ static inline void ld_add(long double *a, double x)
         *a += x;
 }
 
+/* The bytes of a guest record with n vCPUs: its vCPUs start at the end
+ * of its hot block, before struct guest's tail padding. */
+static inline size_t guest_record_size(int n)
+{
+    return offsetof(struct guest, vcpu) + (size_t)n * sizeof(struct vcpu);
+}
+
 static struct guest *guest_alloc(struct sim *sim, int nvcpus)
 {
     struct guest **pp = &sim->free_guests;
@@ -707,7 +714,7 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
         *pp = g->free_next;
     } else {
         /* (64-byte aligned: struct guest's hot block starts a cache line) */
-        g = guest_pool_take(&sim->guest_pool, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
+        g = guest_pool_take(&sim->guest_pool, guest_record_size(nvcpus));
         g->vcpu_cap = nvcpus;
         g->lat = NULL;
         sim->live_guests++;
@@ -716,7 +723,7 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
     }
     int cap = g->vcpu_cap;
     struct guest_latency *lat = g->lat;   /* (emptied by guest_release) */
-    memset(g, 0, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
+    memset(g, 0, guest_record_size(nvcpus));
     g->vcpu_cap = cap;
     if (!lat && sim->hooks.vm_latency) {
         lat = xcalloc(1, sizeof *lat);
@@ -724,6 +731,15 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
     }
     g->lat = lat;
     return g;
+}
+
+/* Free g's series accounting and caps records (models/platform.h). */
+static void guest_sides_free(struct guest *g)
+{
+    free(g->sa);
+    g->sa = NULL;
+    free(g->caps);
+    g->caps = NULL;
 }
 
 static void guest_release(struct sim *sim, struct guest *g)
@@ -736,10 +752,12 @@ static void guest_release(struct sim *sim, struct guest *g)
      * and these calls were a tenth of a job's release) */
     if (g->fl)
         fluid_guest_free(g);
-    if (g->activity || g->series || g->rng)
+    if (g->activity || g->series || g->act)
         activity_release(g);
-    if (g->lock_rng)
+    if (g->co)
         cosched_release(g);
+    if (g->sa || g->caps)
+        guest_sides_free(g);
     /* (guest_alloc clears the rest) */
     if (g->lat) {
         latstat_free(&g->lat->wake);
@@ -765,7 +783,8 @@ void sim__guest_pause(struct sim *sim, struct guest *g)
     if (g->kind == GUEST_FLUID)
         return;   /* sim/fluid.c gives it nothing while paused */
     g->throttled = true;
-    evq_cancel(&sim->evq, &g->cap_ev);
+    if (g->caps)
+        evq_cancel(&sim->evq, &g->caps->cap_ev);
     for (int i = 0; i < g->nvcpus; i++)
         if (g->vcpu[i].state == VCPU_RUNNING || g->vcpu[i].state == VCPU_QUEUED)
             sim__vcpu_throttle(sim, &g->vcpu[i]);
@@ -834,8 +853,10 @@ void sim__guest_move(struct sim *sim, struct guest *g, struct host *to)
     sim->alloc->admit(sim->x->alloc.conf, to, g);
     g->paused = false;
     g->throttled = false;
-    g->budget_period = -1;
-    evq_cancel(&sim->evq, &g->cap_ev);
+    if (g->caps) {
+        g->caps->budget_period = -1;
+        evq_cancel(&sim->evq, &g->caps->cap_ev);
+    }
     if (g->fl)
         fluid_guest_join(sim, g);
     memset(g->sched_slot, 0, sizeof g->sched_slot);
@@ -877,8 +898,8 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         /* A series guest's natural life is its series: its "service" and
          * the base of its slowdown, so that waiting is the delay its caps
          * or its host caused, and slowdown 1 means it was never held back. */
-        cpu = sim_time_from_s(g->used_s);
-        m->fluid_busy_s += g->used_s;
+        cpu = sim_time_from_s(g->sa->used_s);
+        m->fluid_busy_s += g->sa->used_s;
     }
     if (g->series)
         service = size;
@@ -889,8 +910,8 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     }
     if (g->series || g->fl) {
         fluid_series_account(sim, g);   /* the tail after its series: idle grant */
-        m->unmet_s += g->unmet_s;
-        m->idle_s += g->idle_s;
+        m->unmet_s += g->sa->unmet_s;
+        m->idle_s += g->sa->idle_s;
     }
     guest_charge_overhead(sim, g);
     metrics_population(m, sim->now, -1);
@@ -905,16 +926,18 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     ld_add(&m->ipi_seconds, g->ipi_seconds);
     ld_add(&m->migration_seconds, g->migration_seconds);
     ld_add(&m->poll_seconds, g->poll_seconds);
-    m->ipis += (uint64_t)g->ipis;
     m->vcpu_migrations += (uint64_t)g->migrations;
     m->bursts += (uint64_t)g->bursts;
     if (sim->hooks.on_job) {
         struct sim_job_info job = {g, sim->now, service, cpu};
         sim->hooks.on_job(sim->hooks.cb_ctx, &job);
     }
-    evq_cancel(&sim->evq, &g->cap_ev);
-    evq_cancel(&sim->evq, &g->acct_ev);
-    evq_cancel(&sim->evq, &g->cosched_ev);
+    if (g->caps)
+        evq_cancel(&sim->evq, &g->caps->cap_ev);
+    if (g->sa)
+        evq_cancel(&sim->evq, &g->sa->acct_ev);
+    if (g->co)
+        evq_cancel(&sim->evq, &g->co->cosched_ev);
     if (g->series || g->fl) {
         fluid_series_grants_advance(sim, h);
         h->nseries--;
@@ -1159,8 +1182,13 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
         if (sim_time_from_s(end) > sim->series_end)
             sim->series_end = sim_time_from_s(end);
     }
-    g->budget_period = -1;
-    g->runnable_last = g->win_from = g->grant_last = sim->now;
+    g->runnable_last = g->win_from = sim->now;
+    if (g->series) {   /* its accounting per sample interval (sim/fluid.c) */
+        g->sa = xcalloc(1, sizeof *g->sa);
+        g->sa->guest = g;
+        sim_event_init(&g->sa->acct_ev, NULL);
+        g->sa->grant_last = sim->now;
+    }
     if (h->nguests == h->guestcap)
         h->guests = xgrow(h->guests, &h->guestcap, h->nguests + 1, sizeof *h->guests);
     g->host_idx = h->nguests;
@@ -1194,7 +1222,6 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
                       : h->class_affinity ? h->class_affinity[g->cls] : 0;
         if (v->affinity)
             h->npinned++;
-        sim_event_init(&v->wake_ev, activity_wake_event);
         if (s->ops->attach)
             s->ops->attach(s, v);
     }
@@ -1269,9 +1296,6 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     g->first_start = -1;
     g->vcpus_left = g->nvcpus;
     g->grant = g->nvcpus;
-    sim_event_init(&g->cap_ev, caps_event);
-    sim_event_init(&g->cosched_ev, cosched_relaxed_event);
-    sim_event_init(&g->acct_ev, NULL);   /* a series' (sim/fluid.c) */
     if (rec->series && sim->x->fluid) {
         g->kind = GUEST_FLUID;
         fluid_guest_init(g, rec);
@@ -1541,8 +1565,8 @@ static void check_invariants(struct sim *sim)
             violate(sim, "host vCPUs over the overcommit limit", i, -1);
         for (size_t k = 0; sim->caps && k < h->nguests; k++) {
             const struct guest *g = h->guests[k];
-            if (caps_limited(sim, g) && g->budget_period == sim->now / sim->cap_period &&
-                g->budget < 0)
+            if (caps_limited(sim, g) && g->caps &&
+                g->caps->budget_period == sim->now / sim->cap_period && g->caps->budget < 0)
                 violate(sim, "a capped guest ran past its budget", i, -1);
         }
         if ((sim->gangs || sim->relaxed || h->hw->spin_fraction) &&
@@ -1678,6 +1702,8 @@ static void free_guest_list(struct guest *g)
 {
     while (g) {
         struct guest *next = g->free_next;
+        if (g->activity || g->series || g->act)
+            activity_release(g);   /* (a waiting guest has no other side record) */
         if (g->lat) {
             latstat_free(&g->lat->wake);
             latstat_free(&g->lat->burst);
@@ -1770,7 +1796,6 @@ static void account_live_guests(struct sim *sim)
             sim->metrics.exit_seconds += g->exit_seconds;
             sim->metrics.walk_seconds += g->walk_seconds;
             sim->metrics.bursts += (uint64_t)g->bursts;
-            sim->metrics.ipis += (uint64_t)g->ipis;
             sim->metrics.vcpu_migrations += (uint64_t)g->migrations;
             sim->metrics.switch_seconds += g->switch_seconds;
             sim->metrics.ipi_seconds += g->ipi_seconds;
