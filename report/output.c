@@ -142,7 +142,8 @@ static void job_row(struct run_output *o, const struct sim_job_info *j)
     put_seconds(f, g->work);
     fputc(',', f);
     put_seconds(f, j->cpu_time);
-    fprintf(f, ",%.0f,%d,%" PRIu64 ",", round(g->exits), g->nvcpus, g->switches);
+    fprintf(f, ",%.0f,%d,%" PRIu64 ",", g->ovh ? round(g->ovh->exits) : 0.0, g->nvcpus,
+            g->lat->switches);   /* (lat: kept for jobs.csv, as below) */
     csv_put_field(f, breakdown_class_name(o->x, g));
     fprintf(f, ",%.15g,", g->priority);
     if (g->deadline >= 0) {

@@ -604,8 +604,9 @@ static void ple_exit(struct sim *sim, struct pcpu *c)
     struct guest *g = v->guest;
     const struct sim_hw_tables *hw = c->host->hw;
     sim_time_t cost = g->rates ? (sim_time_t)llround(g->rates->exit_cost_ns[HW_EXIT_PAUSE]) : 0;
-    g->exit_seconds += sim_time_to_s(cost);
-    g->exits += 1;
+    struct guest_overhead *o = guest_ovh(g);
+    o->exit_seconds += sim_time_to_s(cost);
+    o->exits += 1;
     sim->metrics.exits[HW_EXIT_PAUSE] += 1;
     g->co->ple_exits++;
     c->run_from = sim->now + cost;

@@ -7,6 +7,7 @@
 #ifndef SIM_ENGINE_PRIVATE_H
 #define SIM_ENGINE_PRIVATE_H
 
+#include "base/xalloc.h"
 #include "models/rooms.h"
 #include "sim/guest-pool.h"
 #include "sim/engine.h"
@@ -178,6 +179,14 @@ static inline enum activity_next activity_burst_end(struct sim *sim, struct vcpu
 }
 /* The handler of a vCPU's wake event (struct vcpu_activity). */
 void activity_wake_event(struct sim *sim, struct sim_event *ev);
+
+/* g's overhead record, made at its first charge (models/platform.h). */
+static inline struct guest_overhead *guest_ovh(struct guest *g)
+{
+    if (!g->ovh)
+        g->ovh = xcalloc(1, sizeof *g->ovh);
+    return g->ovh;
+}
 
 /* ---- caps.c: the engine's enforcement of caps ---- */
 

@@ -121,15 +121,16 @@ static void guest_charge_overhead(struct sim *sim, struct guest *g)
     const struct hw_rates *hr = g->rates;
     if (!hr)
         return;
-    g->walk_seconds += g->done_s * hr->walk_h;
+    struct guest_overhead *o = guest_ovh(g);
+    o->walk_seconds += g->done_s * hr->walk_h;
     /* Discrete exits were charged one by one (core_exit); fluid series
      * guests always take them as a rate. */
     if (sim->x->discrete_exits && g->kind != GUEST_FLUID)
         return;
-    g->exit_seconds += g->done_s * hr->exit_h;
+    o->exit_seconds += g->done_s * hr->exit_h;
     for (int r = 0; r < HW_EXIT_REASONS; r++)
         sim->metrics.exits[r] += g->done_s * hr->exit_rate[r];
-    g->exits += g->done_s * hr->exits_per_s;
+    o->exits += g->done_s * hr->exits_per_s;
 }
 
 static inline sim_time_t switch_cost(const struct host *h, int from_cls, int to_cls)
@@ -172,8 +173,10 @@ static void vcpu_runnable_changed(struct sim *sim, struct vcpu *v, bool is)
 {
     struct guest *g = v->guest;
     struct host *h = g->host;
-    g->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->runnable_last);
-    g->runnable_last = sim->now;
+    if (g->win) {   /* (only for an allocator's window) */
+        g->win->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->win->runnable_last);
+        g->win->runnable_last = sim->now;
+    }
     g->nrunnable += is ? 1 : -1;
     host_ent_advance(sim, h);
     double w = g->weight;
@@ -373,8 +376,9 @@ static void core_exit(struct sim *sim, struct sim_event *ev)
     }
     sim_time_t cost = (sim_time_t)llround(hr->exit_cost_ns[r]);
     c->run_from = sim->now + cost;
-    g->exit_seconds += sim_time_to_s(cost);
-    g->exits += 1;
+    struct guest_overhead *o = guest_ovh(g);
+    o->exit_seconds += sim_time_to_s(cost);
+    o->exits += 1;
     sim->metrics.exits[r] += 1;
     core_arm(sim, c);
     core_arm_exit(sim, c);
@@ -416,7 +420,7 @@ static void poll_stop(struct sim *sim, struct pcpu *c)
     if (end > c->poll_end)
         end = c->poll_end;
     double polled = sim_time_to_s(end > c->poll_from ? end - c->poll_from : 0);
-    v->guest->poll_seconds += polled;
+    guest_ovh(v->guest)->poll_seconds += polled;
     c->busy_total += end - c->busy_since;
     v->cpu_time += end - c->busy_since;   /* KVM polls on the vCPU thread's time */
     c->poller = NULL;
@@ -471,7 +475,8 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
         sim_time_t sw = switch_cost(h, c->last_cls, g->cls);
         cost += sw;
         sim->metrics.switches++;
-        g->switches++;
+        if (sim->hooks.vm_latency)   /* (g->lat is cold: asked only for jobs.csv) */
+            g->lat->switches++;
         g->switch_seconds += sim_time_to_s(sw);
     }
     if (v->last_core >= 0 && v->last_core != c->index) {
@@ -479,11 +484,11 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
         cost += mig;
         g->migrations++;
         g->migration_seconds += sim_time_to_s(mig);
-        v->migrations++;
         if (v->awaiting_run && v->woke_remote) {
             cost += h->hw->ipi_cost;
             sim->metrics.ipis++;   /* (an integer count: the run's sum, in any order) */
-            g->ipi_seconds += sim_time_to_s(h->hw->ipi_cost);
+            if (h->hw->ipi_cost)   /* (0 s added to 0 s: no record for it) */
+                guest_ovh(g)->ipi_seconds += sim_time_to_s(h->hw->ipi_cost);
         }
     }
     c->busy_since = sim->now;
@@ -674,8 +679,9 @@ static void vcpu_block(struct sim *sim, struct pcpu *c, struct vcpu *v)
     sim->metrics.blocks++;
     if (h->hw->rates) {
         sim_time_t hlt = h->hw->hlt_cost;
-        g->exit_seconds += sim_time_to_s(hlt);
-        g->exits += 1;
+        struct guest_overhead *o = guest_ovh(g);
+        o->exit_seconds += sim_time_to_s(hlt);
+        o->exits += 1;
         sim->metrics.exits[HW_EXIT_HLT] += 1;
         /* The exit occupies the core; the polling after it as well. */
         c->poller = v;
@@ -729,17 +735,24 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
         lat = xcalloc(1, sizeof *lat);
         lat->wake.coarse = lat->burst.coarse = true;
     }
+    if (lat)
+        lat->switches = 0;
     g->lat = lat;
     return g;
 }
 
-/* Free g's series accounting and caps records (models/platform.h). */
+/* Free g's series accounting, caps, overhead and window records
+ * (models/platform.h). */
 static void guest_sides_free(struct guest *g)
 {
     free(g->sa);
     g->sa = NULL;
     free(g->caps);
     g->caps = NULL;
+    free(g->ovh);
+    g->ovh = NULL;
+    free(g->win);
+    g->win = NULL;
 }
 
 static void guest_release(struct sim *sim, struct guest *g)
@@ -756,7 +769,7 @@ static void guest_release(struct sim *sim, struct guest *g)
         activity_release(g);
     if (g->co)
         cosched_release(g);
-    if (g->sa || g->caps)
+    if (g->sa || g->caps || g->ovh || g->win)
         guest_sides_free(g);
     /* (guest_alloc clears the rest) */
     if (g->lat) {
@@ -920,12 +933,14 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         done += g->fl ? g->work : g->vcpu[i].attained;
     metrics_complete(m, g->arrival, sim->now, g->first_start, service, done, size);
     metrics_guest(m, g);
-    ld_add(&m->exit_seconds, g->exit_seconds);
-    ld_add(&m->walk_seconds, g->walk_seconds);
+    static const struct guest_overhead none;   /* no record: none charged */
+    const struct guest_overhead *o = g->ovh ? g->ovh : &none;
+    ld_add(&m->exit_seconds, o->exit_seconds);
+    ld_add(&m->walk_seconds, o->walk_seconds);
     ld_add(&m->switch_seconds, g->switch_seconds);
-    ld_add(&m->ipi_seconds, g->ipi_seconds);
+    ld_add(&m->ipi_seconds, o->ipi_seconds);
     ld_add(&m->migration_seconds, g->migration_seconds);
-    ld_add(&m->poll_seconds, g->poll_seconds);
+    ld_add(&m->poll_seconds, o->poll_seconds);
     m->vcpu_migrations += (uint64_t)g->migrations;
     m->bursts += (uint64_t)g->bursts;
     if (sim->hooks.on_job) {
@@ -1182,7 +1197,11 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
         if (sim_time_from_s(end) > sim->series_end)
             sim->series_end = sim_time_from_s(end);
     }
-    g->runnable_last = g->win_from = sim->now;
+    if (sim->alloc_period > 0) {   /* the allocator's window (reallocate_timer) */
+        g->win = xmalloc(sizeof *g->win);
+        g->win->runnable_acc = g->win->win_acc = 0;
+        g->win->runnable_last = g->win->win_from = sim->now;
+    }
     if (g->series) {   /* its accounting per sample interval (sim/fluid.c) */
         g->sa = xcalloc(1, sizeof *g->sa);
         g->sa->guest = g;
@@ -1482,17 +1501,18 @@ static void reallocate_timer(struct sim *sim, struct sim_event *ev)
         fluid_series_grants_advance(sim, h);
         for (size_t k = 0; k < h->nguests; k++) {
             struct guest *g = h->guests[k];
+            struct alloc_window *w = g->win;
             if (g->fl) {
                 g->win_wish = fluid_window_wish(sim, g);
             } else {
-                g->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->runnable_last);
-                g->runnable_last = sim->now;
-                double there = sim_time_to_s(sim->now - g->win_from);
-                g->win_wish = there > 0 ? sim_time_to_s(g->runnable_acc - g->win_acc) / there
+                w->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - w->runnable_last);
+                w->runnable_last = sim->now;
+                double there = sim_time_to_s(sim->now - w->win_from);
+                g->win_wish = there > 0 ? sim_time_to_s(w->runnable_acc - w->win_acc) / there
                                         : g->wish;
-                g->win_acc = g->runnable_acc;
+                w->win_acc = w->runnable_acc;
             }
-            g->win_from = sim->now;
+            w->win_from = sim->now;
         }
         if (sim->alloc->reallocate(sim->x->alloc.conf, h, window))
             sim->metrics.reallocations++;
@@ -1793,14 +1813,16 @@ static void account_live_guests(struct sim *sim)
             }
             guest_charge_overhead(sim, g);
             metrics_guest(&sim->metrics, g);
-            sim->metrics.exit_seconds += g->exit_seconds;
-            sim->metrics.walk_seconds += g->walk_seconds;
+            static const struct guest_overhead none;   /* no record: none charged */
+            const struct guest_overhead *o = g->ovh ? g->ovh : &none;
+            sim->metrics.exit_seconds += o->exit_seconds;
+            sim->metrics.walk_seconds += o->walk_seconds;
             sim->metrics.bursts += (uint64_t)g->bursts;
             sim->metrics.vcpu_migrations += (uint64_t)g->migrations;
             sim->metrics.switch_seconds += g->switch_seconds;
-            sim->metrics.ipi_seconds += g->ipi_seconds;
+            sim->metrics.ipi_seconds += o->ipi_seconds;
             sim->metrics.migration_seconds += g->migration_seconds;
-            sim->metrics.poll_seconds += g->poll_seconds;
+            sim->metrics.poll_seconds += o->poll_seconds;
         }
         for (int k = 0; k < h->ncores; k++)
             if (h->cores[k].poller)

@@ -781,7 +781,7 @@ double fluid_window_wish(struct sim *sim, struct guest *g)
 {
     struct fluid_guest *f = g->fl;
     fluid_guest_sync(sim, g);
-    double there = sim_time_to_s(sim->now - g->win_from);
+    double there = sim_time_to_s(sim->now - g->win->win_from);
     double w = there > 0 ? f->win_wish_acc / there : g->wish;
     f->win_wish_acc = 0;
     return w;
