@@ -107,11 +107,20 @@ struct sim {
     size_t nlog, logcap;
 };
 
-/* The context that runs h's events: its shard, or the run itself. */
-struct sim *shards_sim(struct shards *s, int host);
+/* The context that runs h's events: its shard, or the run itself (one
+ * queue, or a host that has had no guest yet). */
+struct sim *shards_sim(struct sim *sim, int host);
 static inline struct sim *sim_for_host(struct sim *sim, const struct host *h)
 {
-    return sim->shards ? shards_sim(sim->shards, h->index) : sim;
+    return sim->shards ? shards_sim(sim, h->index) : sim;
+}
+/* The context that will run the events of a guest placed on h: as
+ * sim_for_host, but a host's shard is made when its first guest comes
+ * (a shard costs about 3.5 KB: hosts that never hold a guest have none). */
+struct sim *shards_claim(struct sim *sim, struct host *h);
+static inline struct sim *sim_host_claim(struct sim *sim, struct host *h)
+{
+    return sim->shards ? shards_claim(sim, h) : sim;
 }
 
 /* ---- shards.c: a run split by host, on one thread or several ---- */
@@ -119,9 +128,9 @@ static inline struct sim *sim_for_host(struct sim *sim, const struct host *h)
 /* Can x's run be split by host (more than one host, nothing that couples
  * hosts between the run's own events: no consolidation or metering)? */
 bool shards_possible(const struct sim *sim);
-/* Split sim's hosts into shards (each host's scheduler is created there,
- * with env the shard's).  Returns 0 or a policy's init error. */
-int shards_create(struct sim *sim, struct sim_error *err);
+/* Split sim's hosts into shards (made as their first guests come; each
+ * host's scheduler then answers to its shard). */
+void shards_create(struct sim *sim);
 void shards_destroy(struct sim *sim);
 /* sim_run's loop for a split run. */
 int shards_run(struct sim *sim);

@@ -1252,7 +1252,7 @@ static void admit_waiting(struct sim *sim)
         if (!sim->admit_head)
             sim->admit_tail = NULL;
         g->free_next = NULL;
-        struct sim *hs = sim_for_host(sim, h);
+        struct sim *hs = sim_host_claim(sim, h);
         hs->now = sim->now;
         guest_admit(hs, g, h);
         sim__host_dispatch_soon(hs, h);
@@ -1331,7 +1331,7 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     m->arrived++;
     /* FIFO admission: while others wait, a newcomer waits behind them. */
     struct host *h = sim->admit_head ? NULL : place_guest(sim, g);
-    struct sim *hs = h ? sim_for_host(sim, h) : sim;
+    struct sim *hs = h ? sim_host_claim(sim, h) : sim;
     if (h) {
         metrics_population(m, sim->now, +1);
         hs->now = sim->now;
@@ -1701,12 +1701,12 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
         sim->exit_plans = xcalloc((size_t)sim->ncores_total, sizeof *sim->exit_plans);
     sim->skew = x->cosched_skew > 0 ? x->cosched_skew : SIM_COSCHED_SKEW;
     int rc = consolidate_create(sim, err);
-    /* Hosts that never interact between the run's own events run apart
-     * (sim/shards.c), each with its scheduler; else all here. */
-    if (rc == SIM_OK && shards_possible(sim))
-        rc = shards_create(sim, err);
-    for (int i = 0; i < x->nhosts && rc == SIM_OK && !sim->shards; i++)
+    for (int i = 0; i < x->nhosts && rc == SIM_OK; i++)
         rc = sim__sched_create(sim, &sim->hosts[i], err);
+    /* Hosts that never interact between the run's own events run apart
+     * (sim/shards.c); else all here. */
+    if (rc == SIM_OK && shards_possible(sim))
+        shards_create(sim);
     if (rc < 0) {
         sim_destroy(sim);
         return rc;

@@ -93,13 +93,27 @@ struct shards {
     uint64_t events;             /* the shards' events so far (progress) */
 };
 
-struct sim *shards_sim(struct shards *s, int host)
+static struct sim *shard_create(struct sim *run, int i);
+
+struct sim *shards_sim(struct sim *run, int host)
 {
+    struct shards *s = run->shards;
+    struct sim *sh = s->sim[host];
+    if (!sh)
+        return run;   /* (a host without a guest so far: nothing of its runs) */
     if (!s->is_touched[host]) {
         s->is_touched[host] = true;
         s->touched[s->ntouched++] = host;
     }
-    return s->sim[host];
+    return sh;
+}
+
+struct sim *shards_claim(struct sim *run, struct host *h)
+{
+    struct shards *s = run->shards;
+    if (!s->sim[h->index])
+        s->sim[h->index] = shard_create(run, h->index);
+    return shards_sim(run, h->index);
 }
 
 /* ---- the heap of shards by next event ---- */
@@ -425,8 +439,6 @@ static int epoch(struct sim *run, sim_time_t until, int cls, bool one_instant)
 int shards_run(struct sim *run)
 {
     struct shards *s = run->shards;
-    for (int i = 0; i < s->n; i++)
-        s->sim[i]->source = run->source;
     for (int t = 0; t < s->nworkers; t++)
         if (pthread_create(&s->workers[t], NULL, worker, s) != 0) {
             s->nworkers = t;   /* (fewer threads: the same results) */
@@ -487,7 +499,7 @@ int shards_run(struct sim *run)
     s->nworkers = 0;
     /* the run ends at its last event, in whichever shard */
     for (int i = 0; i < s->n && rc == SIM_OK && !run->stopped; i++)
-        if (s->sim[i]->now > run->now)
+        if (s->sim[i] && s->sim[i]->now > run->now)
             run->now = s->sim[i]->now;
     return rc;
 }
@@ -499,7 +511,7 @@ bool shards_possible(const struct sim *sim)
     return sim->nhosts > 1 && !sim->cons;
 }
 
-static int shard_create(struct sim *run, int i, struct sim **out, struct sim_error *err)
+static struct sim *shard_create(struct sim *run, int i)
 {
     struct sim *sh = xcalloc(1, sizeof *sh);
     struct host *h = &run->hosts[i];
@@ -510,6 +522,7 @@ static int shard_create(struct sim *run, int i, struct sim **out, struct sim_err
     sh->alloc = run->alloc;
     sh->place = run->place;
     sh->alloc_period = run->alloc_period;
+    sh->caps = run->caps;
     sh->exit_events = run->exit_events;
     sh->exits_counted = run->exits_counted;
     sh->strict = run->strict;
@@ -518,6 +531,8 @@ static int shard_create(struct sim *run, int i, struct sim **out, struct sim_err
     sh->skew = run->skew;
     sh->cap_period = run->cap_period;
     sh->horizon = run->horizon;
+    sh->source = run->source;
+    sh->now = run->now;
     sh->nhosts = 1;
     sh->hosts = h;
     sh->cores = h->cores;
@@ -531,21 +546,21 @@ static int shard_create(struct sim *run, int i, struct sim **out, struct sim_err
         .check_invariants = run->hooks.check_invariants,
     };
     evq_init(&sh->evq);
-    sim_rng_init(&sh->rng, run->x->seed, run->rep);
+    /* (a shard draws only exits: its other streams stay NULL) */
+    sh->rng.stream[SIM_STREAM_EXITS] = gsl_rng_alloc(SIM_RNG_TYPE);
     gsl_rng_set(sh->rng.stream[SIM_STREAM_EXITS],
                 sim_rng_seed(run->x->seed, run->rep, SIM_STREAM_EXITS, (uint64_t)i));
     metrics_init(&sh->metrics, run->x->warmup);
     if (sh->exits_counted)
         sh->exit_plans = xcalloc((size_t)h->ncores, sizeof *sh->exit_plans);
-    *out = sh;
-    int rc = sim__sched_create(sh, h, err);
-    if (rc < 0)
-        return rc;
-    sh->caps = !(h->sched->flags & SCHED_OWN_CAPS);
-    return SIM_OK;
+    /* The host's scheduler answers to its shard from now on (it has had
+     * nothing to do so far: the host was empty). */
+    h->sched->env.clock = &sh->now;
+    h->sched->env.engine = sh;
+    return sh;
 }
 
-int shards_create(struct sim *run, struct sim_error *err)
+void shards_create(struct sim *run)
 {
     struct shards *s = xcalloc(1, sizeof *s);
     int n = run->nhosts;
@@ -570,12 +585,6 @@ int shards_create(struct sim *run, struct sim_error *err)
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->go, NULL);
     pthread_cond_init(&s->idle, NULL);
-    for (int i = 0; i < n; i++) {
-        int rc = shard_create(run, i, &s->sim[i], err);
-        if (rc < 0)
-            return rc;   /* (sim_destroy frees what was made) */
-    }
-    return SIM_OK;
 }
 
 void shards_finish(struct sim *run)
@@ -583,6 +592,8 @@ void shards_finish(struct sim *run)
     struct shards *s = run->shards;
     for (int i = 0; i < s->n; i++) {
         struct sim *sh = s->sim[i];
+        if (!sh)
+            continue;
         metrics_merge(&run->metrics, &sh->metrics);
         /* (the peak of a sum is at most the sum of the peaks: a bound) */
         run->evq.peak += sh->evq.peak;
