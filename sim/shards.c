@@ -91,7 +91,15 @@ struct shards {
     sim_time_t until;            /* this epoch's end: (until, until_cls) */
     int until_cls;
     uint64_t events;             /* the shards' events so far (progress) */
+    uint64_t last_events;        /* ... in the last epoch */
 };
+
+/* An epoch goes to the threads only when the one before it ran at least
+ * this many events: waking the workers and waiting for them costs tens of
+ * microseconds, more than a job trace's epochs (an arrival every few ms
+ * of simulated time, a few events per host) take on one thread.  Which
+ * thread runs a shard changes no result. */
+#define SHARDS_PARALLEL_EVENTS 20000
 
 static struct sim *shard_create(struct sim *run, int i);
 
@@ -353,7 +361,7 @@ static void *worker(void *arg)
  * when there are several, else here. */
 static void run_due(struct shards *s, sim_time_t until, int cls)
 {
-    if (s->nworkers == 0 || s->ndue < 2) {
+    if (s->nworkers == 0 || s->ndue < 2 || s->last_events < SHARDS_PARALLEL_EVENTS) {
         for (int k = 0; k < s->ndue; k++)
             if (run_shard(s, s->due[k], until, cls) < 0)
                 return;
@@ -427,6 +435,7 @@ static int epoch(struct sim *run, sim_time_t until, int cls, bool one_instant)
     for (int k = 0; k < s->ndue; k++)
         after += s->sim[s->due[k]]->metrics.events;
     s->events += after - before;
+    s->last_events = after - before;
     int rc = due_status(run);
     if (rc < 0)
         return rc;
@@ -581,6 +590,7 @@ void shards_create(struct sim *run)
     if (s->threads > n)
         s->threads = n;
     s->nworkers = s->threads - 1;
+    s->last_events = SHARDS_PARALLEL_EVENTS;   /* (the first epoch may be long) */
     s->workers = xcalloc((size_t)(s->nworkers > 0 ? s->nworkers : 1), sizeof *s->workers);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->go, NULL);
