@@ -159,6 +159,9 @@ int sim__sched_create(struct sim *sim, struct host *h, struct sim_error *err);
 /* A shard: run the events of its queue up to (t, cls) (time, then
  * tie-break class; sim/shards.c).  Returns 0 or the status of an error. */
 int sim__run_until(struct sim *sim, sim_time_t t, int cls);
+/* Check every host's invariants (hooks.check_invariants), violations
+ * counted in sim. */
+void sim__check_invariants(struct sim *sim);
 
 /* Charge the overhead of `done` reference seconds of g's work. */
 void sim__charge_work(struct sim *sim, struct guest *g, double done);

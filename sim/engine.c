@@ -1850,6 +1850,8 @@ static inline void run_event(struct sim *sim, struct sim_event *ev)
         check_invariants(sim);
 }
 
+void sim__check_invariants(struct sim *sim) { check_invariants(sim); }
+
 int sim__run_until(struct sim *sim, sim_time_t t, int cls)
 {
     struct sim_event *ev;

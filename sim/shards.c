@@ -486,6 +486,8 @@ int shards_run(struct sim *run)
         run->now = ev->time;
         run->metrics.events++;
         ev->fn(run, ev);
+        if (run->hooks.check_invariants)
+            sim__check_invariants(run);
         if (run->status < 0) {
             rc = run->status;
             break;
