@@ -101,10 +101,12 @@ Test(parallel, a_failed_replication_fails_the_run)
 
 /* Issue 16 item 5: one run's hosts on 1, 2 and 3 threads, the same bytes:
  * summary.json (wall clock aside), jobs.csv, timeline.csv and, where the
- * run writes one, segments.csv.  Each case makes the hosts busy at once,
- * so a shard run out of turn, a log merged in the wrong order or state
- * shared between shards would show; `extra` must make the threads differ
- * in what they run (several busy hosts). */
+ * run writes one, segments.csv.  Each case but the arriving jobs and the
+ * admission queue has epochs of more than 20,000 events (a long --sample:
+ * the run's events bound them), which go to the threads, and several
+ * busy hosts, so state shared between shards (a random stream, a
+ * counter) or a log merged out of order would show.  (Checked: one exit
+ * stream shared by the shards fails the first case.) */
 struct threads_case {
     const char *name;
     const char *args[24];
@@ -171,12 +173,19 @@ static void expect_threads_same(const struct threads_case *c)
 
 Test(parallel, threads_jobs_with_exits_and_segments, .timeout = 120)
 {
-    /* 250 jobs of 1-3 vCPUs arriving over time on 5 hosts, credit, the
-     * counted discrete exits (a stream per host), segments.csv written */
+    /* (and jobs arriving over time: epochs of a few events, on one thread) */
+    static const struct threads_case arriving = {
+        "arriving", {"--generate", "n=250,interarrival=exp:0.02,work=exp:0.5,vcpus=uniform:1:3",
+                     "--hosts", "5", "--cores", "2", "--sched", "credit", "--seed", "7", NULL}};
+    expect_threads_same(&arriving);
+    /* 250 jobs of 1-3 vCPUs at once on 5 hosts (one epoch of 10^5
+     * events: the threads share it), rr 5 ms, the counted discrete exits
+     * (a stream per host), segments.csv written (30,000 segments) */
     static const struct threads_case c = {
-        "jobs", {"--generate", "n=250,interarrival=exp:0.02,work=exp:0.5,vcpus=uniform:1:3",
-                 "--hosts", "5", "--cores", "2", "--sched", "credit", "--hw", "skylake-sp",
-                 "--exit-model", "discrete", "--seed", "7", NULL}};
+        "jobs", {"--generate", "n=250,interarrival=det:0,work=exp:0.3,vcpus=uniform:1:3",
+                 "--hosts", "5", "--cores", "2", "--sched", "rr", "--quantum", "5ms", "--hw",
+                 "skylake-sp", "--exit-model", "discrete", "--seed", "7", "--sample", "60s",
+                 NULL}};
     expect_threads_same(&c);
 }
 
@@ -209,7 +218,7 @@ Test(parallel, threads_series_with_demand_allocation, .timeout = 120)
     static const struct threads_case c = {
         "series", {"--trace", "tests/data/traces/valid/planetlab", "--hosts", "3", "--cores", "1",
                    "--alloc", "demand", "--interval", "300s", "--place", "worst-fit",
-                   "--sched", "credit2", NULL}};
+                   "--sched", "credit2", "--sample", "3600s", NULL}};
     expect_threads_same(&c);
 }
 
@@ -218,6 +227,7 @@ Test(parallel, threads_phases_relaxed_cosched, .timeout = 120)
     /* blocking VMs of the bundled web-and-batch mix, relaxed co-scheduling */
     static const struct threads_case c = {
         "phases", {"--trace", "workloads/samples/web-and-batch.csv", "--hosts", "3", "--cores",
-                   "2", "--cosched", "relaxed", "--sched", "cfs", "--hw", "skylake-sp", NULL}};
+                   "2", "--cosched", "relaxed", "--sched", "cfs", "--hw", "skylake-sp", "--sample",
+                   "60s", NULL}};
     expect_threads_same(&c);
 }
