@@ -64,8 +64,8 @@ static void census_job(void *ctx, const struct sim_job_info *j)
     const struct host *h = g->host;
     if (h && h->index >= 0 && h->index < c->nhosts) {
         t->guests[h->index] += 1;
-        if (h->vcpus_placed > t->peak_vcpus[h->index])
-            t->peak_vcpus[h->index] = h->vcpus_placed;
+        if (j->host_vcpus > t->peak_vcpus[h->index])
+            t->peak_vcpus[h->index] = j->host_vcpus;
     }
     if (t->rep == 0) {   /* (the workload's own figures: only this tap writes them) */
         c->guests_first++;

@@ -104,6 +104,19 @@ if [ -d "$pl" ]; then
             --trace "$copies/h$n" --hosts $((40 * n)) --cores 4 --overcommit 7 --alloc demand \
             --interval 300s
     done
+    echo
+    echo "== one run's hosts on several cores (--threads): the 10-copy first hour, discrete =="
+    # (the same run as the row above, threads 1 again so that the two are
+    # side by side on a machine whose load changes)
+    for t in 1 "$ncpu"; do
+        "$RUNSTAT" "$HVSIM" run --trace "$copies/h10" --hosts 400 --cores 4 --overcommit 7 \
+            --alloc demand --interval 300s --threads "$t" --json --quiet 2> "$tmp.t$t" > "$tmp"
+    done
+    awk -v a="$(cat "$tmp.t1")" -v b="$(cat "$tmp.t$ncpu")" -v n="$ncpu" 'BEGIN {
+        split(a, x, " "); split(b, y, " ")
+        printf "--threads 1: %.3f s wall; --threads %d: %.3f s wall; speed-up %.2fx on %d CPUs\n",
+               x[1], n, y[1], x[1] / y[1], n }'
+    rm -f "$tmp.t1" "$tmp.t$ncpu"
 fi
 if [ -x "$B/bench/trace_stream" ]; then
     echo

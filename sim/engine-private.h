@@ -13,6 +13,30 @@
 #include "sim/engine.h"
 
 struct sim_cons;   /* sim/consolidate.c */
+struct shards;     /* sim/shards.c */
+
+/* What a host's shard did that the run must take in order (sim/shards.c):
+ * a guest completed (its figures go into the run's metrics and jobs.csv),
+ * a vCPU left a core (segments.csv), a burst ended.  Kept in the order the
+ * shard's events ran; the run merges every shard's by (time, class, host). */
+enum shard_entry_kind { SHARD_JOB, SHARD_SEGMENT, SHARD_BURST };
+/* A completed guest's figures, as its host reckoned them at its end. */
+struct sim_done {
+    struct guest *g;              /* a shard's: kept as it is until the merge */
+    sim_time_t service, cpu, done, size;
+    double used_s;                /* a fluid's core-seconds used, before its last interval */
+    long host_vcpus;              /* vCPUs on its host then, its own included */
+};
+struct shard_entry {
+    sim_time_t time;
+    int cls;                      /* the tie-break class of the event that made it */
+    enum shard_entry_kind kind;
+    union {
+        struct sim_done job;
+        struct sim_segment seg;
+        struct sim_burst burst;
+    } u;
+};
 
 struct sim {
     sim_time_t now;
@@ -71,7 +95,48 @@ struct sim {
     struct sim_error error;
     /* dynamic consolidation and energy (sim/consolidate.c), NULL = none */
     struct sim_cons *cons;
+    /* A run split by host (sim/shards.c): shards holds one struct sim per
+     * host, each with that host alone, its own clock, event queue, exit
+     * stream and metrics; the run (parent) keeps the workload, the
+     * placement and the periodic events, and takes in what its shards
+     * log.  NULL = one queue for every host. */
+    struct shards *shards;
+    struct sim *parent;          /* a shard's run, NULL = not a shard */
+    int ev_class;                /* a shard: the class of the event it runs */
+    bool room_changed;           /* a shard: its host's room changed (the run re-files it) */
+    struct shard_entry *log;     /* a shard: what the run must take in, in order */
+    size_t nlog, logcap;
 };
+
+/* The context that runs h's events: its shard, or the run itself (one
+ * queue, or a host that has had no guest yet). */
+struct sim *shards_sim(struct sim *sim, int host);
+static inline struct sim *sim_for_host(struct sim *sim, const struct host *h)
+{
+    return sim->shards ? shards_sim(sim, h->index) : sim;
+}
+/* The context that will run the events of a guest placed on h: as
+ * sim_for_host, but a host's shard is made when its first guest comes
+ * (a shard costs about 3.5 KB: hosts that never hold a guest have none). */
+struct sim *shards_claim(struct sim *sim, struct host *h);
+static inline struct sim *sim_host_claim(struct sim *sim, struct host *h)
+{
+    return sim->shards ? shards_claim(sim, h) : sim;
+}
+
+/* ---- shards.c: a run split by host, on one thread or several ---- */
+
+/* Can x's run be split by host (more than one host, nothing that couples
+ * hosts between the run's own events: no consolidation or metering)? */
+bool shards_possible(const struct sim *sim);
+/* Split sim's hosts into shards (made as their first guests come; each
+ * host's scheduler then answers to its shard). */
+void shards_create(struct sim *sim);
+void shards_destroy(struct sim *sim);
+/* sim_run's loop for a split run. */
+int shards_run(struct sim *sim);
+/* At the end: every shard's metrics and counts into the run's. */
+void shards_finish(struct sim *sim);
 
 /* ---- engine.c ---- */
 
@@ -79,8 +144,25 @@ struct sim {
  * ideal hardware). */
 double sim__class_factor(const struct sim *sim, const struct guest *g);
 
-/* g has finished: record it, free its memory on its host, release it. */
+/* g has finished: record it, free its memory on its host, release it.
+ * In a shard, the host's part is done at once and the record logged
+ * (SHARD_JOB) for sim__guest_record. */
 void sim__guest_complete(struct sim *sim, struct guest *g);
+/* The run's part of a completion at sim->now: metrics, on_job, release;
+ * then guests waiting for memory are admitted. */
+void sim__guest_record(struct sim *sim, const struct sim_done *d);
+void sim__admit_waiting(struct sim *sim);
+/* Back to sim's free list (a guest that never completes: sim_destroy). */
+void sim__guest_release(struct sim *sim, struct guest *g);
+/* A scheduler instance for host h whose engine is sim (its clock, its
+ * resched). */
+int sim__sched_create(struct sim *sim, struct host *h, struct sim_error *err);
+/* A shard: run the events of its queue up to (t, cls) (time, then
+ * tie-break class; sim/shards.c).  Returns 0 or the status of an error. */
+int sim__run_until(struct sim *sim, sim_time_t t, int cls);
+/* Check every host's invariants (hooks.check_invariants), violations
+ * counted in sim. */
+void sim__check_invariants(struct sim *sim);
 
 /* Charge the overhead of `done` reference seconds of g's work. */
 void sim__charge_work(struct sim *sim, struct guest *g, double done);

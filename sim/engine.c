@@ -697,6 +697,8 @@ static void vcpu_block(struct sim *sim, struct pcpu *c, struct vcpu *v)
 
 /* a += x, skipped when x is 0 (on ideal hardware every overhead is):
  * long double arithmetic is slow, and adding 0 changes nothing. */
+static void guest_release(struct sim *sim, struct guest *g);
+
 static inline void ld_add(long double *a, double x)
 {
     if (x != 0)
@@ -754,6 +756,8 @@ static void guest_sides_free(struct guest *g)
     free(g->win);
     g->win = NULL;
 }
+
+void sim__guest_release(struct sim *sim, struct guest *g) { guest_release(sim, g); }
 
 static void guest_release(struct sim *sim, struct guest *g)
 {
@@ -902,50 +906,39 @@ void sim__guest_move(struct sim *sim, struct guest *g, struct host *to)
 
 void sim__guest_complete(struct sim *sim, struct guest *g)
 {
-    sim_time_t service = 0, cpu = 0, size = metrics_slowdown_size(g);
-    struct sim_metrics *m = &sim->metrics;
+    struct sim_done d = {.g = g, .size = metrics_slowdown_size(g)};
     struct host *h = g->host;
     if (sim->cons)   /* (the consolidation calls: only with a manager) */
         consolidate_leaving(sim, g);
+    d.used_s = g->sa ? g->sa->used_s : 0;   /* (a fluid's: it has a series) */
+    d.host_vcpus = h->vcpus_placed;
     if (g->fl) {
         /* A series guest's natural life is its series: its "service" and
          * the base of its slowdown, so that waiting is the delay its caps
          * or its host caused, and slowdown 1 means it was never held back. */
-        cpu = sim_time_from_s(g->sa->used_s);
-        m->fluid_busy_s += g->sa->used_s;
+        d.cpu = sim_time_from_s(g->sa->used_s);
     }
     if (g->series)
-        service = size;
+        d.service = d.size;
     for (int i = 0; i < g->nvcpus && !g->fl; i++) {
-        if (!g->series && g->vcpu[i].cpu_time > service)
-            service = g->vcpu[i].cpu_time;
-        cpu += g->vcpu[i].cpu_time;
+        if (!g->series && g->vcpu[i].cpu_time > d.service)
+            d.service = g->vcpu[i].cpu_time;
+        d.cpu += g->vcpu[i].cpu_time;
     }
-    if (g->series || g->fl) {
+    if (g->series || g->fl)
         fluid_series_account(sim, g);   /* the tail after its series: idle grant */
-        m->unmet_s += g->sa->unmet_s;
-        m->idle_s += g->sa->idle_s;
-    }
     guest_charge_overhead(sim, g);
-    metrics_population(m, sim->now, -1);
-    sim_time_t done = 0;   /* the work its vCPUs did (a fluid's: its series') */
-    for (int i = 0; i < g->nvcpus; i++)
-        done += g->fl ? g->work : g->vcpu[i].attained;
-    metrics_complete(m, g->arrival, sim->now, g->first_start, service, done, size);
-    metrics_guest(m, g);
-    static const struct guest_overhead none;   /* no record: none charged */
-    const struct guest_overhead *o = g->ovh ? g->ovh : &none;
-    ld_add(&m->exit_seconds, o->exit_seconds);
-    ld_add(&m->walk_seconds, o->walk_seconds);
-    ld_add(&m->switch_seconds, g->switch_seconds);
-    ld_add(&m->ipi_seconds, o->ipi_seconds);
-    ld_add(&m->migration_seconds, g->migration_seconds);
-    ld_add(&m->poll_seconds, o->poll_seconds);
-    m->vcpu_migrations += (uint64_t)g->migrations;
-    m->bursts += (uint64_t)g->bursts;
-    if (sim->hooks.on_job) {
-        struct sim_job_info job = {g, sim->now, service, cpu};
-        sim->hooks.on_job(sim->hooks.cb_ctx, &job);
+    for (int i = 0; i < g->nvcpus; i++)   /* the work its vCPUs did (a fluid's: its series') */
+        d.done += g->fl ? g->work : g->vcpu[i].attained;
+    /* A shard logs the run's part for the merge; the record stays as it
+     * is until then (the host's part below touches only the host). */
+    if (sim->parent) {
+        if (sim->nlog == sim->logcap)
+            sim->log = xgrow(sim->log, &sim->logcap, sim->nlog + 1, sizeof *sim->log);
+        sim->log[sim->nlog++] = (struct shard_entry){
+            .time = sim->now, .cls = sim->ev_class, .kind = SHARD_JOB, .u.job = d};
+    } else {
+        sim__guest_record(sim, &d);
     }
     if (g->caps)
         evq_cancel(&sim->evq, &g->caps->cap_ev);
@@ -964,7 +957,10 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         fluid_series_host_rates(sim, h);
     h->mem_used -= g->mem_mb;
     h->vcpus_placed -= g->nvcpus;
-    rooms_changed(&sim->rooms, h);
+    if (sim->parent)
+        sim->room_changed = true;   /* (the index is the run's: it re-files the host) */
+    else
+        rooms_changed(&sim->rooms, h);
     struct sched *s = h->sched;
     for (int i = 0; i < g->nvcpus && g->kind != GUEST_FLUID; i++) {
         if (g->vcpu[i].affinity)
@@ -972,11 +968,44 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         if (s->ops->detach)
             s->ops->detach(s, &g->vcpu[i]);
     }
+    if (sim->parent)
+        return;
     guest_release(sim, g);
     if (sim->cons)
         consolidate_left(sim, h);
     if (sim->admit_head)
         admit_waiting(sim);
+}
+
+void sim__guest_record(struct sim *sim, const struct sim_done *d)
+{
+    struct sim_metrics *m = &sim->metrics;
+    struct guest *g = d->g;
+    if (g->fl)
+        m->fluid_busy_s += d->used_s;
+    if (g->series || g->fl) {
+        m->unmet_s += g->sa->unmet_s;
+        m->idle_s += g->sa->idle_s;
+    }
+    metrics_population(m, sim->now, -1);
+    metrics_complete(m, g->arrival, sim->now, g->first_start, d->service, d->done, d->size);
+    metrics_guest(m, g);
+    static const struct guest_overhead none;   /* no record: none charged */
+    const struct guest_overhead *o = g->ovh ? g->ovh : &none;
+    ld_add(&m->exit_seconds, o->exit_seconds);
+    ld_add(&m->walk_seconds, o->walk_seconds);
+    ld_add(&m->switch_seconds, g->switch_seconds);
+    ld_add(&m->ipi_seconds, o->ipi_seconds);
+    ld_add(&m->migration_seconds, g->migration_seconds);
+    ld_add(&m->poll_seconds, o->poll_seconds);
+    m->vcpu_migrations += (uint64_t)g->migrations;
+    m->bursts += (uint64_t)g->bursts;
+    if (sim->hooks.on_job) {
+        struct sim_job_info job = {g, sim->now, d->service, d->cpu, d->host_vcpus};
+        sim->hooks.on_job(sim->hooks.cb_ctx, &job);
+    }
+    if (sim->shards)
+        guest_release(sim, g);   /* (a shard's guest: its host's part is done) */
 }
 
 static void vcpu_finished(struct sim *sim, struct vcpu *v)
@@ -1184,18 +1213,21 @@ static bool guest_can_ever_fit(const struct sim *sim, const struct guest *g)
 /* Put g on h: take its memory, give it a grant, start its vCPUs. */
 static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
 {
+    /* (a shard's guest is placed by its run, on the run's thread: the
+     * index of rooms and the progress are the run's) */
+    struct sim *run = sim->parent ? sim->parent : sim;
     g->host = h;
     h->mem_used += g->mem_mb;
     h->vcpus_placed += g->nvcpus;
-    rooms_changed(&sim->rooms, h);
+    rooms_changed(&run->rooms, h);
     g->rates = NULL;
     if (h->hw->rates)
         g->rates = guest_blocks(g) ? &h->hw->rates_blocking[g->cls] : &h->hw->rates[g->cls];
     g->series_start = sim->now;
     if (g->series) {
         double end = sim_time_to_s(sim->now) + g->series->interval * (double)g->series->n;
-        if (sim_time_from_s(end) > sim->series_end)
-            sim->series_end = sim_time_from_s(end);
+        if (sim_time_from_s(end) > run->series_end)
+            run->series_end = sim_time_from_s(end);
     }
     if (sim->alloc_period > 0) {   /* the allocator's window (reallocate_timer) */
         g->win = xmalloc(sizeof *g->win);
@@ -1266,9 +1298,17 @@ static void admit_waiting(struct sim *sim)
         if (!sim->admit_head)
             sim->admit_tail = NULL;
         g->free_next = NULL;
-        guest_admit(sim, g, h);
-        sim__host_dispatch_soon(sim, h);
+        struct sim *hs = sim_host_claim(sim, h);
+        hs->now = sim->now;
+        guest_admit(hs, g, h);
+        sim__host_dispatch_soon(hs, h);
     }
+}
+
+void sim__admit_waiting(struct sim *sim)
+{
+    if (sim->admit_head)
+        admit_waiting(sim);
 }
 
 static void guest_arrival(struct sim *sim, struct sim_event *ev)
@@ -1334,9 +1374,11 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     m->arrived++;
     /* FIFO admission: while others wait, a newcomer waits behind them. */
     struct host *h = sim->admit_head ? NULL : place_guest(sim, g);
+    struct sim *hs = h ? sim_host_claim(sim, h) : sim;
     if (h) {
         metrics_population(m, sim->now, +1);
-        guest_admit(sim, g, h);
+        hs->now = sim->now;
+        guest_admit(hs, g, h);
     } else if (sim->x->admission_reject || !guest_can_ever_fit(sim, g)) {
         m->rejected++;
         guest_release(sim, g);
@@ -1358,7 +1400,7 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
         return;
     }
     if (h)
-        host_request_dispatch(sim, h);
+        host_request_dispatch(hs, h);
 }
 
 /* Read the next record and schedule its arrival. */
@@ -1419,6 +1461,8 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
     sim_time_t len = sim->now - sim->last_sample;
     for (int i = 0; i < sim->nhosts; i++) {
         struct host *h = &sim->hosts[i];
+        struct sim *hs = sim_for_host(sim, h);   /* (its shard runs no event meanwhile) */
+        hs->now = sim->now;
         double busy = 0;
         long running = 0;
         for (int k = 0; k < h->ncores; k++) {
@@ -1429,7 +1473,7 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
                 running += c->running != NULL;
             }
         }
-        host_queued_advance(sim, h);
+        host_queued_advance(hs, h);
         struct sim_sample s = {
             .time = sim->now,
             .interval = len,
@@ -1445,12 +1489,12 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
             .power_w = NAN,
             .energy_kwh = NAN,
         };
-        consolidate_sample(sim, h, &s);
+        consolidate_sample(hs, h, &s);
         sim->sample_busy[i] = busy;
         sim->sample_queued[i] = h->queued_acc;
         if (h->nfluid > 0) {
             /* series guests as fluids: means over the interval */
-            fluid_host_advance(sim, h);
+            fluid_host_advance(hs, h);
             double *last = &sim->sample_acc[3 * i], secs = sim_time_to_s(len);
             double acc[3] = {h->acc_demand, h->acc_grant, h->acc_used};
             if (secs > 0) {
@@ -1467,7 +1511,7 @@ static void sample_timer(struct sim *sim, struct sim_event *ev)
              * grants as means over the interval, the cores used as busy */
             double *last = &sim->sample_acc[3 * i], secs = sim_time_to_s(len);
             double acc[2];
-            fluid_series_host_acc(sim, h, acc);
+            fluid_series_host_acc(hs, h, acc);
             if (secs > 0) {
                 s.demand = (acc[0] - last[0]) / secs;
                 s.allocated = (acc[1] - last[1]) / secs;
@@ -1496,14 +1540,16 @@ static void reallocate_timer(struct sim *sim, struct sim_event *ev)
         struct host *h = &sim->hosts[i];
         if (h->nguests == 0)
             continue;
+        struct sim *hs = sim_for_host(sim, h);
+        hs->now = sim->now;
         if (h->nfluid)
-            fluid_host_advance(sim, h);
-        fluid_series_grants_advance(sim, h);
+            fluid_host_advance(hs, h);
+        fluid_series_grants_advance(hs, h);
         for (size_t k = 0; k < h->nguests; k++) {
             struct guest *g = h->guests[k];
             struct alloc_window *w = g->win;
             if (g->fl) {
-                g->win_wish = fluid_window_wish(sim, g);
+                g->win_wish = fluid_window_wish(hs, g);
             } else {
                 w->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - w->runnable_last);
                 w->runnable_last = sim->now;
@@ -1517,12 +1563,12 @@ static void reallocate_timer(struct sim *sim, struct sim_event *ev)
         if (sim->alloc->reallocate(sim->x->alloc.conf, h, window))
             sim->metrics.reallocations++;
         if ((size_t)h->nseries > h->nfluid)
-            fluid_series_host_rates(sim, h);
+            fluid_series_host_rates(hs, h);
         if (h->nfluid)
-            fluid_host_recompute(sim, h);
+            fluid_host_recompute(hs, h);
         for (size_t k = 0; k < h->nguests && sim->caps; k++)
             if (caps_limited(sim, h->guests[k]))
-                caps_update(sim, h->guests[k]);
+                caps_update(hs, h->guests[k]);
     }
     if (sim->have_pending || sim->metrics.in_system > 0)
         evq_push(&sim->evq, ev, sim->now + sim->alloc_period, SIM_EVC_CONTROL);
@@ -1690,17 +1736,6 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
         }
     }
     rooms_init(&sim->rooms, sim->hosts, x->nhosts);
-    struct sched_env env = {&sim->now, engine_resched, sim};
-    for (int i = 0; i < x->nhosts; i++) {
-        unsigned long seed = sim_rng_seed(x->seed, rep, SIM_STREAM_POLICY, (uint64_t)i);
-        int rc = sched_create(&sim->hosts[i].sched, sim->sched, x->sched.conf, &sim->hosts[i],
-                              &env, seed, err);
-        if (rc < 0) {
-            sim_destroy(sim);
-            return rc;
-        }
-    }
-    sim->caps = !(sim->hosts[0].sched->flags & SCHED_OWN_CAPS);
     sim->strict = x->cosched == SIM_COSCHED_STRICT;
     sim->relaxed = x->cosched == SIM_COSCHED_RELAXED;
     sim->gangs = sim->strict || x->rigid;
@@ -1710,12 +1745,27 @@ int sim_create(struct sim **out, const struct sim_experiment *x, uint64_t rep,
         sim->exit_plans = xcalloc((size_t)sim->ncores_total, sizeof *sim->exit_plans);
     sim->skew = x->cosched_skew > 0 ? x->cosched_skew : SIM_COSCHED_SKEW;
     int rc = consolidate_create(sim, err);
+    for (int i = 0; i < x->nhosts && rc == SIM_OK; i++)
+        rc = sim__sched_create(sim, &sim->hosts[i], err);
+    /* Hosts that never interact between the run's own events run apart
+     * (sim/shards.c); else all here. */
+    if (rc == SIM_OK && shards_possible(sim))
+        shards_create(sim);
     if (rc < 0) {
         sim_destroy(sim);
         return rc;
     }
+    sim->caps = !(sim->hosts[0].sched->flags & SCHED_OWN_CAPS);
     *out = sim;
     return SIM_OK;
+}
+
+int sim__sched_create(struct sim *sim, struct host *h, struct sim_error *err)
+{
+    struct sched_env env = {&sim->now, engine_resched, sim};
+    unsigned long seed = sim_rng_seed(sim->x->seed, sim->rep, SIM_STREAM_POLICY,
+                                      (uint64_t)h->index);
+    return sched_create(&h->sched, sim->sched, sim->x->sched.conf, h, &env, seed, err);
 }
 
 static void free_guest_list(struct guest *g)
@@ -1740,6 +1790,7 @@ void sim_destroy(struct sim *sim)
     /* Events live inside cores, hosts and guests: empty the queue before
      * any of them is freed. */
     evq_destroy(&sim->evq);
+    shards_destroy(sim);   /* (their queues; the hosts are this run's) */
     consolidate_destroy(sim);
     /* Guests still in the system (a run stopped by an error or at its
      * horizon) are on their hosts' lists. */
@@ -1798,18 +1849,20 @@ static void account_live_guests(struct sim *sim)
 {
     for (int i = 0; i < sim->nhosts; i++) {
         struct host *h = &sim->hosts[i];
+        struct sim *hs = sim_for_host(sim, h);   /* (the run's figures, its host's clock) */
+        hs->now = sim->now;
         for (size_t k = 0; k < h->nguests; k++) {
             struct guest *g = h->guests[k];
             for (int j = 0; j < g->nvcpus; j++) {
                 struct vcpu *v = &g->vcpu[j];
                 if (v->state == VCPU_RUNNING) {
                     struct pcpu *c = v->core;
-                    sim__core_sync(sim, c);
+                    sim__core_sync(hs, c);
                     v->cpu_time += sim->now - c->busy_since;
                     c->busy_total += sim->now - c->busy_since;
                     c->busy_since = sim->now;
                 }
-                vcpu_close(sim, v);
+                vcpu_close(hs, v);
             }
             guest_charge_overhead(sim, g);
             metrics_guest(&sim->metrics, g);
@@ -1826,10 +1879,63 @@ static void account_live_guests(struct sim *sim)
         }
         for (int k = 0; k < h->ncores; k++)
             if (h->cores[k].poller)
-                poll_stop(sim, &h->cores[k]);
-        cosched_held_advance(sim, h);
+                poll_stop(hs, &h->cores[k]);
+        cosched_held_advance(hs, h);
         sim->metrics.gang_idle_s += h->held_ns * 1e-9;
     }
+}
+
+static inline void run_event(struct sim *sim, struct sim_event *ev)
+{
+    if (ev->time < sim->now)
+        violate(sim, "time went backwards", -1, -1);
+    assert(ev->time >= sim->now);
+    sim->now = ev->time;
+    sim->metrics.events++;
+    ev->fn(sim, ev);
+    if (sim->hooks.check_invariants)
+        check_invariants(sim);
+}
+
+void sim__check_invariants(struct sim *sim) { check_invariants(sim); }
+
+int sim__run_until(struct sim *sim, sim_time_t t, int cls)
+{
+    struct sim_event *ev;
+    while ((ev = evq_peek(&sim->evq)) != NULL &&
+           (ev->time < t || (ev->time == t && (int)(ev->seq >> 56) <= cls))) {
+        evq_pop(&sim->evq);
+        sim->ev_class = (int)(ev->seq >> 56);
+        run_event(sim, ev);
+        if (sim->status < 0)
+            return sim->status;
+    }
+    return SIM_OK;
+}
+
+/* The loop of a run on one queue. */
+static int run_events(struct sim *sim)
+{
+    /* Progress: one countdown per event, the callback off the hot path. */
+    uint64_t every = sim->hooks.progress_every ? sim->hooks.progress_every : SIM_PROGRESS_EVERY;
+    uint64_t countdown = every;
+    struct sim_event *ev;
+    while ((ev = evq_pop(&sim->evq)) != NULL) {
+        run_event(sim, ev);
+        if (sim->status < 0)
+            return sim->status;
+        if (sim->stopped)
+            break;
+        if (--countdown == 0) {
+            countdown = every;
+            if (sim->hooks.on_progress) {
+                struct sim_progress pr = {sim->now, sim->source->records, sim->metrics.events,
+                                          sim->series_end};
+                sim->hooks.on_progress(sim->hooks.progress_ctx, &pr);
+            }
+        }
+    }
+    return SIM_OK;
 }
 
 int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
@@ -1847,35 +1953,14 @@ int sim_run(struct sim *sim, struct trace_reader *source, struct sim_error *err)
     if (sim->horizon != SIM_TIME_MAX)
         evq_push(&sim->evq, &sim->horizon_ev, sim->horizon, SIM_EVC_ARRIVAL);
     consolidate_start(sim);
-    /* Progress: one countdown per event, the callback off the hot path. */
-    uint64_t every = sim->hooks.progress_every ? sim->hooks.progress_every : SIM_PROGRESS_EVERY;
-    uint64_t countdown = every;
-    struct sim_event *ev;
-    while ((ev = evq_pop(&sim->evq)) != NULL) {
-        if (ev->time < sim->now)
-            violate(sim, "time went backwards", -1, -1);
-        assert(ev->time >= sim->now);
-        sim->now = ev->time;
-        sim->metrics.events++;
-        ev->fn(sim, ev);
-        if (sim->hooks.check_invariants)
-            check_invariants(sim);
-        if (sim->status < 0) {
-            *err = sim->error;
-            return sim->status;
-        }
-        if (sim->stopped)
-            break;
-        if (--countdown == 0) {
-            countdown = every;
-            if (sim->hooks.on_progress) {
-                struct sim_progress pr = {sim->now, source->records, sim->metrics.events,
-                                          sim->series_end};
-                sim->hooks.on_progress(sim->hooks.progress_ctx, &pr);
-            }
-        }
+    int rc2 = sim->shards ? shards_run(sim) : run_events(sim);
+    if (rc2 < 0) {
+        *err = sim->error;
+        return rc2;
     }
     account_live_guests(sim);
+    if (sim->shards)
+        shards_finish(sim);
     consolidate_finish(sim);
     memcpy(sim->metrics.skipped, source->skipped, sizeof sim->metrics.skipped);
     return SIM_OK;

@@ -31,6 +31,7 @@ struct sim_job_info {
     sim_time_t finish;
     sim_time_t service;
     sim_time_t cpu_time;
+    long host_vcpus;       /* vCPUs placed on its host as it completed, its own included */
 };
 typedef void (*sim_job_fn)(void *ctx, const struct sim_job_info *job);
 
@@ -176,6 +177,11 @@ struct sim_experiment {
     sim_time_t cosched_skew;            /* relaxed: the skew threshold, 0 = SIM_COSCHED_SKEW */
     bool rigid;                         /* a job's vCPUs start together (--rigid) */
     sim_time_t horizon;                 /* the run stops at this time, 0 = when the work is done */
+    /* A platform of several hosts without a consolidation manager or
+     * power tables runs host by host between the run's own events
+     * (sim/shards.c): on this many threads (0 or 1 = the calling thread
+     * alone).  The results are the same for every value. */
+    int threads;
     uint64_t seed;                      /* random streams derive from (seed, replication) */
     long warmup;                        /* completions left out of the statistics */
     sim_time_t sample;                  /* timeline interval, 0 = no sampling */

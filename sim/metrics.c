@@ -45,6 +45,48 @@ void metrics_destroy(struct sim_metrics *m)
     m->turnaround = m->slowdown = m->waiting = NULL;
 }
 
+static void acc_merge(struct sim_acc *a, const struct sim_acc *b)
+{
+    a->total += b->total;
+    sim_acc_add(a, b->part);
+}
+
+void metrics_merge(struct sim_metrics *m, const struct sim_metrics *s)
+{
+    m->reallocations += s->reallocations;
+    m->unmet_s += s->unmet_s;
+    m->idle_s += s->idle_s;
+    m->fluid_busy_s += s->fluid_busy_s;
+    m->exit_seconds += s->exit_seconds;
+    m->walk_seconds += s->walk_seconds;
+    m->switch_seconds += s->switch_seconds;
+    for (int r = 0; r < HW_EXIT_REASONS; r++)
+        m->exits[r] += s->exits[r];
+    m->switches += s->switches;
+    m->events += s->events;
+    latstat_merge(&m->wake_lat, &s->wake_lat);
+    latstat_merge(&m->burst_resp, &s->burst_resp);
+    m->bursts += s->bursts;
+    m->blocks += s->blocks;
+    m->ipis += s->ipis;
+    m->vcpu_migrations += s->vcpu_migrations;
+    m->poll_wakes += s->poll_wakes;
+    m->ipi_seconds += s->ipi_seconds;
+    m->migration_seconds += s->migration_seconds;
+    m->poll_seconds += s->poll_seconds;
+    acc_merge(&m->runnable_ns, &s->runnable_ns);
+    acc_merge(&m->steal_ns, &s->steal_ns);
+    m->ent_jain_sum += s->ent_jain_sum;
+    m->ent_jain_sq += s->ent_jain_sq;
+    m->ent_n += s->ent_n;
+    m->vcpu_samples += s->vcpu_samples;
+    m->spin_s += s->spin_s;
+    m->costop_s += s->costop_s;
+    m->ple_exits += s->ple_exits;
+    m->costops += s->costops;
+    m->lhp += s->lhp;
+    m->gang_idle_s += s->gang_idle_s;
+}
 
 void metrics_complete(struct sim_metrics *m, sim_time_t arrival, sim_time_t finish,
                       sim_time_t first_start, sim_time_t service, sim_time_t work,

@@ -136,6 +136,12 @@ static inline void metrics_population(struct sim_metrics *m, sim_time_t now, int
         m->max_in_system = m->in_system;
 }
 
+/* What a host's shard measured by itself (sim/shards.c) into the run's
+ * m: every count, sum and latency set that events add to.  A shard
+ * records no completion and no population (its run does, in order), so
+ * the samples, the population and the first and last times are left. */
+void metrics_merge(struct sim_metrics *m, const struct sim_metrics *shard);
+
 /* A guest completed.  work is the reference work its vCPUs did (all of
  * them, ns); size is the base of its slowdown: its work per vCPU, or for
  * a utilisation-series guest the length of its series. */
