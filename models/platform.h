@@ -99,9 +99,11 @@ struct vcpu {
  * pointer each in struct guest, NULL otherwise).  A job guest under the
  * default options has none: with them embedded a one-vCPU job was 960
  * bytes, and 10^5 of them in the system at once (the rr benchmark) were
- * 96 MB.  Each is owned by its guest from its admission (or the first use,
- * caps) and freed when the guest is released (sim/engine.c guest_release,
- * sim_destroy); a record reused from the free list starts without any. */
+ * 96 MB.  Each is owned by its guest from when it is made (its arrival,
+ * its placement, or the first use: each says) and freed when the guest is
+ * released (sim/engine.c guest_release: at its completion, or merged from
+ * a shard, or by sim_destroy); a record reused from the free list starts
+ * without any. */
 
 /* A vCPU's position in its activity and its wake event (sim/activity.c). */
 struct vcpu_activity {
@@ -110,14 +112,16 @@ struct vcpu_activity {
     long step;                 /* position in its activity */
     double debt;               /* series: reference seconds of the current interval not yet given out */
 };
-/* Phases, closed loops and series under the discrete model (sim/activity.c). */
+/* Phases, closed loops and series under the discrete model, from the
+ * arrival (sim/activity.c activity_admit). */
 struct guest_activity {
     gsl_rng *rng;              /* its own stream (closed loops, series bursts; owned), or NULL */
     struct vcpu_activity v[];  /* one per vCPU */
 };
 
 /* A utilisation series' accounting per sample interval, both models
- * (sim/fluid.c): allocation figures in core-seconds over its life. */
+ * (sim/fluid.c; made at the placement, sim/engine.c guest_admit):
+ * allocation figures in core-seconds over its life. */
 struct series_acct {
     struct sim_event acct_ev;  /* the end of its series' current sample interval */
     struct guest *guest;       /* whose */
@@ -139,7 +143,8 @@ struct guest_caps {
 };
 
 /* The allocator's window (sim/engine.c reallocate_timer), in a run whose
- * allocator re-allocates periodically: what a guest's vCPUs were
+ * allocator re-allocates periodically (made at the placement): what a
+ * guest's vCPUs were
  * runnable over it (its wish, win_wish, stays in the guest: allocators
  * read it). */
 struct alloc_window {
@@ -166,7 +171,8 @@ struct vcpu_cosched {
     sim_time_t ple_window;     /* its PAUSE-loop window now, ns */
 };
 /* Co-scheduling and spinlocks (sim/cosched.c): every guest of a run with
- * --cosched or --rigid, and a guest whose class takes a spinlock. */
+ * --cosched or --rigid, and a guest whose class takes a spinlock (made at
+ * the placement, cosched_admit). */
 struct guest_cosched {
     struct sim_event cosched_ev; /* relaxed: its next co-stop or co-start */
     struct guest *guest;       /* whose */
