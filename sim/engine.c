@@ -904,6 +904,8 @@ void sim__guest_move(struct sim *sim, struct guest *g, struct host *to)
     sim__host_dispatch_soon(sim, to);
 }
 
+static inline void guest_record(struct sim *sim, const struct sim_done *d);
+
 void sim__guest_complete(struct sim *sim, struct guest *g)
 {
     struct sim_done d = {.g = g, .size = metrics_slowdown_size(g)};
@@ -938,7 +940,7 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         sim->log[sim->nlog++] = (struct shard_entry){
             .time = sim->now, .cls = sim->ev_class, .kind = SHARD_JOB, .u.job = d};
     } else {
-        sim__guest_record(sim, &d);
+        guest_record(sim, &d);
     }
     if (g->caps)
         evq_cancel(&sim->evq, &g->caps->cap_ev);
@@ -977,7 +979,12 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
         admit_waiting(sim);
 }
 
-void sim__guest_record(struct sim *sim, const struct sim_done *d)
+void sim__guest_record(struct sim *sim, const struct sim_done *d) { guest_record(sim, d); }
+
+/* (inline into sim__guest_complete: once per guest, a call of its own was
+ * 1.5% of an M/M/1 run's instructions) */
+static inline __attribute__((always_inline)) void guest_record(struct sim *sim,
+                                                               const struct sim_done *d)
 {
     struct sim_metrics *m = &sim->metrics;
     struct guest *g = d->g;
