@@ -41,15 +41,17 @@ enum vcpu_state {
     VCPU_COSTOPPED,    /* runnable, but held back by relaxed co-scheduling (sim/cosched.c) */
 };
 
-/* A few words of per-vCPU (and per-guest) state that belong to the
- * scheduling policy (a credit balance, a vruntime): zeroed when the guest
- * is placed, before the policy's attach. */
+/* A word of per-vCPU (and per-guest) state that belongs to the
+ * scheduling policy (a credit balance, a vruntime, or, as every policy
+ * here keeps, a pointer to its own record): zeroed when the guest is
+ * placed, before the policy's attach.  One: four were 48 bytes of every
+ * one-vCPU guest that rr and fcfs never read and the others used one of. */
 union sched_slot {
     int64_t i;
     double d;
     void *p;
 };
-#define SCHED_SLOTS 4
+#define SCHED_SLOTS 1
 
 struct vcpu {
     /* ---- hot: what a dispatch touches (VCPU_HOT_BYTES; the run queues
@@ -77,7 +79,6 @@ struct vcpu {
     sim_time_t since;          /* when it entered its state */
     sim_time_t runnable_ns;    /* time runnable (queued, throttled or running) */
     sim_time_t steal_ns;       /* ... of which not running: queued or throttled */
-    long migrations;           /* starts on another core than the last */
     /* ---- the policy's state: right after the hot fields, outside
      * them (rr and fcfs never read it; with the guest's hot block the
      * hot fields fit in four cache lines) ---- */
@@ -87,18 +88,106 @@ struct vcpu {
     double ent_ns;             /* CPU it was entitled to while runnable (sim/engine.c) */
     double ent_mark;           /* its host's entitlement integral when it became runnable */
     sim_time_t ent_from;       /* ... and when */
-    /* activity: its bursts and blocks (sim/activity.c) */
+    /* (its activity's position and wake event, and its co-scheduling and
+     * spinlock state, are in its guest's side records, struct
+     * guest_activity and struct guest_cosched: a job's vCPU needs none) */
+};
+/* Where the fields a dispatch touches end. */
+#define VCPU_HOT_BYTES offsetof(struct vcpu, sched_slot)
+
+/* Side records: what only some guests use, allocated for those (one
+ * pointer each in struct guest, NULL otherwise).  A job guest under the
+ * default options has none: with them embedded a one-vCPU job was 960
+ * bytes, and 10^5 of them in the system at once (the rr benchmark) were
+ * 96 MB.  Each is owned by its guest from when it is made (its arrival,
+ * its placement, or the first use: each says) and freed when the guest is
+ * released (sim/engine.c guest_release: at its completion, or merged from
+ * a shard, or by sim_destroy); a record reused from the free list starts
+ * without any. */
+
+/* A vCPU's position in its activity and its wake event (sim/activity.c). */
+struct vcpu_activity {
     struct sim_event wake_ev;  /* the end of its block, or its series' next burst */
+    struct vcpu *vcpu;         /* whose (the event's handler finds it here) */
     long step;                 /* position in its activity */
     double debt;               /* series: reference seconds of the current interval not yet given out */
-    /* co-scheduling and spinlocks (sim/cosched.c) */
+};
+/* Phases, closed loops and series under the discrete model, from the
+ * arrival (sim/activity.c activity_admit). */
+struct guest_activity {
+    gsl_rng *rng;              /* its own stream (closed loops, series bursts; owned), or NULL */
+    struct vcpu_activity v[];  /* one per vCPU */
+};
+
+/* A utilisation series' accounting per sample interval, both models
+ * (sim/fluid.c; made at the placement, sim/engine.c guest_admit):
+ * allocation figures in core-seconds over its life. */
+struct series_acct {
+    struct sim_event acct_ev;  /* the end of its series' current sample interval */
+    struct guest *guest;       /* whose */
+    long acct_step;            /* that interval */
+    double acct_used;          /* core-s it had used when the interval began */
+    double grant_acc;          /* integral of its grant, core-s, up to grant_last */
+    sim_time_t grant_last;
+    double acct_grant;         /* grant_acc when the interval began */
+    double demand_s, used_s, unmet_s, idle_s;
+};
+
+/* The engine's caps on a guest it limits (sim/caps.c), from the first
+ * time it does. */
+struct guest_caps {
+    struct sim_event cap_ev;   /* its budget running out at the present rate */
+    struct guest *guest;       /* whose */
+    sim_time_t budget;         /* core ns it may still run in cap period budget_period */
+    int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
+};
+
+/* The allocator's window (sim/engine.c reallocate_timer), in a run whose
+ * allocator re-allocates periodically (made at the placement): what a
+ * guest's vCPUs were
+ * runnable over it (its wish, win_wish, stays in the guest: allocators
+ * read it). */
+struct alloc_window {
+    sim_time_t runnable_acc;   /* integral of its nrunnable (core ns), up to runnable_last */
+    sim_time_t runnable_last;
+    sim_time_t win_acc;        /* runnable_acc at the start of the window */
+    sim_time_t win_from;       /* the window's start (or the guest's placement) */
+};
+
+/* The overhead a guest was charged on hardware with costs (a profile's
+ * rates, IPIs, halt polling, PAUSE exits), from the first charge (sim/
+ * engine.c guest_ovh): on ideal hardware, the default, there is none. */
+struct guest_overhead {
+    double exit_seconds, walk_seconds, exits; /* VM exits (their count), page walks */
+    double poll_seconds;       /* halt polling after its HLT exits */
+    double ipi_seconds;        /* wake-up IPIs */
+};
+
+/* A vCPU's co-scheduling and spinlock state (sim/cosched.c). */
+struct vcpu_cosched {
     sim_time_t progress;       /* relaxed: ns it ran or was halted, up to `since` */
     sim_time_t lock_mark;      /* attained at its next critical-section entry, or (the
                                   holder) at the end of its critical section */
     sim_time_t ple_window;     /* its PAUSE-loop window now, ns */
 };
-/* Where the fields a dispatch touches end. */
-#define VCPU_HOT_BYTES offsetof(struct vcpu, sched_slot)
+/* Co-scheduling and spinlocks (sim/cosched.c): every guest of a run with
+ * --cosched or --rigid, and a guest whose class takes a spinlock (made at
+ * the placement, cosched_admit). */
+struct guest_cosched {
+    struct sim_event cosched_ev; /* relaxed: its next co-stop or co-start */
+    struct guest *guest;       /* whose */
+    sim_time_t critical_section; /* ns held each time */
+    gsl_rng *lock_rng;         /* its spinlock draws (owned), or NULL */
+    struct guest *gang_next;   /* strict: its host's list of gangs with a vCPU left out */
+    int lock_holder;           /* the vCPU preempted inside a critical section, -1 = none */
+    int last_boosted;          /* where KVM's directed yield starts its round (kvm_vcpu_on_spin) */
+    bool gang_partial;         /* strict: on that list */
+    bool cosched_busy;         /* relaxed: its event is being handled (no re-arming meanwhile) */
+    double spin_seconds, costop_seconds; /* core time spinning; vCPU time co-stopped */
+    long ple_exits, costops;   /* PAUSE exits; co-stops (a vCPU, or under strict a gang) */
+    long lhp;                  /* times a vCPU of it was preempted holding its lock */
+    struct vcpu_cosched vc[];  /* one per vCPU */
+};
 
 /* A guest whose demand varies over time (a utilisation series from the
  * PlanetLab or Bitbrains readers), under --model fluid, is served as a
@@ -107,12 +196,14 @@ struct fluid_guest;
 struct fluid_host;
 
 /* A guest's own wake-up latencies and burst responses (coarse sets, 8
- * bins per octave), kept only for a consumer that reads them
- * (sim_hooks.vm_latency: jobs.csv): two sets embedded in every guest were
- * a fifth of its record, zeroed at each arrival, and two more sample
- * additions per burst, in runs that never print them. */
+ * bins per octave), and its world switches, kept only for a consumer that
+ * reads them (sim_hooks.vm_latency: jobs.csv): two sets embedded in every
+ * guest were a fifth of its record, zeroed at each arrival, and two more
+ * sample additions per burst, in runs that never print them; the switch
+ * count took 8 bytes of the hot block (the run's is counted apart). */
 struct guest_latency {
     struct latstat wake, burst;
+    uint64_t switches;
 };
 
 /* What a guest does with its vCPUs. */
@@ -125,13 +216,14 @@ enum guest_kind {
 };
 
 /* Field order is for the cache: what every dispatch touches (core_start,
- * core_stop, the caps) comes last, right before the vCPUs, 112 bytes
+ * core_stop, the caps) comes last, right before the vCPUs, 104 bytes
  * from a cache line's start that the run queues fetch with the vCPU's
  * own hot fields ahead of a dispatch (schedulers/sched.c
  * vcpu_fifo_remove; four lines with one vCPU's); before it
  * what wakes, blocks and a profile's rates touch; the trace's
- * description, the per-VM statistics and the series accounting come
- * first.  A field added here goes to the part whose paths read it: one
+ * description and the per-VM statistics come first, and what only
+ * some guests use is in side records (above).  A one-vCPU job's record is
+ * then eight whole lines (GUEST_JOB1_LINES): four cold, four hot.  A field added here goes to the part whose paths read it: one
  * read per dispatch outside the hot block costs a cache miss per
  * dispatch on large runs (cachegrind: 10^5 vCPUs under rr). */
 struct guest {
@@ -151,44 +243,21 @@ struct guest {
     struct activity *activity; /* phases or closed loop (owned), NULL otherwise */
     struct util_series *series; /* utilisation series (owned), NULL otherwise */
     sim_time_t series_start;   /* when its series began (its placement) */
-    gsl_rng *rng;              /* its own stream (closed loops, series bursts), or NULL */
+    struct guest_activity *act; /* its vCPUs' activity (owned), NULL for a job or a fluid */
     /* allocation (allocators/alloc.h): what it would use */
     double wish;               /* cores it would use unconstrained, now */
     double win_wish;           /* cores it wished, on average over the last window */
-    sim_time_t win_acc;        /* runnable_acc at the start of the window */
-    sim_time_t win_from;       /* the window's start (or the guest's placement) */
+    struct alloc_window *win;  /* (owned) that window, NULL when the allocator has none */
     /* per-VM figures: wake-up latency, burst response (owned by the
      * record and kept with it when it is reused), NULL when no consumer
      * asked for them (sim_hooks.vm_latency) */
     struct guest_latency *lat;
     long bursts;               /* bursts completed */
-    double poll_seconds;
-    long hlt_exits;
-    /* allocation figures, core-seconds over its life; for a series guest
-     * reckoned per sample interval of its series (sim/fluid.c) */
-    double demand_s, used_s, unmet_s, idle_s;
-    struct sim_event acct_ev;  /* the end of its series' current sample interval */
-    long acct_step;            /* that interval */
-    double acct_used;          /* core-s it had used when the interval began */
-    double grant_acc;          /* integral of its grant, core-s, up to grant_last */
-    sim_time_t grant_last;
-    double acct_grant;         /* grant_acc when the interval began */
-    struct sim_event cap_ev;   /* its budget running out at the present rate */
-    /* co-scheduling and spinlocks (sim/cosched.c) */
-    struct sim_event cosched_ev; /* relaxed: its next co-stop or co-start */
-    sim_time_t critical_section; /* ns held each time */
-    gsl_rng *lock_rng;         /* its spinlock draws (owned), or NULL */
-    int lock_holder;           /* the vCPU preempted inside a critical section, -1 = none */
-    int last_boosted;          /* where KVM's directed yield starts its round (kvm_vcpu_on_spin) */
-    bool gang_partial;         /* strict: on its host's list of gangs with a vCPU left out */
-    bool cosched_busy;         /* relaxed: its event is being handled (no re-arming meanwhile) */
-    bool throttled;            /* caps: its budget is spent until the next period */
-    bool paused;               /* a live migration's stop-and-copy holds it: it runs
-                                  nowhere (sim/migrate.c) */
-    struct guest *gang_next;   /* ... that list */
-    double spin_seconds, costop_seconds; /* core time spinning; vCPU time co-stopped */
-    long ple_exits, costops;   /* PAUSE exits; co-stops (a vCPU, or under strict a gang) */
-    long lhp;                  /* times a vCPU of it was preempted holding its lock */
+    /* side records (above): a series' accounting, caps, co-scheduling */
+    struct series_acct *sa;    /* (owned) NULL unless it has a series */
+    struct guest_caps *caps;   /* (owned) NULL until the engine first limits it */
+    struct guest_cosched *co;  /* (owned) NULL unless co-scheduled or taking a spinlock */
+    struct guest_overhead *ovh; /* (owned) NULL until it is charged an overhead */
     /* dynamic consolidation (sim/consolidate.c): its state (owned there),
      * NULL when no manager runs */
     struct cons_vm_state *cons;
@@ -198,23 +267,16 @@ struct guest {
     double weight;             /* > 0: the trace's share weight */
     uint64_t affinity;         /* cores its vCPUs may run on, 0 = every core */
     union sched_slot sched_slot[SCHED_SLOTS]; /* the policy's per-guest state */
-    /* runnable time of its vCPUs (core ns), for the allocator's collect step */
     int nrunnable;             /* its vCPUs queued, running or throttled */
-    sim_time_t runnable_acc;   /* integral of nrunnable, up to runnable_last */
-    sim_time_t runnable_last;
-    double ipi_seconds;        /* wake-up IPIs: core time and count */
-    long ipis;
-    /* virtualisation overhead charged by rate (a profile's exits and walks) */
+    bool throttled;            /* caps: its budget is spent until the next period */
+    bool paused;               /* a live migration's stop-and-copy holds it: it runs
+                                  nowhere (sim/migrate.c) */
+    /* virtualisation overhead charged by rate (a profile's exits and walks;
+     * the overhead itself is in ovh, the IPIs' count the run's only) */
     double done_s;             /* reference work done, s: the base of rate-charged overhead */
-    double exit_seconds, walk_seconds, exits;
-    /* caps, when the engine enforces them on this guest (sim/caps.c:
-     * guests whose cap is below their vCPUs) */
-    sim_time_t budget;         /* core ns it may still run in cap period budget_period */
-    int64_t budget_period;     /* the period its budget was set for, -1 = none yet */
-    /* (throttled and paused, caps' as well, are with the co-scheduling
-     * flags above: two bools alone took 8 bytes, and the cold part is a
-     * whole number of cache lines, so the hot block starts without
-     * padding) */
+    /* (throttled and paused, caps' as well, fill nrunnable's hole: the
+     * cold part is a whole number of cache lines, so the hot block starts
+     * without padding) */
     /* ---- hot: every dispatch, right before the vCPUs (the run queues
      * fetch it with the vCPU, schedulers/sched.c).  It starts a cache
      * line (the engine allocates guests 64-byte aligned), and with a
@@ -235,8 +297,7 @@ struct guest {
     double cap;                /* the trace's own cap, 0 = none */
     double mig_cap;            /* a live migration serves at most this many cores of it
                                   (sim/migrate.c), 0 = no such limit */
-    /* switches and moves */
-    uint64_t switches;
+    /* switches and moves (the count of switches: lat) */
     double switch_seconds;
     double migration_seconds;
     long migrations;
@@ -249,6 +310,14 @@ struct guest {
 _Static_assert(offsetof(struct guest, vcpu) - offsetof(struct guest, seq) + VCPU_HOT_BYTES <=
                    GUEST_HOT_LINES * 64,
                "a dispatch's fields of a one-vCPU guest fit in GUEST_HOT_LINES cache lines");
+/* A one-vCPU job guest's whole record (the pool rounds it to 64 bytes;
+ * a job has no side record under the default options): 10^5 of them live
+ * at once are most of the rr benchmark's peak memory (960 bytes each
+ * before the side records, 51 MB more).  A field added to the cold part
+ * or to a vCPU takes a ninth line: put it where only its users pay. */
+#define GUEST_JOB1_LINES 8
+_Static_assert(offsetof(struct guest, vcpu) + sizeof(struct vcpu) <= GUEST_JOB1_LINES * 64,
+               "a one-vCPU job guest's record fits in GUEST_JOB1_LINES cache lines");
 
 /* May v run on core k of its host?  (Cores past 63 cannot be named in an
  * affinity: a pinned vCPU never runs there.) */

@@ -85,11 +85,18 @@ int activity_admit(struct sim *sim, struct guest *g, struct trace_record *rec,
     } else {
         g->kind = GUEST_JOB;
     }
+    if (g->kind != GUEST_JOB) {   /* (a job needs no position, no wake, no stream) */
+        g->act = xcalloc(1, sizeof *g->act + (size_t)g->nvcpus * sizeof g->act->v[0]);
+        for (int i = 0; i < g->nvcpus; i++) {
+            g->act->v[i].vcpu = &g->vcpu[i];
+            sim_event_init(&g->act->v[i].wake_ev, activity_wake_event);
+        }
+    }
     if (g->kind == GUEST_CLOSED || g->kind == GUEST_SERIES) {
-        g->rng = gsl_rng_alloc(gsl_rng_taus2);
-        if (!g->rng)
+        g->act->rng = gsl_rng_alloc(gsl_rng_taus2);
+        if (!g->act->rng)
             xalloc_fail(sizeof(gsl_rng));
-        gsl_rng_set(g->rng, sim_rng_seed(sim->x->seed, sim->rep, SIM_STREAM_GUESTS, g->seq));
+        gsl_rng_set(g->act->rng, sim_rng_seed(sim->x->seed, sim->rep, SIM_STREAM_GUESTS, g->seq));
     }
     /* work per vCPU over its life, for the summary's work and slowdown */
     if (g->kind == GUEST_SERIES) {
@@ -123,10 +130,19 @@ void activity_release(struct guest *g)
         free(g->series);
         g->series = NULL;
     }
-    if (g->rng) {
-        gsl_rng_free(g->rng);
-        g->rng = NULL;
+    if (g->act) {
+        if (g->act->rng)
+            gsl_rng_free(g->act->rng);
+        free(g->act);
+        g->act = NULL;
     }
+}
+
+/* v's position and wake event (its guest is not a job: activity_admit
+ * gave it the side record). */
+static inline struct vcpu_activity *va(const struct vcpu *v)
+{
+    return &v->guest->act->v[v->index];
 }
 
 /* ---- series: the on/off process ---- */
@@ -180,24 +196,24 @@ static void series_plan(struct sim *sim, struct vcpu *v, sim_time_t t0)
 {
     struct guest *g = v->guest;
     const struct util_series *s = g->series;
-    while (v->debt <= 1e-12 && v->step < (long)s->n) {
-        t0 = series_interval_end(g, v->step);
-        v->step++;
-        v->debt = series_util(g, v->step) * s->interval;
+    while (va(v)->debt <= 1e-12 && va(v)->step < (long)s->n) {
+        t0 = series_interval_end(g, va(v)->step);
+        va(v)->step++;
+        va(v)->debt = series_util(g, va(v)->step) * s->interval;
     }
     sim_time_t next = t0;
-    if (v->step < (long)s->n) {
-        double idle = sim_time_to_s(series_interval_end(g, v->step) - t0) -
-                      series_busy_s(g, v->debt);
+    if (va(v)->step < (long)s->n) {
+        double idle = sim_time_to_s(series_interval_end(g, va(v)->step) - t0) -
+                      series_busy_s(g, va(v)->debt);
         if (idle > 0) {
             double mean = dist_mean(burst_dist(g));
-            double left = mean > 0 && isfinite(mean) ? 1 + v->debt / mean : 1;
-            next = t0 + sim_time_from_s(idle * gsl_ran_beta(g->rng, 1, left));
+            double left = mean > 0 && isfinite(mean) ? 1 + va(v)->debt / mean : 1;
+            next = t0 + sim_time_from_s(idle * gsl_ran_beta(g->act->rng, 1, left));
         }
     }
     if (next <= sim->now)
         next = sim->now + 1;
-    evq_push(&sim->evq, &v->wake_ev, next, SIM_EVC_ARRIVAL);
+    evq_push(&sim->evq, &va(v)->wake_ev, next, SIM_EVC_ARRIVAL);
 }
 
 /* The burst of v's series that arrives now, in reference ns (0 at the
@@ -205,11 +221,11 @@ static void series_plan(struct sim *sim, struct vcpu *v, sim_time_t t0)
 static sim_time_t series_burst(struct sim *sim, struct vcpu *v)
 {
     struct guest *g = v->guest;
-    if (v->step >= (long)g->series->n)
+    if (va(v)->step >= (long)g->series->n)
         return 0;
     /* At least 1 ns, so that a zero draw still moves the series on. */
-    double b = fmin(fmax(draw_nonneg(burst_dist(g), g->rng), 1e-9), v->debt);
-    v->debt -= b;
+    double b = fmin(fmax(draw_nonneg(burst_dist(g), g->act->rng), 1e-9), va(v)->debt);
+    va(v)->debt -= b;
     sim_time_t run = run_ns(b);
     series_plan(sim, v, sim->now + (g->speed == 1.0 ? run : run_ns(series_busy_s(g, b))));
     return run;
@@ -221,23 +237,26 @@ bool activity__start(struct sim *sim, struct vcpu *v)
 {
     struct guest *g = v->guest;
     const struct activity *a = g->activity;
-    v->step = 0;
-    v->debt = 0;
-    switch (g->kind) {
-    case GUEST_JOB:
+    if (g->kind == GUEST_JOB) {
         v->work_left = g->work;
         return true;
+    }
+    va(v)->step = 0;
+    va(v)->debt = 0;
+    switch (g->kind) {
+    case GUEST_JOB:
+        break;
     case GUEST_PHASES:
         v->work_left = run_ns(a->seq[v->index].d[0]);
         return true;
     case GUEST_CLOSED:
         /* a customer thinks first, then asks */
-        evq_push(&sim->evq, &v->wake_ev,
-                 sim->now + sim_time_from_s(draw_nonneg(&a->think, g->rng)), SIM_EVC_ARRIVAL);
+        evq_push(&sim->evq, &va(v)->wake_ev,
+                 sim->now + sim_time_from_s(draw_nonneg(&a->think, g->act->rng)), SIM_EVC_ARRIVAL);
         return false;
     case GUEST_SERIES:
         /* blocked until its first burst arrives */
-        v->debt = series_util(g, 0) * g->series->interval;
+        va(v)->debt = series_util(g, 0) * g->series->interval;
         series_plan(sim, v, sim->now);
         return false;
     case GUEST_FLUID:
@@ -255,32 +274,32 @@ enum activity_next activity__burst_end(struct sim *sim, struct vcpu *v)
         return ACTIVITY_DONE;
     case GUEST_PHASES: {
         const struct phase_seq *seq = &a->seq[v->index];
-        size_t k = (size_t)(v->step % (long)seq->n);
-        long round = v->step / (long)seq->n;
+        size_t k = (size_t)(va(v)->step % (long)seq->n);
+        long round = va(v)->step / (long)seq->n;
         /* after the run at k: a block at k + 1, or the next round */
         if (k + 1 < seq->n) {
-            v->step++;
-            evq_push(&sim->evq, &v->wake_ev, sim->now + sim_time_from_s(seq->d[k + 1]),
+            va(v)->step++;
+            evq_push(&sim->evq, &va(v)->wake_ev, sim->now + sim_time_from_s(seq->d[k + 1]),
                      SIM_EVC_ARRIVAL);
             return ACTIVITY_BLOCK;
         }
         if (round + 1 >= a->repeat)
             return ACTIVITY_DONE;
-        v->step++;   /* the next round starts with a run, at once */
+        va(v)->step++;   /* the next round starts with a run, at once */
         v->work_left = run_ns(seq->d[0]);
         return ACTIVITY_MORE;
     }
     case GUEST_CLOSED:
-        v->step++;
-        if (a->cycles > 0 && v->step >= a->cycles)
+        va(v)->step++;
+        if (a->cycles > 0 && va(v)->step >= a->cycles)
             return ACTIVITY_DONE;
-        evq_push(&sim->evq, &v->wake_ev,
-                 sim->now + sim_time_from_s(draw_nonneg(&a->think, g->rng)), SIM_EVC_ARRIVAL);
+        evq_push(&sim->evq, &va(v)->wake_ev,
+                 sim->now + sim_time_from_s(draw_nonneg(&a->think, g->act->rng)), SIM_EVC_ARRIVAL);
         return ACTIVITY_BLOCK;
     case GUEST_SERIES:
         /* Its next burst is already on its way (wake_ev), unless the
          * series has ended and nothing more is owed. */
-        return sim_event_pending(&v->wake_ev) ? ACTIVITY_BLOCK : ACTIVITY_DONE;
+        return sim_event_pending(&va(v)->wake_ev) ? ACTIVITY_BLOCK : ACTIVITY_DONE;
     case GUEST_FLUID:
         break;
     }
@@ -290,19 +309,19 @@ enum activity_next activity__burst_end(struct sim *sim, struct vcpu *v)
 /* v's block ended (phases, closed) or its series' next burst arrived. */
 void activity_wake_event(struct sim *sim, struct sim_event *ev)
 {
-    struct vcpu *v = container_of(ev, struct vcpu, wake_ev);
+    struct vcpu *v = container_of(ev, struct vcpu_activity, wake_ev)->vcpu;
     struct guest *g = v->guest;
     const struct activity *a = g->activity;
     switch (g->kind) {
     case GUEST_PHASES: {
         const struct phase_seq *seq = &a->seq[v->index];
-        size_t k = (size_t)(v->step % (long)seq->n);   /* the block that ended */
-        long round = v->step / (long)seq->n;
+        size_t k = (size_t)(va(v)->step % (long)seq->n);   /* the block that ended */
+        long round = va(v)->step / (long)seq->n;
         if (k + 1 < seq->n) {
-            v->step++;
+            va(v)->step++;
             v->work_left = run_ns(seq->d[k + 1]);
         } else if (round + 1 < a->repeat) {
-            v->step++;
+            va(v)->step++;
             v->work_left = run_ns(seq->d[0]);
         } else {
             sim__vcpu_done(sim, v);   /* the sequence ended on a block */
@@ -311,7 +330,7 @@ void activity_wake_event(struct sim *sim, struct sim_event *ev)
         break;
     }
     case GUEST_CLOSED:
-        v->work_left = run_ns(draw_nonneg(&a->burst, g->rng));
+        v->work_left = run_ns(draw_nonneg(&a->burst, g->act->rng));
         break;
     case GUEST_SERIES: {
         sim_time_t b = series_burst(sim, v);
@@ -325,7 +344,7 @@ void activity_wake_event(struct sim *sim, struct sim_event *ev)
             return;
         }
         if (b == 0) {
-            if (!sim_event_pending(&v->wake_ev))
+            if (!sim_event_pending(&va(v)->wake_ev))
                 sim__vcpu_done(sim, v);
             return;
         }

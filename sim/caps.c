@@ -21,16 +21,32 @@
  */
 #include <math.h>
 
+#include "base/xalloc.h"
 #include "sim/engine-private.h"
+
+/* g's caps record, made the first time the engine limits g (most guests
+ * of most runs are never limited: models/platform.h, side records). */
+static struct guest_caps *caps_of(struct guest *g)
+{
+    if (!g->caps) {
+        g->caps = xmalloc(sizeof *g->caps);
+        sim_event_init(&g->caps->cap_ev, caps_event);
+        g->caps->guest = g;
+        g->caps->budget = 0;
+        g->caps->budget_period = -1;
+    }
+    return g->caps;
+}
 
 /* A new period since the budget was last set: refill it. */
 static void refill(struct sim *sim, struct guest *g)
 {
-    int64_t k = sim->now / sim->cap_period;
-    if (k == g->budget_period)
+    struct guest_caps *k = caps_of(g);
+    int64_t p = sim->now / sim->cap_period;
+    if (p == k->budget_period)
         return;
-    g->budget_period = k;
-    g->budget = (sim_time_t)llround(caps_cores(g) * (double)sim->cap_period);
+    k->budget_period = p;
+    k->budget = (sim_time_t)llround(caps_cores(g) * (double)sim->cap_period);
 }
 
 /* The guest's vCPUs on cores, brought up to now (their core time charged). */
@@ -51,7 +67,7 @@ void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran)
     if (ran > sim->now - start)
         ran = sim->now - start;
     refill(sim, g);
-    g->budget -= ran;
+    g->caps->budget -= ran;
 }
 
 void caps_update(struct sim *sim, struct guest *g)
@@ -59,31 +75,33 @@ void caps_update(struct sim *sim, struct guest *g)
     if (!caps_limited(sim, g) || g->throttled)
         return;
     if (g->nrunning == 0) {
-        evq_cancel(&sim->evq, &g->cap_ev);
+        if (g->caps)
+            evq_cancel(&sim->evq, &g->caps->cap_ev);
         return;
     }
     sync_running(sim, g);   /* the budget as spent up to now */
     refill(sim, g);
+    struct guest_caps *k = g->caps;
     /* When the budget runs out at the present rate (rounded down: the
      * vCPUs together never overrun it); if not in this period, then in
      * the first period where a full budget runs out before its end
      * (none if the running vCPUs never spend a budget in a period). */
     sim_time_t P = sim->cap_period, r = g->nrunning;
-    sim_time_t period_end = (g->budget_period + 1) * P;
-    sim_time_t left = g->budget > 0 ? g->budget : 0;
+    sim_time_t period_end = (k->budget_period + 1) * P;
+    sim_time_t left = k->budget > 0 ? k->budget : 0;
     sim_time_t out = sim->now + left / r;
     if (out >= period_end) {
         sim_time_t full = (sim_time_t)llround(caps_cores(g) * (double)P) / r;
         out = full < P ? period_end + full : SIM_TIME_MAX;
     }
     if (out == SIM_TIME_MAX) {
-        evq_cancel(&sim->evq, &g->cap_ev);
+        evq_cancel(&sim->evq, &k->cap_ev);
         return;
     }
-    if (sim_event_pending(&g->cap_ev) && g->cap_ev.time == out)
+    if (sim_event_pending(&k->cap_ev) && k->cap_ev.time == out)
         return;
-    evq_cancel(&sim->evq, &g->cap_ev);
-    evq_push(&sim->evq, &g->cap_ev, out, SIM_EVC_CORE);
+    evq_cancel(&sim->evq, &k->cap_ev);
+    evq_push(&sim->evq, &k->cap_ev, out, SIM_EVC_CORE);
 }
 
 /* The guest's cap event: its budget ran out (throttle it), a period
@@ -91,7 +109,7 @@ void caps_update(struct sim *sim, struct guest *g)
  * period began (run again). */
 void caps_event(struct sim *sim, struct sim_event *ev)
 {
-    struct guest *g = container_of(ev, struct guest, cap_ev);
+    struct guest *g = container_of(ev, struct guest_caps, cap_ev)->guest;
     if (g->paused)
         return;   /* its migration's stop-and-copy holds it; the move releases it */
     if (g->throttled) {
@@ -105,7 +123,7 @@ void caps_event(struct sim *sim, struct sim_event *ev)
     }
     sync_running(sim, g);
     refill(sim, g);
-    if (g->budget >= g->nrunning) {   /* a period ended, or less than 1 ns each is left */
+    if (g->caps->budget >= g->nrunning) {   /* a period ended, or less than 1 ns each is left */
         caps_update(sim, g);
         return;
     }
@@ -115,7 +133,7 @@ void caps_event(struct sim *sim, struct sim_event *ev)
             sim__vcpu_throttle(sim, &g->vcpu[i]);
     /* Every guest throttled in this period runs again at its end: these
      * events come in order, so they skip the heap (base/evq.h). */
-    evq_push_sorted(&sim->evq, &g->cap_ev, (g->budget_period + 1) * sim->cap_period,
+    evq_push_sorted(&sim->evq, &g->caps->cap_ev, (g->caps->budget_period + 1) * sim->cap_period,
                     SIM_EVC_CORE);
     sim__host_dispatch_soon(sim, g->host);
 }

@@ -7,6 +7,7 @@
 #ifndef SIM_ENGINE_PRIVATE_H
 #define SIM_ENGINE_PRIVATE_H
 
+#include "base/xalloc.h"
 #include "models/rooms.h"
 #include "sim/guest-pool.h"
 #include "sim/engine.h"
@@ -251,8 +252,6 @@ static inline bool activity_start(struct sim *sim, struct vcpu *v)
 {
     if (v->guest->kind != GUEST_JOB)
         return activity__start(sim, v);
-    v->step = 0;
-    v->debt = 0;
     v->work_left = v->guest->work;
     return true;
 }
@@ -260,8 +259,16 @@ static inline enum activity_next activity_burst_end(struct sim *sim, struct vcpu
 {
     return v->guest->kind == GUEST_JOB ? ACTIVITY_DONE : activity__burst_end(sim, v);
 }
-/* The handler of v->wake_ev. */
+/* The handler of a vCPU's wake event (struct vcpu_activity). */
 void activity_wake_event(struct sim *sim, struct sim_event *ev);
+
+/* g's overhead record, made at its first charge (models/platform.h). */
+static inline struct guest_overhead *guest_ovh(struct guest *g)
+{
+    if (!g->ovh)
+        g->ovh = xcalloc(1, sizeof *g->ovh);
+    return g->ovh;
+}
 
 /* ---- caps.c: the engine's enforcement of caps ---- */
 
@@ -285,7 +292,7 @@ static inline bool caps_limited(const struct sim *sim, const struct guest *g)
 void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran);
 /* g's vCPUs on cores changed: re-arm its cap event. */
 void caps_update(struct sim *sim, struct guest *g);
-/* The handler of g->cap_ev. */
+/* The handler of g->caps->cap_ev. */
 void caps_event(struct sim *sim, struct sim_event *ev);
 
 /* The mechanism of engine.c that sim/cosched.c drives (each as its static

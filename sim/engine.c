@@ -121,15 +121,16 @@ static void guest_charge_overhead(struct sim *sim, struct guest *g)
     const struct hw_rates *hr = g->rates;
     if (!hr)
         return;
-    g->walk_seconds += g->done_s * hr->walk_h;
+    struct guest_overhead *o = guest_ovh(g);
+    o->walk_seconds += g->done_s * hr->walk_h;
     /* Discrete exits were charged one by one (core_exit); fluid series
      * guests always take them as a rate. */
     if (sim->x->discrete_exits && g->kind != GUEST_FLUID)
         return;
-    g->exit_seconds += g->done_s * hr->exit_h;
+    o->exit_seconds += g->done_s * hr->exit_h;
     for (int r = 0; r < HW_EXIT_REASONS; r++)
         sim->metrics.exits[r] += g->done_s * hr->exit_rate[r];
-    g->exits += g->done_s * hr->exits_per_s;
+    o->exits += g->done_s * hr->exits_per_s;
 }
 
 static inline sim_time_t switch_cost(const struct host *h, int from_cls, int to_cls)
@@ -172,8 +173,10 @@ static void vcpu_runnable_changed(struct sim *sim, struct vcpu *v, bool is)
 {
     struct guest *g = v->guest;
     struct host *h = g->host;
-    g->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->runnable_last);
-    g->runnable_last = sim->now;
+    if (g->win) {   /* (only for an allocator's window) */
+        g->win->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->win->runnable_last);
+        g->win->runnable_last = sim->now;
+    }
     g->nrunnable += is ? 1 : -1;
     host_ent_advance(sim, h);
     double w = g->weight;
@@ -273,7 +276,7 @@ void sim__core_sync(struct sim *sim, struct pcpu *c)
     struct guest *g = v->guest;
     sim_time_t done;
     if (v->spinning) {   /* core time, no work (sim/cosched.c) */
-        g->spin_seconds += sim_time_to_s(wall);
+        g->co->spin_seconds += sim_time_to_s(wall);
         c->run_from = sim->now;
         if (sim->caps)
             caps_charge(sim, g, wall);
@@ -373,8 +376,9 @@ static void core_exit(struct sim *sim, struct sim_event *ev)
     }
     sim_time_t cost = (sim_time_t)llround(hr->exit_cost_ns[r]);
     c->run_from = sim->now + cost;
-    g->exit_seconds += sim_time_to_s(cost);
-    g->exits += 1;
+    struct guest_overhead *o = guest_ovh(g);
+    o->exit_seconds += sim_time_to_s(cost);
+    o->exits += 1;
     sim->metrics.exits[r] += 1;
     core_arm(sim, c);
     core_arm_exit(sim, c);
@@ -416,7 +420,7 @@ static void poll_stop(struct sim *sim, struct pcpu *c)
     if (end > c->poll_end)
         end = c->poll_end;
     double polled = sim_time_to_s(end > c->poll_from ? end - c->poll_from : 0);
-    v->guest->poll_seconds += polled;
+    guest_ovh(v->guest)->poll_seconds += polled;
     c->busy_total += end - c->busy_since;
     v->cpu_time += end - c->busy_since;   /* KVM polls on the vCPU thread's time */
     c->poller = NULL;
@@ -471,7 +475,8 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
         sim_time_t sw = switch_cost(h, c->last_cls, g->cls);
         cost += sw;
         sim->metrics.switches++;
-        g->switches++;
+        if (sim->hooks.vm_latency)   /* (g->lat is cold: asked only for jobs.csv) */
+            g->lat->switches++;
         g->switch_seconds += sim_time_to_s(sw);
     }
     if (v->last_core >= 0 && v->last_core != c->index) {
@@ -479,11 +484,11 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
         cost += mig;
         g->migrations++;
         g->migration_seconds += sim_time_to_s(mig);
-        v->migrations++;
         if (v->awaiting_run && v->woke_remote) {
             cost += h->hw->ipi_cost;
-            g->ipis++;
-            g->ipi_seconds += sim_time_to_s(h->hw->ipi_cost);
+            sim->metrics.ipis++;   /* (an integer count: the run's sum, in any order) */
+            if (h->hw->ipi_cost)   /* (0 s added to 0 s: no record for it) */
+                guest_ovh(g)->ipi_seconds += sim_time_to_s(h->hw->ipi_cost);
         }
     }
     c->busy_since = sim->now;
@@ -674,8 +679,9 @@ static void vcpu_block(struct sim *sim, struct pcpu *c, struct vcpu *v)
     sim->metrics.blocks++;
     if (h->hw->rates) {
         sim_time_t hlt = h->hw->hlt_cost;
-        g->exit_seconds += sim_time_to_s(hlt);
-        g->exits += 1;
+        struct guest_overhead *o = guest_ovh(g);
+        o->exit_seconds += sim_time_to_s(hlt);
+        o->exits += 1;
         sim->metrics.exits[HW_EXIT_HLT] += 1;
         /* The exit occupies the core; the polling after it as well. */
         c->poller = v;
@@ -699,6 +705,13 @@ static inline void ld_add(long double *a, double x)
         *a += x;
 }
 
+/* The bytes of a guest record with n vCPUs: its vCPUs start at the end
+ * of its hot block, before struct guest's tail padding. */
+static inline size_t guest_record_size(int n)
+{
+    return offsetof(struct guest, vcpu) + (size_t)n * sizeof(struct vcpu);
+}
+
 static struct guest *guest_alloc(struct sim *sim, int nvcpus)
 {
     struct guest **pp = &sim->free_guests;
@@ -709,7 +722,7 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
         *pp = g->free_next;
     } else {
         /* (64-byte aligned: struct guest's hot block starts a cache line) */
-        g = guest_pool_take(&sim->guest_pool, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
+        g = guest_pool_take(&sim->guest_pool, guest_record_size(nvcpus));
         g->vcpu_cap = nvcpus;
         g->lat = NULL;
         sim->live_guests++;
@@ -718,14 +731,30 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
     }
     int cap = g->vcpu_cap;
     struct guest_latency *lat = g->lat;   /* (emptied by guest_release) */
-    memset(g, 0, sizeof *g + (size_t)nvcpus * sizeof(struct vcpu));
+    memset(g, 0, guest_record_size(nvcpus));
     g->vcpu_cap = cap;
     if (!lat && sim->hooks.vm_latency) {
         lat = xcalloc(1, sizeof *lat);
         lat->wake.coarse = lat->burst.coarse = true;
     }
+    if (lat)
+        lat->switches = 0;
     g->lat = lat;
     return g;
+}
+
+/* Free g's series accounting, caps, overhead and window records
+ * (models/platform.h). */
+static void guest_sides_free(struct guest *g)
+{
+    free(g->sa);
+    g->sa = NULL;
+    free(g->caps);
+    g->caps = NULL;
+    free(g->ovh);
+    g->ovh = NULL;
+    free(g->win);
+    g->win = NULL;
 }
 
 void sim__guest_release(struct sim *sim, struct guest *g) { guest_release(sim, g); }
@@ -740,10 +769,12 @@ static void guest_release(struct sim *sim, struct guest *g)
      * and these calls were a tenth of a job's release) */
     if (g->fl)
         fluid_guest_free(g);
-    if (g->activity || g->series || g->rng)
+    if (g->activity || g->series || g->act)
         activity_release(g);
-    if (g->lock_rng)
+    if (g->co)
         cosched_release(g);
+    if (g->sa || g->caps || g->ovh || g->win)
+        guest_sides_free(g);
     /* (guest_alloc clears the rest) */
     if (g->lat) {
         latstat_free(&g->lat->wake);
@@ -769,7 +800,8 @@ void sim__guest_pause(struct sim *sim, struct guest *g)
     if (g->kind == GUEST_FLUID)
         return;   /* sim/fluid.c gives it nothing while paused */
     g->throttled = true;
-    evq_cancel(&sim->evq, &g->cap_ev);
+    if (g->caps)
+        evq_cancel(&sim->evq, &g->caps->cap_ev);
     for (int i = 0; i < g->nvcpus; i++)
         if (g->vcpu[i].state == VCPU_RUNNING || g->vcpu[i].state == VCPU_QUEUED)
             sim__vcpu_throttle(sim, &g->vcpu[i]);
@@ -838,8 +870,10 @@ void sim__guest_move(struct sim *sim, struct guest *g, struct host *to)
     sim->alloc->admit(sim->x->alloc.conf, to, g);
     g->paused = false;
     g->throttled = false;
-    g->budget_period = -1;
-    evq_cancel(&sim->evq, &g->cap_ev);
+    if (g->caps) {
+        g->caps->budget_period = -1;
+        evq_cancel(&sim->evq, &g->caps->cap_ev);
+    }
     if (g->fl)
         fluid_guest_join(sim, g);
     memset(g->sched_slot, 0, sizeof g->sched_slot);
@@ -878,13 +912,13 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     struct host *h = g->host;
     if (sim->cons)   /* (the consolidation calls: only with a manager) */
         consolidate_leaving(sim, g);
-    d.used_s = g->used_s;
+    d.used_s = g->sa ? g->sa->used_s : 0;   /* (a fluid's: it has a series) */
     d.host_vcpus = h->vcpus_placed;
     if (g->fl) {
         /* A series guest's natural life is its series: its "service" and
          * the base of its slowdown, so that waiting is the delay its caps
          * or its host caused, and slowdown 1 means it was never held back. */
-        d.cpu = sim_time_from_s(g->used_s);
+        d.cpu = sim_time_from_s(g->sa->used_s);
     }
     if (g->series)
         d.service = d.size;
@@ -908,9 +942,12 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     } else {
         guest_record(sim, &d);
     }
-    evq_cancel(&sim->evq, &g->cap_ev);
-    evq_cancel(&sim->evq, &g->acct_ev);
-    evq_cancel(&sim->evq, &g->cosched_ev);
+    if (g->caps)
+        evq_cancel(&sim->evq, &g->caps->cap_ev);
+    if (g->sa)
+        evq_cancel(&sim->evq, &g->sa->acct_ev);
+    if (g->co)
+        evq_cancel(&sim->evq, &g->co->cosched_ev);
     if (g->series || g->fl) {
         fluid_series_grants_advance(sim, h);
         h->nseries--;
@@ -954,19 +991,20 @@ static inline __attribute__((always_inline)) void guest_record(struct sim *sim,
     if (g->fl)
         m->fluid_busy_s += d->used_s;
     if (g->series || g->fl) {
-        m->unmet_s += g->unmet_s;
-        m->idle_s += g->idle_s;
+        m->unmet_s += g->sa->unmet_s;
+        m->idle_s += g->sa->idle_s;
     }
     metrics_population(m, sim->now, -1);
     metrics_complete(m, g->arrival, sim->now, g->first_start, d->service, d->done, d->size);
     metrics_guest(m, g);
-    ld_add(&m->exit_seconds, g->exit_seconds);
-    ld_add(&m->walk_seconds, g->walk_seconds);
+    static const struct guest_overhead none;   /* no record: none charged */
+    const struct guest_overhead *o = g->ovh ? g->ovh : &none;
+    ld_add(&m->exit_seconds, o->exit_seconds);
+    ld_add(&m->walk_seconds, o->walk_seconds);
     ld_add(&m->switch_seconds, g->switch_seconds);
-    ld_add(&m->ipi_seconds, g->ipi_seconds);
+    ld_add(&m->ipi_seconds, o->ipi_seconds);
     ld_add(&m->migration_seconds, g->migration_seconds);
-    ld_add(&m->poll_seconds, g->poll_seconds);
-    m->ipis += (uint64_t)g->ipis;
+    ld_add(&m->poll_seconds, o->poll_seconds);
     m->vcpu_migrations += (uint64_t)g->migrations;
     m->bursts += (uint64_t)g->bursts;
     if (sim->hooks.on_job) {
@@ -1198,8 +1236,17 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
         if (sim_time_from_s(end) > run->series_end)
             run->series_end = sim_time_from_s(end);
     }
-    g->budget_period = -1;
-    g->runnable_last = g->win_from = g->grant_last = sim->now;
+    if (sim->alloc_period > 0) {   /* the allocator's window (reallocate_timer) */
+        g->win = xmalloc(sizeof *g->win);
+        g->win->runnable_acc = g->win->win_acc = 0;
+        g->win->runnable_last = g->win->win_from = sim->now;
+    }
+    if (g->series) {   /* its accounting per sample interval (sim/fluid.c) */
+        g->sa = xcalloc(1, sizeof *g->sa);
+        g->sa->guest = g;
+        sim_event_init(&g->sa->acct_ev, NULL);
+        g->sa->grant_last = sim->now;
+    }
     if (h->nguests == h->guestcap)
         h->guests = xgrow(h->guests, &h->guestcap, h->nguests + 1, sizeof *h->guests);
     g->host_idx = h->nguests;
@@ -1233,7 +1280,6 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
                       : h->class_affinity ? h->class_affinity[g->cls] : 0;
         if (v->affinity)
             h->npinned++;
-        sim_event_init(&v->wake_ev, activity_wake_event);
         if (s->ops->attach)
             s->ops->attach(s, v);
     }
@@ -1316,9 +1362,6 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
     g->first_start = -1;
     g->vcpus_left = g->nvcpus;
     g->grant = g->nvcpus;
-    sim_event_init(&g->cap_ev, caps_event);
-    sim_event_init(&g->cosched_ev, cosched_relaxed_event);
-    sim_event_init(&g->acct_ev, NULL);   /* a series' (sim/fluid.c) */
     if (rec->series && sim->x->fluid) {
         g->kind = GUEST_FLUID;
         fluid_guest_init(g, rec);
@@ -1511,17 +1554,18 @@ static void reallocate_timer(struct sim *sim, struct sim_event *ev)
         fluid_series_grants_advance(hs, h);
         for (size_t k = 0; k < h->nguests; k++) {
             struct guest *g = h->guests[k];
+            struct alloc_window *w = g->win;
             if (g->fl) {
                 g->win_wish = fluid_window_wish(hs, g);
             } else {
-                g->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->runnable_last);
-                g->runnable_last = sim->now;
-                double there = sim_time_to_s(sim->now - g->win_from);
-                g->win_wish = there > 0 ? sim_time_to_s(g->runnable_acc - g->win_acc) / there
+                w->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - w->runnable_last);
+                w->runnable_last = sim->now;
+                double there = sim_time_to_s(sim->now - w->win_from);
+                g->win_wish = there > 0 ? sim_time_to_s(w->runnable_acc - w->win_acc) / there
                                         : g->wish;
-                g->win_acc = g->runnable_acc;
+                w->win_acc = w->runnable_acc;
             }
-            g->win_from = sim->now;
+            w->win_from = sim->now;
         }
         if (sim->alloc->reallocate(sim->x->alloc.conf, h, window))
             sim->metrics.reallocations++;
@@ -1594,8 +1638,8 @@ static void check_invariants(struct sim *sim)
             violate(sim, "host vCPUs over the overcommit limit", i, -1);
         for (size_t k = 0; sim->caps && k < h->nguests; k++) {
             const struct guest *g = h->guests[k];
-            if (caps_limited(sim, g) && g->budget_period == sim->now / sim->cap_period &&
-                g->budget < 0)
+            if (caps_limited(sim, g) && g->caps &&
+                g->caps->budget_period == sim->now / sim->cap_period && g->caps->budget < 0)
                 violate(sim, "a capped guest ran past its budget", i, -1);
         }
         if ((sim->gangs || sim->relaxed || h->hw->spin_fraction) &&
@@ -1735,6 +1779,8 @@ static void free_guest_list(struct guest *g)
 {
     while (g) {
         struct guest *next = g->free_next;
+        if (g->activity || g->series || g->act)
+            activity_release(g);   /* (a waiting guest has no other side record) */
         if (g->lat) {
             latstat_free(&g->lat->wake);
             latstat_free(&g->lat->burst);
@@ -1827,15 +1873,16 @@ static void account_live_guests(struct sim *sim)
             }
             guest_charge_overhead(sim, g);
             metrics_guest(&sim->metrics, g);
-            sim->metrics.exit_seconds += g->exit_seconds;
-            sim->metrics.walk_seconds += g->walk_seconds;
+            static const struct guest_overhead none;   /* no record: none charged */
+            const struct guest_overhead *o = g->ovh ? g->ovh : &none;
+            sim->metrics.exit_seconds += o->exit_seconds;
+            sim->metrics.walk_seconds += o->walk_seconds;
             sim->metrics.bursts += (uint64_t)g->bursts;
-            sim->metrics.ipis += (uint64_t)g->ipis;
             sim->metrics.vcpu_migrations += (uint64_t)g->migrations;
             sim->metrics.switch_seconds += g->switch_seconds;
-            sim->metrics.ipi_seconds += g->ipi_seconds;
+            sim->metrics.ipi_seconds += o->ipi_seconds;
             sim->metrics.migration_seconds += g->migration_seconds;
-            sim->metrics.poll_seconds += g->poll_seconds;
+            sim->metrics.poll_seconds += o->poll_seconds;
         }
         for (int k = 0; k < h->ncores; k++)
             if (h->cores[k].poller)

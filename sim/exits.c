@@ -197,8 +197,9 @@ static void charge(struct sim *sim, struct guest *g, const uint64_t *n)
         stall += (sim_time_t)n[r] * exit_cost(hr, r);
         sim->metrics.exits[r] += (double)n[r];
     }
-    g->exits += (double)total;
-    g->exit_seconds += sim_time_to_s(stall);
+    struct guest_overhead *o = guest_ovh(g);
+    o->exits += (double)total;
+    o->exit_seconds += sim_time_to_s(stall);
 }
 
 sim_time_t exits_resolve(struct sim *sim, struct pcpu *c, sim_time_t *resume)

@@ -313,7 +313,7 @@ static void guest_advance(struct sim *sim, struct guest *g)
     f->backlog += f->rate * dt - served;
     if (f->backlog < FLUID_EPS)
         f->backlog = 0;
-    g->used_s += used;
+    g->sa->used_s += used;
     f->win_wish_acc += g->wish * dt;
     sim__charge_work(sim, g, served);
     f->last = sim->now;
@@ -781,7 +781,7 @@ double fluid_window_wish(struct sim *sim, struct guest *g)
 {
     struct fluid_guest *f = g->fl;
     fluid_guest_sync(sim, g);
-    double there = sim_time_to_s(sim->now - g->win_from);
+    double there = sim_time_to_s(sim->now - g->win->win_from);
     double w = there > 0 ? f->win_wish_acc / there : g->wish;
     f->win_wish_acc = 0;
     return w;
@@ -825,8 +825,8 @@ double fluid_series_wish(const struct sim *sim, const struct guest *g, size_t k)
 
 static void grant_advance(struct sim *sim, struct guest *g)
 {
-    g->grant_acc += g->grant * sim_time_to_s(sim->now - g->grant_last);
-    g->grant_last = sim->now;
+    g->sa->grant_acc += g->grant * sim_time_to_s(sim->now - g->sa->grant_last);
+    g->sa->grant_last = sim->now;
 }
 
 void fluid_series_grants_advance(struct sim *sim, struct host *h)
@@ -841,7 +841,7 @@ static double used_so_far(struct sim *sim, struct guest *g)
 {
     if (g->fl) {
         fluid_guest_sync(sim, g);
-        return g->used_s;
+        return g->sa->used_s;
     }
     double used = 0;
     for (int i = 0; i < g->nvcpus; i++) {
@@ -867,48 +867,48 @@ static void account_interval(struct sim *sim, struct guest *g)
     const struct util_series *s = g->series;
     double used_now = used_so_far(sim, g);
     grant_advance(sim, g);
-    double used = used_now - g->acct_used;
-    double grant = g->grant_acc - g->acct_grant;
+    double used = used_now - g->sa->acct_used;
+    double grant = g->sa->grant_acc - g->sa->acct_grant;
     double demand = 0;
-    if (g->acct_step < (long)s->n)
-        demand = fmin(s->util[g->acct_step], 1.0) * s->interval * g->nvcpus * g->speed *
+    if (g->sa->acct_step < (long)s->n)
+        demand = fmin(s->util[g->sa->acct_step], 1.0) * s->interval * g->nvcpus * g->speed *
                  sim__class_factor(sim, g);
-    g->demand_s += demand;
+    g->sa->demand_s += demand;
     if (demand > used)
-        g->unmet_s += demand - used;
+        g->sa->unmet_s += demand - used;
     if (grant > used)
-        g->idle_s += grant - used;
-    g->acct_used = used_now;
-    g->acct_grant = g->grant_acc;
+        g->sa->idle_s += grant - used;
+    g->sa->acct_used = used_now;
+    g->sa->acct_grant = g->sa->grant_acc;
 }
 
 void fluid_series_begin(struct sim *sim, struct guest *g)
 {
-    g->acct_step = 0;
-    g->acct_used = 0;
-    g->acct_grant = g->grant_acc;
-    g->acct_ev.fn = series_acct_event;
-    evq_push(&sim->evq, &g->acct_ev, g->series_start + sim_time_from_s(g->series->interval),
+    g->sa->acct_step = 0;
+    g->sa->acct_used = 0;
+    g->sa->acct_grant = g->sa->grant_acc;
+    g->sa->acct_ev.fn = series_acct_event;
+    evq_push(&sim->evq, &g->sa->acct_ev, g->series_start + sim_time_from_s(g->series->interval),
              SIM_EVC_CONTROL);
 }
 
 static void series_acct_event(struct sim *sim, struct sim_event *ev)
 {
-    struct guest *g = container_of(ev, struct guest, acct_ev);
+    struct guest *g = container_of(ev, struct series_acct, acct_ev)->guest;
     account_interval(sim, g);
-    g->acct_step++;
+    g->sa->acct_step++;
     if (!g->fl)
         fluid_series_host_rates(sim, g->host);
-    if (g->acct_step < (long)g->series->n)
+    if (g->sa->acct_step < (long)g->series->n)
         evq_push(&sim->evq, ev,
-                 g->series_start + sim_time_from_s(g->series->interval * (double)(g->acct_step + 1)),
+                 g->series_start + sim_time_from_s(g->series->interval * (double)(g->sa->acct_step + 1)),
                  SIM_EVC_CONTROL);
 }
 
 void fluid_series_account(struct sim *sim, struct guest *g)
 {
     account_interval(sim, g);
-    g->acct_step = (long)g->series->n;
+    g->sa->acct_step = (long)g->series->n;
 }
 
 static void series_host_advance(struct sim *sim, struct host *h)
@@ -929,8 +929,8 @@ void fluid_series_host_rates(struct sim *sim, struct host *h)
         const struct guest *g = h->guests[i];
         if (!g->series || g->fl)
             continue;
-        if (g->acct_step < (long)g->series->n)
-            demand += fmin(g->series->util[g->acct_step], 1.0) * g->nvcpus * g->speed *
+        if (g->sa->acct_step < (long)g->series->n)
+            demand += fmin(g->series->util[g->sa->acct_step], 1.0) * g->nvcpus * g->speed *
                       sim__class_factor(sim, g);
         grant += fmin(caps_cores(g), g->nvcpus);
     }

@@ -283,11 +283,13 @@ void metrics_guest(struct sim_metrics *m, const struct guest *g)
         ent += v->ent_ns;
     }
     m->vcpu_samples += (uint64_t)g->nvcpus;
-    m->spin_s += g->spin_seconds;
-    m->costop_s += g->costop_seconds;
-    m->ple_exits += (uint64_t)g->ple_exits;
-    m->costops += (uint64_t)g->costops;
-    m->lhp += (uint64_t)g->lhp;
+    if (g->co) {   /* (none: all five are 0) */
+        m->spin_s += g->co->spin_seconds;
+        m->costop_s += g->co->costop_seconds;
+        m->ple_exits += (uint64_t)g->co->ple_exits;
+        m->costops += (uint64_t)g->co->costops;
+        m->lhp += (uint64_t)g->co->lhp;
+    }
     if (ent > 0) {
         double x = cpu / ent;
         m->ent_jain_sum += x;
