@@ -30,9 +30,8 @@
  * Which thread runs a shard changes nothing a shard computes, and the
  * merge order is a function of the simulated run alone: results are the
  * same bytes for every --threads.  They are not those of one queue for
- * all hosts (sim_experiment.threads = 0 is not offered: a split run is
- * the only multi-host run without a consolidation manager), in three
- * ways the model does not care about: sums over hosts are added host by
+ * all hosts (which only one-host and consolidation runs use now) in
+ * three ways the model does not care about: sums over hosts are added host by
  * host, so their last bits differ; at an instant shared by several hosts
  * the order of completions in jobs.csv is by host; discrete exits draw
  * from a stream per host.
