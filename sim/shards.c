@@ -44,6 +44,7 @@
  * reproducible (Fujimoto, "Parallel and Distributed Simulation Systems",
  * Wiley 2000, ch. 3).
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,14 +59,24 @@ struct shard_key {
     int cls;
 };
 
+struct shards;
+
+/* A binary heap of host indexes, ordered by less (ties: the lower index);
+ * pos, when not NULL, keeps each host's slot.  Two of them: the shards by
+ * their next event, and during a merge by their next log entry. */
+struct host_heap {
+    int *at, *pos;
+    int n;
+    bool (*less)(const struct shards *s, int a, int b);
+};
+
 struct shards {
     int n;                       /* one per host */
     struct sim **sim;            /* [n] */
-    /* the shards with an event, by their next one (a binary heap of host
-     * indexes; pos[i] = i's slot, -1 = not in it) */
-    int *heap, *pos;
-    struct shard_key *key;       /* [n]: each one's key in the heap */
-    int nheap;
+    /* the shards with an event, by their next one (pos: i's slot, -1 =
+     * not in it) */
+    struct host_heap by_next;
+    struct shard_key *key;       /* [n]: each one's key there */
     /* shards a run's event touched (placed a guest, re-granted): their
      * next event may have changed; re-keyed before the next epoch */
     int *touched;
@@ -75,10 +86,9 @@ struct shards {
     int *due;
     int ndue;
     /* the merge of their logs */
-    int *mheap;                  /* shards with entries left, by their next entry */
+    struct host_heap merging;    /* shards with entries left, by their next entry */
     size_t *mpos;                /* [n]: the next entry of each */
-    /* worker threads (threads - 1 of them; the run's thread works too) */
-    int threads;
+    /* worker threads (--threads - 1 of them; the run's thread works too) */
     pthread_t *workers;
     int nworkers;
     pthread_mutex_t lock;
@@ -135,72 +145,81 @@ static bool key_less(const struct shards *s, int a, int b)
     return a < b;
 }
 
-static void heap_set(struct shards *s, int slot, int host)
+static void heap_set(struct host_heap *h, int slot, int host)
 {
-    s->heap[slot] = host;
-    s->pos[host] = slot;
+    h->at[slot] = host;
+    if (h->pos)
+        h->pos[host] = slot;
 }
 
-static void heap_up(struct shards *s, int slot)
+static void heap_up(const struct shards *s, struct host_heap *h, int slot)
 {
-    int host = s->heap[slot];
+    int host = h->at[slot];
     while (slot > 0) {
         int parent = (slot - 1) / 2;
-        if (!key_less(s, host, s->heap[parent]))
+        if (!h->less(s, host, h->at[parent]))
             break;
-        heap_set(s, slot, s->heap[parent]);
+        heap_set(h, slot, h->at[parent]);
         slot = parent;
     }
-    heap_set(s, slot, host);
+    heap_set(h, slot, host);
 }
 
-static void heap_down(struct shards *s, int slot)
+static void heap_down(const struct shards *s, struct host_heap *h, int slot)
 {
-    int host = s->heap[slot];
+    int host = h->at[slot];
     for (;;) {
         int child = 2 * slot + 1;
-        if (child >= s->nheap)
+        if (child >= h->n)
             break;
-        if (child + 1 < s->nheap && key_less(s, s->heap[child + 1], s->heap[child]))
+        if (child + 1 < h->n && h->less(s, h->at[child + 1], h->at[child]))
             child++;
-        if (!key_less(s, s->heap[child], host))
+        if (!h->less(s, h->at[child], host))
             break;
-        heap_set(s, slot, s->heap[child]);
+        heap_set(h, slot, h->at[child]);
         slot = child;
     }
-    heap_set(s, slot, host);
+    heap_set(h, slot, host);
 }
 
-static void heap_remove(struct shards *s, int host)
+/* Take the host in slot out (without pos, only the top: slot 0). */
+static void heap_take(const struct shards *s, struct host_heap *h, int slot)
 {
-    int slot = s->pos[host];
-    if (slot < 0)
+    assert(h->pos || slot == 0);
+    int host = h->at[slot], last = h->at[--h->n];
+    if (h->pos)
+        h->pos[host] = -1;
+    if (slot == h->n)
         return;
-    s->pos[host] = -1;
-    int last = s->heap[--s->nheap];
-    if (slot == s->nheap)
-        return;
-    heap_set(s, slot, last);
-    heap_up(s, slot);
-    heap_down(s, s->pos[last]);
+    heap_set(h, slot, last);
+    heap_up(s, h, slot);
+    heap_down(s, h, h->pos ? h->pos[last] : slot);
+}
+
+/* Is the shard host's next event at or before (until, cls)? */
+static bool due_by(const struct shards *s, int host, sim_time_t until, int cls)
+{
+    const struct shard_key *k = &s->key[host];
+    return k->time < until || (k->time == until && k->cls <= cls);
 }
 
 /* Host i's next event changed: file it again (or take it out). */
 static void rekey(struct shards *s, int i)
 {
+    struct host_heap *h = &s->by_next;
     struct sim_event *ev = evq_peek(&s->sim[i]->evq);
     if (!ev) {
-        heap_remove(s, i);
+        if (h->pos[i] >= 0)
+            heap_take(s, h, h->pos[i]);
         return;
     }
     s->key[i] = (struct shard_key){ev->time, (int)(ev->seq >> 56)};
-    if (s->pos[i] < 0) {
-        s->pos[i] = s->nheap;
-        s->heap[s->nheap++] = i;
-        heap_up(s, s->pos[i]);
+    if (h->pos[i] < 0) {
+        heap_set(h, h->n++, i);
+        heap_up(s, h, h->pos[i]);
     } else {
-        heap_up(s, s->pos[i]);
-        heap_down(s, s->pos[i]);
+        heap_up(s, h, h->pos[i]);
+        heap_down(s, h, h->pos[i]);
     }
 }
 
@@ -248,23 +267,6 @@ static bool entry_less(const struct shards *s, int a, int b)
     return a < b;
 }
 
-static void mheap_down(struct shards *s, int n, int slot)
-{
-    int host = s->mheap[slot];
-    for (;;) {
-        int child = 2 * slot + 1;
-        if (child >= n)
-            break;
-        if (child + 1 < n && entry_less(s, s->mheap[child + 1], s->mheap[child]))
-            child++;
-        if (!entry_less(s, s->mheap[child], host))
-            break;
-        s->mheap[slot] = s->mheap[child];
-        slot = child;
-    }
-    s->mheap[slot] = host;
-}
-
 static void take_entry(struct sim *run, const struct shard_entry *e)
 {
     run->now = e->time;
@@ -287,8 +289,9 @@ static void take_entry(struct sim *run, const struct shard_entry *e)
 static void merge(struct sim *run, const int *shards, int n)
 {
     struct shards *s = run->shards;
+    struct host_heap *h = &s->merging;
     sim_time_t now = run->now;
-    int m = 0;
+    h->n = 0;
     for (int k = 0; k < n; k++) {
         struct sim *sh = s->sim[shards[k]];
         if (sh->room_changed) {
@@ -297,29 +300,21 @@ static void merge(struct sim *run, const int *shards, int n)
         }
         if (sh->nlog > 0) {
             s->mpos[shards[k]] = 0;
-            s->mheap[m++] = shards[k];
+            h->at[h->n++] = shards[k];
         }
     }
-    if (m == 1) {   /* (the usual case on job traces: no heap) */
-        struct sim *sh = s->sim[s->mheap[0]];
-        for (size_t i = 0; i < sh->nlog; i++)
-            take_entry(run, &sh->log[i]);
-        sh->nlog = 0;
-        run->now = now;
-        return;
-    }
-    for (int k = m / 2 - 1; k >= 0; k--)
-        mheap_down(s, m, k);
-    while (m > 0) {
-        int host = s->mheap[0];
+    for (int k = h->n / 2 - 1; k >= 0; k--)
+        heap_down(s, h, k);
+    while (h->n > 0) {
+        int host = h->at[0];
         struct sim *sh = s->sim[host];
         take_entry(run, &sh->log[s->mpos[host]++]);
         if (s->mpos[host] == sh->nlog) {
             sh->nlog = 0;
-            s->mheap[0] = s->mheap[--m];
+            heap_take(s, h, 0);
+        } else {
+            heap_down(s, h, 0);
         }
-        if (m > 0)
-            mheap_down(s, m, 0);
     }
     run->now = now;
 }
@@ -399,31 +394,23 @@ static int due_status(struct sim *run)
 }
 
 /* An epoch: every shard whose next event is at or before (until, cls)
- * runs up to it; their logs are taken in. */
+ * runs up to it, or with one_instant (guests wait for memory) the
+ * earliest shard alone through its next instant, the run's clock then at
+ * that instant; their logs are taken in.  s->ndue says how many ran. */
 static int epoch(struct sim *run, sim_time_t until, int cls, bool one_instant)
 {
     struct shards *s = run->shards;
+    struct host_heap *h = &s->by_next;
     rekey_touched(s);
     s->ndue = 0;
-    if (one_instant && s->nheap > 0) {
-        /* one instant of the earliest shard alone (guests wait for memory) */
-        int host = s->heap[0];
-        struct shard_key k = s->key[host];
-        if (k.time < until || (k.time == until && k.cls <= cls)) {
-            until = k.time;
-            cls = k.cls;
-            s->due[s->ndue++] = host;
-            heap_remove(s, host);
+    while (h->n > 0 && due_by(s, h->at[0], until, cls) && !(one_instant && s->ndue > 0)) {
+        int host = h->at[0];
+        if (one_instant) {
+            until = s->key[host].time;
+            cls = s->key[host].cls;
         }
-    } else {
-        while (s->nheap > 0) {
-            int host = s->heap[0];
-            struct shard_key k = s->key[host];
-            if (k.time > until || (k.time == until && k.cls > cls))
-                break;
-            s->due[s->ndue++] = host;
-            heap_remove(s, host);
-        }
+        s->due[s->ndue++] = host;
+        heap_take(s, h, 0);
     }
     if (s->ndue == 0)
         return SIM_OK;
@@ -441,6 +428,8 @@ static int epoch(struct sim *run, sim_time_t until, int cls, bool one_instant)
     merge(run, s->due, s->ndue);
     for (int k = 0; k < s->ndue; k++)
         rekey(s, s->due[k]);
+    if (one_instant)
+        run->now = until;   /* (admissions that follow are at that instant) */
     return SIM_OK;
 }
 
@@ -459,28 +448,16 @@ int shards_run(struct sim *run)
         struct sim_event *ev = evq_peek(&run->evq);
         sim_time_t until = ev ? ev->time : SIM_TIME_MAX;
         int cls = ev ? (int)(ev->seq >> 56) : SIM_EVC_DISPATCH;
-        if (run->admit_head) {
-            /* guests wait for memory: one shard instant at a time */
-            rekey_touched(s);
-            if (s->nheap > 0 && (s->key[s->heap[0]].time < until ||
-                                 (s->key[s->heap[0]].time == until &&
-                                  s->key[s->heap[0]].cls <= cls))) {
-                sim_time_t at = s->key[s->heap[0]].time;
-                if ((rc = epoch(run, until, cls, true)) < 0)
-                    break;
-                run->now = at;   /* (the run is at that instant: admissions are) */
-                sim__admit_waiting(run);
-                continue;
-            }
-        } else if ((rc = epoch(run, until, cls, false)) < 0) {
+        /* while guests wait for memory, one shard instant at a time */
+        bool waiting = run->admit_head != NULL;
+        if ((rc = epoch(run, until, cls, waiting)) < 0)
             break;
+        if (waiting && s->ndue > 0) {
+            sim__admit_waiting(run);
+            continue;
         }
-        if (!ev) {
-            rekey_touched(s);
-            if (s->nheap == 0)
-                break;
-            continue;   /* (merging placed nothing: cannot happen, but be exact) */
-        }
+        if (!ev)
+            break;   /* (every shard ran to its end) */
         evq_pop(&run->evq);
         run->now = ev->time;
         run->metrics.events++;
@@ -577,20 +554,18 @@ void shards_create(struct sim *run)
     run->shards = s;
     s->n = n;
     s->sim = xcalloc((size_t)n, sizeof *s->sim);
-    s->heap = xcalloc((size_t)n, sizeof *s->heap);
-    s->pos = xcalloc((size_t)n, sizeof *s->pos);
+    s->by_next = (struct host_heap){xcalloc((size_t)n, sizeof(int)), xcalloc((size_t)n, sizeof(int)),
+                                 0, key_less};
     s->key = xcalloc((size_t)n, sizeof *s->key);
     s->touched = xcalloc((size_t)n, sizeof *s->touched);
     s->is_touched = xcalloc((size_t)n, sizeof *s->is_touched);
     s->due = xcalloc((size_t)n, sizeof *s->due);
-    s->mheap = xcalloc((size_t)n, sizeof *s->mheap);
+    s->merging = (struct host_heap){xcalloc((size_t)n, sizeof(int)), NULL, 0, entry_less};
     s->mpos = xcalloc((size_t)n, sizeof *s->mpos);
     for (int i = 0; i < n; i++)
-        s->pos[i] = -1;
-    s->threads = run->x->threads > 0 ? run->x->threads : 1;
-    if (s->threads > n)
-        s->threads = n;
-    s->nworkers = s->threads - 1;
+        s->by_next.pos[i] = -1;
+    int threads = run->x->threads > 0 ? run->x->threads : 1;
+    s->nworkers = (threads < n ? threads : n) - 1;
     s->last_events = SHARDS_PARALLEL_EVENTS;   /* (the first epoch may be long) */
     s->workers = xcalloc((size_t)(s->nworkers > 0 ? s->nworkers : 1), sizeof *s->workers);
     pthread_mutex_init(&s->lock, NULL);
@@ -638,13 +613,13 @@ void shards_destroy(struct sim *run)
     pthread_cond_destroy(&s->go);
     pthread_cond_destroy(&s->idle);
     free(s->sim);
-    free(s->heap);
-    free(s->pos);
+    free(s->by_next.at);
+    free(s->by_next.pos);
     free(s->key);
     free(s->touched);
     free(s->is_touched);
     free(s->due);
-    free(s->mheap);
+    free(s->merging.at);
     free(s->mpos);
     free(s->workers);
     free(s);
