@@ -266,19 +266,19 @@ static void engine_resched(void *engine, struct pcpu *c)
 static void core_arm(struct sim *sim, struct pcpu *c);
 
 /* Bring the running vCPU's progress up to now (and the work on which
- * the overhead is charged at completion, and its guest's cap). */
-void sim__core_sync(struct sim *sim, struct pcpu *c)
+ * the overhead is charged at completion, and its guest's cap): the rare
+ * cases (a spinner, counted exits, a class or host that runs slower than
+ * the reference) out of line, the common one (work at wall speed) in
+ * core_sync, which every quantum end and every stop call. */
+static void __attribute__((noinline)) core_sync_slow(struct sim *sim, struct pcpu *c,
+                                                     struct vcpu *v, sim_time_t wall)
 {
-    struct vcpu *v = c->running;
-    if (!v || sim->now <= c->run_from)
-        return;
-    sim_time_t wall = sim->now - c->run_from;
     struct guest *g = v->guest;
     sim_time_t done;
     if (v->spinning) {   /* core time, no work (sim/cosched.c) */
         g->co->spin_seconds += sim_time_to_s(wall);
         c->run_from = sim->now;
-        if (sim->caps)
+        if (caps_limited(sim, g))
             caps_charge(sim, g, wall);
         return;
     }
@@ -302,19 +302,45 @@ void sim__core_sync(struct sim *sim, struct pcpu *c)
     v->work_left -= done;
     v->attained += done;
     c->run_from = resume;
-    if (sim->caps)
+    if (caps_limited(sim, g))
         caps_charge(sim, g, wall);
     if (replan)
         core_arm(sim, c);
 }
+
+static inline void core_sync(struct sim *sim, struct pcpu *c)
+{
+    struct vcpu *v = c->running;
+    if (!v || sim->now <= c->run_from)
+        return;
+    sim_time_t wall = sim->now - c->run_from;
+    struct guest *g = v->guest;
+    if (v->spinning || sim->exits_counted || g->rates || g->host->speed != 1.0) {
+        core_sync_slow(sim, c, v, wall);
+        return;
+    }
+    sim_time_t done = wall < v->work_left ? wall : v->work_left;
+    v->work_left -= done;
+    v->attained += done;
+    c->run_from = sim->now;
+    if (caps_limited(sim, g))
+        caps_charge(sim, g, wall);
+}
+
+void sim__core_sync(struct sim *sim, struct pcpu *c) { core_sync(sim, c); }
 
 /* Schedule the core's next event: the end of the running vCPU's burst or
  * of its slice, whichever comes first. */
 static void core_arm(struct sim *sim, struct pcpu *c)
 {
     struct vcpu *v = c->running;
-    double f = class_factor(sim, v->guest);
-    sim_time_t need = f == 1.0 ? v->work_left : (sim_time_t)ceil((double)v->work_left * f);
+    const struct guest *g = v->guest;
+    sim_time_t need = v->work_left;
+    if (g->rates || g->host->speed != 1.0) {   /* (else the factor is 1: no division) */
+        double f = class_factor(sim, g);
+        if (f != 1.0)
+            need = (sim_time_t)ceil((double)v->work_left * f);
+    }
     if (sim->exits_counted && v->guest->rates && !v->spinning) {
         /* The stalls of its exits (sim/exits.c), drawn no further than
          * the slice's end: the segment ends there or later, and a draw
@@ -366,7 +392,7 @@ static void core_exit(struct sim *sim, struct sim_event *ev)
     struct vcpu *v = c->running;
     struct guest *g = v->guest;
     const struct hw_rates *hr = g->rates;
-    sim__core_sync(sim, c);
+    core_sync(sim, c);
     double u = gsl_rng_uniform(sim->rng.stream[SIM_STREAM_EXITS]) * hr->exits_per_s;
     int r = 0;
     for (; r < HW_EXIT_REASONS - 1; r++) {
@@ -477,13 +503,15 @@ static void core_start(struct sim *sim, struct pcpu *c, struct vcpu *v)
         sim->metrics.switches++;
         if (sim->hooks.vm_latency)   /* (g->lat is cold: asked only for jobs.csv) */
             g->lat->switches++;
-        g->switch_seconds += sim_time_to_s(sw);
+        if (sw)   /* (adding 0 s changes nothing: ideal hardware skips it) */
+            g->switch_seconds += sim_time_to_s(sw);
     }
     if (v->last_core >= 0 && v->last_core != c->index) {
         sim_time_t mig = h->hw->migration_cost ? h->hw->migration_cost[g->cls] : 0;
         cost += mig;
         g->migrations++;
-        g->migration_seconds += sim_time_to_s(mig);
+        if (mig)
+            g->migration_seconds += sim_time_to_s(mig);
         if (v->awaiting_run && v->woke_remote) {
             cost += h->hw->ipi_cost;
             sim->metrics.ipis++;   /* (an integer count: the run's sum, in any order) */
@@ -512,7 +540,7 @@ static struct vcpu *core_stop(struct sim *sim, struct pcpu *c)
     struct vcpu *v = c->running;
     struct guest *g = v->guest;
     evq_cancel(&sim->evq, &c->ev);   /* first: a sync would draw the segment on */
-    sim__core_sync(sim, c);
+    core_sync(sim, c);
     evq_cancel(&sim->evq, &c->exit_ev);
     if (sim->exits_counted)
         exits_forget(sim, c);
@@ -1089,7 +1117,7 @@ static void core_timer(struct sim *sim, struct sim_event *ev)
     struct pcpu *c = container_of(ev, struct pcpu, ev);
     struct vcpu *v = c->running;
     struct host *h = c->host;
-    sim__core_sync(sim, c);
+    core_sync(sim, c);
     if (v->work_left == 0) {
         burst_end(sim, c, v);
         return;
@@ -1134,7 +1162,7 @@ static struct pcpu *host_worst_running(struct sim *sim, struct host *h)
         struct pcpu *c = &h->cores[i];
         if (!c->running)
             continue;
-        sim__core_sync(sim, c);
+        core_sync(sim, c);
         if (!worst ||
             s->ops->compare(s, ranked(sim, c->running), ranked(sim, worst->running)) >= 0)
             worst = c;
@@ -1155,7 +1183,7 @@ static void host_dispatch(struct sim *sim, struct sim_event *ev)
         h->nresched--;
         if (!c->running)
             continue;   /* idle: offered below */
-        sim__core_sync(sim, c);
+        core_sync(sim, c);
         struct vcpu *w = s->ops->pick(s, c);
         if (w)
             preempt(sim, c, w);
@@ -1443,7 +1471,7 @@ static void host_tick(struct sim *sim, struct sim_event *ev)
     struct host *h = container_of(ev, struct host, tick_ev);
     struct sched *s = h->sched;
     for (int i = 0; i < h->ncores; i++)
-        sim__core_sync(sim, &h->cores[i]);
+        core_sync(sim, &h->cores[i]);
     s->ops->tick(s);
     sim_time_t period = s->ops->tick_period(s->conf);
     if (h->nrunnable > 0 || h->nqueued > 0)
