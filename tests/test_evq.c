@@ -1,6 +1,7 @@
 /*
  * tests/test_evq.c - the event queue against a sorted reference: 10^5
- * random push / pop / cancel operations with many equal times, checking
+ * random push / pop / cancel operations with many, some or almost no
+ * equal times, checking
  * (time, seq) order, FIFO among equal times, and O(log n) cancel; and the
  * FIFO lanes (evq_push_now, evq_push_sorted) against the heap alone.
  */
@@ -20,14 +21,18 @@ struct ref {
 
 static void nop(struct sim *s, struct sim_event *e) { (void)s; (void)e; }
 
-Test(evq, random_ops_match_sorted_reference)
+/* 10^5 random operations; the times pushed are now + a uniform draw
+ * from 0..spread-1: a small spread makes many ties (the full key
+ * decides), a large one nearly none (a full node is decided by times
+ * alone, evq__min_child). */
+static void random_ops(unsigned long spread, unsigned long seed)
 {
     static struct sim_event ev[N_EVENTS];
     static struct ref ref[N_EVENTS];
     struct evq q;
     evq_init(&q);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 42);
+    gsl_rng_set(r, seed);
     for (int i = 0; i < N_EVENTS; i++) {
         sim_event_init(&ev[i], nop);
         ref[i].queued = false;
@@ -42,8 +47,7 @@ Test(evq, random_ops_match_sorted_reference)
             do
                 i = (int)gsl_rng_uniform_int(r, N_EVENTS);
             while (ref[i].queued);
-            /* few distinct times: many ties */
-            sim_time_t t = now + (sim_time_t)gsl_rng_uniform_int(r, 8);
+            sim_time_t t = now + (sim_time_t)gsl_rng_uniform_int(r, spread);
             evq_push(&q, &ev[i], t, SIM_EVC_CORE);
             ref[i] = (struct ref){t, order++, true};
             queued++;
@@ -91,6 +95,10 @@ Test(evq, random_ops_match_sorted_reference)
     gsl_rng_free(r);
     evq_destroy(&q);
 }
+
+Test(evq, random_ops_match_sorted_reference) { random_ops(8, 42); }
+Test(evq, random_ops_distinct_times_match_sorted_reference) { random_ops(1UL << 30, 43); }
+Test(evq, random_ops_some_ties_match_sorted_reference) { random_ops(2000, 44); }
 
 Test(evq, classes_order_events_at_the_same_time)
 {
