@@ -319,14 +319,27 @@ _Static_assert(offsetof(struct guest, vcpu) - offsetof(struct guest, seq) + VCPU
 _Static_assert(offsetof(struct guest, vcpu) + sizeof(struct vcpu) <= GUEST_JOB1_LINES * 64,
                "a one-vCPU job guest's record fits in GUEST_JOB1_LINES cache lines");
 
-/* May v run on core k of its host?  (Cores past 63 cannot be named in an
- * affinity: a pinned vCPU never runs there.) */
+/* g's overhead and co-scheduling figures for reading: a record of zeros
+ * when it has none (it was never charged, or never co-scheduled). */
+static inline const struct guest_overhead *guest_overhead_of(const struct guest *g)
+{
+    static const struct guest_overhead none;
+    return g->ovh ? g->ovh : &none;
+}
+static inline const struct guest_cosched *guest_cosched_of(const struct guest *g)
+{
+    static const struct guest_cosched none;
+    return g->co ? g->co : &none;
+}
+
 /* The cpuset of cores 0..n-1. */
 static inline uint64_t cpuset_upto(int n)
 {
     return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
 }
 
+/* May v run on core k of its host?  (Cores past 63 cannot be named in an
+ * affinity: a pinned vCPU never runs there.) */
 static inline bool vcpu_may_run(const struct vcpu *v, int k)
 {
     return v->affinity == 0 || (k < 64 && ((v->affinity >> k) & 1));

@@ -142,7 +142,7 @@ static void job_row(struct run_output *o, const struct sim_job_info *j)
     put_seconds(f, g->work);
     fputc(',', f);
     put_seconds(f, j->cpu_time);
-    fprintf(f, ",%.0f,%d,%" PRIu64 ",", g->ovh ? round(g->ovh->exits) : 0.0, g->nvcpus,
+    fprintf(f, ",%.0f,%d,%" PRIu64 ",", round(guest_overhead_of(g)->exits), g->nvcpus,
             g->lat->switches);   /* (lat: kept for jobs.csv, as below) */
     csv_put_field(f, breakdown_class_name(o->x, g));
     fprintf(f, ",%.15g,", g->priority);
@@ -170,8 +170,7 @@ static void job_row(struct run_output *o, const struct sim_job_info *j)
     fprintf(f, ",%ld,", (long)g->migrations);
     if (ent > 0)
         fprintf(f, "%.9g", cpu / ent);
-    static const struct guest_cosched none;   /* a guest without the record: all 0 */
-    const struct guest_cosched *co = g->co ? g->co : &none;
+    const struct guest_cosched *co = guest_cosched_of(g);
     fprintf(f, ",%.9g,%ld,%ld,%ld,%.9g\n", co->spin_seconds, co->ple_exits, co->lhp, co->costops,
             co->costop_seconds);
 }

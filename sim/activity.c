@@ -244,8 +244,6 @@ bool activity__start(struct sim *sim, struct vcpu *v)
     va(v)->step = 0;
     va(v)->debt = 0;
     switch (g->kind) {
-    case GUEST_JOB:
-        break;
     case GUEST_PHASES:
         v->work_left = run_ns(a->seq[v->index].d[0]);
         return true;
@@ -259,7 +257,8 @@ bool activity__start(struct sim *sim, struct vcpu *v)
         va(v)->debt = series_util(g, 0) * g->series->interval;
         series_plan(sim, v, sim->now);
         return false;
-    case GUEST_FLUID:
+    case GUEST_JOB:     /* (started above) */
+    case GUEST_FLUID:   /* (never started: sim/fluid.c runs it) */
         break;
     }
     return false;

@@ -1025,8 +1025,7 @@ static inline __attribute__((always_inline)) void guest_record(struct sim *sim,
     metrics_population(m, sim->now, -1);
     metrics_complete(m, g->arrival, sim->now, g->first_start, d->service, d->done, d->size);
     metrics_guest(m, g);
-    static const struct guest_overhead none;   /* no record: none charged */
-    const struct guest_overhead *o = g->ovh ? g->ovh : &none;
+    const struct guest_overhead *o = guest_overhead_of(g);
     ld_add(&m->exit_seconds, o->exit_seconds);
     ld_add(&m->walk_seconds, o->walk_seconds);
     ld_add(&m->switch_seconds, g->switch_seconds);
@@ -1901,8 +1900,7 @@ static void account_live_guests(struct sim *sim)
             }
             guest_charge_overhead(sim, g);
             metrics_guest(&sim->metrics, g);
-            static const struct guest_overhead none;   /* no record: none charged */
-            const struct guest_overhead *o = g->ovh ? g->ovh : &none;
+            const struct guest_overhead *o = guest_overhead_of(g);
             sim->metrics.exit_seconds += o->exit_seconds;
             sim->metrics.walk_seconds += o->walk_seconds;
             sim->metrics.bursts += (uint64_t)g->bursts;
