@@ -178,8 +178,10 @@ double zigexp_draw(gsl_rng *r)
     if (r->type->min != 0 || r->type->max != 0xffffffffUL)
         return -log1p(-gsl_rng_uniform(r));
     for (;;) {
-        uint64_t u = (uint64_t)gsl_rng_get(r) << 32;
-        u |= (uint64_t)gsl_rng_get(r) & 0xffffffffu;
+        /* (the generator's own get, as gsl_rng_get does: without the
+         * call into libgsl, two per draw) */
+        uint64_t u = (uint64_t)r->type->get(r->state) << 32;
+        u |= (uint64_t)r->type->get(r->state) & 0xffffffffu;
         unsigned i = (unsigned)(u & (ZIGEXP_LAYERS - 1));
         uint64_t j = u >> 11;                  /* 53 bits, apart from the layer's 8 */
         if (j < t->k[i])
@@ -192,7 +194,7 @@ double zigexp_draw(gsl_rng *r)
     }
 }
 
-double dist_draw(const struct dist *d, gsl_rng *r)
+double dist_draw_any(const struct dist *d, gsl_rng *r)
 {
     const double *p = d->p;
     switch (d->kind) {

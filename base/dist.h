@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "base/error.h"
+#include "base/zigexp.h"
 
 enum dist_kind {
     DIST_DET, DIST_EXP, DIST_UNIFORM, DIST_LOGNORMAL, DIST_PARETO,
@@ -32,7 +33,18 @@ struct dist {
 
 /* Parse text for key (key is only used in messages). */
 int dist_parse(struct dist *d, const char *key, const char *text, struct sim_error *err);
-double dist_draw(const struct dist *d, gsl_rng *r);
+/* A draw from d with r.  The constant and the exponential, what most
+ * --generate keys are, without a call: a synthetic job draws five times
+ * (dist_draw_any takes the rest). */
+double dist_draw_any(const struct dist *d, gsl_rng *r);
+static inline double dist_draw(const struct dist *d, gsl_rng *r)
+{
+    if (d->kind == DIST_DET)
+        return d->p[0];
+    if (d->kind == DIST_EXP)
+        return d->p[0] * zigexp_draw(r);
+    return dist_draw_any(d, r);
+}
 double dist_mean(const struct dist *d);   /* NAN/INFINITY where undefined */
 /* Canonical text form, e.g. "exp:1" (for the config echo in the summary). */
 void dist_format(const struct dist *d, char *buf, size_t len);
