@@ -91,7 +91,15 @@ $(BUILD)/bench/%: scripts/bench/%.c $(BUILD)/libhvsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
-bench: $(BUILD)/hvsim $(BENCH_SRC:scripts/bench/%.c=$(BUILD)/bench/%)
+# SimGrid's M/M/1, for the side-by-side row: only where SimGrid is
+# installed (Debian: libsimgrid-dev; make bench says so otherwise).
+SIMGRID_BENCH := $(if $(shell pkg-config --exists simgrid && echo y),$(BUILD)/bench/simgrid-mm1)
+$(BUILD)/bench/simgrid-mm1: scripts/bench/simgrid-mm1.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -Wall -Wextra -Werror -o $@ $< \
+	    $(shell pkg-config --cflags --libs simgrid gsl)
+
+bench: $(BUILD)/hvsim $(BENCH_SRC:scripts/bench/%.c=$(BUILD)/bench/%) $(SIMGRID_BENCH)
 	BUILD=$(BUILD) scripts/bench.sh
 
 $(BUILD)/validate: scripts/validate.c $(BUILD)/tests/validation.o $(BUILD)/tests/validation-sched.o \

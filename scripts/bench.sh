@@ -30,6 +30,48 @@ run "10^5 guests at t=0, rr 10ms, 64 cores" --generate n=100000,interarrival=det
     --sched rr --quantum 10ms --cores 64
 run "M/M/1 SRPT (minlat) rho=0.9, 10^6 jobs" --generate n=1000000,interarrival=exp:1.1111111,work=exp:1 --sched minlat
 run "start-up: one guest" --generate n=1
+
+echo
+echo "== M/M/1 side by side: hvsim, the exact recursion, SimGrid (10^6 jobs, rho = 0.9; whole processes, least of 3 interleaved) =="
+# (scripts/bench/lindley.c: Lindley's recursion, the floor; scripts/bench/
+# simgrid-mm1.cpp: the model in SimGrid's S4U, two ways to queue the jobs)
+sides="hvsim lindley-log lindley-zig lindley-pct"
+if [ -x "$B/bench/simgrid-mm1" ]; then
+    sides="$sides simgrid-semaphore simgrid-mailbox"
+fi
+for i in 1 2 3; do
+    for s in $sides; do
+        case $s in
+        hvsim) set -- "$HVSIM" run --generate n=1000000,interarrival=exp:1.1111111,work=exp:1 \
+                   --json --quiet ;;
+        lindley-*) set -- "$B/bench/lindley" 1000000 0.9 "${s#lindley-}" ;;
+        simgrid-semaphore) set -- "$B/bench/simgrid-mm1" 1000000 0.9 ;;
+        simgrid-mailbox) set -- "$B/bench/simgrid-mm1" 1000000 0.9 mailbox ;;
+        esac
+        { "$RUNSTAT" "$@" > /dev/null; } 2>> "$tmp.$s"
+    done
+done
+least() { awk 'NR == 1 || $1 < m { m = $1 } END { print m }' "$tmp.$1"; }
+hv=$(least hvsim)
+for s in $sides; do
+    case $s in
+    hvsim) what="hvsim run (the first row's run)" ;;
+    lindley-log) what="Lindley's recursion, draws by gsl_ran_exponential" ;;
+    lindley-zig) what="Lindley's recursion, draws by hvsim's ziggurat" ;;
+    lindley-pct) what="... and exact p50/p95/p99 kept, as hvsim" ;;
+    simgrid-semaphore) what="SimGrid $(pkg-config --modversion simgrid 2>/dev/null), a FIFO and a semaphore" ;;
+    simgrid-mailbox) what="SimGrid, the jobs through a mailbox" ;;
+    esac
+    awk -v w="$what" -v t="$(least "$s")" -v h="$hv" 'BEGIN {
+        printf "%-58s %8.3f s", w, t
+        if (t < h) printf "   hvsim takes %.2fx as long\n", h / t
+        else if (t > h) printf "   %.1fx hvsim'"'"'s time\n", t / h
+        else printf "\n" }'
+    rm -f "$tmp.$s"
+done
+if [ ! -x "$B/bench/simgrid-mm1" ]; then
+    echo "(SimGrid not installed: apt-get install libsimgrid-dev, then make bench, adds its rows)"
+fi
 echo
 echo "== discrete VM exits (--exit-model discrete, counted per run segment): the KTH demo trace =="
 kth=workloads/samples/kth-sp2-1996-head3000.swf
