@@ -25,7 +25,7 @@ static void nop(struct sim *s, struct sim_event *e) { (void)s; (void)e; }
  * from 0..spread-1: a small spread makes many ties (the full key
  * decides), a large one nearly none (a full node is decided by times
  * alone, evq__min_child). */
-static void random_ops(unsigned long spread, unsigned long seed)
+static void random_ops(unsigned long spread, unsigned long seed, size_t most)
 {
     static struct sim_event ev[N_EVENTS];
     static struct ref ref[N_EVENTS];
@@ -42,7 +42,7 @@ static void random_ops(unsigned long spread, unsigned long seed)
     sim_time_t now = 0;
     for (long op = 0; op < 100000; op++) {
         double u = gsl_rng_uniform(r);
-        if (u < 0.5 && queued < N_EVENTS) {
+        if (u < 0.5 && queued < most) {
             int i;
             do
                 i = (int)gsl_rng_uniform_int(r, N_EVENTS);
@@ -96,9 +96,17 @@ static void random_ops(unsigned long spread, unsigned long seed)
     evq_destroy(&q);
 }
 
-Test(evq, random_ops_match_sorted_reference) { random_ops(8, 42); }
-Test(evq, random_ops_distinct_times_match_sorted_reference) { random_ops(1UL << 30, 43); }
-Test(evq, random_ops_some_ties_match_sorted_reference) { random_ops(2000, 44); }
+Test(evq, random_ops_match_sorted_reference) { random_ops(8, 42, N_EVENTS); }
+Test(evq, random_ops_distinct_times_match_sorted_reference) { random_ops(1UL << 30, 43, N_EVENTS); }
+Test(evq, random_ops_some_ties_match_sorted_reference) { random_ops(2000, 44, N_EVENTS); }
+/* A few events pending, up and down across EVQ_EAGER_MAX: pops that
+ * close the root's hole at once and pops that leave it to the next push,
+ * in every order with pushes and cancels. */
+Test(evq, random_ops_small_queue_match_sorted_reference)
+{
+    random_ops(2000, 45, EVQ_EAGER_MAX + 8);
+    random_ops(1UL << 30, 46, EVQ_EAGER_MAX + 8);
+}
 
 Test(evq, classes_order_events_at_the_same_time)
 {
