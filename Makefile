@@ -121,7 +121,8 @@ deps:
 # The headers a policy plug-in needs (the plug-in ABI, base/registry.h),
 # installed under PREFIX/include/hvsim with their folders, and hvsim.pc.
 ABI_HEADERS := base/types.h base/error.h base/xalloc.h base/param.h base/registry.h \
-               base/evq.h base/otree.h base/dist.h base/latstat.h models/hw.h models/platform.h \
+               base/evq.h base/otree.h base/dist.h base/zigexp.h base/latstat.h models/hw.h \
+               models/platform.h \
                workloads/trace.h schedulers/sched.h allocators/alloc.h allocators/place.h
 INCLUDEDIR  ?= $(PREFIX)/include/hvsim
 PCDIR       ?= $(PREFIX)/lib/pkgconfig
