@@ -65,16 +65,17 @@ static bool demand_reallocate(const void *conf, struct host *h, double window)
     for (size_t i = 0; i < h->nguests; i++) {
         struct guest *g = h->guests[i];
         /* collect: R_i / T_i, the mean wish over the window (the engine
-         * leaves it in win_wish: the runnable core-time of its vCPUs, or
-         * a fluid's wish, over the window) */
-        g->win_wish = demand_wanted(p, g->win_wish);
-        sum += g->win_wish;
+         * leaves it in the window's win_wish: the runnable core-time of
+         * its vCPUs, or a fluid's wish, over the window) */
+        struct alloc_window *w = guest_side_win(g);
+        w->win_wish = demand_wanted(p, w->win_wish);
+        sum += w->win_wish;
     }
     double scale = sum > h->ncores ? (double)h->ncores / sum : 1.0;   /* S_i */
     bool changed = false;
     for (size_t i = 0; i < h->nguests; i++) {
         struct guest *g = h->guests[i];
-        double a = g->win_wish * scale;                                 /* A_i */
+        double a = guest_side_win(g)->win_wish * scale;                 /* A_i */
         if (a > g->nvcpus)
             a = g->nvcpus;
         changed |= a != g->grant;

@@ -28,7 +28,8 @@ struct alloc_ops {
     /* A guest left h (already removed from h->fluid). Optional. */
     void (*depart)(const void *conf, struct host *h);
     /* With a period, every period (window = its length in seconds):
-     * recompute the grants of h's guests from fl->win_wish, each guest's
+     * recompute the grants of h's guests from each one's window's
+     * win_wish (models/platform.h guest_side_win), each guest's
      * mean wish in cores over the part of the window it was there
      * (R_i / T_i).  Returns whether any grant changed. */
     bool (*reallocate)(const void *conf, struct host *h, double window);

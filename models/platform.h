@@ -28,6 +28,7 @@
 #include "base/otree.h"
 #include "base/latstat.h"
 #include "base/types.h"
+#include "base/xalloc.h"
 #include "models/hw.h"
 #include "workloads/trace.h"
 
@@ -125,6 +126,7 @@ struct guest_activity {
 struct series_acct {
     struct sim_event acct_ev;  /* the end of its series' current sample interval */
     struct guest *guest;       /* whose */
+    sim_time_t series_start;   /* when its series began (its placement) */
     long acct_step;            /* that interval */
     double acct_used;          /* core-s it had used when the interval began */
     double grant_acc;          /* integral of its grant, core-s, up to grant_last */
@@ -144,14 +146,14 @@ struct guest_caps {
 
 /* The allocator's window (sim/engine.c reallocate_timer), in a run whose
  * allocator re-allocates periodically (made at the placement): what a
- * guest's vCPUs were
- * runnable over it (its wish, win_wish, stays in the guest: allocators
- * read it). */
+ * guest's vCPUs were runnable over it, and the wish the allocator reads
+ * (allocators/alloc.h reallocate). */
 struct alloc_window {
     sim_time_t runnable_acc;   /* integral of its nrunnable (core ns), up to runnable_last */
     sim_time_t runnable_last;
     sim_time_t win_acc;        /* runnable_acc at the start of the window */
     sim_time_t win_from;       /* the window's start (or the guest's placement) */
+    double win_wish;           /* cores it wished, on average over the last window */
 };
 
 /* The overhead a guest was charged on hardware with costs (a profile's
@@ -189,6 +191,21 @@ struct guest_cosched {
     struct vcpu_cosched vc[];  /* one per vCPU */
 };
 
+/* The side records only some guests have, other than their activity's
+ * and their series': one pointer to them in struct guest, NULL until the
+ * first is made (guest_sides_make).  A job under the default options has
+ * none, and the five pointers were 40 bytes of each of its records: a
+ * one-vCPU job is seven cache lines with them here, eight before. */
+struct cons_vm_state;
+struct guest_sides {
+    struct alloc_window *win;  /* (owned) NULL when the allocator has no window */
+    struct guest_caps *caps;   /* (owned) NULL until the engine first limits it */
+    struct guest_cosched *co;  /* (owned) NULL unless co-scheduled or taking a spinlock */
+    struct guest_overhead *ovh; /* (owned) NULL until it is charged an overhead */
+    struct cons_vm_state *cons; /* dynamic consolidation's state (owned by sim/consolidate.c),
+                                   NULL when no manager runs */
+};
+
 /* A guest whose demand varies over time (a utilisation series from the
  * PlanetLab or Bitbrains readers), under --model fluid, is served as a
  * fluid (sim/fluid.c, which owns this state and its host's). */
@@ -223,7 +240,8 @@ enum guest_kind {
  * what wakes, blocks and a profile's rates touch; the trace's
  * description and the per-VM statistics come first, and what only
  * some guests use is in side records (above).  A one-vCPU job's record is
- * then eight whole lines (GUEST_JOB1_LINES): four cold, four hot.  A field added here goes to the part whose paths read it: one
+ * then seven whole lines (GUEST_JOB1_LINES): three cold, four hot.  A
+ * field added here goes to the part whose paths read it: one
  * read per dispatch outside the hot block costs a cache miss per
  * dispatch on large runs (cachegrind: 10^5 vCPUs under rr). */
 struct guest {
@@ -242,25 +260,19 @@ struct guest {
     /* what its vCPUs do (sim/activity.c) */
     struct activity *activity; /* phases or closed loop (owned), NULL otherwise */
     struct util_series *series; /* utilisation series (owned), NULL otherwise */
-    sim_time_t series_start;   /* when its series began (its placement) */
     struct guest_activity *act; /* its vCPUs' activity (owned), NULL for a job or a fluid */
-    /* allocation (allocators/alloc.h): what it would use */
+    /* allocation (allocators/alloc.h): what it would use (over the
+     * allocator's window: its side record, guest_side_win) */
     double wish;               /* cores it would use unconstrained, now */
-    double win_wish;           /* cores it wished, on average over the last window */
-    struct alloc_window *win;  /* (owned) that window, NULL when the allocator has none */
     /* per-VM figures: wake-up latency, burst response (owned by the
      * record and kept with it when it is reused), NULL when no consumer
      * asked for them (sim_hooks.vm_latency) */
     struct guest_latency *lat;
     long bursts;               /* bursts completed */
-    /* side records (above): a series' accounting, caps, co-scheduling */
+    /* side records (above): a series' accounting; the rest behind one
+     * pointer (struct guest_sides, read with guest_side_*) */
     struct series_acct *sa;    /* (owned) NULL unless it has a series */
-    struct guest_caps *caps;   /* (owned) NULL until the engine first limits it */
-    struct guest_cosched *co;  /* (owned) NULL unless co-scheduled or taking a spinlock */
-    struct guest_overhead *ovh; /* (owned) NULL until it is charged an overhead */
-    /* dynamic consolidation (sim/consolidate.c): its state (owned there),
-     * NULL when no manager runs */
-    struct cons_vm_state *cons;
+    struct guest_sides *sides; /* (owned) NULL until one of them is made */
     double speed;              /* its vCPUs' speed against the reference core: a series'
                                   demand is util x speed reference cores (trace, 1) */
     /* ---- warm: what a wake, a block, a placement or hardware costs touch ---- */
@@ -313,23 +325,56 @@ _Static_assert(offsetof(struct guest, vcpu) - offsetof(struct guest, seq) + VCPU
 /* A one-vCPU job guest's whole record (the pool rounds it to 64 bytes;
  * a job has no side record under the default options): 10^5 of them live
  * at once are most of the rr benchmark's peak memory (960 bytes each
- * before the side records, 51 MB more).  A field added to the cold part
- * or to a vCPU takes a ninth line: put it where only its users pay. */
-#define GUEST_JOB1_LINES 8
+ * before the side records, 51 MB more; 512 with the five of struct
+ * guest_sides as pointers of their own).  A field added to the cold part
+ * or to a vCPU takes an eighth line: put it where only its users pay. */
+#define GUEST_JOB1_LINES 7
 _Static_assert(offsetof(struct guest, vcpu) + sizeof(struct vcpu) <= GUEST_JOB1_LINES * 64,
                "a one-vCPU job guest's record fits in GUEST_JOB1_LINES cache lines");
+
+/* g's side records (struct guest_sides), or NULL where it has none. */
+static inline struct alloc_window *guest_side_win(const struct guest *g)
+{
+    return g->sides ? g->sides->win : NULL;
+}
+static inline struct guest_caps *guest_side_caps(const struct guest *g)
+{
+    return g->sides ? g->sides->caps : NULL;
+}
+static inline struct guest_cosched *guest_side_co(const struct guest *g)
+{
+    return g->sides ? g->sides->co : NULL;
+}
+static inline struct guest_overhead *guest_side_ovh(const struct guest *g)
+{
+    return g->sides ? g->sides->ovh : NULL;
+}
+static inline struct cons_vm_state *guest_side_cons(const struct guest *g)
+{
+    return g->sides ? g->sides->cons : NULL;
+}
+/* g's side records for setting one: made (all NULL) on first use, freed
+ * with the guest (sim/engine.c guest_release). */
+static inline struct guest_sides *guest_sides_make(struct guest *g)
+{
+    if (!g->sides)
+        g->sides = xcalloc(1, sizeof *g->sides);
+    return g->sides;
+}
 
 /* g's overhead and co-scheduling figures for reading: a record of zeros
  * when it has none (it was never charged, or never co-scheduled). */
 static inline const struct guest_overhead *guest_overhead_of(const struct guest *g)
 {
     static const struct guest_overhead none;
-    return g->ovh ? g->ovh : &none;
+    const struct guest_overhead *o = guest_side_ovh(g);
+    return o ? o : &none;
 }
 static inline const struct guest_cosched *guest_cosched_of(const struct guest *g)
 {
     static const struct guest_cosched none;
-    return g->co ? g->co : &none;
+    const struct guest_cosched *co = guest_side_co(g);
+    return co ? co : &none;
 }
 
 /* The cpuset of cores 0..n-1. */

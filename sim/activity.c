@@ -167,7 +167,7 @@ static double series_util(const struct guest *g, long step)
 
 static sim_time_t series_interval_end(const struct guest *g, long step)
 {
-    return g->series_start + sim_time_from_s(g->series->interval * (double)(step + 1));
+    return g->sa->series_start + sim_time_from_s(g->series->interval * (double)(step + 1));
 }
 
 /* The wall time a vCPU of g's needs for ref reference seconds at its own

@@ -28,14 +28,16 @@
  * of most runs are never limited: models/platform.h, side records). */
 static struct guest_caps *caps_of(struct guest *g)
 {
-    if (!g->caps) {
-        g->caps = xmalloc(sizeof *g->caps);
-        sim_event_init(&g->caps->cap_ev, caps_event);
-        g->caps->guest = g;
-        g->caps->budget = 0;
-        g->caps->budget_period = -1;
+    struct guest_caps *k = guest_side_caps(g);
+    if (!k) {
+        k = xmalloc(sizeof *k);
+        sim_event_init(&k->cap_ev, caps_event);
+        k->guest = g;
+        k->budget = 0;
+        k->budget_period = -1;
+        guest_sides_make(g)->caps = k;
     }
-    return g->caps;
+    return k;
 }
 
 /* A new period since the budget was last set: refill it. */
@@ -67,7 +69,7 @@ void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran)
     if (ran > sim->now - start)
         ran = sim->now - start;
     refill(sim, g);
-    g->caps->budget -= ran;
+    guest_side_caps(g)->budget -= ran;
 }
 
 void caps_update(struct sim *sim, struct guest *g)
@@ -75,13 +77,13 @@ void caps_update(struct sim *sim, struct guest *g)
     if (!caps_limited(sim, g) || g->throttled)
         return;
     if (g->nrunning == 0) {
-        if (g->caps)
-            evq_cancel(&sim->evq, &g->caps->cap_ev);
+        if (guest_side_caps(g))
+            evq_cancel(&sim->evq, &guest_side_caps(g)->cap_ev);
         return;
     }
     sync_running(sim, g);   /* the budget as spent up to now */
     refill(sim, g);
-    struct guest_caps *k = g->caps;
+    struct guest_caps *k = guest_side_caps(g);
     /* When the budget runs out at the present rate (rounded down: the
      * vCPUs together never overrun it); if not in this period, then in
      * the first period where a full budget runs out before its end
@@ -123,7 +125,8 @@ void caps_event(struct sim *sim, struct sim_event *ev)
     }
     sync_running(sim, g);
     refill(sim, g);
-    if (g->caps->budget >= g->nrunning) {   /* a period ended, or less than 1 ns each is left */
+    struct guest_caps *k = guest_side_caps(g);
+    if (k->budget >= g->nrunning) {   /* a period ended, or less than 1 ns each is left */
         caps_update(sim, g);
         return;
     }
@@ -133,7 +136,7 @@ void caps_event(struct sim *sim, struct sim_event *ev)
             sim__vcpu_throttle(sim, &g->vcpu[i]);
     /* Every guest throttled in this period runs again at its end: these
      * events come in order, so they skip the heap (base/evq.h). */
-    evq_push_sorted(&sim->evq, &g->caps->cap_ev, (g->caps->budget_period + 1) * sim->cap_period,
+    evq_push_sorted(&sim->evq, &k->cap_ev, (k->budget_period + 1) * sim->cap_period,
                     SIM_EVC_CORE);
     sim__host_dispatch_soon(sim, g->host);
 }

@@ -137,7 +137,7 @@ static void gang_start(struct sim *sim, struct host *h, struct guest *g, struct 
 /* strict: take every running vCPU of g off its core, back to the queues. */
 static void gang_stop(struct sim *sim, struct guest *g)
 {
-    g->co->costops++;
+    guest_side_co(g)->costops++;
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *u = &g->vcpu[i];
         if (u->state != VCPU_RUNNING)
@@ -178,9 +178,9 @@ void cosched_dispatch(struct sim *sim, struct host *h)
     /* Running gangs with a sibling that woke: an idle core each, or stop. */
     while (h->gang_partial) {
         struct guest *g = h->gang_partial;
-        h->gang_partial = g->co->gang_next;
-        g->co->gang_next = NULL;
-        g->co->gang_partial = false;
+        h->gang_partial = guest_side_co(g)->gang_next;
+        guest_side_co(g)->gang_next = NULL;
+        guest_side_co(g)->gang_partial = false;
         int need = queued_members(g);
         if (g->nrunning == 0 || need == 0)
             continue;
@@ -284,10 +284,10 @@ void cosched_gang_partial(struct sim *sim, struct guest *g)
 {
     (void)sim;
     struct host *h = g->host;
-    if (g->co->gang_partial)
+    if (guest_side_co(g)->gang_partial)
         return;
-    g->co->gang_partial = true;
-    g->co->gang_next = h->gang_partial;
+    guest_side_co(g)->gang_partial = true;
+    guest_side_co(g)->gang_next = h->gang_partial;
     h->gang_partial = g;
 }
 
@@ -330,7 +330,7 @@ int cosched_gang_check(struct sim *sim, struct guest *g, const struct trace_reco
  * cosched_admit gives one to every guest these paths see). */
 static inline struct vcpu_cosched *vco(const struct vcpu *v)
 {
-    return &v->guest->co->vc[v->index];
+    return &guest_side_co(v->guest)->vc[v->index];
 }
 
 static bool progressing(enum vcpu_state s) { return s == VCPU_RUNNING || s == VCPU_BLOCKED; }
@@ -414,10 +414,10 @@ static void relaxed_arm(struct sim *sim, struct guest *g)
             if (c < dt)
                 dt = c;
         }
-    evq_cancel(&sim->evq, &g->co->cosched_ev);
+    evq_cancel(&sim->evq, &guest_side_co(g)->cosched_ev);
     if (dt == SIM_TIME_MAX)
         return;
-    evq_push(&sim->evq, &g->co->cosched_ev, sim->now + (dt > 0 ? dt : 0), SIM_EVC_CORE);
+    evq_push(&sim->evq, &guest_side_co(g)->cosched_ev, sim->now + (dt > 0 ? dt : 0), SIM_EVC_CORE);
 }
 
 void cosched_relaxed_state(struct sim *sim, struct vcpu *v, enum vcpu_state from, sim_time_t dt)
@@ -426,7 +426,7 @@ void cosched_relaxed_state(struct sim *sim, struct vcpu *v, enum vcpu_state from
     if (progressing(from))
         vco(v)->progress += dt;
     if (from == VCPU_COSTOPPED)
-        g->co->costop_seconds += sim_time_to_s(dt);
+        guest_side_co(g)->costop_seconds += sim_time_to_s(dt);
     if (from == VCPU_BLOCKED && v->state != VCPU_BLOCKED && v->state != VCPU_DONE) {
         /* Halted, it made progress; awake, it is level with its slowest
          * sibling at most. */
@@ -434,7 +434,7 @@ void cosched_relaxed_state(struct sim *sim, struct vcpu *v, enum vcpu_state from
         if (m != SIM_TIME_MAX && vco(v)->progress > m)
             vco(v)->progress = m;
     }
-    if (!g->co->cosched_busy && g->host)
+    if (!guest_side_co(g)->cosched_busy && g->host)
         relaxed_arm(sim, g);
 }
 
@@ -443,14 +443,14 @@ void cosched_relaxed_event(struct sim *sim, struct sim_event *ev)
     struct guest *g = container_of(ev, struct guest_cosched, cosched_ev)->guest;
     struct host *h = g->host;
     sim_time_t pmin = slowest(sim, g, NULL);
-    g->co->cosched_busy = true;
+    guest_side_co(g)->cosched_busy = true;
     bool changed = false;
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *u = &g->vcpu[i];
         if (u->state == VCPU_RUNNING && progress(sim, u) - pmin >= sim->skew) {
             sim__core_stop(sim, u->core);
             sim__vcpu_set_state(sim, u, VCPU_COSTOPPED);
-            g->co->costops++;
+            guest_side_co(g)->costops++;
             changed = true;
         } else if (u->state == VCPU_COSTOPPED && catch_up(sim, g, u) == 0) {
             if (g->throttled)
@@ -460,7 +460,7 @@ void cosched_relaxed_event(struct sim *sim, struct sim_event *ev)
             changed = true;
         }
     }
-    g->co->cosched_busy = false;
+    guest_side_co(g)->cosched_busy = false;
     relaxed_arm(sim, g);
     if (changed)
         sim__host_dispatch_soon(sim, h);
@@ -483,23 +483,24 @@ void cosched_admit(struct sim *sim, struct guest *g)
     sim_event_init(&co->cosched_ev, cosched_relaxed_event);
     co->lock_holder = -1;
     co->last_boosted = -1;
-    g->co = co;
+    guest_sides_make(g)->co = co;
     if (!spin)
         return;
     g->spin_fraction = hw->spin_fraction[g->cls];
-    g->co->critical_section = hw->critical_section[g->cls] > 0 ? hw->critical_section[g->cls] : 1;
-    g->co->lock_rng = gsl_rng_alloc(gsl_rng_taus2);
-    if (!g->co->lock_rng)
+    co->critical_section = hw->critical_section[g->cls] > 0 ? hw->critical_section[g->cls] : 1;
+    co->lock_rng = gsl_rng_alloc(gsl_rng_taus2);
+    if (!co->lock_rng)
         xalloc_fail(sizeof(gsl_rng));
-    gsl_rng_set(g->co->lock_rng, sim_rng_seed(sim->x->seed, sim->rep, SIM_STREAM_LOCKS, g->seq));
+    gsl_rng_set(co->lock_rng, sim_rng_seed(sim->x->seed, sim->rep, SIM_STREAM_LOCKS, g->seq));
 }
 
 void cosched_release(struct guest *g)
 {
-    if (g->co->lock_rng)
-        gsl_rng_free(g->co->lock_rng);
-    free(g->co);
-    g->co = NULL;
+    struct guest_cosched *co = g->sides->co;
+    if (co->lock_rng)
+        gsl_rng_free(co->lock_rng);
+    free(co);
+    g->sides->co = NULL;
 }
 
 /* Arm c's lock event when its vCPU's work reaches `mark` (reference ns). */
@@ -519,8 +520,8 @@ static void lock_arm(struct sim *sim, struct pcpu *c, sim_time_t mark)
  * L (1 - f) / f, at least 1 ns. */
 static sim_time_t draw_entry(const struct guest *g)
 {
-    double mean = (double)g->co->critical_section * (1 - g->spin_fraction) / g->spin_fraction;
-    double x = gsl_ran_exponential(g->co->lock_rng, mean);
+    double mean = (double)guest_side_co(g)->critical_section * (1 - g->spin_fraction) / g->spin_fraction;
+    double x = gsl_ran_exponential(guest_side_co(g)->lock_rng, mean);
     return x < 1 ? 1 : x < 4e18 ? (sim_time_t)llround(x) : (sim_time_t)4e18;
 }
 
@@ -543,7 +544,7 @@ static void entries_arm(struct sim *sim, struct guest *g)
 {
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *u = &g->vcpu[i];
-        if (i == g->co->lock_holder || u->state != VCPU_RUNNING || u->spinning || !u->core)
+        if (i == guest_side_co(g)->lock_holder || u->state != VCPU_RUNNING || u->spinning || !u->core)
             continue;
         vco(u)->lock_mark = u->attained + draw_entry(g);
         lock_arm(sim, u->core, vco(u)->lock_mark);
@@ -554,7 +555,7 @@ static void entries_drop(struct sim *sim, struct guest *g)
 {
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *u = &g->vcpu[i];
-        if (i != g->co->lock_holder && u->state == VCPU_RUNNING && !u->spinning && u->core)
+        if (i != guest_side_co(g)->lock_holder && u->state == VCPU_RUNNING && !u->spinning && u->core)
             evq_cancel(&sim->evq, &u->core->lock_ev);
     }
 }
@@ -563,7 +564,7 @@ static void entries_drop(struct sim *sim, struct guest *g)
  * the spinners go on with their work. */
 static void lock_release(struct sim *sim, struct guest *g)
 {
-    g->co->lock_holder = -1;
+    guest_side_co(g)->lock_holder = -1;
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *u = &g->vcpu[i];
         if (!u->spinning) {
@@ -608,7 +609,7 @@ static void ple_exit(struct sim *sim, struct pcpu *c)
     o->exit_seconds += sim_time_to_s(cost);
     o->exits += 1;
     sim->metrics.exits[HW_EXIT_PAUSE] += 1;
-    g->co->ple_exits++;
+    guest_side_co(g)->ple_exits++;
     c->run_from = sim->now + cost;
     double next = (double)vco(v)->ple_window * hw->ple.grow_factor + hw->ple.grow_add_ns;
     if (next > hw->ple.window_max_ns)
@@ -628,11 +629,11 @@ static void directed_yield(struct sim *sim, struct pcpu *c)
     struct guest *g = v->guest;
     int n = g->nvcpus;
     for (int k = 1; k <= n; k++) {
-        int i = ((g->co->last_boosted < 0 ? -1 : g->co->last_boosted) + k) % n;
+        int i = ((guest_side_co(g)->last_boosted < 0 ? -1 : guest_side_co(g)->last_boosted) + k) % n;
         struct vcpu *u = &g->vcpu[i];
         if (u == v || u->state != VCPU_QUEUED || !vcpu_may_run(u, c->index))
             continue;
-        g->co->last_boosted = i;
+        guest_side_co(g)->last_boosted = i;
         sim__core_stop(sim, c);
         sim__vcpu_enqueue(sim, v, SCHED_ENQ_PREEMPTED);
         sim__vcpu_dequeue(sim, u);
@@ -655,7 +656,7 @@ void cosched_lock_event(struct sim *sim, struct sim_event *ev)
         } else {
             ple_exit(sim, c);
         }
-    } else if (g->co->lock_holder == v->index) {
+    } else if (guest_side_co(g)->lock_holder == v->index) {
         lock_release(sim, g);
     } else {
         spin_start(sim, c);
@@ -667,20 +668,20 @@ void cosched_lock_started(struct sim *sim, struct pcpu *c)
     struct vcpu *v = c->running;
     struct guest *g = v->guest;
     vco(v)->ple_window = (sim_time_t)llround(c->host->hw->ple.window_ns);   /* reset at schedule-in */
-    if (g->co->lock_holder < 0) {
+    if (guest_side_co(g)->lock_holder < 0) {
         if (v->spinning) {   /* released while it waited off its core */
             v->spinning = false;
             sim__core_rearm(sim, c);
         }
         return;
     }
-    if (g->co->lock_holder == v->index) {
+    if (guest_side_co(g)->lock_holder == v->index) {
         entries_drop(sim, g);   /* the holder runs: nobody starts spinning now */
         lock_arm(sim, c, vco(v)->lock_mark);
     } else if (v->spinning) {
         evq_cancel(&sim->evq, &c->exit_ev);
         ple_arm(sim, c);
-    } else if (g->vcpu[g->co->lock_holder].state != VCPU_RUNNING) {
+    } else if (g->vcpu[guest_side_co(g)->lock_holder].state != VCPU_RUNNING) {
         vco(v)->lock_mark = v->attained + draw_entry(g);
         lock_arm(sim, c, vco(v)->lock_mark);
     }
@@ -691,22 +692,22 @@ void cosched_lock_stopped(struct sim *sim, struct pcpu *c, struct vcpu *v)
     struct guest *g = v->guest;
     evq_cancel(&sim->evq, &c->lock_ev);
     c->ple_yield = false;
-    if (g->co->lock_holder == v->index) {
+    if (guest_side_co(g)->lock_holder == v->index) {
         if (v->work_left == 0)
             lock_release(sim, g);   /* its critical section ends with its burst */
         else
             entries_arm(sim, g);    /* off its core again, still holding */
         return;
     }
-    if (v->spinning || g->co->lock_holder >= 0 || v->work_left == 0)
+    if (v->spinning || guest_side_co(g)->lock_holder >= 0 || v->work_left == 0)
         return;
-    if (gsl_rng_uniform(g->co->lock_rng) >= g->spin_fraction)
+    if (gsl_rng_uniform(guest_side_co(g)->lock_rng) >= g->spin_fraction)
         return;
     /* preempted inside a critical section: it keeps the lock for the
      * rest of it */
-    double rest = gsl_rng_uniform_pos(g->co->lock_rng) * (double)g->co->critical_section;
-    g->co->lock_holder = v->index;
-    g->co->lhp++;
+    double rest = gsl_rng_uniform_pos(guest_side_co(g)->lock_rng) * (double)guest_side_co(g)->critical_section;
+    guest_side_co(g)->lock_holder = v->index;
+    guest_side_co(g)->lhp++;
     vco(v)->lock_mark = v->attained + (rest < 1 ? 1 : (sim_time_t)llround(rest));
     entries_arm(sim, g);
 }
@@ -731,18 +732,18 @@ const char *cosched_check(struct sim *sim, struct host *h)
                            "threshold";
             }
         }
-        if (!g->co)
+        if (!guest_side_co(g))
             continue;   /* no co-scheduling, no spinlock */
         for (int i = 0; i < g->nvcpus; i++) {
             const struct vcpu *u = &g->vcpu[i];
-            if (u->spinning && g->co->lock_holder < 0)
+            if (u->spinning && guest_side_co(g)->lock_holder < 0)
                 return "a vCPU spins while no sibling holds its lock";
             if (u->spinning && u->state == VCPU_RUNNING && u->core &&
                 sim_event_pending(&u->core->ev) && u->core->ev.time < u->core->slice_end)
                 return "a spinning vCPU has a burst end armed";
         }
-        if (g->co->lock_holder >= 0) {
-            enum vcpu_state st = g->vcpu[g->co->lock_holder].state;
+        if (guest_side_co(g)->lock_holder >= 0) {
+            enum vcpu_state st = g->vcpu[guest_side_co(g)->lock_holder].state;
             if (st == VCPU_BLOCKED || st == VCPU_DONE)
                 return "a halted vCPU holds its guest's spinlock";
         }

@@ -265,9 +265,10 @@ void activity_wake_event(struct sim *sim, struct sim_event *ev);
 /* g's overhead record, made at its first charge (models/platform.h). */
 static inline struct guest_overhead *guest_ovh(struct guest *g)
 {
-    if (!g->ovh)
-        g->ovh = xcalloc(1, sizeof *g->ovh);
-    return g->ovh;
+    struct guest_overhead *o = guest_side_ovh(g);
+    if (!o)
+        o = guest_sides_make(g)->ovh = xcalloc(1, sizeof *o);
+    return o;
 }
 
 /* ---- caps.c: the engine's enforcement of caps ---- */
@@ -292,7 +293,7 @@ static inline bool caps_limited(const struct sim *sim, const struct guest *g)
 void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran);
 /* g's vCPUs on cores changed: re-arm its cap event. */
 void caps_update(struct sim *sim, struct guest *g);
-/* The handler of g->caps->cap_ev. */
+/* The handler of a guest's caps record's cap_ev. */
 void caps_event(struct sim *sim, struct sim_event *ev);
 
 /* The mechanism of engine.c that sim/cosched.c drives (each as its static

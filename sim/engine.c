@@ -173,9 +173,10 @@ static void vcpu_runnable_changed(struct sim *sim, struct vcpu *v, bool is)
 {
     struct guest *g = v->guest;
     struct host *h = g->host;
-    if (g->win) {   /* (only for an allocator's window) */
-        g->win->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - g->win->runnable_last);
-        g->win->runnable_last = sim->now;
+    struct alloc_window *win = guest_side_win(g);
+    if (win) {   /* (only for an allocator's window) */
+        win->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - win->runnable_last);
+        win->runnable_last = sim->now;
     }
     g->nrunnable += is ? 1 : -1;
     host_ent_advance(sim, h);
@@ -276,7 +277,7 @@ static void __attribute__((noinline)) core_sync_slow(struct sim *sim, struct pcp
     struct guest *g = v->guest;
     sim_time_t done;
     if (v->spinning) {   /* core time, no work (sim/cosched.c) */
-        g->co->spin_seconds += sim_time_to_s(wall);
+        guest_side_co(g)->spin_seconds += sim_time_to_s(wall);
         c->run_from = sim->now;
         if (caps_limited(sim, g))
             caps_charge(sim, g, wall);
@@ -771,18 +772,18 @@ static struct guest *guest_alloc(struct sim *sim, int nvcpus)
     return g;
 }
 
-/* Free g's series accounting, caps, overhead and window records
- * (models/platform.h). */
+/* Free g's side records (models/platform.h struct guest_sides) but the
+ * co-scheduling record (cosched_release's) and the consolidation state
+ * (the manager's, gone by now). */
 static void guest_sides_free(struct guest *g)
 {
-    free(g->sa);
-    g->sa = NULL;
-    free(g->caps);
-    g->caps = NULL;
-    free(g->ovh);
-    g->ovh = NULL;
-    free(g->win);
-    g->win = NULL;
+    struct guest_sides *x = g->sides;
+    assert(!x->co && !x->cons);
+    free(x->caps);
+    free(x->ovh);
+    free(x->win);
+    free(x);
+    g->sides = NULL;
 }
 
 void sim__guest_release(struct sim *sim, struct guest *g) { guest_release(sim, g); }
@@ -799,10 +800,15 @@ static void guest_release(struct sim *sim, struct guest *g)
         fluid_guest_free(g);
     if (g->activity || g->series || g->act)
         activity_release(g);
-    if (g->co)
-        cosched_release(g);
-    if (g->sa || g->caps || g->ovh || g->win)
+    if (g->sides) {
+        if (g->sides->co)
+            cosched_release(g);
         guest_sides_free(g);
+    }
+    if (g->sa) {
+        free(g->sa);
+        g->sa = NULL;
+    }
     /* (guest_alloc clears the rest) */
     if (g->lat) {
         latstat_free(&g->lat->wake);
@@ -828,8 +834,8 @@ void sim__guest_pause(struct sim *sim, struct guest *g)
     if (g->kind == GUEST_FLUID)
         return;   /* sim/fluid.c gives it nothing while paused */
     g->throttled = true;
-    if (g->caps)
-        evq_cancel(&sim->evq, &g->caps->cap_ev);
+    if (guest_side_caps(g))
+        evq_cancel(&sim->evq, &guest_side_caps(g)->cap_ev);
     for (int i = 0; i < g->nvcpus; i++)
         if (g->vcpu[i].state == VCPU_RUNNING || g->vcpu[i].state == VCPU_QUEUED)
             sim__vcpu_throttle(sim, &g->vcpu[i]);
@@ -898,9 +904,9 @@ void sim__guest_move(struct sim *sim, struct guest *g, struct host *to)
     sim->alloc->admit(sim->x->alloc.conf, to, g);
     g->paused = false;
     g->throttled = false;
-    if (g->caps) {
-        g->caps->budget_period = -1;
-        evq_cancel(&sim->evq, &g->caps->cap_ev);
+    if (guest_side_caps(g)) {
+        guest_side_caps(g)->budget_period = -1;
+        evq_cancel(&sim->evq, &guest_side_caps(g)->cap_ev);
     }
     if (g->fl)
         fluid_guest_join(sim, g);
@@ -970,12 +976,12 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     } else {
         guest_record(sim, &d);
     }
-    if (g->caps)
-        evq_cancel(&sim->evq, &g->caps->cap_ev);
+    if (guest_side_caps(g))
+        evq_cancel(&sim->evq, &guest_side_caps(g)->cap_ev);
     if (g->sa)
         evq_cancel(&sim->evq, &g->sa->acct_ev);
-    if (g->co)
-        evq_cancel(&sim->evq, &g->co->cosched_ev);
+    if (guest_side_co(g))
+        evq_cancel(&sim->evq, &guest_side_co(g)->cosched_ev);
     if (g->series || g->fl) {
         fluid_series_grants_advance(sim, h);
         h->nseries--;
@@ -1257,20 +1263,20 @@ static void guest_admit(struct sim *sim, struct guest *g, struct host *h)
     g->rates = NULL;
     if (h->hw->rates)
         g->rates = guest_blocks(g) ? &h->hw->rates_blocking[g->cls] : &h->hw->rates[g->cls];
-    g->series_start = sim->now;
     if (g->series) {
         double end = sim_time_to_s(sim->now) + g->series->interval * (double)g->series->n;
         if (sim_time_from_s(end) > run->series_end)
             run->series_end = sim_time_from_s(end);
     }
     if (sim->alloc_period > 0) {   /* the allocator's window (reallocate_timer) */
-        g->win = xmalloc(sizeof *g->win);
-        g->win->runnable_acc = g->win->win_acc = 0;
-        g->win->runnable_last = g->win->win_from = sim->now;
+        struct alloc_window *w = xcalloc(1, sizeof *w);
+        w->runnable_last = w->win_from = sim->now;
+        guest_sides_make(g)->win = w;
     }
     if (g->series) {   /* its accounting per sample interval (sim/fluid.c) */
         g->sa = xcalloc(1, sizeof *g->sa);
         g->sa->guest = g;
+        g->sa->series_start = sim->now;
         sim_event_init(&g->sa->acct_ev, NULL);
         g->sa->grant_last = sim->now;
     }
@@ -1581,14 +1587,14 @@ static void reallocate_timer(struct sim *sim, struct sim_event *ev)
         fluid_series_grants_advance(hs, h);
         for (size_t k = 0; k < h->nguests; k++) {
             struct guest *g = h->guests[k];
-            struct alloc_window *w = g->win;
+            struct alloc_window *w = guest_side_win(g);
             if (g->fl) {
-                g->win_wish = fluid_window_wish(hs, g);
+                w->win_wish = fluid_window_wish(hs, g);
             } else {
                 w->runnable_acc += (sim_time_t)g->nrunnable * (sim->now - w->runnable_last);
                 w->runnable_last = sim->now;
                 double there = sim_time_to_s(sim->now - w->win_from);
-                g->win_wish = there > 0 ? sim_time_to_s(w->runnable_acc - w->win_acc) / there
+                w->win_wish = there > 0 ? sim_time_to_s(w->runnable_acc - w->win_acc) / there
                                         : g->wish;
                 w->win_acc = w->runnable_acc;
             }
@@ -1665,8 +1671,8 @@ static void check_invariants(struct sim *sim)
             violate(sim, "host vCPUs over the overcommit limit", i, -1);
         for (size_t k = 0; sim->caps && k < h->nguests; k++) {
             const struct guest *g = h->guests[k];
-            if (caps_limited(sim, g) && g->caps &&
-                g->caps->budget_period == sim->now / sim->cap_period && g->caps->budget < 0)
+            if (caps_limited(sim, g) && guest_side_caps(g) &&
+                guest_side_caps(g)->budget_period == sim->now / sim->cap_period && guest_side_caps(g)->budget < 0)
                 violate(sim, "a capped guest ran past its budget", i, -1);
         }
         if ((sim->gangs || sim->relaxed || h->hw->spin_fraction) &&

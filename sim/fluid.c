@@ -781,7 +781,7 @@ double fluid_window_wish(struct sim *sim, struct guest *g)
 {
     struct fluid_guest *f = g->fl;
     fluid_guest_sync(sim, g);
-    double there = sim_time_to_s(sim->now - g->win->win_from);
+    double there = sim_time_to_s(sim->now - guest_side_win(g)->win_from);
     double w = there > 0 ? f->win_wish_acc / there : g->wish;
     f->win_wish_acc = 0;
     return w;
@@ -888,7 +888,7 @@ void fluid_series_begin(struct sim *sim, struct guest *g)
     g->sa->acct_used = 0;
     g->sa->acct_grant = g->sa->grant_acc;
     g->sa->acct_ev.fn = series_acct_event;
-    evq_push(&sim->evq, &g->sa->acct_ev, g->series_start + sim_time_from_s(g->series->interval),
+    evq_push(&sim->evq, &g->sa->acct_ev, g->sa->series_start + sim_time_from_s(g->series->interval),
              SIM_EVC_CONTROL);
 }
 
@@ -901,7 +901,7 @@ static void series_acct_event(struct sim *sim, struct sim_event *ev)
         fluid_series_host_rates(sim, g->host);
     if (g->sa->acct_step < (long)g->series->n)
         evq_push(&sim->evq, ev,
-                 g->series_start + sim_time_from_s(g->series->interval * (double)(g->sa->acct_step + 1)),
+                 g->sa->series_start + sim_time_from_s(g->series->interval * (double)(g->sa->acct_step + 1)),
                  SIM_EVC_CONTROL);
 }
 

@@ -283,12 +283,12 @@ void metrics_guest(struct sim_metrics *m, const struct guest *g)
         ent += v->ent_ns;
     }
     m->vcpu_samples += (uint64_t)g->nvcpus;
-    if (g->co) {   /* (none: all five are 0) */
-        m->spin_s += g->co->spin_seconds;
-        m->costop_s += g->co->costop_seconds;
-        m->ple_exits += (uint64_t)g->co->ple_exits;
-        m->costops += (uint64_t)g->co->costops;
-        m->lhp += (uint64_t)g->co->lhp;
+    if (guest_side_co(g)) {   /* (none: all five are 0) */
+        m->spin_s += guest_side_co(g)->spin_seconds;
+        m->costop_s += guest_side_co(g)->costop_seconds;
+        m->ple_exits += (uint64_t)guest_side_co(g)->ple_exits;
+        m->costops += (uint64_t)guest_side_co(g)->costops;
+        m->lhp += (uint64_t)guest_side_co(g)->lhp;
     }
     if (ent > 0) {
         double x = cpu / ent;

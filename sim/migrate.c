@@ -52,7 +52,7 @@ static void start(struct sim *sim, struct sim_migration *m)
     struct guest *g = m->g;
     struct cons_host_state *a = &c->hs[m->from->index], *b = &c->hs[m->to->index];
     struct cons_migration_input in = {g->mem_mb, fmin(a->link_mbit, b->link_mbit),
-                                      g->cons->dirty_mb_s, g->cons->wws_mb};
+                                      guest_side_cons(g)->dirty_mb_s, guest_side_cons(g)->wws_mb};
     cons_migration_cost(c->mig, &in, &m->cost);
     m->start = sim->now;
     a->links++;
@@ -108,9 +108,9 @@ bool migrate_begin(struct sim *sim, struct guest *g, struct host *to)
     m->from = g->host;
     m->to = to;
     m->start = -1;
-    m->demand_cores = g->cons->req_mips / 1000.0;
+    m->demand_cores = guest_side_cons(g)->req_mips / 1000.0;
     sim_event_init(&m->ev, migration_event);
-    g->cons->mig = m;
+    guest_side_cons(g)->mig = m;
     to->mem_used += g->mem_mb;
     to->vcpus_placed += g->nvcpus;
     c->hs[to->index].incoming++;
@@ -154,7 +154,7 @@ static void finish(struct sim *sim, struct sim_migration *m)
     struct guest *g = m->g;
     struct host *from = m->from, *to = m->to;
     detach(sim, m);
-    g->cons->mig = NULL;
+    guest_side_cons(g)->mig = NULL;
     consolidate_vm_boundary(sim, g);   /* the migrating segment ends */
     g->mig_cap = 0;
     consolidate_host_boundary(sim, from);
@@ -187,7 +187,7 @@ static void migration_event(struct sim *sim, struct sim_event *ev)
 void migrate_abandon(struct sim *sim, struct guest *g)
 {
     struct sim_cons *c = sim->cons;
-    struct sim_migration *m = g->cons->mig;
+    struct sim_migration *m = guest_side_cons(g)->mig;
     if (m->start < 0) {   /* still waiting for a link */
         struct sim_migration **pp = &c->waiting, *prev = NULL;
         while (*pp && *pp != m) {
@@ -201,7 +201,7 @@ void migrate_abandon(struct sim *sim, struct guest *g)
     }
     evq_cancel(&sim->evq, &m->ev);
     detach(sim, m);
-    g->cons->mig = NULL;
+    guest_side_cons(g)->mig = NULL;
     g->mig_cap = 0;
     m->to->mem_used -= g->mem_mb;
     m->to->vcpus_placed -= g->nvcpus;
@@ -219,8 +219,8 @@ void migrate_free_all(struct sim *sim, bool cancel)
             c->incoming[i] = m->next_in;
             if (cancel)
                 evq_cancel(&sim->evq, &m->ev);
-            if (m->g->cons)
-                m->g->cons->mig = NULL;
+            if (guest_side_cons(m->g))
+                guest_side_cons(m->g)->mig = NULL;
             free(m);
         }
     c->waiting = c->waiting_tail = NULL;
