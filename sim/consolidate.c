@@ -303,11 +303,12 @@ static void view_build(struct sim *sim, const struct guest *extra)
         double alloc = 0;
         for (size_t k = 0; k < h->nguests; k++) {
             const struct guest *g = h->guests[k];
-            if (!guest_side_cons(g))
+            const struct cons_vm_state *st = guest_side_cons(g);
+            if (!st)
                 continue;
             struct cons_slot *s = &c->slots[used++];
-            s->vm = guest_side_cons(g)->idx;
-            s->alloc_mips = fmin(guest_side_cons(g)->got_mips, h->speed * MIPS_PER_CORE * g->nvcpus);
+            s->vm = st->idx;
+            s->alloc_mips = fmin(st->got_mips, h->speed * MIPS_PER_CORE * g->nvcpus);
             s->incoming = false;
             alloc += s->alloc_mips;
             v->nslots++;
@@ -335,19 +336,20 @@ static void view_build(struct sim *sim, const struct guest *extra)
     }
     for (size_t i = 0; i < c->nvms; i++) {
         const struct guest *g = c->vms[i];
+        const struct cons_vm_state *st = guest_side_cons(g);
         struct cons_vm *v = &c->vv[i];
         v->mips = g->nvcpus * g->speed * MIPS_PER_CORE;
-        v->req_mips = guest_side_cons(g)->req_mips;
+        v->req_mips = st->req_mips;
         v->ram_mb = g->mem_mb;
         v->mem_mb = g->mem_mb;
         v->vcpus = g->nvcpus;
         v->bw_mbit = 0;
-        v->dirty_mb_s = guest_side_cons(g)->dirty_mb_s;
-        v->wws_mb = guest_side_cons(g)->wws_mb;
-        v->hist = guest_side_cons(g)->hist;
-        v->hist_len = guest_side_cons(g)->hist_len;
+        v->dirty_mb_s = st->dirty_mb_s;
+        v->wws_mb = st->wws_mb;
+        v->hist = st->hist;
+        v->hist_len = st->hist_len;
         v->host = g->host->index;
-        v->migrating = guest_side_cons(g)->mig != NULL;
+        v->migrating = st->mig != NULL;
     }
     if (extra) {
         struct cons_vm *v = &c->vv[c->nvms];

@@ -283,12 +283,13 @@ void metrics_guest(struct sim_metrics *m, const struct guest *g)
         ent += v->ent_ns;
     }
     m->vcpu_samples += (uint64_t)g->nvcpus;
-    if (guest_side_co(g)) {   /* (none: all five are 0) */
-        m->spin_s += guest_side_co(g)->spin_seconds;
-        m->costop_s += guest_side_co(g)->costop_seconds;
-        m->ple_exits += (uint64_t)guest_side_co(g)->ple_exits;
-        m->costops += (uint64_t)guest_side_co(g)->costops;
-        m->lhp += (uint64_t)guest_side_co(g)->lhp;
+    const struct guest_cosched *co = guest_side_co(g);
+    if (co) {   /* (none: all five are 0) */
+        m->spin_s += co->spin_seconds;
+        m->costop_s += co->costop_seconds;
+        m->ple_exits += (uint64_t)co->ple_exits;
+        m->costops += (uint64_t)co->costops;
+        m->lhp += (uint64_t)co->lhp;
     }
     if (ent > 0) {
         double x = cpu / ent;

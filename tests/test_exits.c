@@ -55,7 +55,7 @@ static void on_job(void *ctx, const struct sim_job_info *j)
     uint64_t i = j->guest->seq;
     if (i < MAXJOBS) {
         r->s->finish[i][r->seed] = sim_time_to_s(j->finish);
-        r->s->exits[i][r->seed] = guest_side_ovh(j->guest) ? guest_side_ovh(j->guest)->exits : 0;
+        r->s->exits[i][r->seed] = guest_overhead_of(j->guest)->exits;
     }
 }
 
