@@ -81,14 +81,18 @@ json_t *registry_describe(const struct registry *r);
  * `hvsim run --sched PATH.so` loads it (cli/plugin.c), checks abi and adds
  * the policy to its family's registry.  HVSIM_ABI_VERSION changes whenever
  * a struct or function a policy may use changes: the installed headers
- * base/{types,error,xalloc,param,registry,evq,dist,latstat}.h,
+ * base/{types,error,xalloc,param,registry,evq,dist,zigexp,latstat}.h,
  * models/{hw,platform}.h, workloads/trace.h, schedulers/sched.h and
  * allocators/{alloc,place}.h.  Version 2: the VM model (pick per pCPU,
  * the hooks of blocking, waking, ticks and balance).  Version 3:
  * co-scheduling and spinlocks (VCPU_COSTOPPED, SCHED_ENQ_COSTART, the
  * fields of sim/cosched.c in struct vcpu, guest, pcpu and host).
+ * Version 4: struct guest and vcpu laid out for the cache (a hot block
+ * before the vCPUs), what only some guests use in side records (struct
+ * guest_sides, read with guest_side_*; win_wish in the allocator's
+ * window), the event queue's eager pop, dist_draw inline.
  */
-#define HVSIM_ABI_VERSION 3
+#define HVSIM_ABI_VERSION 4
 
 struct hvsim_plugin {
     unsigned abi;                     /* HVSIM_ABI_VERSION it was built against */
