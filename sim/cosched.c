@@ -71,6 +71,19 @@
 #include "base/xalloc.h"
 #include "sim/engine-private.h"
 
+/* g's co-scheduling and spinlock record, and v's part of it.  Every guest
+ * the paths below see has one (cosched_admit gives it to every guest of
+ * a co-scheduled run and to each that takes a spinlock); a path that may
+ * meet a guest without one asks guest_side_co. */
+static inline struct guest_cosched *co_of(const struct guest *g)
+{
+    return g->sides->co;
+}
+static inline struct vcpu_cosched *vco(const struct vcpu *v)
+{
+    return &co_of(v->guest)->vc[v->index];
+}
+
 /* ---- gangs ---- */
 
 /* May g's vCPUs run on c?  (They share the guest's affinity.) */
@@ -137,7 +150,7 @@ static void gang_start(struct sim *sim, struct host *h, struct guest *g, struct 
 /* strict: take every running vCPU of g off its core, back to the queues. */
 static void gang_stop(struct sim *sim, struct guest *g)
 {
-    guest_side_co(g)->costops++;
+    co_of(g)->costops++;
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *u = &g->vcpu[i];
         if (u->state != VCPU_RUNNING)
@@ -178,9 +191,9 @@ void cosched_dispatch(struct sim *sim, struct host *h)
     /* Running gangs with a sibling that woke: an idle core each, or stop. */
     while (h->gang_partial) {
         struct guest *g = h->gang_partial;
-        h->gang_partial = guest_side_co(g)->gang_next;
-        guest_side_co(g)->gang_next = NULL;
-        guest_side_co(g)->gang_partial = false;
+        h->gang_partial = co_of(g)->gang_next;
+        co_of(g)->gang_next = NULL;
+        co_of(g)->gang_partial = false;
         int need = queued_members(g);
         if (g->nrunning == 0 || need == 0)
             continue;
@@ -284,10 +297,10 @@ void cosched_gang_partial(struct sim *sim, struct guest *g)
 {
     (void)sim;
     struct host *h = g->host;
-    if (guest_side_co(g)->gang_partial)
+    if (co_of(g)->gang_partial)
         return;
-    guest_side_co(g)->gang_partial = true;
-    guest_side_co(g)->gang_next = h->gang_partial;
+    co_of(g)->gang_partial = true;
+    co_of(g)->gang_next = h->gang_partial;
     h->gang_partial = g;
 }
 
@@ -325,13 +338,6 @@ int cosched_gang_check(struct sim *sim, struct guest *g, const struct trace_reco
 }
 
 /* ---- relaxed co-scheduling ---- */
-
-/* v's co-scheduling and spinlock state (its guest has the side record:
- * cosched_admit gives one to every guest these paths see). */
-static inline struct vcpu_cosched *vco(const struct vcpu *v)
-{
-    return &guest_side_co(v->guest)->vc[v->index];
-}
 
 static bool progressing(enum vcpu_state s) { return s == VCPU_RUNNING || s == VCPU_BLOCKED; }
 
@@ -414,10 +420,10 @@ static void relaxed_arm(struct sim *sim, struct guest *g)
             if (c < dt)
                 dt = c;
         }
-    evq_cancel(&sim->evq, &guest_side_co(g)->cosched_ev);
+    evq_cancel(&sim->evq, &co_of(g)->cosched_ev);
     if (dt == SIM_TIME_MAX)
         return;
-    evq_push(&sim->evq, &guest_side_co(g)->cosched_ev, sim->now + (dt > 0 ? dt : 0), SIM_EVC_CORE);
+    evq_push(&sim->evq, &co_of(g)->cosched_ev, sim->now + (dt > 0 ? dt : 0), SIM_EVC_CORE);
 }
 
 void cosched_relaxed_state(struct sim *sim, struct vcpu *v, enum vcpu_state from, sim_time_t dt)
@@ -426,7 +432,7 @@ void cosched_relaxed_state(struct sim *sim, struct vcpu *v, enum vcpu_state from
     if (progressing(from))
         vco(v)->progress += dt;
     if (from == VCPU_COSTOPPED)
-        guest_side_co(g)->costop_seconds += sim_time_to_s(dt);
+        co_of(g)->costop_seconds += sim_time_to_s(dt);
     if (from == VCPU_BLOCKED && v->state != VCPU_BLOCKED && v->state != VCPU_DONE) {
         /* Halted, it made progress; awake, it is level with its slowest
          * sibling at most. */
@@ -434,7 +440,7 @@ void cosched_relaxed_state(struct sim *sim, struct vcpu *v, enum vcpu_state from
         if (m != SIM_TIME_MAX && vco(v)->progress > m)
             vco(v)->progress = m;
     }
-    if (!guest_side_co(g)->cosched_busy && g->host)
+    if (!co_of(g)->cosched_busy && g->host)
         relaxed_arm(sim, g);
 }
 
@@ -443,14 +449,14 @@ void cosched_relaxed_event(struct sim *sim, struct sim_event *ev)
     struct guest *g = container_of(ev, struct guest_cosched, cosched_ev)->guest;
     struct host *h = g->host;
     sim_time_t pmin = slowest(sim, g, NULL);
-    guest_side_co(g)->cosched_busy = true;
+    co_of(g)->cosched_busy = true;
     bool changed = false;
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *u = &g->vcpu[i];
         if (u->state == VCPU_RUNNING && progress(sim, u) - pmin >= sim->skew) {
             sim__core_stop(sim, u->core);
             sim__vcpu_set_state(sim, u, VCPU_COSTOPPED);
-            guest_side_co(g)->costops++;
+            co_of(g)->costops++;
             changed = true;
         } else if (u->state == VCPU_COSTOPPED && catch_up(sim, g, u) == 0) {
             if (g->throttled)
@@ -460,7 +466,7 @@ void cosched_relaxed_event(struct sim *sim, struct sim_event *ev)
             changed = true;
         }
     }
-    guest_side_co(g)->cosched_busy = false;
+    co_of(g)->cosched_busy = false;
     relaxed_arm(sim, g);
     if (changed)
         sim__host_dispatch_soon(sim, h);
@@ -520,8 +526,8 @@ static void lock_arm(struct sim *sim, struct pcpu *c, sim_time_t mark)
  * L (1 - f) / f, at least 1 ns. */
 static sim_time_t draw_entry(const struct guest *g)
 {
-    double mean = (double)guest_side_co(g)->critical_section * (1 - g->spin_fraction) / g->spin_fraction;
-    double x = gsl_ran_exponential(guest_side_co(g)->lock_rng, mean);
+    double mean = (double)co_of(g)->critical_section * (1 - g->spin_fraction) / g->spin_fraction;
+    double x = gsl_ran_exponential(co_of(g)->lock_rng, mean);
     return x < 1 ? 1 : x < 4e18 ? (sim_time_t)llround(x) : (sim_time_t)4e18;
 }
 
@@ -544,7 +550,7 @@ static void entries_arm(struct sim *sim, struct guest *g)
 {
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *u = &g->vcpu[i];
-        if (i == guest_side_co(g)->lock_holder || u->state != VCPU_RUNNING || u->spinning || !u->core)
+        if (i == co_of(g)->lock_holder || u->state != VCPU_RUNNING || u->spinning || !u->core)
             continue;
         vco(u)->lock_mark = u->attained + draw_entry(g);
         lock_arm(sim, u->core, vco(u)->lock_mark);
@@ -555,7 +561,7 @@ static void entries_drop(struct sim *sim, struct guest *g)
 {
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *u = &g->vcpu[i];
-        if (i != guest_side_co(g)->lock_holder && u->state == VCPU_RUNNING && !u->spinning && u->core)
+        if (i != co_of(g)->lock_holder && u->state == VCPU_RUNNING && !u->spinning && u->core)
             evq_cancel(&sim->evq, &u->core->lock_ev);
     }
 }
@@ -564,7 +570,7 @@ static void entries_drop(struct sim *sim, struct guest *g)
  * the spinners go on with their work. */
 static void lock_release(struct sim *sim, struct guest *g)
 {
-    guest_side_co(g)->lock_holder = -1;
+    co_of(g)->lock_holder = -1;
     for (int i = 0; i < g->nvcpus; i++) {
         struct vcpu *u = &g->vcpu[i];
         if (!u->spinning) {
@@ -609,7 +615,7 @@ static void ple_exit(struct sim *sim, struct pcpu *c)
     o->exit_seconds += sim_time_to_s(cost);
     o->exits += 1;
     sim->metrics.exits[HW_EXIT_PAUSE] += 1;
-    guest_side_co(g)->ple_exits++;
+    co_of(g)->ple_exits++;
     c->run_from = sim->now + cost;
     double next = (double)vco(v)->ple_window * hw->ple.grow_factor + hw->ple.grow_add_ns;
     if (next > hw->ple.window_max_ns)
@@ -629,11 +635,11 @@ static void directed_yield(struct sim *sim, struct pcpu *c)
     struct guest *g = v->guest;
     int n = g->nvcpus;
     for (int k = 1; k <= n; k++) {
-        int i = ((guest_side_co(g)->last_boosted < 0 ? -1 : guest_side_co(g)->last_boosted) + k) % n;
+        int i = ((co_of(g)->last_boosted < 0 ? -1 : co_of(g)->last_boosted) + k) % n;
         struct vcpu *u = &g->vcpu[i];
         if (u == v || u->state != VCPU_QUEUED || !vcpu_may_run(u, c->index))
             continue;
-        guest_side_co(g)->last_boosted = i;
+        co_of(g)->last_boosted = i;
         sim__core_stop(sim, c);
         sim__vcpu_enqueue(sim, v, SCHED_ENQ_PREEMPTED);
         sim__vcpu_dequeue(sim, u);
@@ -656,7 +662,7 @@ void cosched_lock_event(struct sim *sim, struct sim_event *ev)
         } else {
             ple_exit(sim, c);
         }
-    } else if (guest_side_co(g)->lock_holder == v->index) {
+    } else if (co_of(g)->lock_holder == v->index) {
         lock_release(sim, g);
     } else {
         spin_start(sim, c);
@@ -668,20 +674,20 @@ void cosched_lock_started(struct sim *sim, struct pcpu *c)
     struct vcpu *v = c->running;
     struct guest *g = v->guest;
     vco(v)->ple_window = (sim_time_t)llround(c->host->hw->ple.window_ns);   /* reset at schedule-in */
-    if (guest_side_co(g)->lock_holder < 0) {
+    if (co_of(g)->lock_holder < 0) {
         if (v->spinning) {   /* released while it waited off its core */
             v->spinning = false;
             sim__core_rearm(sim, c);
         }
         return;
     }
-    if (guest_side_co(g)->lock_holder == v->index) {
+    if (co_of(g)->lock_holder == v->index) {
         entries_drop(sim, g);   /* the holder runs: nobody starts spinning now */
         lock_arm(sim, c, vco(v)->lock_mark);
     } else if (v->spinning) {
         evq_cancel(&sim->evq, &c->exit_ev);
         ple_arm(sim, c);
-    } else if (g->vcpu[guest_side_co(g)->lock_holder].state != VCPU_RUNNING) {
+    } else if (g->vcpu[co_of(g)->lock_holder].state != VCPU_RUNNING) {
         vco(v)->lock_mark = v->attained + draw_entry(g);
         lock_arm(sim, c, vco(v)->lock_mark);
     }
@@ -692,22 +698,22 @@ void cosched_lock_stopped(struct sim *sim, struct pcpu *c, struct vcpu *v)
     struct guest *g = v->guest;
     evq_cancel(&sim->evq, &c->lock_ev);
     c->ple_yield = false;
-    if (guest_side_co(g)->lock_holder == v->index) {
+    if (co_of(g)->lock_holder == v->index) {
         if (v->work_left == 0)
             lock_release(sim, g);   /* its critical section ends with its burst */
         else
             entries_arm(sim, g);    /* off its core again, still holding */
         return;
     }
-    if (v->spinning || guest_side_co(g)->lock_holder >= 0 || v->work_left == 0)
+    if (v->spinning || co_of(g)->lock_holder >= 0 || v->work_left == 0)
         return;
-    if (gsl_rng_uniform(guest_side_co(g)->lock_rng) >= g->spin_fraction)
+    if (gsl_rng_uniform(co_of(g)->lock_rng) >= g->spin_fraction)
         return;
     /* preempted inside a critical section: it keeps the lock for the
      * rest of it */
-    double rest = gsl_rng_uniform_pos(guest_side_co(g)->lock_rng) * (double)guest_side_co(g)->critical_section;
-    guest_side_co(g)->lock_holder = v->index;
-    guest_side_co(g)->lhp++;
+    double rest = gsl_rng_uniform_pos(co_of(g)->lock_rng) * (double)co_of(g)->critical_section;
+    co_of(g)->lock_holder = v->index;
+    co_of(g)->lhp++;
     vco(v)->lock_mark = v->attained + (rest < 1 ? 1 : (sim_time_t)llround(rest));
     entries_arm(sim, g);
 }
@@ -736,14 +742,14 @@ const char *cosched_check(struct sim *sim, struct host *h)
             continue;   /* no co-scheduling, no spinlock */
         for (int i = 0; i < g->nvcpus; i++) {
             const struct vcpu *u = &g->vcpu[i];
-            if (u->spinning && guest_side_co(g)->lock_holder < 0)
+            if (u->spinning && co_of(g)->lock_holder < 0)
                 return "a vCPU spins while no sibling holds its lock";
             if (u->spinning && u->state == VCPU_RUNNING && u->core &&
                 sim_event_pending(&u->core->ev) && u->core->ev.time < u->core->slice_end)
                 return "a spinning vCPU has a burst end armed";
         }
-        if (guest_side_co(g)->lock_holder >= 0) {
-            enum vcpu_state st = g->vcpu[guest_side_co(g)->lock_holder].state;
+        if (co_of(g)->lock_holder >= 0) {
+            enum vcpu_state st = g->vcpu[co_of(g)->lock_holder].state;
             if (st == VCPU_BLOCKED || st == VCPU_DONE)
                 return "a halted vCPU holds its guest's spinlock";
         }
