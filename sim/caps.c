@@ -40,15 +40,17 @@ static struct guest_caps *caps_of(struct guest *g)
     return k;
 }
 
-/* A new period since the budget was last set: refill it. */
-static void refill(struct sim *sim, struct guest *g)
+/* g's caps record, its budget refilled if a new period began since it
+ * was last set. */
+static struct guest_caps *refill(struct sim *sim, struct guest *g)
 {
     struct guest_caps *k = caps_of(g);
     int64_t p = sim->now / sim->cap_period;
-    if (p == k->budget_period)
-        return;
-    k->budget_period = p;
-    k->budget = (sim_time_t)llround(caps_cores(g) * (double)sim->cap_period);
+    if (p != k->budget_period) {
+        k->budget_period = p;
+        k->budget = (sim_time_t)llround(caps_cores(g) * (double)sim->cap_period);
+    }
+    return k;
 }
 
 /* The guest's vCPUs on cores, brought up to now (their core time charged). */
@@ -68,8 +70,7 @@ void caps_charge(struct sim *sim, struct guest *g, sim_time_t ran)
     sim_time_t start = sim->now / sim->cap_period * sim->cap_period;
     if (ran > sim->now - start)
         ran = sim->now - start;
-    refill(sim, g);
-    guest_side_caps(g)->budget -= ran;
+    refill(sim, g)->budget -= ran;
 }
 
 void caps_update(struct sim *sim, struct guest *g)
@@ -77,13 +78,13 @@ void caps_update(struct sim *sim, struct guest *g)
     if (!caps_limited(sim, g) || g->throttled)
         return;
     if (g->nrunning == 0) {
-        if (guest_side_caps(g))
-            evq_cancel(&sim->evq, &guest_side_caps(g)->cap_ev);
+        struct guest_caps *k = guest_side_caps(g);
+        if (k)
+            evq_cancel(&sim->evq, &k->cap_ev);
         return;
     }
     sync_running(sim, g);   /* the budget as spent up to now */
-    refill(sim, g);
-    struct guest_caps *k = guest_side_caps(g);
+    struct guest_caps *k = refill(sim, g);
     /* When the budget runs out at the present rate (rounded down: the
      * vCPUs together never overrun it); if not in this period, then in
      * the first period where a full budget runs out before its end
@@ -124,8 +125,7 @@ void caps_event(struct sim *sim, struct sim_event *ev)
         return;
     }
     sync_running(sim, g);
-    refill(sim, g);
-    struct guest_caps *k = guest_side_caps(g);
+    struct guest_caps *k = refill(sim, g);
     if (k->budget >= g->nrunning) {   /* a period ended, or less than 1 ns each is left */
         caps_update(sim, g);
         return;

@@ -96,6 +96,14 @@ static inline double class_factor(const struct sim *sim, const struct guest *g)
     return f / g->host->speed;
 }
 
+/* Is g's class factor 1 without computing it (ideal hardware, a host of
+ * the reference speed)?  Then a core's wall time is its work: the sync
+ * and the arming skip the division. */
+static inline bool at_reference_speed(const struct guest *g)
+{
+    return !g->rates && g->host->speed == 1.0;
+}
+
 double sim__class_factor(const struct sim *sim, const struct guest *g)
 {
     return class_factor(sim, g);
@@ -291,7 +299,7 @@ static void __attribute__((noinline)) core_sync_slow(struct sim *sim, struct pcp
         wall = exits_resolve(sim, c, &resume);
         replan = sim_event_pending(&c->ev);
     }
-    if (g->rates || g->host->speed != 1.0) {
+    if (!at_reference_speed(g)) {
         done = (sim_time_t)((double)wall / class_factor(sim, g));
         if (done > v->work_left)
             done = v->work_left;
@@ -316,7 +324,7 @@ static inline void core_sync(struct sim *sim, struct pcpu *c)
         return;
     sim_time_t wall = sim->now - c->run_from;
     struct guest *g = v->guest;
-    if (v->spinning || sim->exits_counted || g->rates || g->host->speed != 1.0) {
+    if (v->spinning || sim->exits_counted || !at_reference_speed(g)) {
         core_sync_slow(sim, c, v, wall);
         return;
     }
@@ -337,7 +345,7 @@ static void core_arm(struct sim *sim, struct pcpu *c)
     struct vcpu *v = c->running;
     const struct guest *g = v->guest;
     sim_time_t need = v->work_left;
-    if (g->rates || g->host->speed != 1.0) {   /* (else the factor is 1: no division) */
+    if (!at_reference_speed(g)) {
         double f = class_factor(sim, g);
         if (f != 1.0)
             need = (sim_time_t)ceil((double)v->work_left * f);
@@ -834,8 +842,9 @@ void sim__guest_pause(struct sim *sim, struct guest *g)
     if (g->kind == GUEST_FLUID)
         return;   /* sim/fluid.c gives it nothing while paused */
     g->throttled = true;
-    if (guest_side_caps(g))
-        evq_cancel(&sim->evq, &guest_side_caps(g)->cap_ev);
+    struct guest_caps *k = guest_side_caps(g);
+    if (k)
+        evq_cancel(&sim->evq, &k->cap_ev);
     for (int i = 0; i < g->nvcpus; i++)
         if (g->vcpu[i].state == VCPU_RUNNING || g->vcpu[i].state == VCPU_QUEUED)
             sim__vcpu_throttle(sim, &g->vcpu[i]);
@@ -904,9 +913,10 @@ void sim__guest_move(struct sim *sim, struct guest *g, struct host *to)
     sim->alloc->admit(sim->x->alloc.conf, to, g);
     g->paused = false;
     g->throttled = false;
-    if (guest_side_caps(g)) {
-        guest_side_caps(g)->budget_period = -1;
-        evq_cancel(&sim->evq, &guest_side_caps(g)->cap_ev);
+    struct guest_caps *k = guest_side_caps(g);
+    if (k) {
+        k->budget_period = -1;
+        evq_cancel(&sim->evq, &k->cap_ev);
     }
     if (g->fl)
         fluid_guest_join(sim, g);
@@ -976,12 +986,14 @@ void sim__guest_complete(struct sim *sim, struct guest *g)
     } else {
         guest_record(sim, &d);
     }
-    if (guest_side_caps(g))
-        evq_cancel(&sim->evq, &guest_side_caps(g)->cap_ev);
+    if (g->sides) {
+        if (g->sides->caps)
+            evq_cancel(&sim->evq, &g->sides->caps->cap_ev);
+        if (g->sides->co)
+            evq_cancel(&sim->evq, &g->sides->co->cosched_ev);
+    }
     if (g->sa)
         evq_cancel(&sim->evq, &g->sa->acct_ev);
-    if (guest_side_co(g))
-        evq_cancel(&sim->evq, &guest_side_co(g)->cosched_ev);
     if (g->series || g->fl) {
         fluid_series_grants_advance(sim, h);
         h->nseries--;
@@ -1671,8 +1683,9 @@ static void check_invariants(struct sim *sim)
             violate(sim, "host vCPUs over the overcommit limit", i, -1);
         for (size_t k = 0; sim->caps && k < h->nguests; k++) {
             const struct guest *g = h->guests[k];
-            if (caps_limited(sim, g) && guest_side_caps(g) &&
-                guest_side_caps(g)->budget_period == sim->now / sim->cap_period && guest_side_caps(g)->budget < 0)
+            const struct guest_caps *caps = guest_side_caps(g);
+            if (caps_limited(sim, g) && caps && caps->budget_period == sim->now / sim->cap_period &&
+                caps->budget < 0)
                 violate(sim, "a capped guest ran past its budget", i, -1);
         }
         if ((sim->gangs || sim->relaxed || h->hw->spin_fraction) &&

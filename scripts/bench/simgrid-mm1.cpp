@@ -40,55 +40,33 @@ struct Job {
 struct Model {
     long n;
     double rho;
+    gsl_rng* gaps;   // the gaps between arrivals and the jobs' work: two streams
+    gsl_rng* work;
     std::deque<Job> queue;
     sg4::SemaphorePtr waiting = sg4::Semaphore::create(0);
     std::vector<double> response;
 };
 
+// The generator's step: sleep until the next arrival, and the job.
+Job next_arrival(Model* m)
+{
+    sg4::this_actor::sleep_for(gsl_ran_exponential(m->gaps, 1.0 / m->rho));
+    return {sg4::Engine::get_clock(), gsl_ran_exponential(m->work, 1.0)};
+}
+
+// The server's step: run the job (1 flop/s: work seconds), its response.
+void serve(Model* m, const Job& job)
+{
+    sg4::this_actor::execute(job.work);
+    m->response.push_back(sg4::Engine::get_clock() - job.arrival);
+}
+
 void generator(Model* m)
 {
-    gsl_rng* gaps = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng* work = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(gaps, 1);
-    gsl_rng_set(work, 2);
     for (long i = 0; i < m->n; i++) {
-        sg4::this_actor::sleep_for(gsl_ran_exponential(gaps, 1.0 / m->rho));
-        m->queue.push_back({sg4::Engine::get_clock(), gsl_ran_exponential(work, 1.0)});
+        m->queue.push_back(next_arrival(m));
         m->waiting->release();
     }
-    gsl_rng_free(gaps);
-    gsl_rng_free(work);
-}
-
-// The same with the jobs sent through a mailbox (an asynchronous send of
-// 0 bytes on the host's loopback), the usual S4U producer-consumer.
-void generator_mailbox(Model* m)
-{
-    gsl_rng* gaps = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng* work = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(gaps, 1);
-    gsl_rng_set(work, 2);
-    sg4::Mailbox* box = sg4::Mailbox::by_name("jobs");
-    std::vector<Job> jobs((size_t)m->n);
-    for (long i = 0; i < m->n; i++) {
-        sg4::this_actor::sleep_for(gsl_ran_exponential(gaps, 1.0 / m->rho));
-        jobs[(size_t)i] = {sg4::Engine::get_clock(), gsl_ran_exponential(work, 1.0)};
-        box->put_init(&jobs[(size_t)i], 0)->detach();
-    }
-    gsl_rng_free(gaps);
-    gsl_rng_free(work);
-    m->waiting->acquire();   // (the jobs live until the server is done)
-}
-
-void server_mailbox(Model* m)
-{
-    sg4::Mailbox* box = sg4::Mailbox::by_name("jobs");
-    for (long i = 0; i < m->n; i++) {
-        const Job* job = box->get<Job>();
-        sg4::this_actor::execute(job->work);
-        m->response.push_back(sg4::Engine::get_clock() - job->arrival);
-    }
-    m->waiting->release();
 }
 
 void server(Model* m)
@@ -97,9 +75,29 @@ void server(Model* m)
         m->waiting->acquire();
         Job job = m->queue.front();
         m->queue.pop_front();
-        sg4::this_actor::execute(job.work);   // 1 flop/s: work seconds
-        m->response.push_back(sg4::Engine::get_clock() - job.arrival);
+        serve(m, job);
     }
+}
+
+// The same with the jobs sent through a mailbox (an asynchronous send of
+// 0 bytes on the host's loopback), the usual S4U producer-consumer.
+void generator_mailbox(Model* m)
+{
+    sg4::Mailbox* box = sg4::Mailbox::by_name("jobs");
+    std::vector<Job> jobs((size_t)m->n);
+    for (long i = 0; i < m->n; i++) {
+        jobs[(size_t)i] = next_arrival(m);
+        box->put_init(&jobs[(size_t)i], 0)->detach();
+    }
+    m->waiting->acquire();   // (the jobs live until the server is done)
+}
+
+void server_mailbox(Model* m)
+{
+    sg4::Mailbox* box = sg4::Mailbox::by_name("jobs");
+    for (long i = 0; i < m->n; i++)
+        serve(m, *box->get<Job>());
+    m->waiting->release();
 }
 
 double quantile(std::vector<double>& v, double f)
@@ -135,10 +133,16 @@ int main(int argc, char** argv)
     sg4::Host* host = zone->create_host("server", 1.0);
     zone->seal();
     m.response.reserve((size_t)m.n);
+    m.gaps = gsl_rng_alloc(gsl_rng_mt19937);
+    m.work = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(m.gaps, 1);
+    gsl_rng_set(m.work, 2);
     bool mailbox = argc > 3 && std::string(argv[3]) == "mailbox";
     sg4::Actor::create("generator", host, mailbox ? generator_mailbox : generator, &m);
     sg4::Actor::create("server", host, mailbox ? server_mailbox : server, &m);
     engine.run();
+    gsl_rng_free(m.gaps);
+    gsl_rng_free(m.work);
 
     double sum = 0;
     for (double r : m.response)
