@@ -186,6 +186,9 @@ struct cons_place_ops {
      * VM v on the working copy, skipping hosts with excluded[h] set, or -1.
      * Reads the working copy only: the manager records the choice. */
     int (*find_host)(struct cons_manager *m, int v, const unsigned char *excluded);
+    /* It places without asking for CPU room: an empty host takes any VM
+     * whose RAM and link fit (the manager's cons_manager_could_place). */
+    bool cpu_unchecked;
 };
 
 /* ------------------------------------------------------------- registry */

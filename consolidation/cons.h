@@ -67,7 +67,8 @@ struct cons_vm {
     int hist_len;         /* 0..CONS_HISTORY_MAX */
     int host;             /* where it runs (the source while it migrates), -1 = nowhere */
     bool migrating;       /* a migration of it is under way */
-    int vcpus;            /* vCPU slots it holds on its host: a placement constraint (0 = none) */
+    int vcpus;            /* its vCPUs, each of which runs on one core (pe_mips) at most, and
+                           * the slots they hold on its host (0: one vCPU, no slots) */
 };
 
 /* A VM as one host sees it.  A migrating VM has a slot on its source and
@@ -81,7 +82,7 @@ struct cons_slot {
 /* One host. */
 struct cons_host {
     double mips;          /* total CPU capacity, > 0 */
-    double pe_mips;       /* one core's capacity: a (single-vCPU) VM's demand must fit it */
+    double pe_mips;       /* one core's capacity: the most one vCPU of a VM can use */
     int cores;
     double ram_free_mb;   /* RAM not held by VMs */
     double bw_free_mbit;  /* link bandwidth not held by VMs */
@@ -235,6 +236,14 @@ void cons_manager_destroy(struct cons_manager *m);
  * none fits.  Reads the view only; the driver then creates the VM there
  * and updates its view before the next call. */
 int cons_manager_place(struct cons_manager *m, const struct cons_dc *dc, int vm);
+
+/* Would the placement policy take vm (its demand set) on host h if h held
+ * no VM?  Only CPU is asked (each vCPU one core at most, the whole no more
+ * than the host); RAM, link and vCPU slots are the driver's to ask.  A VM
+ * for which no host says yes can never be placed: the driver must refuse
+ * it rather than let it wait. */
+bool cons_manager_could_place(const struct cons_manager *m, const struct cons_host *h,
+                              const struct cons_vm *vm);
 
 /* Called by the driver every dc->interval seconds, after it has measured
  * the hosts (util, each VM's demand and history) for the step that ended.

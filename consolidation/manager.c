@@ -387,11 +387,26 @@ bool cons__ws_overloaded(struct cons_manager *m, int h, int extra)
     return m->det.ops->overloaded(&m->det, &l);
 }
 
+/* The most CPU host h can give vm: each of its vCPUs one core at most.
+ * CloudSim's VMs have one (Host.isSuitableForVm compares the core's
+ * capacity with the VM's largest per-core request, C/Host.java:199); a VM
+ * of n vCPUs spreads its demand over n cores. */
+static double vm_cpu_cap(const struct cons_host *h, const struct cons_vm *vm)
+{
+    return h->pe_mips * (vm->vcpus > 0 ? vm->vcpus : 1);
+}
+
+bool cons_manager_could_place(const struct cons_manager *m, const struct cons_host *h,
+                              const struct cons_vm *vm)
+{
+    return m->place->cpu_unchecked || vm->req_mips <= fmin(h->mips, vm_cpu_cap(h, vm));
+}
+
 bool cons__ws_suitable(const struct cons_manager *m, int h, int v)
 {
     const struct cons_vm *vm = &m->dc->vms[v];
     const struct cons_ws_host *w = &m->ws[h];
-    return m->dc->hosts[h].pe_mips >= vm->req_mips && w->avail >= vm->req_mips &&
+    return vm_cpu_cap(&m->dc->hosts[h], vm) >= vm->req_mips && w->avail >= vm->req_mips &&
            w->ram_free >= vm->ram_mb && w->bw_free >= vm->bw_mbit && w->vcpus_free >= vm->vcpus;
 }
 
@@ -403,8 +418,8 @@ void cons__ws_add(struct cons_manager *m, int h, int v)
         w->cap = w->cap ? 2 * w->cap : 4;
         w->slots = xrealloc(w->slots, (size_t)w->cap * sizeof *w->slots);
     }
-    double pe = m->dc->hosts[h].pe_mips;
-    double alloc = vm->req_mips > pe ? pe : vm->req_mips;
+    double cap = vm_cpu_cap(&m->dc->hosts[h], vm);
+    double alloc = vm->req_mips > cap ? cap : vm->req_mips;
     w->slots[w->n++] = (struct cons_slot){v, alloc, false};
     /* Appended last, so the running sums stay in the host's order. */
     w->used += alloc;
@@ -442,8 +457,7 @@ void cons__ws_remove(struct cons_manager *m, int h, int v)
      * without it; on a host that was not oversubscribed, which is every
      * host the manager places on, that is the same). */
     w->used = ws_used(w);
-    w->avail += incoming ? alloc : (vm->req_mips > m->dc->hosts[h].pe_mips
-                                        ? m->dc->hosts[h].pe_mips : vm->req_mips);
+    w->avail += incoming ? alloc : fmin(vm->req_mips, vm_cpu_cap(&m->dc->hosts[h], vm));
     if (w->avail > m->dc->hosts[h].mips)
         w->avail = m->dc->hosts[h].mips;
     w->ram_free += vm->ram_mb;

@@ -37,4 +37,5 @@ const struct cons_place_ops cons_place_mostfree = {
                 "baseline)",
     },
     .find_host = mostfree_find_host,
+    .cpu_unchecked = true,
 };

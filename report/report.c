@@ -109,7 +109,7 @@ static const struct metric_desc metric_table[] = {
     M("allocation", "idle_cpu_seconds", idle_cpu_seconds, "core-seconds granted and not used "
       "(series guests)"),
     M("allocation", "reallocations", reallocations, "re-allocations that changed a grant"),
-    M("allocation", "rejected", rejected, "guests rejected (--admission reject)"),
+    M("allocation", "rejected", rejected, "guests rejected: --admission reject, or no empty host could take them"),
     M("allocation", "admission_waits", admission_waits, "guests that waited for memory"),
     M(NULL, "energy_kwh", energy_kwh, "energy drawn by the hosts with a power table, kWh "
       "(null without power tables)"),

@@ -118,18 +118,13 @@ double consolidate_done(struct sim *sim, struct guest *g)
 }
 
 /* The demand of g's series now, in reference cores.  A guest being
- * placed has no series accounting yet (its series starts at its
- * placement), and its elapsed time counts from 0: its first sample's for
- * a guest that arrives at 0, as every PlanetLab VM does.  (For one that
- * arrives later this reads the sample of the arrival's own time; the
- * first sample instead changes where Bitbrains VMs go, and then one of
- * them is never placed: docs/notes/issue-12.md, "Side records behind
- * one pointer".) */
+ * placed has no series accounting yet: its series starts at its
+ * placement, with its first sample. */
 static double demand_now(const struct sim *sim, const struct guest *g)
 {
     if (!g->series)
         return g->nvcpus * g->speed;
-    double elapsed = sim_time_to_s(sim->now - (g->sa ? g->sa->series_start : 0));
+    double elapsed = g->sa ? sim_time_to_s(sim->now - g->sa->series_start) : 0;
     long k = elapsed > 0 ? (long)(elapsed / g->series->interval) : 0;
     return k < (long)g->series->n ? fmin(g->series->util[k], 1.0) * g->speed * g->nvcpus : 0;
 }
@@ -277,6 +272,13 @@ static void vm_slot_remove(struct sim_cons *c, struct guest *g)
     guest_side_cons(c->vms[i])->idx = (int)i;
 }
 
+/* h's CPU as the manager sees it: its cores, at its speed. */
+static void host_cpu(const struct host *h, struct cons_host *v)
+{
+    v->mips = h->ncores * h->speed * MIPS_PER_CORE;
+    v->pe_mips = h->speed * MIPS_PER_CORE;
+}
+
 /* Build the view for the manager from the per-guest measures of the last
  * tick (req_mips, got_mips in the view's VM entries) and the hosts' state
  * now.  extra: a guest being placed (index nvms, host -1), or NULL. */
@@ -321,8 +323,7 @@ static void view_build(struct sim *sim, const struct guest *extra)
             alloc += s->alloc_mips;
             v->nslots++;
         }
-        v->mips = h->ncores * h->speed * MIPS_PER_CORE;
-        v->pe_mips = h->speed * MIPS_PER_CORE;
+        host_cpu(h, v);
         v->cores = h->ncores;
         v->ram_free_mb = h->mem_mb > 0 ? h->mem_mb - h->mem_used : 1e300;
         /* --overcommit's vCPU slots (incoming migrations hold theirs) */
@@ -370,6 +371,17 @@ static void view_build(struct sim *sim, const struct guest *extra)
     c->dc.nhosts = sim->nhosts;
     c->dc.vms = c->vv;
     c->dc.nvms = (int)nv;
+}
+
+bool consolidate_could_place(const struct sim *sim, const struct guest *g, const struct host *h)
+{
+    const struct sim_cons *c = sim->cons;
+    if (!c || !c->mgr)
+        return true;
+    struct cons_host empty = {0};
+    host_cpu(h, &empty);
+    struct cons_vm vm = {.req_mips = demand_now(sim, g) * MIPS_PER_CORE, .vcpus = g->nvcpus};
+    return cons_manager_could_place(c->mgr, &empty, &vm);
 }
 
 bool consolidate_place(struct sim *sim, const struct guest *g, struct host **out)
@@ -453,6 +465,9 @@ static void tick_event(struct sim *sim, struct sim_event *ev)
         consolidate_host_boundary(sim, &sim->hosts[i]);
         meter_close(sim, &sim->hosts[i]);
     }
+    /* The step changed the hosts' loads: a guest the manager turned away
+     * on arrival may fit now. */
+    sim__admit_waiting(sim);
     if (!workload_over(sim))
         evq_push(&sim->evq, ev, sim->now + c->interval, SIM_EVC_CONTROL);
 }

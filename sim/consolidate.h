@@ -29,6 +29,9 @@ void consolidate_start(struct sim *sim);
  * arriving guests: *out = a host where g fits, or NULL; false when the
  * engine's --place decides. */
 bool consolidate_place(struct sim *sim, const struct guest *g, struct host **out);
+/* Would the manager place g on h if h were empty (CPU only: the engine
+ * asks about memory and vCPU slots)?  True when it is not placing. */
+bool consolidate_could_place(const struct sim *sim, const struct guest *g, const struct host *h);
 /* g has just been placed on g->host. */
 void consolidate_admitted(struct sim *sim, struct guest *g);
 /* g completes: still on its host (a migration of it is given up)... */

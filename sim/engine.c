@@ -1253,11 +1253,12 @@ static struct host *place_guest(struct sim *sim, const struct guest *g)
     return sim->place->choose(sim->x->place.conf, sim->hosts, sim->nhosts, g);
 }
 
-/* Could the guest fit on some host if that host were empty? */
+/* Could the guest fit on some host if that host were empty (and would
+ * the consolidation manager, if one places, take it there)? */
 static bool guest_can_ever_fit(const struct sim *sim, const struct guest *g)
 {
     for (int i = 0; i < sim->nhosts; i++)
-        if (host_could_fit(&sim->hosts[i], g))
+        if (host_could_fit(&sim->hosts[i], g) && consolidate_could_place(sim, g, &sim->hosts[i]))
             return true;
     return false;
 }

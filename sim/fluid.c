@@ -884,6 +884,11 @@ static void account_interval(struct sim *sim, struct guest *g)
 
 void fluid_series_begin(struct sim *sim, struct guest *g)
 {
+    /* A fluid's progress counts from here, before anything (the
+     * consolidation's accounting) reads it: a guest that waited for
+     * admission was served nothing while it waited. */
+    if (g->fl)
+        g->fl->last = sim->now;
     g->sa->acct_step = 0;
     g->sa->acct_used = 0;
     g->sa->acct_grant = g->sa->grant_acc;

@@ -293,3 +293,126 @@ Test(cons_engine, vms_served_in_full_violate_nothing)
         sim_experiment_release(&x);
     }
 }
+
+/* ---------------------------------------------------------- admission */
+
+/* Each guest's arrival and placement (its series' start), by id's first
+ * letter. */
+struct starts {
+    double arrival[26], placed[26];
+    int host[26];
+    int guests;
+};
+
+static void on_start(void *ctx, const struct sim_job_info *j)
+{
+    struct starts *s = ctx;
+    int k = j->guest->id[0] - 'a';
+    s->arrival[k] = sim_time_to_s(j->guest->arrival);
+    s->placed[k] = sim_time_to_s(j->guest->sa->series_start);
+    s->host[k] = j->guest->host ? j->guest->host->index : -1;
+    s->guests++;
+}
+
+static void run_starts(struct sim_experiment *x, const struct test_job *jobs, size_t n,
+                       struct sim_result *res, struct starts *st)
+{
+    struct sim_error err;
+    struct sim_hooks hooks = {.on_job = on_start, .cb_ctx = st, .check_invariants = true};
+    struct sim *sim;
+    memset(st, 0, sizeof *st);
+    cr_assert_eq(sim_create(&sim, x, 0, &hooks, &err), 0, "%s", err.text);
+    struct trace_reader r;
+    test_array_open(&r, jobs, n);
+    cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
+    sim_result(sim, res);
+    trace_close(&r);
+    sim_destroy(sim);
+}
+
+/* A VM of four vCPUs that asks two cores is placed on arrival: each vCPU
+ * needs one core at most (CloudSim's core test, Host.isSuitableForVm, is
+ * about one PE; a VM of n vCPUs spreads over n).  It arrives at 600 s and
+ * is placed by its first sample, not by the sample of the clock's 600 s. */
+Test(cons_engine, a_vm_of_several_vcpus_is_placed_by_its_first_sample)
+{
+    static const double half[4] = {0.5, 0.5, 0.0, 0.0};
+    const struct test_job jobs[] = {{.id = "a", .arrival = 600, .work = 1, .vcpus = 4,
+                                     .series = half, .nseries = 4, .interval = 300,
+                                     .mem_mb = 512}};
+    for (int fluid = 0; fluid < 2; fluid++) {
+        struct sim_experiment x;
+        experiment(&x, 2, 4, 4096, false, "thr:0.9", "precopy", fluid);
+        struct sim_result r;
+        struct starts st;
+        run_starts(&x, jobs, 1, &r, &st);
+        cr_expect_eq(r.admission_waits, 0, "%s: it waited", fluid ? "fluid" : "discrete");
+        cr_expect_eq(st.guests, 1);
+        cr_expect_eq(st.placed[0], 600, "%s: placed at %.9f", fluid ? "fluid" : "discrete",
+                     st.placed[0]);
+        cr_expect_eq(st.host[0], 0, "first fit");
+        sim_experiment_release(&x);
+    }
+}
+
+/* A VM that asks more than any host has (8 cores of 4-core hosts) can
+ * never be placed by a manager that asks for CPU room: it is rejected on
+ * arrival (it would otherwise wait for ever, and the manager's steps with
+ * it), and the run ends.  most-free asks for no CPU: it takes it. */
+Test(cons_engine, a_vm_no_host_could_take_is_rejected)
+{
+    static const double full[2] = {1, 1};
+    static const double half[2] = {0.5, 0.5};
+    const struct test_job jobs[] = {
+        {.id = "a", .work = 1, .vcpus = 8, .series = full, .nseries = 2, .interval = 300,
+         .mem_mb = 512},
+        {.id = "b", .work = 1, .series = half, .nseries = 2, .interval = 300, .mem_mb = 512},
+    };
+    for (int fluid = 0; fluid < 2; fluid++) {
+        struct sim_experiment x;
+        experiment(&x, 2, 4, 4096, false, "thr:0.9", "precopy", fluid);
+        struct sim_result r;
+        struct starts st;
+        run_starts(&x, jobs, 2, &r, &st);
+        cr_expect_eq(r.rejected, 1, "%s", fluid ? "fluid" : "discrete");
+        cr_expect_eq(r.completed, 1);
+        cr_expect_eq(st.placed[1], 0);
+        struct sim_error err;
+        cr_assert_eq(cons_choose(&x.cons.placement, &cons_place_registry, "most-free", &err), 0,
+                     "%s", err.text);
+        run_starts(&x, jobs, 2, &r, &st);
+        cr_expect_eq(r.rejected, 0, "%s, most-free", fluid ? "fluid" : "discrete");
+        cr_expect_eq(r.completed, 2);
+        cr_expect_eq(st.placed[0], 0);
+        sim_experiment_release(&x);
+    }
+}
+
+/* A VM turned away for want of CPU room is placed at the manager's first
+ * step that finds room, not when another VM leaves.  One host of 2 cores:
+ * a asks both for 900 s, then nothing until 2,400 s; b (half a core)
+ * arrives at 450 s and waits.  The step at 1,200 s measures a's last
+ * interval at 0 and places b there. */
+Test(cons_engine, a_waiting_vm_is_placed_at_the_step_that_finds_room)
+{
+    static const double burst[8] = {1, 1, 1, 0, 0, 0, 0, 0};
+    static const double half[2] = {0.5, 0.5};
+    const struct test_job jobs[] = {
+        {.id = "a", .work = 1, .vcpus = 2, .series = burst, .nseries = 8, .interval = 300,
+         .mem_mb = 512},
+        {.id = "b", .arrival = 450, .work = 1, .series = half, .nseries = 2, .interval = 300,
+         .mem_mb = 512},
+    };
+    for (int fluid = 0; fluid < 2; fluid++) {
+        struct sim_experiment x;
+        experiment(&x, 1, 2, 4096, false, "thr:1", "precopy", fluid);
+        struct sim_result r;
+        struct starts st;
+        run_starts(&x, jobs, 2, &r, &st);
+        cr_expect_eq(r.admission_waits, 1, "%s", fluid ? "fluid" : "discrete");
+        cr_expect_eq(r.completed, 2);
+        cr_expect_eq(st.placed[1], 1200, "%s: b placed at %.9f s",
+                     fluid ? "fluid" : "discrete", st.placed[1]);
+        sim_experiment_release(&x);
+    }
+}
