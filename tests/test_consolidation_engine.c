@@ -62,11 +62,12 @@ static void on_job(void *ctx, const struct sim_job_info *j)
     d->guests++;
 }
 
-static void run(struct sim_experiment *x, const struct test_job *jobs, size_t n,
-                struct sim_result *res, struct done_check *dc)
+/* Run jobs under x, each completion to fn(ctx), the invariants checked. */
+static void run_with(struct sim_experiment *x, const struct test_job *jobs, size_t n,
+                     struct sim_result *res, sim_job_fn fn, void *ctx)
 {
     struct sim_error err;
-    struct sim_hooks hooks = {.on_job = on_job, .cb_ctx = dc, .check_invariants = true};
+    struct sim_hooks hooks = {.on_job = fn, .cb_ctx = ctx, .check_invariants = true};
     struct sim *sim;
     cr_assert_eq(sim_create(&sim, x, 0, &hooks, &err), 0, "%s", err.text);
     struct trace_reader r;
@@ -77,6 +78,12 @@ static void run(struct sim_experiment *x, const struct test_job *jobs, size_t n,
     sim_result(sim, res);
     trace_close(&r);
     sim_destroy(sim);
+}
+
+static void run(struct sim_experiment *x, const struct test_job *jobs, size_t n,
+                struct sim_result *res, struct done_check *dc)
+{
+    run_with(x, jobs, n, res, on_job, dc);
 }
 
 /* ---------------------------------------------------------------- energy */
@@ -296,10 +303,10 @@ Test(cons_engine, vms_served_in_full_violate_nothing)
 
 /* ---------------------------------------------------------- admission */
 
-/* Each guest's arrival and placement (its series' start), by id's first
+/* Each guest's placement (its series' start) and host, by id's first
  * letter. */
 struct starts {
-    double arrival[26], placed[26];
+    double placed[26];
     int host[26];
     int guests;
 };
@@ -308,7 +315,6 @@ static void on_start(void *ctx, const struct sim_job_info *j)
 {
     struct starts *s = ctx;
     int k = j->guest->id[0] - 'a';
-    s->arrival[k] = sim_time_to_s(j->guest->arrival);
     s->placed[k] = sim_time_to_s(j->guest->sa->series_start);
     s->host[k] = j->guest->host ? j->guest->host->index : -1;
     s->guests++;
@@ -317,17 +323,24 @@ static void on_start(void *ctx, const struct sim_job_info *j)
 static void run_starts(struct sim_experiment *x, const struct test_job *jobs, size_t n,
                        struct sim_result *res, struct starts *st)
 {
-    struct sim_error err;
-    struct sim_hooks hooks = {.on_job = on_start, .cb_ctx = st, .check_invariants = true};
-    struct sim *sim;
     memset(st, 0, sizeof *st);
-    cr_assert_eq(sim_create(&sim, x, 0, &hooks, &err), 0, "%s", err.text);
-    struct trace_reader r;
-    test_array_open(&r, jobs, n);
-    cr_assert_eq(sim_run(sim, &r, &err), 0, "%s", err.text);
-    sim_result(sim, res);
-    trace_close(&r);
-    sim_destroy(sim);
+    run_with(x, jobs, n, res, on_start, st);
+}
+
+/* One run of the admission tests: its experiment, result and starts. */
+struct admission {
+    struct sim_experiment x;
+    struct sim_result r;
+    struct starts st;
+};
+
+/* a->x set to nhosts of ncores, first-fit, the detector det, the model
+ * of fluid; then run_starts.  Release a->x. */
+static void admission_run(struct admission *a, int nhosts, int ncores, const char *det, int fluid,
+                          const struct test_job *jobs, size_t n)
+{
+    experiment(&a->x, nhosts, ncores, 4096, false, det, "precopy", fluid);
+    run_starts(&a->x, jobs, n, &a->r, &a->st);
 }
 
 /* A VM of four vCPUs that asks two cores is placed on arrival: each vCPU
@@ -341,17 +354,14 @@ Test(cons_engine, a_vm_of_several_vcpus_is_placed_by_its_first_sample)
                                      .series = half, .nseries = 4, .interval = 300,
                                      .mem_mb = 512}};
     for (int fluid = 0; fluid < 2; fluid++) {
-        struct sim_experiment x;
-        experiment(&x, 2, 4, 4096, false, "thr:0.9", "precopy", fluid);
-        struct sim_result r;
-        struct starts st;
-        run_starts(&x, jobs, 1, &r, &st);
-        cr_expect_eq(r.admission_waits, 0, "%s: it waited", fluid ? "fluid" : "discrete");
-        cr_expect_eq(st.guests, 1);
-        cr_expect_eq(st.placed[0], 600, "%s: placed at %.9f", fluid ? "fluid" : "discrete",
-                     st.placed[0]);
-        cr_expect_eq(st.host[0], 0, "first fit");
-        sim_experiment_release(&x);
+        struct admission a;
+        admission_run(&a, 2, 4, "thr:0.9", fluid, jobs, 1);
+        cr_expect_eq(a.r.admission_waits, 0, "%s: it waited", fluid ? "fluid" : "discrete");
+        cr_expect_eq(a.st.guests, 1);
+        cr_expect_eq(a.st.placed[0], 600, "%s: placed at %.9f", fluid ? "fluid" : "discrete",
+                     a.st.placed[0]);
+        cr_expect_eq(a.st.host[0], 0, "first fit");
+        sim_experiment_release(&a.x);
     }
 }
 
@@ -369,22 +379,19 @@ Test(cons_engine, a_vm_no_host_could_take_is_rejected)
         {.id = "b", .work = 1, .series = half, .nseries = 2, .interval = 300, .mem_mb = 512},
     };
     for (int fluid = 0; fluid < 2; fluid++) {
-        struct sim_experiment x;
-        experiment(&x, 2, 4, 4096, false, "thr:0.9", "precopy", fluid);
-        struct sim_result r;
-        struct starts st;
-        run_starts(&x, jobs, 2, &r, &st);
-        cr_expect_eq(r.rejected, 1, "%s", fluid ? "fluid" : "discrete");
-        cr_expect_eq(r.completed, 1);
-        cr_expect_eq(st.placed[1], 0);
+        struct admission a;
+        admission_run(&a, 2, 4, "thr:0.9", fluid, jobs, 2);
+        cr_expect_eq(a.r.rejected, 1, "%s", fluid ? "fluid" : "discrete");
+        cr_expect_eq(a.r.completed, 1);
+        cr_expect_eq(a.st.placed[1], 0);
         struct sim_error err;
-        cr_assert_eq(cons_choose(&x.cons.placement, &cons_place_registry, "most-free", &err), 0,
+        cr_assert_eq(cons_choose(&a.x.cons.placement, &cons_place_registry, "most-free", &err), 0,
                      "%s", err.text);
-        run_starts(&x, jobs, 2, &r, &st);
-        cr_expect_eq(r.rejected, 0, "%s, most-free", fluid ? "fluid" : "discrete");
-        cr_expect_eq(r.completed, 2);
-        cr_expect_eq(st.placed[0], 0);
-        sim_experiment_release(&x);
+        run_starts(&a.x, jobs, 2, &a.r, &a.st);
+        cr_expect_eq(a.r.rejected, 0, "%s, most-free", fluid ? "fluid" : "discrete");
+        cr_expect_eq(a.r.completed, 2);
+        cr_expect_eq(a.st.placed[0], 0);
+        sim_experiment_release(&a.x);
     }
 }
 
@@ -404,15 +411,12 @@ Test(cons_engine, a_waiting_vm_is_placed_at_the_step_that_finds_room)
          .mem_mb = 512},
     };
     for (int fluid = 0; fluid < 2; fluid++) {
-        struct sim_experiment x;
-        experiment(&x, 1, 2, 4096, false, "thr:1", "precopy", fluid);
-        struct sim_result r;
-        struct starts st;
-        run_starts(&x, jobs, 2, &r, &st);
-        cr_expect_eq(r.admission_waits, 1, "%s", fluid ? "fluid" : "discrete");
-        cr_expect_eq(r.completed, 2);
-        cr_expect_eq(st.placed[1], 1200, "%s: b placed at %.9f s",
-                     fluid ? "fluid" : "discrete", st.placed[1]);
-        sim_experiment_release(&x);
+        struct admission a;
+        admission_run(&a, 1, 2, "thr:1", fluid, jobs, 2);
+        cr_expect_eq(a.r.admission_waits, 1, "%s", fluid ? "fluid" : "discrete");
+        cr_expect_eq(a.r.completed, 2);
+        cr_expect_eq(a.st.placed[1], 1200, "%s: b placed at %.9f s",
+                     fluid ? "fluid" : "discrete", a.st.placed[1]);
+        sim_experiment_release(&a.x);
     }
 }
