@@ -109,8 +109,10 @@ static const struct metric_desc metric_table[] = {
     M("allocation", "idle_cpu_seconds", idle_cpu_seconds, "core-seconds granted and not used "
       "(series guests)"),
     M("allocation", "reallocations", reallocations, "re-allocations that changed a grant"),
-    M("allocation", "rejected", rejected, "guests rejected: --admission reject, or no empty host could take them"),
-    M("allocation", "admission_waits", admission_waits, "guests that waited for memory"),
+    M("allocation", "rejected", rejected, "guests rejected: --admission reject, or no empty host "
+      "could take them"),
+    M("allocation", "admission_waits", admission_waits, "guests that waited for admission "
+      "(memory, vCPU slots, or room the consolidation manager asks)"),
     M(NULL, "energy_kwh", energy_kwh, "energy drawn by the hosts with a power table, kWh "
       "(null without power tables)"),
     M("migrations", "count", live_migrations, "VM live migrations started by the "

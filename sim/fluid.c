@@ -750,7 +750,7 @@ void fluid_admit(struct sim *sim, struct guest *g, struct host *h)
 {
     struct fluid_guest *f = g->fl;
     /* Its series starts when it starts, which is later than its arrival
-     * if it waited for memory in the admission queue. */
+     * if it waited in the admission queue. */
     f->step_end = sim->now + sim_time_from_s(g->series->interval);
     g->first_start = sim->now;   /* served from its admission on */
     host_add(sim, h, g);

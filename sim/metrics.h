@@ -39,7 +39,7 @@ struct sim_metrics {
     long arrived, completed, counted;   /* counted = completed after --warmup */
     long warmup;
     long rejected;
-    long admission_waits;               /* guests that waited for memory */
+    long admission_waits;               /* guests that waited for admission */
     long reallocations;                 /* (host, interval) re-allocations that changed a grant */
     double unmet_s, idle_s;             /* allocation: core-seconds, completed series guests */
     double fluid_busy_s;                /* core-seconds used by series guests */
