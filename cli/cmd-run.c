@@ -1076,7 +1076,11 @@ int cmd_run(int argc, char **argv)
     double horizon = x.horizon > 0 ? sim_time_to_s(x.horizon)
                      : w.synthetic && !w.spec.closed ? synth_horizon(&w.spec) / o.scale_arrivals
                      : 0;
-    progress_init(&prog, stderr, !o.quiet && isatty(STDERR_FILENO), total, horizon, o.reps);
+    progress_init(&prog, stderr,
+                  o.quiet                   ? PROGRESS_OFF
+                  : isatty(STDERR_FILENO)   ? PROGRESS_LINE
+                                            : PROGRESS_NOTE,
+                  total, horizon, o.reps);
     const char *check = getenv("HVSIM_CHECK");
 
     results = xcalloc((size_t)o.reps, sizeof *results);

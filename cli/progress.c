@@ -14,11 +14,13 @@ static double wall_clock(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-void progress_init(struct progress *pr, FILE *out, bool enabled, long total, double horizon,
-                   long reps)
+void progress_init(struct progress *pr, FILE *out, enum progress_mode mode, long total,
+                   double horizon, long reps)
 {
-    pr->out = enabled ? out : NULL;
-    pr->delay = PROGRESS_DELAY;
+    pr->out = mode != PROGRESS_OFF ? out : NULL;
+    pr->mode = mode;
+    pr->noted = false;
+    pr->delay = mode == PROGRESS_NOTE ? PROGRESS_NOTE_AFTER : PROGRESS_DELAY;
     pr->interval = PROGRESS_INTERVAL;
     pr->t0 = wall_clock();
     pr->last = -1e300;
@@ -66,11 +68,15 @@ void progress_rep_done(struct progress *pr, long rep)
 static double slot_fraction(const struct progress *pr, const struct progress_slot *s)
 {
     double h = pr->horizon > 0 ? pr->horizon : sim_time_to_s(s->last.series_end);
+    /* the share of the work read so far that is done (job guests) */
+    double work = s->last.work_total > 0 ? 1 - s->last.work_left / s->last.work_total : NAN;
     double f = NAN;
     if (h > 0)
         f = sim_time_to_s(s->last.now) / h;
-    else if (pr->total > 0)
-        f = (double)s->last.records_read / (double)pr->total;
+    else if (pr->total > 0)   /* the share read, of which that share done */
+        f = (double)s->last.records_read / (double)pr->total * (isnan(work) ? 1 : work);
+    if (!(f >= 0 && f < 1) && s->last.all_read && !isnan(work))
+        f = work;
     return f >= 0 && f < 1 ? f : NAN;
 }
 
@@ -94,6 +100,31 @@ void progress_format_left(double seconds, char *buf, size_t len)
         snprintf(buf, len, "%ldh%02ldm", s / 3600, s / 60 % 60);
 }
 
+/* Wall seconds left, once 1% of the run is behind (earlier guesses
+ * swing); -1 if it cannot be told. */
+static double progress_left(const struct progress *pr, double now)
+{
+    double f = progress_fraction(pr);
+    return f >= 0.01 ? (now - pr->t0) * (1 - f) / f : -1;
+}
+
+/* The note off a terminal: once, when the run is told to be long (asked
+ * again at each interval: an early estimate from the share of guests
+ * read can be short where the backlog they leave is not).  The lock
+ * held. */
+static void progress_note(struct progress *pr, double now)
+{
+    double left_s = progress_left(pr, now);
+    if (left_s <= PROGRESS_NOTE_LEFT)
+        return;   /* short, or not told yet */
+    pr->noted = true;
+    char left[32];
+    progress_format_left(left_s, left, sizeof left);
+    fprintf(pr->out, "hvsim: note: this run has about %s to go (%.0f%% done in %.0f s of wall "
+            "time)\n", left, 100 * progress_fraction(pr), now - pr->t0);
+    fflush(pr->out);
+}
+
 /* The line, from the slot that reported last (the lock held). */
 static void progress_line(struct progress *pr, const struct progress_slot *s, double now)
 {
@@ -113,11 +144,10 @@ static void progress_line(struct progress *pr, const struct progress_slot *s, do
     double elapsed = now - s->t0;
     if (elapsed > 0)
         fprintf(pr->out, ", %.3g events/s", (double)s->last.events / elapsed);
-    /* the time left, once 1% of the run is behind (earlier guesses swing) */
-    double f = progress_fraction(pr);
-    if (f >= 0.01) {
+    double left_s = progress_left(pr, now);
+    if (left_s >= 0) {
         char left[32];
-        progress_format_left((now - pr->t0) * (1 - f) / f, left, sizeof left);
+        progress_format_left(left_s, left, sizeof left);
         fprintf(pr->out, ", about %s left", left);
     }
     fputs("\033[K", pr->out);   /* clear the rest of a longer previous line */
@@ -136,7 +166,10 @@ void progress_tick(void *ctx, const struct sim_progress *p)
     s->last = *p;
     if (now - pr->t0 >= pr->delay && now - pr->last >= pr->interval) {
         pr->last = now;
-        progress_line(pr, s, now);
+        if (pr->mode == PROGRESS_LINE)
+            progress_line(pr, s, now);
+        else if (!pr->noted)
+            progress_note(pr, now);
     }
     pthread_mutex_unlock(&pr->lock);
 }

@@ -17,10 +17,18 @@
  * run, the run's share done being its simulated time against its
  * horizon: given (a closed loop's --end, a generated workload's n
  * inter-arrival times), or the latest end of the utilisation series read
- * so far; else, with a known number of guests, the share read.  Past the
- * horizon (a backlog being served) or without any of these, no estimate
- * is shown.  Replications count as done, in progress (their share) or
- * not started.
+ * so far; else, with a known number of guests, the share read times the
+ * share of the job guests' work read that is done.  Once the whole
+ * workload is read, past the horizon (a backlog being served) or without
+ * one, it is the share of its job guests' work done.  (Both assume the
+ * cores stay as busy as they were: a tail of a few wide jobs takes
+ * longer.)  Without any of these, no estimate is shown.
+ * Replications count as done, in progress (their share) or not started.
+ *
+ * Off a terminal (a batch run, a sweep) there is no line, but a run that
+ * is told, from PROGRESS_NOTE_AFTER seconds in, to have more than
+ * PROGRESS_NOTE_LEFT seconds to go says so once, as a note: a long run
+ * is told early, not after an hour of silence.  --quiet: neither.
  */
 #ifndef CLI_PROGRESS_H
 #define CLI_PROGRESS_H
@@ -33,6 +41,14 @@
 
 #define PROGRESS_DELAY 2.0      /* s of wall time before the first line */
 #define PROGRESS_INTERVAL 0.5   /* s of wall time between lines */
+#define PROGRESS_NOTE_AFTER 10.0   /* s of wall time before the note off a terminal */
+#define PROGRESS_NOTE_LEFT 600.0   /* ... which is given for more than this left */
+
+enum progress_mode {
+    PROGRESS_OFF,    /* --quiet */
+    PROGRESS_LINE,   /* a line rewritten in place (a terminal) */
+    PROGRESS_NOTE,   /* one note for a long run (not a terminal) */
+};
 
 struct progress;
 
@@ -46,8 +62,10 @@ struct progress_slot {
 };
 
 struct progress {
-    FILE *out;          /* where the line goes; NULL = off */
-    double delay;       /* PROGRESS_DELAY (tests set 0) */
+    FILE *out;          /* where the line or the note goes; NULL = off */
+    enum progress_mode mode;
+    bool noted;         /* PROGRESS_NOTE: the note is out */
+    double delay;       /* PROGRESS_DELAY, or PROGRESS_NOTE_AFTER (tests set 0) */
     double interval;    /* PROGRESS_INTERVAL (tests set 0) */
     double t0;          /* wall clock at progress_init */
     double last;        /* wall clock of the last line */
@@ -60,12 +78,12 @@ struct progress {
     bool shown;         /* a line is on the terminal */
 };
 
-/* enabled: the caller's decision (!quiet && isatty(fileno(out))). total:
- * guests in the workload when known (--generate n, --limit), else 0;
- * horizon: the simulated seconds a replication lasts when known, else 0.
- * Release with progress_free. */
-void progress_init(struct progress *pr, FILE *out, bool enabled, long total, double horizon,
-                   long reps);
+/* mode: the caller's decision (PROGRESS_OFF with --quiet, else LINE on a
+ * terminal, NOTE off one).  total: guests in the workload when known
+ * (--generate n, --limit), else 0; horizon: the simulated seconds a
+ * replication lasts when known, else 0.  Release with progress_free. */
+void progress_init(struct progress *pr, FILE *out, enum progress_mode mode, long total,
+                   double horizon, long reps);
 
 /* The share of the whole run done (replications done and the share of
  * those running), from what each reported last; NAN when it cannot be

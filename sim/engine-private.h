@@ -60,6 +60,11 @@ struct sim {
     sim_time_t cap_period;       /* their period (sim/caps.c) */
     sim_time_t horizon;          /* the run stops here (x->horizon), SIM_TIME_MAX = none */
     sim_time_t series_end;       /* latest end of a series admitted so far (progress) */
+    double job_work_read;        /* ns of work x vCPUs of the job guests admitted or waiting
+                                  * so far, the rejected ones not (progress) */
+    double job_work_left;        /* ... still to do, as last counted (job_work_left), */
+    double job_work_counted;     /* ... of job_work_read as it was then */
+    uint64_t work_count_at;      /* the event count at which to count it again */
     int nhosts;
     struct host *hosts;
     struct pcpu *cores;          /* all cores, host-major */

@@ -1425,6 +1425,8 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
         m->any_arrival = true;
     }
     m->arrived++;
+    if (g->kind == GUEST_JOB)
+        sim->job_work_read += (double)g->work * g->nvcpus;
     /* FIFO admission: while others wait, a newcomer waits behind them. */
     struct host *h = sim->admit_head ? NULL : place_guest(sim, g);
     struct sim *hs = h ? sim_host_claim(sim, h) : sim;
@@ -1434,6 +1436,8 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
         guest_admit(hs, g, h);
     } else if (sim->x->admission_reject || !guest_can_ever_fit(sim, g)) {
         m->rejected++;
+        if (g->kind == GUEST_JOB)
+            sim->job_work_read -= (double)g->work * g->nvcpus;
         guest_release(sim, g);
     } else {
         /* It waits for memory; the wait counts in its turnaround. */
@@ -1966,6 +1970,33 @@ int sim__run_until(struct sim *sim, sim_time_t t, int cls)
     return SIM_OK;
 }
 
+/* Events per guest in the system between two counts of the work left:
+ * a count visits every guest, so it costs 1/256 of a guest's visit per
+ * event; a long run recounts every few seconds of wall time. */
+#define WORK_COUNT_EVENTS_PER_GUEST 256
+
+/* ns of work the job guests in the system (placed or waiting) still
+ * have to do.  O(guests): only for progress, every
+ * WORK_COUNT_EVENTS_PER_GUEST events per guest.  (A running vCPU's
+ * progress since its core's last sync is not counted.) */
+static double job_work_left(const struct sim *sim)
+{
+    double left = 0;
+    for (int i = 0; i < sim->nhosts; i++) {
+        const struct host *h = &sim->hosts[i];
+        for (size_t k = 0; k < h->nguests; k++) {
+            const struct guest *g = h->guests[k];
+            for (int j = 0; g->kind == GUEST_JOB && j < g->nvcpus; j++)
+                if (g->vcpu[j].attained < g->work)
+                    left += (double)(g->work - g->vcpu[j].attained);
+        }
+    }
+    for (const struct guest *g = sim->admit_head; g; g = g->free_next)
+        if (g->kind == GUEST_JOB)
+            left += (double)g->work * g->nvcpus;
+    return left;
+}
+
 /* The loop of a run on one queue. */
 static int run_events(struct sim *sim)
 {
@@ -1984,6 +2015,16 @@ static int run_events(struct sim *sim)
             if (sim->hooks.on_progress) {
                 struct sim_progress pr = {sim->now, sim->source->records, sim->metrics.events,
                                           sim->series_end};
+                if (sim->metrics.events >= sim->work_count_at) {
+                    sim->job_work_left = job_work_left(sim);
+                    sim->job_work_counted = sim->job_work_read;
+                    sim->work_count_at = sim->metrics.events +
+                                         WORK_COUNT_EVENTS_PER_GUEST *
+                                             (uint64_t)(sim->metrics.in_system + 1);
+                }
+                pr.all_read = !sim->have_pending;
+                pr.work_total = sim->job_work_counted * 1e-9;
+                pr.work_left = sim->job_work_left * 1e-9;
                 sim->hooks.on_progress(sim->hooks.progress_ctx, &pr);
             }
         }

@@ -96,6 +96,13 @@ struct sim_progress {
     long records_read;     /* guests read from the workload so far */
     uint64_t events;       /* events processed so far */
     sim_time_t series_end; /* latest end of a utilisation series read so far, 0 = none */
+    bool all_read;         /* the workload has no more guests to read */
+    /* As last counted (every few hundred events per guest in the system):
+     * the work of the job guests (one burst of fixed work per vCPU) read
+     * and not rejected, reference core-seconds, and how much of it was
+     * still to do; 0 and 0 when there are none, or with --threads (the
+     * hosts are other threads'). */
+    double work_total, work_left;
 };
 typedef void (*sim_progress_fn)(void *ctx, const struct sim_progress *p);
 #define SIM_PROGRESS_EVERY 65536   /* default period, events */

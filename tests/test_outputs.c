@@ -434,14 +434,14 @@ static void count_ticks(void *ctx, const struct sim_progress *p)
     t->last_events = p->events;
 }
 
-static void run_with_progress(sim_progress_fn fn, void *ctx, uint64_t every,
-                              struct sim_result *res)
+static void run_spec_with_progress(const char *spec, const char *sched, sim_progress_fn fn,
+                                   void *ctx, uint64_t every, struct sim_result *res)
 {
     struct synth_spec s;
     struct sim_error err;
-    cr_assert_eq(synth_parse(&s, "n=5000,interarrival=exp:1.25,work=exp:1", &err), 0);
+    cr_assert_eq(synth_parse(&s, spec, &err), 0);
     struct sim_experiment x;
-    test_experiment(&x, "fcfs", 1);
+    test_experiment(&x, sched, 1);
     struct sim_hooks hooks = {.on_progress = fn, .progress_ctx = ctx, .progress_every = every};
     struct sim *sim;
     cr_assert_eq(sim_create(&sim, &x, 0, &hooks, &err), 0, "%s", err.text);
@@ -452,6 +452,13 @@ static void run_with_progress(sim_progress_fn fn, void *ctx, uint64_t every,
     trace_close(&r);
     sim_destroy(sim);
     sim_experiment_release(&x);
+}
+
+static void run_with_progress(sim_progress_fn fn, void *ctx, uint64_t every,
+                              struct sim_result *res)
+{
+    run_spec_with_progress("n=5000,interarrival=exp:1.25,work=exp:1", "fcfs", fn, ctx, every,
+                           res);
 }
 
 /* The engine calls back every progress_every events, exactly. */
@@ -474,7 +481,7 @@ Test(outputs, progress_line_says_where_the_run_is)
 {
     FILE *f = tmpfile();
     struct progress pr;
-    progress_init(&pr, f, true, 5000, 0, 1);
+    progress_init(&pr, f, PROGRESS_LINE, 5000, 0, 1);
     pr.delay = 0;
     pr.interval = 0;
     struct sim_hooks hooks = {0};
@@ -495,7 +502,7 @@ Test(outputs, progress_line_says_where_the_run_is)
     cr_expect(strstr(buf, "s left") != NULL, "the share read tells the time left: %s", buf);
     /* disabled (--quiet or not a terminal): no callback at all */
     progress_free(&pr);
-    progress_init(&pr, stderr, false, 0, 0, 1);
+    progress_init(&pr, stderr, PROGRESS_OFF, 0, 0, 1);
     progress_attach(&pr, &hooks, 0);
     cr_expect_null(hooks.on_progress);
     progress_free(&pr);
@@ -507,7 +514,7 @@ Test(outputs, progress_tells_the_time_left)
 {
     FILE *f = tmpfile();
     struct progress pr;
-    progress_init(&pr, f, true, 0, 100.0, 4);   /* 4 replications of 100 s */
+    progress_init(&pr, f, PROGRESS_LINE, 0, 100.0, 4);   /* 4 replications of 100 s */
     pr.delay = 0;
     pr.interval = 0;
     struct sim_hooks h0 = {0}, h1 = {0};
@@ -533,7 +540,7 @@ Test(outputs, progress_tells_the_time_left)
     cr_expect(first && !strstr(first + 1, " left"), "one estimate only: %s", buf);
     progress_free(&pr);
     /* a series' end stands for the horizon when none is given */
-    progress_init(&pr, NULL, false, 0, 0, 1);
+    progress_init(&pr, NULL, PROGRESS_OFF, 0, 0, 1);
     pr.slot[0].running = true;
     pr.slot[0].last = (struct sim_progress){sim_time_from_s(30), 1, 1, sim_time_from_s(120)};
     cr_expect_float_eq(progress_fraction(&pr), 0.25, 1e-12);
@@ -547,6 +554,108 @@ Test(outputs, progress_tells_the_time_left)
     cr_expect_str_eq(left, "12m05s");
     progress_format_left(3 * 3600 + 7 * 60 + 20, left, sizeof left);
     cr_expect_str_eq(left, "3h07m");
+}
+
+/* The work the engine reports, a snapshot of each count: what is left
+ * never more than what was read, never growing while the total stays,
+ * and in the end the total is the work of every job (all complete: the
+ * result's work). */
+struct work_ticks {
+    long counts;   /* snapshots with the final total */
+    double total, first_left, last_left;
+    bool grew;
+};
+
+static void watch_work(void *ctx, const struct sim_progress *p)
+{
+    struct work_ticks *w = ctx;
+    cr_assert(p->work_left >= 0 && p->work_left <= p->work_total + 1e-9, "%g of %g",
+              p->work_left, p->work_total);
+    if (p->work_total != w->total) {   /* more work read since */
+        w->total = p->work_total;
+        w->counts = 0;
+    }
+    if (w->counts++ == 0)
+        w->first_left = w->last_left = p->work_left;
+    w->grew |= p->work_left > w->last_left;
+    w->last_left = p->work_left;
+}
+
+Test(outputs, progress_counts_the_work_left)
+{
+    struct work_ticks w = {0};
+    struct sim_result res;
+    /* three jobs of 100 s, all read at 0, sharing a core in 30 ms slices:
+     * 10,000 events, the work counted again every 1,024 (256 per guest) */
+    run_spec_with_progress("n=3,interarrival=det:0,work=det:100", "rr", watch_work, &w, 1, &res);
+    cr_assert_gt(w.counts, 1000);
+    cr_expect_float_eq(w.total, res.work_seconds, 1e-9 * res.work_seconds, "%.9f against %.9f",
+                       w.total, res.work_seconds);
+    cr_expect(!w.grew, "the work left grew");
+    cr_expect_lt(w.last_left, w.first_left, "it was counted again as the run went on");
+}
+
+/* The share of the work done tells the time left where the horizon and
+ * the share read cannot: past the horizon, or with everything read. */
+Test(outputs, progress_time_left_from_the_work_done)
+{
+    struct progress pr;
+    progress_init(&pr, NULL, PROGRESS_OFF, 10, 0, 1);
+    pr.slot[0].running = true;
+    /* half the guests read, a quarter of their work done: 1/8 */
+    pr.slot[0].last = (struct sim_progress){sim_time_from_s(30), 5, 1, 0, false, 40, 30};
+    cr_expect_float_eq(progress_fraction(&pr), 0.125, 1e-12);
+    /* all read, 75 % of the work done */
+    pr.slot[0].last = (struct sim_progress){sim_time_from_s(90), 10, 1, 0, true, 100, 25};
+    cr_expect_float_eq(progress_fraction(&pr), 0.75, 1e-12);
+    progress_free(&pr);
+    /* past a horizon of 100 s, a backlog: the work done tells */
+    progress_init(&pr, NULL, PROGRESS_OFF, 0, 100, 1);
+    pr.slot[0].running = true;
+    pr.slot[0].last = (struct sim_progress){sim_time_from_s(150), 10, 1, 0, true, 100, 60};
+    cr_expect_float_eq(progress_fraction(&pr), 0.4, 1e-12);
+    pr.slot[0].last.all_read = false;   /* more guests to come: no telling */
+    cr_expect(isnan(progress_fraction(&pr)));
+    progress_free(&pr);
+}
+
+/* Off a terminal: one note, for a run told to be long, and none for a
+ * short one. */
+Test(outputs, progress_note_for_a_long_run_only)
+{
+    for (int long_run = 0; long_run < 2; long_run++) {
+        FILE *f = tmpfile();
+        struct progress pr;
+        progress_init(&pr, f, PROGRESS_NOTE, 0, 0, 1);
+        pr.delay = 0;
+        pr.interval = 0;
+        struct sim_hooks h = {0};
+        progress_attach(&pr, &h, 0);
+        cr_assert_eq(h.on_progress, progress_tick, "off a terminal the hook is set");
+        pr.t0 -= 20;   /* 20 s of wall time so far */
+        /* 10 % of the work done in 20 s: 180 s left; 1 %: 1,980 s */
+        double left = long_run ? 99 : 90;
+        struct sim_progress p = {sim_time_from_s(50), 10, 1000, 0, true, 100, left};
+        progress_tick(h.progress_ctx, &p);
+        progress_tick(h.progress_ctx, &p);
+        progress_rep_done(&pr, 0);
+        progress_done(&pr);
+        rewind(f);
+        char buf[1024] = "";
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        buf[n] = '\0';
+        fclose(f);
+        if (long_run) {
+            cr_expect(strstr(buf, "hvsim: note: this run has about 33m00s to go (1% done in 20 s")
+                      != NULL, "%s", buf);
+            const char *first = strstr(buf, "note:");
+            cr_expect(first && !strstr(first + 1, "note:"), "once: %s", buf);
+            cr_expect(!strchr(buf, '\r'), "no line: %s", buf);
+        } else {
+            cr_expect_str_eq(buf, "", "a short run says nothing");
+        }
+        progress_free(&pr);
+    }
 }
 
 /* ---- replications ---- */
