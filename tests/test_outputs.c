@@ -421,6 +421,27 @@ Test(outputs, reps_1_is_the_plain_run)
 
 /* ---- progress ---- */
 
+/* pr on f without waiting (no delay, no interval), replication 0's hook
+ * in h. */
+static void progress_now(struct progress *pr, FILE *f, enum progress_mode mode, long total,
+                         struct sim_hooks *h)
+{
+    progress_init(pr, f, mode, total, 0, 1);
+    pr->delay = 0;
+    pr->interval = 0;
+    *h = (struct sim_hooks){0};
+    progress_attach(pr, h, 0);
+}
+
+/* What was written to f (a tmpfile), into buf; f is closed. */
+static void read_back(FILE *f, char *buf, size_t len)
+{
+    rewind(f);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
 struct tick_count {
     long calls;
     uint64_t last_events;
@@ -481,21 +502,15 @@ Test(outputs, progress_line_says_where_the_run_is)
 {
     FILE *f = tmpfile();
     struct progress pr;
-    progress_init(&pr, f, PROGRESS_LINE, 5000, 0, 1);
-    pr.delay = 0;
-    pr.interval = 0;
-    struct sim_hooks hooks = {0};
-    progress_attach(&pr, &hooks, 0);
+    struct sim_hooks hooks;
+    progress_now(&pr, f, PROGRESS_LINE, 5000, &hooks);
     cr_assert_eq(hooks.on_progress, progress_tick);
     struct sim_result res;
     run_with_progress(hooks.on_progress, hooks.progress_ctx, 1000, &res);
     progress_rep_done(&pr, 0);
     progress_done(&pr);
-    rewind(f);
-    char buf[4096] = "";
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
+    char buf[4096];
+    read_back(f, buf, sizeof buf);
     cr_expect(strstr(buf, "simulated ") != NULL, "%s", buf);
     cr_expect(strstr(buf, "guests read (") != NULL, "%s", buf);
     cr_expect(strstr(buf, "events/s") != NULL, "%s", buf);
@@ -530,11 +545,8 @@ Test(outputs, progress_tells_the_time_left)
     progress_tick(h1.progress_ctx, &p);
     cr_expect(isnan(progress_fraction(&pr)));
     progress_done(&pr);
-    rewind(f);
-    char buf[4096] = "";
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
+    char buf[4096];
+    read_back(f, buf, sizeof buf);
     cr_expect(strstr(buf, "about 17s left") != NULL, "%s", buf);
     const char *first = strstr(buf, " left");
     cr_expect(first && !strstr(first + 1, " left"), "one estimate only: %s", buf);
@@ -626,11 +638,8 @@ Test(outputs, progress_note_for_a_long_run_only)
     for (int long_run = 0; long_run < 2; long_run++) {
         FILE *f = tmpfile();
         struct progress pr;
-        progress_init(&pr, f, PROGRESS_NOTE, 0, 0, 1);
-        pr.delay = 0;
-        pr.interval = 0;
-        struct sim_hooks h = {0};
-        progress_attach(&pr, &h, 0);
+        struct sim_hooks h;
+        progress_now(&pr, f, PROGRESS_NOTE, 0, &h);
         cr_assert_eq(h.on_progress, progress_tick, "off a terminal the hook is set");
         pr.t0 -= 20;   /* 20 s of wall time so far */
         /* 10 % of the work done in 20 s: 180 s left; 1 %: 1,980 s */
@@ -640,11 +649,8 @@ Test(outputs, progress_note_for_a_long_run_only)
         progress_tick(h.progress_ctx, &p);
         progress_rep_done(&pr, 0);
         progress_done(&pr);
-        rewind(f);
-        char buf[1024] = "";
-        size_t n = fread(buf, 1, sizeof buf - 1, f);
-        buf[n] = '\0';
-        fclose(f);
+        char buf[1024];
+        read_back(f, buf, sizeof buf);
         if (long_run) {
             cr_expect(strstr(buf, "hvsim: note: this run has about 33m00s to go (1% done in 20 s")
                       != NULL, "%s", buf);
