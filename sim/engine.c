@@ -1997,6 +1997,19 @@ static double job_work_left(const struct sim *sim)
     return left;
 }
 
+void sim__progress_work(struct sim *sim, struct sim_progress *pr)
+{
+    if (pr->events >= sim->work_count_at) {
+        sim->job_work_left = job_work_left(sim);
+        sim->job_work_counted = sim->job_work_read;
+        sim->work_count_at =
+            pr->events + WORK_COUNT_EVENTS_PER_GUEST * (uint64_t)(sim->metrics.in_system + 1);
+    }
+    pr->all_read = !sim->have_pending;
+    pr->work_total = sim->job_work_counted * 1e-9;
+    pr->work_left = sim->job_work_left * 1e-9;
+}
+
 /* The loop of a run on one queue. */
 static int run_events(struct sim *sim)
 {
@@ -2015,16 +2028,7 @@ static int run_events(struct sim *sim)
             if (sim->hooks.on_progress) {
                 struct sim_progress pr = {sim->now, sim->source->records, sim->metrics.events,
                                           sim->series_end};
-                if (sim->metrics.events >= sim->work_count_at) {
-                    sim->job_work_left = job_work_left(sim);
-                    sim->job_work_counted = sim->job_work_read;
-                    sim->work_count_at = sim->metrics.events +
-                                         WORK_COUNT_EVENTS_PER_GUEST *
-                                             (uint64_t)(sim->metrics.in_system + 1);
-                }
-                pr.all_read = !sim->have_pending;
-                pr.work_total = sim->job_work_counted * 1e-9;
-                pr.work_left = sim->job_work_left * 1e-9;
+                sim__progress_work(sim, &pr);
                 sim->hooks.on_progress(sim->hooks.progress_ctx, &pr);
             }
         }

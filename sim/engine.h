@@ -100,8 +100,7 @@ struct sim_progress {
     /* As last counted (every few hundred events per guest in the system):
      * the work of the job guests (one burst of fixed work per vCPU) read
      * and not rejected, reference core-seconds, and how much of it was
-     * still to do; 0 and 0 when there are none, or with --threads (the
-     * hosts are other threads'). */
+     * still to do; 0 and 0 when there are none. */
     double work_total, work_left;
 };
 typedef void (*sim_progress_fn)(void *ctx, const struct sim_progress *p);

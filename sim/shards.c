@@ -474,6 +474,7 @@ int shards_run(struct sim *run)
         if (run->hooks.on_progress && total - last_progress >= every) {
             last_progress = total;
             struct sim_progress pr = {run->now, run->source->records, total, run->series_end};
+            sim__progress_work(run, &pr);   /* (every shard waits for the run here) */
             run->hooks.on_progress(run->hooks.progress_ctx, &pr);
         }
     }
