@@ -804,7 +804,11 @@ static void fluid_guest_event(struct sim *sim, struct sim_event *ev)
     if (f->step < g->series->n && sim->now >= f->step_end) {
         f->step++;
         f->rate = f->step < g->series->n ? g->series->util[f->step] * g->nvcpus * g->speed : 0;
-        f->step_end += sim_time_from_s(g->series->interval);
+        /* from the series' start, as its accounting and the discrete
+         * model count (sim/activity.c): a sum of rounded intervals drifts
+         * from them, and the last step would end before the series */
+        f->step_end = g->sa->series_start +
+                      sim_time_from_s(g->series->interval * (double)(f->step + 1));
     }
     if (f->step >= g->series->n && f->backlog <= 0) {
         fluid_depart(sim, g);
