@@ -165,11 +165,6 @@ static double series_util(const struct guest *g, long step)
     return step < (long)g->series->n ? fmin(g->series->util[step], 1.0) * g->speed : 0;
 }
 
-static sim_time_t series_interval_end(const struct guest *g, long step)
-{
-    return g->sa->series_start + sim_time_from_s(g->series->interval * (double)(step + 1));
-}
-
 /* The wall time a vCPU of g's needs for ref reference seconds at its own
  * speed (a 2,500-MIPS vCPU does 2.5 reference seconds per second): the
  * on/off process lays its bursts out on that clock, whatever the core it
@@ -197,13 +192,13 @@ static void series_plan(struct sim *sim, struct vcpu *v, sim_time_t t0)
     struct guest *g = v->guest;
     const struct util_series *s = g->series;
     while (va(v)->debt <= 1e-12 && va(v)->step < (long)s->n) {
-        t0 = series_interval_end(g, va(v)->step);
+        t0 = sim__series_step_end(g, va(v)->step);
         va(v)->step++;
         va(v)->debt = series_util(g, va(v)->step) * s->interval;
     }
     sim_time_t next = t0;
     if (va(v)->step < (long)s->n) {
-        double idle = sim_time_to_s(series_interval_end(g, va(v)->step) - t0) -
+        double idle = sim_time_to_s(sim__series_step_end(g, va(v)->step) - t0) -
                       series_busy_s(g, va(v)->debt);
         if (idle > 0) {
             double mean = dist_mean(burst_dist(g));

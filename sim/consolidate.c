@@ -499,17 +499,18 @@ void consolidate_admitted(struct sim *sim, struct guest *g)
 void consolidate_leaving(struct sim *sim, struct guest *g)
 {
     struct sim_cons *c = sim->cons;
-    if (!c || !guest_side_cons(g))
+    struct cons_vm_state *st = guest_side_cons(g);
+    if (!c || !st)
         return;
-    if (guest_side_cons(g)->mig)
+    if (st->mig)
         migrate_abandon(sim, g);
     consolidate_vm_boundary(sim, g);
     consolidate_host_boundary(sim, g->host);
-    cons_sla_vm_close(c->sla, guest_side_cons(g)->sla_id, sim_time_to_s(sim->now));
+    cons_sla_vm_close(c->sla, st->sla_id, sim_time_to_s(sim->now));
     c->free_ids = xgrow(c->free_ids, &c->freecap, c->nfree + 1, sizeof *c->free_ids);
-    c->free_ids[c->nfree++] = guest_side_cons(g)->sla_id;
+    c->free_ids[c->nfree++] = st->sla_id;
     vm_slot_remove(c, g);
-    free(g->sides->cons);
+    free(st);
     g->sides->cons = NULL;
 }
 

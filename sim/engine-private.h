@@ -271,6 +271,15 @@ static inline enum activity_next activity_burst_end(struct sim *sim, struct vcpu
 /* The handler of a vCPU's wake event (struct vcpu_activity). */
 void activity_wake_event(struct sim *sim, struct sim_event *ev);
 
+/* The end of sample interval `step` of g's series (0 = the first), on
+ * the clock: from the series' start, never a sum of rounded intervals,
+ * so that the activity, the accounting and the fluid agree to the
+ * nanosecond on intervals that are no whole number of them. */
+static inline sim_time_t sim__series_step_end(const struct guest *g, long step)
+{
+    return g->sa->series_start + sim_time_from_s(g->series->interval * (double)(step + 1));
+}
+
 /* g's overhead record, made at its first charge (models/platform.h). */
 static inline struct guest_overhead *guest_ovh(struct guest *g)
 {

@@ -1253,6 +1253,13 @@ static struct host *place_guest(struct sim *sim, const struct guest *g)
     return sim->place->choose(sim->x->place.conf, sim->hosts, sim->nhosts, g);
 }
 
+/* The ns of work of a job guest (one burst per vCPU), 0 for any other:
+ * what progress counts (sim__progress_work). */
+static inline double job_work(const struct guest *g)
+{
+    return g->kind == GUEST_JOB ? (double)g->work * g->nvcpus : 0;
+}
+
 /* Could the guest fit on some host if that host were empty (and would
  * the consolidation manager, if one places, take it there)? */
 static bool guest_can_ever_fit(const struct sim *sim, const struct guest *g)
@@ -1425,8 +1432,7 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
         m->any_arrival = true;
     }
     m->arrived++;
-    if (g->kind == GUEST_JOB)
-        sim->job_work_read += (double)g->work * g->nvcpus;
+    sim->job_work_read += job_work(g);
     /* FIFO admission: while others wait, a newcomer waits behind them. */
     struct host *h = sim->admit_head ? NULL : place_guest(sim, g);
     struct sim *hs = h ? sim_host_claim(sim, h) : sim;
@@ -1436,8 +1442,7 @@ static void guest_arrival(struct sim *sim, struct sim_event *ev)
         guest_admit(hs, g, h);
     } else if (sim->x->admission_reject || !guest_can_ever_fit(sim, g)) {
         m->rejected++;
-        if (g->kind == GUEST_JOB)
-            sim->job_work_read -= (double)g->work * g->nvcpus;
+        sim->job_work_read -= job_work(g);
         guest_release(sim, g);
     } else {
         /* It waits for memory; the wait counts in its turnaround. */
@@ -1992,8 +1997,7 @@ static double job_work_left(const struct sim *sim)
         }
     }
     for (const struct guest *g = sim->admit_head; g; g = g->free_next)
-        if (g->kind == GUEST_JOB)
-            left += (double)g->work * g->nvcpus;
+        left += job_work(g);
     return left;
 }
 

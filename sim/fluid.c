@@ -751,7 +751,7 @@ void fluid_admit(struct sim *sim, struct guest *g, struct host *h)
     struct fluid_guest *f = g->fl;
     /* Its series starts when it starts, which is later than its arrival
      * if it waited in the admission queue. */
-    f->step_end = sim->now + sim_time_from_s(g->series->interval);
+    f->step_end = sim__series_step_end(g, 0);
     g->first_start = sim->now;   /* served from its admission on */
     host_add(sim, h, g);
 }
@@ -804,11 +804,7 @@ static void fluid_guest_event(struct sim *sim, struct sim_event *ev)
     if (f->step < g->series->n && sim->now >= f->step_end) {
         f->step++;
         f->rate = f->step < g->series->n ? g->series->util[f->step] * g->nvcpus * g->speed : 0;
-        /* from the series' start, as its accounting and the discrete
-         * model count (sim/activity.c): a sum of rounded intervals drifts
-         * from them, and the last step would end before the series */
-        f->step_end = g->sa->series_start +
-                      sim_time_from_s(g->series->interval * (double)(f->step + 1));
+        f->step_end = sim__series_step_end(g, (long)f->step);
     }
     if (f->step >= g->series->n && f->backlog <= 0) {
         fluid_depart(sim, g);
@@ -897,8 +893,7 @@ void fluid_series_begin(struct sim *sim, struct guest *g)
     g->sa->acct_used = 0;
     g->sa->acct_grant = g->sa->grant_acc;
     g->sa->acct_ev.fn = series_acct_event;
-    evq_push(&sim->evq, &g->sa->acct_ev, g->sa->series_start + sim_time_from_s(g->series->interval),
-             SIM_EVC_CONTROL);
+    evq_push(&sim->evq, &g->sa->acct_ev, sim__series_step_end(g, 0), SIM_EVC_CONTROL);
 }
 
 static void series_acct_event(struct sim *sim, struct sim_event *ev)
@@ -909,9 +904,7 @@ static void series_acct_event(struct sim *sim, struct sim_event *ev)
     if (!g->fl)
         fluid_series_host_rates(sim, g->host);
     if (g->sa->acct_step < (long)g->series->n)
-        evq_push(&sim->evq, ev,
-                 g->sa->series_start + sim_time_from_s(g->series->interval * (double)(g->sa->acct_step + 1)),
-                 SIM_EVC_CONTROL);
+        evq_push(&sim->evq, ev, sim__series_step_end(g, g->sa->acct_step), SIM_EVC_CONTROL);
 }
 
 void fluid_series_account(struct sim *sim, struct guest *g)

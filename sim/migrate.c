@@ -51,8 +51,9 @@ static void start(struct sim *sim, struct sim_migration *m)
     struct sim_cons *c = sim->cons;
     struct guest *g = m->g;
     struct cons_host_state *a = &c->hs[m->from->index], *b = &c->hs[m->to->index];
+    const struct cons_vm_state *st = guest_side_cons(g);
     struct cons_migration_input in = {g->mem_mb, fmin(a->link_mbit, b->link_mbit),
-                                      guest_side_cons(g)->dirty_mb_s, guest_side_cons(g)->wws_mb};
+                                      st->dirty_mb_s, st->wws_mb};
     cons_migration_cost(c->mig, &in, &m->cost);
     m->start = sim->now;
     a->links++;
@@ -108,9 +109,10 @@ bool migrate_begin(struct sim *sim, struct guest *g, struct host *to)
     m->from = g->host;
     m->to = to;
     m->start = -1;
-    m->demand_cores = guest_side_cons(g)->req_mips / 1000.0;
+    struct cons_vm_state *st = guest_side_cons(g);
+    m->demand_cores = st->req_mips / 1000.0;
     sim_event_init(&m->ev, migration_event);
-    guest_side_cons(g)->mig = m;
+    st->mig = m;
     to->mem_used += g->mem_mb;
     to->vcpus_placed += g->nvcpus;
     c->hs[to->index].incoming++;
@@ -219,8 +221,9 @@ void migrate_free_all(struct sim *sim, bool cancel)
             c->incoming[i] = m->next_in;
             if (cancel)
                 evq_cancel(&sim->evq, &m->ev);
-            if (guest_side_cons(m->g))
-                guest_side_cons(m->g)->mig = NULL;
+            struct cons_vm_state *st = guest_side_cons(m->g);
+            if (st)
+                st->mig = NULL;
             free(m);
         }
     c->waiting = c->waiting_tail = NULL;
