@@ -23,6 +23,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/datadir.h"
+#include "cli/estimate.h"
 #include "cli/platform-file.h"
 #include "cli/plugin.h"
 #include "cli/pool.h"
@@ -37,6 +38,7 @@
 #include "report/units.h"
 #include "sim/engine.h"
 #include "sim/hwsetup.h"
+#include "workloads/check.h"
 #include "workloads/synthetic.h"
 #include "workloads/trace.h"
 
@@ -903,9 +905,59 @@ static int run_rep(void *ctx, long rep)
 }
 
 /* A run of more events than this is announced before it starts, with
- * its length at a typical rate of this engine on one core. */
-#define HUGE_RUN_EVENTS 1e10
-#define HUGE_RUN_EVENTS_PER_S 5e6
+ * its length at a typical rate of this engine on one core (make bench:
+ * 13-16 M events/s on M/M/1 and rr, 5 M on the time-slice schedulers'
+ * long traces): ten minutes, when the progress line's note off a
+ * terminal also speaks up (cli/progress.h). */
+#define HUGE_RUN_EVENTS_PER_S 1e7
+#define HUGE_RUN_EVENTS (600 * HUGE_RUN_EVENTS_PER_S)
+
+/* The vCPU core-seconds of work a replication of the run serves through
+ * its scheduler (work x vCPUs of every guest, a fluid's series not), from
+ * the generator's means or by reading the trace once; 0 when it cannot
+ * be told without consuming the input (standard input). */
+static double run_work(const struct run_options *o, const struct workload *w)
+{
+    if (w->synthetic) {
+        const struct synth_spec *sp = &w->spec;
+        double n = (double)(o->limit > 0 && o->limit < sp->n ? o->limit : sp->n);
+        double per_vcpu = dist_mean(&sp->work);
+        if (sp->closed) {
+            double cycle = dist_mean(&sp->think) + dist_mean(&sp->burst);
+            double cycles = sp->cycles > 0 ? (double)sp->cycles
+                            : o->end > 0 && cycle > 0 ? sim_time_seconds(o->end) / cycle : 0;
+            per_vcpu = cycles * dist_mean(&sp->burst);
+        }
+        double work = n * dist_mean(&sp->vcpus) * per_vcpu * o->scale_work;
+        return isfinite(work) ? work : 0;
+    }
+    if (!o->trace || strcmp(o->trace, "-") == 0)
+        return 0;
+    struct trace_summary s;
+    if (trace_check_summary(NULL, o->trace, &w->topt, 1, NULL, NULL, 0, &s) == SIM_EIO)
+        return 0;
+    return o->model == 1 ? s.cpu - s.series_cpu : s.cpu;
+}
+
+static void huge_run_note(struct run_notes *notes, const struct run_options *o,
+                          const struct sim_experiment *x, double rate, double work)
+{
+    double events = rate * work, hours = events / HUGE_RUN_EVENTS_PER_S / 3600;
+    char len[64];
+    if (hours >= 1)
+        snprintf(len, sizeof len, "%.3g hours", hours);
+    else
+        snprintf(len, sizeof len, "%.0f minutes", hours * 60);
+    run_note(notes, true, "this run may take up to about %.3g events, %s at %.0f M events/s: "
+             "%.3g core-seconds of vCPU work%s at %.3g events per core-second, as many as "
+             "%s%s takes on a contended host of this platform (measured before the run; a "
+             "vCPU alone on its core takes fewer); %s", events, len,
+             HUGE_RUN_EVENTS_PER_S / 1e6, work, o->reps > 1 ? " over the replications" : "",
+             rate, x->sched.info->name, x->exit_events ? " with one event per VM exit" : "",
+             x->exit_events ? "--exit-model discrete draws the same exits as counts"
+                            : "a longer time slice, or --limit N for the first N guests, "
+                              "takes fewer");
+}
 
 /* Warnings and checks that need the resolved experiment. */
 static int check_experiment(const struct run_options *o, struct cli_args *args,
@@ -963,24 +1015,16 @@ static int check_experiment(const struct run_options *o, struct cli_args *args,
     if (cli_args_given(args, "exit-model") && o->exit_model != 0 && !x->hw.rates && !o->platform)
         run_note(notes, false, "--exit-model applies to modelled hardware; ignored with --hw "
                  "none (no VM exits)");
-    /* A run that will take hours, told before it starts where its events
-     * can be counted up front: discrete exits of a generated workload,
-     * one event per exit (the work of every guest times the largest exit
-     * rate of the hardware's classes). */
-    if (o->exit_model == 2 && x->hw.rates && w->synthetic && !w->spec.closed) {
+    /* A run whose work will take an hour of events, told before it starts
+     * (cli/estimate.h). */
+    if (!o->preset) {
         double rate = 0;
-        for (size_t c = 0; c < x->hw.nclasses; c++)
-            rate = fmax(rate, x->hw.rates[c].exits_per_s);
-        double work = (double)w->spec.n * dist_mean(&w->spec.work) * dist_mean(&w->spec.vcpus) *
-                      o->scale_work;
-        double events = work * rate * (double)o->reps;
-        if (events > HUGE_RUN_EVENTS)
-            run_note(notes, true, "--exit-model discrete-events: about %.3g VM exits, one event "
-                     "each (%.3g core-seconds of work at up to %.3g exits/s): at %.0f M events/s, "
-                     "about %.3g hours; --exit-model discrete draws the same exits as counts",
-                     events, work,
-                     rate, HUGE_RUN_EVENTS_PER_S / 1e6,
-                     events / HUGE_RUN_EVENTS_PER_S / 3600);
+        int rc = estimate_work_events(x, &rate, err);
+        if (rc < 0)
+            return rc;
+        double work = rate > 0 ? run_work(o, w) * o->reps : 0;
+        if (rate * work > HUGE_RUN_EVENTS)
+            huge_run_note(notes, o, x, rate, work);
     }
     return SIM_OK;
 }

@@ -16,7 +16,7 @@
 static void check_report(FILE *errout, const struct sim_error *e, long *nerr, long max)
 {
     (*nerr)++;
-    if (max > 0 && *nerr > max)
+    if (!errout || (max > 0 && *nerr > max))
         return;
     char buf[1200];
     sim_error_format(e, buf, sizeof buf);
@@ -40,7 +40,7 @@ int trace_check_summary(FILE *errout, const char *path, const struct trace_optio
     struct trace_record rec;
     trace_record_init(&rec);
     long nerr = 0, records = 0;
-    double first = 0, last = 0, work = 0, cpu = 0, end = 0;
+    double first = 0, last = 0, work = 0, cpu = 0, series_cpu = 0, end = 0;
     int io = 0;
     for (;;) {
         rc = trace_next(&r, &rec, &e);
@@ -66,6 +66,8 @@ int trace_check_summary(FILE *errout, const char *path, const struct trace_optio
         records++;
         work += rec.work;
         cpu += rec.work * rec.vcpus;
+        if (rec.series)
+            series_cpu += rec.work * rec.vcpus;
         /* A guest with a series lasts as long as its series; others at
          * least their work. */
         double dur = rec.series ? rec.series->interval * (double)rec.series->n : rec.work;
@@ -73,7 +75,7 @@ int trace_check_summary(FILE *errout, const char *path, const struct trace_optio
             end = rec.arrival + dur;
     }
     trace_record_clear(&rec);
-    if (max_errors > 0 && nerr > max_errors)
+    if (errout && max_errors > 0 && nerr > max_errors)
         fprintf(errout, "%s: ... and %ld more errors\n", r.path, nerr - max_errors);
 
     s->cores_from = "given";
@@ -100,6 +102,7 @@ int trace_check_summary(FILE *errout, const char *path, const struct trace_optio
     snprintf(s->not_read, sizeof s->not_read, "%s", r.dir_skipped);
     s->work = work;
     s->cpu = cpu;
+    s->series_cpu = series_cpu;
     s->cores = cores;
     /* Load over the arrival span; with one arrival instant, over the
      * time until the last guest could end (> 0: work is > 0). */

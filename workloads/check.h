@@ -44,6 +44,7 @@ struct trace_summary {
     char not_read[400];           /* entries of a per-VM directory not read, "" if none */
     double work;                  /* sum of work per vCPU */
     double cpu;                   /* sum of work x vcpus */
+    double series_cpu;            /* of which guests with a utilisation series */
     double cores;                 /* of the offered load */
     const char *cores_from;       /* "given", "MaxProcs (or MaxNodes) of the header", "default ..." */
     double window;                /* the load's time base: the arrival span, or ... */
@@ -52,7 +53,7 @@ struct trace_summary {
 };
 
 /* The same reading, filling *s instead of printing it (errors still go to
- * errout).  Returns as trace_check; *s is filled unless the trace could
+ * errout, unless it is NULL).  Returns as trace_check; *s is filled unless the trace could
  * not be opened. */
 int trace_check_summary(FILE *errout, const char *path, const struct trace_options *opt,
                         double cores, trace_class_known_fn class_known, void *ctx,
