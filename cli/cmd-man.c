@@ -237,7 +237,12 @@ static void page(FILE *out)
           "The summary's notes say what hvsim decided for the run (an SWF log's cores from "
           "its header, rounded --generate draws) and warn where a result changes meaning "
           "(an offered load of 1 or more, hosts left empty beside an overcommitted one, "
-          "Gantt outputs cut short); they go to stderr too, unless --quiet.\n", out);
+          "Gantt outputs cut short) or that the run may be long: the events that grow with "
+          "its work (a time-slice scheduler's slices and ticks, one event per VM exit) are "
+          "measured per core-second of work by two short pilot runs on one host of the "
+          "platform with every core contended, times the workload's work, and more than "
+          "6e9 (10 minutes at 10 M events/s) is said before the run starts; they go to "
+          "stderr too, unless --quiet.\n", out);
     fputs(".SS Files of \\-\\-out\n", out);
     fputs(".TP\n.B summary.json\nthe summary (keys below).\n", out);
     columns(out, "jobs.csv", "one row per completed guest of the first replication, times "

@@ -649,7 +649,9 @@ void report_describe(void (*fn)(void *ctx, const char *key, const char *help), v
         {"notes", "what hvsim decided for the run (an SWF log's cores, rounded --generate "
                   "draws, a per-VM directory's skipped entries) and, prefixed \"warning: \", "
                   "where a result changes meaning (offered load >= 1, empty hosts beside an "
-                  "overcommitted one, Gantt outputs cut short); absent when there are none"},
+                  "overcommitted one, Gantt outputs cut short) or the run may be long (its "
+                  "work-driven events, estimated before it starts, over 6e9); absent when "
+                  "there are none"},
     };
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         fn(ctx, head[i].key, head[i].help);
