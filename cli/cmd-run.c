@@ -905,10 +905,10 @@ static int run_rep(void *ctx, long rep)
 }
 
 /* A run of more events than this is announced before it starts, with
- * its length at a typical rate of this engine on one core (make bench:
- * 13-16 M events/s on M/M/1 and rr, 5 M on the time-slice schedulers'
- * long traces): ten minutes, when the progress line's note off a
- * terminal also speaks up (cli/progress.h). */
+ * its length at a typical rate of this engine on one core (7-13 M
+ * events/s on KTH jobs under rr, credit, credit2, cfs and eevdf; 13-16 M
+ * in make bench's M/M/1 and rr rows): ten minutes, when the progress
+ * line's note off a terminal also speaks up (cli/progress.h). */
 #define HUGE_RUN_EVENTS_PER_S 1e7
 #define HUGE_RUN_EVENTS (600 * HUGE_RUN_EVENTS_PER_S)
 
@@ -1015,8 +1015,8 @@ static int check_experiment(const struct run_options *o, struct cli_args *args,
     if (cli_args_given(args, "exit-model") && o->exit_model != 0 && !x->hw.rates && !o->platform)
         run_note(notes, false, "--exit-model applies to modelled hardware; ignored with --hw "
                  "none (no VM exits)");
-    /* A run whose work will take an hour of events, told before it starts
-     * (cli/estimate.h). */
+    /* A run whose work may take more than ten minutes of events, told
+     * before it starts (cli/estimate.h). */
     if (!o->preset) {
         double rate = 0;
         int rc = estimate_work_events(x, &rate, err);
