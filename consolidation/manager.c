@@ -418,8 +418,7 @@ void cons__ws_add(struct cons_manager *m, int h, int v)
         w->cap = w->cap ? 2 * w->cap : 4;
         w->slots = xrealloc(w->slots, (size_t)w->cap * sizeof *w->slots);
     }
-    double cap = vm_cpu_cap(&m->dc->hosts[h], vm);
-    double alloc = vm->req_mips > cap ? cap : vm->req_mips;
+    double alloc = fmin(vm->req_mips, vm_cpu_cap(&m->dc->hosts[h], vm));
     w->slots[w->n++] = (struct cons_slot){v, alloc, false};
     /* Appended last, so the running sums stay in the host's order. */
     w->used += alloc;

@@ -157,10 +157,11 @@ void sim__guest_complete(struct sim *sim, struct guest *g);
  * then guests waiting for memory are admitted. */
 void sim__guest_record(struct sim *sim, const struct sim_done *d);
 void sim__admit_waiting(struct sim *sim);
-/* pr's all_read and work figures (struct sim_progress), the work left
- * counted again when due by pr->events.  The run's hosts must be still:
- * one queue, or the shards between two of the run's events. */
-void sim__progress_work(struct sim *sim, struct sim_progress *pr);
+/* Call the progress hook (which must be set) with the run at `now`
+ * after `events` events, the job guests' work left counted again when due
+ * by that count.  The run's hosts must be still: one queue, or the shards
+ * between two epochs. */
+void sim__progress_report(struct sim *sim, sim_time_t now, uint64_t events);
 /* Back to sim's free list (a guest that never completes: sim_destroy). */
 void sim__guest_release(struct sim *sim, struct guest *g);
 /* A scheduler instance for host h whose engine is sim (its clock, its

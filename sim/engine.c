@@ -1254,7 +1254,7 @@ static struct host *place_guest(struct sim *sim, const struct guest *g)
 }
 
 /* The ns of work of a job guest (one burst per vCPU), 0 for any other:
- * what progress counts (sim__progress_work). */
+ * what progress counts (sim__progress_report). */
 static inline double job_work(const struct guest *g)
 {
     return g->kind == GUEST_JOB ? (double)g->work * g->nvcpus : 0;
@@ -1991,7 +1991,9 @@ static double job_work_left(const struct sim *sim)
         const struct host *h = &sim->hosts[i];
         for (size_t k = 0; k < h->nguests; k++) {
             const struct guest *g = h->guests[k];
-            for (int j = 0; g->kind == GUEST_JOB && j < g->nvcpus; j++)
+            if (g->kind != GUEST_JOB)
+                continue;
+            for (int j = 0; j < g->nvcpus; j++)
                 if (g->vcpu[j].attained < g->work)
                     left += (double)(g->work - g->vcpu[j].attained);
         }
@@ -2001,17 +2003,24 @@ static double job_work_left(const struct sim *sim)
     return left;
 }
 
-void sim__progress_work(struct sim *sim, struct sim_progress *pr)
+void sim__progress_report(struct sim *sim, sim_time_t now, uint64_t events)
 {
-    if (pr->events >= sim->work_count_at) {
+    if (events >= sim->work_count_at) {
         sim->job_work_left = job_work_left(sim);
         sim->job_work_counted = sim->job_work_read;
         sim->work_count_at =
-            pr->events + WORK_COUNT_EVENTS_PER_GUEST * (uint64_t)(sim->metrics.in_system + 1);
+            events + WORK_COUNT_EVENTS_PER_GUEST * (uint64_t)(sim->metrics.in_system + 1);
     }
-    pr->all_read = !sim->have_pending;
-    pr->work_total = sim->job_work_counted * 1e-9;
-    pr->work_left = sim->job_work_left * 1e-9;
+    struct sim_progress pr = {
+        .now = now,
+        .records_read = sim->source->records,
+        .events = events,
+        .series_end = sim->series_end,
+        .all_read = !sim->have_pending,
+        .work_total = sim->job_work_counted * 1e-9,
+        .work_left = sim->job_work_left * 1e-9,
+    };
+    sim->hooks.on_progress(sim->hooks.progress_ctx, &pr);
 }
 
 /* The loop of a run on one queue. */
@@ -2029,12 +2038,8 @@ static int run_events(struct sim *sim)
             break;
         if (--countdown == 0) {
             countdown = every;
-            if (sim->hooks.on_progress) {
-                struct sim_progress pr = {sim->now, sim->source->records, sim->metrics.events,
-                                          sim->series_end};
-                sim__progress_work(sim, &pr);
-                sim->hooks.on_progress(sim->hooks.progress_ctx, &pr);
-            }
+            if (sim->hooks.on_progress)
+                sim__progress_report(sim, sim->now, sim->metrics.events);
         }
     }
     return SIM_OK;

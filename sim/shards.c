@@ -442,9 +442,7 @@ static void shards_progress(struct sim *run, sim_time_t now, uint64_t every,
     if (total - *last_progress < every)
         return;
     *last_progress = total;
-    struct sim_progress pr = {now, run->source->records, total, run->series_end};
-    sim__progress_work(run, &pr);
-    run->hooks.on_progress(run->hooks.progress_ctx, &pr);
+    sim__progress_report(run, now, total);
 }
 
 /* The simulated time between two progress stops: about `events_aim`
